@@ -1,0 +1,145 @@
+# Workform build.  `make check` and `make demo` work as the first command on a
+# fresh Debian machine: the `deps` step installs what is missing (as root) or
+# prints the exact command to run.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+DESTDIR  ?=
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+# Warnings are forced on whatever CFLAGS the caller passes.
+WARN      = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter
+PKGS      = sqlite3 libcjson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 \
+             -DWF_VERSION='"$(VERSION)"' -Ilibwf $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_WF  = $(PKG_LIBS)
+
+# Build directory: `make` builds into build/, the sanitizer build into
+# build-asan/, so the two never mix objects.
+B        ?= build
+
+LIB_SRC  = $(wildcard libwf/*.c)
+LIB_OBJ  = $(LIB_SRC:libwf/%.c=$(B)/libwf/%.o)
+CMD_SRC  = $(filter-out cmd/cli.c,$(wildcard cmd/*.c))
+BINS     = $(CMD_SRC:cmd/%.c=$(B)/%)
+UNIT_SRC = $(wildcard test/unit/test_*.c)
+UNITS    = $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
+MANPAGES = $(wildcard man/*.[1-8])
+
+.PHONY: all build deps check check-real check-unit check-bats check-asan \
+        check-valgrind demo demo-real lint install uninstall clean bench fuzz
+
+all:
+	@.ci/deps build
+	@$(MAKE) --no-print-directory build
+
+build: $(BINS) $(UNITS)
+
+$(B)/libwf/%.o: libwf/%.c libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/cli.o: cmd/cli.c cmd/cli.h libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Icmd -c -o $@ $<
+
+$(B)/libwf.a: $(LIB_OBJ)
+	@rm -f $@
+	@echo "  AR      $@"
+	@ar rcs $@ $(LIB_OBJ)
+
+$(B)/%: cmd/%.c $(B)/cli.o $(B)/libwf.a cmd/cli.h libwf/*.h
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Icmd -o $@ $< $(B)/cli.o $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+$(B)/unit/%: test/unit/%.c test/unit/harness.h $(B)/libwf.a libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Itest/unit -o $@ $< $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+# --- dependencies -----------------------------------------------------------
+
+deps:
+	@.ci/deps build test lint
+
+# --- tests ------------------------------------------------------------------
+
+check:
+	@.ci/deps build test
+	@$(MAKE) --no-print-directory check-real
+
+check-real: build
+	@$(MAKE) --no-print-directory check-unit check-bats
+
+check-unit: $(UNITS)
+	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+BATS_JOBS ?= 1
+check-bats: $(BINS)
+	WF_BIN=$(CURDIR)/$(B) bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS)) test/
+
+# The same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+check-asan:
+	@.ci/deps build test
+	@$(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
+	  LDFLAGS="$(ASAN_FLAGS)" check-real
+
+check-valgrind:
+	@.ci/deps build valgrind
+	@$(MAKE) --no-print-directory build
+	@fail=0; for t in $(UNITS); do echo "== valgrind $$t"; \
+	  valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=all --show-leak-kinds=all $$t >/dev/null || fail=1; \
+	done; exit $$fail
+
+lint:
+	@.ci/deps lint
+	@fail=0; for m in $(MANPAGES); do \
+	  mandoc -Tlint -W warning $$m || fail=1; done; exit $$fail
+
+# --- demo -------------------------------------------------------------------
+
+demo:
+	@.ci/deps build test
+	@$(MAKE) --no-print-directory build
+	@WF_BIN=$(CURDIR)/$(B) ./test/demo.sh
+
+# --- install ----------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do s=$${m##*.}; \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for b in $(notdir $(BINS)); do \
+	  install -m 644 completions/wf.bash \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$b; \
+	  install -m 644 completions/wf.fish \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$b.fish; done
+	install -m 644 completions/_wf $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_wf
+
+uninstall:
+	for b in $(notdir $(BINS)); do rm -f $(DESTDIR)$(BINDIR)/$$b \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions/$$b \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$b.fish; done
+	for m in $(MANPAGES); do s=$${m##*.}; \
+	  rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -f $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_wf
+
+clean:
+	rm -rf build build-asan build-fuzz bench/out

@@ -1,0 +1,209 @@
+/* check.c - the invariant registry and the core invariants. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wf_check.h"
+#include "wf_error.h"
+#include "wf_json.h"
+#include "wf_state.h"
+
+/* Every module's table, in the order `wf check` runs them. */
+static const struct wf_invariant *const registry[] = {
+	wf_core_invariants,
+	NULL
+};
+
+int
+wf_check_violation(wf_out *out, long long *violations, const char *check,
+    const char *record, const char *ref, const char *fmt, ...)
+{
+	char detail[1024];
+	cJSON *v;
+	va_list ap;
+	int rc = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	if ((v = wf_jrecord("violation")) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	rc |= wf_jadd_str(v, "check", check);
+	rc |= wf_jadd_str(v, "record", record);
+	rc |= wf_jadd_str(v, "ref", ref);
+	rc |= wf_jadd_str(v, "detail", detail);
+	if (rc) {
+		cJSON_Delete(v);
+		return WF_ENOMEM;
+	}
+	(*violations)++;
+	return wf_out_emit(out, v);
+}
+
+int
+wf_check_run(wf_db *db, wf_out *out, const char *only, long long *violations)
+{
+	const struct wf_invariant *inv;
+	size_t i;
+	int rc;
+
+	*violations = 0;
+	for (i = 0; registry[i]; i++)
+		for (inv = registry[i]; inv->name; inv++) {
+			if (only && strncmp(inv->name, only, strlen(only)) != 0)
+				continue;
+			if ((rc = inv->run(db, out, violations)) != 0)
+				return wf_error_prefix("check %s", inv->name);
+		}
+	return 0;
+}
+
+int
+wf_check_list(wf_out *out)
+{
+	const struct wf_invariant *inv;
+	size_t i;
+	int rc;
+
+	for (i = 0; registry[i]; i++)
+		for (inv = registry[i]; inv->name; inv++) {
+			cJSON *r = wf_jrecord("invariant");
+			if (r == NULL || wf_jadd_str(r, "name", inv->name) ||
+			    wf_jadd_str(r, "summary", inv->summary)) {
+				cJSON_Delete(r);
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			}
+			if ((rc = wf_out_emit(out, r)) != 0)
+				return rc;
+		}
+	return 0;
+}
+
+/* ---- core invariants ------------------------------------------------------- */
+
+static int
+integrity(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] = "PRAGMA quick_check";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *r = wf_col_text(st, 0);
+		if (strcmp(r, "ok") != 0 &&
+		    (rc = wf_check_violation(out, n, "db.integrity", "database",
+		    wf_db_filename(db), "%s", r)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+foreign_keys(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] = "PRAGMA foreign_key_check";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		char ref[64];
+		snprintf(ref, sizeof ref, "%lld", (long long)sqlite3_column_int64(st, 1));
+		if ((rc = wf_check_violation(out, n, "db.foreign_keys",
+		    wf_col_text(st, 0), ref, "row refers to a missing %s row",
+		    wf_col_text(st, 2))) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every record's state is the to-state of its last event for that machine
+ * (or, for a secondary machine never changed since creation, the state the
+ * create event recorded), and every state is in the machine's closed set. */
+static int
+states_match_history(wf_db *db, wf_out *out, long long *n)
+{
+	static const char last[] =
+	    "SELECT to_state FROM event WHERE record_type = ?1 AND ref = ?2"
+	    " AND machine = ?3 ORDER BY id DESC LIMIT 1";
+	static const char created[] =
+	    "SELECT json_extract(data, '$.' || ?3) FROM event"
+	    " WHERE record_type = ?1 AND ref = ?2 AND action = 'create'"
+	    " ORDER BY id LIMIT 1";
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; wf_machines[i] && rc == 0; i++) {
+		const struct wf_machine *m = wf_machines[i];
+		sqlite3_stmt *all, *q;
+
+		if ((rc = sqlite3_prepare_v2(wf_db_handle(db), m->sql_all, -1, &all, NULL)) != SQLITE_OK)
+			return wf_db_err(db, rc, m->name);
+		while ((rc = wf_db_step(db, all)) == 1) {
+			char ref[256], state[64], want[64] = "";
+			int found;
+
+			wf_strlcpy(ref, wf_col_text(all, 1), sizeof ref);
+			wf_strlcpy(state, wf_col_text(all, 2), sizeof state);
+			if (!wf_state_valid(m, state)) {
+				rc = wf_check_violation(out, n, "history.state", m->record, ref,
+				    "%s state '%s' is not one of its states", m->name, state);
+				if (rc)
+					break;
+				continue;
+			}
+			if ((rc = wf_db_stmt(db, last, &q)) != 0)
+				break;
+			wf_bind_text(q, 1, m->record);
+			wf_bind_text(q, 2, ref);
+			wf_bind_text(q, 3, m->name);
+			found = (rc = wf_db_step(db, q)) == 1;
+			if (found)
+				wf_strlcpy(want, wf_col_text(q, 0), sizeof want);
+			sqlite3_reset(q);
+			if (rc < 0)
+				break;
+			/* a secondary machine unchanged since creation */
+			if (!found && m->create_key) {
+				if ((rc = wf_db_stmt(db, created, &q)) != 0)
+					break;
+				wf_bind_text(q, 1, m->record);
+				wf_bind_text(q, 2, ref);
+				wf_bind_text(q, 3, m->create_key);
+				found = (rc = wf_db_step(db, q)) == 1 &&
+				    sqlite3_column_type(q, 0) != SQLITE_NULL;
+				if (found)
+					wf_strlcpy(want, wf_col_text(q, 0), sizeof want);
+				sqlite3_reset(q);
+				if (rc < 0)
+					break;
+			}
+			if (!found)
+				rc = wf_check_violation(out, n, "history.state", m->record, ref,
+				    "%s state is '%s' but history has no event for it",
+				    m->name, state);
+			else if (strcmp(want, state) != 0)
+				rc = wf_check_violation(out, n, "history.state", m->record, ref,
+				    "%s state is '%s' but history says '%s'", m->name, state, want);
+			else
+				rc = 0;
+			if (rc)
+				break;
+		}
+		sqlite3_finalize(all);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+const struct wf_invariant wf_core_invariants[] = {
+	{ "db.integrity", "the database file is intact (PRAGMA quick_check)", integrity },
+	{ "db.foreign_keys", "every reference points at an existing row", foreign_keys },
+	{ "history.state", "every record's state is the one its history ends in",
+	  states_match_history },
+	{ NULL, NULL, NULL }
+};

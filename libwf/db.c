@@ -1,0 +1,570 @@
+/* db.c - open, check, migrate, transactions, statement cache. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wf_db.h"
+#include "wf_error.h"
+#include "wf_time.h"
+
+#define MAX_DEPTH 32
+
+struct stmt_slot {
+	const char   *sql;
+	sqlite3_stmt *st;
+};
+
+struct wf_db {
+	sqlite3  *h;
+	char     *path;
+	char     *actor;
+	int64_t   now;
+	int       dry_run;
+	wf_out   *out;
+	int       depth;
+	long long marks[MAX_DEPTH];
+	struct stmt_slot *cache;
+	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
+};
+
+int
+wf_db_path(wf_buf *out, const char *cli)
+{
+	const char *env;
+
+	wf_buf_reset(out);
+	if (cli && *cli)
+		return wf_buf_adds(out, cli);
+	if ((env = getenv("WF_DB")) && *env)
+		return wf_buf_adds(out, env);
+	if ((env = getenv("XDG_DATA_HOME")) && env[0] == '/')
+		return wf_buf_addf(out, "%s/wf/wf.db", env);
+	if ((env = getenv("HOME")) && *env)
+		return wf_buf_addf(out, "%s/.local/share/wf/wf.db", env);
+	return wf_error_set(WF_ENODB,
+	    "no database path: set --db, $WF_DB or $HOME");
+}
+
+int
+wf_actor_resolve(wf_buf *out, const char *cli)
+{
+	const char *a = cli;
+	struct passwd *pw;
+	size_t i;
+
+	wf_buf_reset(out);
+	if (a == NULL || *a == '\0')
+		a = getenv("WF_ACTOR");
+	if (a == NULL || *a == '\0')
+		a = getenv("LOGNAME");
+	if ((a == NULL || *a == '\0') && (pw = getpwuid(geteuid())) != NULL)
+		a = pw->pw_name;
+	if (a == NULL || *a == '\0')
+		return wf_buf_addf(out, "uid:%ld", (long)geteuid());
+	if (strlen(a) > 64)
+		return wf_error_set(WF_EUSAGE, "actor '%.20s...' is longer than 64 bytes", a);
+	for (i = 0; a[i]; i++)
+		if ((unsigned char)a[i] < 0x20 || a[i] == 0x7f)
+			return wf_error_set(WF_EUSAGE, "actor has control characters");
+	return wf_buf_adds(out, a);
+}
+
+int
+wf_db_err(wf_db *db, int rc, const char *what)
+{
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return wf_error_set(WF_EBUSY,
+		    "%s: database is busy (locked by another process); safe to retry", what);
+	case SQLITE_FULL:
+		return wf_error_set(WF_EIO, "%s: database or disk is full", what);
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+		return wf_error_set(WF_EIO, "%s: %s", what, msg);
+	case SQLITE_NOTADB:
+		return wf_error_set(WF_ENODB, "%s: not a Workform database", what);
+	case SQLITE_CONSTRAINT:
+		if (strncmp(msg, "wf: ", 4) == 0)
+			msg += 4;
+		return wf_error_set(WF_EREFUSED, "%s: %s", what, msg);
+	case SQLITE_NOMEM:
+		return wf_error_set(WF_ENOMEM, "%s: out of memory", what);
+	default:
+		return wf_error_set(WF_EINTERNAL, "%s: %s", what, msg);
+	}
+}
+
+int
+wf_db_exec(wf_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : wf_db_err(db, rc, "database");
+}
+
+/* ---- statement cache ------------------------------------------------------- */
+
+static size_t
+slot_of(const char *sql, size_t cap)
+{
+	uintptr_t k = (uintptr_t)sql;
+
+	k ^= k >> 17;
+	k *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(k >> 7) & (cap - 1);
+}
+
+static int
+cache_grow(wf_db *db)
+{
+	size_t cap = db->capcache ? db->capcache * 2 : 128, i;
+	struct stmt_slot *n = calloc(cap, sizeof *n);
+
+	if (n == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	for (i = 0; i < db->capcache; i++) {
+		size_t j;
+		if (db->cache[i].sql == NULL)
+			continue;
+		for (j = slot_of(db->cache[i].sql, cap); n[j].sql; j = (j + 1) & (cap - 1))
+			;
+		n[j] = db->cache[i];
+	}
+	free(db->cache);
+	db->cache = n;
+	db->capcache = cap;
+	return 0;
+}
+
+int
+wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st)
+{
+	size_t j;
+	int rc;
+
+	if ((db->ncache + 1) * 2 > db->capcache && cache_grow(db) != 0)
+		return WF_ENOMEM;
+	for (j = slot_of(sql, db->capcache); db->cache[j].sql; j = (j + 1) & (db->capcache - 1))
+		if (db->cache[j].sql == sql) {
+			*st = db->cache[j].st;
+			sqlite3_reset(*st);
+			sqlite3_clear_bindings(*st);
+			return 0;
+		}
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return wf_db_err(db, rc, "prepare");
+	db->cache[j].sql = sql;
+	db->cache[j].st = *st;
+	db->ncache++;
+	return 0;
+}
+
+int
+wf_db_step(wf_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	rc = wf_db_err(db, sqlite3_extended_errcode(db->h), "database");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int64_t
+wf_db_last_id(wf_db *db)
+{
+	return (int64_t)sqlite3_last_insert_rowid(db->h);
+}
+
+int
+wf_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
+	    : sqlite3_bind_null(st, i);
+}
+
+int
+wf_bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	char buf[WF_TIME_LEN];
+
+	wf_time_format(t, buf);
+	return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+int
+wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v)
+{
+	return has ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+const char *
+wf_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}
+
+/* ---- open ------------------------------------------------------------------ */
+
+static int
+pragma_int(wf_db *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return wf_db_err(db, rc, db->path);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE) {
+		rc = wf_db_err(db, rc, db->path);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+busy_timeout(int *ms)
+{
+	const char *env = getenv("WF_BUSY_TIMEOUT");
+	char *end;
+	long v;
+
+	*ms = 5000;
+	if (env == NULL || *env == '\0')
+		return 0;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	if (errno || *end || v < 0 || v > 3600000)
+		return wf_error_set(WF_EUSAGE,
+		    "$WF_BUSY_TIMEOUT: expected milliseconds from 0 to 3600000, got '%.20s'", env);
+	*ms = (int)v;
+	return 0;
+}
+
+/* mkdir -p of PATH's directory (for wf init on a new machine). */
+static int
+make_parents(const char *path)
+{
+	wf_buf dir = {0};
+	size_t i;
+	int rc = 0;
+
+	if (wf_buf_adds(&dir, path) != 0)
+		return WF_ENOMEM;
+	for (i = 1; i < dir.len && rc == 0; i++) {
+		if (dir.p[i] != '/')
+			continue;
+		dir.p[i] = '\0';
+		if (mkdir(dir.p, 0700) != 0 && errno != EEXIST)
+			rc = wf_error_set(WF_EIO, "cannot create directory '%s': %s",
+			    dir.p, strerror(errno));
+		dir.p[i] = '/';
+	}
+	wf_buf_free(&dir);
+	return rc;
+}
+
+int
+wf_db_open(wf_db **out, const char *path, unsigned flags)
+{
+	int create = (flags & WF_DB_CREATE) != 0;
+	int rc, appid = 0, version = 0, tables = 0, ms;
+	struct stat st;
+	wf_db *db;
+	wf_buf actor = {0};
+
+	*out = NULL;
+	if ((rc = busy_timeout(&ms)) != 0)
+		return rc;
+	if (!create && stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return wf_error_set(WF_ENODB,
+			    "no database at '%s'; create one with 'wf init'", path);
+		return wf_error_set(WF_EIO, "cannot open '%s': %s", path, strerror(errno));
+	}
+	if (create && stat(path, &st) != 0 && (rc = make_parents(path)) != 0)
+		return rc;
+	if ((db = calloc(1, sizeof *db)) == NULL || (db->path = strdup(path)) == NULL) {
+		free(db);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_time_now(&db->now)) != 0)
+		goto fail;
+	if ((rc = wf_actor_resolve(&actor, NULL)) != 0 ||
+	    (rc = wf_db_set_actor(db, wf_buf_str(&actor))) != 0)
+		goto fail;
+	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	    (create ? SQLITE_OPEN_CREATE : 0), NULL);
+	if (rc != SQLITE_OK) {
+		rc = wf_error_set(rc == SQLITE_CANTOPEN && create ? WF_EIO : WF_ENODB,
+		    "cannot open '%s': %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, ms);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+
+	/* Check what the file is before anything writes to it. */
+	if ((rc = pragma_int(db, "PRAGMA application_id", &appid)) != 0 ||
+	    (rc = pragma_int(db, "PRAGMA user_version", &version)) != 0 ||
+	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)) != 0) {
+		if (rc == WF_ENODB || rc == WF_EINTERNAL)
+			rc = wf_error_set(WF_ENODB, "'%s' is not a Workform database", path);
+		goto fail;
+	}
+	if (appid != WF_APPLICATION_ID && !(create && appid == 0 && version == 0 && tables == 0)) {
+		rc = wf_error_set(WF_ENODB, "'%s' is not a Workform database%s", path,
+		    create ? "; refusing to change it" : "");
+		goto fail;
+	}
+	if (version > wf_schema_version) {
+		rc = wf_error_set(WF_ENODB,
+		    "'%s' has schema version %d, newer than this Workform (%d); "
+		    "upgrade Workform", path, version, wf_schema_version);
+		goto fail;
+	}
+	if (!create && version < wf_schema_version) {
+		rc = wf_error_set(WF_ENODB,
+		    "'%s' has schema version %d, older than this Workform (%d); "
+		    "run 'wf init' to migrate it", path, version, wf_schema_version);
+		goto fail;
+	}
+	if ((rc = wf_db_exec(db, "PRAGMA foreign_keys = ON")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
+		goto fail;
+	if (appid == WF_APPLICATION_ID) {
+		int wal = 0;
+		/* Setting WAL needs a write lock; only do it when not already set. */
+		if ((rc = pragma_int(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode", &wal)) != 0)
+			goto fail;
+		if (!wal && (rc = wf_db_exec(db, "PRAGMA journal_mode = WAL")) != 0)
+			goto fail;
+	}
+	wf_buf_free(&actor);
+	*out = db;
+	return 0;
+fail:
+	wf_buf_free(&actor);
+	wf_db_close(db);
+	return rc;
+}
+
+int
+wf_db_init(wf_db *db, const char **result, int *from)
+{
+	int rc, version = 0, i;
+	wf_buf sql = {0};
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != 0)
+		goto fail;
+	*from = version;
+	for (i = version; i < wf_schema_version; i++)
+		if ((rc = wf_db_exec(db, wf_migrations[i])) != 0) {
+			wf_error_prefix("migration %d", i + 1);
+			goto fail;
+		}
+	if (version < wf_schema_version) {
+		if ((rc = wf_buf_addf(&sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+		    WF_APPLICATION_ID, wf_schema_version)) != 0 ||
+		    (rc = wf_db_exec(db, sql.p)) != 0)
+			goto fail;
+	}
+	wf_buf_free(&sql);
+	if ((rc = wf_tx_commit(db)) != 0)
+		return rc;
+	*result = version == wf_schema_version ? "unchanged" : version == 0 ? "created" : "migrated";
+	if (!db->dry_run && version < wf_schema_version) {
+		if ((rc = wf_db_exec(db, "PRAGMA journal_mode = WAL")) != 0)
+			return rc;
+	}
+	return 0;
+fail:
+	wf_buf_free(&sql);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+void
+wf_db_close(wf_db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->capcache; i++)
+		if (db->cache[i].st)
+			sqlite3_finalize(db->cache[i].st);
+	free(db->cache);
+	if (db->h)
+		sqlite3_close(db->h);
+	free(db->path);
+	free(db->actor);
+	free(db);
+}
+
+sqlite3 *
+wf_db_handle(wf_db *db)
+{
+	return db->h;
+}
+
+const char *
+wf_db_filename(const wf_db *db)
+{
+	return db->path;
+}
+
+int
+wf_db_set_actor(wf_db *db, const char *actor)
+{
+	char *a = strdup(actor);
+
+	if (a == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	free(db->actor);
+	db->actor = a;
+	return 0;
+}
+
+const char *
+wf_db_actor(const wf_db *db)
+{
+	return db->actor;
+}
+
+int64_t
+wf_db_now(const wf_db *db)
+{
+	return db->now;
+}
+
+void
+wf_db_set_now(wf_db *db, int64_t now)
+{
+	db->now = now;
+}
+
+void
+wf_db_set_dry_run(wf_db *db, int on)
+{
+	db->dry_run = on;
+}
+
+int
+wf_db_dry_run(const wf_db *db)
+{
+	return db->dry_run;
+}
+
+void
+wf_db_set_out(wf_db *db, wf_out *out)
+{
+	db->out = out;
+}
+
+wf_out *
+wf_db_out(wf_db *db)
+{
+	return db->out;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+int
+wf_tx_depth(const wf_db *db)
+{
+	return db->depth;
+}
+
+int
+wf_tx_begin(wf_db *db)
+{
+	int rc;
+
+	if (db->depth >= MAX_DEPTH)
+		return wf_error_set(WF_EINTERNAL, "transactions nested too deep");
+	rc = wf_db_exec(db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT wf");
+	if (rc != 0)
+		return rc;
+	if (db->out) {
+		if (db->depth == 0)
+			wf_out_hold(db->out);
+		db->marks[db->depth] = wf_out_mark(db->out);
+	}
+	db->depth++;
+	return 0;
+}
+
+int
+wf_tx_commit(wf_db *db)
+{
+	int rc;
+
+	if (db->depth == 0)
+		return wf_error_set(WF_EINTERNAL, "commit without a transaction");
+	if (db->depth > 1) {
+		db->depth--;
+		return wf_db_exec(db, "RELEASE wf");
+	}
+	rc = wf_db_exec(db, db->dry_run ? "ROLLBACK" : "COMMIT");
+	if (rc != 0) {
+		int keep = wf_error_code();
+		char msg[1024];
+		wf_strlcpy(msg, wf_error_msg(), sizeof msg);
+		wf_tx_rollback(db);
+		return wf_error_set(keep, "%s", msg);
+	}
+	db->depth = 0;
+	if (db->out)
+		return wf_out_release(db->out);
+	return 0;
+}
+
+int
+wf_tx_rollback(wf_db *db)
+{
+	int rc;
+
+	if (db->depth == 0)
+		return 0;
+	db->depth--;
+	if (db->depth > 0 && sqlite3_get_autocommit(db->h))
+		db->depth = 0;          /* SQLite already rolled everything back */
+	if (db->depth > 0)
+		rc = wf_db_exec(db, "ROLLBACK TO wf; RELEASE wf");
+	else
+		rc = sqlite3_get_autocommit(db->h) ? 0 : wf_db_exec(db, "ROLLBACK");
+	if (db->out) {
+		wf_out_rewind(db->out, db->marks[db->depth]);
+		if (db->depth == 0)
+			wf_out_release(db->out);
+	}
+	return rc;
+}

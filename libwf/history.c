@@ -1,0 +1,128 @@
+/* history.c - appending and reading history events. */
+#include <string.h>
+
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+
+const char *const wf_record_types[] = {
+	"sku", "warehouse", "bin", "order", "shipment", "return", "supplier",
+	"po", "payout", "adjustment", "exception", "carrier", NULL
+};
+
+int
+wf_history_add(wf_db *db, const char *record, const char *ref,
+    const char *machine, const char *action, const char *from, const char *to,
+    cJSON *data)
+{
+	static const char sql[] =
+	    "INSERT INTO event (at, actor, record_type, ref, machine, action,"
+	    " from_state, to_state, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	wf_buf text = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (data && (rc = wf_json_write(&text, data)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	cJSON_Delete(data);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0) {
+		wf_buf_free(&text);
+		return rc;
+	}
+	wf_bind_time(st, 1, wf_db_now(db));
+	wf_bind_text(st, 2, wf_db_actor(db));
+	wf_bind_text(st, 3, record);
+	wf_bind_text(st, 4, ref);
+	wf_bind_text(st, 5, machine);
+	wf_bind_text(st, 6, action);
+	wf_bind_text(st, 7, from);
+	wf_bind_text(st, 8, to);
+	if (text.p)
+		sqlite3_bind_text(st, 9, text.p, (int)text.len, SQLITE_STATIC);
+	rc = wf_db_step(db, st);
+	sqlite3_reset(st);
+	wf_buf_free(&text);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+known_record(const char *r)
+{
+	size_t i;
+
+	for (i = 0; wf_record_types[i]; i++)
+		if (strcmp(wf_record_types[i], r) == 0)
+			return 1;
+	return 0;
+}
+
+int
+wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
+{
+	/* One statement per access path, so each can use its index. */
+	static const char by_ref[] =
+	    "SELECT id, at, actor, record_type, ref, machine, action, from_state,"
+	    " to_state, data FROM event WHERE record_type = ?1 AND ref = ?2"
+	    " AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR actor = ?4) ORDER BY id";
+	static const char by_type[] =
+	    "SELECT id, at, actor, record_type, ref, machine, action, from_state,"
+	    " to_state, data FROM event WHERE record_type = ?1"
+	    " AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR actor = ?4) ORDER BY id";
+	static const char by_time[] =
+	    "SELECT id, at, actor, record_type, ref, machine, action, from_state,"
+	    " to_state, data FROM event WHERE at >= ?3"
+	    " AND (?4 IS NULL OR actor = ?4) ORDER BY id";
+	static const char all[] =
+	    "SELECT id, at, actor, record_type, ref, machine, action, from_state,"
+	    " to_state, data FROM event WHERE (?4 IS NULL OR actor = ?4) ORDER BY id";
+	const char *sql;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (q->record && !known_record(q->record))
+		return wf_error_set(WF_EUSAGE,
+		    "unknown record type '%s' (sku, warehouse, bin, order, shipment, "
+		    "return, supplier, po, payout, adjustment, exception, carrier)", q->record);
+	sql = q->record && q->ref ? by_ref : q->record ? by_type : q->has_since ? by_time : all;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, q->record);
+	wf_bind_text(st, 2, q->ref);
+	if (q->has_since)
+		wf_bind_time(st, 3, q->since);
+	wf_bind_text(st, 4, q->actor);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		cJSON *e = wf_jrecord("event"), *data = NULL;
+		const char *d = (const char *)sqlite3_column_text(st, 9);
+		int k = 0;
+
+		if (e == NULL) {
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+		k |= wf_jadd_int(e, "event", sqlite3_column_int64(st, 0));
+		k |= wf_jadd_str(e, "at", wf_col_text(st, 1));
+		k |= wf_jadd_str(e, "actor", wf_col_text(st, 2));
+		k |= wf_jadd_str(e, "record", wf_col_text(st, 3));
+		k |= wf_jadd_str(e, "ref", wf_col_text(st, 4));
+		k |= wf_jadd_str(e, "action", wf_col_text(st, 6));
+		k |= wf_jadd_str(e, "machine", (const char *)sqlite3_column_text(st, 5));
+		k |= wf_jadd_str(e, "from", (const char *)sqlite3_column_text(st, 7));
+		k |= wf_jadd_str(e, "to", (const char *)sqlite3_column_text(st, 8));
+		if (d && wf_json_parse(d, strlen(d), &data) == 0)
+			k |= wf_jadd_item(e, "data", data);
+		else
+			k |= wf_jadd_null(e, "data");
+		if (k) {
+			cJSON_Delete(e);
+			rc = WF_ENOMEM;
+			break;
+		}
+		if ((rc = wf_out_emit(out, e)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,1009 @@
+/* json.c - hardened JSON-lines reader, typed access, exact writer. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wf_error.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_time.h"
+
+/* ---- strict scanner ------------------------------------------------------ */
+
+struct scan {
+	const unsigned char *s;
+	size_t n, i;
+	int depth;
+	size_t *num;            /* pairs: offset, length of every number */
+	size_t nnum, capnum;
+	const char *err;
+};
+
+static int
+fail(struct scan *sc, const char *msg)
+{
+	if (sc->err == NULL)
+		sc->err = msg;
+	return -1;
+}
+
+static void
+skip_ws(struct scan *sc)
+{
+	while (sc->i < sc->n) {
+		unsigned char c = sc->s[sc->i];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		sc->i++;
+	}
+}
+
+static int
+peek(struct scan *sc)
+{
+	return sc->i < sc->n ? sc->s[sc->i] : -1;
+}
+
+static int
+hex4(struct scan *sc, unsigned *cp)
+{
+	unsigned v = 0;
+	int k;
+
+	if (sc->i + 4 > sc->n)
+		return fail(sc, "truncated \\u escape");
+	for (k = 0; k < 4; k++) {
+		unsigned char c = sc->s[sc->i + k];
+		v <<= 4;
+		if (c >= '0' && c <= '9') v |= c - '0';
+		else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+		else return fail(sc, "bad \\u escape");
+	}
+	sc->i += 4;
+	*cp = v;
+	return 0;
+}
+
+/* Check one UTF-8 sequence starting at sc->i (first byte >= 0x80). */
+static int
+utf8_seq(struct scan *sc)
+{
+	const unsigned char *p = sc->s + sc->i;
+	size_t left = sc->n - sc->i, len, k;
+	unsigned char lo = 0x80, hi = 0xBF;
+
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) len = 2;
+	else if (p[0] == 0xE0) { len = 3; lo = 0xA0; }
+	else if (p[0] >= 0xE1 && p[0] <= 0xEC) len = 3;
+	else if (p[0] == 0xED) { len = 3; hi = 0x9F; }
+	else if (p[0] >= 0xEE && p[0] <= 0xEF) len = 3;
+	else if (p[0] == 0xF0) { len = 4; lo = 0x90; }
+	else if (p[0] >= 0xF1 && p[0] <= 0xF3) len = 4;
+	else if (p[0] == 0xF4) { len = 4; hi = 0x8F; }
+	else return fail(sc, "invalid UTF-8");
+	if (left < len)
+		return fail(sc, "invalid UTF-8");
+	if (p[1] < lo || p[1] > hi)
+		return fail(sc, "invalid UTF-8");
+	for (k = 2; k < len; k++)
+		if (p[k] < 0x80 || p[k] > 0xBF)
+			return fail(sc, "invalid UTF-8");
+	sc->i += len;
+	return 0;
+}
+
+static int
+scan_string(struct scan *sc)
+{
+	unsigned cp, lo;
+
+	sc->i++;        /* opening quote */
+	for (;;) {
+		int c = peek(sc);
+		if (c < 0)
+			return fail(sc, "unterminated string");
+		if (c == '"') {
+			sc->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character in string");
+		if (c >= 0x80) {
+			if (utf8_seq(sc))
+				return -1;
+			continue;
+		}
+		if (c != '\\') {
+			sc->i++;
+			continue;
+		}
+		sc->i++;
+		c = peek(sc);
+		switch (c) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			sc->i++;
+			continue;
+		case 'u':
+			sc->i++;
+			if (hex4(sc, &cp))
+				return -1;
+			if (cp == 0)
+				return fail(sc, "\\u0000 (NUL) in string");
+			if (cp >= 0xDC00 && cp <= 0xDFFF)
+				return fail(sc, "lone surrogate in string");
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				if (sc->i + 2 > sc->n || sc->s[sc->i] != '\\' ||
+				    sc->s[sc->i + 1] != 'u')
+					return fail(sc, "lone surrogate in string");
+				sc->i += 2;
+				if (hex4(sc, &lo))
+					return -1;
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return fail(sc, "lone surrogate in string");
+			}
+			continue;
+		default:
+			return fail(sc, "bad escape in string");
+		}
+	}
+}
+
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+scan_number(struct scan *sc)
+{
+	size_t start = sc->i;
+
+	if (peek(sc) == '-')
+		sc->i++;
+	if (peek(sc) == '0') {
+		sc->i++;
+		if (isdig(peek(sc)))
+			return fail(sc, "leading zero in number");
+	} else if (isdig(peek(sc))) {
+		while (isdig(peek(sc)))
+			sc->i++;
+	} else
+		return fail(sc, "bad number");
+	if (peek(sc) == '.') {
+		sc->i++;
+		if (!isdig(peek(sc)))
+			return fail(sc, "bad number");
+		while (isdig(peek(sc)))
+			sc->i++;
+	}
+	if (peek(sc) == 'e' || peek(sc) == 'E') {
+		sc->i++;
+		if (peek(sc) == '+' || peek(sc) == '-')
+			sc->i++;
+		if (!isdig(peek(sc)))
+			return fail(sc, "bad number");
+		while (isdig(peek(sc)))
+			sc->i++;
+	}
+	if (sc->nnum + 2 > sc->capnum) {
+		size_t cap = sc->capnum ? sc->capnum * 2 : 32;
+		size_t *p = realloc(sc->num, cap * sizeof *p);
+		if (p == NULL)
+			return fail(sc, "out of memory");
+		sc->num = p;
+		sc->capnum = cap;
+	}
+	sc->num[sc->nnum++] = start;
+	sc->num[sc->nnum++] = sc->i - start;
+	return 0;
+}
+
+static int
+scan_literal(struct scan *sc, const char *word)
+{
+	size_t len = strlen(word);
+
+	if (sc->n - sc->i < len || memcmp(sc->s + sc->i, word, len) != 0)
+		return fail(sc, "unexpected character");
+	sc->i += len;
+	return 0;
+}
+
+static int scan_value(struct scan *sc);
+
+static int
+scan_container(struct scan *sc, int close)
+{
+	int first = 1;
+
+	if (++sc->depth > WF_JSON_MAX_DEPTH)
+		return fail(sc, "nesting too deep");
+	sc->i++;
+	skip_ws(sc);
+	if (peek(sc) == close) {
+		sc->i++;
+		sc->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (!first) {
+			skip_ws(sc);
+			if (peek(sc) == close) {
+				sc->i++;
+				sc->depth--;
+				return 0;
+			}
+			if (peek(sc) != ',')
+				return fail(sc, close == '}' ?
+				    "expected ',' or '}'" : "expected ',' or ']'");
+			sc->i++;
+			skip_ws(sc);
+		}
+		first = 0;
+		if (close == '}') {
+			if (peek(sc) != '"')
+				return fail(sc, "expected a string key");
+			if (scan_string(sc))
+				return -1;
+			skip_ws(sc);
+			if (peek(sc) != ':')
+				return fail(sc, "expected ':'");
+			sc->i++;
+			skip_ws(sc);
+		}
+		if (scan_value(sc))
+			return -1;
+	}
+}
+
+static int
+scan_value(struct scan *sc)
+{
+	switch (peek(sc)) {
+	case '{': return scan_container(sc, '}');
+	case '[': return scan_container(sc, ']');
+	case '"': return scan_string(sc);
+	case 't': return scan_literal(sc, "true");
+	case 'f': return scan_literal(sc, "false");
+	case 'n': return scan_literal(sc, "null");
+	case -1:  return fail(sc, "unexpected end of line");
+	default:  return scan_number(sc);
+	}
+}
+
+/* ---- after cJSON: duplicate keys, exact numbers ---------------------------- */
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Find a duplicated member name of object O, or NULL. */
+static const char *
+dup_key(const cJSON *o)
+{
+	const cJSON *a, *b;
+	const char **keys, *dup = NULL;
+	size_t n = 0, i;
+
+	for (a = o->child; a; a = a->next)
+		n++;
+	if (n < 16) {
+		for (a = o->child; a; a = a->next)
+			for (b = a->next; b; b = b->next)
+				if (strcmp(a->string, b->string) == 0)
+					return a->string;
+		return NULL;
+	}
+	if ((keys = malloc(n * sizeof *keys)) == NULL)
+		return "";
+	for (i = 0, a = o->child; a; a = a->next)
+		keys[i++] = a->string;
+	qsort(keys, n, sizeof *keys, cmp_keys);
+	for (i = 1; i < n && !dup; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0)
+			dup = keys[i];
+	free(keys);
+	return dup;
+}
+
+static int
+walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
+{
+	cJSON *c;
+	long i = 0;
+
+	if (cJSON_IsNumber(v)) {
+		size_t off, len;
+		char *lex;
+
+		if (*k + 2 > sc->nnum)
+			return wf_jerr(at, NULL, "internal: number count mismatch");
+		off = sc->num[(*k)++];
+		len = sc->num[(*k)++];
+		if ((lex = cJSON_malloc(len + 1)) == NULL)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		memcpy(lex, sc->s + off, len);
+		lex[len] = '\0';
+		v->valuestring = lex;
+		return 0;
+	}
+	if (cJSON_IsObject(v)) {
+		const char *d = dup_key(v);
+		if (d && *d)
+			return wf_jerr(at, NULL, "duplicate key '%.64s'", d);
+		if (d)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return 0;
+	for (c = v->child; c; c = c->next, i++) {
+		wf_jloc here = { at, NULL, i, NULL, 0 };
+		if (cJSON_IsObject(v))
+			here.key = c->string;
+		if (walk(c, &here, sc, k))
+			return WF_EINPUT;
+	}
+	return 0;
+}
+
+int
+wf_json_parse(const char *s, size_t n, cJSON **out)
+{
+	struct scan sc = { (const unsigned char *)s, n, 0, 0, NULL, 0, 0, NULL };
+	wf_jloc root = WF_JLOC_ROOT(NULL, 0);
+	const char *end = NULL;
+	cJSON *v;
+	size_t k = 0;
+	int rc;
+
+	*out = NULL;
+	if (memchr(s, '\0', n) != NULL)
+		return wf_error_set(WF_EINPUT, "NUL byte at byte %zu",
+		    (size_t)((const char *)memchr(s, '\0', n) - s) + 1);
+	skip_ws(&sc);
+	if (peek(&sc) != '{') {
+		free(sc.num);
+		return wf_error_set(WF_EINPUT, "expected a JSON object");
+	}
+	if (scan_value(&sc) == 0) {
+		skip_ws(&sc);
+		if (sc.i != sc.n)
+			fail(&sc, "unexpected text after the object");
+	}
+	if (sc.err) {
+		rc = wf_error_set(WF_EINPUT, "invalid JSON at byte %zu: %s",
+		    sc.i + 1, sc.err);
+		free(sc.num);
+		return rc;
+	}
+	v = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	if (v == NULL) {
+		free(sc.num);
+		return wf_error_set(WF_EINPUT, "invalid JSON (rejected by the parser)");
+	}
+	if ((rc = walk(v, &root, &sc, &k)) != 0) {
+		cJSON_Delete(v);
+		free(sc.num);
+		return rc;
+	}
+	free(sc.num);
+	*out = v;
+	return 0;
+}
+
+/* ---- line reader --------------------------------------------------------- */
+
+#define RBUF 65536
+
+struct wf_jsonl {
+	FILE  *f;
+	char  *name;
+	size_t max;
+	long   line;
+	char  *rb;
+	size_t rpos, rlen;
+	int    eof;
+	wf_buf cur;
+};
+
+int
+wf_jsonl_open(wf_jsonl **out, FILE *f, const char *name, size_t max)
+{
+	wf_jsonl *r = calloc(1, sizeof *r);
+
+	if (r == NULL || (r->rb = malloc(RBUF)) == NULL ||
+	    (r->name = strdup(name)) == NULL) {
+		if (r)
+			free(r->rb);
+		free(r);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	r->f = f;
+	r->max = max ? max : WF_JSON_MAX_LINE;
+	r->cur.max = r->max + 1;
+	*out = r;
+	return 0;
+}
+
+/* Read one physical line into r->cur.  Returns 1 (line), 0 (EOF), WF_EIO,
+ * or 2 when the line was longer than the cap (consumed, not kept). */
+static int
+next_line(wf_jsonl *r)
+{
+	int got = 0, toolong = 0;
+
+	wf_buf_reset(&r->cur);
+	for (;;) {
+		char *nl;
+		size_t n;
+
+		if (r->rpos == r->rlen) {
+			if (r->eof)
+				break;
+			r->rlen = fread(r->rb, 1, RBUF, r->f);
+			r->rpos = 0;
+			if (r->rlen == 0) {
+				if (ferror(r->f))
+					return wf_error_set(WF_EIO, "%s: read error", r->name);
+				r->eof = 1;
+				break;
+			}
+		}
+		got = 1;
+		nl = memchr(r->rb + r->rpos, '\n', r->rlen - r->rpos);
+		n = nl ? (size_t)(nl - (r->rb + r->rpos)) : r->rlen - r->rpos;
+		if (!toolong) {
+			if (r->cur.len + n > r->max)
+				toolong = 1;
+			else if (wf_buf_add(&r->cur, r->rb + r->rpos, n))
+				return WF_ENOMEM;
+		}
+		r->rpos += n + (nl != NULL);
+		if (nl)
+			break;
+	}
+	if (!got)
+		return 0;
+	r->line++;
+	if (toolong)
+		return 2;
+	if (r->cur.len && r->cur.p[r->cur.len - 1] == '\r')
+		r->cur.p[--r->cur.len] = '\0';
+	return 1;
+}
+
+static int
+blank(const wf_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->p[i] != ' ' && b->p[i] != '\t')
+			return 0;
+	return 1;
+}
+
+int
+wf_jsonl_read(wf_jsonl *r, cJSON **obj)
+{
+	int rc;
+
+	*obj = NULL;
+	for (;;) {
+		rc = next_line(r);
+		if (rc <= 0)
+			return rc;
+		if (rc == 2)
+			return wf_error_set(WF_EINPUT,
+			    "%s:%ld: line is longer than the limit of %zu bytes",
+			    r->name, r->line, r->max);
+		if (!blank(&r->cur))
+			break;
+	}
+	if ((rc = wf_json_parse(wf_buf_str(&r->cur), r->cur.len, obj)) != 0)
+		return wf_error_prefix("%s:%ld", r->name, r->line);
+	return 1;
+}
+
+long
+wf_jsonl_lineno(const wf_jsonl *r)
+{
+	return r->line;
+}
+
+const char *
+wf_jsonl_name(const wf_jsonl *r)
+{
+	return r->name;
+}
+
+void
+wf_jsonl_close(wf_jsonl *r)
+{
+	if (r == NULL)
+		return;
+	wf_buf_free(&r->cur);
+	free(r->rb);
+	free(r->name);
+	free(r);
+}
+
+/* ---- locations and errors ------------------------------------------------ */
+
+int
+wf_jloc_path(wf_buf *b, const wf_jloc *loc, const char *key)
+{
+	const wf_jloc *chain[WF_JSON_MAX_DEPTH + 8];
+	const wf_jloc *l;
+	size_t n = 0, start = b->len;
+	int rc = 0;
+
+	for (l = loc; l && n < sizeof chain / sizeof chain[0]; l = l->up)
+		chain[n++] = l;
+	if (n && chain[n - 1]->src)
+		rc |= wf_buf_addf(b, "%s:%ld: ", chain[n - 1]->src, chain[n - 1]->line);
+	start = b->len;
+	while (n-- > 0) {
+		l = chain[n];
+		if (l->up == NULL)
+			continue;
+		if (l->key)
+			rc |= wf_buf_addf(b, "%s%s", b->len > start ? "." : "", l->key);
+		else
+			rc |= wf_buf_addf(b, "[%ld]", l->index);
+	}
+	if (key)
+		rc |= wf_buf_addf(b, "%s%s", b->len > start ? "." : "", key);
+	if (b->len > start)
+		rc |= wf_buf_adds(b, ": ");
+	return rc ? WF_ENOMEM : 0;
+}
+
+int
+wf_jerr(const wf_jloc *at, const char *key, const char *fmt, ...)
+{
+	wf_buf b = WF_BUF_INIT(4096);
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	wf_jloc_path(&b, at, key);
+	wf_error_set(WF_EINPUT, "%s%s", wf_buf_str(&b), msg);
+	wf_buf_free(&b);
+	return WF_EINPUT;
+}
+
+/* A short description of V for "got ..." in messages. */
+static const char *
+describe(const cJSON *v, char *buf, size_t n)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsTrue(v))
+		return "true";
+	if (cJSON_IsFalse(v))
+		return "false";
+	if (cJSON_IsObject(v))
+		return "an object";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsNumber(v)) {
+		snprintf(buf, n, "%.40s", v->valuestring ? v->valuestring : "a number");
+		return buf;
+	}
+	snprintf(buf, n, "\"%.40s%s\"", v->valuestring,
+	    strlen(v->valuestring) > 40 ? "..." : "");
+	return buf;
+}
+
+/* Look KEY up; 1 when absent/null (error when required), 0 when present. */
+static int
+lookup(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
+    const cJSON **item)
+{
+	*item = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (*item == NULL || cJSON_IsNull(*item)) {
+		if (fl & WF_J_REQ)
+			return wf_jerr(at, key, *item ? "must not be null" : "missing");
+		return 1;
+	}
+	return 0;
+}
+
+int
+wf_jget_str(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, size_t maxlen, const char **out)
+{
+	const cJSON *v;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (!cJSON_IsString(v))
+		return wf_jerr(at, key, "expected a string, got %s", describe(v, d, sizeof d));
+	if ((fl & WF_J_NONEMPTY) && v->valuestring[0] == '\0')
+		return wf_jerr(at, key, "must not be empty");
+	if (maxlen && strlen(v->valuestring) > maxlen)
+		return wf_jerr(at, key, "longer than %zu bytes", maxlen);
+	*out = v->valuestring;
+	return 0;
+}
+
+/* Parse an integer lexeme exactly: -?[0-9]+ within +-(2^53-1). */
+static int
+int_lexeme(const char *s, int64_t *out)
+{
+	int neg = 0;
+	int64_t v = 0;
+
+	if (s == NULL)
+		return -1;
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (!isdig((unsigned char)*s))
+		return -1;
+	for (; *s; s++) {
+		if (!isdig((unsigned char)*s))
+			return -1;
+		if (v > (WF_JSON_INT_MAX - (*s - '0')) / 10)
+			return -2;
+		v = v * 10 + (*s - '0');
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+int
+wf_jget_int(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, int64_t min, int64_t max, int64_t *out)
+{
+	const cJSON *v;
+	int64_t n = 0;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	rc = cJSON_IsNumber(v) ? int_lexeme(v->valuestring, &n) : -1;
+	if (rc == 0 && n >= min && n <= max) {
+		*out = n;
+		return 0;
+	}
+	describe(v, d, sizeof d);
+	if (rc == -2)
+		return wf_jerr(at, key, "integer %s is out of range", d);
+	if (min == 1 && max >= WF_JSON_INT_MAX)
+		return wf_jerr(at, key, "expected a positive integer, got %s", d);
+	if (min == 0 && max >= WF_JSON_INT_MAX)
+		return wf_jerr(at, key, "expected a non-negative integer, got %s", d);
+	return wf_jerr(at, key, "expected an integer from %lld to %lld, got %s",
+	    (long long)min, (long long)max, d);
+}
+
+int
+wf_jget_bool(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, int *out)
+{
+	const cJSON *v;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (!cJSON_IsBool(v))
+		return wf_jerr(at, key, "expected true or false, got %s",
+		    describe(v, d, sizeof d));
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+int
+wf_jget_money(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, const char *currency, int64_t *out)
+{
+	const cJSON *v;
+	const char *s;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (cJSON_IsString(v))
+		s = v->valuestring;
+	else if (cJSON_IsNumber(v) && (fl & WF_J_NUMOK) && v->valuestring)
+		s = v->valuestring;
+	else
+		return wf_jerr(at, key, "expected a decimal string like \"19.99\", got %s",
+		    describe(v, d, sizeof d));
+	if (wf_money_parse(s, currency, out) != 0)
+		return wf_jerr(at, key, "%s", wf_error_msg());
+	return 0;
+}
+
+int
+wf_jget_time(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, int64_t *out)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = wf_jget_str(at, o, key, fl | WF_J_NONEMPTY, 64, &s)) != 0)
+		return rc;
+	if (wf_time_parse(s, out) != 0)
+		return wf_jerr(at, key, "%s", wf_error_msg());
+	return 0;
+}
+
+int
+wf_jget_id(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, const char **out)
+{
+	const cJSON *v;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) <= 128) {
+		*out = v->valuestring;
+		return 0;
+	}
+	if (cJSON_IsNumber(v) && v->valuestring && strlen(v->valuestring) <= 128 &&
+	    strspn(v->valuestring, "0123456789") == strlen(v->valuestring)) {
+		*out = v->valuestring;
+		return 0;
+	}
+	return wf_jerr(at, key, "expected an id (a string or a whole number), got %s",
+	    describe(v, d, sizeof d));
+}
+
+int
+wf_jget_obj(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, const cJSON **out)
+{
+	const cJSON *v;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (!cJSON_IsObject(v))
+		return wf_jerr(at, key, "expected an object, got %s", describe(v, d, sizeof d));
+	*out = v;
+	return 0;
+}
+
+int
+wf_jget_arr(const wf_jloc *at, const cJSON *o, const char *key,
+    unsigned fl, const cJSON **out)
+{
+	const cJSON *v;
+	char d[64];
+	int rc;
+
+	if ((rc = lookup(at, o, key, fl, &v)) != 0)
+		return rc;
+	if (!cJSON_IsArray(v))
+		return wf_jerr(at, key, "expected an array, got %s", describe(v, d, sizeof d));
+	*out = v;
+	return 0;
+}
+
+int
+wf_jcheck_keys(const wf_jloc *at, const cJSON *o, const char *const *known)
+{
+	const cJSON *c;
+	size_t i;
+
+	for (c = o->child; c; c = c->next) {
+		for (i = 0; known[i]; i++)
+			if (strcmp(known[i], c->string) == 0)
+				break;
+		if (known[i] == NULL)
+			return wf_jerr(at, c->string, "unknown key (refused under --strict)");
+	}
+	return 0;
+}
+
+const char *
+wf_json_lexeme(const cJSON *num)
+{
+	return cJSON_IsNumber(num) ? num->valuestring : NULL;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+cJSON *
+wf_json_int(int64_t v)
+{
+	char lex[24], *p;
+	cJSON *n;
+
+	snprintf(lex, sizeof lex, "%lld", (long long)v);
+	if ((n = cJSON_CreateNumber((double)v)) == NULL)
+		return NULL;
+	if ((p = cJSON_malloc(strlen(lex) + 1)) == NULL) {
+		cJSON_Delete(n);
+		return NULL;
+	}
+	memcpy(p, lex, strlen(lex) + 1);
+	n->valuestring = p;
+	return n;
+}
+
+int
+wf_jadd_item(cJSON *o, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (!cJSON_AddItemToObject(o, key, item)) {
+		cJSON_Delete(item);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int
+wf_jadd_int(cJSON *o, const char *key, int64_t v)
+{
+	return wf_jadd_item(o, key, wf_json_int(v));
+}
+
+int
+wf_jadd_str(cJSON *o, const char *key, const char *s)
+{
+	return wf_jadd_item(o, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+int
+wf_jadd_bool(cJSON *o, const char *key, int v)
+{
+	return wf_jadd_item(o, key, cJSON_CreateBool(v));
+}
+
+int
+wf_jadd_null(cJSON *o, const char *key)
+{
+	return wf_jadd_item(o, key, cJSON_CreateNull());
+}
+
+int
+wf_jadd_money(cJSON *o, const char *key, int64_t minor, const char *currency)
+{
+	char buf[40];
+
+	if (wf_money_format(minor, currency, buf, sizeof buf) != 0)
+		return WF_EINPUT;
+	return wf_jadd_str(o, key, buf);
+}
+
+int
+wf_jadd_time(cJSON *o, const char *key, int64_t t)
+{
+	char buf[WF_TIME_LEN];
+
+	wf_time_format(t, buf);
+	return wf_jadd_str(o, key, buf);
+}
+
+cJSON *
+wf_jrecord(const char *type)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o && wf_jadd_str(o, "type", type) != 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int
+utf8_len(const unsigned char *p)
+{
+	struct scan sc = { p, 4, 0, 0, NULL, 0, 0, NULL };
+	size_t i;
+
+	for (i = 1; i < 4 && p[i]; i++)
+		;
+	sc.n = i;
+	return utf8_seq(&sc) == 0 ? (int)sc.i : -1;
+}
+
+int
+wf_json_write_str(wf_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int rc = wf_buf_addc(b, '"');
+
+	while (*p && rc == 0) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			rc |= wf_buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		if (*p >= 0x80) {
+			int len = utf8_len(p);
+			if (len < 0) {
+				rc |= wf_buf_adds(b, "\\ufffd");
+				p++;
+			} else {
+				rc |= wf_buf_add(b, p, (size_t)len);
+				p += len;
+			}
+			continue;
+		}
+		switch (*p) {
+		case '"':  rc |= wf_buf_adds(b, "\\\""); break;
+		case '\\': rc |= wf_buf_adds(b, "\\\\"); break;
+		case '\n': rc |= wf_buf_adds(b, "\\n"); break;
+		case '\r': rc |= wf_buf_adds(b, "\\r"); break;
+		case '\t': rc |= wf_buf_adds(b, "\\t"); break;
+		case '\b': rc |= wf_buf_adds(b, "\\b"); break;
+		case '\f': rc |= wf_buf_adds(b, "\\f"); break;
+		default:   rc |= wf_buf_addf(b, "\\u%04x", *p); break;
+		}
+		p++;
+	}
+	rc |= wf_buf_addc(b, '"');
+	return rc ? WF_ENOMEM : 0;
+}
+
+int
+wf_json_write(wf_buf *b, const cJSON *v)
+{
+	const cJSON *c;
+	int rc = 0;
+
+	if (cJSON_IsNull(v) || v == NULL)
+		return wf_buf_adds(b, "null");
+	if (cJSON_IsTrue(v))
+		return wf_buf_adds(b, "true");
+	if (cJSON_IsFalse(v))
+		return wf_buf_adds(b, "false");
+	if (cJSON_IsString(v))
+		return wf_json_write_str(b, v->valuestring);
+	if (cJSON_IsRaw(v))
+		return wf_buf_adds(b, v->valuestring);
+	if (cJSON_IsNumber(v)) {
+		if (v->valuestring)
+			return wf_buf_adds(b, v->valuestring);
+		if (v->valuedouble == (double)(long long)v->valuedouble)
+			return wf_buf_addf(b, "%lld", (long long)v->valuedouble);
+		return wf_buf_addf(b, "%.17g", v->valuedouble);
+	}
+	if (cJSON_IsArray(v)) {
+		rc |= wf_buf_addc(b, '[');
+		for (c = v->child; c; c = c->next) {
+			if (c != v->child)
+				rc |= wf_buf_addc(b, ',');
+			rc |= wf_json_write(b, c);
+		}
+		rc |= wf_buf_addc(b, ']');
+		return rc ? WF_ENOMEM : 0;
+	}
+	rc |= wf_buf_addc(b, '{');
+	for (c = v->child; c; c = c->next) {
+		if (c != v->child)
+			rc |= wf_buf_addc(b, ',');
+		rc |= wf_json_write_str(b, c->string);
+		rc |= wf_buf_addc(b, ':');
+		rc |= wf_json_write(b, c);
+	}
+	rc |= wf_buf_addc(b, '}');
+	return rc ? WF_ENOMEM : 0;
+}

@@ -1,0 +1,309 @@
+/* time.c - the clock ($WF_NOW) and ISO 8601 parsing and formatting. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "wf_buf.h"
+#include "wf_error.h"
+#include "wf_time.h"
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+int64_t
+wf_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+wf_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned
+mdays(int64_t y, unsigned m)
+{
+	static const unsigned n[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+	return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+/* Read exactly N digits at *p. */
+static int
+digits(const char **p, int n, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + (unsigned)((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int
+wf_time_parse(const char *s, int64_t *out)
+{
+	const char *p = s;
+	unsigned y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0;
+	long off = 0;
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		goto bad;
+	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo))
+		goto bad;
+	if (*p == '\0')
+		goto done;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		goto bad;
+	p++;
+	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		goto bad;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &se))
+			goto bad;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+	}
+	if (h > 23 || mi > 59 || se > 59)
+		goto bad;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh))
+			goto bad;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &om))
+				goto bad;
+		} else if (isdigit((unsigned char)*p)) {
+			if (digits(&p, 2, &om))
+				goto bad;
+		}
+		if (oh > 23 || om > 59)
+			goto bad;
+		off = sign * (long)(oh * 3600 + om * 60);
+	}
+	if (*p != '\0')
+		goto bad;
+done:
+	*out = wf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	return 0;
+bad:
+	return wf_error_set(WF_EINPUT,
+	    "expected an ISO 8601 time like 2026-11-20T09:14:00Z, got '%.40s'", s);
+}
+
+int
+wf_time_parse_rel(const char *s, int64_t now, int64_t *out)
+{
+	const char *p = s;
+	int64_t n = 0, unit;
+	int nd = 0;
+
+	if (*p != '-')
+		return wf_time_parse(s, out);
+	for (p++; isdigit((unsigned char)*p) && nd < 9; p++, nd++)
+		n = n * 10 + (*p - '0');
+	switch (*p) {
+	case 'd': unit = 86400; break;
+	case 'h': unit = 3600; break;
+	case 'm': unit = 60; break;
+	case 'w': unit = 7 * 86400; break;
+	default: unit = 0; break;
+	}
+	if (nd == 0 || unit == 0 || p[1] != '\0')
+		return wf_error_set(WF_EINPUT,
+		    "expected a time (2026-11-20T09:14:00Z) or an age (-7d, -24h, -30m), got '%.40s'", s);
+	*out = now - n * unit;
+	return 0;
+}
+
+static void
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+void
+wf_time_format(int64_t t, char out[WF_TIME_LEN])
+{
+	int64_t days = t / 86400, rem = t % 86400, y;
+	unsigned m, d, yy;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	wf_civil_from_days(days, &y, &m, &d);
+	yy = (unsigned)((y % 10000 + 10000) % 10000);
+	put2(out, yy / 100);
+	put2(out + 2, yy % 100);
+	out[4] = '-';
+	put2(out + 5, m);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, (unsigned)(rem / 3600));
+	out[13] = ':';
+	put2(out + 14, (unsigned)(rem / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (unsigned)(rem % 60));
+	out[19] = 'Z';
+	out[20] = '\0';
+}
+
+void
+wf_date_format(int64_t t, char out[11])
+{
+	char buf[WF_TIME_LEN];
+
+	wf_time_format(t, buf);
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+int
+wf_time_now(int64_t *out)
+{
+	const char *env = getenv("WF_NOW");
+
+	if (env && *env) {
+		if (wf_time_parse(env, out) != 0)
+			return wf_error_set(WF_EUSAGE, "$WF_NOW: %s", wf_error_msg());
+		return 0;
+	}
+	*out = (int64_t)time(NULL);
+	return 0;
+}
+
+int
+wf_tz_valid(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	wf_buf path = {0};
+	struct stat st;
+	int ok;
+
+	if (tz == NULL || *tz == '\0' || strlen(tz) > 64 || tz[0] == '/' ||
+	    strstr(tz, "..") != NULL || tz[0] == ':')
+		return 0;
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	if (wf_buf_addf(&path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz))
+		return 0;
+	ok = stat(path.p, &st) == 0 && S_ISREG(st.st_mode);
+	wf_buf_free(&path);
+	return ok;
+}
+
+/* Run localtime_r/mktime with TZ set to ZONE, then put TZ back. */
+struct tzswap {
+	char *old;
+	int   had;
+};
+
+static void
+tz_enter(struct tzswap *sw, const char *zone)
+{
+	const char *old = getenv("TZ");
+
+	sw->had = old != NULL;
+	sw->old = old ? strdup(old) : NULL;
+	setenv("TZ", zone, 1);
+	tzset();
+}
+
+static void
+tz_leave(struct tzswap *sw)
+{
+	if (sw->had && sw->old)
+		setenv("TZ", sw->old, 1);
+	else
+		unsetenv("TZ");
+	free(sw->old);
+	tzset();
+}
+
+int
+wf_time_local(int64_t t, const char *tz, struct wf_local *out)
+{
+	struct tzswap sw;
+	struct tm tm;
+	time_t tt = (time_t)t;
+	int ok;
+
+	if (!wf_tz_valid(tz))
+		return wf_error_set(WF_EINPUT, "unknown time zone '%.64s'", tz ? tz : "");
+	tz_enter(&sw, tz);
+	ok = localtime_r(&tt, &tm) != NULL;
+	tz_leave(&sw);
+	if (!ok)
+		return wf_error_set(WF_EINPUT, "time out of range");
+	out->year = tm.tm_year + 1900;
+	out->month = (unsigned)tm.tm_mon + 1;
+	out->day = (unsigned)tm.tm_mday;
+	out->hour = (unsigned)tm.tm_hour;
+	out->min = (unsigned)tm.tm_min;
+	out->sec = (unsigned)tm.tm_sec;
+	out->wday = tm.tm_wday;
+	out->utc_offset = tm.tm_gmtoff;
+	return 0;
+}
+
+int
+wf_time_from_local(const char *tz, int64_t y, unsigned m, unsigned d,
+    unsigned hh, unsigned mm, unsigned ss, int64_t *out)
+{
+	int64_t guess = wf_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	struct wf_local l;
+	int i;
+
+	/* Iterate: subtract the zone's offset at the guess until stable. */
+	int64_t t = guess;
+	for (i = 0; i < 3; i++) {
+		if (wf_time_local(t, tz, &l) != 0)
+			return WF_EINPUT;
+		t = guess - l.utc_offset;
+	}
+	*out = t;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * wf.h - libwf, the Workform record library: everything in one include.
+ *
+ * Conventions for every module: functions that can fail return 0 or a
+ * negative WF_E* code (wf_error.h) and leave the message in wf_error_msg();
+ * libwf never prints and never exits; out-parameters come first after the
+ * database handle; who frees what is stated at the top of each header.
+ */
+#ifndef WF_H
+#define WF_H
+
+#include "wf_buf.h"
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_out.h"
+#include "wf_state.h"
+#include "wf_time.h"
+
+#endif

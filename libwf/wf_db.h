@@ -1,0 +1,117 @@
+/*
+ * wf_db.h - the database: where it is, opening it, migrations, transactions.
+ *
+ * A wf_db is one open database plus the session facts every change needs:
+ * the actor, the clock reading for this command, the dry-run flag, and the
+ * output that is held back until the transaction that produced it commits.
+ *
+ * Settings at open (design.md): WAL, busy_timeout ($WF_BUSY_TIMEOUT ms,
+ * default 5000), foreign keys on, synchronous FULL, defensive mode,
+ * trusted_schema off.  application_id and user_version are checked before
+ * anything is written.  Only wf_db_open(..., WF_DB_CREATE) followed by
+ * wf_db_init() creates or migrates a database.
+ *
+ * Writes happen between wf_tx_begin() and wf_tx_commit()/wf_tx_rollback().
+ * The outermost level is BEGIN IMMEDIATE, so a writer waits for the lock up
+ * front (busy past the timeout is WF_EBUSY) and never fails half-way on a
+ * stale snapshot.  Inner levels are savepoints, which is how batches with
+ * --keep-going drop one bad line and keep the rest.
+ *
+ * Ownership: wf_db_close() frees everything the wf_db owns; the wf_out given
+ * to wf_db_set_out() stays the caller's.
+ */
+#ifndef WF_DB_H
+#define WF_DB_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "wf_buf.h"
+#include "wf_out.h"
+
+#define WF_APPLICATION_ID 0x57466f72    /* "WFor" */
+
+extern const char *const wf_migrations[];
+extern const int wf_schema_version;
+
+typedef struct wf_db wf_db;
+
+/* Resolve the database path: CLI (--db), else $WF_DB, else
+ * $XDG_DATA_HOME/wf/wf.db, else $HOME/.local/share/wf/wf.db.  Writes it to
+ * OUT.  Returns 0 or WF_ENODB when no home directory can be found. */
+int wf_db_path(wf_buf *out, const char *cli);
+
+#define WF_DB_CREATE 0x1        /* wf init: create the file if missing */
+
+/* Open PATH.  Without WF_DB_CREATE a missing file, a file that is not a
+ * Workform database, or one whose schema is older or newer than this
+ * library is refused with WF_ENODB (message names 'wf init' where that
+ * helps).  With WF_DB_CREATE an empty or missing file is accepted so that
+ * wf_db_init() can create it; a newer schema is still refused.  Returns 0,
+ * WF_ENODB, WF_EBUSY, WF_EIO or WF_EUSAGE (bad $WF_BUSY_TIMEOUT/$WF_NOW). */
+int wf_db_open(wf_db **db, const char *path, unsigned flags);
+
+/* Create or migrate to the current schema.  *result is "created",
+ * "migrated" or "unchanged"; *from is the version found.  Idempotent. */
+int wf_db_init(wf_db *db, const char **result, int *from);
+
+void        wf_db_close(wf_db *db);
+sqlite3    *wf_db_handle(wf_db *db);
+const char *wf_db_filename(const wf_db *db);
+
+/* Session facts.  The actor is copied.  now is fixed at open from
+ * wf_time_now() so every record one command writes carries one time. */
+int         wf_db_set_actor(wf_db *db, const char *actor);
+const char *wf_db_actor(const wf_db *db);
+int64_t     wf_db_now(const wf_db *db);
+void        wf_db_set_now(wf_db *db, int64_t now);
+void        wf_db_set_dry_run(wf_db *db, int on);
+int         wf_db_dry_run(const wf_db *db);
+void        wf_db_set_out(wf_db *db, wf_out *out);
+wf_out     *wf_db_out(wf_db *db);
+
+/* Resolve the actor: CLI (--actor), else $WF_ACTOR, else the login name.
+ * Returns 0, or WF_EUSAGE when the name is empty, too long (> 64 bytes) or
+ * has control characters. */
+int wf_actor_resolve(wf_buf *out, const char *cli);
+
+/* Transactions.  begin: BEGIN IMMEDIATE at the outermost level, else a
+ * savepoint.  commit: COMMIT (or, under dry-run, ROLLBACK) at the outermost
+ * level and then release the held output; an inner commit releases the
+ * savepoint.  rollback: undo to the matching begin and drop the output
+ * emitted since.  Each returns 0 or a WF_E* code. */
+int wf_tx_begin(wf_db *db);
+int wf_tx_commit(wf_db *db);
+int wf_tx_rollback(wf_db *db);
+int wf_tx_depth(const wf_db *db);
+
+/* A cached prepared statement for SQL (keyed by the pointer, so pass string
+ * literals), reset and with bindings cleared.  Returns 0 or WF_EINTERNAL. */
+int wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st);
+
+/* Step ST: 1 for a row, 0 when done, or a WF_E* code for an error (the
+ * statement is reset on done and error). */
+int wf_db_step(wf_db *db, sqlite3_stmt *st);
+
+/* Run SQL that takes no parameters and returns no rows. */
+int wf_db_exec(wf_db *db, const char *sql);
+
+/* Map a SQLite result code to a WF_E* code with a message prefixed by WHAT:
+ * busy -> WF_EBUSY, full/IO/read-only -> WF_EIO, constraint -> WF_EREFUSED,
+ * not-a-database -> WF_ENODB, else WF_EINTERNAL. */
+int wf_db_err(wf_db *db, int rc, const char *what);
+
+/* The id of the last inserted row. */
+int64_t wf_db_last_id(wf_db *db);
+
+/* Bind text or NULL. */
+int wf_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Bind a time as ISO 8601 text. */
+int wf_bind_time(sqlite3_stmt *st, int i, int64_t t);
+/* Bind an int64, or NULL when HAS is 0. */
+int wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v);
+
+/* A column as text ("" for NULL; valid until the next step/reset). */
+const char *wf_col_text(sqlite3_stmt *st, int i);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * wf_out.h - the writers: records out as JSON lines, a table, CSV or TSV.
+ *
+ * Every record libwf prints is a cJSON object whose first member is "type";
+ * its members are printed in the order they were added.  JSON lines stream;
+ * a table is printed when the output finishes (it needs every row to size
+ * its columns), one block per run of records with the same keys.
+ *
+ * Held output: while a transaction is open the writer keeps what is emitted
+ * (in memory up to 4 MiB, then in a temporary file, so memory stays flat) and
+ * writes it only when the transaction commits.  A command never prints a
+ * result that was rolled back.  wf_db drives this; see wf_tx_begin().
+ *
+ * Ownership: wf_out_emit() takes the record and frees it.  The FILE stays
+ * the caller's.
+ */
+#ifndef WF_OUT_H
+#define WF_OUT_H
+
+#include <stdio.h>
+
+#include <cJSON.h>
+
+typedef enum {
+	WF_FMT_JSONL,
+	WF_FMT_TABLE,
+	WF_FMT_CSV,
+	WF_FMT_TSV
+} wf_format;
+
+/* "jsonl", "table", "csv" or "tsv".  Returns 0 or WF_EUSAGE. */
+int wf_format_parse(const char *s, wf_format *f);
+
+/* The default format for a stream: table on a terminal, else JSON lines. */
+wf_format wf_format_default(FILE *f);
+
+typedef struct wf_out wf_out;
+
+int  wf_out_new(wf_out **o, FILE *f, wf_format fmt);
+void wf_out_free(wf_out *o);
+
+/* Emit REC (taken and freed).  Returns 0, WF_ENOMEM, or WF_EIO. */
+int wf_out_emit(wf_out *o, cJSON *rec);
+
+/* Table columns for records of TYPE: only these keys, in this order
+ * (NULL-terminated, static storage).  JSON lines still carry every key. */
+void wf_out_columns(wf_out *o, const char *type, const char *const *keys);
+
+/* Holding (see above).  hold nests; release at depth 0 writes what is kept.
+ * mark/rewind drop what was emitted after a mark. */
+void wf_out_hold(wf_out *o);
+int  wf_out_release(wf_out *o);
+long long wf_out_mark(const wf_out *o);
+int  wf_out_rewind(wf_out *o, long long mark);
+
+/* Records emitted so far (after rewinds). */
+long long wf_out_count(const wf_out *o);
+
+/* Print pending tables, flush, and check the stream: a write error (disk
+ * full, closed pipe) is WF_EIO with the reason.  Returns 0 or WF_EIO. */
+int wf_out_finish(wf_out *o);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * wf_state.h - state machines as data.
+ *
+ * Every record family has a closed set of states and a table of legal
+ * {from, action, to} transitions.  One function, wf_state_apply(), checks a
+ * transition against the table, changes the record and appends the history
+ * event, in the caller's transaction.  An illegal transition changes nothing
+ * and is refused (WF_EREFUSED) with the legal actions from the current state.
+ *
+ * The tables are printed by `wf states` and documented in wf-states(7); a
+ * test keeps the two in agreement.
+ *
+ * Ownership: all strings and tables here are static.
+ */
+#ifndef WF_STATE_H
+#define WF_STATE_H
+
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "wf_buf.h"
+#include "wf_db.h"
+
+/* A transition's target meaning "the state it was in before": how on_hold
+ * remembers where an order was. */
+#define WF_PREVIOUS "(previous)"
+
+struct wf_transition {
+	const char *from;
+	const char *action;
+	const char *to;
+};
+
+struct wf_machine {
+	const char *name;        /* "order", "order.finance" */
+	const char *record;      /* record type in history: "order" */
+	const char *summary;
+	const char *const *states;            /* happy path first; NULL-terminated */
+	const struct wf_transition *rows;     /* terminated by a NULL from */
+	/* SELECT state, memo FROM <table> WHERE id = ?1 */
+	const char *sql_get;
+	/* UPDATE <table> SET state = ?1, updated_at = ?2, memo = ?4 WHERE id = ?3 */
+	const char *sql_set;
+	/* SELECT id, <ref>, state FROM <table> ORDER BY id: for wf check */
+	const char *sql_all;
+	const char *memo_state;  /* the state that remembers (NULL: none) */
+	const char *create_key;  /* data key of the create event holding the
+	                            initial state, for secondary machines */
+};
+
+/* Every machine, NULL-terminated. */
+extern const struct wf_machine *const wf_machines[];
+
+/* The machine called NAME, or NULL. */
+const struct wf_machine *wf_machine_find(const char *name);
+
+/* The target state for ACTION from FROM (a static string of the machine, or
+ * WF_PREVIOUS), or NULL when the transition is not in the table. */
+const char *wf_state_next(const struct wf_machine *m, const char *from,
+    const char *action);
+
+/* Whether STATE is one of M's states (1 or 0). */
+int wf_state_valid(const struct wf_machine *m, const char *state);
+
+/* The legal actions from FROM as "a, b, c" ("none" when final) into OUT. */
+int wf_state_legal(const struct wf_machine *m, const char *from, wf_buf *out);
+
+/* Apply ACTION to record ID (key REF) of machine M: check the table, update
+ * the state (and the memory column of on_hold), append the history event
+ * with DATA (taken, may be NULL).  *to, when not NULL, receives the new state
+ * (static).  Returns 0, WF_EREFUSED for an illegal transition (nothing
+ * changed), WF_ENOTFOUND, or a database error. */
+int wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
+    const char *ref, const char *action, cJSON *data, const char **to);
+
+/* The canonical static string for STATE in M (so callers can keep it). */
+const char *wf_state_intern(const struct wf_machine *m, const char *state);
+
+#endif
