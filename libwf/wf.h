@@ -9,6 +9,7 @@
 #ifndef WF_H
 #define WF_H
 
+#include "wf_batch.h"
 #include "wf_buf.h"
 #include "wf_check.h"
 #include "wf_db.h"

@@ -1,0 +1,105 @@
+/* batch.c - one transaction per batch of JSON lines, savepoints per line. */
+#include <string.h>
+
+#include "wf_batch.h"
+#include "wf_error.h"
+
+int
+wf_batch_line_error(int code)
+{
+	return code == WF_EINPUT || code == WF_EREFUSED || code == WF_ENOTFOUND;
+}
+
+/* Make sure the message names the line even when the line function's error
+ * did not come from a located accessor. */
+static void
+locate(const struct wf_batch *b, long line)
+{
+	char head[128];
+
+	snprintf(head, sizeof head, "%s:%ld:", b->name, line);
+	if (strncmp(wf_error_msg(), head, strlen(head)) != 0)
+		wf_error_prefix("%s:%ld", b->name, line);
+}
+
+int
+wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
+{
+	wf_jsonl *r;
+	cJSON *obj;
+	int rc, lrc;
+
+	b->ok = b->bad = 0;
+	if ((rc = wf_jsonl_open(&r, b->in, b->name, b->max_line)) != 0)
+		return rc;
+	if ((rc = wf_tx_begin(db)) != 0) {
+		wf_jsonl_close(r);
+		return rc;
+	}
+	for (;;) {
+		wf_jloc at;
+		struct wf_line l;
+
+		lrc = wf_jsonl_read(r, &obj);
+		if (lrc == 0)
+			break;
+		if (lrc < 0 && !wf_batch_line_error(lrc)) {
+			rc = lrc;
+			goto fail;
+		}
+		if (lrc > 0) {
+			at = (wf_jloc)WF_JLOC_ROOT(b->name, wf_jsonl_lineno(r));
+			l.at = &at;
+			l.obj = obj;
+			l.strict = b->strict;
+			l.lineno = wf_jsonl_lineno(r);
+			if (b->keep_going && (rc = wf_tx_begin(db)) != 0) {
+				cJSON_Delete(obj);
+				goto fail;
+			}
+			lrc = fn(db, &l, arg);
+			cJSON_Delete(obj);
+			if (lrc == 0 && b->keep_going && (rc = wf_tx_commit(db)) != 0)
+				goto fail;
+			if (lrc != 0) {
+				locate(b, wf_jsonl_lineno(r));
+				if (b->keep_going && wf_batch_line_error(lrc)) {
+					char msg[1024];
+					wf_strlcpy(msg, wf_error_msg(), sizeof msg);
+					wf_tx_rollback(db);
+					wf_error_set(lrc, "%s", msg);
+				}
+			}
+		}
+		if (lrc != 0) {
+			if (!b->keep_going || !wf_batch_line_error(lrc)) {
+				rc = lrc;
+				goto fail;
+			}
+			b->bad++;
+			if (b->report)
+				b->report(b->report_ctx, lrc, wf_error_msg());
+		} else
+			b->ok++;
+		if (b->progress && (b->ok + b->bad) % 10000 == 0)
+			b->progress(b->report_ctx, b->ok + b->bad);
+	}
+	wf_jsonl_close(r);
+	if ((rc = wf_tx_commit(db)) != 0)
+		return rc;
+	if (b->bad)
+		return wf_error_set(WF_EINPUT, "%lld bad line%s skipped; %lld applied",
+		    b->bad, b->bad == 1 ? "" : "s", b->ok);
+	return 0;
+fail:
+	{
+		char msg[1024];
+		wf_strlcpy(msg, wf_error_msg(), sizeof msg);
+		while (wf_tx_depth(db) > 0)
+			wf_tx_rollback(db);
+		wf_jsonl_close(r);
+		if (wf_batch_line_error(rc))
+			return wf_error_set(rc, "%s (nothing applied)", msg);
+		return wf_error_set(rc, "%s", msg);
+	}
+}

@@ -1,0 +1,42 @@
+# Loaded by every bats file (`load helper`): a fresh database per test, the
+# binaries under test first on PATH, a fixed clock and actor.
+#
+# Conventions (style.md): one behaviour per @test; exit status, stdout and
+# stderr checked separately (`run -N --separate-stderr`); the tool under test
+# never at the left of a pipe.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+WF_BIN=${WF_BIN:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/build}
+FIXTURES=$(cd "$BATS_TEST_DIRNAME" && pwd)/fixtures
+PLATFORMS=$FIXTURES/platforms
+
+wf_setup() {
+	PATH=$WF_BIN:$PATH
+	export WF_DB=$BATS_TEST_TMPDIR/wf.db
+	export WF_NOW=2026-11-20T09:00:00Z
+	export WF_ACTOR=tester
+	export WF_BUSY_TIMEOUT=10000
+	unset XDG_DATA_HOME WF_SYNCHRONOUS
+}
+
+setup() {
+	wf_setup
+}
+
+# A database with the schema and nothing else.
+wf_init() {
+	wf init >/dev/null
+}
+
+# The value of KEY in the JSON object on stdin (jq -r).
+field() {
+	jq -r "$1"
+}
+
+# Run SQL against the test database and print the result.
+sql() {
+	sqlite3 -batch "$WF_DB" "$@"
+}
