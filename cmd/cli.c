@@ -340,6 +340,11 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 		    G_CMDOPT + (int)i };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 
+	/* Negative numbers are operands or values (adjust SKU -3, --since -7d),
+	 * not options: hide their '-' from getopt, then put it back. */
+	for (i = 1; i < (size_t)argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9')
+			argv[i][0] = '\001';
 	opterr = 0;
 	optind = 0;     /* GNU: reinitialise */
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -360,18 +365,26 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 				err("%s: option '%s' needs a value", where, argv[optind - 1]);
 			else
 				err("%s: unknown option '%s'", where, argv[optind - 1]);
-			return WF_EUSAGE;
+			goto restore;
 		case ':':
 			err("option '%s' needs a value", argv[optind - 1]);
-			return WF_EUSAGE;
+			goto restore;
 		default:
 			c->optv[ch - G_CMDOPT] = optarg ? optarg : "";
 			break;
 		}
 	}
+	for (i = 1; i < (size_t)argc; i++)
+		if (argv[i][0] == '\001')
+			argv[i][0] = '-';
 	c->argc = argc - optind;
 	c->argv = argv + optind;
 	return 0;
+restore:
+	for (i = 1; i < (size_t)argc; i++)
+		if (argv[i][0] == '\001')
+			argv[i][0] = '-';
+	return WF_EUSAGE;
 }
 
 int

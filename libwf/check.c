@@ -9,8 +9,11 @@
 #include "wf_state.h"
 
 /* Every module's table, in the order `wf check` runs them. */
+extern const struct wf_invariant wf_stock_invariants[];
+
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
+	wf_stock_invariants,
 	NULL
 };
 

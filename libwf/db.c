@@ -185,6 +185,17 @@ wf_db_step(wf_db *db, sqlite3_stmt *st)
 	return rc;
 }
 
+int
+wf_db_done(wf_db *db, sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = wf_db_step(db, st)) == 1)
+		;
+	sqlite3_reset(st);
+	return rc;
+}
+
 int64_t
 wf_db_last_id(wf_db *db)
 {

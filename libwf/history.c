@@ -41,10 +41,9 @@ wf_history_add(wf_db *db, const char *record, const char *ref,
 	wf_bind_text(st, 8, to);
 	if (text.p)
 		sqlite3_bind_text(st, 9, text.p, (int)text.len, SQLITE_STATIC);
-	rc = wf_db_step(db, st);
-	sqlite3_reset(st);
+	rc = wf_db_done(db, st);
 	wf_buf_free(&text);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int

@@ -815,6 +815,20 @@ wf_jcheck_keys(const wf_jloc *at, const cJSON *o, const char *const *known)
 	return 0;
 }
 
+int
+wf_utf8_valid(const char *s, size_t n)
+{
+	struct scan sc = { (const unsigned char *)s, n, 0, 0, NULL, 0, 0, NULL };
+
+	while (sc.i < n) {
+		if (sc.s[sc.i] < 0x80)
+			sc.i++;
+		else if (utf8_seq(&sc) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 const char *
 wf_json_lexeme(const cJSON *num)
 {

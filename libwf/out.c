@@ -457,9 +457,10 @@ table_block(wf_out *o, size_t from, size_t to)
 	if (keys)
 		for (; keys[ncol] && ncol < 64; ncol++)
 			names[ncol] = keys[ncol];
-	else
+	else    /* a block shares one type: the column would say nothing */
 		for (c = o->rows[from]->child; c && ncol < 64; c = c->next)
-			names[ncol++] = c->string;
+			if (strcmp(c->string, "type") != 0)
+				names[ncol++] = c->string;
 	for (k = 0; k < ncol; k++) {
 		w[k] = width(names[k], strlen(names[k]));
 		right[k] = 1;

@@ -111,6 +111,7 @@ static const char m1[] =
 ") STRICT;\n"
 "CREATE INDEX movement_sku ON movement(sku_id, at);\n"
 "CREATE INDEX movement_ref ON movement(ref) WHERE ref IS NOT NULL;\n"
+"CREATE INDEX movement_holder ON movement(holder) WHERE holder IS NOT NULL;\n"
 "CREATE INDEX movement_at ON movement(at);\n"
 APPEND_ONLY("movement", "the stock ledger")
 
@@ -376,7 +377,8 @@ APPEND_ONLY("po_followup", "the follow-up log")
 "  movement_id INTEGER REFERENCES movement(id),\n"
 "  " OWNER ",\n"
 "  " STAMPS ",\n"
-"  CHECK ((state = 'applied') = (movement_id IS NOT NULL))\n"
+"  CHECK (state <> 'applied' OR movement_id IS NOT NULL),\n"
+"  CHECK (movement_id IS NULL OR state IN ('approved','applied'))\n"
 ") STRICT;\n"
 
 /* ---- exceptions ----------------------------------------------------------

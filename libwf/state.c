@@ -421,7 +421,7 @@ wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
 	sqlite3_bind_int64(st, 3, id);
 	if (m->memo_state)
 		wf_bind_text(st, 4, newmemo);
-	if ((rc = wf_db_step(db, st)) < 0)
+	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
 	rc = wf_history_add(db, m->record, ref, m->name, action,
 	    wf_state_intern(m, from), to, data);

@@ -11,6 +11,7 @@
 
 #include "wf_batch.h"
 #include "wf_buf.h"
+#include "wf_catalog.h"
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_error.h"
@@ -19,6 +20,7 @@
 #include "wf_money.h"
 #include "wf_out.h"
 #include "wf_state.h"
+#include "wf_stock.h"
 #include "wf_time.h"
 
 #endif

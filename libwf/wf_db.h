@@ -93,6 +93,10 @@ int wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st);
  * statement is reset on done and error). */
 int wf_db_step(wf_db *db, sqlite3_stmt *st);
 
+/* Step a statement that returns no rows (INSERT, UPDATE, DELETE) to its
+ * end: 0 or a WF_E* code; the statement is reset either way. */
+int wf_db_done(wf_db *db, sqlite3_stmt *st);
+
 /* Run SQL that takes no parameters and returns no rows. */
 int wf_db_exec(wf_db *db, const char *sql);
 

@@ -102,6 +102,9 @@ int wf_jget_arr(const wf_jloc *at, const cJSON *o, const char *key,
 /* Refuse members of O not named in KNOWN (NULL-terminated): --strict. */
 int wf_jcheck_keys(const wf_jloc *at, const cJSON *o, const char *const *known);
 
+/* Whether N bytes at S are valid UTF-8 (1) or not (0). */
+int wf_utf8_valid(const char *s, size_t n);
+
 /* The exact source text of a number node, or NULL. */
 const char *wf_json_lexeme(const cJSON *num);
 

@@ -165,7 +165,7 @@ load helper
 	run -0 --separate-stderr wf init --format tsv
 	assert_line -n 0 "$(printf 'type\tdb\tresult\tschema_version\tfrom_version')"
 	run -0 --separate-stderr wf init --format table
-	assert_line -n 0 --regexp '^TYPE +DB +RESULT +SCHEMA VERSION +FROM VERSION$'
+	assert_line -n 0 --regexp '^DB +RESULT +SCHEMA VERSION +FROM VERSION$'
 	run -2 --separate-stderr wf init --format xml
 	assert_equal "$stderr" "wf: unknown format 'xml' (jsonl, table, csv, tsv)"
 }

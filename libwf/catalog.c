@@ -1,0 +1,905 @@
+/* catalog.c - SKUs, warehouses and bins: add, import, list, look up. */
+#include <string.h>
+
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+/* ---- validation ------------------------------------------------------------ */
+
+int
+wf_check_text(const char *what, const char *s, size_t max)
+{
+	size_t i, n = strlen(s);
+
+	if (n > max)
+		return wf_error_set(WF_EINPUT, "%s: longer than %zu bytes", what, max);
+	if (!wf_utf8_valid(s, n))
+		return wf_error_set(WF_EINPUT, "%s: not valid UTF-8", what);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return wf_error_set(WF_EINPUT, "%s: control character in text", what);
+	return 0;
+}
+
+int
+wf_check_sku_code(const char *what, const char *code)
+{
+	size_t n = strlen(code);
+
+	if (n == 0)
+		return wf_error_set(WF_EINPUT, "%s: must not be empty", what);
+	if (code[0] == ' ' || code[n - 1] == ' ')
+		return wf_error_set(WF_EINPUT, "%s: '%s' has leading or trailing space", what, code);
+	return wf_check_text(what, code, 64);
+}
+
+int
+wf_check_code(const char *what, const char *code, size_t max)
+{
+	size_t n = strlen(code);
+
+	if (n == 0 || n > max || strspn(code,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return wf_error_set(WF_EINPUT,
+		    "%s: expected 1-%zu letters, digits, '.', '_' or '-', got '%.40s'",
+		    what, max, code);
+	return 0;
+}
+
+static int
+check_owner(const char *owner)
+{
+	if (owner == NULL)
+		return 0;
+	if (*owner == '\0')
+		return wf_error_set(WF_EINPUT, "owner: must not be empty");
+	return wf_check_text("owner", owner, 64);
+}
+
+/* ---- lookups --------------------------------------------------------------- */
+
+static const char *const bin_kinds[] = {
+	"pick", "bulk", "inbound", "returns", "damaged", "quarantine", NULL
+};
+
+static const char *
+intern(const char *const *set, const char *s)
+{
+	size_t i;
+
+	for (i = 0; set[i]; i++)
+		if (strcmp(set[i], s) == 0)
+			return set[i];
+	return NULL;
+}
+
+int
+wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
+{
+	static const char sql[] =
+	    "SELECT id, currency, avg_cost, cost, price, state FROM sku WHERE code = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, code);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		if (info) {
+			info->id = sqlite3_column_int64(st, 0);
+			wf_strlcpy(info->currency, wf_col_text(st, 1), sizeof info->currency);
+			info->has_avg_cost = sqlite3_column_type(st, 2) != SQLITE_NULL;
+			info->avg_cost = sqlite3_column_int64(st, 2);
+			info->has_cost = sqlite3_column_type(st, 3) != SQLITE_NULL;
+			info->cost = sqlite3_column_int64(st, 3);
+			info->price = sqlite3_column_int64(st, 4);
+			wf_strlcpy(info->state, wf_col_text(st, 5), sizeof info->state);
+		}
+		sqlite3_reset(st);
+		return 0;
+	}
+	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
+}
+
+int
+wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
+{
+	static const char sql[] = "SELECT id, state FROM warehouse WHERE code = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, code);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		if (id)
+			*id = sqlite3_column_int64(st, 0);
+		if (state)
+			wf_strlcpy(state, wf_col_text(st, 1), 16);
+		sqlite3_reset(st);
+		return 0;
+	}
+	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse '%s'", code);
+}
+
+int
+wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
+    const char **kind, const char **state)
+{
+	static const char sql[] =
+	    "SELECT b.id, b.warehouse_id, b.kind, b.state FROM bin b"
+	    " JOIN warehouse w ON w.id = b.warehouse_id WHERE w.code = ?1 AND b.code = ?2";
+	static const char *const states[] = { "active", "blocked", NULL };
+	const char *slash = strchr(ref, '/');
+	sqlite3_stmt *st;
+	int rc;
+
+	if (slash == NULL || slash == ref || slash[1] == '\0')
+		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'", ref);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, ref, (int)(slash - ref), SQLITE_TRANSIENT);
+	wf_bind_text(st, 2, slash + 1);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		if (bin_id)
+			*bin_id = sqlite3_column_int64(st, 0);
+		if (wh_id)
+			*wh_id = sqlite3_column_int64(st, 1);
+		if (kind)
+			*kind = intern(bin_kinds, wf_col_text(st, 2));
+		if (state)
+			*state = intern(states, wf_col_text(st, 3));
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	{
+		char wh[64];
+		size_t n = (size_t)(slash - ref) < sizeof wh - 1 ? (size_t)(slash - ref) : sizeof wh - 1;
+		memcpy(wh, ref, n);
+		wh[n] = '\0';
+		if ((rc = wf_warehouse_find(db, wh, NULL, NULL)) != 0)
+			return rc;
+	}
+	return wf_error_set(WF_ENOTFOUND, "unknown bin '%s'", ref);
+}
+
+int
+wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
+{
+	static const char sql[] =
+	    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w"
+	    " ON w.id = b.warehouse_id WHERE b.id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	wf_buf_reset(out);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, bin_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		rc = wf_buf_adds(out, wf_col_text(st, 0));
+		sqlite3_reset(st);
+		return rc;
+	}
+	return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "bin %lld vanished", (long long)bin_id);
+}
+
+/* ---- change records ---------------------------------------------------------- */
+
+/* Record in CHANGES that FIELD went from OLD to NEW (either may be NULL);
+ * nothing when equal.  Returns 0 or WF_ENOMEM. */
+static int
+diff_text(cJSON *changes, const char *field, const char *old, const char *new)
+{
+	cJSON *c;
+
+	if ((old == NULL && new == NULL) || (old && new && strcmp(old, new) == 0))
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return WF_ENOMEM;
+	if (wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new)) {
+		cJSON_Delete(c);
+		return WF_ENOMEM;
+	}
+	return wf_jadd_item(changes, field, c);
+}
+
+static int
+diff_int(cJSON *changes, const char *field, int has_old, int64_t old, int has_new, int64_t new)
+{
+	cJSON *c;
+
+	if (has_old == has_new && (!has_old || old == new))
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return WF_ENOMEM;
+	if ((has_old ? wf_jadd_int(c, "from", old) : wf_jadd_null(c, "from")) |
+	    (has_new ? wf_jadd_int(c, "to", new) : wf_jadd_null(c, "to"))) {
+		cJSON_Delete(c);
+		return WF_ENOMEM;
+	}
+	return wf_jadd_item(changes, field, c);
+}
+
+static int
+add_opt_money(cJSON *r, const char *key, int has, int64_t v, const char *cur)
+{
+	return has ? wf_jadd_money(r, key, v, cur) : wf_jadd_null(r, key);
+}
+
+static int
+add_opt_int(cJSON *r, const char *key, int has, int64_t v)
+{
+	return has ? wf_jadd_int(r, key, v) : wf_jadd_null(r, key);
+}
+
+static const char *
+result_of(int created, const cJSON *changes)
+{
+	return created ? "created" : changes->child ? "updated" : "unchanged";
+}
+
+/* ---- warehouses ---------------------------------------------------------------- */
+
+struct warehouse_row {
+	int64_t id;
+	char code[40], name[256], country[4], postcode[64], timezone[72], owner[72], state[16];
+	int has_country, has_postcode, has_capacity;
+	int64_t capacity;
+};
+
+static int
+warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
+{
+	static const char sql[] =
+	    "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
+	    " FROM warehouse WHERE code = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, code);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1) {
+		w->id = sqlite3_column_int64(st, 0);
+		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
+		wf_strlcpy(w->name, wf_col_text(st, 2), sizeof w->name);
+		w->has_country = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		wf_strlcpy(w->country, wf_col_text(st, 3), sizeof w->country);
+		w->has_postcode = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		wf_strlcpy(w->postcode, wf_col_text(st, 4), sizeof w->postcode);
+		wf_strlcpy(w->timezone, wf_col_text(st, 5), sizeof w->timezone);
+		w->has_capacity = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		w->capacity = sqlite3_column_int64(st, 6);
+		wf_strlcpy(w->owner, wf_col_text(st, 7), sizeof w->owner);
+		wf_strlcpy(w->state, wf_col_text(st, 8), sizeof w->state);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+static cJSON *
+warehouse_record(const struct warehouse_row *w, const char *result)
+{
+	cJSON *r = wf_jrecord("warehouse");
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	rc |= wf_jadd_str(r, "warehouse", w->code);
+	if (result)
+		rc |= wf_jadd_str(r, "result", result);
+	rc |= wf_jadd_str(r, "name", w->name);
+	rc |= wf_jadd_str(r, "country", w->has_country ? w->country : NULL);
+	rc |= wf_jadd_str(r, "postcode", w->has_postcode ? w->postcode : NULL);
+	rc |= wf_jadd_str(r, "timezone", w->timezone);
+	rc |= add_opt_int(r, "capacity", w->has_capacity, w->capacity);
+	rc |= wf_jadd_str(r, "owner", w->owner);
+	rc |= wf_jadd_str(r, "state", w->state);
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
+{
+	static const char ins[] =
+	    "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
+	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+	static const char upd[] =
+	    "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
+	    " capacity = ?6, owner = ?7, updated_at = ?8 WHERE code = ?1";
+	struct warehouse_row old, w;
+	const char *result;
+	char country[4] = "";
+	cJSON *changes = NULL;
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if ((rc = wf_check_code("warehouse", in->code, 32)) != 0 ||
+	    (in->name && (rc = wf_check_text("name", in->name, 200)) != 0) ||
+	    (in->postcode && (rc = wf_check_text("postcode", in->postcode, 32)) != 0) ||
+	    (rc = check_owner(in->owner)) != 0)
+		return rc;
+	if (in->country) {
+		size_t i;
+		if (strlen(in->country) != 2)
+			return wf_error_set(WF_EINPUT,
+			    "country: expected an ISO 3166 code like DE, got '%.20s'", in->country);
+		for (i = 0; i < 2; i++) {
+			char c = in->country[i];
+			if (c >= 'a' && c <= 'z')
+				c = (char)(c - 32);
+			if (c < 'A' || c > 'Z')
+				return wf_error_set(WF_EINPUT,
+				    "country: expected an ISO 3166 code like DE, got '%.20s'", in->country);
+			country[i] = c;
+		}
+	}
+	if (in->timezone && !wf_tz_valid(in->timezone))
+		return wf_error_set(WF_EINPUT,
+		    "timezone: unknown time zone '%.64s' (expected an IANA name like Europe/Berlin)",
+		    in->timezone);
+	if (in->has_capacity && in->capacity < 0)
+		return wf_error_set(WF_EINPUT, "capacity: must not be negative");
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = warehouse_load(db, in->code, &old, &found)) != 0)
+		goto fail;
+	w = old;
+	if (!found) {
+		wf_strlcpy(w.code, in->code, sizeof w.code);
+		wf_strlcpy(w.timezone, "UTC", sizeof w.timezone);
+		wf_strlcpy(w.owner, WF_OWNER_WAREHOUSE, sizeof w.owner);
+		wf_strlcpy(w.state, "active", sizeof w.state);
+	}
+	if (in->name)
+		wf_strlcpy(w.name, in->name, sizeof w.name);
+	if (in->country) {
+		w.has_country = 1;
+		wf_strlcpy(w.country, country, sizeof w.country);
+	}
+	if (in->postcode) {
+		w.has_postcode = 1;
+		wf_strlcpy(w.postcode, in->postcode, sizeof w.postcode);
+	}
+	if (in->timezone)
+		wf_strlcpy(w.timezone, in->timezone, sizeof w.timezone);
+	if (in->has_capacity) {
+		w.has_capacity = 1;
+		w.capacity = in->capacity;
+	}
+	if (in->owner)
+		wf_strlcpy(w.owner, in->owner, sizeof w.owner);
+
+	if ((changes = cJSON_CreateObject()) == NULL) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (found) {
+		rc |= diff_text(changes, "name", old.name, w.name);
+		rc |= diff_text(changes, "country", old.has_country ? old.country : NULL,
+		    w.has_country ? w.country : NULL);
+		rc |= diff_text(changes, "postcode", old.has_postcode ? old.postcode : NULL,
+		    w.has_postcode ? w.postcode : NULL);
+		rc |= diff_text(changes, "timezone", old.timezone, w.timezone);
+		rc |= diff_int(changes, "capacity", old.has_capacity, old.capacity,
+		    w.has_capacity, w.capacity);
+		rc |= diff_text(changes, "owner", old.owner, w.owner);
+		if (rc) {
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	result = result_of(!found, changes);
+	if (!found || changes->child) {
+		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+			goto fail;
+		wf_bind_text(st, 1, w.code);
+		wf_bind_text(st, 2, w.name);
+		wf_bind_text(st, 3, w.has_country ? w.country : NULL);
+		wf_bind_text(st, 4, w.has_postcode ? w.postcode : NULL);
+		wf_bind_text(st, 5, w.timezone);
+		wf_bind_opt_int(st, 6, w.has_capacity, w.capacity);
+		wf_bind_text(st, 7, w.owner);
+		wf_bind_time(st, 8, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+		if (found)
+			rc = wf_history_add(db, "warehouse", w.code, NULL, "update", NULL, NULL, changes);
+		else {
+			rc = wf_history_add(db, "warehouse", w.code, "warehouse", "create", NULL,
+			    "active", warehouse_record(&w, NULL));
+			cJSON_Delete(changes);
+		}
+		changes = NULL;
+		if (rc)
+			goto fail;
+	}
+	if ((rc = wf_out_emit(out, warehouse_record(&w, result))) != 0)
+		goto fail;
+	cJSON_Delete(changes);
+	return wf_tx_commit(db);
+fail:
+	cJSON_Delete(changes);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+/* ---- bins ------------------------------------------------------------------------ */
+
+int
+wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
+{
+	static const char owner_sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
+	static const char ins[] =
+	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	static const char upd[] =
+	    "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6";
+	static const char get[] = "SELECT owner FROM bin WHERE id = ?1";
+	const char *slash = strchr(in->ref, '/');
+	const char *kind = NULL, *oldkind = NULL, *state = NULL, *result;
+	char wh[64], owner[72], oldowner[72] = "";
+	int64_t bin_id = 0, wh_id = 0;
+	cJSON *changes = NULL, *r = NULL;
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if (slash == NULL || slash == in->ref || (size_t)(slash - in->ref) >= sizeof wh)
+		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'",
+		    in->ref);
+	memcpy(wh, in->ref, (size_t)(slash - in->ref));
+	wh[slash - in->ref] = '\0';
+	if ((rc = wf_check_code("warehouse", wh, 32)) != 0 ||
+	    (rc = wf_check_code("bin", slash + 1, 32)) != 0 ||
+	    (rc = check_owner(in->owner)) != 0)
+		return rc;
+	if (in->kind && (kind = intern(bin_kinds, in->kind)) == NULL)
+		return wf_error_set(WF_EUSAGE,
+		    "kind: expected pick, bulk, inbound, returns, damaged or quarantine, got '%.20s'",
+		    in->kind);
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	rc = wf_bin_find(db, in->ref, &bin_id, &wh_id, &oldkind, &state);
+	found = rc == 0;
+	if (rc == WF_ENOTFOUND && wf_warehouse_find(db, wh, &wh_id, NULL) == 0)
+		rc = 0;
+	if (rc != 0)
+		goto fail;
+	if (found) {
+		if ((rc = wf_db_stmt(db, get, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, bin_id);
+		if ((rc = wf_db_step(db, st)) < 0)
+			goto fail;
+		wf_strlcpy(oldowner, wf_col_text(st, 0), sizeof oldowner);
+		sqlite3_reset(st);
+		rc = 0;
+		wf_strlcpy(owner, oldowner, sizeof owner);
+	} else {
+		if ((rc = wf_db_stmt(db, owner_sql, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, wh_id);
+		if ((rc = wf_db_step(db, st)) < 0)
+			goto fail;
+		wf_strlcpy(owner, wf_col_text(st, 0), sizeof owner);
+		sqlite3_reset(st);
+		rc = 0;
+	}
+	if (in->owner)
+		wf_strlcpy(owner, in->owner, sizeof owner);
+	if (kind == NULL)
+		kind = found ? oldkind : "pick";
+	if ((changes = cJSON_CreateObject()) == NULL ||
+	    (found && (diff_text(changes, "kind", oldkind, kind) |
+	    diff_text(changes, "owner", oldowner, owner)))) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	result = result_of(!found, changes);
+	if (!found || changes->child) {
+		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, wh_id);
+		wf_bind_text(st, 2, slash + 1);
+		wf_bind_text(st, 3, kind);
+		wf_bind_text(st, 4, owner);
+		wf_bind_time(st, 5, wf_db_now(db));
+		sqlite3_bind_int64(st, 6, bin_id);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+	}
+	r = wf_jrecord("bin");
+	if (r == NULL || wf_jadd_str(r, "bin", in->ref) | wf_jadd_str(r, "result", result) |
+	    wf_jadd_str(r, "warehouse", wh) | wf_jadd_str(r, "kind", kind) |
+	    wf_jadd_str(r, "owner", owner) |
+	    wf_jadd_str(r, "state", found ? state : "active")) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (!found) {
+		cJSON *data = cJSON_Duplicate(r, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(data, "result");
+		rc = wf_history_add(db, "bin", in->ref, "bin", "create", NULL, "active", data);
+		cJSON_Delete(changes);
+	} else if (changes->child)
+		rc = wf_history_add(db, "bin", in->ref, NULL, "update", NULL, NULL, changes);
+	else
+		cJSON_Delete(changes);
+	changes = NULL;
+	if (rc)
+		goto fail;
+	rc = wf_out_emit(out, r);
+	r = NULL;
+	if (rc)
+		goto fail;
+	return wf_tx_commit(db);
+fail:
+	cJSON_Delete(changes);
+	cJSON_Delete(r);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+/* ---- SKUs ------------------------------------------------------------------------ */
+
+struct sku_row {
+	int64_t id;
+	char code[72], title[520], owner[72], state[16], currency[4];
+	int has_price, has_cost, has_avg;
+	int64_t price, cost, avg_cost, lead_time_days, safety_days;
+};
+
+static void
+sku_from_stmt(sqlite3_stmt *st, struct sku_row *s)
+{
+	s->id = sqlite3_column_int64(st, 0);
+	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
+	wf_strlcpy(s->title, wf_col_text(st, 2), sizeof s->title);
+	wf_strlcpy(s->owner, wf_col_text(st, 3), sizeof s->owner);
+	wf_strlcpy(s->state, wf_col_text(st, 4), sizeof s->state);
+	wf_strlcpy(s->currency, wf_col_text(st, 5), sizeof s->currency);
+	s->has_price = sqlite3_column_type(st, 6) != SQLITE_NULL;
+	s->price = sqlite3_column_int64(st, 6);
+	s->has_cost = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	s->cost = sqlite3_column_int64(st, 7);
+	s->has_avg = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	s->avg_cost = sqlite3_column_int64(st, 8);
+	s->lead_time_days = sqlite3_column_int64(st, 9);
+	s->safety_days = sqlite3_column_int64(st, 10);
+}
+
+#define SKU_COLS "id, code, title, owner, state, currency, price, cost, avg_cost," \
+                 " lead_time_days, safety_days"
+
+static int
+sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
+{
+	static const char sql[] = "SELECT " SKU_COLS " FROM sku WHERE code = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, code);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1) {
+		sku_from_stmt(st, s);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+static cJSON *
+sku_record(const struct sku_row *s, const char *result)
+{
+	cJSON *r = wf_jrecord("sku");
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	rc |= wf_jadd_str(r, "sku", s->code);
+	if (result)
+		rc |= wf_jadd_str(r, "result", result);
+	rc |= wf_jadd_str(r, "title", s->title);
+	rc |= wf_jadd_str(r, "state", s->state);
+	rc |= wf_jadd_str(r, "currency", s->currency);
+	rc |= add_opt_money(r, "price", s->has_price, s->price, s->currency);
+	rc |= add_opt_money(r, "cost", s->has_cost, s->cost, s->currency);
+	rc |= add_opt_money(r, "avg_cost", s->has_avg, s->avg_cost, s->currency);
+	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
+	rc |= wf_jadd_int(r, "safety_days", s->safety_days);
+	rc |= wf_jadd_str(r, "owner", s->owner);
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+money_text(const char *what, const char *text, const char *cur, int64_t *out)
+{
+	if (wf_money_parse(text, cur, out) != 0)
+		return wf_error_set(WF_EINPUT, "%s: %s", what, wf_error_msg());
+	if (*out < 0)
+		return wf_error_set(WF_EINPUT, "%s: must not be negative", what);
+	return 0;
+}
+
+/* The action that takes a SKU from FROM to TO, or NULL. */
+static const char *
+action_to(const struct wf_machine *m, const char *from, const char *to)
+{
+	const struct wf_transition *t;
+
+	for (t = m->rows; t->from; t++)
+		if (strcmp(t->from, from) == 0 && strcmp(t->to, to) == 0)
+			return t->action;
+	return NULL;
+}
+
+int
+wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
+{
+	static const char ins[] =
+	    "INSERT INTO sku (code, title, owner, currency, price, cost, lead_time_days,"
+	    " safety_days, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	static const char upd[] =
+	    "UPDATE sku SET title = ?2, owner = ?3, currency = ?4, price = ?5, cost = ?6,"
+	    " lead_time_days = ?7, safety_days = ?8, updated_at = ?9 WHERE code = ?1";
+	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
+	const struct wf_machine *m = wf_machine_find("sku");
+	struct sku_row old, s;
+	char cur[4];
+	const char *result;
+	cJSON *changes = NULL;
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if ((rc = wf_check_sku_code("sku", in->code)) != 0 ||
+	    (in->title && (rc = wf_check_text("title", in->title, 500)) != 0) ||
+	    (rc = check_owner(in->owner)) != 0)
+		return rc;
+	if (in->currency && (rc = wf_currency_norm(in->currency, cur)) != 0)
+		return wf_error_set(WF_EINPUT, "currency: %s", wf_error_msg());
+	if (in->has_lead_time && (in->lead_time_days < 0 || in->lead_time_days > 3650))
+		return wf_error_set(WF_EINPUT, "lead time: expected 0 to 3650 days");
+	if (in->has_safety_days && (in->safety_days < 0 || in->safety_days > 3650))
+		return wf_error_set(WF_EINPUT, "safety days: expected 0 to 3650 days");
+	if (in->state && !wf_state_valid(m, in->state))
+		return wf_error_set(WF_EINPUT, "state: expected active, discontinued or blocked, got '%.20s'",
+		    in->state);
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = sku_load(db, in->code, &old, &found)) != 0)
+		goto fail;
+	s = old;
+	if (!found) {
+		wf_strlcpy(s.code, in->code, sizeof s.code);
+		wf_strlcpy(s.owner, WF_OWNER_SKU, sizeof s.owner);
+		wf_strlcpy(s.state, "active", sizeof s.state);
+		wf_strlcpy(s.currency, WF_DEFAULT_CURRENCY, sizeof s.currency);
+	}
+	if (in->currency && strcmp(cur, s.currency) != 0) {
+		if (found) {
+			if ((rc = wf_db_stmt(db, moved, &st)) != 0)
+				goto fail;
+			sqlite3_bind_int64(st, 1, s.id);
+			if ((rc = wf_db_step(db, st)) != 0) {
+				sqlite3_reset(st);
+				if (rc == 1)
+					rc = wf_error_set(WF_EREFUSED,
+					    "SKU '%s' has stock movements in %s; its currency cannot change",
+					    s.code, s.currency);
+				goto fail;
+			}
+		}
+		wf_strlcpy(s.currency, cur, sizeof s.currency);
+	}
+	if (in->title)
+		wf_strlcpy(s.title, in->title, sizeof s.title);
+	if (in->owner)
+		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
+	if (in->price_text) {
+		if ((rc = money_text("price", in->price_text, s.currency, &s.price)) != 0)
+			goto fail;
+		s.has_price = 1;
+	} else if (in->has_price) {
+		s.has_price = 1;
+		s.price = in->price;
+	}
+	if (in->cost_text) {
+		if ((rc = money_text("cost", in->cost_text, s.currency, &s.cost)) != 0)
+			goto fail;
+		s.has_cost = 1;
+	} else if (in->has_cost) {
+		s.has_cost = 1;
+		s.cost = in->cost;
+	}
+	if (in->has_lead_time)
+		s.lead_time_days = in->lead_time_days;
+	if (in->has_safety_days)
+		s.safety_days = in->safety_days;
+
+	if ((changes = cJSON_CreateObject()) == NULL) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (found && (diff_text(changes, "title", old.title, s.title) |
+	    diff_text(changes, "owner", old.owner, s.owner) |
+	    diff_text(changes, "currency", old.currency, s.currency) |
+	    diff_int(changes, "price", old.has_price, old.price, s.has_price, s.price) |
+	    diff_int(changes, "cost", old.has_cost, old.cost, s.has_cost, s.cost) |
+	    diff_int(changes, "lead_time_days", 1, old.lead_time_days, 1, s.lead_time_days) |
+	    diff_int(changes, "safety_days", 1, old.safety_days, 1, s.safety_days))) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	result = result_of(!found, changes);
+	if (!found || changes->child) {
+		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+			goto fail;
+		wf_bind_text(st, 1, s.code);
+		wf_bind_text(st, 2, s.title);
+		wf_bind_text(st, 3, s.owner);
+		wf_bind_text(st, 4, s.currency);
+		wf_bind_opt_int(st, 5, s.has_price, s.price);
+		wf_bind_opt_int(st, 6, s.has_cost, s.cost);
+		sqlite3_bind_int64(st, 7, s.lead_time_days);
+		sqlite3_bind_int64(st, 8, s.safety_days);
+		wf_bind_time(st, 9, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+		if (!found)
+			s.id = wf_db_last_id(db);
+		if (found)
+			rc = wf_history_add(db, "sku", s.code, NULL, "update", NULL, NULL, changes);
+		else {
+			rc = wf_history_add(db, "sku", s.code, "sku", "create", NULL, "active",
+			    sku_record(&s, NULL));
+			cJSON_Delete(changes);
+		}
+		changes = NULL;
+		if (rc)
+			goto fail;
+	}
+	if (in->state && strcmp(in->state, s.state) != 0) {
+		const char *action = action_to(m, s.state, in->state), *to;
+		if (action == NULL) {
+			rc = wf_error_set(WF_EREFUSED, "SKU '%s' cannot go from %s to %s",
+			    s.code, s.state, in->state);
+			goto fail;
+		}
+		if ((rc = wf_state_apply(db, m, s.id, s.code, action, NULL, &to)) != 0)
+			goto fail;
+		wf_strlcpy(s.state, to, sizeof s.state);
+		if (strcmp(result, "unchanged") == 0)
+			result = "updated";
+	}
+	if ((rc = wf_out_emit(out, sku_record(&s, result))) != 0)
+		goto fail;
+	cJSON_Delete(changes);
+	return wf_tx_commit(db);
+fail:
+	cJSON_Delete(changes);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+/* A money field's text; it is parsed later in the SKU's currency. */
+static int
+money_field(const struct wf_line *l, const char *key, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->obj, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 1;
+	if (!cJSON_IsString(v))
+		return wf_jerr(l->at, key, "expected a decimal string like \"19.99\"");
+	*out = v->valuestring;
+	return 0;
+}
+
+int
+wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
+{
+	static const char *const known[] = {
+		"type", "sku", "title", "price", "cost", "currency", "lead_time_days",
+		"safety_days", "owner", "state", "result", "avg_cost", NULL
+	};
+	struct wf_sku_in in;
+	const char *type = NULL;
+	int64_t v;
+	int rc;
+
+	(void)unused;
+	memset(&in, 0, sizeof in);
+	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+		return rc;
+	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
+		return rc;
+	if (type && strcmp(type, "sku") != 0)
+		return wf_jerr(l->at, "type", "expected \"sku\", got \"%s\"", type);
+	if ((rc = wf_jget_str(l->at, l->obj, "sku", WF_J_REQ | WF_J_NONEMPTY, 64, &in.code)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "title", 0, 500, &in.title)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "currency", 0, 3, &in.currency)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "owner", WF_J_NONEMPTY, 64, &in.owner)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "state", 0, 16, &in.state)) < 0)
+		return rc;
+	/* money is parsed by wf_sku_add in the SKU's final currency; check the
+	 * JSON type here so the error names the field */
+	if ((rc = money_field(l, "price", &in.price_text)) < 0 ||
+	    (rc = money_field(l, "cost", &in.cost_text)) < 0)
+		return rc;
+	if ((rc = wf_jget_int(l->at, l->obj, "lead_time_days", 0, 0, 3650, &v)) < 0)
+		return rc;
+	if (rc == 0) {
+		in.has_lead_time = 1;
+		in.lead_time_days = v;
+	}
+	if ((rc = wf_jget_int(l->at, l->obj, "safety_days", 0, 0, 3650, &v)) < 0)
+		return rc;
+	if (rc == 0) {
+		in.has_safety_days = 1;
+		in.safety_days = v;
+	}
+	return wf_sku_add(db, &in, wf_db_out(db));
+}
+
+int
+wf_sku_list(wf_db *db, wf_out *out)
+{
+	static const char sql[] = "SELECT " SKU_COLS " FROM sku ORDER BY code";
+	struct sku_row s;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		sku_from_stmt(st, &s);
+		if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_sku_show(wf_db *db, const char *code, wf_out *out)
+{
+	struct wf_levels_query q = { code, NULL, "warehouse" };
+	struct sku_row s;
+	int rc, found;
+
+	if ((rc = sku_load(db, code, &s, &found)) != 0)
+		return rc;
+	if (!found)
+		return wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
+	if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
+		return rc;
+	return wf_stock_levels(db, &q, out);
+}

@@ -1,0 +1,1176 @@
+/* stock.c - the ledger, reservations, counts, levels and valuation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+#define HELD_SQL "('inbound','reserved','picked','packed')"
+#define VALUED_SQL "('on_hand','reserved','picked','packed')"
+
+static int
+held_state(const char *s)
+{
+	return s && (strcmp(s, "inbound") == 0 || strcmp(s, "reserved") == 0 ||
+	    strcmp(s, "picked") == 0 || strcmp(s, "packed") == 0);
+}
+
+/* ---- booking ------------------------------------------------------------------ */
+
+/* After the schema refused a movement, say what was short. */
+static int
+shortage(wf_db *db, const struct wf_move *m)
+{
+	static const char sql[] =
+	    "SELECT coalesce(sum(qty), 0), (SELECT code FROM sku WHERE id = ?1)"
+	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state = ?3 AND holder = ?4";
+	wf_buf bin = {0};
+	sqlite3_stmt *st;
+	int64_t have = 0;
+	char sku[72] = "?";
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, m->sku_id);
+	sqlite3_bind_int64(st, 2, m->from_bin);
+	wf_bind_text(st, 3, m->from_state);
+	wf_bind_text(st, 4, held_state(m->from_state) ? m->holder : "");
+	if ((rc = wf_db_step(db, st)) == 1) {
+		have = sqlite3_column_int64(st, 0);
+		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
+		sqlite3_reset(st);
+	}
+	wf_bin_name(db, m->from_bin, &bin);
+	rc = wf_error_set(WF_EREFUSED, "insufficient stock: %s has %lld %s %s%s%s, %lld needed",
+	    wf_buf_str(&bin), (long long)have, sku, m->from_state,
+	    held_state(m->from_state) ? " for " : "",
+	    held_state(m->from_state) ? m->holder : "", (long long)m->qty);
+	wf_buf_free(&bin);
+	return rc;
+}
+
+int
+wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id)
+{
+	static const char sql[] =
+	    "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state,"
+	    " to_bin, to_state, holder, ref, reason, unit_cost, currency)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_time(st, 1, wf_db_now(db));
+	wf_bind_text(st, 2, wf_db_actor(db));
+	wf_bind_text(st, 3, m->action);
+	sqlite3_bind_int64(st, 4, m->sku_id);
+	sqlite3_bind_int64(st, 5, m->qty);
+	wf_bind_opt_int(st, 6, m->from_bin != 0, m->from_bin);
+	wf_bind_text(st, 7, m->from_state);
+	wf_bind_opt_int(st, 8, m->to_bin != 0, m->to_bin);
+	wf_bind_text(st, 9, m->to_state);
+	wf_bind_text(st, 10, m->holder);
+	wf_bind_text(st, 11, m->ref);
+	wf_bind_text(st, 12, m->reason);
+	wf_bind_opt_int(st, 13, m->has_cost, m->unit_cost);
+	wf_bind_text(st, 14, m->has_cost ? m->currency : NULL);
+	rc = wf_db_done(db, st);
+	if (rc == WF_EREFUSED && strstr(wf_error_msg(), "insufficient stock"))
+		return shortage(db, m);
+	if (rc != 0)
+		return rc;
+	if (id)
+		*id = wf_db_last_id(db);
+	return 0;
+}
+
+/* ---- valuation ------------------------------------------------------------------ */
+
+int
+wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
+{
+	static const char get[] =
+	    "SELECT avg_cost, cost, (SELECT coalesce(sum(qty), 0) FROM balance"
+	    " WHERE sku_id = ?1 AND state IN " VALUED_SQL ") FROM sku WHERE id = ?1";
+	static const char set[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
+	sqlite3_stmt *st;
+	int64_t base, have, avg;
+	__int128 num;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, get, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "SKU %lld vanished", (long long)sku_id);
+	base = sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) :
+	    sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : unit_cost;
+	have = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (have < 0)
+		have = 0;
+	/* half away from zero; everything here is >= 0 */
+	num = (__int128)have * base + (__int128)qty * unit_cost;
+	avg = (int64_t)((2 * num + (have + qty)) / (2 * (__int128)(have + qty)));
+	if (avg > WF_MONEY_MAX)
+		return wf_error_set(WF_EINPUT, "average cost out of range");
+	if ((rc = wf_db_stmt(db, set, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	sqlite3_bind_int64(st, 2, avg);
+	return wf_db_done(db, st);
+}
+
+/* ---- bins with stock, in reservation order --------------------------------------- */
+
+struct slot {
+	int64_t bin, qty;
+};
+
+struct slots {
+	struct slot *v;
+	size_t n, cap;
+};
+
+static int
+slots_push(struct slots *s, int64_t bin, int64_t qty)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct slot *p = realloc(s->v, cap * sizeof *p);
+		if (p == NULL)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		s->v = p;
+		s->cap = cap;
+	}
+	s->v[s->n].bin = bin;
+	s->v[s->n++].qty = qty;
+	return 0;
+}
+
+#define KIND_ORDER "CASE b.kind WHEN 'pick' THEN 0 WHEN 'bulk' THEN 1" \
+                   " WHEN 'inbound' THEN 2 WHEN 'returns' THEN 3 ELSE 4 END"
+
+/* Read the matching balances into S (read first, book after, so no
+ * statement reads a table while it changes). */
+static int
+load_slots(wf_db *db, const char *sql, int64_t sku_id, int64_t wh_id,
+    const char *state, const char *holder, struct slots *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_text(st, 3, state);
+	wf_bind_text(st, 4, holder);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = slots_push(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	return rc;
+}
+
+static const char free_bins[] =
+    "SELECT b.id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+    " WHERE bal.sku_id = ?1 AND b.warehouse_id = ?2 AND bal.state = ?3"
+    " AND bal.holder = ?4 AND b.state = 'active'"
+    " AND b.kind IN ('pick','bulk','inbound','returns')"
+    " ORDER BY " KIND_ORDER ", b.code";
+
+static const char held_bins[] =
+    "SELECT b.id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+    " WHERE bal.sku_id = ?1 AND (?2 = 0 OR b.warehouse_id = ?2) AND bal.state = ?3"
+    " AND bal.holder = ?4 ORDER BY " KIND_ORDER " DESC, b.code DESC";
+
+int
+wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
+{
+	struct slots s = { NULL, 0, 0 };
+	size_t i;
+	int rc = load_slots(db, free_bins, sku_id, wh_id, "on_hand", "", &s);
+
+	*qty = 0;
+	for (i = 0; i < s.n; i++)
+		*qty += s.v[i].qty;
+	free(s.v);
+	return rc;
+}
+
+int
+wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
+    const char *state, int64_t *qty)
+{
+	struct slots s = { NULL, 0, 0 };
+	size_t i;
+	int rc = load_slots(db, held_bins, sku_id, wh_id, state, holder, &s);
+
+	*qty = 0;
+	for (i = 0; i < s.n; i++)
+		*qty += s.v[i].qty;
+	free(s.v);
+	return rc;
+}
+
+static int
+alloc_add(wf_db *db, cJSON *allocs, int64_t bin, int64_t qty, int64_t movement)
+{
+	wf_buf name = {0};
+	cJSON *a;
+	int rc;
+
+	if (allocs == NULL)
+		return 0;
+	if ((rc = wf_bin_name(db, bin, &name)) != 0)
+		return rc;
+	a = cJSON_CreateObject();
+	if (a == NULL || wf_jadd_str(a, "bin", name.p) | wf_jadd_int(a, "qty", qty) |
+	    wf_jadd_int(a, "movement", movement) || !cJSON_AddItemToArray(allocs, a)) {
+		cJSON_Delete(a);
+		wf_buf_free(&name);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	wf_buf_free(&name);
+	return 0;
+}
+
+static int
+warehouse_code(wf_db *db, int64_t wh_id, char out[40], char state[16])
+{
+	static const char sql[] = "SELECT code, state FROM warehouse WHERE id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse %lld",
+		    (long long)wh_id);
+	wf_strlcpy(out, wf_col_text(st, 0), 40);
+	if (state)
+		wf_strlcpy(state, wf_col_text(st, 1), 16);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+sku_code(wf_db *db, int64_t sku_id, char out[72])
+{
+	static const char sql[] = "SELECT code FROM sku WHERE id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU %lld", (long long)sku_id);
+	wf_strlcpy(out, wf_col_text(st, 0), 72);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
+    const char *ref, int partial, int64_t *got, cJSON *allocs)
+{
+	struct slots s = { NULL, 0, 0 };
+	int64_t avail = 0, left = qty, take, mid;
+	char wh[40], state[16], sku[72];
+	size_t i;
+	int rc;
+
+	if (got)
+		*got = 0;
+	if ((rc = warehouse_code(db, wh_id, wh, state)) != 0)
+		return rc;
+	if (strcmp(state, "active") != 0)
+		return wf_error_set(WF_EREFUSED, "warehouse %s is %s; nothing can be reserved there",
+		    wh, state);
+	if ((rc = load_slots(db, free_bins, sku_id, wh_id, "on_hand", "", &s)) != 0)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		avail += s.v[i].qty;
+	if (avail < qty && !partial) {
+		if ((rc = sku_code(db, sku_id, sku)) == 0)
+			rc = wf_error_set(WF_EREFUSED,
+			    "insufficient stock: %s has %lld %s available, %lld requested for %s",
+			    wh, (long long)avail, sku, (long long)qty, ref);
+		goto out;
+	}
+	for (i = 0; i < s.n && left > 0; i++) {
+		struct wf_move m = { "reserve", sku_id, 0, s.v[i].bin, "on_hand",
+		    s.v[i].bin, "reserved", ref, ref, NULL, 0, 0, NULL };
+		take = s.v[i].qty < left ? s.v[i].qty : left;
+		m.qty = take;
+		if ((rc = wf_stock_book(db, &m, &mid)) != 0 ||
+		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
+			goto out;
+		left -= take;
+	}
+	if (got)
+		*got = qty - left;
+out:
+	free(s.v);
+	return rc;
+}
+
+int
+wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
+    int64_t qty, const char *from, const char *to, const char *action,
+    const char *cause)
+{
+	struct slots s = { NULL, 0, 0 };
+	int64_t have = 0, left = qty, take;
+	char sku[72];
+	size_t i;
+	int rc;
+
+	if ((rc = load_slots(db, held_bins, sku_id, wh_id, from, holder, &s)) != 0)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		have += s.v[i].qty;
+	if (have < qty) {
+		if ((rc = sku_code(db, sku_id, sku)) == 0)
+			rc = wf_error_set(WF_EREFUSED, "only %lld %s %s for %s, %lld needed",
+			    (long long)have, sku, from, holder, (long long)qty);
+		goto out;
+	}
+	for (i = 0; i < s.n && left > 0; i++) {
+		int out_of_house = strcmp(to, "shipped") == 0;
+		struct wf_move m = { action, sku_id, 0, s.v[i].bin, from,
+		    out_of_house ? 0 : s.v[i].bin, to, holder, cause ? cause : holder,
+		    NULL, 0, 0, NULL };
+		take = s.v[i].qty < left ? s.v[i].qty : left;
+		m.qty = take;
+		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+			goto out;
+		left -= take;
+	}
+out:
+	free(s.v);
+	return rc;
+}
+
+int
+wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
+    const char *ref, cJSON *allocs)
+{
+	struct slots s = { NULL, 0, 0 };
+	int64_t have = 0, left = qty, take, mid;
+	char sku[72], wh[40];
+	size_t i;
+	int rc;
+
+	if ((rc = load_slots(db, held_bins, sku_id, wh_id, "reserved", ref, &s)) != 0)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		have += s.v[i].qty;
+	if (have < qty) {
+		if ((rc = sku_code(db, sku_id, sku)) == 0 &&
+		    (rc = warehouse_code(db, wh_id, wh, NULL)) == 0)
+			rc = wf_error_set(WF_EREFUSED, "only %lld %s reserved for %s at %s, %lld to unreserve",
+			    (long long)have, sku, ref, wh, (long long)qty);
+		goto out;
+	}
+	for (i = 0; i < s.n && left > 0; i++) {
+		struct wf_move m = { "unreserve", sku_id, 0, s.v[i].bin, "reserved",
+		    s.v[i].bin, "on_hand", ref, ref, NULL, 0, 0, NULL };
+		take = s.v[i].qty < left ? s.v[i].qty : left;
+		m.qty = take;
+		if ((rc = wf_stock_book(db, &m, &mid)) != 0 ||
+		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
+			goto out;
+		left -= take;
+	}
+out:
+	free(s.v);
+	return rc;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+#define MOVEMENT_SELECT \
+	"SELECT m.id, m.at, m.actor, m.action, s.code, m.qty," \
+	" fw.code || '/' || fb.code, m.from_state, tw.code || '/' || tb.code, m.to_state," \
+	" m.holder, m.ref, m.reason, m.unit_cost, m.currency" \
+	" FROM movement m JOIN sku s ON s.id = m.sku_id" \
+	" LEFT JOIN bin fb ON fb.id = m.from_bin LEFT JOIN warehouse fw ON fw.id = fb.warehouse_id" \
+	" LEFT JOIN bin tb ON tb.id = m.to_bin LEFT JOIN warehouse tw ON tw.id = tb.warehouse_id"
+
+static const char *
+col_or_null(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static cJSON *
+movement_from_stmt(sqlite3_stmt *st)
+{
+	cJSON *r = wf_jrecord("movement");
+	const char *cur = col_or_null(st, 14);
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	rc |= wf_jadd_int(r, "movement", sqlite3_column_int64(st, 0));
+	rc |= wf_jadd_str(r, "action", wf_col_text(st, 3));
+	rc |= wf_jadd_str(r, "sku", wf_col_text(st, 4));
+	rc |= wf_jadd_int(r, "qty", sqlite3_column_int64(st, 5));
+	rc |= wf_jadd_str(r, "from", col_or_null(st, 6));
+	rc |= wf_jadd_str(r, "from_state", col_or_null(st, 7));
+	rc |= wf_jadd_str(r, "to", col_or_null(st, 8));
+	rc |= wf_jadd_str(r, "to_state", col_or_null(st, 9));
+	rc |= wf_jadd_str(r, "holder", col_or_null(st, 10));
+	rc |= wf_jadd_str(r, "ref", col_or_null(st, 11));
+	rc |= wf_jadd_str(r, "reason", col_or_null(st, 12));
+	if (cur)
+		rc |= wf_jadd_money(r, "unit_cost", sqlite3_column_int64(st, 13), cur);
+	else
+		rc |= wf_jadd_null(r, "unit_cost");
+	rc |= wf_jadd_str(r, "currency", cur);
+	rc |= wf_jadd_str(r, "at", wf_col_text(st, 1));
+	rc |= wf_jadd_str(r, "actor", wf_col_text(st, 2));
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+emit_movement(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = MOVEMENT_SELECT " WHERE m.id = ?1";
+	sqlite3_stmt *st;
+	cJSON *r;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "movement %lld vanished", (long long)id);
+	r = movement_from_stmt(st);
+	sqlite3_reset(st);
+	return wf_out_emit(out, r);
+}
+
+/* ---- adjustments ----------------------------------------------------------------- */
+
+/* Book an adjustment ADJ-N of DELTA at BIN, through proposed, approved and
+ * applied, with the movement ACTION ("adjust" or "count"). */
+static int
+adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
+    const char *sku, int64_t delta, const char *reason, const char *action,
+    char ref[32], int64_t *mid, cJSON **rec)
+{
+	static const char ins[] =
+	    "INSERT INTO adjustment (sku_id, bin_id, delta, reason, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+	static const char link[] = "UPDATE adjustment SET movement_id = ?2 WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("adjustment");
+	struct wf_move mv = { action, sku_id, delta > 0 ? delta : -delta,
+	    delta > 0 ? 0 : bin_id, delta > 0 ? NULL : "on_hand",
+	    delta > 0 ? bin_id : 0, delta > 0 ? "on_hand" : NULL, NULL, NULL, reason,
+	    0, 0, NULL };
+	sqlite3_stmt *st;
+	cJSON *data, *r;
+	int64_t id;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	sqlite3_bind_int64(st, 2, bin_id);
+	sqlite3_bind_int64(st, 3, delta);
+	wf_bind_text(st, 4, reason);
+	wf_bind_text(st, 5, WF_OWNER_WAREHOUSE);
+	wf_bind_time(st, 6, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	id = wf_db_last_id(db);
+	snprintf(ref, 32, "ADJ-%lld", (long long)id);
+	mv.ref = ref;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "sku", sku) | wf_jadd_str(data, "bin", bin) |
+	    wf_jadd_int(data, "delta", delta) | wf_jadd_str(data, "reason", reason)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "adjustment", ref, "adjustment", "create", NULL,
+	    "proposed", data)) != 0 ||
+	    (rc = wf_state_apply(db, m, id, ref, "approve", NULL, NULL)) != 0 ||
+	    (rc = wf_stock_book(db, &mv, mid)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, link, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, *mid);
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_int(data, "movement", *mid)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_state_apply(db, m, id, ref, "apply", data, NULL)) != 0)
+		return rc;
+	if (rec) {
+		r = wf_jrecord("adjustment");
+		if (r == NULL || wf_jadd_str(r, "adjustment", ref) | wf_jadd_str(r, "sku", sku) |
+		    wf_jadd_str(r, "bin", bin) | wf_jadd_int(r, "delta", delta) |
+		    wf_jadd_str(r, "reason", reason) | wf_jadd_str(r, "state", "applied") |
+		    wf_jadd_int(r, "movement", *mid)) {
+			cJSON_Delete(r);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		*rec = r;
+	}
+	return 0;
+}
+
+/* ---- commands ---------------------------------------------------------------------- */
+
+static int
+need(const char *what, const char *v, const char *action)
+{
+	if (v == NULL || *v == '\0')
+		return wf_error_set(WF_EINPUT, "%s: required for %s", what, action);
+	return 0;
+}
+
+static int
+usable_bin(wf_db *db, const char *ref, int64_t *bin, int64_t *wh, int for_putaway)
+{
+	const char *kind, *state;
+	int rc;
+
+	if ((rc = wf_bin_find(db, ref, bin, wh, &kind, &state)) != 0)
+		return rc;
+	if (for_putaway && strcmp(state, "active") != 0)
+		return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there", ref, state);
+	return 0;
+}
+
+static int
+op_receive(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out)
+{
+	struct wf_move m = { "receive", sku->id, op->qty, 0, NULL, 0, "on_hand", NULL,
+	    op->ref, op->reason, 0, 0, sku->currency };
+	int64_t id;
+	int rc;
+
+	if ((rc = need("to", op->to, "receive")) != 0 ||
+	    (rc = usable_bin(db, op->to, &m.to_bin, NULL, 1)) != 0)
+		return rc;
+	if (op->cost) {
+		if (wf_money_parse(op->cost, sku->currency, &m.unit_cost) != 0)
+			return wf_error_set(WF_EINPUT, "cost: %s", wf_error_msg());
+		if (m.unit_cost < 0)
+			return wf_error_set(WF_EINPUT, "cost: must not be negative");
+		m.has_cost = 1;
+		/* fold into the average before the units arrive: Q is the stock before */
+		if ((rc = wf_stock_revalue(db, sku->id, op->qty, m.unit_cost)) != 0)
+			return rc;
+	}
+	if ((rc = wf_stock_book(db, &m, &id)) != 0)
+		return rc;
+	return emit_movement(db, id, out);
+}
+
+static int
+op_move(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out, int damage)
+{
+	struct wf_move m = { damage ? "damage" : "move", sku->id, op->qty, 0, "on_hand",
+	    0, damage ? "damaged" : "on_hand", NULL, op->ref, op->reason, 0, 0, NULL };
+	const char *from = damage ? op->at : op->from;
+	int64_t id;
+	int rc;
+
+	if ((rc = need(damage ? "at" : "from", from, m.action)) != 0 ||
+	    (!damage && (rc = need("to", op->to, "move")) != 0))
+		return rc;
+	if ((rc = usable_bin(db, from, &m.from_bin, NULL, 0)) != 0)
+		return rc;
+	if (damage)
+		m.to_bin = m.from_bin;
+	else if ((rc = usable_bin(db, op->to, &m.to_bin, NULL, 1)) != 0)
+		return rc;
+	if (!damage && m.to_bin == m.from_bin)
+		return wf_error_set(WF_EINPUT, "move: from and to are the same bin %s", from);
+	if ((rc = wf_stock_book(db, &m, &id)) != 0)
+		return rc;
+	return emit_movement(db, id, out);
+}
+
+static int
+op_adjust(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out)
+{
+	int64_t bin, mid;
+	cJSON *rec = NULL;
+	char ref[32];
+	int rc;
+
+	if ((rc = need("at", op->at, "adjust")) != 0 ||
+	    (rc = need("reason", op->reason, "adjust")) != 0)
+		return rc;
+	if (op->qty == 0)
+		return wf_error_set(WF_EINPUT, "delta: must not be zero");
+	if ((rc = usable_bin(db, op->at, &bin, NULL, op->qty > 0)) != 0 ||
+	    (rc = adjustment(db, sku->id, bin, op->at, op->sku, op->qty, op->reason,
+	    "adjust", ref, &mid, &rec)) != 0)
+		return rc;
+	return wf_out_emit(out, rec);
+}
+
+static int
+op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out)
+{
+	static const char sql[] =
+	    "SELECT coalesce(sum(CASE WHEN state = 'on_hand' THEN qty END), 0),"
+	    " coalesce(sum(CASE WHEN state = 'reserved' THEN qty END), 0)"
+	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state IN ('on_hand','reserved')";
+	int64_t bin, free_qty = 0, reserved = 0, recorded, delta, mid = 0;
+	sqlite3_stmt *st;
+	char ref[32] = "";
+	cJSON *data, *r;
+	int rc;
+
+	if ((rc = need("at", op->at, "count")) != 0)
+		return rc;
+	if (op->qty < 0)
+		return wf_error_set(WF_EINPUT, "count: the counted quantity must not be negative");
+	if ((rc = usable_bin(db, op->at, &bin, NULL, 0)) != 0 ||
+	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku->id);
+	sqlite3_bind_int64(st, 2, bin);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		free_qty = sqlite3_column_int64(st, 0);
+		reserved = sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+	} else if (rc < 0)
+		return rc;
+	recorded = free_qty + reserved;
+	delta = op->qty - recorded;
+	if (op->qty < reserved)
+		return wf_error_set(WF_EREFUSED,
+		    "counted %lld %s at %s but %lld are reserved there; unreserve or move "
+		    "the reservations before booking this count", (long long)op->qty,
+		    op->sku, op->at, (long long)reserved);
+	if (delta != 0 && (rc = adjustment(db, sku->id, bin, op->at, op->sku, delta,
+	    "count", "count", ref, &mid, NULL)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "bin", op->at) |
+	    wf_jadd_int(data, "counted", op->qty) | wf_jadd_int(data, "recorded", recorded) |
+	    wf_jadd_int(data, "delta", delta) | wf_jadd_str(data, "adjustment", *ref ? ref : NULL)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "sku", op->sku, NULL, "count", NULL, NULL,
+	    cJSON_Duplicate(data, 1))) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	r = wf_jrecord("count");
+	if (r == NULL || wf_jadd_str(r, "sku", op->sku)) {
+		cJSON_Delete(r);
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	/* the record: type, sku, then the counted facts */
+	while (data->child) {
+		cJSON *c = cJSON_DetachItemViaPointer(data, data->child);
+		cJSON_AddItemToObject(r, c->string, c);
+	}
+	cJSON_Delete(data);
+	return wf_out_emit(out, r);
+}
+
+static int
+op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out, int reserve)
+{
+	cJSON *allocs = NULL, *r = NULL;
+	int64_t wh, got = op->qty;
+	int rc;
+
+	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
+	    (rc = need("ref", op->ref, op->action)) != 0 ||
+	    (rc = wf_check_text("ref", op->ref, 128)) != 0 ||
+	    (rc = wf_warehouse_find(db, op->warehouse, &wh, NULL)) != 0)
+		return rc;
+	if ((allocs = cJSON_CreateArray()) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	rc = reserve ? wf_stock_reserve(db, sku->id, wh, op->qty, op->ref, op->partial, &got, allocs)
+	    : wf_stock_unreserve(db, sku->id, wh, op->qty, op->ref, allocs);
+	if (rc != 0) {
+		cJSON_Delete(allocs);
+		return rc;
+	}
+	r = wf_jrecord("reservation");
+	if (r == NULL || wf_jadd_str(r, "sku", op->sku) | wf_jadd_str(r, "warehouse", op->warehouse) |
+	    wf_jadd_str(r, "ref", op->ref) | wf_jadd_str(r, "action", op->action) |
+	    wf_jadd_int(r, "requested", op->qty) | wf_jadd_int(r, "qty", got) |
+	    wf_jadd_item(r, "allocations", allocs)) {
+		cJSON_Delete(r);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_out_emit(out, r);
+}
+
+/* pick, pack, ship: the held units of REF move one step on. */
+static int
+op_handle(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
+    wf_out *out)
+{
+	static const struct step {
+		const char *action, *from, *to;
+	} steps[] = {
+		{ "pick", "reserved", "picked" },
+		{ "pack", "picked", "packed" },
+		{ "ship", "packed", "shipped" },
+	};
+	const struct step *s = &steps[op->action[1] == 'i' ? 0 : op->action[1] == 'a' ? 1 : 2];
+	cJSON *r;
+	int64_t wh;
+	int rc;
+
+	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
+	    (rc = need("ref", op->ref, op->action)) != 0 ||
+	    (rc = wf_warehouse_find(db, op->warehouse, &wh, NULL)) != 0 ||
+	    (rc = wf_stock_advance(db, sku->id, wh, op->ref, op->qty, s->from, s->to,
+	    s->action, NULL)) != 0)
+		return rc;
+	r = wf_jrecord("handling");
+	if (r == NULL || wf_jadd_str(r, "sku", op->sku) | wf_jadd_str(r, "warehouse", op->warehouse) |
+	    wf_jadd_str(r, "ref", op->ref) | wf_jadd_str(r, "action", s->action) |
+	    wf_jadd_int(r, "qty", op->qty) | wf_jadd_str(r, "from_state", s->from) |
+	    wf_jadd_str(r, "to_state", s->to)) {
+		cJSON_Delete(r);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_out_emit(out, r);
+}
+
+int
+wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out)
+{
+	static const char *const actions[] = {
+		"receive", "move", "adjust", "damage", "count", "reserve", "unreserve",
+		"pick", "pack", "ship", NULL
+	};
+	struct wf_sku_info sku;
+	size_t i;
+	int rc;
+
+	for (i = 0; actions[i]; i++)
+		if (op->action && strcmp(op->action, actions[i]) == 0)
+			break;
+	if (actions[i] == NULL)
+		return wf_error_set(WF_EINPUT,
+		    "action: expected receive, move, adjust, damage, count, reserve, "
+		    "unreserve, pick, pack or ship, got '%.20s'", op->action ? op->action : "");
+	if ((rc = need("sku", op->sku, op->action)) != 0)
+		return rc;
+	if (strcmp(op->action, "adjust") != 0 && strcmp(op->action, "count") != 0 && op->qty <= 0)
+		return wf_error_set(WF_EINPUT, "qty: expected a positive integer, got %lld",
+		    (long long)op->qty);
+	if ((op->ref && (rc = wf_check_text("ref", op->ref, 128)) != 0) ||
+	    (op->reason && (rc = wf_check_text("reason", op->reason, 500)) != 0))
+		return rc;
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_sku_find(db, op->sku, &sku)) != 0)
+		goto fail;
+	if (strcmp(op->action, "receive") == 0)
+		rc = op_receive(db, op, &sku, out);
+	else if (strcmp(op->action, "reserve") == 0)
+		rc = op_reserve(db, op, &sku, out, 1);
+	else if (strcmp(op->action, "unreserve") == 0)
+		rc = op_reserve(db, op, &sku, out, 0);
+	else if (strcmp(op->action, "move") == 0)
+		rc = op_move(db, op, &sku, out, 0);
+	else if (strcmp(op->action, "damage") == 0)
+		rc = op_move(db, op, &sku, out, 1);
+	else if (strcmp(op->action, "adjust") == 0)
+		rc = op_adjust(db, op, &sku, out);
+	else if (strcmp(op->action, "count") == 0)
+		rc = op_count(db, op, &sku, out);
+	else
+		rc = op_handle(db, op, &sku, out);
+	if (rc != 0)
+		goto fail;
+	return wf_tx_commit(db);
+fail:
+	wf_tx_rollback(db);
+	return rc;
+}
+
+int
+wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
+{
+	static const char *const known[] = {
+		"type", "action", "sku", "qty", "delta", "from", "to", "at", "warehouse",
+		"ref", "reason", "cost", "partial", NULL
+	};
+	struct wf_stock_op op;
+	const char *type = NULL;
+	int rc, partial = 0;
+
+	(void)unused;
+	memset(&op, 0, sizeof op);
+	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+		return rc;
+	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
+		return rc;
+	if (type && strcmp(type, "movement") != 0)
+		return wf_jerr(l->at, "type", "expected \"movement\", got \"%.32s\"", type);
+	if ((rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &op.action)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "sku", WF_J_REQ | WF_J_NONEMPTY, 64, &op.sku)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "from", WF_J_NONEMPTY, 100, &op.from)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "to", WF_J_NONEMPTY, 100, &op.to)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "at", WF_J_NONEMPTY, 100, &op.at)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_NONEMPTY, 40, &op.warehouse)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "ref", WF_J_NONEMPTY, 128, &op.ref)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "reason", WF_J_NONEMPTY, 500, &op.reason)) < 0 ||
+	    (rc = wf_jget_bool(l->at, l->obj, "partial", 0, &partial)) < 0)
+		return rc;
+	op.partial = partial;
+	if (strcmp(op.action, "adjust") == 0)
+		rc = wf_jget_int(l->at, l->obj, "delta", WF_J_REQ, -WF_JSON_INT_MAX,
+		    WF_JSON_INT_MAX, &op.qty);
+	else if (strcmp(op.action, "count") == 0)
+		rc = wf_jget_int(l->at, l->obj, "qty", WF_J_REQ, 0, WF_JSON_INT_MAX, &op.qty);
+	else
+		rc = wf_jget_int(l->at, l->obj, "qty", WF_J_REQ, 1, WF_JSON_INT_MAX, &op.qty);
+	if (rc < 0)
+		return rc;
+	if (strcmp(op.action, "adjust") == 0 && op.qty == 0)
+		return wf_jerr(l->at, "delta", "must not be zero");
+	{
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(l->obj, "cost");
+		if (c && !cJSON_IsNull(c)) {
+			if (!cJSON_IsString(c))
+				return wf_jerr(l->at, "cost", "expected a decimal string like \"4.10\"");
+			op.cost = c->valuestring;
+		}
+	}
+	return wf_stock_op(db, &op, wf_db_out(db));
+}
+
+/* ---- levels --------------------------------------------------------------------- */
+
+#define USABLE "(b.state = 'active' AND b.kind IN ('pick','bulk','inbound','returns'))"
+#define SUM_IF(cond) "coalesce(sum(CASE WHEN " cond " THEN bal.qty END), 0)"
+#define LEVEL_SUMS \
+	SUM_IF("(bal.state = 'on_hand' AND " USABLE ") OR bal.state = 'reserved'") ", " \
+	SUM_IF("bal.state = 'reserved'") ", " \
+	SUM_IF("bal.state = 'inbound'") ", " SUM_IF("bal.state = 'picked'") ", " \
+	SUM_IF("bal.state = 'packed'") ", " SUM_IF("bal.state = 'damaged'") ", " \
+	SUM_IF("bal.state = 'returned'") ", " SUM_IF("bal.state = 'quarantine'") ", " \
+	SUM_IF("bal.state = 'on_hand' AND NOT " USABLE)
+#define LEVEL_FROM \
+	" FROM balance bal JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id" \
+	" JOIN warehouse w ON w.id = b.warehouse_id"
+#define BY_SKU   "SELECT s.code, NULL, NULL, " LEVEL_SUMS LEVEL_FROM
+#define BY_WH    "SELECT s.code, w.code, NULL, " LEVEL_SUMS LEVEL_FROM
+#define BY_BIN   "SELECT s.code, w.code, b.code, " LEVEL_SUMS LEVEL_FROM
+#define ONE_SKU  " WHERE bal.sku_id = ?1 AND (?2 IS NULL OR w.id = ?2)"
+#define ALL_SKUS " WHERE (?2 IS NULL OR w.id = ?2)"
+
+static const char *const level_sql[3][2] = {
+	{ BY_SKU ALL_SKUS " GROUP BY s.code ORDER BY s.code",
+	  BY_SKU ONE_SKU " GROUP BY s.code" },
+	{ BY_WH ALL_SKUS " GROUP BY s.code, w.code ORDER BY s.code, w.code",
+	  BY_WH ONE_SKU " GROUP BY w.code ORDER BY w.code" },
+	{ BY_BIN ALL_SKUS " GROUP BY s.code, w.code, b.code ORDER BY s.code, w.code, b.code",
+	  BY_BIN ONE_SKU " GROUP BY w.code, b.code ORDER BY w.code, b.code" },
+};
+
+static cJSON *
+level_record(const char *sku, const char *wh, const char *bin, int by, const int64_t v[9])
+{
+	cJSON *r = wf_jrecord("level");
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	rc |= wf_jadd_str(r, "sku", sku);
+	if (by >= 1)
+		rc |= wf_jadd_str(r, "warehouse", wh);
+	if (by == 2)
+		rc |= wf_jadd_str(r, "bin", bin);
+	rc |= wf_jadd_int(r, "on_hand", v[0]);
+	rc |= wf_jadd_int(r, "reserved", v[1]);
+	rc |= wf_jadd_int(r, "available", v[0] - v[1]);
+	rc |= wf_jadd_int(r, "inbound", v[2]);
+	rc |= wf_jadd_int(r, "picked", v[3]);
+	rc |= wf_jadd_int(r, "packed", v[4]);
+	rc |= wf_jadd_int(r, "damaged", v[5]);
+	rc |= wf_jadd_int(r, "returned", v[6]);
+	rc |= wf_jadd_int(r, "quarantine", v[7]);
+	rc |= wf_jadd_int(r, "unusable", v[8]);
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
+{
+	struct wf_sku_info sku;
+	int64_t wh = 0, v[9];
+	sqlite3_stmt *st;
+	wf_buf bin = {0};
+	int by, rc, i, rows = 0;
+
+	if (q->by == NULL || strcmp(q->by, "warehouse") == 0)
+		by = 1;
+	else if (strcmp(q->by, "sku") == 0)
+		by = 0;
+	else if (strcmp(q->by, "bin") == 0)
+		by = 2;
+	else
+		return wf_error_set(WF_EUSAGE, "--by: expected sku, warehouse or bin, got '%s'", q->by);
+	if (q->sku && (rc = wf_sku_find(db, q->sku, &sku)) != 0)
+		return rc;
+	if (q->warehouse && (rc = wf_warehouse_find(db, q->warehouse, &wh, NULL)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, level_sql[by][q->sku != NULL], &st)) != 0)
+		return rc;
+	if (q->sku)
+		sqlite3_bind_int64(st, 1, sku.id);
+	wf_bind_opt_int(st, 2, q->warehouse != NULL, wh);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		cJSON *r;
+		for (i = 0; i < 9; i++)
+			v[i] = sqlite3_column_int64(st, 3 + i);
+		wf_buf_reset(&bin);
+		if (by == 2 && wf_buf_addf(&bin, "%s/%s", wf_col_text(st, 1), wf_col_text(st, 2))) {
+			rc = WF_ENOMEM;
+			break;
+		}
+		r = level_record(wf_col_text(st, 0), col_or_null(st, 1), bin.p, by, v);
+		if ((rc = wf_out_emit(out, r)) != 0)
+			break;
+		rows++;
+	}
+	sqlite3_reset(st);
+	wf_buf_free(&bin);
+	if (rc < 0)
+		return rc;
+	if (rows == 0 && q->sku) {
+		memset(v, 0, sizeof v);
+		return wf_out_emit(out, level_record(q->sku, q->warehouse, NULL, by, v));
+	}
+	return 0;
+}
+
+/* ---- ledger --------------------------------------------------------------------- */
+
+int
+wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
+{
+	static const char sql_sku[] = MOVEMENT_SELECT
+	    " WHERE m.sku_id = ?1 AND (?2 IS NULL OR m.ref = ?2 OR m.holder = ?2)"
+	    " AND (?3 IS NULL OR m.at >= ?3) ORDER BY m.id";
+	static const char sql_ref[] = MOVEMENT_SELECT
+	    " WHERE m.id IN (SELECT id FROM movement WHERE ref = ?2"
+	    " UNION SELECT id FROM movement WHERE holder = ?2)"
+	    " AND (?3 IS NULL OR m.at >= ?3) ORDER BY m.id";
+	static const char sql_since[] = MOVEMENT_SELECT " WHERE m.at >= ?3 ORDER BY m.id";
+	static const char sql_all[] = MOVEMENT_SELECT " ORDER BY m.id";
+	struct wf_sku_info sku;
+	sqlite3_stmt *st;
+	const char *sql;
+	int rc;
+
+	if (q->sku && (rc = wf_sku_find(db, q->sku, &sku)) != 0)
+		return rc;
+	sql = q->sku ? sql_sku : q->ref ? sql_ref : q->has_since ? sql_since : sql_all;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	if (q->sku)
+		sqlite3_bind_int64(st, 1, sku.id);
+	wf_bind_text(st, 2, q->ref);
+	if (q->has_since)
+		wf_bind_time(st, 3, q->since);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_out_emit(out, movement_from_stmt(st))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- value ---------------------------------------------------------------------- */
+
+int
+wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
+{
+	static const char sql[] =
+	    "SELECT s.code, w.code, sum(bal.qty), s.avg_cost, s.cost, s.currency"
+	    " FROM balance bal JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id"
+	    " JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE bal.state IN " VALUED_SQL " AND (?1 IS NULL OR w.id = ?1)"
+	    " GROUP BY s.id, w.id ORDER BY s.currency, s.code, w.code";
+	struct total {
+		char    cur[4];
+		int64_t qty, value;
+	} totals[8];
+	size_t nt = 0, i;
+	sqlite3_stmt *st;
+	int64_t wh = 0;
+	int rc;
+
+	if (warehouse && (rc = wf_warehouse_find(db, warehouse, &wh, NULL)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_opt_int(st, 1, warehouse != NULL, wh);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *cur = wf_col_text(st, 5);
+		int64_t qty = sqlite3_column_int64(st, 2), unit = 0, value = 0;
+		int has_unit = 1;
+		cJSON *r;
+
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			unit = sqlite3_column_int64(st, 3);
+		else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			unit = sqlite3_column_int64(st, 4);
+		else
+			has_unit = 0;
+		if (wf_money_mul(qty, unit, &value) != 0) {
+			rc = wf_error_set(WF_EINPUT, "value of %s is out of range", wf_col_text(st, 0));
+			break;
+		}
+		for (i = 0; i < nt && strcmp(totals[i].cur, cur) != 0; i++)
+			;
+		if (i == nt && nt < sizeof totals / sizeof totals[0]) {
+			wf_strlcpy(totals[nt].cur, cur, sizeof totals[nt].cur);
+			totals[nt].qty = totals[nt].value = 0;
+			nt++;
+		}
+		if (i < nt) {
+			totals[i].qty += qty;
+			if (wf_money_add(totals[i].value, value, &totals[i].value) != 0) {
+				rc = WF_EINPUT;
+				break;
+			}
+		}
+		r = wf_jrecord("value");
+		if (r == NULL || wf_jadd_str(r, "sku", wf_col_text(st, 0)) |
+		    wf_jadd_str(r, "warehouse", wf_col_text(st, 1)) | wf_jadd_int(r, "qty", qty) |
+		    (has_unit ? wf_jadd_money(r, "unit_cost", unit, cur) : wf_jadd_null(r, "unit_cost")) |
+		    wf_jadd_money(r, "value", value, cur) | wf_jadd_str(r, "currency", cur)) {
+			cJSON_Delete(r);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+		if ((rc = wf_out_emit(out, r)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < nt; i++) {
+		cJSON *r = wf_jrecord("value_total");
+		if (r == NULL || wf_jadd_str(r, "currency", totals[i].cur) |
+		    wf_jadd_int(r, "qty", totals[i].qty) |
+		    wf_jadd_money(r, "value", totals[i].value, totals[i].cur)) {
+			cJSON_Delete(r);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if ((rc = wf_out_emit(out, r)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- invariants ----------------------------------------------------------------- */
+
+#define HOLDER_OF(side) "CASE WHEN " side "_state IN " HELD_SQL " THEN holder ELSE '' END"
+
+/* Every balance equals what the ledger adds up to, and the ledger adds up to
+ * no negative balance. */
+static int
+balances_match_ledger(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT s.code, w.code || '/' || b.code, d.state, d.holder, d.bal, d.led FROM ("
+	    " SELECT sku_id, bin_id, state, holder, sum(bal) bal, sum(led) led FROM ("
+	    "  SELECT sku_id, bin_id, state, holder, qty bal, 0 led FROM balance"
+	    "  UNION ALL SELECT sku_id, to_bin, to_state, " HOLDER_OF("to") ", 0, qty"
+	    "   FROM movement WHERE to_bin IS NOT NULL"
+	    "  UNION ALL SELECT sku_id, from_bin, from_state, " HOLDER_OF("from") ", 0, -qty"
+	    "   FROM movement WHERE from_bin IS NOT NULL)"
+	    " GROUP BY sku_id, bin_id, state, holder HAVING sum(bal) <> sum(led) OR sum(led) < 0) d"
+	    " JOIN sku s ON s.id = d.sku_id JOIN bin b ON b.id = d.bin_id"
+	    " JOIN warehouse w ON w.id = b.warehouse_id ORDER BY 1, 2, 3, 4";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *holder = wf_col_text(st, 3);
+		rc = wf_check_violation(out, n, "stock.balance", "sku", wf_col_text(st, 0),
+		    "%s %s%s%s: balance says %lld, the ledger says %lld", wf_col_text(st, 1),
+		    wf_col_text(st, 2), *holder ? " for " : "", holder,
+		    (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5));
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Every applied adjustment has its movement, of the right size. */
+static int
+adjustments_booked(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT 'ADJ-' || a.id, a.delta, m.qty, m.to_bin IS NOT NULL FROM adjustment a"
+	    " LEFT JOIN movement m ON m.id = a.movement_id WHERE a.state = 'applied'"
+	    " AND (m.id IS NULL OR m.qty <> abs(a.delta) OR (a.delta > 0) <> (m.to_bin IS NOT NULL))";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "stock.adjustment", "adjustment",
+		    wf_col_text(st, 0), "applied delta %lld does not match its movement",
+		    (long long)sqlite3_column_int64(st, 1))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+const struct wf_invariant wf_stock_invariants[] = {
+	{ "stock.balance", "every balance equals the sum of the ledger's movements",
+	  balances_match_ledger },
+	{ "stock.adjustment", "every applied adjustment is booked by its movement",
+	  adjustments_booked },
+	{ NULL, NULL, NULL }
+};

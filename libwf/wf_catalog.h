@@ -1,0 +1,94 @@
+/*
+ * wf_catalog.h - SKUs, warehouses and bins.
+ *
+ * The catalogue's records and their lookups.  Adding is idempotent: adding
+ * a record that exists with the same values is "unchanged"; with other
+ * values for the fields given it is "updated" (with a history event); a new
+ * one is "created".  Fields not given keep their values.
+ *
+ * Keys: a SKU code is 1-64 bytes of printable text without leading or
+ * trailing space; warehouse codes 1-32 of [A-Za-z0-9._-]; a bin is
+ * "WH/BIN" with the bin part 1-32 of [A-Za-z0-9._-].
+ *
+ * Ownership: input structs are borrowed; records emitted to OUT are the
+ * writer's.
+ */
+#ifndef WF_CATALOG_H
+#define WF_CATALOG_H
+
+#include <stdint.h>
+
+#include "wf_batch.h"
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_out.h"
+
+#define WF_OWNER_SKU       "purchasing"
+#define WF_OWNER_WAREHOUSE "operations"
+#define WF_DEFAULT_CURRENCY "EUR"
+
+/* Optional fields: has_* says whether the value was given. */
+struct wf_warehouse_in {
+	const char *code;
+	const char *name, *country, *postcode, *timezone, *owner;   /* NULL: not given */
+	int         has_capacity;
+	int64_t     capacity;          /* orders per day */
+};
+
+struct wf_bin_in {
+	const char *ref;               /* "WH/BIN" */
+	const char *kind;              /* NULL: not given (pick when created) */
+	const char *owner;
+};
+
+struct wf_sku_in {
+	const char *code;
+	const char *title, *currency, *owner, *state;   /* NULL: not given */
+	int         has_price, has_cost, has_lead_time, has_safety_days;
+	int64_t     price, cost, lead_time_days, safety_days;
+	/* money given as text, parsed in the SKU's currency (either may be set;
+	 * the text forms win) */
+	const char *price_text, *cost_text;
+};
+
+/* Add or update; emit {"type":"warehouse"|"bin"|"sku", key, "result", ...}.
+ * Return 0, WF_EINPUT for an invalid field, WF_ENOTFOUND for a bin in an
+ * unknown warehouse, WF_EREFUSED for a change the rules forbid (a SKU's
+ * currency once it has a cost history), or a database error. */
+int wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out);
+int wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out);
+int wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out);
+
+/* The batch line function for `wf-stock sku import` ({"type":"sku",...}). */
+int wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused);
+
+/* Emit every SKU ({"type":"sku",...}), by code. */
+int wf_sku_list(wf_db *db, wf_out *out);
+
+/* Emit one SKU and its levels per warehouse.  WF_ENOTFOUND when unknown. */
+int wf_sku_show(wf_db *db, const char *code, wf_out *out);
+
+/* Lookups.  Each returns 0, or WF_ENOTFOUND naming the key ("unknown SKU
+ * 'X'"), or a database error.  Any out-pointer may be NULL. */
+struct wf_sku_info {
+	int64_t id;
+	char    currency[4];
+	int     has_avg_cost, has_cost;
+	int64_t avg_cost, cost, price;
+	char    state[16];
+};
+int wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info);
+int wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16]);
+/* A bin by "WH/BIN".  *kind and *state are static strings of the schema's
+ * closed sets. */
+int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
+    const char **kind, const char **state);
+/* The "WH/BIN" text of a bin id into OUT. */
+int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
+
+/* Validation of keys and text fields.  Return 0 or WF_EINPUT ("WHAT: ..."). */
+int wf_check_sku_code(const char *what, const char *code);
+int wf_check_code(const char *what, const char *code, size_t max);
+int wf_check_text(const char *what, const char *s, size_t max);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * wf_stock.h - the stock ledger: movements, balances, reservations,
+ * counts, valuation.
+ *
+ * Stock is a ledger of movements of a SKU between (bin, physical state)
+ * pairs: inbound, on_hand, reserved, picked, packed, shipped, returned,
+ * damaged, quarantine.  Balances per SKU x bin x state x holder are kept by
+ * the schema in the same statement as the movement and can never go
+ * negative; a movement that would take more than a balance holds is refused
+ * whole.  Reserved, picked, packed and inbound units have a holder: the
+ * order or PO they belong to.
+ *
+ * Reservation takes on_hand units of a warehouse in a fixed order: bins of
+ * kind pick, then bulk, then inbound, then returns, each by bin code;
+ * blocked bins and damaged/quarantine bins are never used.  Unreservation
+ * gives back in the reverse order.
+ *
+ * Valuation is moving average cost per SKU: a receipt with a cost sets
+ * avg = (Q*avg + q*cost) / (Q + q), rounded half away from zero to the
+ * currency's minor unit, where Q is the SKU's valued quantity (on_hand,
+ * reserved, picked and packed, all warehouses) before the receipt.
+ *
+ * Functions taking a wf_out run their own transaction (a savepoint inside
+ * a batch) and emit their result records.  The id-based API at the end is
+ * for other modules and runs inside the caller's transaction.
+ */
+#ifndef WF_STOCK_H
+#define WF_STOCK_H
+
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "wf_batch.h"
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_out.h"
+
+/* One stock command, as typed or as a movement line. */
+struct wf_stock_op {
+	const char *action;   /* receive move adjust damage count reserve unreserve
+	                         pick pack ship */
+	const char *sku;
+	int64_t     qty;      /* > 0; the signed delta for adjust; counted for count */
+	const char *from, *to, *at;   /* bins "WH/BIN" */
+	const char *warehouse;
+	const char *ref, *reason;
+	const char *cost;     /* receive: unit cost as decimal text, SKU currency */
+	int         partial;  /* reserve: take what is available */
+};
+
+/* Perform OP and emit what it did: {"type":"movement",...} for receive,
+ * move and damage; {"type":"adjustment",...} for adjust; {"type":"count",...}
+ * for count; {"type":"reservation",...} for reserve and unreserve;
+ * {"type":"handling",...} for pick (reserved -> picked), pack (picked ->
+ * packed) and ship (packed -> out of the building) of REF's units.
+ * Returns 0; WF_EINPUT for an invalid field; WF_ENOTFOUND for an unknown
+ * SKU, warehouse or bin; WF_EREFUSED when the stock is not there, a bin is
+ * blocked, or a warehouse is not active; nothing is written on error. */
+int wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out);
+
+/* The batch line function for `wf-stock apply`:
+ * {"type":"movement","action":...,"sku":...,"qty":...,...}. */
+int wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused);
+
+struct wf_levels_query {
+	const char *sku;          /* NULL: every SKU */
+	const char *warehouse;    /* NULL: every warehouse */
+	const char *by;           /* "sku", "warehouse" (default) or "bin" */
+};
+
+/* Emit {"type":"level","sku","warehouse"[,"bin"],"on_hand","reserved",
+ * "available","inbound","picked","packed","damaged","returned",
+ * "quarantine"}: on_hand counts sellable units in the bins, reserved ones
+ * included; available = on_hand - reserved.  With a SKU and no stock, one
+ * row of zeros.  Returns 0, WF_ENOTFOUND, WF_EUSAGE (bad by) or an error. */
+int wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out);
+
+struct wf_ledger_query {
+	const char *sku;          /* NULL: all */
+	const char *ref;          /* matches the cause or the holder; NULL: all */
+	int         has_since;
+	int64_t     since;
+};
+
+/* Emit the ledger's movements, oldest first. */
+int wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out);
+
+/* Emit {"type":"value","sku","warehouse","qty","unit_cost","value",
+ * "currency"} per SKU and warehouse (on_hand, reserved, picked and packed
+ * units at moving average cost, or the SKU's cost before any costed
+ * receipt), then {"type":"value_total","currency","qty","value"} per
+ * currency.  WAREHOUSE may be NULL. */
+int wf_stock_value(wf_db *db, const char *warehouse, wf_out *out);
+
+/* ---- for other modules: ids, inside the caller's transaction -------------- */
+
+/* Reserve QTY of SKU_ID at warehouse WH_ID for REF (on_hand -> reserved).
+ * Without PARTIAL it is all or nothing (WF_EREFUSED naming what is
+ * available); with it, *got says how many were reserved.  ALLOCS, when not
+ * NULL, receives {"bin","qty"} objects.  Refuses a warehouse that is not
+ * active. */
+int wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
+    const char *ref, int partial, int64_t *got, cJSON *allocs);
+
+/* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand).
+ * WF_EREFUSED when fewer are reserved. */
+int wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
+    const char *ref, cJSON *allocs);
+
+/* Move QTY units of SKU_ID held by HOLDER at WH_ID (0: any warehouse) from
+ * physical state FROM to state TO, bin by bin, recording ACTION and CAUSE
+ * (the cause reference; NULL: the holder).  TO may be "on_hand" (the units
+ * stop being held), another held state, or "shipped" (they leave).
+ * WF_EREFUSED when fewer are held. */
+int wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
+    int64_t qty, const char *from, const char *to, const char *action,
+    const char *cause);
+
+/* Units of SKU_ID available to reserve at WH_ID (free on_hand in usable bins). */
+int wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty);
+
+/* Units of SKU_ID in STATE held by HOLDER (WH_ID 0: every warehouse). */
+int wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
+    const char *state, int64_t *qty);
+
+/* Book one raw movement (the ledger row; balances follow).  FROM_BIN or
+ * TO_BIN 0 means outside.  Returns 0 and *id, or WF_EREFUSED when the source
+ * balance is short. */
+struct wf_move {
+	const char *action;
+	int64_t     sku_id, qty;
+	int64_t     from_bin;   const char *from_state;
+	int64_t     to_bin;     const char *to_state;
+	const char *holder, *ref, *reason;
+	int         has_cost;
+	int64_t     unit_cost;
+	const char *currency;
+};
+int wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id);
+
+/* Fold a receipt of QTY at UNIT_COST into SKU_ID's moving average. */
+int wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost);
+
+extern const struct wf_invariant wf_stock_invariants[];
+
+#endif
