@@ -5,12 +5,14 @@
 
 #include "wf_check.h"
 #include "wf_error.h"
+#include "wf_exception.h"
 #include "wf_json.h"
 #include "wf_state.h"
 
 /* Every module's table, in the order `wf check` runs them. */
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
+	wf_exception_invariants,
 	NULL
 };
 
