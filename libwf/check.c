@@ -5,15 +5,16 @@
 
 #include "wf_check.h"
 #include "wf_error.h"
+#include "wf_exception.h"
 #include "wf_json.h"
 #include "wf_state.h"
+#include "wf_stock.h"
 
 /* Every module's table, in the order `wf check` runs them. */
-extern const struct wf_invariant wf_stock_invariants[];
-
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
 	wf_stock_invariants,
+	wf_exception_invariants,
 	NULL
 };
 
