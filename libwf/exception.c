@@ -919,6 +919,8 @@ act(wf_db *db, const char *key, const char *action, const char *arg,
 	int64_t id;
 	int rc;
 
+	if ((arg || note) && data == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
 	if ((rc = wf_exception_parse_key(key, &id)) != 0) {
 		cJSON_Delete(data);
 		return rc;
