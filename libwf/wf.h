@@ -12,6 +12,7 @@
 #include "wf_batch.h"
 #include "wf_buf.h"
 #include "wf_check.h"
+#include "wf_complete.h"
 #include "wf_db.h"
 #include "wf_error.h"
 #include "wf_history.h"
