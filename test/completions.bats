@@ -6,6 +6,12 @@ load helper
 
 COMPLETIONS=$(cd "$BATS_TEST_DIRNAME/../completions" && pwd)
 
+setup() {
+	wf_setup
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	PATH=$PATH:$BATS_TEST_TMPDIR/bin
+}
+
 # A database with two warehouses, bins, skus (one with a glob character)
 # and orders.
 stocked_db() {
@@ -90,3 +96,272 @@ stocked_db() {
 	assert_equal "${stderr_lines[0]}" "wf: unknown option '--bogus'"
 	assert_equal "${stderr_lines[1]}" "usage: wf TOOL [ARGS...]"
 }
+
+# ---- helpers for the scripts --------------------------------------------------
+
+# The binaries under test: wf and every wf-* built beside it.
+binaries() {
+	local b
+	for b in "$WF_BIN"/wf "$WF_BIN"/wf-*; do
+		[ -f "$b" ] && [ -x "$b" ] && echo "${b##*/}"
+	done
+}
+
+# What each binary's --commands promises, read here independently of the
+# scripts, as "LINE<TAB>WORD": completing LINE must offer WORD.  Every word
+# of every subcommand after the words before it; every option of every
+# subcommand after it and "--"; every value of every choice option.
+expectations() {
+	local b
+	for b in $(binaries); do
+		"$b" --commands | awk -F '\t' -v b="$b" '
+		$1 == "cmd" && $2 != "" {
+			n = split($2, w, " ")
+			line = b
+			for (i = 1; i <= n; i++) {
+				print line " \t" w[i]
+				line = line " " w[i]
+			}
+		}
+		$1 == "opt" {
+			line = ($2 == "" ? b : b " " $2)
+			print line " --\t" $3
+			if ($4 == "choice") {
+				n = split($5, c, "|")
+				for (i = 1; i <= n; i++)
+					print line " " $3 " \t" c[i]
+			}
+		}'
+	done
+}
+
+# bash: complete LINE, the cursor at its end, the way readline calls the
+# function (words split at blanks and at the ':' and '=' of
+# COMP_WORDBREAKS), and print COMPREPLY one a line.  It runs in the calling
+# shell, so the script's per-binary cache lives as long as that shell.
+comp_bash() {
+	local line=$1 rest=$1 tok w
+	COMP_LINE=$line COMP_POINT=${#line} COMP_WORDS=()
+	while :; do
+		rest=${rest#"${rest%%[![:space:]]*}"}
+		[ -n "$rest" ] || break
+		tok=${rest%%[[:space:]]*}
+		rest=${rest:${#tok}}
+		while [ -n "$tok" ]; do
+			if [[ $tok == [:=]* ]]; then w=${tok%%[!:=]*}; else w=${tok%%[:=]*}; fi
+			COMP_WORDS+=("$w")
+			tok=${tok:${#w}}
+		done
+	done
+	[[ $line == *[[:space:]] ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	_wf
+	[ ${#COMPREPLY[@]} -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}"
+}
+
+bash_complete() {
+	source "$COMPLETIONS/wf.bash"
+	comp_bash "$1"
+}
+
+# A tool built like the others (its table in cmd/cli.c's format); it hands
+# everything else, --complete included, to wf.  Counts its --commands calls.
+demo_tool() {
+	cat >"$BATS_TEST_TMPDIR/bin/wf-demo" <<-'EOF'
+	#!/bin/sh
+	if [ "$1" = --commands ]; then
+		echo called >>"${0%/*}/demo-commands"
+		printf 'cmd\tshow\tSKU\tsku\tshow a sku\n'
+		printf 'opt\tshow\t--at\tbin\t\tWH/BIN\n'
+		printf 'opt\tshow\t--db\tfile\t\t\n'
+		printf 'cmd\torder\tREF\torder\tshow an order\n'
+		printf 'cmd\tsku add\tSKU\ttext\tadd a sku\n'
+		printf 'cmd\tsku list\t\t\tlist skus\n'
+		exit 0
+	fi
+	exec wf "$@"
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/wf-demo"
+}
+
+# ---- every binary, from its own table ------------------------------------------
+
+@test "the tables promise something to check" {
+	expectations >"$BATS_TEST_TMPDIR/expect"
+	run -0 grep -c . "$BATS_TEST_TMPDIR/expect"
+	[ "$output" -ge 40 ]
+	run -0 grep -xF "$(printf 'wf log --\t--since')" "$BATS_TEST_TMPDIR/expect"
+}
+
+@test "bash: every subcommand word, option and choice value of every binary completes" {
+	expectations >"$BATS_TEST_TMPDIR/expect"
+	check() {
+		source "$COMPLETIONS/wf.bash"
+		local line want
+		while IFS=$'\t' read -r line want; do
+			comp_bash "$line" >"$BATS_TEST_TMPDIR/got"
+			grep -qxF -- "$want" "$BATS_TEST_TMPDIR/got" ||
+				echo "'$line' does not offer '$want'"
+		done
+	}
+	run -0 check <"$BATS_TEST_TMPDIR/expect"
+	assert_output ''
+}
+
+@test "bash: the script parses and registers every binary" {
+	run -0 bash -n "$COMPLETIONS/wf.bash"
+	run -0 bash -c 'source "$1"; complete -p wf wf-stock wf-order wf-route wf-alert wf-po wf-reconcile' \
+	    bash "$COMPLETIONS/wf.bash"
+	assert_line 'complete -F _wf wf'
+	assert_line 'complete -F _wf wf-reconcile'
+}
+
+@test "bash: installed under a new binary's name, it registers that name too" {
+	cp "$COMPLETIONS/wf.bash" "$BATS_TEST_TMPDIR/wf-later"
+	run -0 bash -c 'source "$1"; complete -p wf-later' bash "$BATS_TEST_TMPDIR/wf-later"
+	assert_output 'complete -F _wf wf-later'
+}
+
+@test "bash: wf lo completes to log" {
+	run -0 bash_complete 'wf lo'
+	assert_output 'log'
+}
+
+@test "bash: wf log --s completes to --since" {
+	run -0 bash_complete 'wf log --s'
+	assert_output -- '--since'
+}
+
+@test "bash: wf log offers the record types" {
+	run -0 bash_complete 'wf log '
+	assert_output "$(printf '%s\n' sku warehouse bin order shipment return supplier po \
+	    payout adjustment exception carrier)"
+}
+
+@test "bash: wf init -- offers its options, --dry-run included, and no one else's" {
+	run -0 bash_complete 'wf init --'
+	assert_line -- '--dry-run'
+	assert_line -- '--db'
+	refute_line -- '--since'
+}
+
+@test "bash: wf --format offers the four formats, also after =" {
+	run -0 bash_complete 'wf --format '
+	assert_output "$(printf '%s\n' jsonl table csv tsv)"
+	run -0 bash_complete 'wf log --format=c'
+	assert_output 'csv'
+}
+
+@test "bash: an option already given is not offered again" {
+	run -0 bash_complete 'wf log --since -7d --'
+	refute_line -- '--since'
+	assert_line -- '--actor'
+}
+
+@test "bash: --db offers files" {
+	cd "$BATS_TEST_TMPDIR"
+	touch shop.db
+	run -0 bash_complete 'wf --db sh'
+	assert_output 'shop.db'
+	run -0 bash_complete 'wf init --db=sh'
+	assert_output 'shop.db'
+}
+
+@test "bash: wf offers its commands and the wf-* tools on PATH" {
+	demo_tool
+	run -0 bash_complete 'wf '
+	assert_output "$(printf '%s\n' init log check states demo)"
+	run -0 bash_complete 'wf de'
+	assert_output 'demo'
+}
+
+@test "bash: wf TOOL completes as wf-TOOL, word by word" {
+	demo_tool
+	run -0 bash_complete 'wf demo '
+	assert_output "$(printf '%s\n' show order sku)"
+	run -0 bash_complete 'wf demo sku '
+	assert_output "$(printf '%s\n' add list)"
+	run -0 bash_complete 'wf demo show --'
+	assert_output "$(printf '%s\n' --at --db)"
+}
+
+@test "bash: operands and options of a record kind come from the database" {
+	demo_tool
+	stocked_db
+	run -0 bash_complete 'wf demo show MU'
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+	run -0 bash_complete 'wf-demo show MUG-1 --at '
+	assert_output "$(printf '%s\n' BER/A-01 LON/B-02)"
+	run -0 bash_complete 'wf-demo show --at=L'
+	assert_output 'LON/B-02'
+}
+
+@test "bash: the database is the one named on the line" {
+	demo_tool
+	WF_DB=$BATS_TEST_TMPDIR/other.db stocked_db
+	run -0 bash_complete 'wf demo show MU'
+	assert_output ''
+	run -0 bash_complete "wf --db $BATS_TEST_TMPDIR/other.db demo show MU"
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+	run -0 bash_complete "wf demo show --db=$BATS_TEST_TMPDIR/other.db MU"
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+}
+
+@test "bash: an order ref completes after the colon bash splits at" {
+	demo_tool
+	stocked_db
+	run -0 bash_complete 'wf demo order shop:'
+	assert_output "$(printf '%s\n' 1002 1001)"
+	run -0 bash_complete 'wf demo order shop:1001'
+	assert_output '1001'
+	run -0 bash_complete 'wf demo order sh'
+	assert_output "$(printf '%s\n' shop:1002 shop:1001)"
+}
+
+@test "bash: a value the shell would expand is quoted" {
+	demo_tool
+	stocked_db
+	run -0 bash_complete 'wf demo show TE'
+	assert_output 'TEE\*1'
+}
+
+@test "bash: with no database a record kind offers nothing, silently" {
+	demo_tool
+	run -0 --separate-stderr bash_complete 'wf demo show '
+	assert_output ''
+	[ -z "$stderr" ]
+	[ ! -e "$WF_DB" ]
+}
+
+@test "bash: each binary's table is read once per shell" {
+	demo_tool
+	twice() {
+		source "$COMPLETIONS/wf.bash"
+		comp_bash 'wf-demo s' && comp_bash 'wf-demo show --'
+	}
+	run -0 twice
+	assert_line 'show'
+	assert_line -- '--at'
+	run -0 cat "$BATS_TEST_TMPDIR/bin/demo-commands"
+	assert_output 'called'
+}
+
+@test "bash: a program that does not print a table gets no completions" {
+	printf '#!/bin/sh\necho "usage: wf-other FILE" >&2; exit 2\n' >"$BATS_TEST_TMPDIR/bin/wf-other"
+	chmod +x "$BATS_TEST_TMPDIR/bin/wf-other"
+	run -0 --separate-stderr bash_complete 'wf other '
+	assert_output ''
+	[ -z "$stderr" ]
+}
+
+@test "bash: wf-stock's operands and options complete from the database" {
+	[ -x "$WF_BIN/wf-stock" ] || skip "wf-stock is not built yet"
+	stocked_db
+	run -0 bash_complete 'wf-stock receive MU'
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+	run -0 bash_complete 'wf-stock receive MUG-1 3 --to '
+	assert_output "$(printf '%s\n' BER/A-01 LON/B-02)"
+	run -0 bash_complete 'wf stock levels --warehouse '
+	assert_output "$(printf '%s\n' BER LON)"
+}
+
