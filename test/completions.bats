@@ -6,6 +6,12 @@ load helper
 
 COMPLETIONS=$(cd "$BATS_TEST_DIRNAME/../completions" && pwd)
 
+setup_file() {
+	# compinit scans every completion function once; the zsh tests reuse it.
+	export ZCOMPDUMP=$BATS_FILE_TMPDIR/zcompdump
+	zsh -f -c "fpath=(${COMPLETIONS@Q} \$fpath); autoload -Uz compinit; compinit -u -d ${ZCOMPDUMP@Q}"
+}
+
 setup() {
 	wf_setup
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
@@ -164,6 +170,11 @@ bash_complete() {
 	comp_bash "$1"
 }
 
+# zsh: the matches compsys offers for LINE (see zcomplete.zsh).
+zsh_complete() {
+	timeout 60 zsh -f "$BATS_TEST_DIRNAME/zcomplete.zsh" "$COMPLETIONS" "$1"
+}
+
 # A tool built like the others (its table in cmd/cli.c's format); it hands
 # everything else, --complete included, to wf.  Counts its --commands calls.
 demo_tool() {
@@ -207,6 +218,22 @@ demo_tool() {
 	run -0 check <"$BATS_TEST_TMPDIR/expect"
 	assert_output ''
 }
+
+@test "zsh: every subcommand word, option and choice value of every binary is a candidate" {
+	expectations >"$BATS_TEST_TMPDIR/expect"
+	run -0 zsh -f -c '
+		source $1
+		while IFS=$'"'\t'"' read -r line want; do
+			words=(${(z)line})
+			[[ $line == *" " ]] && words+=("")
+			_wf_cur=$words[-1] _wf_vcur=$words[-1] _wf_c=() _wf_files=0
+			_wf_cands $words[1,-2]
+			(( ${_wf_c[(Ie)$want]} )) || print -r -- "\"$line\" does not offer \"$want\""
+		done' zsh "$COMPLETIONS/_wf" <"$BATS_TEST_TMPDIR/expect"
+	assert_output ''
+}
+
+# ---- bash ------------------------------------------------------------------------
 
 @test "bash: the script parses and registers every binary" {
 	run -0 bash -n "$COMPLETIONS/wf.bash"
@@ -365,3 +392,48 @@ demo_tool() {
 	assert_output "$(printf '%s\n' BER LON)"
 }
 
+# ---- zsh -------------------------------------------------------------------------
+
+@test "zsh: the script parses" {
+	run -0 zsh -n "$COMPLETIONS/_wf"
+	run -0 head -1 "$COMPLETIONS/_wf"
+	assert_output '#compdef wf wf-stock wf-order wf-route wf-alert wf-po wf-reconcile'
+}
+
+@test "zsh: wf lo completes to log" {
+	run -0 zsh_complete 'wf lo'
+	assert_output 'log'
+}
+
+@test "zsh: wf log --s completes to --since" {
+	run -0 zsh_complete 'wf log --s'
+	assert_output -- '--since'
+}
+
+@test "zsh: wf log offers the record types" {
+	run -0 zsh_complete 'wf log '
+	assert_output "$(printf '%s\n' sku warehouse bin order shipment return supplier po \
+	    payout adjustment exception carrier | sort)"
+}
+
+@test "zsh: wf init -- offers --dry-run" {
+	run -0 zsh_complete 'wf init --'
+	assert_line -- '--dry-run'
+	refute_line -- '--since'
+}
+
+@test "zsh: wf --format offers the four formats" {
+	run -0 zsh_complete 'wf --format '
+	assert_output "$(printf '%s\n' csv jsonl table tsv)"
+}
+
+@test "zsh: wf TOOL completes as wf-TOOL, with values from the database" {
+	demo_tool
+	stocked_db
+	run -0 zsh_complete 'wf de'
+	assert_output 'demo'
+	run -0 zsh_complete 'wf demo show MU'
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+	run -0 zsh_complete 'wf demo order shop:'
+	assert_output "$(printf '%s\n' shop:1001 shop:1002)"
+}
