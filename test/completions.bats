@@ -170,6 +170,12 @@ bash_complete() {
 	comp_bash "$1"
 }
 
+# fish: the candidates for LINE, without their descriptions.
+fish_complete() {
+	fish -N -c 'source $argv[1]; complete -C $argv[2] | string replace -r "\t.*" ""; true' \
+	    "$COMPLETIONS/wf.fish" "$1"
+}
+
 # zsh: the matches compsys offers for LINE (see zcomplete.zsh).
 zsh_complete() {
 	timeout 60 zsh -f "$BATS_TEST_DIRNAME/zcomplete.zsh" "$COMPLETIONS" "$1"
@@ -216,6 +222,17 @@ demo_tool() {
 		done
 	}
 	run -0 check <"$BATS_TEST_TMPDIR/expect"
+	assert_output ''
+}
+
+@test "fish: every subcommand word, option and choice value of every binary completes" {
+	expectations >"$BATS_TEST_TMPDIR/expect"
+	run -0 fish -N -c '
+		source $argv[1]
+		while read -l --delimiter \t line want
+			set -l got (complete -C $line | string replace -r "\t.*" "")
+			contains -- $want $got; or echo "\"$line\" does not offer \"$want\""
+		end' "$COMPLETIONS/wf.fish" <"$BATS_TEST_TMPDIR/expect"
 	assert_output ''
 }
 
@@ -390,6 +407,71 @@ demo_tool() {
 	assert_output "$(printf '%s\n' BER/A-01 LON/B-02)"
 	run -0 bash_complete 'wf stock levels --warehouse '
 	assert_output "$(printf '%s\n' BER LON)"
+}
+
+# ---- fish ------------------------------------------------------------------------
+
+@test "fish: the script parses" {
+	run -0 fish -N -n "$COMPLETIONS/wf.fish"
+}
+
+@test "fish: installed as a new binary's NAME.fish, it completes that name" {
+	demo_tool
+	cp "$BATS_TEST_TMPDIR/bin/wf-demo" "$BATS_TEST_TMPDIR/bin/wf-later"
+	cp "$COMPLETIONS/wf.fish" "$BATS_TEST_TMPDIR/wf-later.fish"
+	run -0 fish -N -c 'source $argv[1]; complete -C "wf-later sh"' "$BATS_TEST_TMPDIR/wf-later.fish"
+	assert_output "$(printf 'show\tshow a sku')"
+}
+
+@test "fish: wf lo completes to log" {
+	run -0 fish_complete 'wf lo'
+	assert_output 'log'
+}
+
+@test "fish: wf log --s completes to --since" {
+	run -0 fish_complete 'wf log --s'
+	assert_output -- '--since'
+}
+
+@test "fish: wf log offers the record types" {
+	run -0 fish_complete 'wf log '
+	assert_output "$(printf '%s\n' sku warehouse bin order shipment return supplier po \
+	    payout adjustment exception carrier | sort)"
+}
+
+@test "fish: wf init -- offers --dry-run" {
+	run -0 fish_complete 'wf init --'
+	assert_line -- '--dry-run'
+	refute_line -- '--since'
+}
+
+@test "fish: wf --format offers the four formats" {
+	run -0 fish_complete 'wf --format '
+	assert_output "$(printf '%s\n' csv jsonl table tsv)"
+	run -0 fish_complete 'wf log --format=t'
+	assert_output "$(printf '%s\n' --format=table --format=tsv)"
+}
+
+@test "fish: wf TOOL completes as wf-TOOL, with values from the database" {
+	demo_tool
+	stocked_db
+	run -0 fish_complete 'wf de'
+	assert_output 'demo'
+	run -0 fish_complete 'wf demo sku '
+	assert_output "$(printf '%s\n' add list)"
+	run -0 fish_complete 'wf demo show MU'
+	assert_output "$(printf '%s\n' MUG-1 MUG-2)"
+	run -0 fish_complete 'wf demo show MUG-1 --at L'
+	assert_output 'LON/B-02'
+	run -0 fish_complete 'wf demo order shop:100'
+	assert_output "$(printf '%s\n' shop:1001 shop:1002)"
+}
+
+@test "fish: with no database a record kind offers nothing, silently" {
+	demo_tool
+	run -0 --separate-stderr fish_complete 'wf demo show '
+	assert_output ''
+	[ -z "$stderr" ]
 }
 
 # ---- zsh -------------------------------------------------------------------------
