@@ -31,7 +31,7 @@ _wf_parse() {
 	_wf_opt_cmds=() _wf_opt_names=() _wf_opt_kinds=() _wf_opt_choices=() _wf_opt_metas=()
 	# Tab is IFS white space, so read would merge empty fields: split at
 	# unit separators instead.
-	while IFS=$us read -r t a b c d e; do
+	while IFS=$us read -r t a b c d e _; do
 		case $t in
 		cmd) _wf_cmd_names+=("$a") _wf_cmd_args+=("$b") _wf_cmd_kinds+=("$c") ;;
 		opt) _wf_opt_cmds+=("$a") _wf_opt_names+=("$b") _wf_opt_kinds+=("$c")

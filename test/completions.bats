@@ -189,7 +189,8 @@ demo_tool() {
 	if [ "$1" = --commands ]; then
 		echo called >>"${0%/*}/demo-commands"
 		printf 'cmd\tshow\tSKU\tsku\tshow a sku\n'
-		printf 'opt\tshow\t--at\tbin\t\tWH/BIN\n'
+		# a field more than today's, as a later table may print
+		printf 'opt\tshow\t--at\tbin\t\tWH/BIN\tthe bin to look in\n'
 		printf 'opt\tshow\t--db\tfile\t\t\n'
 		printf 'cmd\torder\tREF\torder\tshow an order\n'
 		printf 'cmd\tsku add\tSKU\ttext\tadd a sku\n'
