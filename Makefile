@@ -8,6 +8,15 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share
 DESTDIR  ?=
+# Where each shell looks for completions under PREFIX: bash-completion reads
+# $XDG_DATA_DIRS/bash-completion/completions (default /usr/local/share and
+# /usr/share); zsh's default $fpath has /usr/local/share/zsh/site-functions
+# (Debian's zsh package uses /usr/share/zsh/vendor-completions); fish reads
+# $XDG_DATA_DIRS/fish/vendor_completions.d and its own
+# /usr/share/fish/vendor_completions.d.  Packagers override these.
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -120,26 +129,21 @@ demo:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-	  $(DESTDIR)$(DATADIR)/bash-completion/completions \
-	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions \
-	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do s=$${m##*.}; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	for b in $(notdir $(BINS)); do \
-	  install -m 644 completions/wf.bash \
-	    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$b; \
-	  install -m 644 completions/wf.fish \
-	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$b.fish; done
-	install -m 644 completions/_wf $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_wf
+	  install -m 644 completions/wf.bash $(DESTDIR)$(BASHCOMPDIR)/$$b; \
+	  install -m 644 completions/wf.fish $(DESTDIR)$(FISHCOMPDIR)/$$b.fish; done
+	install -m 644 completions/_wf $(DESTDIR)$(ZSHCOMPDIR)/_wf
 
 uninstall:
 	for b in $(notdir $(BINS)); do rm -f $(DESTDIR)$(BINDIR)/$$b \
-	  $(DESTDIR)$(DATADIR)/bash-completion/completions/$$b \
-	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$b.fish; done
+	  $(DESTDIR)$(BASHCOMPDIR)/$$b $(DESTDIR)$(FISHCOMPDIR)/$$b.fish; done
 	for m in $(MANPAGES); do s=$${m##*.}; \
 	  rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
-	rm -f $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_wf
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_wf
 
 clean:
 	rm -rf build build-asan build-fuzz bench/out

@@ -20,7 +20,7 @@ static const char *const kind_names[] = {
 };
 
 struct globals {
-	const char *db, *actor, *format;
+	const char *db, *actor, *format, *complete;
 	int help, version, commands;
 };
 
@@ -233,6 +233,33 @@ print_spec(const char *prog, const struct cli_cmd *cmds)
 	(void)prog;
 }
 
+static int
+put_line(void *f, const char *value)
+{
+	return fprintf(f, "%s\n", value) < 0 ? WF_EIO : 0;
+}
+
+/* `--complete KIND [PREFIX]`: the values a shell completion offers, one a
+ * line (see wf_complete.h).  A completion must not disturb the line being
+ * typed, so this is silent: no database, a locked one or any error prints
+ * nothing and exits 0.  The short busy timeout keeps a locked database from
+ * stalling the shell. */
+static int
+print_complete(const struct globals *g, const char *prefix)
+{
+	wf_buf path = {0};
+	wf_db *db = NULL;
+
+	setenv("WF_BUSY_TIMEOUT", "200", 1);
+	if (wf_db_path(&path, g->db) != 0 || wf_db_open(&db, wf_buf_str(&path), 0) != 0)
+		db = NULL;
+	wf_complete_values(db, g->complete, prefix, put_line, stdout);
+	wf_db_close(db);
+	wf_buf_free(&path);
+	wf_error_clear();
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 6;
+}
+
 /* ---- parsing ---------------------------------------------------------------- */
 
 /* Take the shared options that come before the command.  Returns the index
@@ -265,6 +292,8 @@ take_globals(int argc, char **argv, struct globals *g)
 			slot = &g->actor, name = "actor";
 		else if (strncmp(a, "--format", 8) == 0 && (a[8] == '\0' || a[8] == '='))
 			slot = &g->format, name = "format";
+		else if (strncmp(a, "--complete", 10) == 0 && (a[10] == '\0' || a[10] == '='))
+			slot = &g->complete, name = "complete";
 		else
 			break;
 		if (strchr(a, '='))
@@ -316,7 +345,8 @@ find_cmd(const struct cli_cmd *cmds, int argc, char **argv, int i, int *used)
 static int
 parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 {
-	const char *where = *c->cmd->name ? c->cmd->name : prog_name;
+	/* "wf-stock: sku add: ...", but "wf: ..." for the default command */
+	const char *where = c->cmd->name, *sep = *where ? ": " : "";
 	struct option lo[48];
 	const struct cli_opt *o;
 	size_t n = 0, i;
@@ -363,11 +393,12 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 		case G_STRICT:    c->strict = 1; break;
 		case '?':
 			if (optopt && optopt < G_DB)
-				err("%s: unknown option '-%c'", where, optopt);
+				err("%s%sunknown option '-%c'", where, sep, optopt);
 			else if (optopt >= G_DB)
-				err("%s: option '%s' needs a value", where, argv[optind - 1]);
+				err("%s%soption '%s' needs a value", where, sep,
+				    argv[optind - 1]);
 			else
-				err("%s: unknown option '%s'", where, argv[optind - 1]);
+				err("%s%sunknown option '%s'", where, sep, argv[optind - 1]);
 			goto restore;
 		case ':':
 			err("option '%s' needs a value", argv[optind - 1]);
@@ -394,7 +425,7 @@ int
 cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
     int argc, char **argv)
 {
-	struct globals g = { NULL, NULL, NULL, 0, 0, 0 };
+	struct globals g = { NULL, NULL, NULL, NULL, 0, 0, 0 };
 	struct cli c;
 	wf_format fmt;
 	wf_buf path = {0}, actor = {0};
@@ -410,6 +441,8 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		print_spec(prog, cmds);
 		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 6;
 	}
+	if (g.complete)
+		return print_complete(&g, first < argc ? argv[first] : NULL);
 	if (g.version) {
 		printf("%s %s (schema %d, SQLite %s, cJSON %s)\n", prog, WF_VERSION,
 		    wf_schema_version, sqlite3_libversion(), cJSON_Version());

@@ -7,7 +7,9 @@
  * --version, usage errors (exit 2), opening the database (--db, --actor,
  * --format, --dry-run), printing through the writer, errors as "prog: what:
  * why" on stderr, and the exit status of design.md.  The same table feeds
- * --help, the completions (`--commands`) and the man-page tests.
+ * --help, the completions (`--commands`) and the man-page tests; the hidden
+ * `--complete KIND [PREFIX]` lists keys from the database for the
+ * completions (wf_complete.h).
  */
 #ifndef CLI_H
 #define CLI_H

@@ -101,7 +101,17 @@ cmd_states(struct cli *c)
 	return 0;
 }
 
+/* Reached only when main() did not find the tool: the table entry is there
+ * so that --help, the man page and the completions know about `wf TOOL`. */
+static int
+cmd_tool(struct cli *c)
+{
+	return wf_error_set(WF_EUSAGE, "unknown command or tool '%s'; see 'wf --help'",
+	    c->argv[0]);
+}
+
 static const enum cli_kind log_kinds[] = { K_RECORD, K_TEXT };
+static const enum cli_kind tool_kinds[] = { K_TOOL, K_TEXT };
 
 static const struct cli_cmd cmds[] = {
 	{ "init", "", 0, 0, C_WRITE | C_CREATE, NULL, cmd_init,
@@ -112,6 +122,8 @@ static const struct cli_cmd cmds[] = {
 	  "verify every invariant; exit 1 and one line per violation", NULL },
 	{ "states", "[MACHINE]", 0, 1, C_NODB, NULL, cmd_states,
 	  "print the state machines' transition tables", NULL },
+	{ "", "TOOL [ARGS...]", 1, -1, C_NODB, NULL, cmd_tool,
+	  "run wf-TOOL with ARGS (wf stock levels == wf-stock levels)", tool_kinds },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 
@@ -151,6 +163,7 @@ run_tool(int argc, char **argv, int at)
 int
 main(int argc, char **argv)
 {
+	static const char summary[] = "Workform: the commerce operations toolkit";
 	int i;
 
 	/* Find the first word that is not a shared option. */
@@ -160,6 +173,10 @@ main(int argc, char **argv)
 			i++;
 			continue;
 		}
+		/* --commands and --complete KIND [PREFIX] are the driver's */
+		if (strcmp(argv[i], "--commands") == 0 ||
+		    strncmp(argv[i], "--complete", 10) == 0)
+			return cli_main("wf", summary, cmds, argc, argv);
 		if (argv[i][0] == '-')
 			continue;
 		break;
@@ -176,5 +193,5 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	return cli_main("wf", "Workform: the commerce operations toolkit", cmds, argc, argv);
+	return cli_main("wf", summary, cmds, argc, argv);
 }
