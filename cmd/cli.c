@@ -22,6 +22,7 @@ static const char *const kind_names[] = {
 struct globals {
 	const char *db, *actor, *format, *complete;
 	int help, version, commands;
+	int dry_run, keep_going, strict;        /* given before the command */
 };
 
 static const char *prog_name = "wf";
@@ -286,6 +287,12 @@ take_globals(int argc, char **argv, struct globals *g)
 			g->commands = 1;
 			continue;
 		}
+		if (strcmp(a, "--dry-run") == 0 || strcmp(a, "--keep-going") == 0 ||
+		    strcmp(a, "--strict") == 0) {
+			*(a[2] == 'd' ? &g->dry_run : a[2] == 'k' ? &g->keep_going :
+			    &g->strict) = 1;
+			continue;
+		}
 		if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '='))
 			slot = &g->db, name = "db";
 		else if (strncmp(a, "--actor", 7) == 0 && (a[7] == '\0' || a[7] == '='))
@@ -425,7 +432,7 @@ int
 cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
     int argc, char **argv)
 {
-	struct globals g = { NULL, NULL, NULL, NULL, 0, 0, 0 };
+	struct globals g = { NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 };
 	struct cli c;
 	wf_format fmt;
 	wf_buf path = {0}, actor = {0};
@@ -476,6 +483,21 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		free(sub_argv);
 		return 2;
 	}
+	/* --dry-run, --keep-going, --strict given before the command */
+	if (((g.dry_run && !(c.cmd->flags & C_WRITE)) ||
+	    ((g.keep_going || g.strict) && !(c.cmd->flags & C_STDIN)))) {
+		err("%s: %s does not apply to this command",
+		    *c.cmd->name ? c.cmd->name : prog,
+		    g.dry_run && !(c.cmd->flags & C_WRITE) ? "--dry-run" :
+		    g.keep_going ? "--keep-going" : "--strict");
+		fputs("usage: ", stderr);
+		cmd_synopsis(stderr, prog, c.cmd);
+		free(sub_argv);
+		return 2;
+	}
+	c.dry_run |= g.dry_run;
+	c.keep_going |= g.keep_going;
+	c.strict |= g.strict;
 	if (g.help) {
 		usage_cmd(stdout, prog, c.cmd);
 		free(sub_argv);
@@ -516,7 +538,8 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 	if (!(c.cmd->flags & C_NODB)) {
 		if ((rc = wf_db_path(&path, g.db)) != 0 ||
 		    (rc = wf_db_open(&c.db, wf_buf_str(&path),
-		    (c.cmd->flags & C_CREATE) ? WF_DB_CREATE : 0)) != 0 ||
+		    ((c.cmd->flags & C_CREATE) ? WF_DB_CREATE : 0) |
+		    (c.dry_run ? WF_DB_DRYRUN : 0))) != 0 ||
 		    (rc = wf_actor_resolve(&actor, g.actor)) != 0 ||
 		    (rc = wf_db_set_actor(c.db, wf_buf_str(&actor))) != 0)
 			goto done;

@@ -300,7 +300,8 @@ int
 wf_db_open(wf_db **out, const char *path, unsigned flags)
 {
 	int create = (flags & WF_DB_CREATE) != 0;
-	int rc, appid = 0, version = 0, tables = 0, ms;
+	int rc, appid = 0, version = 0, tables = 0, ms, missing;
+	const char *open_path = path;
 	struct stat st;
 	wf_db *db;
 	wf_buf actor = {0};
@@ -314,7 +315,10 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 			    "no database at '%s'; create one with 'wf init'", path);
 		return wf_error_set(WF_EIO, "cannot open '%s': %s", path, strerror(errno));
 	}
-	if (create && stat(path, &st) != 0 && (rc = make_parents(path)) != 0)
+	missing = stat(path, &st) != 0;
+	if (create && missing && (flags & WF_DB_DRYRUN))
+		open_path = ":memory:";         /* a dry run leaves nothing behind */
+	else if (create && missing && (rc = make_parents(path)) != 0)
 		return rc;
 	if ((db = calloc(1, sizeof *db)) == NULL || (db->path = strdup(path)) == NULL) {
 		free(db);
@@ -325,7 +329,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	if ((rc = wf_actor_resolve(&actor, NULL)) != 0 ||
 	    (rc = wf_db_set_actor(db, wf_buf_str(&actor))) != 0)
 		goto fail;
-	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	rc = sqlite3_open_v2(open_path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 	    (create ? SQLITE_OPEN_CREATE : 0), NULL);
 	if (rc != SQLITE_OK) {
 		rc = wf_error_set(rc == SQLITE_CANTOPEN && create ? WF_EIO : WF_ENODB,

@@ -42,6 +42,8 @@ typedef struct wf_db wf_db;
 int wf_db_path(wf_buf *out, const char *cli);
 
 #define WF_DB_CREATE 0x1        /* wf init: create the file if missing */
+#define WF_DB_DRYRUN 0x2        /* with CREATE: a missing file is not created;
+                                   the work happens in memory */
 
 /* Open PATH.  Without WF_DB_CREATE a missing file, a file that is not a
  * Workform database, or one whose schema is older or newer than this

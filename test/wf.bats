@@ -205,3 +205,22 @@ load helper
 	run -2 --separate-stderr wf states widget
 	assert_equal "$stderr" "wf: unknown state machine 'widget'"
 }
+
+@test "wf init --dry-run leaves nothing on disk, not even a directory" {
+	unset WF_DB
+	export XDG_DATA_HOME=$BATS_TEST_TMPDIR/xdg
+	run -0 --separate-stderr wf init --dry-run
+	assert_output --partial '"result":"created"'
+	[ ! -e "$XDG_DATA_HOME" ]
+	run -4 --separate-stderr wf check
+	assert_equal "$stderr" "wf: no database at '$XDG_DATA_HOME/wf/wf.db'; create one with 'wf init'"
+}
+
+@test "--dry-run may come before the command, and only where it applies" {
+	run -0 --separate-stderr wf --dry-run init
+	assert_output --partial '"result":"created"'
+	[ ! -e "$WF_DB" ]
+	wf_init
+	run -2 --separate-stderr wf --dry-run check
+	assert_equal "${stderr_lines[0]}" "wf: check: --dry-run does not apply to this command"
+}
