@@ -192,6 +192,69 @@ wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
 	return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "bin %lld vanished", (long long)bin_id);
 }
 
+int
+wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
+    int64_t *bin_id)
+{
+	static const char find[] =
+	    "SELECT b.id FROM bin b WHERE b.warehouse_id = ?1 AND b.kind = ?2"
+	    " AND b.state = 'active' ORDER BY b.code LIMIT 1";
+	static const char same[] =
+	    "SELECT b.kind, w.code, w.owner FROM warehouse w LEFT JOIN bin b"
+	    " ON b.warehouse_id = w.id AND b.code = ?2 WHERE w.id = ?1";
+	static const char ins[] =
+	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+	char wh[40], owner[72], ref[80];
+	sqlite3_stmt *st;
+	cJSON *data;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, find, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_text(st, 2, kind);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*bin_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc < 0 || (rc = wf_db_stmt(db, same, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_text(st, 2, code);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "warehouse %lld vanished",
+		    (long long)wh_id);
+	wf_strlcpy(wh, wf_col_text(st, 1), sizeof wh);
+	wf_strlcpy(owner, wf_col_text(st, 2), sizeof owner);
+	snprintf(ref, sizeof ref, "%s/%s", wh, code);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		rc = wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
+		    "add a bin of kind %s to %s", ref, wf_col_text(st, 0), kind, kind, wh);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_text(st, 2, code);
+	wf_bind_text(st, 3, kind);
+	wf_bind_text(st, 4, owner);
+	wf_bind_time(st, 5, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	*bin_id = wf_db_last_id(db);
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "bin", ref) | wf_jadd_str(data, "warehouse", wh) |
+	    wf_jadd_str(data, "kind", kind) | wf_jadd_str(data, "owner", owner)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_history_add(db, "bin", ref, "bin", "create", NULL, "active", data);
+}
+
 /* ---- change records ---------------------------------------------------------- */
 
 /* Record in CHANGES that FIELD went from OLD to NEW (either may be NULL);

@@ -8,12 +8,14 @@
 #include "wf_exception.h"
 #include "wf_json.h"
 #include "wf_state.h"
+#include "wf_order.h"
 #include "wf_stock.h"
 
 /* Every module's table, in the order `wf check` runs them. */
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
 	wf_stock_invariants,
+	wf_order_invariants,
 	wf_exception_invariants,
 	NULL
 };

@@ -45,6 +45,7 @@ static const char *const order_states[] = {
 };
 static const struct wf_transition order_rows[] = {
 	{ "new",       "promise",   "promised" },
+	{ "new",       "close_external", "closed" },
 	{ "new",       "reserve",   "reserved" },
 	{ "promised",  "reserve",   "reserved" },
 	{ "promised",  "unpromise", "new" },

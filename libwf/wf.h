@@ -20,6 +20,7 @@
 #include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_order.h"
 #include "wf_out.h"
 #include "wf_state.h"
 #include "wf_stock.h"

@@ -83,6 +83,13 @@ int wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16]);
  * closed sets. */
 int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
     const char **kind, const char **state);
+/* The first active bin of KIND in warehouse WH_ID by code, creating
+ * WH/CODE of that kind (with its history event) when the warehouse has
+ * none.  Returns 0 and *bin_id, WF_EREFUSED when WH/CODE exists with
+ * another kind, or a database error. */
+int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
+    int64_t *bin_id);
+
 /* The "WH/BIN" text of a bin id into OUT. */
 int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
 

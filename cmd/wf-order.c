@@ -1,0 +1,233 @@
+/* wf-order - orders, shipments and returns. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define END_OPTS { NULL, 0, NULL, 0, NULL, NULL }
+
+static int progress_shown;
+
+/* A long import on a terminal shows how far it got. */
+static void
+progress(void *c, long long lines)
+{
+	(void)c;
+	if (isatty(STDERR_FILENO)) {
+		fprintf(stderr, "\rwf-order: %lld lines read", lines);
+		progress_shown = 1;
+	}
+}
+
+static const struct cli_opt import_opts[] = {
+	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify", "the payload format (default generic)" },
+	{ "channel", K_TEXT, "C", 0, NULL, "the channel of every order (shopify: default shopify)" },
+	END_OPTS
+};
+
+static int
+cmd_import(struct cli *c)
+{
+	struct wf_order_import imp = { WF_ORDER_GENERIC, cli_opt(c, "channel") };
+	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
+	    progress, 0, 0 };
+	const char *from = cli_opt(c, "from");
+	int rc;
+
+	if (from && strcmp(from, "shopify") == 0)
+		imp.format = WF_ORDER_SHOPIFY;
+	else if (from && strcmp(from, "generic") != 0)
+		return wf_error_set(WF_EUSAGE, "--from: expected generic or shopify, got '%s'", from);
+	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
+	if (progress_shown)
+		fputc('\n', stderr);
+	return rc;
+}
+
+static const struct cli_opt list_opts[] = {
+	{ "state", K_CHOICE, "S", 0, "new|promised|reserved|picked|packed|shipped|delivered|"
+	  "closed|on_hold|cancelled|returned|partially_returned", "fulfilment state" },
+	{ "finance-state", K_CHOICE, "S", 0, "pending|paid|invoiced|partially_refunded|"
+	  "refunded|reconciled|disputed", "finance state" },
+	{ "channel", K_TEXT, "C", 0, NULL, "one channel" },
+	{ "since", K_TIME, "T", 0, NULL, "placed at or after T (ISO 8601, or an age: -7d)" },
+	END_OPTS
+};
+
+static int
+cmd_list(struct cli *c)
+{
+	struct wf_order_query q = { cli_opt(c, "state"), cli_opt(c, "finance-state"),
+	    cli_opt(c, "channel"), 0, 0 };
+	int rc;
+
+	if (cli_opt(c, "since")) {
+		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &q.since)) != 0)
+			return rc;
+		q.has_since = 1;
+	}
+	return wf_order_list(c->db, &q, c->out);
+}
+
+static int
+cmd_show(struct cli *c)
+{
+	return wf_order_show(c->db, c->argv[0], c->out);
+}
+
+static int
+act(struct cli *c, const char *action)
+{
+	struct wf_order_action a;
+
+	memset(&a, 0, sizeof a);
+	a.order = c->argv[0];
+	a.action = action;
+	a.warehouse = cli_opt(c, "warehouse");
+	a.carrier = cli_opt(c, "carrier");
+	a.service = cli_opt(c, "service");
+	a.tracking = cli_opt(c, "tracking");
+	a.cost = cli_opt(c, "cost");
+	a.reason = cli_opt(c, "reason");
+	return wf_order_act(c->db, &a, c->out);
+}
+
+static const struct cli_opt reserve_opts[] = {
+	{ "warehouse", K_WAREHOUSE, "WH", O_REQ, NULL, "reserve every line there" },
+	END_OPTS
+};
+
+static const struct cli_opt ship_opts[] = {
+	{ "carrier", K_TEXT, "C", O_REQ, NULL, "the carrier, e.g. dhl" },
+	{ "service", K_TEXT, "S", 0, NULL, "the carrier's service, e.g. parcel" },
+	{ "tracking", K_TEXT, "T", 0, NULL, "the tracking number" },
+	{ "cost", K_MONEY, "MONEY", 0, NULL, "what the shipment cost, in the order's currency" },
+	END_OPTS
+};
+
+static const struct cli_opt reason_opts[] = {
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why (kept in the history)" },
+	END_OPTS
+};
+
+static int cmd_reserve(struct cli *c) { return act(c, "reserve"); }
+static int cmd_pick(struct cli *c)    { return act(c, "pick"); }
+static int cmd_pack(struct cli *c)    { return act(c, "pack"); }
+static int cmd_ship(struct cli *c)    { return act(c, "ship"); }
+static int cmd_deliver(struct cli *c) { return act(c, "deliver"); }
+static int cmd_close(struct cli *c)   { return act(c, "close"); }
+static int cmd_hold(struct cli *c)    { return act(c, "hold"); }
+static int cmd_release(struct cli *c) { return act(c, "release"); }
+static int cmd_cancel(struct cli *c)  { return act(c, "cancel"); }
+
+static int
+cmd_apply(struct cli *c)
+{
+	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
+	    NULL, 0, 0 };
+
+	return wf_batch_run(c->db, &b, wf_order_apply_line, NULL);
+}
+
+static const struct cli_opt return_open_opts[] = {
+	{ "sku", K_SKU, "SKU", O_REQ, NULL, "the SKU coming back" },
+	{ "qty", K_INT, "N", O_REQ, NULL, "how many" },
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why the customer returns it" },
+	END_OPTS
+};
+
+static int
+cmd_return_open(struct cli *c)
+{
+	struct wf_return_open r = { c->argv[0], cli_opt(c, "sku"), cli_opt(c, "reason"), 0 };
+	int rc;
+
+	if ((rc = cli_qty(cli_opt(c, "qty"), "--qty", &r.qty)) != 0)
+		return rc;
+	return wf_return_open(c->db, &r, c->out);
+}
+
+static const struct cli_opt return_receive_opts[] = {
+	{ "condition", K_CHOICE, "C", O_REQ, "sellable|damaged", "the state the units came back in" },
+	{ "bin", K_BIN, "WH/BIN", 0, NULL, "where they go (default: the returns bin)" },
+	END_OPTS
+};
+
+static int
+cmd_return_receive(struct cli *c)
+{
+	return wf_return_receive(c->db, c->argv[0], cli_opt(c, "condition"),
+	    cli_opt(c, "bin"), c->out);
+}
+
+static const struct cli_opt return_refund_opts[] = {
+	{ "amount", K_MONEY, "MONEY", O_REQ, NULL, "the refund, in the order's currency" },
+	END_OPTS
+};
+
+static int
+cmd_return_refund(struct cli *c)
+{
+	return wf_return_refund(c->db, c->argv[0], cli_opt(c, "amount"), c->out);
+}
+
+static int
+cmd_return_close(struct cli *c)
+{
+	return wf_return_close(c->db, c->argv[0], c->out);
+}
+
+static const struct cli_opt shipments_opts[] = {
+	{ "state", K_CHOICE, "S", 0, "planned|picked|packed|shipped|in_transit|delivered|"
+	  "failed|returned_to_sender", "one state" },
+	END_OPTS
+};
+
+static int
+cmd_shipments(struct cli *c)
+{
+	return wf_shipment_list(c->db, cli_opt(c, "state"), c->out);
+}
+
+static const enum cli_kind k_order[] = { K_ORDER };
+static const enum cli_kind k_return[] = { K_RETURN };
+
+static const struct cli_cmd cmds[] = {
+	{ "import", "", 0, 0, C_WRITE | C_STDIN, import_opts, cmd_import,
+	  "import orders from JSON lines: created, updated, unchanged or conflict", NULL },
+	{ "list", "", 0, 0, 0, list_opts, cmd_list, "orders, oldest placed first", NULL },
+	{ "show", "REF", 1, 1, 0, NULL, cmd_show,
+	  "an order with its lines, shipments, returns and history", k_order },
+	{ "reserve", "REF", 1, 1, C_WRITE, reserve_opts, cmd_reserve,
+	  "reserve every line at one warehouse, whole or not at all", k_order },
+	{ "pick", "REF", 1, 1, C_WRITE, NULL, cmd_pick, "reserved -> picked", k_order },
+	{ "pack", "REF", 1, 1, C_WRITE, NULL, cmd_pack, "picked -> packed", k_order },
+	{ "ship", "REF", 1, 1, C_WRITE, ship_opts, cmd_ship,
+	  "ship what the order holds as SH-N (from reserved, picked or packed)", k_order },
+	{ "deliver", "REF", 1, 1, C_WRITE, NULL, cmd_deliver, "shipped -> delivered", k_order },
+	{ "close", "REF", 1, 1, C_WRITE, NULL, cmd_close, "delivered or shipped -> closed", k_order },
+	{ "hold", "REF", 1, 1, C_WRITE, reason_opts, cmd_hold,
+	  "put on hold, remembering where it was", k_order },
+	{ "release", "REF", 1, 1, C_WRITE, NULL, cmd_release,
+	  "back to where it was before the hold", k_order },
+	{ "cancel", "REF", 1, 1, C_WRITE, reason_opts, cmd_cancel,
+	  "cancel; held stock goes back on hand", k_order },
+	{ "apply", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_apply,
+	  "order_event lines from stdin in one transaction", NULL },
+	{ "return open", "REF", 1, 1, C_WRITE, return_open_opts, cmd_return_open,
+	  "open RMA-N for shipped units", k_order },
+	{ "return receive", "RMA", 1, 1, C_WRITE, return_receive_opts, cmd_return_receive,
+	  "book returned units back into stock or as damaged", k_return },
+	{ "return refund", "RMA", 1, 1, C_WRITE, return_refund_opts, cmd_return_refund,
+	  "record a refund, up to what was paid", k_return },
+	{ "return close", "RMA", 1, 1, C_WRITE, NULL, cmd_return_close, "close a return", k_return },
+	{ "shipments", "", 0, 0, 0, shipments_opts, cmd_shipments, "shipments, newest first", NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+int
+main(int argc, char **argv)
+{
+	return cli_main("wf-order", "orders, shipments and returns", cmds, argc, argv);
+}

@@ -1,0 +1,1663 @@
+/* order.c - order import, the fulfilment and finance lifecycles, shipments. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "order_priv.h"
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_exception.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_order.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+static int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
+
+/* ---- loading -------------------------------------------------------------------- */
+
+#define ORDER_COLS "id, state, finance_state, coalesce(held_from, ''), currency, total," \
+	" paid, refunded, promise_by, coalesce(ship_country, ''), source_hash," \
+	" coalesce(hold_reason, '')"
+
+struct order_row {
+	struct wf_order_info i;
+	char hash[24], hold_reason[256];
+};
+
+static void
+order_from_stmt(sqlite3_stmt *st, struct order_row *o)
+{
+	memset(o, 0, sizeof *o);
+	o->i.id = sqlite3_column_int64(st, 0);
+	wf_strlcpy(o->i.state, wf_col_text(st, 1), sizeof o->i.state);
+	wf_strlcpy(o->i.finance_state, wf_col_text(st, 2), sizeof o->i.finance_state);
+	wf_strlcpy(o->i.held_from, wf_col_text(st, 3), sizeof o->i.held_from);
+	wf_strlcpy(o->i.currency, wf_col_text(st, 4), sizeof o->i.currency);
+	o->i.total = sqlite3_column_int64(st, 5);
+	o->i.paid = sqlite3_column_int64(st, 6);
+	o->i.refunded = sqlite3_column_int64(st, 7);
+	o->i.has_promise = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	if (o->i.has_promise)
+		wf_time_parse(wf_col_text(st, 8), &o->i.promise_by);
+	wf_strlcpy(o->i.ship_country, wf_col_text(st, 9), sizeof o->i.ship_country);
+	wf_strlcpy(o->hash, wf_col_text(st, 10), sizeof o->hash);
+	wf_strlcpy(o->hold_reason, wf_col_text(st, 11), sizeof o->hold_reason);
+}
+
+/* 1 found, 0 not found, or an error. */
+static int
+order_load(wf_db *db, const char *ref, struct order_row *o)
+{
+	static const char sql[] = "SELECT " ORDER_COLS " FROM orders WHERE ref = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		order_from_stmt(st, o);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+int
+wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info)
+{
+	struct order_row o;
+	int rc = order_load(db, ref, &o);
+
+	if (rc == 0)
+		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
+	if (rc < 0)
+		return rc;
+	if (info)
+		*info = o.i;
+	return 0;
+}
+
+static int
+need_order(wf_db *db, const char *ref, struct order_row *o)
+{
+	int rc = order_load(db, ref, o);
+
+	if (rc == 0)
+		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
+	return rc < 0 ? rc : 0;
+}
+
+/* The order as a record: {"type":"order","order":REF,...}. */
+static cJSON *
+order_record(wf_db *db, const char *ref, int with_lines, const char *result)
+{
+	static const char sql[] =
+	    "SELECT channel, external_id, state, finance_state, placed_at, promise_by,"
+	    " currency, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
+	    " ship_name, ship_country, ship_postcode, ship_city, owner, hold_reason,"
+	    " cancel_reason, id, (SELECT count(*) FROM order_line WHERE order_id = orders.id)"
+	    " FROM orders WHERE ref = ?1";
+	static const char lines_sql[] =
+	    "SELECT line_no, sku, sku_id IS NOT NULL, title, qty, unit_price, discount, tax,"
+	    " qty_shipped, qty_returned, external_id FROM order_line WHERE order_id = ?1"
+	    " ORDER BY line_no";
+	sqlite3_stmt *st, *ls;
+	cJSON *r = NULL, *ship, *lines;
+	char cur[4];
+	int rc = 0;
+	int64_t id;
+
+	if (wf_db_stmt(db, sql, &st) != 0)
+		return NULL;
+	wf_bind_text(st, 1, ref);
+	if (wf_db_step(db, st) != 1)
+		return NULL;
+	wf_strlcpy(cur, wf_col_text(st, 6), sizeof cur);
+	if ((r = wf_jrecord("order")) == NULL)
+		goto fail;
+	rc |= wf_jadd_str(r, "order", ref);
+	if (result)
+		rc |= wf_jadd_str(r, "result", result);
+	rc |= wf_jadd_str(r, "channel", wf_col_text(st, 0));
+	rc |= wf_jadd_str(r, "external_id", wf_col_text(st, 1));
+	rc |= wf_jadd_str(r, "state", wf_col_text(st, 2));
+	rc |= wf_jadd_str(r, "finance_state", wf_col_text(st, 3));
+	rc |= wf_jadd_str(r, "placed_at", wf_col_text(st, 4));
+	rc |= wf_jadd_str(r, "promise_by", (const char *)sqlite3_column_text(st, 5));
+	rc |= wf_jadd_str(r, "currency", cur);
+	rc |= wf_jadd_money(r, "subtotal", sqlite3_column_int64(st, 7), cur);
+	rc |= wf_jadd_money(r, "discount", sqlite3_column_int64(st, 8), cur);
+	rc |= wf_jadd_money(r, "shipping_paid", sqlite3_column_int64(st, 9), cur);
+	rc |= wf_jadd_money(r, "tax", sqlite3_column_int64(st, 10), cur);
+	rc |= wf_jadd_money(r, "total", sqlite3_column_int64(st, 11), cur);
+	rc |= wf_jadd_money(r, "paid", sqlite3_column_int64(st, 12), cur);
+	rc |= wf_jadd_money(r, "refunded", sqlite3_column_int64(st, 13), cur);
+	if (sqlite3_column_type(st, 14) == SQLITE_NULL && sqlite3_column_type(st, 15) == SQLITE_NULL &&
+	    sqlite3_column_type(st, 16) == SQLITE_NULL && sqlite3_column_type(st, 17) == SQLITE_NULL)
+		rc |= wf_jadd_null(r, "ship_to");
+	else {
+		if ((ship = cJSON_CreateObject()) == NULL) {
+			rc = WF_ENOMEM;
+			goto fail;
+		}
+		rc |= wf_jadd_str(ship, "name", (const char *)sqlite3_column_text(st, 14));
+		rc |= wf_jadd_str(ship, "country", (const char *)sqlite3_column_text(st, 15));
+		rc |= wf_jadd_str(ship, "postcode", (const char *)sqlite3_column_text(st, 16));
+		rc |= wf_jadd_str(ship, "city", (const char *)sqlite3_column_text(st, 17));
+		rc |= wf_jadd_item(r, "ship_to", ship);
+	}
+	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 18));
+	rc |= wf_jadd_str(r, "hold_reason", (const char *)sqlite3_column_text(st, 19));
+	rc |= wf_jadd_str(r, "cancel_reason", (const char *)sqlite3_column_text(st, 20));
+	id = sqlite3_column_int64(st, 21);
+	if (!with_lines)
+		rc |= wf_jadd_int(r, "lines", sqlite3_column_int64(st, 22));
+	sqlite3_reset(st);
+	if (with_lines) {
+		if ((lines = cJSON_CreateArray()) == NULL || wf_jadd_item(r, "lines", lines) ||
+		    wf_db_stmt(db, lines_sql, &ls) != 0)
+			goto fail;
+		sqlite3_bind_int64(ls, 1, id);
+		while (wf_db_step(db, ls) == 1) {
+			cJSON *l = cJSON_CreateObject();
+			if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
+				cJSON_Delete(l);
+				sqlite3_reset(ls);
+				goto fail;
+			}
+			rc |= wf_jadd_int(l, "line", sqlite3_column_int64(ls, 0));
+			rc |= wf_jadd_str(l, "sku", wf_col_text(ls, 1));
+			rc |= wf_jadd_bool(l, "known", sqlite3_column_int(ls, 2));
+			rc |= wf_jadd_str(l, "title", wf_col_text(ls, 3));
+			rc |= wf_jadd_int(l, "qty", sqlite3_column_int64(ls, 4));
+			rc |= wf_jadd_money(l, "unit_price", sqlite3_column_int64(ls, 5), cur);
+			rc |= wf_jadd_money(l, "discount", sqlite3_column_int64(ls, 6), cur);
+			rc |= wf_jadd_money(l, "tax", sqlite3_column_int64(ls, 7), cur);
+			rc |= wf_jadd_int(l, "shipped", sqlite3_column_int64(ls, 8));
+			rc |= wf_jadd_int(l, "returned", sqlite3_column_int64(ls, 9));
+			rc |= wf_jadd_str(l, "id", (const char *)sqlite3_column_text(ls, 10));
+		}
+	}
+	if (rc)
+		goto fail;
+	return r;
+fail:
+	sqlite3_reset(st);
+	cJSON_Delete(r);
+	return NULL;
+}
+
+static int
+emit_order(wf_db *db, const char *ref, wf_out *out, const char *result, int with_lines)
+{
+	cJSON *r = order_record(db, ref, with_lines, result);
+
+	if (r == NULL)
+		return wf_error_set(WF_EINTERNAL, "order '%s' could not be read", ref);
+	return wf_out_emit(out, r);
+}
+
+/* ---- exceptions about an order ------------------------------------------------------ */
+
+static int
+raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const char *kind,
+    cJSON *evidence, int64_t units, const char *next)
+{
+	struct wf_raise r;
+	int64_t id;
+	const char *result;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.kind = kind;
+	r.subject_type = "order";
+	r.subject_ref = ref;
+	r.evidence = evidence;
+	r.impact.money = o->total;
+	wf_strlcpy(r.impact.currency, o->currency, sizeof r.impact.currency);
+	r.impact.units = units;
+	r.impact.orders = 1;
+	r.impact.has_due = o->has_promise;
+	r.impact.due_at = o->promise_by;
+	r.next_action = next;
+	r.owner = WF_OWNER_ORDER;
+	rc = wf_exception_raise(db, &r, &id, &result);
+	cJSON_Delete(evidence);
+	return rc;
+}
+
+static int
+clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
+{
+	const char *result;
+	int64_t id;
+
+	return wf_exception_clear(db, kind, "order", ref, note, &id, &result);
+}
+
+/* Clear every kind an order's own problems raise. */
+static int
+clear_all(wf_db *db, const char *ref, const char *note)
+{
+	static const char *const kinds[] = {
+		WF_EX_UNKNOWN_SKU, WF_EX_CHANGED, WF_EX_CANCELLED, WF_EX_FINANCE,
+		"unroutable", NULL
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; kinds[i]; i++)
+		if ((rc = clear_order(db, ref, kinds[i], note)) != 0)
+			return rc;
+	return 0;
+}
+
+/* ---- import ------------------------------------------------------------------------- */
+
+/* FNV-1a over the order's content (not its payment), as 16 hex digits:
+ * equal content, equal fingerprint. */
+static int
+fingerprint(const struct wf_order_in *in, char out[17])
+{
+	wf_buf b = {0};
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+	int rc = 0;
+
+	rc |= wf_buf_addf(&b, "%lld|%s|%d|%lld|%s|%s|%s|%s|", (long long)in->placed_at,
+	    in->currency, in->has_promise, (long long)in->promise_by,
+	    in->ship_name ? in->ship_name : "", in->ship_country,
+	    in->ship_postcode ? in->ship_postcode : "", in->ship_city ? in->ship_city : "");
+	if (in->ship_to)
+		rc |= wf_json_write(&b, in->ship_to);
+	rc |= wf_buf_addf(&b, "|%lld|%lld|%lld|%d|%lld|%d|%s|%d|", (long long)in->shipping_paid,
+	    (long long)in->discount, (long long)in->tax, in->has_total, (long long)in->total,
+	    in->taxes_included, in->owner ? in->owner : "", in->fulfilled);
+	for (i = 0; i < in->nlines; i++) {
+		const struct wf_order_line_in *l = &in->lines[i];
+		rc |= wf_buf_addf(&b, "%s\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1e",
+		    l->sku, l->title ? l->title : "", l->external_id ? l->external_id : "",
+		    (long long)l->qty, (long long)l->unit_price, (long long)l->discount,
+		    (long long)l->tax);
+	}
+	if (rc) {
+		wf_buf_free(&b);
+		return WF_ENOMEM;
+	}
+	for (i = 0; i < b.len; i++) {
+		h ^= (unsigned char)b.p[i];
+		h *= 1099511628211ull;
+	}
+	wf_buf_free(&b);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return 0;
+}
+
+/* Totals: the lines' subtotal, and the total when the channel gave none. */
+static int
+totals(const wf_jloc *at, const struct wf_order_in *in, int64_t *subtotal, int64_t *total)
+{
+	int64_t s = 0, v;
+	size_t i;
+
+	for (i = 0; i < in->nlines; i++) {
+		const struct wf_order_line_in *l = &in->lines[i];
+		if (wf_money_mul(l->qty, l->unit_price, &v) != 0 || wf_money_add(s, v, &s) != 0)
+			return wf_jerr(at, "lines", "amounts out of range");
+		s -= l->discount < v ? l->discount : v;
+	}
+	*subtotal = s;
+	if (in->has_total) {
+		*total = in->total;
+		return 0;
+	}
+	v = s - in->discount;
+	if (wf_money_add(v, in->shipping_paid, &v) != 0 ||
+	    (!in->taxes_included && wf_money_add(v, in->tax, &v) != 0))
+		return wf_jerr(at, NULL, "total out of range");
+	*total = v > 0 ? v : 0;
+	return 0;
+}
+
+static int
+check_in(const wf_jloc *at, const struct wf_order_in *in)
+{
+	size_t i;
+
+	if (wf_check_code("channel", in->channel, 32) != 0)
+		return wf_jerr(at, "channel", "%s", wf_error_msg() + strlen("channel: "));
+	if (wf_check_text("external_id", in->external_id, 128) != 0)
+		return wf_jerr(at, "external_id", "%s", wf_error_msg() + strlen("external_id: "));
+	if (in->owner && wf_check_text("owner", in->owner, 64) != 0)
+		return wf_jerr(at, "owner", "%s", wf_error_msg() + strlen("owner: "));
+	for (i = 0; i < in->nlines; i++)
+		if (wf_check_sku_code("sku", in->lines[i].sku) != 0) {
+			wf_jloc ll = WF_JLOC_KEY(at, "lines"), li = WF_JLOC_IDX(&ll, (long)i);
+			return wf_jerr(&li, "sku", "%s", wf_error_msg() + strlen("sku: "));
+		}
+	return 0;
+}
+
+static int
+insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t *unknown)
+{
+	static const char sql[] =
+	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
+	    " qty, unit_price, discount, tax) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	struct wf_sku_info sku;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	*unknown = 0;
+	for (i = 0; i < in->nlines; i++) {
+		const struct wf_order_line_in *l = &in->lines[i];
+		rc = wf_sku_find(db, l->sku, &sku);
+		if (rc != 0 && rc != WF_ENOTFOUND)
+			return rc;
+		if (rc == WF_ENOTFOUND)
+			(*unknown)++;
+		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, order_id);
+		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+		wf_bind_text(st, 3, l->sku);
+		wf_bind_opt_int(st, 4, *unknown == 0 || wf_sku_find(db, l->sku, NULL) == 0, sku.id);
+		wf_bind_text(st, 5, l->external_id);
+		wf_bind_text(st, 6, l->title ? l->title : "");
+		sqlite3_bind_int64(st, 7, l->qty);
+		sqlite3_bind_int64(st, 8, l->unit_price);
+		sqlite3_bind_int64(st, 9, l->discount);
+		sqlite3_bind_int64(st, 10, l->tax);
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The lines whose SKU the catalogue does not know, as a JSON array. */
+static cJSON *
+unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
+{
+	static const char sql[] =
+	    "SELECT sku, sum(qty) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
+	    " GROUP BY sku ORDER BY min(line_no)";
+	cJSON *a = cJSON_CreateArray();
+	sqlite3_stmt *st;
+
+	*units = 0;
+	if (a == NULL || wf_db_stmt(db, sql, &st) != 0) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, order_id);
+	while (wf_db_step(db, st) == 1) {
+		cJSON_AddItemToArray(a, cJSON_CreateString(wf_col_text(st, 0)));
+		*units += sqlite3_column_int64(st, 1);
+	}
+	return a;
+}
+
+/* Resolve lines whose SKU is now known.  *left: lines still unknown. */
+static int
+resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
+{
+	static const char upd[] =
+	    "UPDATE order_line SET sku_id = (SELECT id FROM sku WHERE sku.code = order_line.sku)"
+	    " WHERE order_id = ?1 AND sku_id IS NULL";
+	static const char cnt[] =
+	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, order_id);
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, cnt, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, order_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	*left = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* The finance state a payment says: pending, paid, partially_refunded,
+ * refunded. */
+static const char *
+finance_target(const struct wf_order_in *in)
+{
+	if (strcmp(in->pay_status, "pending") == 0)
+		return "pending";
+	if (in->refunded > 0 && in->refunded >= in->paid)
+		return "refunded";
+	if (in->refunded > 0)
+		return "partially_refunded";
+	return "paid";
+}
+
+/* The shortest run of actions (at most 4) that takes machine M from FROM
+ * to TO, into PATH; returns its length, or -1 when there is none.  A payment
+ * the channel saw in several steps (authorised, paid, partly refunded) is
+ * replayed step by step, so history keeps each state. */
+static int
+path_to(const struct wf_machine *m, const char *from, const char *to,
+    const char *path[4])
+{
+	const struct wf_transition *t, *u, *v;
+
+	for (t = m->rows; t->from; t++) {
+		if (strcmp(t->from, from) != 0)
+			continue;
+		if (strcmp(t->to, to) == 0) {
+			path[0] = t->action;
+			return 1;
+		}
+	}
+	for (t = m->rows; t->from; t++) {
+		if (strcmp(t->from, from) != 0)
+			continue;
+		for (u = m->rows; u->from; u++)
+			if (strcmp(u->from, t->to) == 0 && strcmp(u->to, to) == 0) {
+				path[0] = t->action;
+				path[1] = u->action;
+				return 2;
+			}
+	}
+	for (t = m->rows; t->from; t++) {
+		if (strcmp(t->from, from) != 0)
+			continue;
+		for (u = m->rows; u->from; u++) {
+			if (strcmp(u->from, t->to) != 0)
+				continue;
+			for (v = m->rows; v->from; v++)
+				if (strcmp(v->from, u->to) == 0 && strcmp(v->to, to) == 0) {
+					path[0] = t->action;
+					path[1] = u->action;
+					path[2] = v->action;
+					return 3;
+				}
+		}
+	}
+	return -1;
+}
+
+/* Bring an existing order's finance state and amounts to what the channel
+ * says.  *changed: whether anything changed. */
+static int
+sync_finance(wf_db *db, const char *ref, struct order_row *o,
+    const struct wf_order_in *in, int *changed)
+{
+	static const char amounts[] =
+	    "UPDATE orders SET paid = ?2, refunded = ?3, updated_at = ?4 WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("order.finance");
+	const char *target = finance_target(in), *path[4];
+	cJSON *data;
+	sqlite3_stmt *st;
+	int rc, n, k;
+
+	*changed = 0;
+	if (in->paid != o->i.paid || in->refunded != o->i.refunded) {
+		if ((rc = wf_db_stmt(db, amounts, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, o->i.id);
+		sqlite3_bind_int64(st, 2, in->paid);
+		sqlite3_bind_int64(st, 3, in->refunded);
+		wf_bind_time(st, 4, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+		*changed = 1;
+	}
+	if (strcmp(target, o->i.finance_state) == 0 ||
+	    /* local finance states the channel does not know about */
+	    ((strcmp(o->i.finance_state, "invoiced") == 0 ||
+	    strcmp(o->i.finance_state, "reconciled") == 0) && strcmp(target, "paid") == 0))
+		return 0;
+	if ((n = path_to(m, o->i.finance_state, target, path)) < 0) {
+		data = cJSON_CreateObject();
+		wf_jadd_str(data, "finance_state", o->i.finance_state);
+		wf_jadd_str(data, "channel_says", target);
+		wf_jadd_money(data, "paid", in->paid, in->currency);
+		wf_jadd_money(data, "refunded", in->refunded, in->currency);
+		return raise_order(db, ref, &o->i, WF_EX_FINANCE, data, 0,
+		    "The channel reports a payment state the order cannot move to; "
+		    "check the payment and set the finance state by hand");
+	}
+	for (k = 0; k < n; k++) {
+		data = cJSON_CreateObject();
+		if (data == NULL || wf_jadd_money(data, "paid", in->paid, in->currency) |
+		    wf_jadd_money(data, "refunded", in->refunded, in->currency)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if ((rc = wf_state_apply(db, m, o->i.id, ref, path[k], data, NULL)) != 0)
+			return rc;
+	}
+	*changed = 1;
+	return clear_order(db, ref, WF_EX_FINANCE, "the channel's payment state was applied");
+}
+
+static int
+hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
+{
+	static const char reason[] =
+	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("order");
+	struct order_row o;
+	wf_buf next = {0}, why = {0};
+	int64_t units;
+	cJSON *skus, *c, *ev;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((skus = unknown_skus(db, order_id, &units)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	rc = wf_buf_adds(&why, "unknown SKU");
+	rc |= wf_buf_adds(&next, "Add ");
+	cJSON_ArrayForEach(c, skus) {
+		rc |= wf_buf_addf(&why, "%s %s", c == skus->child ? "" : ",", c->valuestring);
+		rc |= wf_buf_addf(&next, "%s%s", c == skus->child ? "" : ", ", c->valuestring);
+	}
+	rc |= wf_buf_addf(&next, " to the catalogue (wf-stock sku add), then wf-order release %s", ref);
+	if (rc) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = order_load(db, ref, &o)) < 0)
+		goto out;
+	if (strcmp(o.i.state, "on_hold") != 0) {
+		cJSON *data = cJSON_CreateObject();
+		wf_jadd_str(data, "reason", why.p);
+		if ((rc = wf_state_apply(db, m, order_id, ref, "hold", data, NULL)) != 0)
+			goto out;
+		if ((rc = wf_db_stmt(db, reason, &st)) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, order_id);
+		wf_bind_text(st, 2, why.p);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto out;
+	}
+	ev = cJSON_CreateObject();
+	if (ev == NULL || wf_jadd_item(ev, "unknown_skus", skus)) {
+		cJSON_Delete(ev);
+		skus = NULL;
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
+	}
+	skus = NULL;
+	rc = raise_order(db, ref, &o.i, WF_EX_UNKNOWN_SKU, ev, units, next.p);
+out:
+	cJSON_Delete(skus);
+	wf_buf_free(&next);
+	wf_buf_free(&why);
+	return rc;
+}
+
+/* Create a new order from IN. */
+static int
+create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *hash,
+    int64_t subtotal, int64_t total, wf_out *out)
+{
+	static const char ins[] =
+	    "INSERT INTO orders (channel, external_id, ref, finance_state, owner, currency,"
+	    " placed_at, promise_by, ship_name, ship_country, ship_postcode, ship_city,"
+	    " ship_to, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
+	    " source_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
+	const struct wf_machine *m = wf_machine_find("order");
+	const char *finance = finance_target(in);
+	wf_buf ship = {0};
+	sqlite3_stmt *st;
+	int64_t id, unknown;
+	cJSON *data;
+	int rc;
+
+	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0) {
+		wf_buf_free(&ship);
+		return rc;
+	}
+	wf_bind_text(st, 1, in->channel);
+	wf_bind_text(st, 2, in->external_id);
+	wf_bind_text(st, 3, ref);
+	wf_bind_text(st, 4, finance);
+	wf_bind_text(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
+	wf_bind_text(st, 6, in->currency);
+	wf_bind_time(st, 7, in->placed_at);
+	if (in->has_promise)
+		wf_bind_time(st, 8, in->promise_by);
+	wf_bind_text(st, 9, in->ship_name);
+	wf_bind_text(st, 10, *in->ship_country ? in->ship_country : NULL);
+	wf_bind_text(st, 11, in->ship_postcode);
+	wf_bind_text(st, 12, in->ship_city);
+	wf_bind_text(st, 13, in->ship_to ? ship.p : NULL);
+	sqlite3_bind_int64(st, 14, subtotal);
+	sqlite3_bind_int64(st, 15, in->discount);
+	sqlite3_bind_int64(st, 16, in->shipping_paid);
+	sqlite3_bind_int64(st, 17, in->tax);
+	sqlite3_bind_int64(st, 18, total);
+	sqlite3_bind_int64(st, 19, in->paid);
+	sqlite3_bind_int64(st, 20, in->refunded);
+	wf_bind_text(st, 21, hash);
+	wf_bind_time(st, 22, wf_db_now(db));
+	rc = wf_db_done(db, st);
+	wf_buf_free(&ship);
+	if (rc != 0)
+		return rc;
+	id = wf_db_last_id(db);
+	if ((rc = insert_lines(db, id, in, &unknown)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "finance_state", finance) |
+	    wf_jadd_money(data, "total", total, in->currency) |
+	    wf_jadd_int(data, "lines", (int64_t)in->nlines)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
+		return rc;
+	if (in->cancelled) {
+		data = cJSON_CreateObject();
+		wf_jadd_str(data, "reason", in->cancel_reason ? in->cancel_reason : "cancelled at the channel");
+		if ((rc = wf_state_apply(db, m, id, ref, "cancel", data, NULL)) != 0)
+			return rc;
+	} else if (in->fulfilled) {
+		if ((rc = wf_state_apply(db, m, id, ref, "close_external", NULL, NULL)) != 0)
+			return rc;
+	} else if (unknown > 0 && (rc = hold_for_unknown(db, ref, id)) != 0)
+		return rc;
+	return emit_order(db, ref, out, "created", 0);
+}
+
+/* What differs between the stored order and IN, for the history event. */
+static cJSON *
+changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, int64_t total)
+{
+	static const char sql[] =
+	    "SELECT group_concat(sku || 'x' || qty, ' ') FROM"
+	    " (SELECT sku, qty FROM order_line WHERE order_id = ?1 ORDER BY line_no)";
+	cJSON *c = cJSON_CreateObject();
+	wf_buf now = {0};
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (c == NULL)
+		return NULL;
+	if (total != o->i.total) {
+		cJSON *t = cJSON_CreateObject();
+		wf_jadd_money(t, "from", o->i.total, o->i.currency);
+		wf_jadd_money(t, "to", total, in->currency);
+		wf_jadd_item(c, "total", t);
+	}
+	for (i = 0; i < in->nlines; i++)
+		wf_buf_addf(&now, "%s%sx%lld", i ? " " : "", in->lines[i].sku,
+		    (long long)in->lines[i].qty);
+	if (wf_db_stmt(db, sql, &st) == 0) {
+		sqlite3_bind_int64(st, 1, o->i.id);
+		if (wf_db_step(db, st) == 1) {
+			if (strcmp(wf_col_text(st, 0), wf_buf_str(&now)) != 0) {
+				cJSON *t = cJSON_CreateObject();
+				wf_jadd_str(t, "from", wf_col_text(st, 0));
+				wf_jadd_str(t, "to", wf_buf_str(&now));
+				wf_jadd_item(c, "lines", t);
+			}
+			sqlite3_reset(st);
+		}
+	}
+	if (strcmp(o->i.ship_country, in->ship_country) != 0) {
+		cJSON *t = cJSON_CreateObject();
+		wf_jadd_str(t, "from", *o->i.ship_country ? o->i.ship_country : NULL);
+		wf_jadd_str(t, "to", *in->ship_country ? in->ship_country : NULL);
+		wf_jadd_item(c, "ship_country", t);
+	}
+	if (c->child == NULL)
+		wf_jadd_str(c, "content", "changed");
+	wf_buf_free(&now);
+	return c;
+}
+
+/* Apply IN's content to an order that may still change. */
+static int
+update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in *in,
+    const char *hash, int64_t subtotal, int64_t total)
+{
+	static const char upd[] =
+	    "UPDATE orders SET currency = ?2, placed_at = ?3, promise_by = ?4, ship_name = ?5,"
+	    " ship_country = ?6, ship_postcode = ?7, ship_city = ?8, ship_to = ?9,"
+	    " subtotal = ?10, discount = ?11, shipping_paid = ?12, tax = ?13, total = ?14,"
+	    " source_hash = ?15, owner = coalesce(?16, owner), updated_at = ?17 WHERE id = ?1";
+	static const char del[] = "DELETE FROM order_line WHERE order_id = ?1";
+	const struct wf_machine *m = wf_machine_find("order");
+	wf_buf ship = {0};
+	sqlite3_stmt *st;
+	int64_t unknown;
+	cJSON *changes;
+	int rc;
+
+	if ((changes = changes_of(db, o, in, total)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
+		goto out;
+	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o->i.id);
+	wf_bind_text(st, 2, in->currency);
+	wf_bind_time(st, 3, in->placed_at);
+	if (in->has_promise)
+		wf_bind_time(st, 4, in->promise_by);
+	wf_bind_text(st, 5, in->ship_name);
+	wf_bind_text(st, 6, *in->ship_country ? in->ship_country : NULL);
+	wf_bind_text(st, 7, in->ship_postcode);
+	wf_bind_text(st, 8, in->ship_city);
+	wf_bind_text(st, 9, in->ship_to ? ship.p : NULL);
+	sqlite3_bind_int64(st, 10, subtotal);
+	sqlite3_bind_int64(st, 11, in->discount);
+	sqlite3_bind_int64(st, 12, in->shipping_paid);
+	sqlite3_bind_int64(st, 13, in->tax);
+	sqlite3_bind_int64(st, 14, total);
+	wf_bind_text(st, 15, hash);
+	wf_bind_text(st, 16, in->owner);
+	wf_bind_time(st, 17, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, del, &st)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o->i.id);
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, o->i.id, in, &unknown)) != 0)
+		goto out;
+	rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
+	changes = NULL;
+	if (rc)
+		goto out;
+	if (unknown > 0)
+		rc = hold_for_unknown(db, ref, o->i.id);
+	else if (strcmp(o->i.state, "on_hold") == 0 &&
+	    strncmp(o->hold_reason, "unknown SKU", 11) == 0) {
+		/* the change named known SKUs: the hold's reason is gone */
+		cJSON *data = cJSON_CreateObject();
+		wf_jadd_str(data, "reason", "the updated order's SKUs are all known");
+		if ((rc = wf_state_apply(db, m, o->i.id, ref, "release", data, NULL)) == 0)
+			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
+	}
+out:
+	cJSON_Delete(changes);
+	wf_buf_free(&ship);
+	return rc;
+}
+
+static int
+still_open(const struct order_row *o)
+{
+	const char *s = strcmp(o->i.state, "on_hold") == 0 ? o->i.held_from : o->i.state;
+
+	return strcmp(s, "new") == 0 || strcmp(s, "promised") == 0;
+}
+
+int
+wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_out *out)
+{
+	const struct wf_machine *m = wf_machine_find("order");
+	struct order_row o;
+	char hash[17];
+	wf_buf ref = {0};
+	int64_t subtotal = 0, total = 0;
+	int rc, found, fin_changed = 0;
+	const char *result;
+
+	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0 ||
+	    (rc = fingerprint(in, hash)) != 0)
+		return rc;
+	if (in->refunded > in->paid)
+		return wf_jerr(at, "payment", "refunded %lld is more than paid %lld (minor units)",
+		    (long long)in->refunded, (long long)in->paid);
+	if ((rc = wf_buf_addf(&ref, "%s:%s", in->channel, in->external_id)) != 0)
+		return rc;
+	if ((found = order_load(db, ref.p, &o)) < 0) {
+		rc = found;
+		goto out;
+	}
+	if (!found) {
+		rc = create(db, ref.p, in, hash, subtotal, total, out);
+		goto out;
+	}
+	if (strcmp(o.i.currency, in->currency) != 0) {
+		rc = wf_jerr(at, "currency", "order %s is in %s; the channel now says %s",
+		    ref.p, o.i.currency, in->currency);
+		goto out;
+	}
+	if ((rc = sync_finance(db, ref.p, &o, in, &fin_changed)) != 0)
+		goto out;
+	result = fin_changed ? "updated" : "unchanged";
+	if (strcmp(hash, o.hash) != 0) {
+		if (still_open(&o)) {
+			if ((rc = update(db, ref.p, &o, in, hash, subtotal, total)) != 0)
+				goto out;
+			result = "updated";
+		} else if (strcmp(o.i.state, "cancelled") != 0 && strcmp(o.i.state, "closed") != 0) {
+			cJSON *ev = changes_of(db, &o, in, total);
+			wf_jadd_str(ev, "state", o.i.state);
+			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CHANGED, ev, 0,
+			    "The channel changed this order after stock was allocated: "
+			    "cancel it and import again, or fulfil it as it stands")) != 0)
+				goto out;
+			result = "conflict";
+		}
+	}
+	if (in->cancelled && strcmp(o.i.state, "cancelled") != 0) {
+		if (still_open(&o)) {
+			cJSON *data = cJSON_CreateObject();
+			wf_jadd_str(data, "reason", in->cancel_reason ? in->cancel_reason :
+			    "cancelled at the channel");
+			if ((rc = wf_state_apply(db, m, o.i.id, ref.p, "cancel", data, NULL)) != 0 ||
+			    (rc = clear_all(db, ref.p, "the channel cancelled the order")) != 0)
+				goto out;
+			result = "updated";
+		} else if (strcmp(o.i.state, "closed") != 0) {
+			cJSON *ev = cJSON_CreateObject();
+			wf_jadd_str(ev, "state", o.i.state);
+			wf_jadd_str(ev, "reason", in->cancel_reason);
+			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CANCELLED, ev, 0,
+			    "The channel cancelled this order after stock was allocated: "
+			    "stop it (wf-order cancel) or tell the channel it has shipped")) != 0)
+				goto out;
+			result = "conflict";
+		}
+	}
+	rc = emit_order(db, ref.p, out, result, 0);
+out:
+	wf_buf_free(&ref);
+	return rc;
+}
+
+int
+wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg)
+{
+	const struct wf_order_import *imp = arg;
+	struct wf_order_in in;
+	cJSON *arena = cJSON_CreateArray();
+	int rc;
+
+	if (arena == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	memset(&in, 0, sizeof in);
+	if (imp->format == WF_ORDER_SHOPIFY) {
+		rc = wf_order_parse_shopify(l->at, l->obj, l->strict, &in, arena);
+		in.channel = imp->channel ? imp->channel : "shopify";
+	} else {
+		rc = wf_order_parse_generic(l->at, l->obj, l->strict, &in, arena);
+		if (imp->channel)
+			in.channel = imp->channel;
+	}
+	if (rc == 0)
+		rc = wf_order_upsert(db, l->at, &in, wf_db_out(db));
+	free(in.lines);
+	cJSON_Delete(arena);
+	return rc;
+}
+
+/* ---- held stock of an order --------------------------------------------------- */
+
+/* The quantity still to ship per SKU of order ID: (sku_id, qty) pairs. */
+struct need {
+	int64_t sku, qty;
+};
+
+static int
+outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT sku_id, sum(qty - qty_shipped) FROM order_line WHERE order_id = ?1"
+	    " AND sku_id IS NOT NULL GROUP BY sku_id HAVING sum(qty - qty_shipped) > 0"
+	    " ORDER BY min(line_no)";
+	static const char unknown[] =
+	    "SELECT line_no, sku FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
+	    " ORDER BY line_no LIMIT 1";
+	struct need *v = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = wf_db_stmt(db, unknown, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, order_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		rc = wf_error_set(WF_EREFUSED, "line %lld has a SKU the catalogue does not know: '%s'",
+		    (long long)sqlite3_column_int64(st, 0), wf_col_text(st, 1));
+		sqlite3_reset(st);
+		return rc;
+	}
+	if (rc < 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, order_id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (*n == cap) {
+			struct need *p;
+			cap = cap ? cap * 2 : 8;
+			if ((p = realloc(v, cap * sizeof *p)) == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			}
+			v = p;
+		}
+		v[*n].sku = sqlite3_column_int64(st, 0);
+		v[(*n)++].qty = sqlite3_column_int64(st, 1);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Move every outstanding unit held by the order from state FROM to TO. */
+static int
+advance_all(wf_db *db, const char *ref, int64_t order_id, const char *from,
+    const char *to, const char *action, const char *cause)
+{
+	struct need *v = NULL;
+	size_t n, i;
+	int rc;
+
+	if ((rc = outstanding(db, order_id, &v, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = wf_stock_advance(db, v[i].sku, 0, ref, v[i].qty, from, to, action, cause);
+	free(v);
+	return rc;
+}
+
+/* Put back on hand whatever the order holds (cancel): reserved, picked and
+ * packed units return to their bins. */
+static int
+release_held(wf_db *db, const char *ref, cJSON *data)
+{
+	static const char sql[] =
+	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1"
+	    " AND state IN ('reserved','picked','packed') GROUP BY sku_id, state";
+	static const struct { const char *state, *action; } back[] = {
+		{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },
+	};
+	struct row {
+		int64_t sku, qty;
+		int k;
+	} rows[256];
+	size_t n = 0, i, k;
+	sqlite3_stmt *st;
+	int64_t total = 0;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
+		for (k = 0; k < 3 && strcmp(back[k].state, wf_col_text(st, 1)) != 0; k++)
+			;
+		rows[n].sku = sqlite3_column_int64(st, 0);
+		rows[n].qty = sqlite3_column_int64(st, 2);
+		rows[n++].k = (int)k;
+	}
+	if (rc == 1)
+		sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = wf_stock_advance(db, rows[i].sku, 0, ref, rows[i].qty,
+		    back[rows[i].k].state, "on_hand", back[rows[i].k].action, ref)) != 0)
+			return rc;
+		total += rows[i].qty;
+	}
+	return data ? wf_jadd_int(data, "units_released", total) : 0;
+}
+
+/* ---- actions ---------------------------------------------------------------------- */
+
+static int
+check_transition(const struct wf_machine *m, const char *ref, const char *state,
+    const char *action)
+{
+	wf_buf legal = {0};
+	int rc;
+
+	if (wf_state_next(m, state, action))
+		return 0;
+	wf_state_legal(m, state, &legal);
+	rc = wf_error_set(WF_EREFUSED, "order %s: cannot %s when %s (legal from %s: %s)",
+	    ref, action, state, state, wf_buf_str(&legal));
+	wf_buf_free(&legal);
+	return rc;
+}
+
+int
+wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
+{
+	static const char route[] =
+	    "INSERT INTO order_route (order_id, warehouse_id, created_at) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (order_id, warehouse_id) DO NOTHING";
+	const struct wf_machine *m = wf_machine_find("order");
+	struct order_row o;
+	struct need *v = NULL;
+	sqlite3_stmt *st;
+	size_t n, i;
+	int rc;
+
+	if ((rc = need_order(db, ref, &o)) != 0 ||
+	    (rc = check_transition(m, ref, o.i.state, "reserve")) != 0 ||
+	    (rc = outstanding(db, o.i.id, &v, &n)) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((rc = wf_stock_reserve(db, v[i].sku, wh_id, v[i].qty, ref, 0, NULL, NULL)) != 0)
+			goto out;
+	if ((rc = wf_db_stmt(db, route, &st)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, o.i.id);
+	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto out;
+	rc = wf_state_apply(db, m, o.i.id, ref, "reserve", data, NULL);
+	data = NULL;
+out:
+	cJSON_Delete(data);
+	free(v);
+	return rc;
+}
+
+/* A shipment per warehouse holding the order's units: create SH-N, move
+ * the units out, record the lines. */
+static int
+ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	static const char whs[] =
+	    "SELECT DISTINCT b.warehouse_id FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.holder = ?1 AND bal.state IN ('reserved','picked','packed')"
+	    " ORDER BY b.warehouse_id";
+	static const char held[] =
+	    "SELECT bal.sku_id, bal.state, sum(bal.qty) FROM balance bal JOIN bin b"
+	    " ON b.id = bal.bin_id WHERE bal.holder = ?1 AND b.warehouse_id = ?2"
+	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
+	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
+	    " ELSE 2 END";
+	static const char ins[] =
+	    "INSERT INTO shipment (order_id, warehouse_id, carrier, service, tracking, cost,"
+	    " currency, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?9)";
+	static const char shipped_at[] = "UPDATE shipment SET shipped_at = ?2 WHERE id = ?1";
+	static const char lines[] =
+	    "SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
+	    " AND qty > qty_shipped ORDER BY line_no";
+	static const char sline[] =
+	    "INSERT INTO shipment_line (shipment_id, order_line_id, qty) VALUES (?1, ?2, ?3)";
+	static const char oline[] =
+	    "UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1";
+	static const char left_sql[] =
+	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped";
+	const struct wf_machine *sm = wf_machine_find("shipment");
+	int64_t wh[32], cost = 0;
+	size_t nwh = 0, w;
+	sqlite3_stmt *st;
+	int has_cost = 0, rc;
+
+	if (a->carrier == NULL || *a->carrier == '\0')
+		return wf_error_set(WF_EINPUT, "carrier: required for ship");
+	if ((rc = wf_check_text("carrier", a->carrier, 64)) != 0 ||
+	    (a->service && (rc = wf_check_text("service", a->service, 64)) != 0) ||
+	    (a->tracking && (rc = wf_check_text("tracking", a->tracking, 128)) != 0))
+		return rc;
+	if (a->cost) {
+		if (wf_money_parse(a->cost, o->i.currency, &cost) != 0 || cost < 0)
+			return wf_error_set(WF_EINPUT, "cost: %s", cost < 0 ?
+			    "must not be negative" : wf_error_msg());
+		has_cost = 1;
+	}
+	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
+		wh[nwh++] = sqlite3_column_int64(st, 0);
+	if (rc == 1)
+		sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	if (nwh == 0)
+		return wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
+	for (w = 0; w < nwh; w++) {
+		struct { int64_t sku, qty; int k; } h[256];
+		size_t nh = 0, i;
+		char key[32];
+		int64_t sid;
+		cJSON *data;
+
+		if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, o->i.id);
+		sqlite3_bind_int64(st, 2, wh[w]);
+		wf_bind_text(st, 3, a->carrier);
+		wf_bind_text(st, 4, a->service);
+		wf_bind_text(st, 5, a->tracking);
+		/* the cost goes on the first shipment */
+		wf_bind_opt_int(st, 6, has_cost && w == 0, cost);
+		wf_bind_text(st, 7, has_cost && w == 0 ? o->i.currency : NULL);
+		wf_bind_text(st, 8, WF_OWNER_ORDER);
+		wf_bind_time(st, 9, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+		sid = wf_db_last_id(db);
+		snprintf(key, sizeof key, "SH-%lld", (long long)sid);
+		data = cJSON_CreateObject();
+		wf_jadd_str(data, "order", ref);
+		wf_jadd_str(data, "carrier", a->carrier);
+		wf_jadd_str(data, "tracking", a->tracking);
+		if ((rc = wf_history_add(db, "shipment", key, "shipment", "create", NULL,
+		    "planned", data)) != 0)
+			return rc;
+		/* the held units, per SKU and state */
+		if ((rc = wf_db_stmt(db, held, &st)) != 0)
+			return rc;
+		wf_bind_text(st, 1, ref);
+		sqlite3_bind_int64(st, 2, wh[w]);
+		while ((rc = wf_db_step(db, st)) == 1 && nh < sizeof h / sizeof h[0]) {
+			const char *s = wf_col_text(st, 1);
+			h[nh].sku = sqlite3_column_int64(st, 0);
+			h[nh].qty = sqlite3_column_int64(st, 2);
+			h[nh++].k = s[0] == 'r' ? 0 : s[1] == 'i' ? 1 : 2;
+		}
+		if (rc == 1)
+			sqlite3_reset(st);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < nh; i++) {
+			int64_t left;
+			/* small warehouses skip steps: do them */
+			if (h[i].k == 0 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
+			    "reserved", "picked", "pick", ref)) != 0)
+				return rc;
+			if (h[i].k <= 1 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
+			    "picked", "packed", "pack", ref)) != 0)
+				return rc;
+			if ((rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty, "packed",
+			    "shipped", "ship", key)) != 0)
+				return rc;
+			/* spread the units over the SKU's lines */
+			left = h[i].qty;
+			if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+				return rc;
+			sqlite3_bind_int64(st, 1, o->i.id);
+			sqlite3_bind_int64(st, 2, h[i].sku);
+			{
+				struct { int64_t id, open; } ol[64];
+				size_t nl = 0, j;
+				while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
+					ol[nl].id = sqlite3_column_int64(st, 0);
+					ol[nl++].open = sqlite3_column_int64(st, 1);
+				}
+				if (rc == 1)
+					sqlite3_reset(st);
+				if (rc < 0)
+					return rc;
+				for (j = 0; j < nl && left > 0; j++) {
+					int64_t q = ol[j].open < left ? ol[j].open : left;
+					sqlite3_stmt *s2;
+					if ((rc = wf_db_stmt(db, sline, &s2)) != 0)
+						return rc;
+					sqlite3_bind_int64(s2, 1, sid);
+					sqlite3_bind_int64(s2, 2, ol[j].id);
+					sqlite3_bind_int64(s2, 3, q);
+					if ((rc = wf_db_done(db, s2)) != 0 ||
+					    (rc = wf_db_stmt(db, oline, &s2)) != 0)
+						return rc;
+					sqlite3_bind_int64(s2, 1, ol[j].id);
+					sqlite3_bind_int64(s2, 2, q);
+					if ((rc = wf_db_done(db, s2)) != 0)
+						return rc;
+					left -= q;
+				}
+			}
+			if (left > 0)
+				return wf_error_set(WF_EINTERNAL,
+				    "order %s held %lld more units than its lines need", ref,
+				    (long long)left);
+		}
+		if ((rc = wf_db_stmt(db, shipped_at, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, sid);
+		wf_bind_time(st, 2, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0 ||
+		    (rc = wf_state_apply(db, sm, sid, key, "ship", NULL, NULL)) != 0)
+			return rc;
+		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
+			return rc;
+	}
+	/* every line shipped: the order is */
+	if ((rc = wf_db_stmt(db, left_sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, o->i.id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	rc = (int)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != 0)
+		return wf_error_set(WF_EREFUSED,
+		    "order %s: %d line(s) were not held in full and cannot ship", ref, rc);
+	return 0;
+}
+
+static int
+act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+{
+	static const char hold_reason[] =
+	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
+	static const char cancel_reason[] =
+	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
+	static const char deliver_sh[] =
+	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
+	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("order");
+	const char *ref = a->order, *action = a->action;
+	struct order_row o;
+	sqlite3_stmt *st;
+	cJSON *data = NULL;
+	int rc;
+
+	if ((rc = need_order(db, ref, &o)) != 0)
+		return rc;
+	if (strcmp(action, "reserve") == 0) {
+		int64_t wh;
+		if (a->warehouse == NULL)
+			return wf_error_set(WF_EINPUT, "warehouse: required for reserve");
+		if ((rc = wf_warehouse_find(db, a->warehouse, &wh, NULL)) != 0)
+			return rc;
+		data = cJSON_CreateObject();
+		wf_jadd_str(data, "warehouse", a->warehouse);
+		if ((rc = wf_order_reserve_at(db, ref, wh, data)) != 0 ||
+		    (rc = clear_order(db, ref, "unroutable", "reserved by hand")) != 0)
+			return rc;
+		return emit_order(db, ref, out, NULL, 0);
+	}
+	if ((rc = check_transition(m, ref, o.i.state, action)) != 0)
+		return rc;
+	if (strcmp(action, "pick") == 0)
+		rc = advance_all(db, ref, o.i.id, "reserved", "picked", "pick", NULL);
+	else if (strcmp(action, "pack") == 0)
+		rc = advance_all(db, ref, o.i.id, "picked", "packed", "pack", NULL);
+	else if (strcmp(action, "ship") == 0)
+		rc = ship(db, ref, &o, a, out);
+	else if (strcmp(action, "hold") == 0 || strcmp(action, "cancel") == 0) {
+		if (a->reason == NULL || *a->reason == '\0')
+			return wf_error_set(WF_EINPUT, "reason: required for %s", action);
+		if ((rc = wf_check_text("reason", a->reason, 500)) != 0)
+			return rc;
+		data = cJSON_CreateObject();
+		wf_jadd_str(data, "reason", a->reason);
+		if (action[0] == 'c')
+			rc = release_held(db, ref, data);
+		if (rc == 0 && (rc = wf_db_stmt(db, action[0] == 'h' ? hold_reason :
+		    cancel_reason, &st)) == 0) {
+			sqlite3_bind_int64(st, 1, o.i.id);
+			wf_bind_text(st, 2, a->reason);
+			rc = wf_db_done(db, st);
+		}
+		if (rc == 0 && action[0] == 'c')
+			rc = clear_all(db, ref, "the order was cancelled");
+	} else if (strcmp(action, "release") == 0) {
+		int64_t left = 0;
+		if ((rc = resolve_skus(db, o.i.id, &left)) != 0)
+			return rc;
+		if (left > 0) {
+			int64_t units;
+			cJSON *skus = unknown_skus(db, o.i.id, &units);
+			char *list = skus ? cJSON_PrintUnformatted(skus) : NULL;
+			rc = wf_error_set(WF_EREFUSED,
+			    "order %s still has SKUs the catalogue does not know: %s", ref,
+			    list ? list : "?");
+			cJSON_free(list);
+			cJSON_Delete(skus);
+			return rc;
+		}
+		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
+			sqlite3_bind_int64(st, 1, o.i.id);
+			wf_bind_text(st, 2, NULL);
+			rc = wf_db_done(db, st);
+		}
+		if (rc == 0)
+			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
+	} else if (strcmp(action, "deliver") == 0) {
+		const struct wf_machine *sm = wf_machine_find("shipment");
+		int64_t ids[64];
+		size_t n = 0, i;
+		if ((rc = wf_db_stmt(db, deliver_sh, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, o.i.id);
+		while ((rc = wf_db_step(db, st)) == 1 && n < 64)
+			ids[n++] = sqlite3_column_int64(st, 0);
+		if (rc == 1)
+			sqlite3_reset(st);
+		if (rc < 0)
+			return rc;
+		rc = 0;
+		for (i = 0; i < n && rc == 0; i++) {
+			char key[32];
+			snprintf(key, sizeof key, "SH-%lld", (long long)ids[i]);
+			if ((rc = wf_state_apply(db, sm, ids[i], key, "deliver", NULL, NULL)) == 0 &&
+			    (rc = wf_db_stmt(db, delivered_at, &st)) == 0) {
+				sqlite3_bind_int64(st, 1, ids[i]);
+				wf_bind_time(st, 2, wf_db_now(db));
+				rc = wf_db_done(db, st);
+			}
+		}
+	} else if (strcmp(action, "close") != 0)
+		return wf_error_set(WF_EINPUT,
+		    "action: expected reserve, pick, pack, ship, deliver, close, hold, release "
+		    "or cancel, got '%.20s'", action);
+	if (rc != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	if ((rc = wf_state_apply(db, m, o.i.id, ref, action, data, NULL)) != 0)
+		return rc;
+	return emit_order(db, ref, out, NULL, 0);
+}
+
+int
+wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+{
+	int rc;
+
+	if (a->order == NULL || *a->order == '\0')
+		return wf_error_set(WF_EINPUT, "order: required");
+	if (a->action == NULL)
+		return wf_error_set(WF_EINPUT, "action: required");
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = act(db, a, out)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
+}
+
+int
+wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
+{
+	static const char *const known[] = {
+		"type", "order", "action", "warehouse", "carrier", "service", "tracking",
+		"cost", "reason", NULL
+	};
+	struct wf_order_action a;
+	const char *type = NULL;
+	int rc;
+
+	(void)unused;
+	memset(&a, 0, sizeof a);
+	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+		return rc;
+	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
+		return rc;
+	if (type && strcmp(type, "order_event") != 0)
+		return wf_jerr(l->at, "type", "expected \"order_event\", got \"%.32s\"", type);
+	if ((rc = wf_jget_str(l->at, l->obj, "order", WF_J_REQ | WF_J_NONEMPTY, 200, &a.order)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &a.action)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_NONEMPTY, 32, &a.warehouse)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "carrier", WF_J_NONEMPTY, 64, &a.carrier)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "service", 0, 64, &a.service)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "tracking", 0, 128, &a.tracking)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "cost", 0, 40, &a.cost)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0)
+		return rc;
+	return wf_order_act(db, &a, wf_db_out(db));
+}
+
+/* ---- reading --------------------------------------------------------------------- */
+
+#define SHIPMENT_SELECT \
+	"SELECT s.id, o.ref, w.code, s.state, s.carrier, s.service, s.tracking, s.cost," \
+	" s.currency, s.shipped_at, s.delivered_at, s.owner, (SELECT json_group_array(" \
+	" json_object('sku', l.sku, 'qty', sl.qty)) FROM shipment_line sl JOIN order_line l" \
+	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)" \
+	" FROM shipment s JOIN orders o ON o.id = s.order_id" \
+	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
+
+static cJSON *
+shipment_from_stmt(sqlite3_stmt *st)
+{
+	cJSON *r = wf_jrecord("shipment"), *lines = NULL;
+	const char *cur = (const char *)sqlite3_column_text(st, 8);
+	const char *l = (const char *)sqlite3_column_text(st, 12);
+	char key[32];
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	snprintf(key, sizeof key, "SH-%lld", (long long)sqlite3_column_int64(st, 0));
+	rc |= wf_jadd_str(r, "shipment", key);
+	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
+	rc |= wf_jadd_str(r, "warehouse", (const char *)sqlite3_column_text(st, 2));
+	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
+	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
+	rc |= wf_jadd_str(r, "service", (const char *)sqlite3_column_text(st, 5));
+	rc |= wf_jadd_str(r, "tracking", (const char *)sqlite3_column_text(st, 6));
+	if (cur)
+		rc |= wf_jadd_money(r, "cost", sqlite3_column_int64(st, 7), cur);
+	else
+		rc |= wf_jadd_null(r, "cost");
+	rc |= wf_jadd_str(r, "currency", cur);
+	rc |= wf_jadd_str(r, "shipped_at", (const char *)sqlite3_column_text(st, 9));
+	rc |= wf_jadd_str(r, "delivered_at", (const char *)sqlite3_column_text(st, 10));
+	/* SQLite's own JSON text, so cJSON's parser is enough */
+	if (l && (lines = cJSON_Parse(l)) != NULL)
+		rc |= wf_jadd_item(r, "lines", lines);
+	else
+		rc |= wf_jadd_null(r, "lines");
+	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 11));
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_SELECT " WHERE s.id = ?1";
+	sqlite3_stmt *st;
+	cJSON *r;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
+	r = shipment_from_stmt(st);
+	sqlite3_reset(st);
+	return wf_out_emit(out, r);
+}
+
+int
+wf_shipment_list(wf_db *db, const char *state, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_SELECT
+	    " WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.id DESC";
+	const struct wf_machine *m = wf_machine_find("shipment");
+	sqlite3_stmt *st;
+	int rc;
+
+	if (state && !wf_state_valid(m, state))
+		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, state);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_out_emit(out, shipment_from_stmt(st))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
+{
+	static const char by_state[] =
+	    "SELECT ref FROM orders WHERE state = ?1 AND (?2 IS NULL OR finance_state = ?2)"
+	    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR placed_at >= ?4)"
+	    " ORDER BY placed_at, id";
+	static const char all[] =
+	    "SELECT ref FROM orders WHERE (?2 IS NULL OR finance_state = ?2)"
+	    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR placed_at >= ?4)"
+	    " ORDER BY placed_at, id";
+	static const char *const cols[] = {
+		"order", "state", "finance_state", "placed_at", "total", "currency",
+		"lines", NULL
+	};
+	const struct wf_machine *m = wf_machine_find("order");
+	const struct wf_machine *f = wf_machine_find("order.finance");
+	sqlite3_stmt *st;
+	int rc;
+
+	if (q->state && !wf_state_valid(m, q->state))
+		return wf_error_set(WF_EUSAGE, "--state: '%s' is not an order state", q->state);
+	if (q->finance_state && !wf_state_valid(f, q->finance_state))
+		return wf_error_set(WF_EUSAGE, "--finance-state: '%s' is not a finance state",
+		    q->finance_state);
+	wf_out_columns(out, "order", cols);
+	if ((rc = wf_db_stmt(db, q->state ? by_state : all, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, q->state);
+	wf_bind_text(st, 2, q->finance_state);
+	wf_bind_text(st, 3, q->channel);
+	if (q->has_since)
+		wf_bind_time(st, 4, q->since);
+	/* read the keys, then the records: order_record steps statements of its own */
+	while ((rc = wf_db_step(db, st)) == 1) {
+		char ref[200];
+		sqlite3_stmt *keep = st;
+		wf_strlcpy(ref, wf_col_text(st, 0), sizeof ref);
+		if ((rc = emit_order(db, ref, out, NULL, 0)) != 0) {
+			sqlite3_reset(keep);
+			return rc;
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_order_show(wf_db *db, const char *ref, wf_out *out)
+{
+	static const char ships[] = "SELECT s.id FROM shipment s JOIN orders o"
+	    " ON o.id = s.order_id WHERE o.ref = ?1 ORDER BY s.id";
+	static const char rmas[] = "SELECT r.id FROM rma r JOIN orders o"
+	    " ON o.id = r.order_id WHERE o.ref = ?1 ORDER BY r.id";
+	struct wf_log_query lq = { "order", NULL, 0, 0, NULL };
+	struct order_row o;
+	int64_t ids[256];
+	size_t n = 0, i;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = need_order(db, ref, &o)) != 0 ||
+	    (rc = emit_order(db, ref, out, NULL, 1)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, ships, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (rc == 1)
+		sqlite3_reset(st);
+	for (i = 0; i < n; i++)
+		if ((rc = wf_shipment_emit(db, ids[i], out)) != 0)
+			return rc;
+	n = 0;
+	if ((rc = wf_db_stmt(db, rmas, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (rc == 1)
+		sqlite3_reset(st);
+	for (i = 0; i < n; i++)
+		if ((rc = wf_return_emit(db, ids[i], out)) != 0)
+			return rc;
+	lq.ref = ref;
+	return wf_history_log(db, &lq, out);
+}
+
+/* ---- invariants --------------------------------------------------------------------- */
+
+/* What an order holds in stock is what its state says: all of its unshipped
+ * units reserved, picked or packed (the state it is in, or was in before a
+ * hold), and nothing held in any other state. */
+static int
+held_matches_state(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "WITH want AS ("
+	    "  SELECT o.ref holder, l.sku_id, CASE WHEN o.state = 'on_hold' THEN o.held_from"
+	    "   ELSE o.state END state, sum(l.qty - l.qty_shipped) q"
+	    "  FROM orders o JOIN order_line l ON l.order_id = o.id WHERE l.sku_id IS NOT NULL"
+	    "  GROUP BY o.id, l.sku_id),"
+	    " w AS (SELECT holder, sku_id, state, q FROM want"
+	    "  WHERE state IN ('reserved','picked','packed') AND q > 0),"
+	    " h AS (SELECT holder, sku_id, state, sum(qty) q FROM balance"
+	    "  WHERE state IN ('reserved','picked','packed')"
+	    "  AND holder IN (SELECT ref FROM orders) GROUP BY holder, sku_id, state)"
+	    " SELECT holder, (SELECT code FROM sku WHERE id = sku_id), state,"
+	    "  coalesce(w.q, 0), coalesce(h.q, 0)"
+	    " FROM w FULL OUTER JOIN h USING (holder, sku_id, state)"
+	    " WHERE coalesce(w.q, 0) <> coalesce(h.q, 0) ORDER BY 1, 2, 3";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "order.held", "order", wf_col_text(st, 0),
+		    "%s %s: the order's state wants %lld, the stock holds %lld",
+		    wf_col_text(st, 1), wf_col_text(st, 2),
+		    (long long)sqlite3_column_int64(st, 3),
+		    (long long)sqlite3_column_int64(st, 4))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* A shipped or delivered order has shipped every unit, and every shipped
+ * unit left through a shipment's movement. */
+static int
+shipped_in_full(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT o.ref, l.line_no, l.qty, l.qty_shipped,"
+	    " (SELECT coalesce(sum(sl.qty), 0) FROM shipment_line sl WHERE sl.order_line_id = l.id)"
+	    " FROM orders o JOIN order_line l ON l.order_id = o.id"
+	    " WHERE (o.state IN ('shipped','delivered') AND l.qty_shipped <> l.qty)"
+	    " OR l.qty_shipped <> (SELECT coalesce(sum(sl.qty), 0) FROM shipment_line sl"
+	    "  WHERE sl.order_line_id = l.id) ORDER BY o.ref, l.line_no";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "order.shipped", "order", wf_col_text(st, 0),
+		    "line %lld: %lld ordered, %lld marked shipped, %lld in shipments",
+		    (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3),
+		    (long long)sqlite3_column_int64(st, 4))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+const struct wf_invariant wf_order_invariants[] = {
+	{ "order.held", "what an order holds in stock is what its state says", held_matches_state },
+	{ "order.shipped", "shipped orders shipped every unit, through shipments", shipped_in_full },
+	{ NULL, NULL, NULL }
+};

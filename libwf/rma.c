@@ -1,0 +1,407 @@
+/* rma.c - returns (RMA-N): open, receive back into stock, refund, close. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "order_priv.h"
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_order.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+
+struct rma_row {
+	int64_t id, order_id, sku_id, qty, wh_id;
+	char key[32], order[200], sku[72], state[24], currency[4];
+};
+
+static int
+parse_key(const char *key, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (strncmp(key, "RMA-", 4) != 0 || key[4] < '1' || key[4] > '9')
+		goto bad;
+	v = strtoll(key + 4, &end, 10);
+	if (*end != '\0' || v <= 0)
+		goto bad;
+	*id = v;
+	return 0;
+bad:
+	return wf_error_set(WF_EUSAGE, "expected a return key like RMA-12, got '%.40s'", key);
+}
+
+static int
+rma_load(wf_db *db, const char *key, struct rma_row *r)
+{
+	static const char sql[] =
+	    "SELECT r.id, r.order_id, r.sku_id, r.qty, o.ref, s.code, r.state, r.currency"
+	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
+	    " WHERE r.id = ?1";
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = parse_key(key, &id)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown return '%s'", key);
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	r->order_id = sqlite3_column_int64(st, 1);
+	r->sku_id = sqlite3_column_int64(st, 2);
+	r->qty = sqlite3_column_int64(st, 3);
+	wf_strlcpy(r->order, wf_col_text(st, 4), sizeof r->order);
+	wf_strlcpy(r->sku, wf_col_text(st, 5), sizeof r->sku);
+	wf_strlcpy(r->state, wf_col_text(st, 6), sizeof r->state);
+	wf_strlcpy(r->currency, wf_col_text(st, 7), sizeof r->currency);
+	snprintf(r->key, sizeof r->key, "RMA-%lld", (long long)r->id);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+wf_return_emit(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] =
+	    "SELECT r.id, o.ref, s.code, r.qty, r.reason, r.state, r.condition,"
+	    " w.code || '/' || b.code, r.refund, r.currency, r.owner, r.created_at"
+	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
+	    " LEFT JOIN bin b ON b.id = r.bin_id LEFT JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE r.id = ?1";
+	sqlite3_stmt *st;
+	cJSON *r;
+	char key[32];
+	int rc, k = 0;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "return %lld vanished", (long long)id);
+	snprintf(key, sizeof key, "RMA-%lld", (long long)id);
+	if ((r = wf_jrecord("return")) == NULL) {
+		sqlite3_reset(st);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	k |= wf_jadd_str(r, "return", key);
+	k |= wf_jadd_str(r, "order", wf_col_text(st, 1));
+	k |= wf_jadd_str(r, "sku", wf_col_text(st, 2));
+	k |= wf_jadd_int(r, "qty", sqlite3_column_int64(st, 3));
+	k |= wf_jadd_str(r, "reason", wf_col_text(st, 4));
+	k |= wf_jadd_str(r, "state", wf_col_text(st, 5));
+	k |= wf_jadd_str(r, "condition", (const char *)sqlite3_column_text(st, 6));
+	k |= wf_jadd_str(r, "bin", (const char *)sqlite3_column_text(st, 7));
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+		k |= wf_jadd_money(r, "refund", sqlite3_column_int64(st, 8), wf_col_text(st, 9));
+	else
+		k |= wf_jadd_null(r, "refund");
+	k |= wf_jadd_str(r, "currency", wf_col_text(st, 9));
+	k |= wf_jadd_str(r, "owner", wf_col_text(st, 10));
+	k |= wf_jadd_str(r, "opened_at", wf_col_text(st, 11));
+	sqlite3_reset(st);
+	if (k) {
+		cJSON_Delete(r);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_out_emit(out, r);
+}
+
+static int
+open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
+{
+	static const char avail[] =
+	    "SELECT (SELECT coalesce(sum(qty_shipped), 0) FROM order_line"
+	    "  WHERE order_id = ?1 AND sku_id = ?2),"
+	    " (SELECT coalesce(sum(qty), 0) FROM rma WHERE order_id = ?1 AND sku_id = ?2"
+	    "  AND state <> 'rejected'),"
+	    " (SELECT id FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
+	    "  ORDER BY line_no LIMIT 1)";
+	static const char ins[] =
+	    "INSERT INTO rma (order_id, order_line_id, sku_id, qty, reason, currency, owner,"
+	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+	const struct wf_machine *m = wf_machine_find("return");
+	struct wf_order_info o;
+	struct wf_sku_info sku;
+	int64_t shipped, taken, line, id;
+	sqlite3_stmt *st;
+	char key[32];
+	cJSON *data;
+	int rc;
+
+	if (in->qty <= 0)
+		return wf_error_set(WF_EUSAGE, "--qty: expected a positive integer");
+	if (in->reason == NULL || *in->reason == '\0')
+		return wf_error_set(WF_EUSAGE, "--reason: required");
+	if ((rc = wf_check_text("reason", in->reason, 500)) != 0 ||
+	    (rc = wf_order_find(db, in->order, &o)) != 0 ||
+	    (rc = wf_sku_find(db, in->sku, &sku)) != 0 ||
+	    (rc = wf_db_stmt(db, avail, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, o.id);
+	sqlite3_bind_int64(st, 2, sku.id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	shipped = sqlite3_column_int64(st, 0);
+	taken = sqlite3_column_int64(st, 1);
+	line = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (in->qty > shipped - taken)
+		return wf_error_set(WF_EREFUSED,
+		    "order %s: %lld %s shipped, %lld already on returns; %lld more cannot be returned",
+		    in->order, (long long)shipped, in->sku, (long long)taken, (long long)in->qty);
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, o.id);
+	wf_bind_opt_int(st, 2, line != 0, line);
+	sqlite3_bind_int64(st, 3, sku.id);
+	sqlite3_bind_int64(st, 4, in->qty);
+	wf_bind_text(st, 5, in->reason);
+	wf_bind_text(st, 6, o.currency);
+	wf_bind_text(st, 7, WF_OWNER_RETURN);
+	wf_bind_time(st, 8, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	id = wf_db_last_id(db);
+	snprintf(key, sizeof key, "RMA-%lld", (long long)id);
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "order", in->order) | wf_jadd_str(data, "sku", in->sku) |
+	    wf_jadd_int(data, "qty", in->qty) | wf_jadd_str(data, "reason", in->reason)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "return", key, "return", "create", NULL, "requested",
+	    data)) != 0 ||
+	    (rc = wf_state_apply(db, m, id, key, "authorise", NULL, NULL)) != 0)
+		return rc;
+	return wf_return_emit(db, id, out);
+}
+
+/* The warehouse that shipped the SKU of return R (its first shipment). */
+static int
+shipped_from(wf_db *db, const struct rma_row *r, int64_t *wh)
+{
+	static const char sql[] =
+	    "SELECT s.warehouse_id FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id"
+	    " JOIN order_line l ON l.id = sl.order_line_id"
+	    " WHERE s.order_id = ?1 AND l.sku_id = ?2 AND s.warehouse_id IS NOT NULL"
+	    " ORDER BY s.id LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->order_id);
+	sqlite3_bind_int64(st, 2, r->sku_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EREFUSED,
+		    "%s: no shipment of %s for %s says where it came from; give --bin",
+		    r->key, r->sku, r->order);
+	*wh = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_out *out)
+{
+	static const char upd[] = "UPDATE rma SET condition = ?2, bin_id = ?3 WHERE id = ?1";
+	static const char lines[] =
+	    "SELECT id, qty_shipped - qty_returned FROM order_line WHERE order_id = ?1"
+	    " AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no";
+	static const char oline[] = "UPDATE order_line SET qty_returned = qty_returned + ?2 WHERE id = ?1";
+	static const char all_back[] =
+	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty_returned < qty";
+	const struct wf_machine *rm = wf_machine_find("return"), *om = wf_machine_find("order");
+	struct rma_row r;
+	struct wf_move mv;
+	int sellable, rc;
+	int64_t bin_id, wh, left, open_lines;
+	sqlite3_stmt *st;
+	struct { int64_t id, open; } ol[64];
+	size_t nl = 0, j;
+
+	if (strcmp(condition, "sellable") != 0 && strcmp(condition, "damaged") != 0)
+		return wf_error_set(WF_EUSAGE,
+		    "--condition: expected sellable or damaged, got '%.20s'", condition);
+	sellable = condition[0] == 's';
+	if ((rc = rma_load(db, key, &r)) != 0)
+		return rc;
+	if (wf_state_next(rm, r.state, "receive") == NULL)
+		return wf_state_apply(db, rm, r.id, r.key, "receive", NULL, NULL);
+	if (bin) {
+		const char *state;
+		if ((rc = wf_bin_find(db, bin, &bin_id, &wh, NULL, &state)) != 0)
+			return rc;
+		if (strcmp(state, "active") != 0)
+			return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there",
+			    bin, state);
+	} else if ((rc = shipped_from(db, &r, &wh)) != 0 ||
+	    (rc = wf_bin_ensure(db, wh, "returns", "RETURNS", &bin_id)) != 0)
+		return rc;
+	memset(&mv, 0, sizeof mv);
+	mv.action = "return";
+	mv.sku_id = r.sku_id;
+	mv.qty = r.qty;
+	mv.from_state = "shipped";
+	mv.to_bin = bin_id;
+	mv.to_state = sellable ? "on_hand" : "damaged";
+	mv.ref = r.key;
+	mv.reason = condition;
+	if ((rc = wf_stock_book(db, &mv, NULL)) != 0 || (rc = wf_db_stmt(db, upd, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r.id);
+	wf_bind_text(st, 2, condition);
+	sqlite3_bind_int64(st, 3, bin_id);
+	if ((rc = wf_db_done(db, st)) != 0 ||
+	    (rc = wf_state_apply(db, rm, r.id, r.key, "receive", NULL, NULL)) != 0 ||
+	    (rc = wf_state_apply(db, rm, r.id, r.key, sellable ? "restock" : "write_off",
+	    NULL, NULL)) != 0)
+		return rc;
+	/* the order: its lines take the units back, and its state follows */
+	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r.order_id);
+	sqlite3_bind_int64(st, 2, r.sku_id);
+	while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
+		ol[nl].id = sqlite3_column_int64(st, 0);
+		ol[nl++].open = sqlite3_column_int64(st, 1);
+	}
+	if (rc == 1)
+		sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	for (j = 0, left = r.qty; j < nl && left > 0; j++) {
+		int64_t q = ol[j].open < left ? ol[j].open : left;
+		if ((rc = wf_db_stmt(db, oline, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, ol[j].id);
+		sqlite3_bind_int64(st, 2, q);
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+		left -= q;
+	}
+	if ((rc = wf_db_stmt(db, all_back, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r.order_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	open_lines = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	{
+		cJSON *data = cJSON_CreateObject();
+		wf_jadd_str(data, "return", r.key);
+		if ((rc = wf_state_apply(db, om, r.order_id, r.order,
+		    open_lines ? "return_part" : "return_all", data, NULL)) != 0)
+			return rc;
+	}
+	return wf_return_emit(db, r.id, out);
+}
+
+static int
+refund(wf_db *db, const char *key, const char *amount, wf_out *out)
+{
+	static const char upd_rma[] = "UPDATE rma SET refund = coalesce(refund, 0) + ?2 WHERE id = ?1";
+	static const char upd_order[] =
+	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
+	const struct wf_machine *rm = wf_machine_find("return"), *fm = wf_machine_find("order.finance");
+	struct wf_order_info o;
+	struct rma_row r;
+	sqlite3_stmt *st;
+	int64_t v;
+	cJSON *data;
+	int rc;
+
+	if ((rc = rma_load(db, key, &r)) != 0 || (rc = wf_order_find(db, r.order, &o)) != 0)
+		return rc;
+	if (wf_money_parse(amount, o.currency, &v) != 0)
+		return wf_error_set(WF_EUSAGE, "--amount: %s", wf_error_msg());
+	if (v <= 0)
+		return wf_error_set(WF_EUSAGE, "--amount: must be more than zero");
+	if (wf_state_next(rm, r.state, "refund") == NULL)
+		return wf_state_apply(db, rm, r.id, r.key, "refund", NULL, NULL);
+	if (v > o.paid - o.refunded) {
+		char a[40], b[40];
+		wf_money_format(o.paid, o.currency, a, sizeof a);
+		wf_money_format(o.refunded, o.currency, b, sizeof b);
+		return wf_error_set(WF_EREFUSED,
+		    "order %s was paid %s %s and %s has been refunded; %s is more than is left",
+		    r.order, a, o.currency, b, amount);
+	}
+	if ((rc = wf_db_stmt(db, upd_rma, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r.id);
+	sqlite3_bind_int64(st, 2, v);
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, upd_order, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, o.id);
+	sqlite3_bind_int64(st, 2, v);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_money(data, "amount", v, o.currency)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_state_apply(db, rm, r.id, r.key, "refund", cJSON_Duplicate(data, 1), NULL)) != 0 ||
+	    (rc = wf_jadd_str(data, "return", r.key)) != 0 ||
+	    (rc = wf_state_apply(db, fm, o.id, r.order,
+	    o.refunded + v >= o.paid ? "refund" : "refund_part", data, NULL)) != 0)
+		return rc;
+	return wf_return_emit(db, r.id, out);
+}
+
+static int
+close_rma(wf_db *db, const char *key, wf_out *out)
+{
+	const struct wf_machine *rm = wf_machine_find("return");
+	struct rma_row r;
+	int rc;
+
+	if ((rc = rma_load(db, key, &r)) != 0 ||
+	    (rc = wf_state_apply(db, rm, r.id, r.key, "close", NULL, NULL)) != 0)
+		return rc;
+	return wf_return_emit(db, r.id, out);
+}
+
+/* Each public call: one transaction around the work. */
+#define IN_TX(call) do {                                   \
+		int rc_;                                   \
+		if ((rc_ = wf_tx_begin(db)) != 0)          \
+			return rc_;                        \
+		if ((rc_ = (call)) != 0) {                 \
+			wf_tx_rollback(db);                \
+			return rc_;                        \
+		}                                          \
+		return wf_tx_commit(db);                   \
+	} while (0)
+
+int
+wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out)
+{
+	IN_TX(open_rma(db, r, out));
+}
+
+int
+wf_return_receive(wf_db *db, const char *rma, const char *condition,
+    const char *bin, wf_out *out)
+{
+	IN_TX(receive(db, rma, condition, bin, out));
+}
+
+int
+wf_return_refund(wf_db *db, const char *rma, const char *amount, wf_out *out)
+{
+	IN_TX(refund(db, rma, amount, out));
+}
+
+int
+wf_return_close(wf_db *db, const char *rma, wf_out *out)
+{
+	IN_TX(close_rma(db, rma, out));
+}

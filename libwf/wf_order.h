@@ -1,0 +1,145 @@
+/*
+ * wf_order.h - orders: import, the two lifecycles, shipments and returns.
+ *
+ * An order is keyed CHANNEL:EXTERNAL_ID ("shop:1001"); a platform's ids are
+ * kept exactly as text, whatever their size or JSON type.  It has two state
+ * machines (wf-states(7)): fulfilment (new ... closed, on_hold, cancelled,
+ * returned) and finance (pending, paid, ... reconciled).
+ *
+ * Import is idempotent on the key.  The same order again is "unchanged".
+ * A changed order is "updated" (with a history event naming what changed)
+ * while it is new or promised (or held from there); a change that arrives
+ * after stock was reserved is not applied: the order keeps its state, an
+ * exception "order_changed" is raised for a person to decide, and the result
+ * is "conflict".  Payment changes move the finance machine at any time.
+ * An order is never lost for an incomplete catalogue: a line with an unknown
+ * SKU is imported, the order is put on hold and "order_unknown_sku" raised.
+ *
+ * Stock moves through the ledger with the order's key as holder: reserve
+ * (on_hand -> reserved), pick, pack, ship (-> out, caused by SH-N); cancel
+ * puts reserved, picked and packed units back on hand in their bins.
+ *
+ * Functions that take a wf_out run in their own transaction (a savepoint
+ * inside a batch) and emit what they did.
+ *
+ * Ownership: input structs are borrowed for the call.
+ */
+#ifndef WF_ORDER_H
+#define WF_ORDER_H
+
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "wf_batch.h"
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_out.h"
+
+#define WF_OWNER_ORDER  "fulfilment"
+#define WF_OWNER_RETURN "customer-service"
+
+/* Exception kinds raised by orders (cleared when the condition goes). */
+#define WF_EX_UNKNOWN_SKU "order_unknown_sku"
+#define WF_EX_CHANGED     "order_changed"
+#define WF_EX_CANCELLED   "order_cancelled_at_channel"
+#define WF_EX_FINANCE     "order_finance_conflict"
+
+/* ---- import ------------------------------------------------------------------ */
+
+/* Which payload a line is.  generic: the format of cli.md; shopify: a
+ * Shopify Admin API order, bare or as {"order":{...}}. */
+enum wf_order_format { WF_ORDER_GENERIC, WF_ORDER_SHOPIFY };
+
+struct wf_order_import {
+	enum wf_order_format format;
+	const char *channel;     /* overrides the channel (shopify: default
+	                            "shopify"); NULL: from the line */
+};
+
+/* The batch line function for `wf-order import`: ARG is a struct
+ * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}. */
+int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
+
+/* ---- lifecycle ------------------------------------------------------------- */
+
+/* One action on one order, as typed or as an order_event line. */
+struct wf_order_action {
+	const char *order;       /* "shop:1001" */
+	const char *action;      /* reserve pick pack ship deliver close hold
+	                            release cancel */
+	const char *warehouse;   /* reserve */
+	const char *carrier, *service, *tracking, *cost;   /* ship; cost in the
+	                            order's currency as decimal text */
+	const char *reason;      /* hold, cancel */
+};
+
+/* Perform A and emit the order (and, for ship, its shipments).  Returns 0,
+ * WF_EINPUT / WF_EUSAGE for a bad field, WF_ENOTFOUND for an unknown order
+ * or warehouse, WF_EREFUSED for an illegal transition (naming the legal
+ * actions) or stock that is not there; nothing is written on error. */
+int wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out);
+
+/* The batch line function for `wf-order apply`:
+ * {"type":"order_event","order":REF,"action":"ship",...}. */
+int wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused);
+
+/* ---- returns --------------------------------------------------------------- */
+
+struct wf_return_open {
+	const char *order, *sku, *reason;
+	int64_t     qty;
+};
+
+/* Open RMA-N for up to the shipped and not yet returned quantity. */
+int wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out);
+
+/* Book a return's units back: CONDITION "sellable" -> on hand in BIN (or
+ * the shipping warehouse's returns bin, made as WH/RETURNS if it has
+ * none), "damaged" -> damaged there.  The RMA goes to restocked or
+ * written_off, the order to partially_returned or returned. */
+int wf_return_receive(wf_db *db, const char *rma, const char *condition,
+    const char *bin, wf_out *out);
+
+/* Record a refund of AMOUNT (decimal text in the order's currency), at most
+ * what was paid and not yet refunded; moves the order's finance state. */
+int wf_return_refund(wf_db *db, const char *rma, const char *amount, wf_out *out);
+
+int wf_return_close(wf_db *db, const char *rma, wf_out *out);
+
+/* ---- reading --------------------------------------------------------------- */
+
+struct wf_order_query {
+	const char *state, *finance_state, *channel;
+	int         has_since;
+	int64_t     since;
+};
+
+/* Emit the matching orders, oldest placed first. */
+int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
+
+/* Emit the order with its lines, then its shipments, returns and history. */
+int wf_order_show(wf_db *db, const char *ref, wf_out *out);
+
+/* Emit shipments, newest first; STATE may be NULL. */
+int wf_shipment_list(wf_db *db, const char *state, wf_out *out);
+
+/* For other modules: an order's id, state and currency by key. */
+struct wf_order_info {
+	int64_t id;
+	char    state[24], finance_state[24], held_from[24], currency[4];
+	int64_t total, paid, refunded;
+	int     has_promise;
+	int64_t promise_by;
+	char    ship_country[4];
+};
+int wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info);
+
+/* Reserve every line of order REF at warehouse WH_ID for the order and move
+ * it to reserved, in the caller's transaction (routing uses this).  Refused
+ * whole if any line does not fit. */
+int wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data);
+
+extern const struct wf_invariant wf_order_invariants[];
+
+#endif
