@@ -10,10 +10,12 @@
 
 /* Every module's table, in the order `wf check` runs them. */
 extern const struct wf_invariant wf_stock_invariants[];
+extern const struct wf_invariant wf_po_invariants[];
 
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
 	wf_stock_invariants,
+	wf_po_invariants,
 	NULL
 };
 

@@ -19,6 +19,7 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_out.h"
+#include "wf_po.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
