@@ -5,16 +5,17 @@
 
 #include "wf_check.h"
 #include "wf_error.h"
+#include "wf_exception.h"
 #include "wf_json.h"
+#include "wf_po.h"
 #include "wf_state.h"
+#include "wf_stock.h"
 
 /* Every module's table, in the order `wf check` runs them. */
-extern const struct wf_invariant wf_stock_invariants[];
-extern const struct wf_invariant wf_po_invariants[];
-
 static const struct wf_invariant *const registry[] = {
 	wf_core_invariants,
 	wf_stock_invariants,
+	wf_exception_invariants,
 	wf_po_invariants,
 	NULL
 };

@@ -305,10 +305,17 @@ static const struct wf_machine m_adjustment = {
 	adjustment_states, adjustment_rows, GET("adjustment", "state", "NULL"),
 	SET("adjustment", "state"), ALL("adjustment", "'ADJ-' || id", "state"), NULL, NULL
 };
+/* The schema ties snoozed_until to state 'snoozed' (and wf check ties
+ * resolved_at to the closed states), so both change in the statement that
+ * changes the state: ?5 is the time a snooze ends. */
 static const struct wf_machine m_exception = {
 	"exception", "exception", "exceptions (EX-N)",
 	exception_states, exception_rows, GET("exception", "state", "NULL"),
-	SET("exception", "state"), ALL("exception", "'EX-' || id", "state"), NULL, NULL
+	"UPDATE exception SET state = ?1, updated_at = ?2,"
+	" snoozed_until = CASE WHEN ?1 = 'snoozed' THEN ?5 END,"
+	" resolved_at = CASE WHEN ?1 IN ('resolved', 'dismissed') THEN ?2 END"
+	" WHERE id = ?3",
+	ALL("exception", "'EX-' || id", "state"), NULL, NULL
 };
 
 const struct wf_machine *const wf_machines[] = {
@@ -374,6 +381,14 @@ int
 wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
     const char *ref, const char *action, cJSON *data, const char **to_out)
 {
+	return wf_state_apply_arg(db, m, id, ref, action, NULL, data, to_out);
+}
+
+int
+wf_state_apply_arg(wf_db *db, const struct wf_machine *m, int64_t id,
+    const char *ref, const char *action, const char *arg, cJSON *data,
+    const char **to_out)
+{
 	char from[64], memo[64];
 	const char *to, *newmemo;
 	sqlite3_stmt *st;
@@ -421,6 +436,8 @@ wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
 	sqlite3_bind_int64(st, 3, id);
 	if (m->memo_state)
 		wf_bind_text(st, 4, newmemo);
+	if (sqlite3_bind_parameter_count(st) >= 5)
+		wf_bind_text(st, 5, arg);
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
 	rc = wf_history_add(db, m->record, ref, m->name, action,

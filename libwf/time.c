@@ -136,9 +136,9 @@ wf_time_parse_rel(const char *s, int64_t now, int64_t *out)
 {
 	const char *p = s;
 	int64_t n = 0, unit;
-	int nd = 0;
+	int nd = 0, sign = *p == '+' ? 1 : -1;
 
-	if (*p != '-')
+	if (*p != '-' && *p != '+')
 		return wf_time_parse(s, out);
 	for (p++; isdigit((unsigned char)*p) && nd < 9; p++, nd++)
 		n = n * 10 + (*p - '0');
@@ -151,8 +151,9 @@ wf_time_parse_rel(const char *s, int64_t now, int64_t *out)
 	}
 	if (nd == 0 || unit == 0 || p[1] != '\0')
 		return wf_error_set(WF_EINPUT,
-		    "expected a time (2026-11-20T09:14:00Z) or an age (-7d, -24h, -30m), got '%.40s'", s);
-	*out = now - n * unit;
+		    "expected a time (2026-11-20T09:14:00Z) or an offset from now "
+		    "(-7d, -24h, -30m, +2d), got '%.40s'", s);
+	*out = now + sign * n * unit;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_error.h"
+#include "wf_exception.h"
 #include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"

@@ -40,7 +40,8 @@ struct wf_machine {
 	const struct wf_transition *rows;     /* terminated by a NULL from */
 	/* SELECT state, memo FROM <table> WHERE id = ?1 */
 	const char *sql_get;
-	/* UPDATE <table> SET state = ?1, updated_at = ?2, memo = ?4 WHERE id = ?3 */
+	/* UPDATE <table> SET state = ?1, updated_at = ?2, memo = ?4 WHERE id = ?3
+	 * (?5, when used, is the argument of wf_state_apply_arg) */
 	const char *sql_set;
 	/* SELECT id, <ref>, state FROM <table> ORDER BY id: for wf check */
 	const char *sql_all;
@@ -73,6 +74,14 @@ int wf_state_legal(const struct wf_machine *m, const char *from, wf_buf *out);
  * changed), WF_ENOTFOUND, or a database error. */
 int wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
     const char *ref, const char *action, cJSON *data, const char **to);
+
+/* wf_state_apply() with ARG (may be NULL) bound as ?5 of the machine's
+ * sql_set: a value that a schema CHECK ties to the new state and that must
+ * therefore change in the same statement, such as the time an exception's
+ * snooze ends.  Machines whose sql_set has no ?5 ignore it. */
+int wf_state_apply_arg(wf_db *db, const struct wf_machine *m, int64_t id,
+    const char *ref, const char *action, const char *arg, cJSON *data,
+    const char **to);
 
 /* The canonical static string for STATE in M (so callers can keep it). */
 const char *wf_state_intern(const struct wf_machine *m, const char *state);

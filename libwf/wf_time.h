@@ -19,7 +19,8 @@
  * (rounded down).  Years 1000-9999.  Returns 0 or WF_EINPUT. */
 int wf_time_parse(const char *s, int64_t *out);
 
-/* Like wf_time_parse, and also "-7d", "-24h", "-30m" relative to NOW. */
+/* Like wf_time_parse, and also offsets from NOW: "-7d", "-24h", "-30m",
+ * "-2w" in the past, "+2d", "+4h" in the future (for snoozes). */
 int wf_time_parse_rel(const char *s, int64_t now, int64_t *out);
 
 /* Format T as "YYYY-MM-DDTHH:MM:SSZ" into OUT[WF_TIME_LEN]. */

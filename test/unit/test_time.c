@@ -74,6 +74,10 @@ TEST(relative_ages)
 	EQ_INT(wf_time_parse_rel("-7", now, &t), WF_EINPUT);
 	EQ_INT(wf_time_parse_rel("-d", now, &t), WF_EINPUT);
 	EQ_INT(wf_time_parse_rel("-7y", now, &t), WF_EINPUT);
+	EQ_INT(wf_time_parse_rel("+2d", now, &t), 0); EQ_INT(t, now + 2 * 86400);
+	EQ_INT(wf_time_parse_rel("+90m", now, &t), 0); EQ_INT(t, now + 5400);
+	EQ_INT(wf_time_parse_rel("+", now, &t), WF_EINPUT);
+	EQ_INT(wf_time_parse_rel("+-2d", now, &t), WF_EINPUT);
 }
 
 TEST(format_round_trips_across_centuries)

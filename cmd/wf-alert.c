@@ -1,0 +1,157 @@
+/* wf-alert - the exception queue: list it, show one, and work it. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static const char *const list_columns[] = {
+	"exception", "priority", "kind", "subject", "owner", "age", "next_action", NULL
+};
+
+/* What the changing commands show in a table: the change, not the queue. */
+static const char *const change_columns[] = {
+	"exception", "kind", "subject", "owner", "state", "snoozed_until",
+	"resolution", NULL
+};
+
+static const char *const raise_columns[] = {
+	"exception", "result", "priority", "kind", "subject", "owner", "state", NULL
+};
+
+static const struct cli_opt list_opts[] = {
+	{ "state", K_CHOICE, "S", 0,
+	  "open|acknowledged|in_progress|snoozed|resolved|dismissed",
+	  "only exceptions in state S" },
+	{ "owner", K_OWNER, "O", 0, NULL, "only exceptions owned by O" },
+	{ "kind", K_TEXT, "K", 0, NULL, "only exceptions of kind K" },
+	{ "all", K_NONE, NULL, 0, NULL, "include resolved and dismissed exceptions" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static int
+cmd_list(struct cli *c)
+{
+	struct wf_exception_query q;
+
+	q.state = cli_opt(c, "state");
+	q.owner = cli_opt(c, "owner");
+	q.kind = cli_opt(c, "kind");
+	q.all = cli_flag(c, "all");
+	wf_out_columns(c->out, "exception", list_columns);
+	return wf_exception_list(c->db, &q, c->out);
+}
+
+static int
+cmd_show(struct cli *c)
+{
+	return wf_exception_show(c->db, c->argv[0], c->out);
+}
+
+static int
+cmd_assign(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_assign(c->db, c->argv[0], c->argv[1], c->out);
+}
+
+static int
+cmd_ack(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_ack(c->db, c->argv[0], c->out);
+}
+
+static int
+cmd_start(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_start(c->db, c->argv[0], c->out);
+}
+
+static int
+cmd_reopen(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_reopen(c->db, c->argv[0], c->out);
+}
+
+static const struct cli_opt snooze_opts[] = {
+	{ "until", K_TIME, "T", O_REQ, NULL,
+	  "wake at T (ISO 8601, or an offset such as +2d or +4h)" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static int
+cmd_snooze(struct cli *c)
+{
+	int64_t until;
+	int rc;
+
+	if ((rc = cli_time(c, cli_opt(c, "until"), "--until", &until)) != 0)
+		return rc;
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_snooze(c->db, c->argv[0], until, c->out);
+}
+
+static const struct cli_opt note_opts[] = {
+	{ "note", K_TEXT, "TEXT", O_REQ, NULL, "why (kept as the resolution)" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static int
+cmd_resolve(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_resolve(c->db, c->argv[0], cli_opt(c, "note"), c->out);
+}
+
+static int
+cmd_dismiss(struct cli *c)
+{
+	wf_out_columns(c->out, "exception", change_columns);
+	return wf_exception_dismiss(c->db, c->argv[0], cli_opt(c, "note"), c->out);
+}
+
+static int
+cmd_raise(struct cli *c)
+{
+	struct wf_batch b = { stdin, "stdin", 0, 0, 0, cli_report, NULL, NULL, 0, 0 };
+
+	b.keep_going = c->keep_going;
+	b.strict = c->strict;
+	b.report_ctx = c;
+	wf_out_columns(c->out, "exception", raise_columns);
+	return wf_batch_run(c->db, &b, wf_exception_raise_line, c->out);
+}
+
+static const enum cli_kind ex_kinds[] = { K_EXCEPTION };
+static const enum cli_kind assign_kinds[] = { K_EXCEPTION, K_OWNER };
+
+static const struct cli_cmd cmds[] = {
+	{ "list", "", 0, 0, 0, list_opts, cmd_list,
+	  "the queue: work first, highest priority first, then oldest", NULL },
+	{ "show", "EX", 1, 1, 0, NULL, cmd_show,
+	  "one exception with its history", ex_kinds },
+	{ "assign", "EX OWNER", 2, 2, C_WRITE, NULL, cmd_assign,
+	  "give an exception to OWNER", assign_kinds },
+	{ "ack", "EX", 1, 1, C_WRITE, NULL, cmd_ack,
+	  "acknowledge an exception: seen, not yet worked", ex_kinds },
+	{ "start", "EX", 1, 1, C_WRITE, NULL, cmd_start,
+	  "mark an exception in progress", ex_kinds },
+	{ "snooze", "EX", 1, 1, C_WRITE, snooze_opts, cmd_snooze,
+	  "defer an exception until a time; it is open again after", ex_kinds },
+	{ "resolve", "EX", 1, 1, C_WRITE, note_opts, cmd_resolve,
+	  "close an exception as fixed, saying how", ex_kinds },
+	{ "dismiss", "EX", 1, 1, C_WRITE, note_opts, cmd_dismiss,
+	  "close an exception as not a problem, saying why", ex_kinds },
+	{ "reopen", "EX", 1, 1, C_WRITE, NULL, cmd_reopen,
+	  "open a resolved or dismissed exception again", ex_kinds },
+	{ "raise", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_raise,
+	  "open or update exceptions from JSON lines on stdin", NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+int
+main(int argc, char **argv)
+{
+	return cli_main("wf-alert", "the exception queue", cmds, argc, argv);
+}
