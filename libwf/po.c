@@ -7,6 +7,7 @@
 #include "wf_batch.h"
 #include "wf_catalog.h"
 #include "wf_error.h"
+#include "wf_exception.h"
 #include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
@@ -380,7 +381,7 @@ wf_po_parse_key(const char *key, int64_t *id)
 	if (strncmp(p, "PO-", 3) != 0 || p[3] == '\0' || p[3] == '0')
 		goto bad;
 	for (p += 3; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (WF_JSON_INT_MAX - 9) / 10)
+		if (*p < '0' || *p > '9' || v > (WF_JSON_INT_MAX - (*p - '0')) / 10)
 			goto bad;
 		v = v * 10 + (*p - '0');
 	}
@@ -730,14 +731,194 @@ unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
 
 /* ---- exceptions ------------------------------------------------------------------- */
 
-/* Bring P's exceptions up to date with its state and the clock (wired to
- * the exception queue in wf_exception.h). */
+#define EX_LATE    "po_late"
+#define EX_SLIPPED "po_slipped"
+
+struct eval {
+	int         late, slipped, unconfirmed;
+	const char *reason;        /* the one printed; NULL: none due */
+	int64_t     due;
+};
+
+static int
+po_is_open(const struct po *p)
+{
+	return strcmp(p->state, "sent") == 0 || strcmp(p->state, "confirmed") == 0 ||
+	    strcmp(p->state, "partially_received") == 0;
+}
+
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+}
+
+/* What holds for P at NOW (the rules in wf_po.h). */
+static void
+po_eval(const struct po *p, int64_t now, struct eval *e)
+{
+	int partial = strcmp(p->state, "partially_received") == 0;
+
+	memset(e, 0, sizeof *e);
+	e->due = p->has_confirmed_for ? p->confirmed_for : p->expected;
+	if (!po_is_open(p))
+		return;
+	e->late = now > e->due;
+	e->slipped = p->has_confirmed_for && day_of(p->confirmed_for) > day_of(p->expected);
+	e->unconfirmed = strcmp(p->state, "sent") == 0 && p->has_sent &&
+	    now > p->sent_at + p->sup.confirm_within_days * DAY;
+	e->reason = e->late ? (partial ? "partial" : "overdue") : e->slipped ? "slipped" :
+	    e->unconfirmed ? "unconfirmed" : NULL;
+}
+
+/* The facts behind a PO exception. */
+static cJSON *
+po_evidence(const struct po *p, const struct eval *e, int64_t now)
+{
+	cJSON *ev = cJSON_CreateObject(), *lines = cJSON_CreateArray();
+	size_t i;
+	int rc = 0;
+
+	if (ev == NULL || lines == NULL) {
+		cJSON_Delete(ev);
+		cJSON_Delete(lines);
+		return NULL;
+	}
+	rc |= wf_jadd_str(ev, "po", p->key);
+	rc |= wf_jadd_str(ev, "supplier", p->sup.code);
+	rc |= wf_jadd_str(ev, "email", p->sup.has_email ? p->sup.email : NULL);
+	rc |= wf_jadd_str(ev, "state", p->state);
+	rc |= add_time(ev, "sent_at", p->has_sent, p->sent_at);
+	rc |= wf_jadd_time(ev, "expected", p->expected);
+	rc |= add_time(ev, "confirmed_for", p->has_confirmed_for, p->confirmed_for);
+	rc |= wf_jadd_time(ev, "due", e->due);
+	rc |= wf_jadd_int(ev, "days_late", e->late ? (now - e->due) / DAY : 0);
+	rc |= wf_jadd_int(ev, "days_slipped", e->slipped ?
+	    day_of(p->confirmed_for) - day_of(p->expected) : 0);
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		cJSON *o;
+
+		if (line_open(l) == 0)
+			continue;
+		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(lines, o)) {
+			cJSON_Delete(o);
+			rc = WF_ENOMEM;
+			break;
+		}
+		rc |= wf_jadd_str(o, "sku", l->sku);
+		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "ordered", l->ordered);
+		rc |= wf_jadd_int(o, "received", l->received);
+		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
+		    wf_jadd_null(o, "unit_cost");
+	}
+	rc |= wf_jadd_item(ev, "open_lines", lines);
+	if (rc) {
+		cJSON_Delete(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+static int
+po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
+{
+	char due[11], expected[11], confirmed[11];
+	const char *email = p->sup.has_email ? p->sup.email : "no email on file";
+	wf_buf next = {0};
+	struct wf_raise r;
+	const char *result;
+	int64_t id, units, value, now = wf_db_now(db);
+	cJSON *ev;
+	int rc;
+
+	if ((rc = po_open(p, &units, &value)) != 0)
+		return rc;
+	wf_date_format(e->due, due);
+	wf_date_format(p->expected, expected);
+	wf_date_format(p->confirmed_for, confirmed);
+	if (strcmp(kind, EX_LATE) == 0)
+		rc = wf_buf_addf(&next, "chase %s (%s) for %s: %lld units overdue since %s",
+		    p->sup.code, email, p->key, (long long)units, due);
+	else
+		rc = wf_buf_addf(&next, "chase %s (%s) for %s: confirmed for %s, %lld days after "
+		    "the expected %s", p->sup.code, email, p->key, confirmed,
+		    (long long)(day_of(p->confirmed_for) - day_of(p->expected)), expected);
+	if (rc != 0 || (ev = po_evidence(p, e, now)) == NULL) {
+		wf_buf_free(&next);
+		return oom();
+	}
+	memset(&r, 0, sizeof r);
+	r.kind = kind;
+	r.subject_type = "po";
+	r.subject_ref = p->key;
+	r.evidence = ev;
+	r.impact.money = value;
+	wf_strlcpy(r.impact.currency, p->currency, sizeof r.impact.currency);
+	r.impact.units = units;
+	r.impact.has_due = 1;
+	r.impact.due_at = strcmp(kind, EX_LATE) == 0 ? e->due : p->expected;
+	r.next_action = next.p;
+	r.owner = p->owner;
+	rc = wf_exception_raise(db, &r, &id, &result);
+	cJSON_Delete(ev);
+	wf_buf_free(&next);
+	return rc;
+}
+
+static int
+po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
+{
+	const char *result;
+	char note[256];
+	int64_t id;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof note, fmt, ap);
+	va_end(ap);
+	return wf_exception_clear(db, kind, "po", p->key, note, &id, &result);
+}
+
+/* Bring P's exceptions up to date with its state and the clock: a late PO
+ * has a po_late exception, a slipped one that is not late a po_slipped one;
+ * each is resolved when its condition is gone. */
 static int
 po_sync_exceptions(wf_db *db, const struct po *p)
 {
-	(void)db;
-	(void)p;
-	return 0;
+	char due[11], expected[11], confirmed[11];
+	struct eval e;
+	int rc;
+
+	if (strcmp(p->state, "draft") == 0)
+		return 0;
+	if (!po_is_open(p)) {
+		if ((rc = po_clear(db, p, EX_LATE, "%s %s", p->key, p->state)) != 0)
+			return rc;
+		return po_clear(db, p, EX_SLIPPED, "%s %s", p->key, p->state);
+	}
+	po_eval(p, wf_db_now(db), &e);
+	wf_date_format(e.due, due);
+	wf_date_format(p->expected, expected);
+	wf_date_format(p->confirmed_for, confirmed);
+	if (e.late)
+		rc = po_raise(db, p, &e, EX_LATE);
+	else
+		rc = po_clear(db, p, EX_LATE, "%s is no longer late: due %s", p->key, due);
+	if (rc != 0)
+		return rc;
+	if (e.slipped && !e.late)
+		return po_raise(db, p, &e, EX_SLIPPED);
+	if (e.late)
+		return po_clear(db, p, EX_SLIPPED, "%s is late now; see its %s exception",
+		    p->key, EX_LATE);
+	return po_clear(db, p, EX_SLIPPED, "%s is no longer slipped: confirmed for %s, "
+	    "expected %s", p->key, p->has_confirmed_for ? confirmed : "no date", expected);
 }
 
 /* ---- create ---------------------------------------------------------------------- */
@@ -768,7 +949,7 @@ wf_po_line_parse(const char *arg, struct wf_po_line_in *out)
 		goto bad;
 	at = strchr(colon + 1, '@');
 	for (q = colon + 1; q < (at ? at : colon + strlen(colon)); q++) {
-		if (*q < '0' || *q > '9' || qty > (WF_JSON_INT_MAX - 9) / 10)
+		if (*q < '0' || *q > '9' || qty > (WF_JSON_INT_MAX - (*q - '0')) / 10)
 			goto bad;
 		qty = qty * 10 + (*q - '0');
 	}
@@ -780,7 +961,7 @@ wf_po_line_parse(const char *arg, struct wf_po_line_in *out)
 		    "'%.80s': the cost must be a decimal like 4.10, got '%.32s'", arg, at + 1);
 	skulen = (size_t)(colon - arg);
 	if (skulen >= sizeof out->sku)
-		return wf_error_set(WF_EUSAGE, "'%.80s': SKU longer than 64 bytes", arg);
+		return wf_error_set(WF_EUSAGE, "'%.80s': SKU: longer than 64 bytes", arg);
 	memcpy(out->sku, arg, skulen);
 	out->sku[skulen] = '\0';
 	if (wf_check_sku_code("SKU", out->sku) != 0)
@@ -1468,43 +1649,6 @@ wf_po_show(wf_db *db, const char *po, wf_out *out)
 }
 
 /* ---- follow-up -------------------------------------------------------------------- */
-
-struct eval {
-	int         late, slipped, unconfirmed;
-	const char *reason;        /* the one printed; NULL: none due */
-	int64_t     due;
-};
-
-static int
-po_is_open(const struct po *p)
-{
-	return strcmp(p->state, "sent") == 0 || strcmp(p->state, "confirmed") == 0 ||
-	    strcmp(p->state, "partially_received") == 0;
-}
-
-static int64_t
-day_of(int64_t t)
-{
-	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
-}
-
-/* What holds for P at NOW (the rules in wf_po.h). */
-static void
-po_eval(const struct po *p, int64_t now, struct eval *e)
-{
-	int partial = strcmp(p->state, "partially_received") == 0;
-
-	memset(e, 0, sizeof *e);
-	e->due = p->has_confirmed_for ? p->confirmed_for : p->expected;
-	if (!po_is_open(p))
-		return;
-	e->late = now > e->due;
-	e->slipped = p->has_confirmed_for && day_of(p->confirmed_for) > day_of(p->expected);
-	e->unconfirmed = strcmp(p->state, "sent") == 0 && p->has_sent &&
-	    now > p->sent_at + p->sup.confirm_within_days * DAY;
-	e->reason = e->late ? (partial ? "partial" : "overdue") : e->slipped ? "slipped" :
-	    e->unconfirmed ? "unconfirmed" : NULL;
-}
 
 static void
 date_of(int64_t t, char out[11])
