@@ -198,7 +198,9 @@ usage_cmd(FILE *f, const char *prog, const struct cli_cmd *cmd)
 
 /* The table as data, for completions and tests:
  *   cmd	NAME	ARGS	KINDS	HELP
- *   opt	NAME	--OPTION	KIND	CHOICES	META */
+ *   opt	NAME	--OPTION	KIND	CHOICES	META	FLAG
+ * where FLAG is "required", "shared" (an option every command of its kind
+ * takes, listed after the command's own) or empty. */
 static void
 print_spec(const char *prog, const struct cli_cmd *cmds)
 {
@@ -213,19 +215,20 @@ print_spec(const char *prog, const struct cli_cmd *cmds)
 			printf("%s%s", i ? "," : "", kind_names[c->kinds[i]]);
 		printf("\t%s\n", c->help);
 		for (o = c->opts; o && o->name; o++)
-			printf("opt\t%s\t--%s\t%s\t%s\t%s\n", c->name, o->name,
+			printf("opt\t%s\t--%s\t%s\t%s\t%s\t%s\n", c->name, o->name,
 			    kind_names[o->kind], o->choices ? o->choices : "",
-			    o->meta ? o->meta : "");
+			    o->meta ? o->meta : "", (o->flags & O_REQ) ? "required" : "");
 		for (i = 0; i < sizeof common / sizeof common[0]; i++)
 			if (!cli_has_opt(c, common[i]))
-				printf("opt\t%s\t--%s\t%s\t%s\t\n", c->name, common[i],
-			    i == 0 ? "file" : i == 1 ? "owner" : i == 2 ? "choice" : "none",
-			    i == 2 ? "jsonl|table|csv|tsv" : "");
+				printf("opt\t%s\t--%s\t%s\t%s\t%s\tshared\n", c->name, common[i],
+				    i == 0 ? "file" : i == 1 ? "owner" : i == 2 ? "choice" : "none",
+				    i == 2 ? "jsonl|table|csv|tsv" : "",
+				    i == 0 ? "PATH" : i == 1 ? "NAME" : i == 2 ? "FMT" : "");
 		if (c->flags & C_WRITE)
-			printf("opt\t%s\t--dry-run\tnone\t\t\n", c->name);
+			printf("opt\t%s\t--dry-run\tnone\t\t\tshared\n", c->name);
 		if (c->flags & C_STDIN)
-			printf("opt\t%s\t--keep-going\tnone\t\t\nopt\t%s\t--strict\tnone\t\t\n",
-			    c->name, c->name);
+			printf("opt\t%s\t--keep-going\tnone\t\t\tshared\n"
+			    "opt\t%s\t--strict\tnone\t\t\tshared\n", c->name, c->name);
 	}
 	(void)prog;
 }

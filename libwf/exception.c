@@ -11,7 +11,7 @@
 #include "wf_state.h"
 #include "wf_time.h"
 
-#define KEYLEN 32
+#define KEYLEN WF_EXCEPTION_KEYLEN
 #define MAX_REF 256
 #define MAX_TEXT 4000
 
@@ -33,10 +33,10 @@ machine(void)
 	return wf_machine_find("exception");
 }
 
-static void
-key_format(char out[KEYLEN], int64_t id)
+void
+wf_exception_key(char out[WF_EXCEPTION_KEYLEN], int64_t id)
 {
-	snprintf(out, KEYLEN, "EX-%lld", (long long)id);
+	snprintf(out, WF_EXCEPTION_KEYLEN, "EX-%lld", (long long)id);
 }
 
 static int
@@ -267,7 +267,7 @@ ex_record(wf_db *db, sqlite3_stmt *st)
 
 	if (r == NULL)
 		return NULL;
-	key_format(key, sqlite3_column_int64(st, C_ID));
+	wf_exception_key(key, sqlite3_column_int64(st, C_ID));
 	snprintf(subject, sizeof subject, "%s %s", wf_col_text(st, C_STYPE),
 	    wf_col_text(st, C_SREF));
 	wf_time_parse(wf_col_text(st, C_OPENED), &opened);
@@ -315,7 +315,7 @@ emit(wf_db *db, int64_t id, wf_out *out, const char *result)
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
 		char key[KEYLEN];
-		key_format(key, id);
+		wf_exception_key(key, id);
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "exception '%s' not found", key);
 	}
 	r = ex_record(db, st);
@@ -364,7 +364,7 @@ wake(wf_db *db, int64_t id, const char *until)
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	key_format(key, id);
+	wf_exception_key(key, id);
 	if ((rc = clock_actor(db, &saved)) != 0) {
 		cJSON_Delete(data);
 		return caller_actor(db, &saved, rc);
@@ -401,7 +401,7 @@ reprioritise(wf_db *db, int64_t id, int64_t was, int64_t to, const char *due)
 		cJSON_Delete(data);
 		return rc;
 	}
-	key_format(key, id);
+	wf_exception_key(key, id);
 	if ((rc = clock_actor(db, &saved)) != 0) {
 		cJSON_Delete(data);
 		return caller_actor(db, &saved, rc);
@@ -624,7 +624,7 @@ create(wf_db *db, const struct wf_raise *r, int priority, const char *evidence,
 	if ((rc = wf_db_step(db, st)) < 0)
 		return rc;
 	*id = wf_db_last_id(db);
-	key_format(key, *id);
+	wf_exception_key(key, *id);
 	snprintf(subject, sizeof subject, "%s %s", r->subject_type, r->subject_ref);
 	if ((data = cJSON_CreateObject()) == NULL ||
 	    wf_jadd_str(data, "kind", r->kind) || wf_jadd_str(data, "subject", subject) ||
@@ -759,7 +759,7 @@ wf_exception_raise(wf_db *db, const struct wf_raise *r, int64_t *id,
 		if ((rc = wake_if_due(db, *id, state, until)) != 0)
 			goto fail;
 		reopen = closed_state(state);
-		key_format(key, *id);
+		wf_exception_key(key, *id);
 		if ((data = changes(db, *id, r, priority, wf_buf_str(&evidence))) == NULL) {
 			rc = wf_error_code() ? wf_error_code() : WF_ENOMEM;
 			goto fail;
@@ -837,7 +837,7 @@ wf_exception_clear(wf_db *db, const char *kind, const char *subject_type,
 	}
 	if ((rc = wake_if_due(db, *id, state, until)) != 0)
 		goto fail;
-	key_format(key, *id);
+	wf_exception_key(key, *id);
 	if ((data = note_data("note", note)) == NULL) {
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
@@ -904,7 +904,7 @@ wf_exception_show(wf_db *db, const char *key, wf_out *out)
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0 ||
 	    (rc = emit(db, id, out, NULL)) != 0)
 		return rc;
-	key_format(ref, id);
+	wf_exception_key(ref, id);
 	q.ref = ref;
 	return wf_history_log(db, &q, out);
 }
@@ -919,11 +919,13 @@ act(wf_db *db, const char *key, const char *action, const char *arg,
 	int64_t id;
 	int rc;
 
+	if ((arg || note) && data == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
 	if ((rc = wf_exception_parse_key(key, &id)) != 0) {
 		cJSON_Delete(data);
 		return rc;
 	}
-	key_format(ref, id);
+	wf_exception_key(ref, id);
 	if ((rc = wf_tx_begin(db)) != 0) {
 		cJSON_Delete(data);
 		return rc;
@@ -1016,7 +1018,7 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 		return rc;
 	if (check_owner(owner) != 0)
 		return wf_error_set(WF_EUSAGE, "%s", wf_error_msg());
-	key_format(ref, id);
+	wf_exception_key(ref, id);
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0 ||
@@ -1166,7 +1168,7 @@ report_rows(wf_db *db, wf_out *out, long long *n, const char *sql, const char *c
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		char key[KEYLEN];
-		key_format(key, sqlite3_column_int64(st, 0));
+		wf_exception_key(key, sqlite3_column_int64(st, 0));
 		if ((rc = wf_check_violation(out, n, check, "exception", key, "%s",
 		    wf_col_text(st, 1))) != 0)
 			break;
@@ -1240,7 +1242,7 @@ inv_priority(wf_db *db, wf_out *out, long long *n)
 		p = wf_exception_priority(&im, wf_db_now(db));
 		if (p == sqlite3_column_int(st, 1))
 			continue;
-		key_format(key, sqlite3_column_int64(st, 0));
+		wf_exception_key(key, sqlite3_column_int64(st, 0));
 		if ((rc = wf_check_violation(out, n, "exception.priority", "exception", key,
 		    "priority is %d but its impact gives %d", sqlite3_column_int(st, 1), p)) != 0)
 			break;

@@ -88,6 +88,10 @@ struct wf_raise {
  * Deterministic; uses no database. */
 int wf_exception_priority(const struct wf_impact *impact, int64_t now);
 
+/* The key of exception ID, "EX-12", into OUT. */
+#define WF_EXCEPTION_KEYLEN 32
+void wf_exception_key(char out[WF_EXCEPTION_KEYLEN], int64_t id);
+
 /* Parse "EX-12" into 12.  Returns 0, or WF_EUSAGE naming the bad key. */
 int wf_exception_parse_key(const char *key, int64_t *id);
 

@@ -8,7 +8,7 @@ load helper
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line -n 0 "Workform demo: database $BATS_TEST_TMPDIR/demo/wf.db"
 	assert_line '== wf: create the database =='
-	assert_line --regexp '^init +.*/demo/wf\.db +created '
+	assert_line --regexp '^.*/demo/wf\.db +created '
 	assert_line '== done =='
 	assert_equal "$stderr" ''
 	[ -f "$BATS_TEST_TMPDIR/demo/wf.db" ]

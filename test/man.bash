@@ -71,7 +71,7 @@ man_commands() {
 		}
 		has && /^\./ {
 			for (i = 1; i < NF; i++)
-				if ($i == "Fl" && $(i + 1) ~ /^(\\-|-)[a-z]/) {
+				if (($i == "Fl" || $i == ".Fl") && $(i + 1) ~ /^(\\-|-)[a-z]/) {
 					o = $(i + 1); sub(/^\\/, "", o)
 					printf "opt\t%s\t-%s\n", cur, o
 				}
@@ -85,7 +85,7 @@ man_shared_options() {
 		/^\.Sh / { on = ($2 == "OPTIONS"); next }
 		on && /^\.It / {
 			for (i = 2; i < NF; i++)
-				if ($i == "Fl" && $(i + 1) ~ /^(\\-|-)[a-z]/) {
+				if (($i == "Fl" || $i == ".Fl") && $(i + 1) ~ /^(\\-|-)[a-z]/) {
 					o = $(i + 1); sub(/^\\/, "", o); print "-" o
 				}
 		}' "$1"
@@ -99,9 +99,8 @@ spec_commands() {
 # spec_options BIN: "CMD<TAB>--OPTION" for every option a command defines
 # itself (the shared ones, documented in wf(1), left out).
 spec_options() {
-	"$1" --commands </dev/null | awk -F'\t' -v shared="$MAN_SHARED_OPTS" '
-		BEGIN { n = split(shared, s, "\n"); for (i = 1; i <= n; i++) sh[s[i]] = 1 }
-		$1 == "opt" && !(($3 "\t" $4 "\t" $5 "\t" $6) in sh) { print $2 "\t" $3 }'
+	"$1" --commands </dev/null | awk -F'\t' '
+		$1 == "opt" && $7 != "shared" { print $2 "\t" $3 }'
 }
 
 # man_state_rows PAGE: "MACHINE<TAB>FROM<TAB>ACTION<TAB>TO" for every row of

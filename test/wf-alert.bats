@@ -452,14 +452,3 @@ refuse() {
 	run -1 --separate-stderr wf check --only exception.
 	assert_output '{"type":"violation","check":"exception.closed","record":"exception","ref":"EX-2","detail":"resolved without a resolution note"}'
 }
-
-@test "the man page documents every command and option" {
-	man=$BATS_TEST_DIRNAME/../man/wf-alert.1
-	run -0 wf-alert --commands
-	while IFS=$'\t' read -r what cmd opt _; do
-		case $what in
-		cmd) grep -q "^\.It Cm $cmd\b" "$man" || fail "no '.It Cm $cmd' in wf-alert.1" ;;
-		opt) grep -q "Fl ${opt#-}\b" "$man" || fail "no 'Fl ${opt#-}' ($cmd) in wf-alert.1" ;;
-		esac
-	done <<<"$output"
-}

@@ -198,7 +198,11 @@ TEST(priority_is_deterministic)
 
 TEST(parse_key)
 {
+	char key[WF_EXCEPTION_KEYLEN];
 	int64_t id = 0;
+
+	wf_exception_key(key, 12);
+	EQ_STR(key, "EX-12");
 
 	EQ_INT(wf_exception_parse_key("EX-12", &id), 0);
 	EQ_INT(id, 12);
