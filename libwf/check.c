@@ -7,6 +7,7 @@
 #include "wf_error.h"
 #include "wf_exception.h"
 #include "wf_json.h"
+#include "wf_po.h"
 #include "wf_state.h"
 #include "wf_order.h"
 #include "wf_stock.h"
@@ -17,6 +18,7 @@ static const struct wf_invariant *const registry[] = {
 	wf_stock_invariants,
 	wf_order_invariants,
 	wf_exception_invariants,
+	wf_po_invariants,
 	NULL
 };
 

@@ -1,0 +1,1986 @@
+/* po.c - suppliers, purchase orders, receiving and supplier follow-up. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wf_batch.h"
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_exception.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_po.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+#define DAY ((int64_t)86400)
+#define OPEN_STATES_SQL "('sent','confirmed','partially_received')"
+
+static int
+oom(void)
+{
+	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+static const struct wf_machine *
+po_machine(void)
+{
+	return wf_machine_find("po");
+}
+
+/* ---- suppliers ----------------------------------------------------------------- */
+
+struct supplier {
+	int64_t id;
+	char    code[40], name[256], email[256], owner[72], state[16];
+	int     has_email;
+	int64_t lead_time_days, confirm_within_days, follow_up_every_days;
+};
+
+#define SUPPLIER_COLS "id, code, name, email, lead_time_days, confirm_within_days," \
+                      " follow_up_every_days, owner, state"
+
+static void
+supplier_from_stmt(sqlite3_stmt *st, struct supplier *s)
+{
+	s->id = sqlite3_column_int64(st, 0);
+	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
+	wf_strlcpy(s->name, wf_col_text(st, 2), sizeof s->name);
+	s->has_email = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	wf_strlcpy(s->email, wf_col_text(st, 3), sizeof s->email);
+	s->lead_time_days = sqlite3_column_int64(st, 4);
+	s->confirm_within_days = sqlite3_column_int64(st, 5);
+	s->follow_up_every_days = sqlite3_column_int64(st, 6);
+	wf_strlcpy(s->owner, wf_col_text(st, 7), sizeof s->owner);
+	wf_strlcpy(s->state, wf_col_text(st, 8), sizeof s->state);
+}
+
+/* Load supplier CODE into S; *found says whether it exists. */
+static int
+supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
+{
+	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier WHERE code = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, code);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1) {
+		supplier_from_stmt(st, s);
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+static int
+supplier_find(wf_db *db, const char *code, struct supplier *s)
+{
+	int rc, found;
+
+	if ((rc = supplier_load(db, code, s, &found)) != 0)
+		return rc;
+	if (!found)
+		return wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code);
+	return 0;
+}
+
+static cJSON *
+supplier_record(const struct supplier *s, const char *result)
+{
+	cJSON *r = wf_jrecord("supplier");
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	rc |= wf_jadd_str(r, "supplier", s->code);
+	if (result)
+		rc |= wf_jadd_str(r, "result", result);
+	rc |= wf_jadd_str(r, "name", s->name);
+	rc |= wf_jadd_str(r, "email", s->has_email ? s->email : NULL);
+	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
+	rc |= wf_jadd_int(r, "confirm_within_days", s->confirm_within_days);
+	rc |= wf_jadd_int(r, "follow_up_every_days", s->follow_up_every_days);
+	rc |= wf_jadd_str(r, "owner", s->owner);
+	rc |= wf_jadd_str(r, "state", s->state);
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Record in CHANGES that FIELD went from OLD to NEW (NULL: none); nothing
+ * when equal. */
+static int
+diff_text(cJSON *changes, const char *field, const char *old, const char *new)
+{
+	cJSON *c;
+
+	if ((old == NULL && new == NULL) || (old && new && strcmp(old, new) == 0))
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return WF_ENOMEM;
+	if (wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new)) {
+		cJSON_Delete(c);
+		return WF_ENOMEM;
+	}
+	return wf_jadd_item(changes, field, c);
+}
+
+static int
+diff_int(cJSON *changes, const char *field, int64_t old, int64_t new)
+{
+	cJSON *c;
+
+	if (old == new)
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return WF_ENOMEM;
+	if (wf_jadd_int(c, "from", old) | wf_jadd_int(c, "to", new)) {
+		cJSON_Delete(c);
+		return WF_ENOMEM;
+	}
+	return wf_jadd_item(changes, field, c);
+}
+
+static int
+check_email(const char *email)
+{
+	const char *at = strchr(email, '@');
+	int rc;
+
+	if ((rc = wf_check_text("email", email, 254)) != 0)
+		return rc;
+	if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strpbrk(email, " ,;<>\"") != NULL)
+		return wf_error_set(WF_EINPUT,
+		    "email: expected one address like orders@example.com, got '%.60s'", email);
+	return 0;
+}
+
+static int
+check_days(const char *what, int has, int64_t v, int64_t min, int64_t max)
+{
+	if (has && (v < min || v > max))
+		return wf_error_set(WF_EINPUT, "%s: expected %lld to %lld days, got %lld",
+		    what, (long long)min, (long long)max, (long long)v);
+	return 0;
+}
+
+int
+wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
+{
+	static const char ins[] =
+	    "INSERT INTO supplier (code, name, email, lead_time_days, confirm_within_days,"
+	    " follow_up_every_days, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+	static const char upd[] =
+	    "UPDATE supplier SET name = ?2, email = ?3, lead_time_days = ?4,"
+	    " confirm_within_days = ?5, follow_up_every_days = ?6, owner = ?7,"
+	    " updated_at = ?8 WHERE code = ?1";
+	struct supplier old, s;
+	const char *result;
+	cJSON *changes = NULL;
+	sqlite3_stmt *st;
+	int rc, found;
+
+	if ((rc = wf_check_code("supplier", in->code, 32)) != 0 ||
+	    (in->name && (rc = wf_check_text("name", in->name, 200)) != 0) ||
+	    (in->email && (rc = check_email(in->email)) != 0) ||
+	    (rc = check_days("lead time", in->has_lead_time, in->lead_time_days, 0, 3650)) != 0 ||
+	    (rc = check_days("confirm within", in->has_confirm_within,
+	    in->confirm_within_days, 0, 365)) != 0 ||
+	    (rc = check_days("follow up every", in->has_follow_up_every,
+	    in->follow_up_every_days, 1, 365)) != 0)
+		return rc;
+	if (in->name && *in->name == '\0')
+		return wf_error_set(WF_EINPUT, "name: must not be empty");
+	if (in->owner && (*in->owner == '\0' ||
+	    (rc = wf_check_text("owner", in->owner, 64)) != 0))
+		return *in->owner ? rc : wf_error_set(WF_EINPUT, "owner: must not be empty");
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = supplier_load(db, in->code, &old, &found)) != 0)
+		goto fail;
+	s = old;
+	if (!found) {
+		if (in->name == NULL) {
+			rc = wf_error_set(WF_EUSAGE, "supplier '%s' is new: --name is required",
+			    in->code);
+			goto fail;
+		}
+		wf_strlcpy(s.code, in->code, sizeof s.code);
+		wf_strlcpy(s.owner, WF_OWNER_SUPPLIER, sizeof s.owner);
+		wf_strlcpy(s.state, "active", sizeof s.state);
+		s.lead_time_days = 14;
+		s.confirm_within_days = 2;
+		s.follow_up_every_days = 3;
+	}
+	if (in->name)
+		wf_strlcpy(s.name, in->name, sizeof s.name);
+	if (in->email) {
+		s.has_email = 1;
+		wf_strlcpy(s.email, in->email, sizeof s.email);
+	}
+	if (in->owner)
+		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
+	if (in->has_lead_time)
+		s.lead_time_days = in->lead_time_days;
+	if (in->has_confirm_within)
+		s.confirm_within_days = in->confirm_within_days;
+	if (in->has_follow_up_every)
+		s.follow_up_every_days = in->follow_up_every_days;
+
+	if ((changes = cJSON_CreateObject()) == NULL ||
+	    (found && (diff_text(changes, "name", old.name, s.name) |
+	    diff_text(changes, "email", old.has_email ? old.email : NULL,
+	    s.has_email ? s.email : NULL) |
+	    diff_int(changes, "lead_time_days", old.lead_time_days, s.lead_time_days) |
+	    diff_int(changes, "confirm_within_days", old.confirm_within_days,
+	    s.confirm_within_days) |
+	    diff_int(changes, "follow_up_every_days", old.follow_up_every_days,
+	    s.follow_up_every_days) |
+	    diff_text(changes, "owner", old.owner, s.owner)))) {
+		rc = oom();
+		goto fail;
+	}
+	result = !found ? "created" : changes->child ? "updated" : "unchanged";
+	if (!found || changes->child) {
+		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+			goto fail;
+		wf_bind_text(st, 1, s.code);
+		wf_bind_text(st, 2, s.name);
+		wf_bind_text(st, 3, s.has_email ? s.email : NULL);
+		sqlite3_bind_int64(st, 4, s.lead_time_days);
+		sqlite3_bind_int64(st, 5, s.confirm_within_days);
+		sqlite3_bind_int64(st, 6, s.follow_up_every_days);
+		wf_bind_text(st, 7, s.owner);
+		wf_bind_time(st, 8, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+		if (found)
+			rc = wf_history_add(db, "supplier", s.code, NULL, "update", NULL, NULL,
+			    changes);
+		else {
+			rc = wf_history_add(db, "supplier", s.code, "supplier", "create", NULL,
+			    "active", supplier_record(&s, NULL));
+			cJSON_Delete(changes);
+		}
+		changes = NULL;
+		if (rc)
+			goto fail;
+	}
+	if ((rc = wf_out_emit(out, supplier_record(&s, result))) != 0)
+		goto fail;
+	cJSON_Delete(changes);
+	return wf_tx_commit(db);
+fail:
+	cJSON_Delete(changes);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+int
+wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
+{
+	struct supplier s;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = supplier_find(db, code, &s)) != 0 ||
+	    (rc = wf_state_apply(db, wf_machine_find("supplier"), s.id, s.code, action,
+	    NULL, NULL)) != 0 ||
+	    (rc = supplier_find(db, code, &s)) != 0 ||
+	    (rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
+}
+
+int
+wf_supplier_list(wf_db *db, wf_out *out)
+{
+	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier ORDER BY code";
+	struct supplier s;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		supplier_from_stmt(st, &s);
+		if ((rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_supplier_show(wf_db *db, const char *code, wf_out *out)
+{
+	struct supplier s;
+	int rc;
+
+	if ((rc = supplier_find(db, code, &s)) != 0)
+		return rc;
+	return wf_out_emit(out, supplier_record(&s, NULL));
+}
+
+/* ---- purchase orders: loading and the record ---------------------------------- */
+
+struct po_line {
+	int64_t id, line_no, sku_id, ordered, received, cancelled, unit_cost;
+	int     has_cost;
+	char    sku[72];
+};
+
+struct po {
+	int64_t id, supplier_id, wh_id;
+	char    key[32], wh[40], state[24], currency[4], owner[72], reason[520];
+	int     has_confirmed_for, has_sent, has_confirmed_at, has_reason;
+	int64_t expected, confirmed_for, sent_at, confirmed_at;
+	struct supplier sup;
+	struct po_line *lines;
+	size_t  nlines;
+};
+
+static int64_t
+line_open(const struct po_line *l)
+{
+	int64_t open = l->ordered - l->received - l->cancelled;
+
+	return open > 0 ? open : 0;
+}
+
+static void
+po_free(struct po *p)
+{
+	free(p->lines);
+	p->lines = NULL;
+	p->nlines = 0;
+}
+
+int
+wf_po_parse_key(const char *key, int64_t *id)
+{
+	const char *p = key;
+	int64_t v = 0;
+
+	if (strncmp(p, "PO-", 3) != 0 || p[3] == '\0' || p[3] == '0')
+		goto bad;
+	for (p += 3; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (WF_JSON_INT_MAX - (*p - '0')) / 10)
+			goto bad;
+		v = v * 10 + (*p - '0');
+	}
+	*id = v;
+	return 0;
+bad:
+	return wf_error_set(WF_EUSAGE, "expected a purchase order like PO-7, got '%.40s'", key);
+}
+
+/* A time column: 1 and *t when set, 0 when NULL. */
+static int
+col_time(sqlite3_stmt *st, int i, int64_t *t)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return 0;
+	if (wf_time_parse(wf_col_text(st, i), t) != 0)
+		*t = 0;
+	return 1;
+}
+
+static int
+po_load(wf_db *db, int64_t id, struct po *p)
+{
+	static const char head[] =
+	    "SELECT p.id, s.code, w.id, w.code, p.state, p.currency, p.expected_at,"
+	    " p.confirmed_for, p.sent_at, p.confirmed_at, p.reason, p.owner"
+	    " FROM po p JOIN supplier s ON s.id = p.supplier_id"
+	    " JOIN warehouse w ON w.id = p.warehouse_id WHERE p.id = ?1";
+	static const char lines[] =
+	    "SELECT l.id, l.line_no, l.sku_id, s.code, l.qty_ordered, l.qty_received,"
+	    " l.qty_cancelled, l.unit_cost FROM po_line l JOIN sku s ON s.id = l.sku_id"
+	    " WHERE l.po_id = ?1 ORDER BY l.line_no";
+	char supplier[40];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if ((rc = wf_db_stmt(db, head, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown purchase order 'PO-%lld'",
+		    (long long)id);
+	p->id = sqlite3_column_int64(st, 0);
+	snprintf(p->key, sizeof p->key, "PO-%lld", (long long)p->id);
+	wf_strlcpy(supplier, wf_col_text(st, 1), sizeof supplier);
+	p->wh_id = sqlite3_column_int64(st, 2);
+	wf_strlcpy(p->wh, wf_col_text(st, 3), sizeof p->wh);
+	wf_strlcpy(p->state, wf_col_text(st, 4), sizeof p->state);
+	wf_strlcpy(p->currency, wf_col_text(st, 5), sizeof p->currency);
+	col_time(st, 6, &p->expected);
+	p->has_confirmed_for = col_time(st, 7, &p->confirmed_for);
+	p->has_sent = col_time(st, 8, &p->sent_at);
+	p->has_confirmed_at = col_time(st, 9, &p->confirmed_at);
+	p->has_reason = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	wf_strlcpy(p->reason, wf_col_text(st, 10), sizeof p->reason);
+	wf_strlcpy(p->owner, wf_col_text(st, 11), sizeof p->owner);
+	sqlite3_reset(st);
+	if ((rc = supplier_find(db, supplier, &p->sup)) != 0)
+		return rc;
+
+	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		struct po_line *l;
+		if (p->nlines == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct po_line *n = realloc(p->lines, ncap * sizeof *n);
+			if (n == NULL) {
+				sqlite3_reset(st);
+				po_free(p);
+				return oom();
+			}
+			p->lines = n;
+			cap = ncap;
+		}
+		l = &p->lines[p->nlines++];
+		l->id = sqlite3_column_int64(st, 0);
+		l->line_no = sqlite3_column_int64(st, 1);
+		l->sku_id = sqlite3_column_int64(st, 2);
+		wf_strlcpy(l->sku, wf_col_text(st, 3), sizeof l->sku);
+		l->ordered = sqlite3_column_int64(st, 4);
+		l->received = sqlite3_column_int64(st, 5);
+		l->cancelled = sqlite3_column_int64(st, 6);
+		l->has_cost = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		l->unit_cost = sqlite3_column_int64(st, 7);
+	}
+	if (rc < 0) {
+		po_free(p);
+		return rc;
+	}
+	return 0;
+}
+
+/* Load the PO named KEY ("PO-7"). */
+static int
+po_find(wf_db *db, const char *key, struct po *p)
+{
+	int64_t id;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if ((rc = wf_po_parse_key(key, &id)) != 0)
+		return rc;
+	return po_load(db, id, p);
+}
+
+static int
+add_time(cJSON *r, const char *key, int has, int64_t t)
+{
+	return has ? wf_jadd_time(r, key, t) : wf_jadd_null(r, key);
+}
+
+/* The open units and their value at the lines' costs. */
+static int
+po_open(const struct po *p, int64_t *units, int64_t *value)
+{
+	size_t i;
+
+	*units = *value = 0;
+	for (i = 0; i < p->nlines; i++) {
+		int64_t open = line_open(&p->lines[i]), v = 0;
+		*units += open;
+		if (p->lines[i].has_cost &&
+		    (wf_money_mul(open, p->lines[i].unit_cost, &v) != 0 ||
+		    wf_money_add(*value, v, value) != 0))
+			return wf_error_set(WF_EINPUT, "%s: open value out of range", p->key);
+	}
+	return 0;
+}
+
+static cJSON *
+po_record(const struct po *p)
+{
+	cJSON *r = wf_jrecord("po"), *lines = cJSON_CreateArray();
+	int64_t total = 0, v;
+	size_t i;
+	int rc = 0;
+
+	if (r == NULL || lines == NULL)
+		goto fail;
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		cJSON *o = cJSON_CreateObject();
+
+		if (o == NULL || !cJSON_AddItemToArray(lines, o)) {
+			cJSON_Delete(o);
+			goto fail;
+		}
+		rc |= wf_jadd_str(o, "sku", l->sku);
+		rc |= wf_jadd_int(o, "qty", l->ordered);
+		rc |= wf_jadd_int(o, "received", l->received);
+		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
+		    wf_jadd_null(o, "unit_cost");
+		rc |= wf_jadd_int(o, "cancelled", l->cancelled);
+		if (l->has_cost && (wf_money_mul(l->ordered, l->unit_cost, &v) != 0 ||
+		    wf_money_add(total, v, &total) != 0))
+			rc = WF_EINPUT;
+	}
+	rc |= wf_jadd_str(r, "po", p->key);
+	rc |= wf_jadd_str(r, "supplier", p->sup.code);
+	rc |= wf_jadd_str(r, "warehouse", p->wh);
+	rc |= wf_jadd_str(r, "state", p->state);
+	rc |= wf_jadd_str(r, "currency", p->currency);
+	rc |= wf_jadd_time(r, "expected", p->expected);
+	rc |= add_time(r, "confirmed_for", p->has_confirmed_for, p->confirmed_for);
+	rc |= wf_jadd_item(r, "lines", lines);
+	lines = NULL;
+	rc |= wf_jadd_money(r, "total", total, p->currency);
+	rc |= wf_jadd_str(r, "owner", p->owner);
+	rc |= add_time(r, "sent_at", p->has_sent, p->sent_at);
+	rc |= add_time(r, "confirmed_at", p->has_confirmed_at, p->confirmed_at);
+	rc |= wf_jadd_str(r, "reason", p->has_reason ? p->reason : NULL);
+	if (rc)
+		goto fail;
+	return r;
+fail:
+	cJSON_Delete(lines);
+	cJSON_Delete(r);
+	return NULL;
+}
+
+static void
+po_columns(wf_out *out)
+{
+	static const char *const cols[] = {
+		"po", "supplier", "warehouse", "state", "currency", "expected",
+		"confirmed_for", "total", "owner", NULL
+	};
+	static const char *const fcols[] = {
+		"po", "supplier", "email", "reason", "subject", NULL
+	};
+
+	wf_out_columns(out, "po", cols);
+	wf_out_columns(out, "followup", fcols);
+}
+
+/* Reload P and emit it. */
+static int
+po_emit(wf_db *db, struct po *p, wf_out *out)
+{
+	int64_t id = p->id;
+	int rc;
+
+	po_free(p);
+	if ((rc = po_load(db, id, p)) != 0)
+		return rc;
+	return wf_out_emit(out, po_record(p));
+}
+
+/* ---- stock of a PO --------------------------------------------------------------- */
+
+struct slot {
+	int64_t bin, qty;
+};
+
+/* The inbound units of SKU_ID held by KEY, bin by bin (by bin code); the
+ * caller frees *v. */
+static int
+inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT bal.bin_id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.sku_id = ?1 AND bal.state = 'inbound' AND bal.holder = ?2"
+	    " ORDER BY b.code, b.id";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku_id);
+	wf_bind_text(st, 2, key);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			struct slot *p = realloc(*v, ncap * sizeof *p);
+			if (p == NULL) {
+				sqlite3_reset(st);
+				free(*v);
+				*v = NULL;
+				return oom();
+			}
+			*v = p;
+			cap = ncap;
+		}
+		(*v)[*n].bin = sqlite3_column_int64(st, 0);
+		(*v)[(*n)++].qty = sqlite3_column_int64(st, 1);
+	}
+	if (rc < 0) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return rc;
+	}
+	return 0;
+}
+
+/* The warehouse's inbound bin: the first of kind inbound by code, active
+ * ones first; WH/INBOUND is created when there is none. */
+static int
+inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
+{
+	static const char find[] =
+	    "SELECT id FROM bin WHERE warehouse_id = ?1 AND kind = 'inbound'"
+	    " ORDER BY state <> 'active', code LIMIT 1";
+	static const char taken[] = "SELECT kind FROM bin WHERE warehouse_id = ?1 AND code = ?2";
+	static const char ins[] =
+	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
+	    " SELECT id, ?2, 'inbound', owner, ?3, ?3 FROM warehouse WHERE id = ?1";
+	sqlite3_stmt *st;
+	wf_buf ref = {0};
+	cJSON *data;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, find, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*bin = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, taken, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		rc = wf_error_set(WF_EREFUSED,
+		    "warehouse %s has no inbound bin and %s/%s is a %s bin; add one with "
+		    "'wf-stock bin add %s/BIN --kind inbound'", wh, wh, WF_PO_INBOUND_BIN,
+		    wf_col_text(st, 0), wh);
+		sqlite3_reset(st);
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	*bin = wf_db_last_id(db);
+	if (wf_buf_addf(&ref, "%s/%s", wh, WF_PO_INBOUND_BIN) != 0 ||
+	    (data = cJSON_CreateObject()) == NULL) {
+		wf_buf_free(&ref);
+		return oom();
+	}
+	if (wf_jadd_str(data, "bin", ref.p) | wf_jadd_str(data, "warehouse", wh) |
+	    wf_jadd_str(data, "kind", "inbound") | wf_jadd_str(data, "state", "active")) {
+		cJSON_Delete(data);
+		wf_buf_free(&ref);
+		return oom();
+	}
+	rc = wf_history_add(db, "bin", ref.p, "bin", "create", NULL, "active", data);
+	wf_buf_free(&ref);
+	return rc;
+}
+
+/* Book every inbound unit of line L held by P out again ('unexpect'). */
+static int
+unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
+{
+	struct slot *v;
+	size_t n, i;
+	int rc;
+
+	if ((rc = inbound_slots(db, l->sku_id, p->key, &v, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		struct wf_move m = { "unexpect", l->sku_id, v[i].qty, v[i].bin, "inbound",
+		    0, NULL, p->key, p->key, NULL, 0, 0, NULL };
+		rc = wf_stock_book(db, &m, NULL);
+	}
+	free(v);
+	return rc;
+}
+
+/* ---- exceptions ------------------------------------------------------------------- */
+
+#define EX_LATE    "po_late"
+#define EX_SLIPPED "po_slipped"
+
+struct eval {
+	int         late, slipped, unconfirmed;
+	const char *reason;        /* the one printed; NULL: none due */
+	int64_t     due;
+};
+
+static int
+po_is_open(const struct po *p)
+{
+	return strcmp(p->state, "sent") == 0 || strcmp(p->state, "confirmed") == 0 ||
+	    strcmp(p->state, "partially_received") == 0;
+}
+
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+}
+
+/* What holds for P at NOW (the rules in wf_po.h). */
+static void
+po_eval(const struct po *p, int64_t now, struct eval *e)
+{
+	int partial = strcmp(p->state, "partially_received") == 0;
+
+	memset(e, 0, sizeof *e);
+	e->due = p->has_confirmed_for ? p->confirmed_for : p->expected;
+	if (!po_is_open(p))
+		return;
+	e->late = now > e->due;
+	e->slipped = p->has_confirmed_for && day_of(p->confirmed_for) > day_of(p->expected);
+	e->unconfirmed = strcmp(p->state, "sent") == 0 && p->has_sent &&
+	    now > p->sent_at + p->sup.confirm_within_days * DAY;
+	e->reason = e->late ? (partial ? "partial" : "overdue") : e->slipped ? "slipped" :
+	    e->unconfirmed ? "unconfirmed" : NULL;
+}
+
+/* The facts behind a PO exception. */
+static cJSON *
+po_evidence(const struct po *p, const struct eval *e, int64_t now)
+{
+	cJSON *ev = cJSON_CreateObject(), *lines = cJSON_CreateArray();
+	size_t i;
+	int rc = 0;
+
+	if (ev == NULL || lines == NULL) {
+		cJSON_Delete(ev);
+		cJSON_Delete(lines);
+		return NULL;
+	}
+	rc |= wf_jadd_str(ev, "po", p->key);
+	rc |= wf_jadd_str(ev, "supplier", p->sup.code);
+	rc |= wf_jadd_str(ev, "email", p->sup.has_email ? p->sup.email : NULL);
+	rc |= wf_jadd_str(ev, "state", p->state);
+	rc |= add_time(ev, "sent_at", p->has_sent, p->sent_at);
+	rc |= wf_jadd_time(ev, "expected", p->expected);
+	rc |= add_time(ev, "confirmed_for", p->has_confirmed_for, p->confirmed_for);
+	rc |= wf_jadd_time(ev, "due", e->due);
+	rc |= wf_jadd_int(ev, "days_late", e->late ? (now - e->due) / DAY : 0);
+	rc |= wf_jadd_int(ev, "days_slipped", e->slipped ?
+	    day_of(p->confirmed_for) - day_of(p->expected) : 0);
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		cJSON *o;
+
+		if (line_open(l) == 0)
+			continue;
+		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(lines, o)) {
+			cJSON_Delete(o);
+			rc = WF_ENOMEM;
+			break;
+		}
+		rc |= wf_jadd_str(o, "sku", l->sku);
+		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "ordered", l->ordered);
+		rc |= wf_jadd_int(o, "received", l->received);
+		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
+		    wf_jadd_null(o, "unit_cost");
+	}
+	rc |= wf_jadd_item(ev, "open_lines", lines);
+	if (rc) {
+		cJSON_Delete(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+static int
+po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
+{
+	char due[11], expected[11], confirmed[11];
+	const char *email = p->sup.has_email ? p->sup.email : "no email on file";
+	wf_buf next = {0};
+	struct wf_raise r;
+	const char *result;
+	int64_t id, units, value, now = wf_db_now(db);
+	cJSON *ev;
+	int rc;
+
+	if ((rc = po_open(p, &units, &value)) != 0)
+		return rc;
+	wf_date_format(e->due, due);
+	wf_date_format(p->expected, expected);
+	wf_date_format(p->confirmed_for, confirmed);
+	if (strcmp(kind, EX_LATE) == 0)
+		rc = wf_buf_addf(&next, "chase %s (%s) for %s: %lld units overdue since %s",
+		    p->sup.code, email, p->key, (long long)units, due);
+	else
+		rc = wf_buf_addf(&next, "chase %s (%s) for %s: confirmed for %s, %lld days after "
+		    "the expected %s", p->sup.code, email, p->key, confirmed,
+		    (long long)(day_of(p->confirmed_for) - day_of(p->expected)), expected);
+	if (rc != 0 || (ev = po_evidence(p, e, now)) == NULL) {
+		wf_buf_free(&next);
+		return oom();
+	}
+	memset(&r, 0, sizeof r);
+	r.kind = kind;
+	r.subject_type = "po";
+	r.subject_ref = p->key;
+	r.evidence = ev;
+	r.impact.money = value;
+	wf_strlcpy(r.impact.currency, p->currency, sizeof r.impact.currency);
+	r.impact.units = units;
+	r.impact.has_due = 1;
+	r.impact.due_at = strcmp(kind, EX_LATE) == 0 ? e->due : p->expected;
+	r.next_action = next.p;
+	r.owner = p->owner;
+	rc = wf_exception_raise(db, &r, &id, &result);
+	cJSON_Delete(ev);
+	wf_buf_free(&next);
+	return rc;
+}
+
+static int
+po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
+{
+	const char *result;
+	char note[256];
+	int64_t id;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof note, fmt, ap);
+	va_end(ap);
+	return wf_exception_clear(db, kind, "po", p->key, note, &id, &result);
+}
+
+/* Bring P's exceptions up to date with its state and the clock: a late PO
+ * has a po_late exception, a slipped one that is not late a po_slipped one;
+ * each is resolved when its condition is gone. */
+static int
+po_sync_exceptions(wf_db *db, const struct po *p)
+{
+	char due[11], expected[11], confirmed[11];
+	struct eval e;
+	int rc;
+
+	if (strcmp(p->state, "draft") == 0)
+		return 0;
+	if (!po_is_open(p)) {
+		if ((rc = po_clear(db, p, EX_LATE, "%s %s", p->key, p->state)) != 0)
+			return rc;
+		return po_clear(db, p, EX_SLIPPED, "%s %s", p->key, p->state);
+	}
+	po_eval(p, wf_db_now(db), &e);
+	wf_date_format(e.due, due);
+	wf_date_format(p->expected, expected);
+	wf_date_format(p->confirmed_for, confirmed);
+	if (e.late)
+		rc = po_raise(db, p, &e, EX_LATE);
+	else
+		rc = po_clear(db, p, EX_LATE, "%s is no longer late: due %s", p->key, due);
+	if (rc != 0)
+		return rc;
+	if (e.slipped && !e.late)
+		return po_raise(db, p, &e, EX_SLIPPED);
+	if (e.late)
+		return po_clear(db, p, EX_SLIPPED, "%s is late now; see its %s exception",
+		    p->key, EX_LATE);
+	return po_clear(db, p, EX_SLIPPED, "%s is no longer slipped: confirmed for %s, "
+	    "expected %s", p->key, p->has_confirmed_for ? confirmed : "no date", expected);
+}
+
+/* ---- create ---------------------------------------------------------------------- */
+
+static int
+cost_syntax(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0)
+		return 0;
+	if (s[n] == '\0')
+		return 1;
+	if (s[n] != '.' || s[n + 1] == '\0')
+		return 0;
+	return strspn(s + n + 1, "0123456789") == strlen(s + n + 1);
+}
+
+int
+wf_po_line_parse(const char *arg, struct wf_po_line_in *out)
+{
+	const char *colon = strrchr(arg, ':'), *at, *q;
+	size_t skulen;
+	int64_t qty = 0;
+
+	memset(out, 0, sizeof *out);
+	if (colon == NULL || colon == arg || colon[1] == '\0')
+		goto bad;
+	at = strchr(colon + 1, '@');
+	for (q = colon + 1; q < (at ? at : colon + strlen(colon)); q++) {
+		if (*q < '0' || *q > '9' || qty > (WF_JSON_INT_MAX - (*q - '0')) / 10)
+			goto bad;
+		qty = qty * 10 + (*q - '0');
+	}
+	if (qty <= 0)
+		return wf_error_set(WF_EUSAGE,
+		    "'%.80s': the quantity must be a positive integer", arg);
+	if (at && (strlen(at + 1) >= sizeof out->cost || !cost_syntax(at + 1)))
+		return wf_error_set(WF_EUSAGE,
+		    "'%.80s': the cost must be a decimal like 4.10, got '%.32s'", arg, at + 1);
+	skulen = (size_t)(colon - arg);
+	if (skulen >= sizeof out->sku)
+		return wf_error_set(WF_EUSAGE, "'%.80s': SKU: longer than 64 bytes", arg);
+	memcpy(out->sku, arg, skulen);
+	out->sku[skulen] = '\0';
+	if (wf_check_sku_code("SKU", out->sku) != 0)
+		return wf_error_set(WF_EUSAGE, "'%.80s': %s", arg, wf_error_msg());
+	out->qty = qty;
+	if (at)
+		wf_strlcpy(out->cost, at + 1, sizeof out->cost);
+	return 0;
+bad:
+	return wf_error_set(WF_EUSAGE, "'%.80s': expected SKU:QTY[@COST], e.g. MUG-1:20@4.10",
+	    arg);
+}
+
+struct line_set {
+	struct wf_po_line_in *v;
+	size_t n, cap;
+};
+
+static int
+collect_line(wf_db *db, const struct wf_line *l, void *arg)
+{
+	static const char *const known[] = { "type", "sku", "qty", "cost", NULL };
+	struct line_set *set = arg;
+	struct wf_po_line_in *in;
+	const char *type = NULL, *sku = NULL, *cost = NULL;
+	const cJSON *c;
+	int64_t qty;
+	int rc;
+
+	(void)db;
+	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+		return rc;
+	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
+		return rc;
+	if (type && strcmp(type, "po_line") != 0)
+		return wf_jerr(l->at, "type", "expected \"po_line\", got \"%.32s\"", type);
+	if ((rc = wf_jget_str(l->at, l->obj, "sku", WF_J_REQ | WF_J_NONEMPTY, 64, &sku)) < 0 ||
+	    (rc = wf_jget_int(l->at, l->obj, "qty", WF_J_REQ, 1, WF_JSON_INT_MAX, &qty)) < 0)
+		return rc;
+	c = cJSON_GetObjectItemCaseSensitive(l->obj, "cost");
+	if (c && !cJSON_IsNull(c)) {
+		if (!cJSON_IsString(c) || strlen(c->valuestring) >= sizeof in->cost ||
+		    !cost_syntax(c->valuestring))
+			return wf_jerr(l->at, "cost", "expected a decimal string like \"4.10\"");
+		cost = c->valuestring;
+	}
+	if (wf_check_sku_code("sku", sku) != 0)
+		return wf_jerr(l->at, "sku", "%s", wf_error_msg() + strlen("sku: "));
+	if (set->n >= WF_PO_MAX_LINES)
+		return wf_jerr(l->at, NULL, "more than %d lines in one purchase order",
+		    WF_PO_MAX_LINES);
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		struct wf_po_line_in *p = realloc(set->v, cap * sizeof *p);
+		if (p == NULL)
+			return oom();
+		set->v = p;
+		set->cap = cap;
+	}
+	in = &set->v[set->n++];
+	memset(in, 0, sizeof *in);
+	wf_strlcpy(in->sku, sku, sizeof in->sku);
+	in->qty = qty;
+	if (cost)
+		wf_strlcpy(in->cost, cost, sizeof in->cost);
+	in->lineno = l->lineno;
+	return 0;
+}
+
+/* An error about one input line: WF_EUSAGE for an argument, WF_EINPUT
+ * located "NAME:LINE: " for a line of stdin. */
+static int
+line_error(const struct wf_po_line_in *l, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+line_error(const struct wf_po_line_in *l, const char *name, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (l->lineno > 0)
+		return wf_error_set(WF_EINPUT, "%s:%ld: %s", name ? name : "stdin", l->lineno, msg);
+	return wf_error_set(WF_EUSAGE, "%s", msg);
+}
+
+/* Locate a lookup's error at the line it came from. */
+static int
+line_locate(int rc, const struct wf_po_line_in *l, const char *name)
+{
+	if (l->lineno > 0)
+		return wf_error_prefix("%s:%ld", name ? name : "stdin", l->lineno);
+	return rc;
+}
+
+int
+wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
+{
+	static const char ins[] =
+	    "INSERT INTO po (supplier_id, warehouse_id, currency, expected_at, owner,"
+	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+	static const char ins_line[] =
+	    "INSERT INTO po_line (po_id, line_no, sku_id, qty_ordered, unit_cost)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct line_set set = { NULL, 0, 0 };
+	const struct wf_po_line_in *lines = in->lines;
+	size_t nlines = in->nlines, i, j;
+	struct wf_sku_info *skus = NULL;
+	int64_t *costs = NULL, wh_id, po_id;
+	char wh_state[16], currency[4] = "", first_sku[72] = "";
+	struct supplier sup;
+	struct po p;
+	sqlite3_stmt *st;
+	int64_t expected;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	if (in->owner && (*in->owner == '\0' || wf_check_text("owner", in->owner, 64) != 0))
+		return *in->owner ? WF_EINPUT : wf_error_set(WF_EINPUT, "owner: must not be empty");
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if (nlines == 0 && in->in) {
+		struct wf_batch b = { in->in, in->in_name ? in->in_name : "stdin", 0, 0,
+		    in->strict, NULL, NULL, NULL, 0, 0 };
+		if ((rc = wf_batch_run(db, &b, collect_line, &set)) != 0) {
+			free(set.v);
+			if (wf_tx_depth(db) > 0)
+				wf_tx_rollback(db);
+			return rc;
+		}
+		lines = set.v;
+		nlines = set.n;
+	}
+	if (nlines == 0) {
+		rc = wf_error_set(in->in ? WF_EINPUT : WF_EUSAGE,
+		    "no lines: give SKU:QTY[@COST] arguments or po_line records on stdin");
+		goto fail;
+	}
+	if (nlines > WF_PO_MAX_LINES) {
+		rc = wf_error_set(WF_EUSAGE, "more than %d lines in one purchase order",
+		    WF_PO_MAX_LINES);
+		goto fail;
+	}
+	if ((rc = supplier_find(db, in->supplier, &sup)) != 0 ||
+	    (rc = wf_warehouse_find(db, in->warehouse, &wh_id, wh_state)) != 0)
+		goto fail;
+	if (strcmp(sup.state, "active") != 0) {
+		rc = wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before ordering",
+		    sup.code, sup.state);
+		goto fail;
+	}
+	if (strcmp(wh_state, "closed") == 0) {
+		rc = wf_error_set(WF_EREFUSED, "warehouse %s is closed; nothing can be ordered into it",
+		    in->warehouse);
+		goto fail;
+	}
+	if ((skus = calloc(nlines, sizeof *skus)) == NULL ||
+	    (costs = calloc(nlines, sizeof *costs)) == NULL) {
+		rc = oom();
+		goto fail;
+	}
+	for (i = 0; i < nlines; i++) {
+		const struct wf_po_line_in *l = &lines[i];
+
+		if ((rc = wf_sku_find(db, l->sku, &skus[i])) != 0) {
+			rc = line_locate(rc, l, in->in_name);
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (skus[j].id == skus[i].id) {
+				rc = line_error(l, in->in_name,
+				    "SKU '%s' is on the order twice; give one line per SKU", l->sku);
+				goto fail;
+			}
+		if (strcmp(skus[i].state, "active") != 0) {
+			rc = wf_error_set(WF_EREFUSED, "SKU '%s' is %s; it cannot be ordered",
+			    l->sku, skus[i].state);
+			rc = line_locate(rc, l, in->in_name);
+			goto fail;
+		}
+		if (i == 0) {
+			wf_strlcpy(currency, skus[i].currency, sizeof currency);
+			wf_strlcpy(first_sku, l->sku, sizeof first_sku);
+		} else if (strcmp(currency, skus[i].currency) != 0) {
+			rc = wf_error_set(WF_EREFUSED,
+			    "a purchase order is in one currency: %s is in %s, %s in %s",
+			    first_sku, currency, l->sku, skus[i].currency);
+			rc = line_locate(rc, l, in->in_name);
+			goto fail;
+		}
+		if (*l->cost) {
+			if (wf_money_parse(l->cost, currency, &costs[i]) != 0) {
+				rc = line_error(l, in->in_name, "%s%scost: %s", l->lineno ? "" : l->sku,
+				    l->lineno ? "" : ": ", wf_error_msg());
+				goto fail;
+			}
+		} else if (skus[i].has_cost)
+			costs[i] = skus[i].cost;
+		else {
+			rc = line_error(l, in->in_name,
+			    "SKU '%s' has no cost; give one as %s:%lld@COST", l->sku, l->sku,
+			    (long long)l->qty);
+			goto fail;
+		}
+	}
+	expected = in->has_expected ? in->expected : wf_db_now(db) + sup.lead_time_days * DAY;
+
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, sup.id);
+	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_text(st, 3, currency);
+	wf_bind_time(st, 4, expected);
+	wf_bind_text(st, 5, in->owner ? in->owner : sup.owner);
+	wf_bind_time(st, 6, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto fail;
+	po_id = wf_db_last_id(db);
+	for (i = 0; i < nlines; i++) {
+		if ((rc = wf_db_stmt(db, ins_line, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, po_id);
+		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+		sqlite3_bind_int64(st, 3, skus[i].id);
+		sqlite3_bind_int64(st, 4, lines[i].qty);
+		sqlite3_bind_int64(st, 5, costs[i]);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+	}
+	if ((rc = po_load(db, po_id, &p)) != 0 ||
+	    (rc = wf_history_add(db, "po", p.key, "po", "create", NULL, "draft",
+	    po_record(&p))) != 0)
+		goto fail;
+	po_columns(out);
+	if ((rc = wf_out_emit(out, po_record(&p))) != 0)
+		goto fail;
+	po_free(&p);
+	free(skus);
+	free(costs);
+	free(set.v);
+	return wf_tx_commit(db);
+fail:
+	po_free(&p);
+	free(skus);
+	free(costs);
+	free(set.v);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+/* ---- transitions ------------------------------------------------------------------ */
+
+/* Refuse ACTION on P the way the state engine does when it is not legal
+ * from P's state, before any work is done. */
+static int
+must_allow(wf_db *db, const struct po *p, const char *action)
+{
+	const struct wf_machine *m = po_machine();
+
+	if (wf_state_next(m, p->state, action) != NULL)
+		return 0;
+	return wf_state_apply(db, m, p->id, p->key, action, NULL, NULL);
+}
+
+/* Run FN over the PO named KEY in one transaction, then emit it and bring
+ * its exceptions up to date. */
+typedef int (*po_fn)(wf_db *db, struct po *p, const void *arg);
+
+static int
+po_change(wf_db *db, const char *key, po_fn fn, const void *arg, wf_out *out)
+{
+	struct po p;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = po_find(db, key, &p)) != 0 ||
+	    (rc = fn(db, &p, arg)) != 0)
+		goto fail;
+	po_columns(out);
+	if ((rc = po_emit(db, &p, out)) != 0 ||
+	    (rc = po_sync_exceptions(db, &p)) != 0)
+		goto fail;
+	po_free(&p);
+	return wf_tx_commit(db);
+fail:
+	po_free(&p);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+static int
+do_send(wf_db *db, struct po *p, const void *unused)
+{
+	static const char sql[] = "UPDATE po SET sent_at = ?2 WHERE id = ?1";
+	cJSON *data = NULL, *inbound = NULL;
+	wf_buf binname = {0};
+	sqlite3_stmt *st;
+	int64_t bin;
+	size_t i;
+	int rc;
+
+	(void)unused;
+	if ((rc = must_allow(db, p, "send")) != 0)
+		return rc;
+	if (strcmp(p->sup.state, "active") != 0)
+		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
+		    p->sup.code, p->sup.state, p->key);
+	if ((rc = inbound_bin(db, p->wh_id, p->wh, &bin)) != 0 ||
+	    (rc = wf_bin_name(db, bin, &binname)) != 0)
+		goto out;
+	data = cJSON_CreateObject();
+	inbound = cJSON_CreateArray();
+	if (data == NULL || inbound == NULL) {
+		cJSON_Delete(inbound);
+		rc = oom();
+		goto out;
+	}
+	if (wf_jadd_time(data, "sent_at", wf_db_now(db)) | wf_jadd_str(data, "bin", binname.p) |
+	    wf_jadd_item(data, "inbound", inbound)) {
+		rc = oom();
+		goto out;
+	}
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		struct wf_move m = { "expect", l->sku_id, line_open(l), 0, NULL, bin, "inbound",
+		    p->key, p->key, NULL, 0, 0, NULL };
+		cJSON *o;
+
+		if (m.qty == 0)
+			continue;
+		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+			goto out;
+		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(inbound, o)) {
+			cJSON_Delete(o);
+			rc = oom();
+			goto out;
+		}
+		if (wf_jadd_str(o, "sku", l->sku) | wf_jadd_int(o, "qty", m.qty)) {
+			rc = oom();
+			goto out;
+		}
+	}
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_time(st, 2, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto out;
+	rc = wf_state_apply(db, po_machine(), p->id, p->key, "send", data, NULL);
+	data = NULL;
+out:
+	cJSON_Delete(data);
+	wf_buf_free(&binname);
+	return rc;
+}
+
+int
+wf_po_send(wf_db *db, const char *po, wf_out *out)
+{
+	return po_change(db, po, do_send, NULL, out);
+}
+
+struct confirm_arg {
+	int     has_date;
+	int64_t date;
+};
+
+static int
+do_confirm(wf_db *db, struct po *p, const void *arg)
+{
+	static const char sql[] =
+	    "UPDATE po SET confirmed_for = ?2, confirmed_at = ?3 WHERE id = ?1";
+	const struct confirm_arg *a = arg;
+	int64_t date = a->has_date ? a->date : p->expected;
+	sqlite3_stmt *st;
+	cJSON *data;
+	int rc;
+
+	if ((rc = must_allow(db, p, "confirm")) != 0)
+		return rc;
+	if ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_time(data, "confirmed_for", date) |
+	    add_time(data, "previous", p->has_confirmed_for, p->confirmed_for) |
+	    wf_jadd_time(data, "expected", p->expected)) {
+		cJSON_Delete(data);
+		return oom();
+	}
+	if ((rc = wf_state_apply(db, po_machine(), p->id, p->key, "confirm", data, NULL)) != 0 ||
+	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_time(st, 2, date);
+	wf_bind_time(st, 3, wf_db_now(db));
+	return wf_db_done(db, st);
+}
+
+int
+wf_po_confirm(wf_db *db, const char *po, int has_date, int64_t date, wf_out *out)
+{
+	struct confirm_arg a = { has_date, date };
+
+	return po_change(db, po, do_confirm, &a, out);
+}
+
+static int
+do_receive(wf_db *db, struct po *p, const void *arg)
+{
+	static const char upd[] =
+	    "UPDATE po_line SET qty_received = qty_received + ?2 WHERE id = ?1";
+	const struct wf_po_receipt *r = arg;
+	struct po_line *l = NULL;
+	struct wf_sku_info sku;
+	struct slot *v = NULL;
+	wf_buf binname = {0};
+	int64_t target = 0, open, left, over, bin_wh;
+	const char *action, *kind, *bstate;
+	sqlite3_stmt *st;
+	size_t n = 0, i;
+	cJSON *data = NULL;
+	int rc, all;
+
+	if ((rc = must_allow(db, p, "receive_part")) != 0)
+		return rc;
+	if ((rc = wf_sku_find(db, r->sku, &sku)) != 0)
+		return rc;
+	for (i = 0; i < p->nlines; i++)
+		if (p->lines[i].sku_id == sku.id)
+			l = &p->lines[i];
+	if (l == NULL)
+		return wf_error_set(WF_EREFUSED, "SKU '%s' is not on %s", r->sku, p->key);
+	open = line_open(l);
+	over = r->qty > open ? r->qty - open : 0;
+	if (over > 0 && !r->allow_over)
+		return wf_error_set(WF_EREFUSED,
+		    "%s has %lld %s open; receiving %lld would over-receive by %lld "
+		    "(--allow-over accepts it)", p->key, (long long)open, l->sku,
+		    (long long)r->qty, (long long)over);
+	if ((rc = inbound_slots(db, l->sku_id, p->key, &v, &n)) != 0)
+		return rc;
+	if (r->bin) {
+		if ((rc = wf_bin_find(db, r->bin, &target, &bin_wh, &kind, &bstate)) != 0)
+			goto out;
+		if (bin_wh != p->wh_id) {
+			rc = wf_error_set(WF_EREFUSED, "bin %s is not in %s, the warehouse of %s",
+			    r->bin, p->wh, p->key);
+			goto out;
+		}
+		if (strcmp(bstate, "active") != 0) {
+			rc = wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there",
+			    r->bin, bstate);
+			goto out;
+		}
+	} else if (n > 0)
+		target = v[0].bin;
+	else if ((rc = inbound_bin(db, p->wh_id, p->wh, &target)) != 0)
+		goto out;
+	if ((rc = wf_bin_name(db, target, &binname)) != 0)
+		goto out;
+
+	/* fold into the average before the units arrive: Q is the stock before */
+	if (l->has_cost && (rc = wf_stock_revalue(db, l->sku_id, r->qty, l->unit_cost)) != 0)
+		goto out;
+	left = r->qty;
+	for (i = 0; i < n && left > 0; i++) {
+		struct wf_move m = { "receive", l->sku_id, 0, v[i].bin, "inbound", target,
+		    "on_hand", p->key, p->key, NULL, l->has_cost, l->unit_cost, p->currency };
+		m.qty = v[i].qty < left ? v[i].qty : left;
+		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+			goto out;
+		left -= m.qty;
+	}
+	if (left > 0) {
+		/* beyond what was inbound: an allowed over-receipt, from outside */
+		struct wf_move m = { "receive", l->sku_id, left, 0, NULL, target, "on_hand",
+		    p->key, p->key, "over-receipt", l->has_cost, l->unit_cost, p->currency };
+		if (!r->allow_over) {
+			rc = wf_error_set(WF_EINTERNAL, "%s: %lld %s missing from inbound",
+			    p->key, (long long)left, l->sku);
+			goto out;
+		}
+		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+			goto out;
+	}
+	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, l->id);
+	sqlite3_bind_int64(st, 2, r->qty);
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto out;
+	l->received += r->qty;
+	for (all = 1, i = 0; i < p->nlines; i++)
+		if (line_open(&p->lines[i]) > 0)
+			all = 0;
+	action = all ? "receive_all" : "receive_part";
+	if ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(data, "sku", l->sku) | wf_jadd_int(data, "qty", r->qty) |
+	    wf_jadd_str(data, "bin", binname.p) | wf_jadd_int(data, "over", over) |
+	    (l->has_cost ? wf_jadd_money(data, "unit_cost", l->unit_cost, p->currency) :
+	    wf_jadd_null(data, "unit_cost"))) {
+		rc = oom();
+		goto out;
+	}
+	rc = wf_state_apply(db, po_machine(), p->id, p->key, action, data, NULL);
+	data = NULL;
+out:
+	cJSON_Delete(data);
+	wf_buf_free(&binname);
+	free(v);
+	return rc;
+}
+
+int
+wf_po_receive(wf_db *db, const struct wf_po_receipt *r, wf_out *out)
+{
+	if (r->qty <= 0)
+		return wf_error_set(WF_EUSAGE, "QTY: expected a positive integer, got %lld",
+		    (long long)r->qty);
+	return po_change(db, r->po, do_receive, r, out);
+}
+
+/* Close or cancel: what is open is cancelled and booked out. */
+static int
+end_po(wf_db *db, struct po *p, const char *action, const char *reason)
+{
+	static const char upd[] =
+	    "UPDATE po_line SET qty_cancelled = qty_cancelled + ?2 WHERE id = ?1";
+	static const char set_reason[] = "UPDATE po SET reason = ?2 WHERE id = ?1";
+	cJSON *data, *ended;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if ((rc = must_allow(db, p, action)) != 0)
+		return rc;
+	if ((data = cJSON_CreateObject()) == NULL)
+		return oom();
+	if ((reason && wf_jadd_str(data, "reason", reason)) ||
+	    (ended = cJSON_CreateArray()) == NULL) {
+		cJSON_Delete(data);
+		return oom();
+	}
+	if (wf_jadd_item(data, "cancelled", ended)) {
+		cJSON_Delete(data);
+		return oom();
+	}
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		int64_t open = line_open(l);
+		cJSON *o;
+
+		if ((rc = unexpect_line(db, p, l)) != 0)
+			goto fail;
+		if (open == 0)
+			continue;
+		if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, l->id);
+		sqlite3_bind_int64(st, 2, open);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(ended, o)) {
+			cJSON_Delete(o);
+			rc = oom();
+			goto fail;
+		}
+		if (wf_jadd_str(o, "sku", l->sku) | wf_jadd_int(o, "qty", open)) {
+			rc = oom();
+			goto fail;
+		}
+	}
+	if (reason) {
+		if ((rc = wf_db_stmt(db, set_reason, &st)) != 0)
+			goto fail;
+		sqlite3_bind_int64(st, 1, p->id);
+		wf_bind_text(st, 2, reason);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto fail;
+	}
+	return wf_state_apply(db, po_machine(), p->id, p->key, action, data, NULL);
+fail:
+	cJSON_Delete(data);
+	return rc;
+}
+
+static int
+do_close(wf_db *db, struct po *p, const void *unused)
+{
+	(void)unused;
+	return end_po(db, p, "close", NULL);
+}
+
+static int
+do_cancel(wf_db *db, struct po *p, const void *reason)
+{
+	return end_po(db, p, "cancel", reason);
+}
+
+int
+wf_po_close(wf_db *db, const char *po, wf_out *out)
+{
+	return po_change(db, po, do_close, NULL, out);
+}
+
+int
+wf_po_cancel(wf_db *db, const char *po, const char *reason, wf_out *out)
+{
+	int rc;
+
+	if (reason == NULL || *reason == '\0')
+		return wf_error_set(WF_EUSAGE, "cancel: a reason is required (--reason TEXT)");
+	if ((rc = wf_check_text("reason", reason, 500)) != 0)
+		return rc;
+	return po_change(db, po, do_cancel, reason, out);
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+int
+wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
+{
+	static const char sql[] =
+	    "SELECT id FROM po WHERE (?1 IS NULL OR state = ?1)"
+	    " AND (?2 IS NULL OR supplier_id = ?2) ORDER BY id";
+	struct supplier sup;
+	sqlite3_stmt *st;
+	struct po p;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	if (q->state && !wf_state_valid(po_machine(), q->state))
+		return wf_error_set(WF_EUSAGE, "unknown state '%.40s' (draft, sent, confirmed, "
+		    "partially_received, received, closed, cancelled)", q->state);
+	if (q->supplier && (rc = supplier_find(db, q->supplier, &sup)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, q->state);
+	wf_bind_opt_int(st, 2, q->supplier != NULL, sup.id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *nv = realloc(ids, ncap * sizeof *nv);
+			if (nv == NULL) {
+				sqlite3_reset(st);
+				free(ids);
+				return oom();
+			}
+			ids = nv;
+			cap = ncap;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	po_columns(out);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = po_load(db, ids[i], &p)) != 0)
+			break;
+		rc = wf_out_emit(out, po_record(&p));
+		po_free(&p);
+	}
+	free(ids);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_po_show(wf_db *db, const char *po, wf_out *out)
+{
+	struct wf_log_query q = { "po", NULL, 0, 0, NULL };
+	struct po p;
+	int rc;
+
+	if ((rc = po_find(db, po, &p)) != 0)
+		return rc;
+	po_columns(out);
+	rc = wf_out_emit(out, po_record(&p));
+	q.ref = p.key;
+	if (rc == 0)
+		rc = wf_history_log(db, &q, out);
+	po_free(&p);
+	return rc;
+}
+
+/* ---- follow-up -------------------------------------------------------------------- */
+
+static void
+date_of(int64_t t, char out[11])
+{
+	wf_date_format(t, out);
+}
+
+static int
+followup_text(const struct po *p, const struct eval *e, wf_buf *subject, wf_buf *body)
+{
+	char due[11], expected[11], confirmed[11], sent[11];
+	int64_t units, value;
+	size_t i;
+	int rc = 0;
+
+	if ((rc = po_open(p, &units, &value)) != 0)
+		return rc;
+	date_of(e->due, due);
+	date_of(p->expected, expected);
+	date_of(p->confirmed_for, confirmed);
+	date_of(p->sent_at, sent);
+	if (strcmp(e->reason, "overdue") == 0) {
+		rc |= wf_buf_addf(subject, "%s overdue since %s: %lld units open", p->key, due,
+		    (long long)units);
+		rc |= wf_buf_addf(body, "Hello %s,\n\nour purchase order %s was due on %s and "
+		    "has not arrived.\nPlease tell us when it will be delivered.\n", p->sup.name,
+		    p->key, due);
+	} else if (strcmp(e->reason, "partial") == 0) {
+		rc |= wf_buf_addf(subject, "%s partly delivered, overdue since %s: %lld units open",
+		    p->key, due, (long long)units);
+		rc |= wf_buf_addf(body, "Hello %s,\n\npart of our purchase order %s has arrived, "
+		    "but the rest was due on %s.\nPlease tell us when the open units will be "
+		    "delivered.\n", p->sup.name, p->key, due);
+	} else if (strcmp(e->reason, "slipped") == 0) {
+		rc |= wf_buf_addf(subject, "%s confirmed for %s, later than the %s we expected",
+		    p->key, confirmed, expected);
+		rc |= wf_buf_addf(body, "Hello %s,\n\nyou confirmed our purchase order %s for %s, "
+		    "later than the %s we expected.\nPlease let us know if it can be delivered "
+		    "sooner.\n", p->sup.name, p->key, confirmed, expected);
+	} else {
+		rc |= wf_buf_addf(subject, "%s sent %s awaits your confirmation", p->key, sent);
+		rc |= wf_buf_addf(body, "Hello %s,\n\nwe sent you our purchase order %s on %s "
+		    "and have not had your confirmation.\nPlease confirm it and its delivery "
+		    "date.\n", p->sup.name, p->key, sent);
+	}
+	rc |= wf_buf_addf(body, "\nPurchase order: %s\nDeliver to: %s\n", p->key, p->wh);
+	if (p->has_sent)
+		rc |= wf_buf_addf(body, "Sent: %s\n", sent);
+	rc |= wf_buf_addf(body, "Expected: %s\n", expected);
+	rc |= wf_buf_addf(body, "Confirmed for: %s\n", p->has_confirmed_for ? confirmed :
+	    "not confirmed");
+	rc |= wf_buf_adds(body, "\nStill open:\n");
+	for (i = 0; i < p->nlines; i++) {
+		const struct po_line *l = &p->lines[i];
+		if (line_open(l) == 0)
+			continue;
+		rc |= wf_buf_addf(body, "  %s: %lld of %lld units (%lld received)\n", l->sku,
+		    (long long)line_open(l), (long long)l->ordered, (long long)l->received);
+	}
+	rc |= wf_buf_addf(body, "\nKind regards,\n%s\n", p->owner);
+	return rc ? oom() : 0;
+}
+
+/* The last follow-up recorded for P: 1 with its reason and time, or 0. */
+static int
+last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
+{
+	static const char sql[] =
+	    "SELECT reason, sent_at FROM po_followup WHERE po_id = ?1 ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, po_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc;
+	wf_strlcpy(reason, wf_col_text(st, 0), 16);
+	col_time(st, 1, at);
+	sqlite3_reset(st);
+	return 1;
+}
+
+static int
+record_followup(wf_db *db, const struct po *p, const char *reason, const char *subject)
+{
+	static const char sql[] =
+	    "INSERT INTO po_followup (po_id, reason, sent_at, actor) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st;
+	cJSON *data;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_text(st, 2, reason);
+	wf_bind_time(st, 3, wf_db_now(db));
+	wf_bind_text(st, 4, wf_db_actor(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	if ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(data, "reason", reason) |
+	    wf_jadd_str(data, "email", p->sup.has_email ? p->sup.email : NULL) |
+	    wf_jadd_str(data, "subject", subject)) {
+		cJSON_Delete(data);
+		return oom();
+	}
+	return wf_history_add(db, "po", p->key, NULL, "followup", NULL, NULL, data);
+}
+
+static int
+followup_one(wf_db *db, struct po *p, int record, wf_out *out)
+{
+	wf_buf subject = {0}, body = {0};
+	char last[16] = "";
+	int64_t now = wf_db_now(db), at = 0;
+	struct eval e;
+	cJSON *r;
+	int rc;
+
+	po_eval(p, now, &e);
+	if ((rc = po_sync_exceptions(db, p)) != 0 || e.reason == NULL)
+		return rc;
+	if ((rc = last_followup(db, p->id, last, &at)) < 0)
+		return rc;
+	if (rc == 1 && strcmp(last, e.reason) == 0 &&
+	    now < at + p->sup.follow_up_every_days * DAY)
+		return 0;
+	if ((rc = followup_text(p, &e, &subject, &body)) != 0)
+		goto out;
+	r = wf_jrecord("followup");
+	if (r == NULL || wf_jadd_str(r, "po", p->key) | wf_jadd_str(r, "supplier", p->sup.code) |
+	    wf_jadd_str(r, "email", p->sup.has_email ? p->sup.email : NULL) |
+	    wf_jadd_str(r, "reason", e.reason) | wf_jadd_str(r, "subject", subject.p) |
+	    wf_jadd_str(r, "body", body.p) | wf_jadd_time(r, "due", e.due)) {
+		cJSON_Delete(r);
+		rc = oom();
+		goto out;
+	}
+	if ((rc = wf_out_emit(out, r)) != 0)
+		goto out;
+	if (record)
+		rc = record_followup(db, p, e.reason, subject.p);
+out:
+	wf_buf_free(&subject);
+	wf_buf_free(&body);
+	return rc;
+}
+
+int
+wf_po_followup(wf_db *db, int record, wf_out *out)
+{
+	static const char sql[] =
+	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
+	sqlite3_stmt *st;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0, i;
+	struct po p;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		goto fail;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *nv = realloc(ids, ncap * sizeof *nv);
+			if (nv == NULL) {
+				sqlite3_reset(st);
+				rc = oom();
+				goto fail;
+			}
+			ids = nv;
+			cap = ncap;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc < 0)
+		goto fail;
+	po_columns(out);
+	for (i = 0; i < n; i++) {
+		if ((rc = po_load(db, ids[i], &p)) != 0)
+			goto fail;
+		rc = followup_one(db, &p, record, out);
+		po_free(&p);
+		if (rc != 0)
+			goto fail;
+	}
+	free(ids);
+	return wf_tx_commit(db);
+fail:
+	free(ids);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+/* ---- invariants --------------------------------------------------------------------- */
+
+/* Every open PO holds inbound exactly its lines' open quantities, in its
+ * warehouse; every other PO holds none. */
+static int
+inbound_matches_lines(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT 'PO-' || p.id, s.code, p.state, x.want, x.have FROM ("
+	    " SELECT l.po_id, l.sku_id,"
+	    "  CASE WHEN p.state IN " OPEN_STATES_SQL
+	    "   THEN max(0, l.qty_ordered - l.qty_received - l.qty_cancelled) ELSE 0 END want,"
+	    "  (SELECT coalesce(sum(bal.qty), 0) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    "   WHERE bal.sku_id = l.sku_id AND bal.state = 'inbound'"
+	    "   AND bal.holder = 'PO-' || p.id AND b.warehouse_id = p.warehouse_id) have"
+	    " FROM po_line l JOIN po p ON p.id = l.po_id) x"
+	    " JOIN po p ON p.id = x.po_id JOIN sku s ON s.id = x.sku_id"
+	    " WHERE x.want <> x.have ORDER BY p.id, s.code";
+	static const char stray[] =
+	    "SELECT bal.holder, s.code, w.code || '/' || b.code, bal.qty FROM balance bal"
+	    " JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id"
+	    " JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE bal.state = 'inbound' AND bal.holder GLOB 'PO-[1-9]*' AND NOT EXISTS ("
+	    "  SELECT 1 FROM po p JOIN po_line l ON l.po_id = p.id"
+	    "  WHERE 'PO-' || p.id = bal.holder AND l.sku_id = bal.sku_id"
+	    "  AND p.warehouse_id = b.warehouse_id) ORDER BY 1, 2";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "po.inbound", "po", wf_col_text(st, 0),
+		    "%s %s: %lld inbound, %lld open", wf_col_text(st, 2), wf_col_text(st, 1),
+		    (long long)sqlite3_column_int64(st, 4),
+		    (long long)sqlite3_column_int64(st, 3))) != 0)
+			break;
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, stray, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "po.inbound", "po", wf_col_text(st, 0),
+		    "%lld %s inbound at %s that is not on the order or not in its warehouse",
+		    (long long)sqlite3_column_int64(st, 3), wf_col_text(st, 1),
+		    wf_col_text(st, 2))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Each line's received quantity is what the ledger's receipts for the PO
+ * add up to, and only an allowed over-receipt (units from outside) takes it
+ * past the ordered quantity. */
+static int
+received_matches_ledger(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT 'PO-' || x.po_id, s.code, x.received, x.ordered, x.booked, x.outside FROM ("
+	    " SELECT l.po_id, l.sku_id, l.qty_received received, l.qty_ordered ordered,"
+	    "  (SELECT coalesce(sum(m.qty), 0) FROM movement m WHERE m.action = 'receive'"
+	    "   AND m.holder = 'PO-' || l.po_id AND m.sku_id = l.sku_id) booked,"
+	    "  (SELECT coalesce(sum(m.qty), 0) FROM movement m WHERE m.action = 'receive'"
+	    "   AND m.holder = 'PO-' || l.po_id AND m.sku_id = l.sku_id"
+	    "   AND m.from_bin IS NULL) outside"
+	    " FROM po_line l) x JOIN sku s ON s.id = x.sku_id"
+	    " WHERE x.received <> x.booked OR x.outside <> max(0, x.received - x.ordered)"
+	    " ORDER BY x.po_id, s.code";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "po.received", "po", wf_col_text(st, 0),
+		    "%s: %lld received of %lld ordered, the ledger has %lld received (%lld "
+		    "over-received from outside)", wf_col_text(st, 1),
+		    (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
+		    (long long)sqlite3_column_int64(st, 4),
+		    (long long)sqlite3_column_int64(st, 5))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The dates and quantities a state implies. */
+static int
+states_have_facts(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "SELECT 'PO-' || p.id, p.state,"
+	    " CASE"
+	    "  WHEN p.state NOT IN ('draft','cancelled') AND p.sent_at IS NULL"
+	    "   THEN 'has no sent_at'"
+	    "  WHEN p.state = 'draft' AND p.sent_at IS NOT NULL THEN 'has a sent_at'"
+	    "  WHEN (p.confirmed_for IS NULL) <> (p.confirmed_at IS NULL)"
+	    "   THEN 'has only one of confirmed_for and confirmed_at'"
+	    "  WHEN p.state = 'confirmed' AND p.confirmed_for IS NULL"
+	    "   THEN 'has no confirmed date'"
+	    "  WHEN p.state IN ('draft','sent','confirmed') AND EXISTS (SELECT 1 FROM po_line l"
+	    "   WHERE l.po_id = p.id AND l.qty_received > 0) THEN 'has received units'"
+	    "  WHEN p.state = 'partially_received' AND NOT EXISTS (SELECT 1 FROM po_line l"
+	    "   WHERE l.po_id = p.id AND l.qty_received > 0) THEN 'has no received units'"
+	    "  WHEN p.state IN " OPEN_STATES_SQL " AND NOT EXISTS (SELECT 1 FROM po_line l"
+	    "   WHERE l.po_id = p.id AND l.qty_ordered > l.qty_received + l.qty_cancelled)"
+	    "   THEN 'has nothing open'"
+	    "  WHEN p.state = 'received' AND EXISTS (SELECT 1 FROM po_line l"
+	    "   WHERE l.po_id = p.id AND l.qty_ordered > l.qty_received + l.qty_cancelled)"
+	    "   THEN 'has units still open'"
+	    "  WHEN p.state IN ('closed','cancelled') AND EXISTS (SELECT 1 FROM po_line l"
+	    "   WHERE l.po_id = p.id AND l.qty_ordered > l.qty_received + l.qty_cancelled)"
+	    "   THEN 'ended with units neither received nor cancelled'"
+	    "  WHEN NOT EXISTS (SELECT 1 FROM po_line l WHERE l.po_id = p.id)"
+	    "   THEN 'has no lines'"
+	    " END problem FROM po p WHERE problem IS NOT NULL ORDER BY p.id";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "po.state", "po", wf_col_text(st, 0),
+		    "%s %s", wf_col_text(st, 1), wf_col_text(st, 2))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+const struct wf_invariant wf_po_invariants[] = {
+	{ "po.inbound", "every open PO holds its lines' open quantities inbound; "
+	  "no other PO holds any", inbound_matches_lines },
+	{ "po.received", "every PO line's received quantity is what the ledger received "
+	  "for it, beyond the ordered only by an allowed over-receipt", received_matches_ledger },
+	{ "po.state", "every PO's dates and quantities agree with its state",
+	  states_have_facts },
+	{ NULL, NULL, NULL }
+};

@@ -1,0 +1,194 @@
+/*
+ * wf_po.h - suppliers, purchase orders, receiving and supplier follow-up.
+ *
+ * A supplier (its code) has a name, an email, a lead time, the days it has
+ * to confirm an order, how often it is chased, an owner and a state
+ * (active, paused).  A purchase order PO-N orders lines of SKUs from one
+ * supplier into one warehouse, in one currency (its SKUs'), and moves
+ * through the "po" state machine: draft -send-> sent -confirm-> confirmed,
+ * receipts make it partially_received or received, close ends it (a short
+ * shipment when partially received), cancel ends an order before anything
+ * arrived.
+ *
+ * Stock.  From send on, a line's open quantity (ordered - received -
+ * cancelled) is a balance in state inbound, held by the PO's key, at the
+ * warehouse's inbound bin (the first bin of kind inbound by code, active
+ * ones first; BIN "INBOUND" of kind inbound is created when the warehouse
+ * has none), booked outside -> inbound with action 'expect'.  A receipt
+ * moves inbound -> on_hand at the receiving bin with action 'receive' (one
+ * movement, from the inbound bin, even when the receiving bin is another);
+ * units beyond the open quantity (--allow-over only) come from outside.
+ * Every receipt movement is held by (holder) the PO's key, so the ledger
+ * says which units each PO brought.  A receipt with a unit cost folds into
+ * the SKU's moving average before the units arrive.  Close and cancel book
+ * what is still inbound out again with action 'unexpect'.
+ *
+ * Follow-up.  wf_po_followup() evaluates every open PO (sent, confirmed,
+ * partially_received) against the clock, so a missed run loses nothing.
+ * The reasons, and the one printed per PO (the first that holds, in this
+ * order):
+ *   overdue      sent or confirmed, nothing received, and past due
+ *   partial      partially received and past due
+ *   slipped      the confirmed date falls on a later day than the expected
+ *   unconfirmed  sent, never confirmed, and past sent + confirm-within days
+ * where due is the confirmed date, else the expected date, and "past" means
+ * the clock is later than that time.  A follow-up recorded with `record` is
+ * not printed again until the supplier's follow-up-every days have passed
+ * since it was recorded, or the PO's reason differs from the last one
+ * recorded.
+ *
+ * Exceptions.  A late PO (overdue or partial) has an open exception of kind
+ * "po_late"; a slipped PO that is not late has one of kind "po_slipped";
+ * both are owned by the PO's owner, with the dates and open lines as
+ * evidence, the open value and units as impact, and a next action naming
+ * the supplier and its email.  They are brought up to date by every change
+ * of the PO and by every follow-up run, and resolved with a note when the
+ * condition no longer holds or the PO is received, closed or cancelled.
+ *
+ * Every changing call runs in one transaction (its own, or a savepoint in
+ * the caller's) and emits the record as it is afterwards, inside it.
+ *
+ * Ownership: input structs and their strings are the caller's.
+ */
+#ifndef WF_PO_H
+#define WF_PO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_out.h"
+
+#define WF_OWNER_SUPPLIER  "purchasing"
+#define WF_PO_INBOUND_BIN  "INBOUND"
+#define WF_PO_MAX_LINES    1000
+
+/* ---- suppliers -------------------------------------------------------------- */
+
+struct wf_supplier_in {
+	const char *code;
+	const char *name, *email, *owner;   /* NULL: not given */
+	int         has_lead_time, has_confirm_within, has_follow_up_every;
+	int64_t     lead_time_days;          /* 0-3650 (default 14) */
+	int64_t     confirm_within_days;     /* 0-365 (default 2) */
+	int64_t     follow_up_every_days;    /* 1-365 (default 3) */
+};
+
+/* Add a supplier, or change the fields given (a name is required for a new
+ * one); emit {"type":"supplier","supplier":CODE,"result":"created"|
+ * "updated"|"unchanged",...}, with a history event on change.  Returns 0,
+ * WF_EUSAGE (no name for a new supplier), WF_EINPUT for an invalid field,
+ * or a database error. */
+int wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out);
+
+/* Pause or resume (ACTION "pause"/"resume") supplier CODE through its state
+ * machine and emit it.  A paused supplier gets no new orders (create and
+ * send are refused) but its open orders are still received and chased.
+ * Returns 0, WF_ENOTFOUND, WF_EREFUSED, or an error. */
+int wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out);
+
+/* Emit every supplier by code / one supplier.  WF_ENOTFOUND when unknown. */
+int wf_supplier_list(wf_db *db, wf_out *out);
+int wf_supplier_show(wf_db *db, const char *code, wf_out *out);
+
+/* ---- purchase orders ---------------------------------------------------------- */
+
+/* One line to order.  COST is decimal text in the SKU's currency ("" : the
+ * SKU's cost).  LINENO is the input line it came from (0: an argument). */
+struct wf_po_line_in {
+	char    sku[72];
+	int64_t qty;
+	char    cost[32];
+	long    lineno;
+};
+
+/* Parse a SKU:QTY[@COST] argument ("MUG-1:20@4.10"; the SKU may contain
+ * ':' and '@', the last ':' ends it).  Returns 0, or WF_EUSAGE naming the
+ * argument and what is wrong. */
+int wf_po_line_parse(const char *arg, struct wf_po_line_in *out);
+
+struct wf_po_in {
+	const char *supplier;        /* supplier code */
+	const char *warehouse;       /* destination warehouse code */
+	const char *owner;           /* NULL: the supplier's owner */
+	int         has_expected;
+	int64_t     expected;        /* default: now + the supplier's lead time */
+	const struct wf_po_line_in *lines;
+	size_t      nlines;
+	/* With no lines: read {"type":"po_line","sku":..,"qty":..,"cost":".."}
+	 * JSON lines from IN (named IN_NAME in errors); all or nothing. */
+	FILE       *in;
+	const char *in_name;
+	int         strict;          /* refuse unknown keys on those lines */
+};
+
+/* Create PO-N in state draft and emit its record:
+ *   {"type":"po","po":"PO-7","supplier":..,"warehouse":..,"state":..,
+ *    "currency":..,"expected":..,"confirmed_for":..,"lines":[{"sku","qty",
+ *    "received","open","unit_cost","cancelled"}],"total":..,"owner":..,
+ *    "sent_at":..,"confirmed_at":..,"reason":..}
+ * Returns 0; WF_EUSAGE for a bad argument line (a cost with too many
+ * decimals, a SKU twice, no cost anywhere); WF_EINPUT for the same on
+ * stdin (located "stdin:3: ..."); WF_ENOTFOUND for an unknown supplier,
+ * warehouse or SKU; WF_EREFUSED for a paused supplier, a closed warehouse,
+ * a SKU that is not active, or SKUs of different currencies. */
+int wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out);
+
+/* Parse "PO-7" into 7.  Returns 0 or WF_EUSAGE. */
+int wf_po_parse_key(const char *key, int64_t *id);
+
+/* draft -> sent: books each line's open quantity inbound at the
+ * warehouse's inbound bin (see above).  Refused for a paused supplier. */
+int wf_po_send(wf_db *db, const char *po, wf_out *out);
+
+/* Record the supplier's confirmation: confirmed_for = DATE (HAS_DATE 0:
+ * the expected date), confirmed_at = now.  Allowed again to move the
+ * date. */
+int wf_po_confirm(wf_db *db, const char *po, int has_date, int64_t date, wf_out *out);
+
+struct wf_po_receipt {
+	const char *po, *sku;
+	int64_t     qty;             /* > 0 */
+	const char *bin;             /* "WH/BIN" in the PO's warehouse; NULL:
+	                                where the inbound units are */
+	int         allow_over;      /* accept more than is open */
+};
+
+/* Book a receipt (see above); the PO becomes partially_received, or
+ * received when every line has arrived.  WF_EREFUSED for a SKU not on the
+ * PO, an over-receipt without allow_over, a bin of another warehouse or a
+ * blocked bin, or a PO that takes no receipts (naming the legal actions). */
+int wf_po_receive(wf_db *db, const struct wf_po_receipt *r, wf_out *out);
+
+/* Close a received or partially received PO; what is still open is
+ * cancelled and its inbound units booked out. */
+int wf_po_close(wf_db *db, const char *po, wf_out *out);
+
+/* Cancel a draft, sent or confirmed PO with REASON (required); inbound
+ * units are booked out. */
+int wf_po_cancel(wf_db *db, const char *po, const char *reason, wf_out *out);
+
+struct wf_po_query {
+	const char *state;           /* NULL: any */
+	const char *supplier;        /* NULL: any */
+};
+
+/* Emit the matching POs, by number.  WF_EUSAGE for an unknown state,
+ * WF_ENOTFOUND for an unknown supplier. */
+int wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out);
+
+/* Emit the PO's record, then its history events, oldest first. */
+int wf_po_show(wf_db *db, const char *po, wf_out *out);
+
+/* Emit the follow-ups due now (rules above), one per PO, by number:
+ *   {"type":"followup","po":"PO-7","supplier":..,"email":..,"reason":..,
+ *    "subject":..,"body":..,"due":..}
+ * bringing the PO exceptions up to date on the way.  With RECORD, book
+ * each as sent (po_followup and a "followup" history event). */
+int wf_po_followup(wf_db *db, int record, wf_out *out);
+
+extern const struct wf_invariant wf_po_invariants[];
+
+#endif
