@@ -282,33 +282,40 @@ cmp_keys(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Find a duplicated member name of object O, or NULL. */
-static const char *
-dup_key(const cJSON *o)
+/* Find a duplicated member name of object O: 1 with *dup, 0 when every
+ * name is distinct, -1 when out of memory.  (The name may be "", so the
+ * result cannot double as the out-of-memory signal.) */
+static int
+dup_key(const cJSON *o, const char **dup)
 {
 	const cJSON *a, *b;
-	const char **keys, *dup = NULL;
+	const char **keys;
 	size_t n = 0, i;
+	int found = 0;
 
 	for (a = o->child; a; a = a->next)
 		n++;
 	if (n < 16) {
 		for (a = o->child; a; a = a->next)
 			for (b = a->next; b; b = b->next)
-				if (strcmp(a->string, b->string) == 0)
-					return a->string;
-		return NULL;
+				if (strcmp(a->string, b->string) == 0) {
+					*dup = a->string;
+					return 1;
+				}
+		return 0;
 	}
 	if ((keys = malloc(n * sizeof *keys)) == NULL)
-		return "";
+		return -1;
 	for (i = 0, a = o->child; a; a = a->next)
 		keys[i++] = a->string;
 	qsort(keys, n, sizeof *keys, cmp_keys);
-	for (i = 1; i < n && !dup; i++)
-		if (strcmp(keys[i - 1], keys[i]) == 0)
-			dup = keys[i];
+	for (i = 1; i < n && !found; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0) {
+			*dup = keys[i];
+			found = 1;
+		}
 	free(keys);
-	return dup;
+	return found;
 }
 
 static int
@@ -316,6 +323,7 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 {
 	cJSON *c;
 	long i = 0;
+	int rc;
 
 	if (cJSON_IsNumber(v)) {
 		size_t off, len;
@@ -333,10 +341,11 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 		return 0;
 	}
 	if (cJSON_IsObject(v)) {
-		const char *d = dup_key(v);
-		if (d && *d)
+		const char *d = NULL;
+		int dup = dup_key(v, &d);
+		if (dup > 0)
 			return wf_jerr(at, NULL, "duplicate key '%.64s'", d);
-		if (d)
+		if (dup < 0)
 			return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
@@ -345,8 +354,8 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 		wf_jloc here = { at, NULL, i, NULL, 0 };
 		if (cJSON_IsObject(v))
 			here.key = c->string;
-		if (walk(c, &here, sc, k))
-			return WF_EINPUT;
+		if ((rc = walk(c, &here, sc, k)) != 0)
+			return rc;
 	}
 	return 0;
 }

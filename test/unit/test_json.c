@@ -105,6 +105,8 @@ TEST(refuses_duplicate_keys_with_their_path)
 	    "\"k7\":0,\"k8\":0,\"k9\":0,\"ka\":0,\"kb\":0,\"kc\":0,\"kd\":0,\"ke\":0,"
 	    "\"kf\":0,\"k3\":1}"), "duplicate key 'k3'");
 	EQ_STR(PERR("{\"a\":{\"x\":1},\"b\":{\"x\":1}}"), "");
+	/* the empty name is a name like any other (was "out of memory") */
+	HAS_STR(PERR("{\"\":1,\"\":2}"), "duplicate key ''");
 }
 
 /* Read every line of TEXT; collect "line: result" into OUT. */
