@@ -31,16 +31,24 @@ CMD_SRC  = $(filter-out cmd/cli.c,$(wildcard cmd/*.c))
 BINS     = $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 UNITS    = $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
+# Fuzz targets: test/fuzz/fuzz_NAME.c.  The normal build links each with a
+# replay driver ($(B)/fuzz/NAME) that `make check` runs over the saved inputs;
+# `make fuzz` links them with libFuzzer into build-fuzz/libfuzzer/.
+FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/%.c=%)
+REPLAYS   = $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_DEPS = test/fuzz/common.c test/fuzz/fuzz.h
 MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
-        check-valgrind demo demo-real lint install uninstall clean bench fuzz
+        check-valgrind check-fuzz-replay demo demo-real lint install uninstall \
+        clean bench fuzz fuzz-build
 
 all:
 	@.ci/deps build
 	@$(MAKE) --no-print-directory build
 
-build: $(BINS) $(UNITS)
+build: $(BINS) $(UNITS) $(REPLAYS)
 
 $(B)/libwf/%.o: libwf/%.c libwf/*.h
 	@mkdir -p $(@D)
@@ -66,6 +74,18 @@ $(B)/unit/%: test/unit/%.c test/unit/harness.h $(B)/libwf.a libwf/*.h
 	@echo "  CCLD    $@"
 	@$(CC) $(ALL_CFLAGS) -Itest/unit -o $@ $< $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
 
+$(B)/fuzz/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Itest/fuzz -o $@ $< test/fuzz/common.c test/fuzz/replay.c \
+	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+$(B)/libfuzzer/%: test/fuzz/%.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< test/fuzz/common.c \
+	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
 # --- dependencies -----------------------------------------------------------
 
 deps:
@@ -78,10 +98,16 @@ check:
 	@$(MAKE) --no-print-directory check-real
 
 check-real: build
-	@$(MAKE) --no-print-directory check-unit check-bats
+	@$(MAKE) --no-print-directory check-unit check-fuzz-replay check-bats
 
 check-unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# Every seed and every input that once crashed, through its fuzz target.
+check-fuzz-replay: $(REPLAYS)
+	@fail=0; for t in $(FUZZ_NAMES); do \
+	  $(B)/fuzz/$$t $$t test/fuzz/corpus/$$t test/fuzz/regressions/$$t || fail=1; \
+	done; exit $$fail
 
 BATS_JOBS ?= 1
 check-bats: $(BINS)
@@ -101,7 +127,28 @@ check-valgrind:
 	@fail=0; for t in $(UNITS); do echo "== valgrind $$t"; \
 	  valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=all --show-leak-kinds=all $$t >/dev/null || fail=1; \
+	done; \
+	for t in $(FUZZ_NAMES); do echo "== valgrind $(B)/fuzz/$$t"; \
+	  valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=all --show-leak-kinds=all $(B)/fuzz/$$t $$t \
+	    test/fuzz/corpus/$$t test/fuzz/regressions/$$t >/dev/null || fail=1; \
 	done; exit $$fail
+
+# --- fuzzing ----------------------------------------------------------------
+# `make fuzz FUZZ_SECONDS=N` runs every target for N seconds (FUZZ_JOBS at a
+# time) from its seed corpus, failing if any finds a crash.  libwf is built
+# with the same instrumentation (fuzzer-no-link: coverage without a main).
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_SAN     = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+fuzz:
+	@.ci/deps build fuzz
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" fuzz-build
+	@test/fuzz/run -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) build-fuzz $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_SRC:test/fuzz/%.c=$(B)/libfuzzer/%)
 
 lint:
 	@.ci/deps lint
