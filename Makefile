@@ -38,11 +38,13 @@ FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/%.c=%)
 REPLAYS   = $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_DEPS = test/fuzz/common.c test/fuzz/fuzz.h
+# Benchmark programs: bench/NAME.c -> $(B)/bench/NAME (built by `make bench`).
+BENCH_PROGS = $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/util.c,$(wildcard bench/*.c)))
 MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
         check-valgrind check-fuzz-replay demo demo-real lint install uninstall \
-        clean bench fuzz fuzz-build
+        clean bench bench-build fuzz fuzz-build
 
 all:
 	@.ci/deps build
@@ -85,6 +87,11 @@ $(B)/libfuzzer/%: test/fuzz/%.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
 	@echo "  CCLD    $@"
 	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< test/fuzz/common.c \
 	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+$(B)/bench/%: bench/%.c bench/util.c bench/util.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Ibench -o $@ $< bench/util.c $(LDFLAGS) $(LDLIBS_WF)
 
 # --- dependencies -----------------------------------------------------------
 
@@ -161,6 +168,17 @@ demo:
 	@.ci/deps build test
 	@$(MAKE) --no-print-directory build
 	@WF_BIN=$(CURDIR)/$(B) ./test/demo.sh
+
+# --- benchmarks -------------------------------------------------------------
+# `make bench` prints one table: each workload at each scale, the wf tool
+# against its floor program (bench/README.md).  Not part of `make check`.
+BENCH_SCALES ?= 10000 100000 1000000
+bench:
+	@.ci/deps build
+	@$(MAKE) --no-print-directory build bench-build
+	@BIN=$(CURDIR)/$(B) bench/run $(BENCH_SCALES)
+
+bench-build: $(BENCH_PROGS)
 
 # --- install ----------------------------------------------------------------
 
