@@ -11,6 +11,14 @@
 
 #include "fuzz.h"
 
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,8 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc == WF_EINPUT);
 		FUZZ_ASSERT(wf_error_code() == WF_EINPUT);
 		FUZZ_ASSERT(wf_error_msg()[0] != '\0');
-		FUZZ_ASSERT(strstr(wf_error_msg(), "internal") == NULL);
-		FUZZ_ASSERT(strstr(wf_error_msg(), "rejected by the parser") == NULL);
+		/* (keys may say anything: compare the fixed texts whole) */
+		FUZZ_ASSERT(!ends_with(wf_error_msg(), "internal: number count mismatch"));
+		FUZZ_ASSERT(strcmp(wf_error_msg(), "invalid JSON (rejected by the parser)") != 0);
 		return 0;
 	}
 	for (i = 0; i < size && i < 16; i++)
