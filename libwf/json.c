@@ -678,7 +678,8 @@ wf_jget_int(const wf_jloc *at, const cJSON *o, const char *key,
 {
 	const cJSON *v;
 	int64_t n = 0;
-	char d[64];
+	char buf[64];
+	const char *d;
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -688,7 +689,7 @@ wf_jget_int(const wf_jloc *at, const cJSON *o, const char *key,
 		*out = n;
 		return 0;
 	}
-	describe(v, d, sizeof d);
+	d = describe(v, buf, sizeof buf);      /* not always in buf */
 	if (rc == -2)
 		return wf_jerr(at, key, "integer %s is out of range", d);
 	if (min == 1 && max >= WF_JSON_INT_MAX)

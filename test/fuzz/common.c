@@ -99,6 +99,21 @@ expect_input_error(int rc)
 	FUZZ_ASSERT(strncmp(wf_error_msg(), ERR_PREFIX, strlen(ERR_PREFIX)) == 0);
 }
 
+/* An accessor refused a value of the wrong type: the message also says
+ * what it got. */
+static void
+expect_type_error(int rc, const cJSON *c)
+{
+	const char *got = cJSON_IsTrue(c) ? "got true" : cJSON_IsFalse(c) ? "got false" :
+	    cJSON_IsObject(c) ? "got an object" : cJSON_IsArray(c) ? "got an array" : NULL;
+	size_t n = strlen(wf_error_msg());
+
+	expect_input_error(rc);
+	if (got)
+		FUZZ_ASSERT(n >= strlen(got) &&
+		    strcmp(wf_error_msg() + n - strlen(got), got) == 0);
+}
+
 /* What an absent or null member must give: 1, or an error when required. */
 static int
 absent(const cJSON *c, unsigned fl, int rc)
@@ -173,7 +188,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 				FUZZ_ASSERT(rc == 0);
 				FUZZ_ASSERT(s == c->valuestring);
 			} else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 
 		{
@@ -188,7 +203,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 					FUZZ_ASSERT(rc == 0);
 					FUZZ_ASSERT(v == want);
 				} else {
-					expect_input_error(rc);
+					expect_type_error(rc, c);
 					FUZZ_ASSERT(v == 12345);
 				}
 			}
@@ -200,7 +215,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 				FUZZ_ASSERT(rc == 0);
 				FUZZ_ASSERT(b == cJSON_IsTrue(c));
 			} else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 
 		/* (the oracles run first: they would overwrite the message) */
@@ -218,7 +233,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 				FUZZ_ASSERT(rc == 0);
 				FUZZ_ASSERT(v == want);
 			} else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 		fl &= ~(unsigned)WF_J_NUMOK;
 
@@ -232,7 +247,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 				FUZZ_ASSERT(rc == 0);
 				FUZZ_ASSERT(v == want);
 			} else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 
 		s = NULL;
@@ -246,7 +261,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 				FUZZ_ASSERT(rc == 0);
 				FUZZ_ASSERT(s == c->valuestring);
 			} else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 
 		sub = NULL;
@@ -255,7 +270,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 			if (cJSON_IsObject(c))
 				FUZZ_ASSERT(rc == 0 && sub == c);
 			else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 		sub = NULL;
 		rc = wf_jget_arr(at, o, key, fl, &sub);
@@ -263,7 +278,7 @@ check_member(const wf_jloc *at, const cJSON *o, const cJSON *c, unsigned seed)
 			if (cJSON_IsArray(c))
 				FUZZ_ASSERT(rc == 0 && sub == c);
 			else
-				expect_input_error(rc);
+				expect_type_error(rc, c);
 		}
 	}
 }

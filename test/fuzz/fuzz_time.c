@@ -21,12 +21,22 @@
 #define T_MAX ((int64_t)253402300799)     /* 9999-12-31T23:59:59Z */
 
 static regex_t re_time, re_age, re_out;
+static int done;
+
+/* Free the expressions at exit, so valgrind sees every block freed. */
+__attribute__((destructor)) static void
+release(void)
+{
+	if (!done)
+		return;
+	regfree(&re_time);
+	regfree(&re_age);
+	regfree(&re_out);
+}
 
 static void
 compile(void)
 {
-	static int done;
-
 	if (done)
 		return;
 	if (regcomp(&re_time, "^([0-9]{4})-([0-9]{2})-([0-9]{2})"
