@@ -128,18 +128,17 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)" check-real
 
+# The unit tests, the fuzz replays and the binaries' commands under valgrind
+# (test/valgrind.sh): no leak of any kind, no memory error.
 check-valgrind:
 	@.ci/deps build valgrind
 	@$(MAKE) --no-print-directory build
-	@fail=0; for t in $(UNITS); do echo "== valgrind $$t"; \
-	  valgrind -q --error-exitcode=99 --leak-check=full \
-	    --errors-for-leak-kinds=all --show-leak-kinds=all $$t >/dev/null || fail=1; \
-	done; \
-	for t in $(FUZZ_NAMES); do echo "== valgrind $(B)/fuzz/$$t"; \
-	  valgrind -q --error-exitcode=99 --leak-check=full \
-	    --errors-for-leak-kinds=all --show-leak-kinds=all $(B)/fuzz/$$t $$t \
-	    test/fuzz/corpus/$$t test/fuzz/regressions/$$t >/dev/null || fail=1; \
-	done; exit $$fail
+	@test/valgrind.sh $(B)
+
+lint:
+	@.ci/deps lint
+	@fail=0; for m in $(MANPAGES); do \
+	  mandoc -Tlint -W warning $$m || fail=1; done; exit $$fail
 
 # --- fuzzing ----------------------------------------------------------------
 # `make fuzz FUZZ_SECONDS=N` runs every target for N seconds (FUZZ_JOBS at a
@@ -156,11 +155,6 @@ fuzz:
 	@test/fuzz/run -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) build-fuzz $(FUZZ_NAMES)
 
 fuzz-build: $(FUZZ_SRC:test/fuzz/%.c=$(B)/libfuzzer/%)
-
-lint:
-	@.ci/deps lint
-	@fail=0; for m in $(MANPAGES); do \
-	  mandoc -Tlint -W warning $$m || fail=1; done; exit $$fail
 
 # --- demo -------------------------------------------------------------------
 
