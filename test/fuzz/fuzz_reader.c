@@ -1,9 +1,10 @@
 /*
  * fuzz_reader.c - the JSON-lines reader over a stream, with a small line cap.
  *
- * The first byte picks the line cap (0: the default 1 MiB, else 1-127); when
- * its top bit is set, a long first line is put in front so that the input
- * straddles the reader's 64 KiB read buffer.  The reader must agree, line by
+ * The first byte picks the line cap (low 6 bits; 0: the default 1 MiB);
+ * when its top bit is set, a long first line is put in front so that the
+ * input straddles the reader's 64 KiB read buffer: a JSON object when bit 6
+ * is set too, else blanks (cheaper).  The reader must agree, line by
  * line, with a model built from the definition: split at '\n', drop one
  * trailing '\r', a line longer than the cap is refused whole, blank lines
  * (spaces and tabs) are skipped, the rest go through wf_json_parse().  Line
@@ -72,18 +73,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	cap = data[0] & 0x7f;
-	if (data[0] & 0x80) {
-		/* {"pad":"xxx...x"}\n ending a few bytes before the 64 KiB mark */
+	cap = data[0] & 0x3f;
+	if (data[0] & 0x80)     /* a line ending a little before the 64 KiB mark */
 		pad = RBUF - (size < 200 ? size : 200);
-	}
 	len = pad + size - 1;
 	if ((buf = malloc(len ? len : 1)) == NULL)
 		abort();
-	if (pad) {
-		memset(buf, 'x', pad);
+	if (pad && (data[0] & 0x40)) {
+		memset(buf, 'x', pad);          /* {"pad":"xxx...x"}\n */
 		memcpy(buf, "{\"pad\":\"", 8);
 		memcpy(buf + pad - 3, "\"}\n", 3);
+	} else if (pad) {
+		memset(buf, ' ', pad);
+		buf[pad - 1] = '\n';
 	}
 	memcpy(buf + pad, data + 1, size - 1);
 	if (len == 0)
