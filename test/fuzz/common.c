@@ -50,6 +50,29 @@ fuzz_json_equal(const cJSON *a, const cJSON *b)
 	return x == NULL && y == NULL;
 }
 
+int
+fuzz_msg_safe(const char *m)
+{
+	const unsigned char *p = (const unsigned char *)m;
+	int cont = 0;           /* continuation bytes still due */
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return 0;               /* U+0080-U+009F */
+		if (*p >= 0x80 && *p <= 0xBF) {
+			if (cont == 0 && *p <= 0x9F)
+				return 0;       /* a raw C1 byte */
+			if (cont > 0)
+				cont--;
+			continue;
+		}
+		cont = *p >= 0xF0 ? 3 : *p >= 0xE0 ? 2 : *p >= 0xC0 ? 1 : 0;
+	}
+	return 1;
+}
+
 static int
 digit(char c)
 {
@@ -97,6 +120,7 @@ expect_input_error(int rc)
 	FUZZ_ASSERT(rc == WF_EINPUT);
 	FUZZ_ASSERT(wf_error_code() == WF_EINPUT);
 	FUZZ_ASSERT(strncmp(wf_error_msg(), ERR_PREFIX, strlen(ERR_PREFIX)) == 0);
+	FUZZ_ASSERT(fuzz_msg_safe(wf_error_msg()));
 }
 
 /* An accessor refused a value of the wrong type: the message also says

@@ -46,6 +46,10 @@ int fuzz_json_number(const char *s);
  * the flags and limits.  Aborts through FUZZ_ASSERT on a broken promise. */
 void fuzz_json_tree(const cJSON *v, unsigned seed);
 
+/* Whether an error message is safe to print as one line: no C0 or C1
+ * control characters and no DEL, raw or encoded. */
+int fuzz_msg_safe(const char *m);
+
 /* A copy of N bytes with a NUL after them (caller frees). */
 char *fuzz_strndup(const uint8_t *data, size_t n);
 

@@ -34,6 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc == WF_EINPUT);
 		FUZZ_ASSERT(wf_error_code() == WF_EINPUT);
 		FUZZ_ASSERT(wf_error_msg()[0] != '\0');
+		FUZZ_ASSERT(fuzz_msg_safe(wf_error_msg()));
 		/* (keys may say anything: compare the fixed texts whole) */
 		FUZZ_ASSERT(!ends_with(wf_error_msg(), "internal: number count mismatch"));
 		FUZZ_ASSERT(strcmp(wf_error_msg(), "invalid JSON (rejected by the parser)") != 0);

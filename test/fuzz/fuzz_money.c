@@ -197,7 +197,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(wf_money_parse(text, cur, &w) == 0 && w == v);
 		} else {
 			FUZZ_ASSERT(rc == WF_EINPUT && v == 777);
-			FUZZ_ASSERT(wf_error_msg()[0] != '\0');
+			FUZZ_ASSERT(wf_error_msg()[0] != '\0' && fuzz_msg_safe(wf_error_msg()));
 		}
 		/* The NUL-terminated form reads the same, up to a NUL. */
 		t = fuzz_strndup(data + 1, n);

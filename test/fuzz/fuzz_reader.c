@@ -118,6 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(o == NULL);
 			snprintf(prefix, sizeof prefix, "fuzz:%ld: ", line);
 			FUZZ_ASSERT(strncmp(msg, prefix, strlen(prefix)) == 0);
+			FUZZ_ASSERT(fuzz_msg_safe(msg));
 		}
 	}
 	/* The end stays the end. */

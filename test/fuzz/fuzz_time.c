@@ -167,7 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else {
 		FUZZ_ASSERT(rc == WF_EINPUT && t == 777);
-		FUZZ_ASSERT(wf_error_msg()[0] != '\0');
+		FUZZ_ASSERT(wf_error_msg()[0] != '\0' && fuzz_msg_safe(wf_error_msg()));
 	}
 
 	/* Ages count back from the clock; anything else is a time. */
