@@ -40,16 +40,26 @@ CMD_SRC  = $(filter-out cmd/cli.c,$(wildcard cmd/*.c))
 BINS     = $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 UNITS    = $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
+# Fuzz targets: test/fuzz/fuzz_NAME.c.  The normal build links each with a
+# replay driver ($(B)/fuzz/NAME) that `make check` runs over the saved inputs;
+# `make fuzz` links them with libFuzzer into build-fuzz/libfuzzer/.
+FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/%.c=%)
+REPLAYS   = $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_DEPS = test/fuzz/common.c test/fuzz/fuzz.h
+# Benchmark programs: bench/NAME.c -> $(B)/bench/NAME (built by `make bench`).
+BENCH_PROGS = $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/util.c,$(wildcard bench/*.c)))
 MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
-        check-valgrind demo demo-real lint install uninstall clean bench fuzz
+        check-valgrind check-fuzz-replay demo demo-real lint install uninstall \
+        clean bench bench-build fuzz fuzz-build
 
 all:
 	@.ci/deps build
 	@$(MAKE) --no-print-directory build
 
-build: $(BINS) $(UNITS)
+build: $(BINS) $(UNITS) $(REPLAYS)
 
 $(B)/libwf/%.o: libwf/%.c libwf/*.h
 	@mkdir -p $(@D)
@@ -75,6 +85,29 @@ $(B)/unit/%: test/unit/%.c test/unit/harness.h $(B)/libwf.a libwf/*.h
 	@echo "  CCLD    $@"
 	@$(CC) $(ALL_CFLAGS) -Itest/unit -o $@ $< $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
 
+$(B)/fuzz/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Itest/fuzz -o $@ $< test/fuzz/common.c test/fuzz/replay.c \
+	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+$(B)/libfuzzer/%: test/fuzz/%.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< test/fuzz/common.c \
+	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
+
+$(B)/bench/%: bench/%.c bench/util.c bench/util.h
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -Ibench -o $@ $< bench/util.c $(LDFLAGS) $(LDLIBS_WF)
+
+# (standalone: a change to util.c must not make bench/run regenerate data)
+$(B)/bench/gen $(B)/bench/measure: $(B)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS)
+
 # --- dependencies -----------------------------------------------------------
 
 deps:
@@ -87,10 +120,16 @@ check:
 	@$(MAKE) --no-print-directory check-real
 
 check-real: build
-	@$(MAKE) --no-print-directory check-unit check-bats
+	@$(MAKE) --no-print-directory check-unit check-fuzz-replay check-bats
 
 check-unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# Every seed and every input that once crashed, through its fuzz target.
+check-fuzz-replay: $(REPLAYS)
+	@fail=0; for t in $(FUZZ_NAMES); do \
+	  $(B)/fuzz/$$t $$t test/fuzz/corpus/$$t test/fuzz/regressions/$$t || fail=1; \
+	done; exit $$fail
 
 BATS_JOBS ?= 1
 check-bats: $(BINS)
@@ -104,18 +143,33 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)" check-real
 
+# The unit tests, the fuzz replays and the binaries' commands under valgrind
+# (test/valgrind.sh): no leak of any kind, no memory error.
 check-valgrind:
 	@.ci/deps build valgrind
 	@$(MAKE) --no-print-directory build
-	@fail=0; for t in $(UNITS); do echo "== valgrind $$t"; \
-	  valgrind -q --error-exitcode=99 --leak-check=full \
-	    --errors-for-leak-kinds=all --show-leak-kinds=all $$t >/dev/null || fail=1; \
-	done; exit $$fail
+	@test/valgrind.sh $(B)
 
 lint:
 	@.ci/deps lint
 	@fail=0; for m in $(MANPAGES); do \
 	  mandoc -Tlint -W warning $$m || fail=1; done; exit $$fail
+
+# --- fuzzing ----------------------------------------------------------------
+# `make fuzz FUZZ_SECONDS=N` runs every target for N seconds (FUZZ_JOBS at a
+# time) from its seed corpus, failing if any finds a crash.  libwf is built
+# with the same instrumentation (fuzzer-no-link: coverage without a main).
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_SAN     = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+fuzz:
+	@.ci/deps build fuzz
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" fuzz-build
+	@test/fuzz/run -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) build-fuzz $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_SRC:test/fuzz/%.c=$(B)/libfuzzer/%)
 
 # --- demo -------------------------------------------------------------------
 
@@ -123,6 +177,17 @@ demo:
 	@.ci/deps build test
 	@$(MAKE) --no-print-directory build
 	@WF_BIN=$(CURDIR)/$(B) ./test/demo.sh
+
+# --- benchmarks -------------------------------------------------------------
+# `make bench` prints one table: each workload at each scale, the wf tool
+# against its floor program (bench/README.md).  Not part of `make check`.
+BENCH_SCALES ?= 10000 100000 1000000
+bench:
+	@.ci/deps build
+	@$(MAKE) --no-print-directory build bench-build
+	@BIN=$(CURDIR)/$(B) bench/run $(BENCH_SCALES)
+
+bench-build: $(BENCH_PROGS)
 
 # --- install ----------------------------------------------------------------
 

@@ -76,16 +76,32 @@ int
 wf_db_err(wf_db *db, int rc, const char *what)
 {
 	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	const char *path = db && db->path ? db->path : "the database";
+	/* "what: " unless WHAT is the path itself (errors while opening) */
+	const char *w = strcmp(what, path) == 0 ? "" : what;
+	const char *sep = *w ? ": " : "";
 
+	if ((rc & 0xff) == SQLITE_IOERR && db && db->h &&
+	    sqlite3_system_errno(db->h) == ENOSPC)
+		rc = SQLITE_FULL;       /* e.g. the -shm file could not grow */
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return wf_error_set(WF_EBUSY,
 		    "%s: database is busy (locked by another process); safe to retry", what);
 	case SQLITE_FULL:
-		return wf_error_set(WF_EIO, "%s: database or disk is full", what);
-	case SQLITE_IOERR:
+		return wf_error_set(WF_EIO,
+		    "%s%scannot write to '%s': database or disk is full", w, sep, path);
 	case SQLITE_READONLY:
+		if (rc == SQLITE_READONLY_DIRECTORY)
+			return wf_error_set(WF_EIO, "%s%scannot use '%s': its directory is "
+			    "read-only, and WAL mode needs to create '%s-wal' and '%s-shm' there",
+			    w, sep, path, path, path);
+		if (rc == SQLITE_READONLY)
+			return wf_error_set(WF_EIO,
+			    "%s%scannot write to '%s': it is read-only", w, sep, path);
+		return wf_error_set(WF_EIO, "%s%s'%s': %s", w, sep, path, msg);
+	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 	case SQLITE_CORRUPT:
@@ -296,6 +312,24 @@ make_parents(const char *path)
 	return rc;
 }
 
+/* Why a file cannot be created at PATH: its directory's errno for writing,
+ * or ENOENT when the directory looks writable. */
+static int
+dir_errno(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	wf_buf dir = {0};
+	int err = ENOENT;
+
+	if (slash == NULL ? wf_buf_adds(&dir, ".") : slash == path ?
+	    wf_buf_adds(&dir, "/") : wf_buf_add(&dir, path, (size_t)(slash - path)))
+		return err;
+	if (access(dir.p, W_OK | X_OK) != 0)
+		err = errno;
+	wf_buf_free(&dir);
+	return err;
+}
+
 int
 wf_db_open(wf_db **out, const char *path, unsigned flags)
 {
@@ -332,8 +366,13 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	rc = sqlite3_open_v2(open_path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 	    (create ? SQLITE_OPEN_CREATE : 0), NULL);
 	if (rc != SQLITE_OK) {
-		rc = wf_error_set(rc == SQLITE_CANTOPEN && create ? WF_EIO : WF_ENODB,
-		    "cannot open '%s': %s", path,
+		/* The file exists (or is being created): not opening it is a
+		 * permission or I/O problem, not a missing database. */
+		int err = db->h ? sqlite3_system_errno(db->h) : 0;
+		if (create && err == ENOENT)
+			err = dir_errno(path);  /* SQLite's last try was read-only */
+		rc = wf_error_set(rc == SQLITE_CANTOPEN ? WF_EIO : WF_ENODB,
+		    "cannot open '%s': %s", path, err ? strerror(err) :
 		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -372,7 +411,9 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
 		goto fail;
-	if (appid == WF_APPLICATION_ID) {
+	/* A read-only file is still readable in whatever journal mode it has
+	 * (a copy made with VACUUM INTO is not in WAL mode). */
+	if (appid == WF_APPLICATION_ID && sqlite3_db_readonly(db->h, "main") != 1) {
 		int wal = 0;
 		/* Setting WAL needs a write lock; only do it when not already set. */
 		if ((rc = pragma_int(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode", &wal)) != 0)

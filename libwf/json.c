@@ -282,8 +282,9 @@ cmp_keys(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Find a duplicated member name of object O: 1 and *dup, 0 when there is
- * none, or WF_ENOMEM. */
+/* Find a duplicated member name of object O: 1 with *dup, 0 when every
+ * name is distinct, -1 when out of memory.  (The name may be "", so the
+ * result cannot double as the out-of-memory signal.) */
 static int
 dup_key(const cJSON *o, const char **dup)
 {
@@ -304,7 +305,7 @@ dup_key(const cJSON *o, const char **dup)
 		return 0;
 	}
 	if ((keys = malloc(n * sizeof *keys)) == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
+		return -1;
 	for (i = 0, a = o->child; a; a = a->next)
 		keys[i++] = a->string;
 	qsort(keys, n, sizeof *keys, cmp_keys);
@@ -317,11 +318,14 @@ dup_key(const cJSON *o, const char **dup)
 	return found;
 }
 
+static int excerpt(wf_buf *b, const char *s, size_t max);
+
 static int
 walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 {
 	cJSON *c;
 	long i = 0;
+	int rc;
 
 	if (cJSON_IsNumber(v)) {
 		size_t off, len;
@@ -340,11 +344,19 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 	}
 	if (cJSON_IsObject(v)) {
 		const char *d = NULL;
-		int rc = dup_key(v, &d);
-		if (rc < 0)
+		int dup = dup_key(v, &d);
+		if (dup > 0) {
+			wf_buf name = {0};
+			if (excerpt(&name, d, 64) != 0) {
+				wf_buf_free(&name);
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			}
+			rc = wf_jerr(at, NULL, "duplicate key '%s'", wf_buf_str(&name));
+			wf_buf_free(&name);
 			return rc;
-		if (rc > 0)
-			return wf_jerr(at, NULL, "duplicate key '%.64s'", d);
+		}
+		if (dup < 0)
+			return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return 0;
@@ -352,8 +364,8 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 		wf_jloc here = { at, NULL, i, NULL, 0 };
 		if (cJSON_IsObject(v))
 			here.key = c->string;
-		if (walk(c, &here, sc, k))
-			return WF_EINPUT;
+		if ((rc = walk(c, &here, sc, k)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -542,6 +554,29 @@ wf_jsonl_close(wf_jsonl *r)
 
 /* ---- locations and errors ------------------------------------------------ */
 
+static int utf8_len(const unsigned char *p);
+
+/* Append at most MAX bytes of input text S to B for a message, cut between
+ * characters and marked "..." when cut.  (wf_error_set() escapes control
+ * characters.) */
+static int
+excerpt(wf_buf *b, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0;
+
+	while (*p) {
+		int len = *p >= 0x80 ? utf8_len(p) : 1;
+		size_t n = len < 0 ? 1 : (size_t)len;
+
+		if (used + n > max)
+			return wf_buf_add(b, s, used) || wf_buf_adds(b, "...") ? WF_ENOMEM : 0;
+		used += n;
+		p += n;
+	}
+	return wf_buf_add(b, s, used);
+}
+
 int
 wf_jloc_path(wf_buf *b, const wf_jloc *loc, const char *key)
 {
@@ -559,13 +594,18 @@ wf_jloc_path(wf_buf *b, const wf_jloc *loc, const char *key)
 		l = chain[n];
 		if (l->up == NULL)
 			continue;
-		if (l->key)
-			rc |= wf_buf_addf(b, "%s%s", b->len > start ? "." : "", l->key);
-		else
+		if (l->key) {
+			if (b->len > start)
+				rc |= wf_buf_addc(b, '.');
+			rc |= excerpt(b, l->key, 64);
+		} else
 			rc |= wf_buf_addf(b, "[%ld]", l->index);
 	}
-	if (key)
-		rc |= wf_buf_addf(b, "%s%s", b->len > start ? "." : "", key);
+	if (key) {
+		if (b->len > start)
+			rc |= wf_buf_addc(b, '.');
+		rc |= excerpt(b, key, 64);
+	}
 	if (b->len > start)
 		rc |= wf_buf_adds(b, ": ");
 	return rc ? WF_ENOMEM : 0;
@@ -587,7 +627,9 @@ wf_jerr(const wf_jloc *at, const char *key, const char *fmt, ...)
 	return WF_EINPUT;
 }
 
-/* A short description of V for "got ..." in messages. */
+/* A short description of V for "got ..." in messages: a literal, or text in
+ * BUF (N >= DESCRIBE_MAX). */
+#define DESCRIBE_MAX (2 + 40 + 3 + 1)          /* quotes, text, "...", NUL */
 static const char *
 describe(const cJSON *v, char *buf, size_t n)
 {
@@ -605,8 +647,15 @@ describe(const cJSON *v, char *buf, size_t n)
 		snprintf(buf, n, "%.40s", v->valuestring ? v->valuestring : "a number");
 		return buf;
 	}
-	snprintf(buf, n, "\"%.40s%s\"", v->valuestring,
-	    strlen(v->valuestring) > 40 ? "..." : "");
+	{
+		wf_buf b = {0};
+		if (wf_buf_addc(&b, '"') || excerpt(&b, v->valuestring, 40) ||
+		    wf_buf_addc(&b, '"'))
+			wf_strlcpy(buf, "a string", n);
+		else
+			wf_strlcpy(buf, b.p, n);   /* n >= DESCRIBE_MAX: never cut */
+		wf_buf_free(&b);
+	}
 	return buf;
 }
 
@@ -629,7 +678,7 @@ wf_jget_str(const wf_jloc *at, const cJSON *o, const char *key,
     unsigned fl, size_t maxlen, const char **out)
 {
 	const cJSON *v;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -676,7 +725,8 @@ wf_jget_int(const wf_jloc *at, const cJSON *o, const char *key,
 {
 	const cJSON *v;
 	int64_t n = 0;
-	char d[64];
+	char buf[DESCRIBE_MAX];
+	const char *d;
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -686,7 +736,7 @@ wf_jget_int(const wf_jloc *at, const cJSON *o, const char *key,
 		*out = n;
 		return 0;
 	}
-	describe(v, d, sizeof d);
+	d = describe(v, buf, sizeof buf);      /* not always in buf */
 	if (rc == -2)
 		return wf_jerr(at, key, "integer %s is out of range", d);
 	if (min == 1 && max >= WF_JSON_INT_MAX)
@@ -702,7 +752,7 @@ wf_jget_bool(const wf_jloc *at, const cJSON *o, const char *key,
     unsigned fl, int *out)
 {
 	const cJSON *v;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -720,7 +770,7 @@ wf_jget_money(const wf_jloc *at, const cJSON *o, const char *key,
 {
 	const cJSON *v;
 	const char *s;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -756,7 +806,7 @@ wf_jget_id(const wf_jloc *at, const cJSON *o, const char *key,
     unsigned fl, const char **out)
 {
 	const cJSON *v;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -779,7 +829,7 @@ wf_jget_obj(const wf_jloc *at, const cJSON *o, const char *key,
     unsigned fl, const cJSON **out)
 {
 	const cJSON *v;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)
@@ -795,7 +845,7 @@ wf_jget_arr(const wf_jloc *at, const cJSON *o, const char *key,
     unsigned fl, const cJSON **out)
 {
 	const cJSON *v;
-	char d[64];
+	char d[DESCRIBE_MAX];
 	int rc;
 
 	if ((rc = lookup(at, o, key, fl, &v)) != 0)

@@ -70,10 +70,14 @@ digits(const char **p, int n, unsigned *out)
 	return 0;
 }
 
+#define T_FIRST ((int64_t)-30610224000)     /* 1000-01-01T00:00:00Z */
+#define T_LAST  ((int64_t)253402300799)     /* 9999-12-31T23:59:59Z */
+
 int
 wf_time_parse(const char *s, int64_t *out)
 {
 	const char *p = s;
+	int64_t t;
 	unsigned y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0;
 	long off = 0;
 
@@ -124,7 +128,13 @@ wf_time_parse(const char *s, int64_t *out)
 	if (*p != '\0')
 		goto bad;
 done:
-	*out = wf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	t = wf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+	/* An offset can carry a time past the years the formatter writes
+	 * ("9999-12-31T23:30-01:00"); refuse it rather than wrap it. */
+	if (t < T_FIRST || t > T_LAST)
+		return wf_error_set(WF_EINPUT,
+		    "time '%.40s' is outside the years 1000 to 9999 in UTC", s);
+	*out = t;
 	return 0;
 bad:
 	return wf_error_set(WF_EINPUT,

@@ -27,7 +27,9 @@ enum {
 };
 
 /* Record CODE with a printf-style message; returns CODE so callers can write
- * `return wf_error_set(WF_EREFUSED, "...")`. */
+ * `return wf_error_set(WF_EREFUSED, "...")`.  The stored message is one line
+ * safe to print: control characters (C0, DEL, C1) become \u00XX, and a
+ * message past 4095 bytes is cut between UTF-8 characters. */
 int wf_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -16,7 +16,8 @@
 /* Parse ISO 8601: "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS[.frac]]"
  * followed by "Z", "+HH:MM", "+HHMM", "+HH" (or '-'); without an offset the
  * time is taken as UTC.  'T' may be 't' or a space.  Fractions are dropped
- * (rounded down).  Years 1000-9999.  Returns 0 or WF_EINPUT. */
+ * (rounded down).  Years 1000-9999, also after applying the offset (the
+ * range wf_time_format() writes).  Returns 0 or WF_EINPUT. */
 int wf_time_parse(const char *s, int64_t *out);
 
 /* Like wf_time_parse, and also offsets from NOW: "-7d", "-24h", "-30m",

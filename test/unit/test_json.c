@@ -105,6 +105,7 @@ TEST(refuses_duplicate_keys_with_their_path)
 	    "\"k7\":0,\"k8\":0,\"k9\":0,\"ka\":0,\"kb\":0,\"kc\":0,\"kd\":0,\"ke\":0,"
 	    "\"kf\":0,\"k3\":1}"), "duplicate key 'k3'");
 	EQ_STR(PERR("{\"a\":{\"x\":1},\"b\":{\"x\":1}}"), "");
+	/* the empty name is a name like any other (was "out of memory") */
 	HAS_STR(PERR("{\"\":1,\"\":2}"), "duplicate key ''");
 }
 
@@ -197,6 +198,15 @@ TEST(integers_are_exact_within_2_to_the_53)
 	EQ_INT(wf_jget_int(&at, o, "g", WF_J_REQ, 1, WF_JSON_INT_MAX, &v), WF_EINPUT);
 	EQ_STR(wf_error_msg(), "stdin:17: g: expected a positive integer, got -3");
 	EQ_INT(wf_jget_int(&at, o, "h", WF_J_REQ, 0, WF_JSON_INT_MAX, &v), 0);
+	/* the description of a non-number (was printed from an unset buffer) */
+	{
+		cJSON *t = obj("{\"t\":true,\"o\":{},\"s\":\"x\"}");
+		EQ_INT(wf_jget_int(&at, t, "t", WF_J_REQ, 1, WF_JSON_INT_MAX, &v), WF_EINPUT);
+		EQ_STR(wf_error_msg(), "stdin:17: t: expected a positive integer, got true");
+		EQ_INT(wf_jget_int(&at, t, "o", WF_J_REQ, -5, 5, &v), WF_EINPUT);
+		EQ_STR(wf_error_msg(), "stdin:17: o: expected an integer from -5 to 5, got an object");
+		cJSON_Delete(t);
+	}
 	EQ_INT(wf_jget_int(&at, o, "zz", 0, 0, 10, &v), 1);
 	EQ_INT(wf_jget_int(&at, o, "zz", WF_J_REQ, 0, 10, &v), WF_EINPUT);
 	EQ_STR(wf_error_msg(), "stdin:17: zz: missing");

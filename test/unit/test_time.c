@@ -63,6 +63,20 @@ TEST(refuses_impossible_and_malformed_times)
 	CHECK(strstr(wf_error_msg(), "ISO 8601") != NULL);
 }
 
+TEST(offsets_cannot_leave_the_years_1000_to_9999)
+{
+	int64_t t;
+
+	EQ_STR(norm("9999-12-31T23:59:59Z"), "9999-12-31T23:59:59Z");
+	EQ_STR(norm("1000-01-01T00:00:00Z"), "1000-01-01T00:00:00Z");
+	EQ_STR(norm("9999-12-31T22:59:59-01:00"), "9999-12-31T23:59:59Z");
+	/* were accepted and then written as year 0000 or 0999 */
+	EQ_INT(wf_time_parse("9999-12-31T23:59-01:00", &t), WF_EINPUT);
+	EQ_STR(wf_error_msg(),
+	    "time '9999-12-31T23:59-01:00' is outside the years 1000 to 9999 in UTC");
+	EQ_INT(wf_time_parse("1000-01-01T00:00+00:01", &t), WF_EINPUT);
+}
+
 TEST(relative_ages)
 {
 	int64_t now = 1763629200, t;   /* 2025-11-20T09:00:00Z */

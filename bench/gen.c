@@ -1,0 +1,436 @@
+/*
+ * gen.c - deterministic benchmark data, as JSON lines.
+ *
+ *   bench/gen SCALE KIND
+ *
+ * KIND is one of:
+ *   skus        SCALE/10 SKUs (at least 10): {"type":"sku","sku":...}
+ *   warehouses  3, 5 or 8 warehouses by scale, then their bins:
+ *               {"type":"warehouse",...} and {"type":"bin","bin":"BER/A-0001",...}
+ *   suppliers   one per 500 SKUs (at least 3)
+ *   movements   SCALE stock movements: receipts into bulk bins, moves from
+ *               bulk to pick bins, reservations from pick bins (about
+ *               4:3:2), each valid against the stock the lines before it
+ *               left
+ *   orders      SCALE orders in the generic format of cli.md, 1-4 lines each
+ *
+ * The same SCALE and KIND always give the same bytes: the generator uses its
+ * own PRNG (splitmix64), integer arithmetic only, and derives each SKU's
+ * attributes from its number, so orders and movements agree with the
+ * catalogue of the same scale without reading it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- numbers ------------------------------------------------------------- */
+
+static uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t state;
+
+static uint64_t
+next(void)
+{
+	return mix(state += 0x9E3779B97F4A7C15ull);
+}
+
+/* 0 .. n-1 */
+static uint64_t
+pick(uint64_t n)
+{
+	return next() % n;
+}
+
+/* 0 .. n-1, the low end more likely (a few SKUs sell most). */
+static uint64_t
+skewed(uint64_t n)
+{
+	uint64_t a = pick(n), b = pick(n);
+	return a < b ? a : b;
+}
+
+/* A fixed property of item I of kind K. */
+static uint64_t
+prop(uint64_t k, uint64_t i)
+{
+	return mix(k * 0x100000001B3ull ^ (i + 1) * 0x9E3779B97F4A7C15ull);
+}
+
+/* ---- the catalogue of a scale ----------------------------------------------- */
+
+struct scale {
+	uint64_t n;             /* SCALE */
+	uint64_t skus, whs, pick_bins, bulk_bins, suppliers;
+};
+
+static struct scale
+scale_of(uint64_t n)
+{
+	struct scale s;
+
+	s.n = n;
+	s.skus = n / 10 < 10 ? 10 : n / 10;
+	s.whs = n >= 1000000 ? 8 : n >= 100000 ? 5 : 3;
+	s.pick_bins = s.skus / 20 < 10 ? 10 : s.skus / 20;
+	s.bulk_bins = s.skus / 100 < 4 ? 4 : s.skus / 100;
+	s.suppliers = s.skus / 500 < 3 ? 3 : s.skus / 500;
+	return s;
+}
+
+static const struct warehouse {
+	const char *code, *name, *country, *postcode, *tz;
+} warehouses[] = {
+	{ "BER", "Berlin", "DE", "12529", "Europe/Berlin" },
+	{ "HAM", "Hamburg", "DE", "21129", "Europe/Berlin" },
+	{ "MUC", "Munich", "DE", "85356", "Europe/Berlin" },
+	{ "AMS", "Amsterdam", "NL", "1118 CP", "Europe/Amsterdam" },
+	{ "PAR", "Paris", "FR", "95700", "Europe/Paris" },
+	{ "MIL", "Milan", "IT", "20090", "Europe/Rome" },
+	{ "MAD", "Madrid", "ES", "28042", "Europe/Madrid" },
+	{ "VIE", "Vienna", "AT", "1300", "Europe/Vienna" },
+};
+
+static const char *const adjectives[] = {
+	"Classic", "Large", "Small", "Organic", "Heavy", "Light", "Travel",
+	"Deluxe", "Basic", "Vintage", "Slim", "Soft",
+};
+static const char *const nouns[] = {
+	"Mug", "T-Shirt", "Notebook", "Backpack", "Lamp", "Candle", "Bottle",
+	"Scarf", "Poster", "Cap", "Towel", "Plate", "Socks", "Pen",
+};
+static const char *const colours[] = {
+	"black", "white", "red", "blue", "green", "grey", "sand", "navy",
+};
+
+/* SKU I (0-based): price and cost in cents, always the same. */
+static int64_t
+sku_price(uint64_t i)
+{
+	return (int64_t)(prop(1, i) % 200 + 1) * 100 - 1;      /* 0.99 .. 199.99 */
+}
+
+static int64_t
+sku_cost(uint64_t i)
+{
+	return sku_price(i) * (int64_t)(30 + prop(2, i) % 31) / 100;
+}
+
+static void
+sku_code(char *out, size_t n, uint64_t i)
+{
+	snprintf(out, n, "SKU-%06" PRIu64, i + 1);
+}
+
+static void
+pick_bin(char *out, size_t n, const struct scale *s, uint64_t sku, uint64_t w)
+{
+	snprintf(out, n, "%s/A-%04" PRIu64, warehouses[w].code,
+	    prop(3, sku * 8 + w) % s->pick_bins + 1);
+}
+
+static void
+bulk_bin(char *out, size_t n, const struct scale *s, uint64_t sku, uint64_t w)
+{
+	snprintf(out, n, "%s/B-%03" PRIu64, warehouses[w].code,
+	    prop(4, sku * 8 + w) % s->bulk_bins + 1);
+}
+
+static void
+money(char *out, size_t n, int64_t cents)
+{
+	snprintf(out, n, "%" PRId64 ".%02" PRId64, cents / 100, cents % 100);
+}
+
+static void
+iso(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- kinds ---------------------------------------------------------------- */
+
+static void
+gen_skus(const struct scale *s)
+{
+	char code[32], price[32], cost[32];
+	uint64_t i;
+
+	for (i = 0; i < s->skus; i++) {
+		uint64_t p = prop(5, i);
+		sku_code(code, sizeof code, i);
+		money(price, sizeof price, sku_price(i));
+		money(cost, sizeof cost, sku_cost(i));
+		printf("{\"type\":\"sku\",\"sku\":\"%s\",\"title\":\"%s %s, %s\","
+		    "\"price\":\"%s\",\"cost\":\"%s\",\"currency\":\"EUR\"}\n", code,
+		    adjectives[p % 12], nouns[p / 12 % 14], colours[p / 168 % 8],
+		    price, cost);
+	}
+}
+
+static void
+gen_warehouses(const struct scale *s)
+{
+	uint64_t w, b;
+
+	for (w = 0; w < s->whs; w++)
+		printf("{\"type\":\"warehouse\",\"warehouse\":\"%s\",\"name\":\"%s\","
+		    "\"country\":\"%s\",\"postcode\":\"%s\",\"timezone\":\"%s\","
+		    "\"capacity\":%" PRIu64 "}\n", warehouses[w].code, warehouses[w].name,
+		    warehouses[w].country, warehouses[w].postcode, warehouses[w].tz,
+		    s->n / 100 + 500);
+	for (w = 0; w < s->whs; w++) {
+		for (b = 1; b <= s->pick_bins; b++)
+			printf("{\"type\":\"bin\",\"bin\":\"%s/A-%04" PRIu64 "\",\"kind\":\"pick\"}\n",
+			    warehouses[w].code, b);
+		for (b = 1; b <= s->bulk_bins; b++)
+			printf("{\"type\":\"bin\",\"bin\":\"%s/B-%03" PRIu64 "\",\"kind\":\"bulk\"}\n",
+			    warehouses[w].code, b);
+	}
+}
+
+static void
+gen_suppliers(const struct scale *s)
+{
+	static const char *const names[] = {
+		"Nordic Goods", "Atlas Supply", "Keramik Werk", "Blue Harbour",
+		"Lindner & Sohn", "Porto Textil", "Vela Trading", "Bergmann",
+	};
+	uint64_t i;
+
+	for (i = 0; i < s->suppliers; i++)
+		printf("{\"type\":\"supplier\",\"supplier\":\"SUP-%03" PRIu64 "\","
+		    "\"name\":\"%s %" PRIu64 "\",\"email\":\"orders@sup%03" PRIu64 ".example\","
+		    "\"lead_time\":%" PRIu64 "}\n", i + 1, names[i % 8], i / 8 + 1, i + 1,
+		    7 + prop(6, i) % 24);
+}
+
+/* Stock the generator believes each SKU has, per warehouse. */
+struct stock {
+	int32_t bulk, pick;     /* on hand */
+};
+
+static void
+gen_movements(const struct scale *s)
+{
+	struct stock *st = calloc(s->skus * s->whs, sizeof *st);
+	char code[32], from[32], to[32], cost[32];
+	uint64_t k, order = 1000;
+
+	if (st == NULL) {
+		fprintf(stderr, "gen: out of memory\n");
+		exit(1);
+	}
+	for (k = 0; k < s->n; k++) {
+		uint64_t i = 0, w = 0, r = pick(100), tries;
+		struct stock *x = NULL;
+		int32_t q;
+
+		/* 55% reservations, 30% moves, 15% receipts: a reservation or a
+		 * move looks at a few SKUs for one with the stock, and falls back
+		 * to the next kind when none has it. */
+		if (r < 55)
+			for (tries = 0; tries < 8; tries++) {
+				i = skewed(s->skus), w = pick(s->whs);
+				x = &st[i * s->whs + w];
+				if (x->pick >= 3)
+					break;
+				x = NULL;
+			}
+		if (x) {
+			q = 1 + (int32_t)pick(3);
+			x->pick -= q;
+			sku_code(code, sizeof code, i);
+			printf("{\"type\":\"movement\",\"action\":\"reserve\",\"sku\":\"%s\","
+			    "\"qty\":%d,\"warehouse\":\"%s\",\"ref\":\"shop:%" PRIu64 "\"}\n",
+			    code, q, warehouses[w].code, ++order);
+			continue;
+		}
+		if (r < 85)
+			for (tries = 0; tries < 8; tries++) {
+				i = skewed(s->skus), w = pick(s->whs);
+				x = &st[i * s->whs + w];
+				if (x->bulk > 0)
+					break;
+				x = NULL;
+			}
+		if (x) {
+			q = 1 + (int32_t)pick(50);
+			if (q > x->bulk)
+				q = x->bulk;
+			x->bulk -= q;
+			x->pick += q;
+			sku_code(code, sizeof code, i);
+			bulk_bin(from, sizeof from, s, i, w);
+			pick_bin(to, sizeof to, s, i, w);
+			printf("{\"type\":\"movement\",\"action\":\"move\",\"sku\":\"%s\","
+			    "\"qty\":%d,\"from\":\"%s\",\"to\":\"%s\"}\n", code, q, from, to);
+			continue;
+		}
+		i = skewed(s->skus), w = pick(s->whs);
+		x = &st[i * s->whs + w];
+		q = 10 * (1 + (int32_t)pick(50));
+		x->bulk += q;
+		sku_code(code, sizeof code, i);
+		bulk_bin(to, sizeof to, s, i, w);
+		money(cost, sizeof cost, sku_cost(i));
+		printf("{\"type\":\"movement\",\"action\":\"receive\",\"sku\":\"%s\","
+		    "\"qty\":%d,\"to\":\"%s\",\"cost\":\"%s\"}\n", code, q, to, cost);
+	}
+	free(st);
+}
+
+struct country {
+	const char *cc;
+	unsigned weight;        /* percent */
+	const char *cities[4];
+};
+
+static const struct country countries[] = {
+	{ "DE", 50, { "Berlin", "Hamburg", "Cologne", "Leipzig" } },
+	{ "AT", 10, { "Vienna", "Graz", "Linz", "Salzburg" } },
+	{ "FR", 10, { "Paris", "Lyon", "Lille", "Nantes" } },
+	{ "NL", 10, { "Amsterdam", "Utrecht", "Rotterdam", "Eindhoven" } },
+	{ "IT", 6, { "Milan", "Turin", "Bologna", "Rome" } },
+	{ "ES", 6, { "Madrid", "Valencia", "Seville", "Bilbao" } },
+	{ "GB", 5, { "London", "Leeds", "Bristol", "Glasgow" } },
+	{ "US", 3, { "New York", "Chicago", "Austin", "Portland" } },
+};
+
+static void
+postcode(char *out, size_t n, const char *cc)
+{
+	static const char *const gb[] = { "SW1A", "EC1V", "M1", "LS1", "BS1", "G2" };
+
+	if (strcmp(cc, "DE") == 0)
+		snprintf(out, n, "%05" PRIu64, 1067 + pick(98000));
+	else if (strcmp(cc, "AT") == 0)
+		snprintf(out, n, "%04" PRIu64, 1010 + pick(8980));
+	else if (strcmp(cc, "NL") == 0)
+		snprintf(out, n, "%04" PRIu64 " %c%c", 1000 + pick(9000),
+		    (char)('A' + pick(26)), (char)('A' + pick(26)));
+	else if (strcmp(cc, "GB") == 0)
+		snprintf(out, n, "%s %" PRIu64 "%c%c", gb[pick(6)], pick(10),
+		    (char)('A' + pick(26)), (char)('A' + pick(26)));
+	else
+		snprintf(out, n, "%05" PRIu64, 1000 + pick(98000));
+}
+
+static void
+gen_orders(const struct scale *s)
+{
+	static const char *const first[] = {
+		"Anna", "Ben", "Clara", "David", "Elif", "Finn", "Greta", "Hugo",
+		"Ines", "Jonas", "Kira", "Luca", "Mia", "Noah", "Olga", "Paul",
+	};
+	static const char *const last[] = {
+		"Müller", "Schmidt", "Dubois", "de Vries", "Rossi", "García",
+		"Smith", "Novak", "Weber", "Janssen", "Bianchi", "Fischer",
+	};
+	static const char *const channels[] = { "shop", "amazon", "ebay" };
+	uint64_t counter[3] = { 1000, 40000000, 700000 };
+	int64_t t0 = 1767225600;        /* 2026-01-01T00:00:00Z */
+	int64_t step = (int64_t)(31536000 / s->n) ? (int64_t)(31536000 / s->n) : 1;
+	char placed[32], promise[32], code[32], price[32], ship[32], total[32], pc[32];
+	uint64_t k;
+
+	for (k = 0; k < s->n; k++) {
+		uint64_t r = pick(100), c, lines = 1 + skewed(4), l;
+		const struct country *co = &countries[0];
+		unsigned acc = 0;
+		int64_t t = t0 + (int64_t)k * step + (int64_t)pick((uint64_t)step);
+		int64_t sub = 0, shipping;
+		uint64_t ci = 0;
+
+		c = r < 70 ? 0 : r < 90 ? 1 : 2;
+		r = pick(100);
+		for (ci = 0; ci < sizeof countries / sizeof countries[0]; ci++) {
+			acc += countries[ci].weight;
+			if (r < acc) {
+				co = &countries[ci];
+				break;
+			}
+		}
+		iso(placed, sizeof placed, t);
+		postcode(pc, sizeof pc, co->cc);
+		printf("{\"type\":\"order\",\"channel\":\"%s\",\"external_id\":\"%" PRIu64 "\","
+		    "\"placed_at\":\"%s\",\"currency\":\"EUR\",\"ship_to\":{\"name\":\"%s %s\","
+		    "\"country\":\"%s\",\"postcode\":\"%s\",\"city\":\"%s\"},",
+		    channels[c], ++counter[c], placed, first[pick(16)], last[pick(12)],
+		    co->cc, pc, co->cities[pick(4)]);
+		if (pick(100) < 80) {
+			int64_t p = (t / 86400 + 2 + (int64_t)pick(4)) * 86400 + 18 * 3600;
+			iso(promise, sizeof promise, p);
+			printf("\"promise_by\":\"%s\",", promise);
+		}
+		printf("\"lines\":[");
+		for (l = 0; l < lines; l++) {
+			uint64_t i = skewed(s->skus), q = 1 + skewed(3);
+			sku_code(code, sizeof code, i);
+			money(price, sizeof price, sku_price(i));
+			sub += sku_price(i) * (int64_t)q;
+			printf("%s{\"sku\":\"%s\",\"qty\":%" PRIu64 ",\"unit_price\":\"%s\"}",
+			    l ? "," : "", code, q, price);
+		}
+		shipping = sub >= 5000 ? 0 : 490;
+		money(ship, sizeof ship, shipping);
+		if (pick(100) < 97) {
+			money(total, sizeof total, sub + shipping);
+			printf("],\"shipping_paid\":\"%s\",\"payment\":{\"status\":\"paid\","
+			    "\"amount\":\"%s\"}}\n", ship, total);
+		} else
+			printf("],\"shipping_paid\":\"%s\",\"payment\":{\"status\":\"pending\","
+			    "\"amount\":\"0.00\"}}\n", ship);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const kinds[] = {
+		"skus", "warehouses", "suppliers", "movements", "orders", NULL
+	};
+	static char obuf[1 << 20];
+	struct scale s;
+	char *end;
+	unsigned long long n;
+	int k;
+
+	if (argc != 3 || (n = strtoull(argv[1], &end, 10)) == 0 || *end) {
+		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders\n");
+		return 2;
+	}
+	for (k = 0; kinds[k] && strcmp(kinds[k], argv[2]) != 0; k++)
+		;
+	if (kinds[k] == NULL) {
+		fprintf(stderr, "gen: unknown kind '%s'\n", argv[2]);
+		return 2;
+	}
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	s = scale_of(n);
+	state = mix((uint64_t)k * 0x51ED270B27D4A1ull ^ n);
+	switch (k) {
+	case 0: gen_skus(&s); break;
+	case 1: gen_warehouses(&s); break;
+	case 2: gen_suppliers(&s); break;
+	case 3: gen_movements(&s); break;
+	case 4: gen_orders(&s); break;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("gen: write error");
+		return 1;
+	}
+	return 0;
+}
