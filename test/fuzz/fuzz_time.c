@@ -42,7 +42,7 @@ compile(void)
 	if (regcomp(&re_time, "^([0-9]{4})-([0-9]{2})-([0-9]{2})"
 	    "([Tt ]([0-9]{2}):([0-9]{2})(:([0-9]{2})([.,][0-9]+)?)?"
 	    "([Zz]|([+-])([0-9]{2})(:?([0-9]{2}))?)?)?$", REG_EXTENDED) != 0 ||
-	    regcomp(&re_age, "^-([0-9]{1,9})([dhmw])$", REG_EXTENDED) != 0 ||
+	    regcomp(&re_age, "^[-+]([0-9]{1,9})([dhmw])$", REG_EXTENDED) != 0 ||
 	    regcomp(&re_out, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
 	    REG_EXTENDED | REG_NOSUB) != 0)
 		abort();
@@ -170,17 +170,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(wf_error_msg()[0] != '\0' && fuzz_msg_safe(wf_error_msg()));
 	}
 
-	/* Ages count back from the clock; anything else is a time. */
+	/* Offsets (-7d back, +2d ahead) count from the clock; anything else is
+	 * a time. */
 	now = T_MIN + (int64_t)((uint64_t)take64(data, size, 0) %
 	    (uint64_t)(T_MAX - T_MIN + 1));
 	t = 777;
 	rc = wf_time_parse_rel(s, now, &t);
-	if (s[0] != '-') {
+	if (s[0] != '-' && s[0] != '+') {
 		FUZZ_ASSERT((rc == 0) == (orc == 0) && (rc != 0 || t == want));
 	} else if (regexec(&re_age, s, 3, g, 0) == 0) {
 		int64_t unit = s[g[2].rm_so] == 'd' ? 86400 : s[g[2].rm_so] == 'h' ? 3600 :
 		    s[g[2].rm_so] == 'm' ? 60 : 7 * 86400;
-		FUZZ_ASSERT(rc == 0 && t == now - num(s, &g[1]) * unit);
+		FUZZ_ASSERT(rc == 0 && t == now + (s[0] == '+' ? 1 : -1) * num(s, &g[1]) * unit);
 	} else
 		FUZZ_ASSERT(rc == WF_EINPUT && t == 777);
 
