@@ -39,6 +39,23 @@ show() {
 	echo
 }
 
+# quiet CMD ARGS...: print the command as typed and run it, its output left
+# out: a later command shows the result.
+quiet() {
+	printf '%s$ %s%s\n' "$dim" "$*" "$off"
+	"$@" >/dev/null
+}
+
+# show_in CMD ARGS... <LINES: the same for a command that reads JSON lines,
+# shown as a here-document.
+show_in() {
+	local input
+	input=$(cat)
+	printf "%s\$ %s <<'EOF'\n%s\nEOF%s\n" "$dim" "$*" "$input" "$off"
+	"$@" <<<"$input"
+	echo
+}
+
 # ---- sections, one per tool ---------------------------------------------------
 
 demo_init() {
@@ -58,11 +75,74 @@ demo_check() {
 	echo "no violations"
 }
 
+demo_stock() {
+	section "wf-stock: two warehouses and their bins"
+	show wf-stock warehouse add BER --name Berlin --country DE \
+		--timezone Europe/Berlin --capacity 400 --format table
+	show wf-stock warehouse add MAD --name Madrid --country ES \
+		--timezone Europe/Madrid --capacity 250 --format table
+	quiet wf-stock bin add BER/A-01 --kind pick
+	quiet wf-stock bin add BER/A-02 --kind pick
+	quiet wf-stock bin add BER/R-01 --kind bulk
+	quiet wf-stock bin add MAD/A-01 --kind pick
+	show wf-stock bin add MAD/R-01 --kind bulk --format table
+
+	section "wf-stock: the catalogue, imported as JSON lines"
+	show_in wf-stock sku import --format table <<-'EOF'
+	{"type":"sku","sku":"MUG-1","title":"Mug, blue","cost":"4.20","price":"12.50","lead_time_days":10}
+	{"type":"sku","sku":"TEE-M","title":"T-shirt, M","cost":"6.00","price":"19.99","lead_time_days":21}
+	{"type":"sku","sku":"LAMP-2","title":"Desk lamp","cost":"31.00","price":"89.00","lead_time_days":28}
+	{"type":"sku","sku":"CANDLE-S","title":"Candle, small","cost":"1.80","price":"6.50","lead_time_days":7}
+	EOF
+
+	section "wf-stock: deliveries at different costs; MUG-1's average cost moves"
+	quiet wf-stock receive MUG-1 40 --to BER/R-01 --cost 4.20 --ref DN-5501
+	quiet wf-stock receive MUG-1 20 --to BER/R-01 --cost 4.50 --ref DN-5502
+	quiet wf-stock receive MUG-1 12 --to MAD/A-01 --cost 4.35 --ref DN-7101
+	quiet wf-stock receive TEE-M 25 --to BER/A-02 --cost 6.00 --ref DN-5503
+	quiet wf-stock receive LAMP-2 6 --to MAD/R-01 --cost 31.00 --ref DN-7102
+	quiet wf-stock receive CANDLE-S 120 --to MAD/A-01 --cost 1.75 --ref DN-7103
+	show wf-stock sku show MUG-1 --format table
+
+	section "wf-stock: restock the pick face, then reserve for order shop:1001"
+	quiet wf-stock move MUG-1 10 --from BER/R-01 --to BER/A-01
+	show wf-stock reserve MUG-1 2 --warehouse BER --ref shop:1001 --format table
+	show wf-stock levels --sku MUG-1 --by bin --format table
+
+	section "wf-stock: a stock count finds two T-shirts missing"
+	show wf-stock count TEE-M 23 --at BER/A-02 --format table
+
+	section "wf-stock: stock levels and inventory value"
+	show wf-stock levels --format table
+	show wf-stock value --format table
+	show wf check --format table
+	echo "no violations"
+}
+
+demo_alert() {
+	local due
+	# tomorrow evening by the tools' clock, which WF_NOW sets
+	due=$(date -u -d "${WF_NOW:-now} + 1 day" +%Y-%m-%dT18:00:00Z)
+	section "wf-alert: what the automations raise when they cannot do the work"
+	show_in wf-alert raise --format table <<-EOF
+	{"kind":"unroutable","subject":"order shop:1007","owner":"ops","evidence":{"ship_to":"DE","short":{"LAMP-2":2},"tried":["BER","MAD"]},"impact":{"money":"712.00","currency":"EUR","units":8,"orders":1,"due_at":"$due"},"next_action":"Split shop:1007: ship 6 LAMP-2 from MAD, backorder 2"}
+	{"kind":"stockout_risk","subject":"sku TEE-M","owner":"purchasing","evidence":{"available":23,"sold_per_day":2,"lead_time_days":21},"impact":{"money":"379.81","currency":"EUR","units":19,"orders":15},"next_action":"Order 60 TEE-M today: 11 days of stock, 21 days lead time"}
+	{"kind":"payout_mismatch","subject":"payout stripe:po_1QxZ","owner":"finance","evidence":{"expected":"1204.50","paid":"1191.20"},"impact":{"money":"13.30","currency":"EUR","orders":2},"next_action":"Match the two unexplained refunds in stripe:po_1QxZ"}
+	EOF
+
+	section "wf-alert: work the queue"
+	show wf-alert ack EX-1 --format table
+	show wf-alert snooze EX-3 --until +2d --format table
+	show wf-alert list --format table
+}
+
 main() {
 	printf 'Workform demo: database %s\n' "$WF_DB"
 	demo_init
 	demo_states
 	demo_check
+	demo_stock
+	demo_alert
 	section "done"
 	printf 'The database is kept in %s.  Look around with:\n\n' "$dir"
 	printf '    export WF_DB=%s PATH=%s:$PATH\n' "$WF_DB" "$WF_BIN"

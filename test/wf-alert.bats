@@ -2,6 +2,7 @@
 # wf-alert: the exception queue.
 
 load helper
+load man
 
 setup() {
 	wf_setup
@@ -451,4 +452,48 @@ refuse() {
 	sql "UPDATE exception SET resolution = NULL, state = 'resolved', resolved_at = '2026-11-20T09:00:00Z' WHERE id = 2"
 	run -1 --separate-stderr wf check --only exception.
 	assert_output '{"type":"violation","check":"exception.closed","record":"exception","ref":"EX-2","detail":"resolved without a resolution note"}'
+}
+
+# ---- wf-records(5) ----------------------------------------------------------
+
+# documented TYPE: $output holds at least one TYPE record, and every record
+# in it is documented in wf-records(5).
+documented() {
+	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
+		echo "no $1 record in: $output" >&2
+		return 1
+	}
+	records_documented <<<"$output"
+}
+
+@test "the records wf-alert list, show and raise print are documented in wf-records(5)" {
+	queue
+	run -0 --separate-stderr wf-alert list --all --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert show EX-2 --format jsonl
+	documented exception
+	documented event
+	cat >"$BATS_TEST_TMPDIR/in" <<-'EOF'
+	{"kind":"unroutable","subject":"order shop:1001","owner":"ops","evidence":{"short":{"MUG-1":2}},"impact":{"money":"59.80","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-21T18:00:00Z"},"next_action":"Receive MUG-1 at BER or split the order","priority":80}
+	EOF
+	run -0 --separate-stderr wf-alert raise --format jsonl <"$BATS_TEST_TMPDIR/in"
+	documented exception
+}
+
+@test "the records wf-alert's changes print are documented in wf-records(5)" {
+	queue
+	run -0 --separate-stderr wf-alert assign EX-1 ann --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert ack EX-1 --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert start EX-1 --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert snooze EX-2 --until +2d --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert resolve EX-1 --note 'split the order' --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert dismiss EX-3 --note 'a known fee' --format jsonl
+	documented exception
+	run -0 --separate-stderr wf-alert reopen EX-3 --format jsonl
+	documented exception
 }

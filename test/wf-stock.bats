@@ -2,6 +2,7 @@
 # wf-stock: catalogue, bins, the ledger, reservations, counts, valuation.
 
 load helper
+load man
 
 setup() {
 	wf_setup
@@ -528,4 +529,97 @@ EOF
 	[ "$(level MUG-1 BER available)" = 0 ]
 	run -0 --separate-stderr wf check
 	assert_output ''
+}
+
+# ---- wf-records(5) ----------------------------------------------------------
+
+# documented TYPE: $output holds at least one TYPE record, and every record
+# in it is documented in wf-records(5).
+documented() {
+	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
+		echo "no $1 record in: $output" >&2
+		return 1
+	}
+	records_documented <<<"$output"
+}
+
+@test "the catalogue records are documented in wf-records(5)" {
+	run -0 --separate-stderr wf-stock warehouse add BER --name Berlin --country DE --capacity 500 --format jsonl
+	documented warehouse
+	run -0 --separate-stderr wf-stock bin add BER/A-01 --format jsonl
+	documented bin
+	run -0 --separate-stderr wf-stock sku add MUG-1 --title Mug --cost 4.00 --price 12.50 --format jsonl
+	documented sku
+	run -0 --separate-stderr wf-stock sku import --format jsonl <<<'{"type":"sku","sku":"TEE-M","title":"T-shirt M","cost":"6.00"}'
+	documented sku
+	run -0 --separate-stderr wf-stock sku list --format jsonl
+	documented sku
+	run -0 --separate-stderr wf-stock sku show MUG-1 --format jsonl
+	documented sku
+	documented level
+}
+
+@test "the ledger's records are documented in wf-records(5)" {
+	catalogue
+	run -0 --separate-stderr wf-stock receive MUG-1 20 --to BER/B-01 --cost 4.50 --ref DN-1 --format jsonl
+	documented movement
+	run -0 --separate-stderr wf-stock move MUG-1 5 --from BER/B-01 --to BER/A-01 --format jsonl
+	documented movement
+	run -0 --separate-stderr wf-stock damage MUG-1 1 --at BER/B-01 --reason dropped --format jsonl
+	documented movement
+	run -0 --separate-stderr wf-stock adjust MUG-1 -1 --at BER/B-01 --reason broken --format jsonl
+	documented adjustment
+	run -0 --separate-stderr wf-stock count MUG-1 3 --at BER/A-01 --format jsonl
+	documented count
+	run -0 --separate-stderr wf-stock ledger --format jsonl
+	documented movement
+}
+
+@test "the reservation and handling records are documented in wf-records(5)" {
+	catalogue
+	wf-stock receive MUG-1 3 --to BER/A-01 >/dev/null
+	wf-stock receive MUG-1 10 --to BER/B-01 >/dev/null
+	run -0 --separate-stderr wf-stock reserve MUG-1 6 --warehouse BER --ref shop:1001 --format jsonl
+	documented reservation
+	run -0 --separate-stderr wf-stock unreserve MUG-1 1 --warehouse BER --ref shop:1001 --format jsonl
+	documented reservation
+	run -0 --separate-stderr wf-stock pick MUG-1 5 --warehouse BER --ref shop:1001 --format jsonl
+	documented handling
+	run -0 --separate-stderr wf-stock pack MUG-1 5 --warehouse BER --ref shop:1001 --format jsonl
+	documented handling
+	run -0 --separate-stderr wf-stock ship MUG-1 5 --warehouse BER --ref shop:1001 --format jsonl
+	documented handling
+}
+
+@test "the levels and value records are documented in wf-records(5)" {
+	catalogue
+	wf-stock receive MUG-1 20 --to BER/A-01 --cost 4.00 >/dev/null
+	wf-stock receive TEE-M 5 --to MUC/A-01 >/dev/null
+	wf-stock reserve MUG-1 2 --warehouse BER --ref shop:1001 >/dev/null
+	local by
+	for by in sku warehouse bin; do
+		run -0 --separate-stderr wf-stock levels --by "$by" --format jsonl
+		documented level
+	done
+	run -0 --separate-stderr wf-stock value --format jsonl
+	documented value
+	documented value_total
+}
+
+@test "the records wf-stock apply prints are documented in wf-records(5)" {
+	catalogue
+	cat >"$BATS_TEST_TMPDIR/in" <<-'EOF'
+	{"type":"movement","action":"receive","sku":"MUG-1","qty":20,"to":"BER/A-01","cost":"4.00","ref":"DN-1"}
+	{"type":"movement","action":"move","sku":"MUG-1","qty":5,"from":"BER/A-01","to":"BER/B-01"}
+	{"type":"movement","action":"adjust","sku":"MUG-1","delta":-1,"at":"BER/B-01","reason":"broken"}
+	{"type":"movement","action":"count","sku":"MUG-1","qty":14,"at":"BER/A-01"}
+	{"type":"movement","action":"reserve","sku":"MUG-1","qty":3,"warehouse":"BER","ref":"shop:1001"}
+	{"type":"movement","action":"pick","sku":"MUG-1","qty":3,"warehouse":"BER","ref":"shop:1001"}
+	EOF
+	run -0 --separate-stderr wf-stock apply --format jsonl <"$BATS_TEST_TMPDIR/in"
+	documented movement
+	documented adjustment
+	documented count
+	documented reservation
+	documented handling
 }
