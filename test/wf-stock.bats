@@ -533,16 +533,6 @@ EOF
 
 # ---- wf-records(5) ----------------------------------------------------------
 
-# documented TYPE: $output holds at least one TYPE record, and every record
-# in it is documented in wf-records(5).
-documented() {
-	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
-		echo "no $1 record in: $output" >&2
-		return 1
-	}
-	records_documented <<<"$output"
-}
-
 @test "the catalogue records are documented in wf-records(5)" {
 	run -0 --separate-stderr wf-stock warehouse add BER --name Berlin --country DE --capacity 500 --format jsonl
 	documented warehouse
