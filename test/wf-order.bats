@@ -436,3 +436,17 @@ EOF
 	run -1 --separate-stderr subkeys_documented order lines
 	assert_equal "$stderr" $'not in wf-records(5) (type, key):\norder\tlines[].colour'
 }
+
+@test "an order the channel cancels keeps the channel's reason" {
+	run -0 --separate-stderr wf-order import <<<'{"channel":"shop","external_id":"9","placed_at":"2026-11-20","currency":"EUR","lines":[{"sku":"MUG-1","qty":1,"unit_price":"1.00"}],"cancel_reason":"fraud"}'
+	assert_output --partial '"state":"cancelled"'
+	assert_output --partial '"cancel_reason":"fraud"'
+}
+
+@test "order tables show the columns an operator reads first" {
+	run -0 --separate-stderr wf-order import --format table <<<"$(order 1 MUG-1 1)"
+	assert_line -n 0 --regexp '^ORDER +RESULT +STATE +FINANCE STATE +PLACED AT +TOTAL +CURRENCY +LINES$'
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	run -0 --separate-stderr wf-order ship shop:1 --carrier dhl --format table
+	assert_line -n 0 --regexp '^SHIPMENT +ORDER +WAREHOUSE +STATE +CARRIER +SERVICE +TRACKING +COST +SHIPPED AT$'
+}
