@@ -257,41 +257,6 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 
 /* ---- change records ---------------------------------------------------------- */
 
-/* Record in CHANGES that FIELD went from OLD to NEW (either may be NULL);
- * nothing when equal.  Returns 0 or WF_ENOMEM. */
-static int
-diff_text(cJSON *changes, const char *field, const char *old, const char *new)
-{
-	cJSON *c;
-
-	if ((old == NULL && new == NULL) || (old && new && strcmp(old, new) == 0))
-		return 0;
-	if ((c = cJSON_CreateObject()) == NULL)
-		return WF_ENOMEM;
-	if (wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new)) {
-		cJSON_Delete(c);
-		return WF_ENOMEM;
-	}
-	return wf_jadd_item(changes, field, c);
-}
-
-static int
-diff_int(cJSON *changes, const char *field, int has_old, int64_t old, int has_new, int64_t new)
-{
-	cJSON *c;
-
-	if (has_old == has_new && (!has_old || old == new))
-		return 0;
-	if ((c = cJSON_CreateObject()) == NULL)
-		return WF_ENOMEM;
-	if ((has_old ? wf_jadd_int(c, "from", old) : wf_jadd_null(c, "from")) |
-	    (has_new ? wf_jadd_int(c, "to", new) : wf_jadd_null(c, "to"))) {
-		cJSON_Delete(c);
-		return WF_ENOMEM;
-	}
-	return wf_jadd_item(changes, field, c);
-}
-
 static int
 add_opt_money(cJSON *r, const char *key, int has, int64_t v, const char *cur)
 {
@@ -302,12 +267,6 @@ static int
 add_opt_int(cJSON *r, const char *key, int has, int64_t v)
 {
 	return has ? wf_jadd_int(r, key, v) : wf_jadd_null(r, key);
-}
-
-static const char *
-result_of(int created, const cJSON *changes)
-{
-	return created ? "created" : changes->child ? "updated" : "unchanged";
 }
 
 /* ---- warehouses ---------------------------------------------------------------- */
@@ -456,21 +415,21 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 		goto fail;
 	}
 	if (found) {
-		rc |= diff_text(changes, "name", old.name, w.name);
-		rc |= diff_text(changes, "country", old.has_country ? old.country : NULL,
+		rc |= wf_change_text(changes, "name", old.name, w.name);
+		rc |= wf_change_text(changes, "country", old.has_country ? old.country : NULL,
 		    w.has_country ? w.country : NULL);
-		rc |= diff_text(changes, "postcode", old.has_postcode ? old.postcode : NULL,
+		rc |= wf_change_text(changes, "postcode", old.has_postcode ? old.postcode : NULL,
 		    w.has_postcode ? w.postcode : NULL);
-		rc |= diff_text(changes, "timezone", old.timezone, w.timezone);
-		rc |= diff_int(changes, "capacity", old.has_capacity, old.capacity,
+		rc |= wf_change_text(changes, "timezone", old.timezone, w.timezone);
+		rc |= wf_change_int(changes, "capacity", old.has_capacity, old.capacity,
 		    w.has_capacity, w.capacity);
-		rc |= diff_text(changes, "owner", old.owner, w.owner);
+		rc |= wf_change_text(changes, "owner", old.owner, w.owner);
 		if (rc) {
 			rc = wf_error_set(WF_ENOMEM, "out of memory");
 			goto fail;
 		}
 	}
-	result = result_of(!found, changes);
+	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
 		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
 			goto fail;
@@ -484,13 +443,8 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 		wf_bind_time(st, 8, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
-		if (found)
-			rc = wf_history_add(db, "warehouse", w.code, NULL, "update", NULL, NULL, changes);
-		else {
-			rc = wf_history_add(db, "warehouse", w.code, "warehouse", "create", NULL,
-			    "active", warehouse_record(&w, NULL));
-			cJSON_Delete(changes);
-		}
+		rc = wf_history_upsert(db, "warehouse", w.code, !found, "active", changes,
+		    found ? NULL : warehouse_record(&w, NULL));
 		changes = NULL;
 		if (rc)
 			goto fail;
@@ -521,7 +475,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	const char *kind = NULL, *oldkind = NULL, *state = NULL, *result;
 	char wh[64], owner[72], oldowner[72] = "";
 	int64_t bin_id = 0, wh_id = 0;
-	cJSON *changes = NULL, *r = NULL;
+	cJSON *changes = NULL, *r = NULL, *data;
 	sqlite3_stmt *st;
 	int rc, found;
 
@@ -571,12 +525,12 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	if (kind == NULL)
 		kind = found ? oldkind : "pick";
 	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (diff_text(changes, "kind", oldkind, kind) |
-	    diff_text(changes, "owner", oldowner, owner)))) {
+	    (found && (wf_change_text(changes, "kind", oldkind, kind) |
+	    wf_change_text(changes, "owner", oldowner, owner)))) {
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
 	}
-	result = result_of(!found, changes);
+	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
 		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
 			goto fail;
@@ -597,15 +551,9 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (!found) {
-		cJSON *data = cJSON_Duplicate(r, 1);
-		cJSON_DeleteItemFromObjectCaseSensitive(data, "result");
-		rc = wf_history_add(db, "bin", in->ref, "bin", "create", NULL, "active", data);
-		cJSON_Delete(changes);
-	} else if (changes->child)
-		rc = wf_history_add(db, "bin", in->ref, NULL, "update", NULL, NULL, changes);
-	else
-		cJSON_Delete(changes);
+	data = found ? NULL : cJSON_Duplicate(r, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "result");
+	rc = wf_history_upsert(db, "bin", in->ref, !found, "active", changes, data);
 	changes = NULL;
 	if (rc)
 		goto fail;
@@ -811,17 +759,17 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (found && (diff_text(changes, "title", old.title, s.title) |
-	    diff_text(changes, "owner", old.owner, s.owner) |
-	    diff_text(changes, "currency", old.currency, s.currency) |
-	    diff_int(changes, "price", old.has_price, old.price, s.has_price, s.price) |
-	    diff_int(changes, "cost", old.has_cost, old.cost, s.has_cost, s.cost) |
-	    diff_int(changes, "lead_time_days", 1, old.lead_time_days, 1, s.lead_time_days) |
-	    diff_int(changes, "safety_days", 1, old.safety_days, 1, s.safety_days))) {
+	if (found && (wf_change_text(changes, "title", old.title, s.title) |
+	    wf_change_text(changes, "owner", old.owner, s.owner) |
+	    wf_change_text(changes, "currency", old.currency, s.currency) |
+	    wf_change_int(changes, "price", old.has_price, old.price, s.has_price, s.price) |
+	    wf_change_int(changes, "cost", old.has_cost, old.cost, s.has_cost, s.cost) |
+	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1, s.lead_time_days) |
+	    wf_change_int(changes, "safety_days", 1, old.safety_days, 1, s.safety_days))) {
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
 	}
-	result = result_of(!found, changes);
+	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
 		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
 			goto fail;
@@ -838,13 +786,8 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 			goto fail;
 		if (!found)
 			s.id = wf_db_last_id(db);
-		if (found)
-			rc = wf_history_add(db, "sku", s.code, NULL, "update", NULL, NULL, changes);
-		else {
-			rc = wf_history_add(db, "sku", s.code, "sku", "create", NULL, "active",
-			    sku_record(&s, NULL));
-			cJSON_Delete(changes);
-		}
+		rc = wf_history_upsert(db, "sku", s.code, !found, "active", changes,
+		    found ? NULL : sku_record(&s, NULL));
 		changes = NULL;
 		if (rc)
 			goto fail;

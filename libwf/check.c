@@ -49,6 +49,23 @@ wf_check_violation(wf_out *out, long long *violations, const char *check,
 }
 
 int
+wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
+    const char *record, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, violations, check, record, wf_col_text(st, 0),
+		    "%s", wf_col_text(st, 1))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
 wf_check_run(wf_db *db, wf_out *out, const char *only, long long *violations)
 {
 	const struct wf_invariant *inv;

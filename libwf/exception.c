@@ -1157,43 +1157,23 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 
 /* ---- invariants ----------------------------------------------------------- */
 
-/* Report each row of SQL (id, detail) as a violation of CHECK. */
-static int
-report_rows(wf_db *db, wf_out *out, long long *n, const char *sql, const char *check)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		char key[KEYLEN];
-		wf_exception_key(key, sqlite3_column_int64(st, 0));
-		if ((rc = wf_check_violation(out, n, check, "exception", key, "%s",
-		    wf_col_text(st, 1))) != 0)
-			break;
-	}
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
 static int
 inv_snooze(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT id, CASE WHEN state = 'snoozed'"
+	    "SELECT 'EX-' || id, CASE WHEN state = 'snoozed'"
 	    " THEN 'snoozed without a time to wake'"
 	    " ELSE state || ' but snoozed until ' || snoozed_until END"
 	    " FROM exception WHERE (state = 'snoozed') <> (snoozed_until IS NOT NULL)"
 	    " ORDER BY id";
-	return report_rows(db, out, n, sql, "exception.snooze");
+	return wf_check_rows(db, out, n, "exception.snooze", "exception", sql);
 }
 
 static int
 inv_closed(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT id, CASE WHEN state IN ('resolved', 'dismissed')"
+	    "SELECT 'EX-' || id, CASE WHEN state IN ('resolved', 'dismissed')"
 	    " THEN state || ' without ' || CASE WHEN resolved_at IS NULL"
 	    " THEN 'resolved_at' ELSE 'a resolution note' END"
 	    " ELSE state || ' but has ' || CASE WHEN resolved_at IS NOT NULL"
@@ -1201,18 +1181,18 @@ inv_closed(wf_db *db, wf_out *out, long long *n)
 	    " FROM exception WHERE (state IN ('resolved', 'dismissed')) <>"
 	    " (resolved_at IS NOT NULL) OR (state IN ('resolved', 'dismissed')) <>"
 	    " (resolution IS NOT NULL AND resolution <> '') ORDER BY id";
-	return report_rows(db, out, n, sql, "exception.closed");
+	return wf_check_rows(db, out, n, "exception.closed", "exception", sql);
 }
 
 static int
 inv_seen(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT id, CASE WHEN times_seen < 1 THEN 'times_seen is ' || times_seen"
+	    "SELECT 'EX-' || id, CASE WHEN times_seen < 1 THEN 'times_seen is ' || times_seen"
 	    " ELSE 'last seen ' || last_seen_at || ', before it was opened at '"
 	    " || opened_at END FROM exception"
 	    " WHERE times_seen < 1 OR last_seen_at < opened_at ORDER BY id";
-	return report_rows(db, out, n, sql, "exception.seen");
+	return wf_check_rows(db, out, n, "exception.seen", "exception", sql);
 }
 
 /* A derived priority without a due time does not depend on the clock, so

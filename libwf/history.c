@@ -46,6 +46,71 @@ wf_history_add(wf_db *db, const char *record, const char *ref,
 	return rc;
 }
 
+/* ---- change records ---------------------------------------------------------- */
+
+static int
+change(cJSON *changes, const char *field, cJSON *c, int failed)
+{
+	if (c == NULL || failed) {
+		cJSON_Delete(c);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_jadd_item(changes, field, c);
+}
+
+int
+wf_change_text(cJSON *changes, const char *field, const char *old, const char *new)
+{
+	cJSON *c;
+
+	if ((old == NULL && new == NULL) || (old && new && strcmp(old, new) == 0))
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return change(changes, field, NULL, 1);
+	return change(changes, field, c, wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new));
+}
+
+int
+wf_change_int(cJSON *changes, const char *field, int has_old, int64_t old,
+    int has_new, int64_t new)
+{
+	cJSON *c;
+
+	if (has_old == has_new && (!has_old || old == new))
+		return 0;
+	if ((c = cJSON_CreateObject()) == NULL)
+		return change(changes, field, NULL, 1);
+	return change(changes, field, c,
+	    (has_old ? wf_jadd_int(c, "from", old) : wf_jadd_null(c, "from")) |
+	    (has_new ? wf_jadd_int(c, "to", new) : wf_jadd_null(c, "to")));
+}
+
+const char *
+wf_change_result(int created, const cJSON *changes)
+{
+	return created ? "created" : changes && changes->child ? "updated" : "unchanged";
+}
+
+int
+wf_history_upsert(wf_db *db, const char *type, const char *ref, int created,
+    const char *initial, cJSON *changes, cJSON *record)
+{
+	if (created) {
+		cJSON_Delete(changes);
+		if (record == NULL)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		return wf_history_add(db, type, ref, type, "create", NULL, initial, record);
+	}
+	cJSON_Delete(record);
+	if (changes == NULL || changes->child == NULL) {
+		cJSON_Delete(changes);
+		return 0;
+	}
+	return wf_history_add(db, type, ref, NULL, "update", NULL, NULL, changes);
+}
+
+/* ---- the log ------------------------------------------------------------------- */
+
 static int
 known_record(const char *r)
 {

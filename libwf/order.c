@@ -1646,24 +1646,11 @@ held_matches_state(wf_db *db, wf_out *out, long long *n)
 	    " h AS (SELECT holder, sku_id, state, sum(qty) q FROM balance"
 	    "  WHERE state IN ('reserved','picked','packed')"
 	    "  AND holder IN (SELECT ref FROM orders) GROUP BY holder, sku_id, state)"
-	    " SELECT holder, (SELECT code FROM sku WHERE id = sku_id), state,"
-	    "  coalesce(w.q, 0), coalesce(h.q, 0)"
+	    " SELECT holder, printf('%s %s: the order''s state wants %d, the stock holds %d',"
+	    "  (SELECT code FROM sku WHERE id = sku_id), state, coalesce(w.q, 0), coalesce(h.q, 0))"
 	    " FROM w FULL OUTER JOIN h USING (holder, sku_id, state)"
-	    " WHERE coalesce(w.q, 0) <> coalesce(h.q, 0) ORDER BY 1, 2, 3";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "order.held", "order", wf_col_text(st, 0),
-		    "%s %s: the order's state wants %lld, the stock holds %lld",
-		    wf_col_text(st, 1), wf_col_text(st, 2),
-		    (long long)sqlite3_column_int64(st, 3),
-		    (long long)sqlite3_column_int64(st, 4))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	    " WHERE coalesce(w.q, 0) <> coalesce(h.q, 0) ORDER BY 1, 2";
+	return wf_check_rows(db, out, n, "order.held", "order", sql);
 }
 
 /* A shipped or delivered order has shipped every unit, and every shipped
@@ -1672,26 +1659,14 @@ static int
 shipped_in_full(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT o.ref, l.line_no, l.qty, l.qty_shipped,"
-	    " (SELECT coalesce(sum(sl.qty), 0) FROM shipment_line sl WHERE sl.order_line_id = l.id)"
+	    "SELECT o.ref, printf('line %d: %d ordered, %d marked shipped, %d in shipments',"
+	    " l.line_no, l.qty, l.qty_shipped, (SELECT coalesce(sum(sl.qty), 0)"
+	    "  FROM shipment_line sl WHERE sl.order_line_id = l.id))"
 	    " FROM orders o JOIN order_line l ON l.order_id = o.id"
 	    " WHERE (o.state IN ('shipped','delivered') AND l.qty_shipped <> l.qty)"
 	    " OR l.qty_shipped <> (SELECT coalesce(sum(sl.qty), 0) FROM shipment_line sl"
 	    "  WHERE sl.order_line_id = l.id) ORDER BY o.ref, l.line_no";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "order.shipped", "order", wf_col_text(st, 0),
-		    "line %lld: %lld ordered, %lld marked shipped, %lld in shipments",
-		    (long long)sqlite3_column_int64(st, 1), (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 3),
-		    (long long)sqlite3_column_int64(st, 4))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_check_rows(db, out, n, "order.shipped", "order", sql);
 }
 
 const struct wf_invariant wf_order_invariants[] = {

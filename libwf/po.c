@@ -117,40 +117,6 @@ supplier_record(const struct supplier *s, const char *result)
 	return r;
 }
 
-/* Record in CHANGES that FIELD went from OLD to NEW (NULL: none); nothing
- * when equal. */
-static int
-diff_text(cJSON *changes, const char *field, const char *old, const char *new)
-{
-	cJSON *c;
-
-	if ((old == NULL && new == NULL) || (old && new && strcmp(old, new) == 0))
-		return 0;
-	if ((c = cJSON_CreateObject()) == NULL)
-		return WF_ENOMEM;
-	if (wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new)) {
-		cJSON_Delete(c);
-		return WF_ENOMEM;
-	}
-	return wf_jadd_item(changes, field, c);
-}
-
-static int
-diff_int(cJSON *changes, const char *field, int64_t old, int64_t new)
-{
-	cJSON *c;
-
-	if (old == new)
-		return 0;
-	if ((c = cJSON_CreateObject()) == NULL)
-		return WF_ENOMEM;
-	if (wf_jadd_int(c, "from", old) | wf_jadd_int(c, "to", new)) {
-		cJSON_Delete(c);
-		return WF_ENOMEM;
-	}
-	return wf_jadd_item(changes, field, c);
-}
-
 static int
 check_email(const char *email)
 {
@@ -241,19 +207,20 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 		s.follow_up_every_days = in->follow_up_every_days;
 
 	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (diff_text(changes, "name", old.name, s.name) |
-	    diff_text(changes, "email", old.has_email ? old.email : NULL,
+	    (found && (wf_change_text(changes, "name", old.name, s.name) |
+	    wf_change_text(changes, "email", old.has_email ? old.email : NULL,
 	    s.has_email ? s.email : NULL) |
-	    diff_int(changes, "lead_time_days", old.lead_time_days, s.lead_time_days) |
-	    diff_int(changes, "confirm_within_days", old.confirm_within_days,
+	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1,
+	    s.lead_time_days) |
+	    wf_change_int(changes, "confirm_within_days", 1, old.confirm_within_days, 1,
 	    s.confirm_within_days) |
-	    diff_int(changes, "follow_up_every_days", old.follow_up_every_days,
+	    wf_change_int(changes, "follow_up_every_days", 1, old.follow_up_every_days, 1,
 	    s.follow_up_every_days) |
-	    diff_text(changes, "owner", old.owner, s.owner)))) {
+	    wf_change_text(changes, "owner", old.owner, s.owner)))) {
 		rc = oom();
 		goto fail;
 	}
-	result = !found ? "created" : changes->child ? "updated" : "unchanged";
+	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
 		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
 			goto fail;
@@ -267,14 +234,8 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 		wf_bind_time(st, 8, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
-		if (found)
-			rc = wf_history_add(db, "supplier", s.code, NULL, "update", NULL, NULL,
-			    changes);
-		else {
-			rc = wf_history_add(db, "supplier", s.code, "supplier", "create", NULL,
-			    "active", supplier_record(&s, NULL));
-			cJSON_Delete(changes);
-		}
+		rc = wf_history_upsert(db, "supplier", s.code, !found, "active", changes,
+		    found ? NULL : supplier_record(&s, NULL));
 		changes = NULL;
 		if (rc)
 			goto fail;
@@ -1854,7 +1815,8 @@ static int
 inbound_matches_lines(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT 'PO-' || p.id, s.code, p.state, x.want, x.have FROM ("
+	    "SELECT 'PO-' || p.id, printf('%s %s: %d inbound, %d open', p.state, s.code,"
+	    " x.have, x.want) FROM ("
 	    " SELECT l.po_id, l.sku_id,"
 	    "  CASE WHEN p.state IN " OPEN_STATES_SQL
 	    "   THEN max(0, l.qty_ordered - l.qty_received - l.qty_cancelled) ELSE 0 END want,"
@@ -1865,37 +1827,19 @@ inbound_matches_lines(wf_db *db, wf_out *out, long long *n)
 	    " JOIN po p ON p.id = x.po_id JOIN sku s ON s.id = x.sku_id"
 	    " WHERE x.want <> x.have ORDER BY p.id, s.code";
 	static const char stray[] =
-	    "SELECT bal.holder, s.code, w.code || '/' || b.code, bal.qty FROM balance bal"
+	    "SELECT bal.holder, printf('%d %s inbound at %s/%s that is not on the order or"
+	    " not in its warehouse', bal.qty, s.code, w.code, b.code) FROM balance bal"
 	    " JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id"
 	    " WHERE bal.state = 'inbound' AND bal.holder GLOB 'PO-[1-9]*' AND NOT EXISTS ("
 	    "  SELECT 1 FROM po p JOIN po_line l ON l.po_id = p.id"
 	    "  WHERE 'PO-' || p.id = bal.holder AND l.sku_id = bal.sku_id"
-	    "  AND p.warehouse_id = b.warehouse_id) ORDER BY 1, 2";
-	sqlite3_stmt *st;
+	    "  AND p.warehouse_id = b.warehouse_id) ORDER BY bal.holder, s.code";
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_check_rows(db, out, n, "po.inbound", "po", sql)) != 0)
 		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "po.inbound", "po", wf_col_text(st, 0),
-		    "%s %s: %lld inbound, %lld open", wf_col_text(st, 2), wf_col_text(st, 1),
-		    (long long)sqlite3_column_int64(st, 4),
-		    (long long)sqlite3_column_int64(st, 3))) != 0)
-			break;
-	sqlite3_reset(st);
-	if (rc < 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, stray, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "po.inbound", "po", wf_col_text(st, 0),
-		    "%lld %s inbound at %s that is not on the order or not in its warehouse",
-		    (long long)sqlite3_column_int64(st, 3), wf_col_text(st, 1),
-		    wf_col_text(st, 2))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_check_rows(db, out, n, "po.inbound", "po", stray);
 }
 
 /* Each line's received quantity is what the ledger's receipts for the PO
@@ -1905,7 +1849,9 @@ static int
 received_matches_ledger(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT 'PO-' || x.po_id, s.code, x.received, x.ordered, x.booked, x.outside FROM ("
+	    "SELECT 'PO-' || x.po_id, printf('%s: %d received of %d ordered, the ledger has %d"
+	    " received (%d over-received from outside)', s.code, x.received, x.ordered, x.booked,"
+	    " x.outside) FROM ("
 	    " SELECT l.po_id, l.sku_id, l.qty_received received, l.qty_ordered ordered,"
 	    "  (SELECT coalesce(sum(m.qty), 0) FROM movement m WHERE m.action = 'receive'"
 	    "   AND m.holder = 'PO-' || l.po_id AND m.sku_id = l.sku_id) booked,"
@@ -1915,21 +1861,7 @@ received_matches_ledger(wf_db *db, wf_out *out, long long *n)
 	    " FROM po_line l) x JOIN sku s ON s.id = x.sku_id"
 	    " WHERE x.received <> x.booked OR x.outside <> max(0, x.received - x.ordered)"
 	    " ORDER BY x.po_id, s.code";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "po.received", "po", wf_col_text(st, 0),
-		    "%s: %lld received of %lld ordered, the ledger has %lld received (%lld "
-		    "over-received from outside)", wf_col_text(st, 1),
-		    (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-		    (long long)sqlite3_column_int64(st, 4),
-		    (long long)sqlite3_column_int64(st, 5))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_check_rows(db, out, n, "po.received", "po", sql);
 }
 
 /* The dates and quantities a state implies. */
@@ -1937,7 +1869,7 @@ static int
 states_have_facts(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT 'PO-' || p.id, p.state,"
+	    "SELECT 'PO-' || id, state || ' ' || problem FROM (SELECT p.id, p.state,"
 	    " CASE"
 	    "  WHEN p.state NOT IN ('draft','cancelled') AND p.sent_at IS NULL"
 	    "   THEN 'has no sent_at'"
@@ -1961,18 +1893,8 @@ states_have_facts(wf_db *db, wf_out *out, long long *n)
 	    "   THEN 'ended with units neither received nor cancelled'"
 	    "  WHEN NOT EXISTS (SELECT 1 FROM po_line l WHERE l.po_id = p.id)"
 	    "   THEN 'has no lines'"
-	    " END problem FROM po p WHERE problem IS NOT NULL ORDER BY p.id";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "po.state", "po", wf_col_text(st, 0),
-		    "%s %s", wf_col_text(st, 1), wf_col_text(st, 2))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	    " END problem FROM po p) WHERE problem IS NOT NULL ORDER BY id";
+	return wf_check_rows(db, out, n, "po.state", "po", sql);
 }
 
 const struct wf_invariant wf_po_invariants[] = {

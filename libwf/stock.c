@@ -1132,7 +1132,9 @@ static int
 balances_match_ledger(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT s.code, w.code || '/' || b.code, d.state, d.holder, d.bal, d.led FROM ("
+	    "SELECT s.code, printf('%s/%s %s%s: balance says %d, the ledger says %d',"
+	    " w.code, b.code, d.state, CASE WHEN d.holder <> '' THEN ' for ' || d.holder ELSE '' END,"
+	    " d.bal, d.led) FROM ("
 	    " SELECT sku_id, bin_id, state, holder, sum(bal) bal, sum(led) led FROM ("
 	    "  SELECT sku_id, bin_id, state, holder, qty bal, 0 led FROM balance"
 	    "  UNION ALL SELECT sku_id, to_bin, to_state, " HOLDER_OF("to") ", 0, qty"
@@ -1141,23 +1143,9 @@ balances_match_ledger(wf_db *db, wf_out *out, long long *n)
 	    "   FROM movement WHERE from_bin IS NOT NULL)"
 	    " GROUP BY sku_id, bin_id, state, holder HAVING sum(bal) <> sum(led) OR sum(led) < 0) d"
 	    " JOIN sku s ON s.id = d.sku_id JOIN bin b ON b.id = d.bin_id"
-	    " JOIN warehouse w ON w.id = b.warehouse_id ORDER BY 1, 2, 3, 4";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		const char *holder = wf_col_text(st, 3);
-		rc = wf_check_violation(out, n, "stock.balance", "sku", wf_col_text(st, 0),
-		    "%s %s%s%s: balance says %lld, the ledger says %lld", wf_col_text(st, 1),
-		    wf_col_text(st, 2), *holder ? " for " : "", holder,
-		    (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5));
-		if (rc)
-			break;
-	}
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	    " JOIN warehouse w ON w.id = b.warehouse_id"
+	    " ORDER BY s.code, w.code, b.code, d.state, d.holder";
+	return wf_check_rows(db, out, n, "stock.balance", "sku", sql);
 }
 
 /* Every applied adjustment has its movement, of the right size. */
@@ -1165,21 +1153,11 @@ static int
 adjustments_booked(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT 'ADJ-' || a.id, a.delta, m.qty, m.to_bin IS NOT NULL FROM adjustment a"
+	    "SELECT 'ADJ-' || a.id, printf('applied delta %d does not match its movement', a.delta)"
+	    " FROM adjustment a"
 	    " LEFT JOIN movement m ON m.id = a.movement_id WHERE a.state = 'applied'"
 	    " AND (m.id IS NULL OR m.qty <> abs(a.delta) OR (a.delta > 0) <> (m.to_bin IS NOT NULL))";
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "stock.adjustment", "adjustment",
-		    wf_col_text(st, 0), "applied delta %lld does not match its movement",
-		    (long long)sqlite3_column_int64(st, 1))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_check_rows(db, out, n, "stock.adjustment", "adjustment", sql);
 }
 
 const struct wf_invariant wf_stock_invariants[] = {

@@ -32,6 +32,13 @@ int wf_check_violation(wf_out *out, long long *violations, const char *check,
     const char *record, const char *ref, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* Run SQL, a query whose rows are (ref, detail), and report each row as a
+ * violation of CHECK on a record of type RECORD.  SQL must be a static
+ * string (the statement cache keys on its address).  Returns 0 (even with
+ * violations) or an error. */
+int wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
+    const char *record, const char *sql);
+
 /* Emit the list of invariants as {"type":"invariant","name":..,"summary":..}. */
 int wf_check_list(wf_out *out);
 

@@ -447,6 +447,34 @@ refuse() {
 	assert_output ''
 }
 
+# The schema refuses these two; wf check still finds them in a database
+# written with the constraints off (an old binary, a hand edit).
+@test "wf check reports a snooze without a time to wake, and a time to wake without a snooze" {
+	queue
+	run -19 sql "UPDATE exception SET state = 'snoozed' WHERE id = 1"
+	assert_output --partial 'CHECK constraint failed'
+	sql "PRAGMA ignore_check_constraints = ON;
+	     UPDATE exception SET state = 'snoozed' WHERE id = 1;
+	     UPDATE exception SET snoozed_until = '2026-11-21T09:00:00Z' WHERE id = 2"
+	run -1 --separate-stderr wf check --only exception.snooze
+	assert_line -n 0 '{"type":"violation","check":"exception.snooze","record":"exception","ref":"EX-1","detail":"snoozed without a time to wake"}'
+	assert_line -n 1 '{"type":"violation","check":"exception.snooze","record":"exception","ref":"EX-2","detail":"open but snoozed until 2026-11-21T09:00:00Z"}'
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "wf check reports an exception never seen, or seen before it opened" {
+	queue
+	run -19 sql "UPDATE exception SET times_seen = 0 WHERE id = 1"
+	assert_output --partial 'CHECK constraint failed'
+	sql "PRAGMA ignore_check_constraints = ON;
+	     UPDATE exception SET times_seen = 0 WHERE id = 1;
+	     UPDATE exception SET last_seen_at = '2026-11-19T09:00:00Z' WHERE id = 3"
+	run -1 --separate-stderr wf check --only exception.seen
+	assert_line -n 0 '{"type":"violation","check":"exception.seen","record":"exception","ref":"EX-1","detail":"times_seen is 0"}'
+	assert_line -n 1 '{"type":"violation","check":"exception.seen","record":"exception","ref":"EX-3","detail":"last seen 2026-11-19T09:00:00Z, before it was opened at 2026-11-20T09:00:00Z"}'
+	assert_equal "${#lines[@]}" 2
+}
+
 @test "wf check reports a closed exception without a resolution" {
 	queue
 	sql "UPDATE exception SET resolution = NULL, state = 'resolved', resolved_at = '2026-11-20T09:00:00Z' WHERE id = 2"

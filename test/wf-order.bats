@@ -450,3 +450,24 @@ EOF
 	run -0 --separate-stderr wf-order ship shop:1 --carrier dhl --format table
 	assert_line -n 0 --regexp '^SHIPMENT +ORDER +WAREHOUSE +STATE +CARRIER +SERVICE +TRACKING +COST +CURRENCY +SHIPPED AT$'
 }
+
+# ---- invariants --------------------------------------------------------------------
+# Each test breaks one fact behind wf check's back, reads the report, and
+# puts the fact back so the teardown's check is clean again.
+
+@test "wf check finds stock an order holds that its state does not want" {
+	wf-order import <<<"$(order 1 MUG-1 2)" >/dev/null
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	sql "UPDATE orders SET state = 'new' WHERE ref = 'shop:1'"
+	run -1 --separate-stderr wf check --only order.held
+	assert_output '{"type":"violation","check":"order.held","record":"order","ref":"shop:1","detail":"MUG-1 reserved: the order'"'"'s state wants 0, the stock holds 2"}'
+	sql "UPDATE orders SET state = 'reserved' WHERE ref = 'shop:1'"
+}
+
+@test "wf check finds shipped units that no shipment carried" {
+	shipped_order
+	sql "UPDATE order_line SET qty_shipped = 1 WHERE line_no = 1"
+	run -1 --separate-stderr wf check --only order.shipped
+	assert_output '{"type":"violation","check":"order.shipped","record":"order","ref":"shop:1","detail":"line 1: 2 ordered, 1 marked shipped, 2 in shipments"}'
+	sql "UPDATE order_line SET qty_shipped = 2 WHERE line_no = 1"
+}

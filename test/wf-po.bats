@@ -680,6 +680,24 @@ purchasing"
 	assert_output '{"type":"violation","check":"po.received","record":"po","ref":"PO-1","detail":"MUG-1: 25 received of 20 ordered, the ledger has 5 received (0 over-received from outside)"}'
 }
 
+@test "wf check finds inbound units held for a PO that has no line for them" {
+	catalogue
+	sent_po
+	sql "INSERT INTO movement (at, actor, action, sku_id, qty, to_bin, to_state, holder)
+	     SELECT '2026-11-20T09:00:00Z', 'x', 'expect', s.id, 3, b.id, 'inbound', 'PO-1'
+	     FROM sku s, bin b WHERE s.code = 'YEN-1' AND b.code = 'INBOUND'"
+	run -1 --separate-stderr wf check --only po.inbound
+	assert_output '{"type":"violation","check":"po.inbound","record":"po","ref":"PO-1","detail":"3 YEN-1 inbound at BER/INBOUND that is not on the order or not in its warehouse"}'
+}
+
+@test "wf check finds a PO whose dates disagree with its state" {
+	catalogue
+	sent_po
+	sql "UPDATE po SET sent_at = NULL"
+	run -1 --separate-stderr wf check --only po.state
+	assert_output '{"type":"violation","check":"po.state","record":"po","ref":"PO-1","detail":"sent has no sent_at"}'
+}
+
 # ---- exceptions -----------------------------------------------------------------------
 
 exceptions() {	# exceptions TIME: "EX kind subject owner state" for every exception

@@ -66,6 +66,17 @@ level() {	# level SKU WH FIELD
 	assert_output --partial '"result":"unchanged"'
 }
 
+@test "bin add again with another kind updates it, and history keeps both" {
+	wf-stock warehouse add BER >/dev/null
+	wf-stock bin add BER/A-01 --kind bulk >/dev/null
+	run -0 --separate-stderr wf-stock bin add BER/A-01 --kind pick --owner ops-berlin
+	assert_output '{"type":"bin","bin":"BER/A-01","result":"updated","warehouse":"BER","kind":"pick","owner":"ops-berlin","state":"active"}'
+	run -0 wf log bin BER/A-01
+	assert_equal "${#lines[@]}" 2
+	assert_line -n 0 --partial '"action":"create","machine":"bin","from":null,"to":"active","data":{"type":"bin","bin":"BER/A-01","warehouse":"BER","kind":"bulk"'
+	assert_line -n 1 --partial '"action":"update","machine":null,"from":null,"to":null,"data":{"kind":{"from":"bulk","to":"pick"},"owner":{"from":"operations","to":"ops-berlin"}}'
+}
+
 @test "sku add stores money in minor units of its currency" {
 	run -0 --separate-stderr wf-stock sku add MUG-1 --title Mug --cost 4.1 --price 12.50 --lead-time 14 --safety-days 7
 	assert_output '{"type":"sku","sku":"MUG-1","result":"created","title":"Mug","state":"active","currency":"EUR","price":"12.50","cost":"4.10","avg_cost":null,"lead_time_days":14,"safety_days":7,"owner":"purchasing"}'
@@ -493,6 +504,15 @@ EOF
 	assert_equal "$stderr" "wf-stock: dry run: nothing was written"
 	run -0 sql "SELECT count(*) FROM movement"
 	assert_output 0
+}
+
+@test "wf check finds an applied adjustment its movement does not book" {
+	catalogue
+	wf-stock receive MUG-1 5 --to BER/A-01 >/dev/null
+	wf-stock adjust MUG-1 -3 --at BER/A-01 --reason lost >/dev/null
+	sql "UPDATE adjustment SET delta = -4"
+	run -1 --separate-stderr wf check --only stock.adjustment
+	assert_output '{"type":"violation","check":"stock.adjustment","record":"adjustment","ref":"ADJ-1","detail":"applied delta -4 does not match its movement"}'
 }
 
 @test "wf check finds a balance that disagrees with the ledger" {
