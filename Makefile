@@ -53,8 +53,8 @@ BENCH_PROGS = $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/util.c,$(wild
 MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
-        check-valgrind check-fuzz-replay demo demo-real lint install uninstall \
-        clean bench bench-build fuzz fuzz-build
+        check-valgrind check-fuzz-replay check-crash demo demo-real lint install \
+        uninstall clean bench bench-build fuzz fuzz-build
 
 all:
 	@.ci/deps build
@@ -150,6 +150,13 @@ check-valgrind:
 	@.ci/deps build valgrind
 	@$(MAKE) --no-print-directory build
 	@test/valgrind.sh $(B)
+
+# Kill large imports with SIGKILL at random points and check that every
+# batch is there whole or not at all (test/crash.sh; a minute or two).
+check-crash:
+	@.ci/deps build test
+	@$(MAKE) --no-print-directory build $(B)/bench/gen $(B)/bench/load
+	@test/crash.sh $(B)
 
 lint:
 	@.ci/deps lint
