@@ -430,8 +430,14 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 		    "run 'wf init' to migrate it", path, version, wf_schema_version);
 		goto fail;
 	}
+	/* temp_store: every INSERT that fires a trigger (balance) writes a
+	 * statement journal, and on disk that was most of a large batch's
+	 * time.  cache_size: 64 MiB at most, so a large batch does not re-read
+	 * its pages from the WAL, and memory stays bounded whatever its size. */
 	if ((rc = wf_db_exec(db, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA temp_store = MEMORY")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
 		goto fail;
 	/* A read-only file is still readable in whatever journal mode it has
