@@ -46,14 +46,15 @@ UNITS    = $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
 FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/%.c=%)
 REPLAYS   = $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_DEPS = test/fuzz/common.c test/fuzz/fuzz.h
+FUZZ_LIB  = test/fuzz/common.c test/fuzz/importer.c test/fuzz/orders.c
+FUZZ_DEPS = $(FUZZ_LIB) test/fuzz/fuzz.h
 # Benchmark programs: bench/NAME.c -> $(B)/bench/NAME (built by `make bench`).
 BENCH_PROGS = $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/util.c,$(wildcard bench/*.c)))
 MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
-        check-valgrind check-fuzz-replay demo demo-real lint install uninstall \
-        clean bench bench-build fuzz fuzz-build
+        check-valgrind check-fuzz-replay check-crash demo demo-real lint install \
+        uninstall clean bench bench-build fuzz fuzz-build
 
 all:
 	@.ci/deps build
@@ -88,13 +89,13 @@ $(B)/unit/%: test/unit/%.c test/unit/harness.h $(B)/libwf.a libwf/*.h
 $(B)/fuzz/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_CFLAGS) -Itest/fuzz -o $@ $< test/fuzz/common.c test/fuzz/replay.c \
+	@$(CC) $(ALL_CFLAGS) -Itest/fuzz -o $@ $< $(FUZZ_LIB) test/fuzz/replay.c \
 	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
 
 $(B)/libfuzzer/%: test/fuzz/%.c $(FUZZ_DEPS) $(B)/libwf.a libwf/*.h
 	@mkdir -p $(@D)
 	@echo "  CCLD    $@"
-	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< test/fuzz/common.c \
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< $(FUZZ_LIB) \
 	  $(B)/libwf.a $(LDFLAGS) $(LDLIBS_WF)
 
 $(B)/bench/%: bench/%.c bench/util.c bench/util.h
@@ -149,6 +150,13 @@ check-valgrind:
 	@.ci/deps build valgrind
 	@$(MAKE) --no-print-directory build
 	@test/valgrind.sh $(B)
+
+# Kill large imports with SIGKILL at random points and check that every
+# batch is there whole or not at all (test/crash.sh; a minute or two).
+check-crash:
+	@.ci/deps build test
+	@$(MAKE) --no-print-directory build $(B)/bench/gen $(B)/bench/load
+	@test/crash.sh $(B)
 
 lint:
 	@.ci/deps lint

@@ -27,7 +27,7 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 {
 	wf_jsonl *r;
 	cJSON *obj;
-	int rc, lrc;
+	int rc, lrc, outer = wf_tx_depth(db);
 
 	b->ok = b->bad = 0;
 	if ((rc = wf_jsonl_open(&r, b->in, b->name, b->max_line)) != 0)
@@ -95,7 +95,8 @@ fail:
 	{
 		char msg[1024];
 		wf_strlcpy(msg, wf_error_msg(), sizeof msg);
-		while (wf_tx_depth(db) > 0)
+		/* undo the batch, not the caller's transaction around it */
+		while (wf_tx_depth(db) > outer)
 			wf_tx_rollback(db);
 		wf_jsonl_close(r);
 		if (wf_batch_line_error(rc))

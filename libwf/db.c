@@ -330,6 +330,28 @@ dir_errno(const char *path)
 	return err;
 }
 
+/* Process-wide SQLite settings, made once before SQLite initialises itself
+ * (when something else in the process has already initialised it, they are
+ * refused and SQLite keeps its own).
+ *
+ * No bulk page-cache allocation: SQLite gives every page cache it opens --
+ * including the ephemeral table behind each CHECK (x IN (...)) of the
+ * schema, which every INSERT into orders, movement and event builds afresh
+ * -- an initial block of 20 pages (about 84 KiB) and touches each one.  A
+ * large import opens millions of them, and freeing the block gave the heap
+ * back to the kernel each time. */
+static void
+config_sqlite(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+}
+
 int
 wf_db_open(wf_db **out, const char *path, unsigned flags)
 {
@@ -343,6 +365,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	*out = NULL;
 	if ((rc = busy_timeout(&ms)) != 0)
 		return rc;
+	config_sqlite();
 	if (!create && stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return wf_error_set(WF_ENODB,
@@ -407,8 +430,14 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 		    "run 'wf init' to migrate it", path, version, wf_schema_version);
 		goto fail;
 	}
+	/* temp_store: every INSERT that fires a trigger (balance) writes a
+	 * statement journal, and on disk that was most of a large batch's
+	 * time.  cache_size: 64 MiB at most, so a large batch does not re-read
+	 * its pages from the WAL, and memory stays bounded whatever its size. */
 	if ((rc = wf_db_exec(db, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA temp_store = MEMORY")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
 		goto fail;
 	/* A read-only file is still readable in whatever journal mode it has
@@ -559,6 +588,23 @@ wf_tx_depth(const wf_db *db)
 	return db->depth;
 }
 
+/* The savepoint statements run once or twice per line of a batch: prepared
+ * once, from the statement cache, rather than parsed each time. */
+static const char sql_savepoint[] = "SAVEPOINT wf";
+static const char sql_release[] = "RELEASE wf";
+static const char sql_rollback_to[] = "ROLLBACK TO wf";
+
+static int
+run_cached(wf_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	return wf_db_done(db, st);
+}
+
 int
 wf_tx_begin(wf_db *db)
 {
@@ -566,7 +612,7 @@ wf_tx_begin(wf_db *db)
 
 	if (db->depth >= MAX_DEPTH)
 		return wf_error_set(WF_EINTERNAL, "transactions nested too deep");
-	rc = wf_db_exec(db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT wf");
+	rc = db->depth == 0 ? wf_db_exec(db, "BEGIN IMMEDIATE") : run_cached(db, sql_savepoint);
 	if (rc != 0)
 		return rc;
 	if (db->out) {
@@ -587,7 +633,7 @@ wf_tx_commit(wf_db *db)
 		return wf_error_set(WF_EINTERNAL, "commit without a transaction");
 	if (db->depth > 1) {
 		db->depth--;
-		return wf_db_exec(db, "RELEASE wf");
+		return run_cached(db, sql_release);
 	}
 	rc = wf_db_exec(db, db->dry_run ? "ROLLBACK" : "COMMIT");
 	if (rc != 0) {
@@ -613,9 +659,10 @@ wf_tx_rollback(wf_db *db)
 	db->depth--;
 	if (db->depth > 0 && sqlite3_get_autocommit(db->h))
 		db->depth = 0;          /* SQLite already rolled everything back */
-	if (db->depth > 0)
-		rc = wf_db_exec(db, "ROLLBACK TO wf; RELEASE wf");
-	else
+	if (db->depth > 0) {
+		if ((rc = run_cached(db, sql_rollback_to)) == 0)
+			rc = run_cached(db, sql_release);
+	} else
 		rc = sqlite3_get_autocommit(db->h) ? 0 : wf_db_exec(db, "ROLLBACK");
 	if (db->out) {
 		wf_out_rewind(db->out, db->marks[db->depth]);

@@ -1034,7 +1034,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	const struct wf_po_line_in *lines = in->lines;
 	size_t nlines = in->nlines, i, j;
 	struct wf_sku_info *skus = NULL;
-	int64_t *costs = NULL, wh_id, po_id;
+	int64_t *costs = NULL, wh_id, po_id, value, total = 0;
 	char wh_state[16], currency[4] = "", first_sku[72] = "";
 	struct supplier sup;
 	struct po p;
@@ -1128,6 +1128,15 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 			rc = line_error(l, in->in_name,
 			    "SKU '%s' has no cost; give one as %s:%lld@COST", l->sku, l->sku,
 			    (long long)l->qty);
+			goto fail;
+		}
+		/* the record carries the total: it must be an amount */
+		if (wf_money_mul(l->qty, costs[i], &value) != 0 ||
+		    wf_money_add(total, value, &total) != 0) {
+			char cost[32];
+			wf_money_format(costs[i], currency, cost, sizeof cost);
+			rc = line_error(l, in->in_name, "SKU '%s': %lld at %s each takes the "
+			    "order's total out of range", l->sku, (long long)l->qty, cost);
 			goto fail;
 		}
 	}

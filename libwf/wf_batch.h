@@ -46,7 +46,9 @@ struct wf_batch {
 	long long    ok, bad;
 };
 
-/* Run FN over every line of B->in in one transaction (see above).  Returns
+/* Run FN over every line of B->in in one transaction (see above): its own,
+ * or a savepoint in the caller's, which a failing batch leaves open with the
+ * caller's writes in it.  Returns
  * 0; the failing line's code (WF_EINPUT, WF_EREFUSED, WF_ENOTFOUND) with its
  * located message and nothing applied; WF_EINPUT after keep_going dropped
  * lines ("N bad lines skipped; M applied"); or a database error. */

@@ -7,12 +7,14 @@
 # integrity_check ok, `wf check` clean).
 #
 # A tool adds its commands with one line per fault; the seeded database has
-# warehouse BER, bin BER/A-01, SKU MUG-1 (EUR) with 5 on hand:
+# warehouse BER, bin BER/A-01, SKU MUG-1 (EUR) with 5 on hand, supplier ACME.
+# A command that reads JSON lines gets them from `input LINE...` first:
 #
 #   @test "wf-stock receive: read-only file" { readonly_file wf-stock receive MUG-1 1 --to BER/A-01; }
 #   @test "wf-stock receive: read-only dir"  { readonly_dir  wf-stock receive MUG-1 1 --to BER/A-01; }
-#   @test "wf-stock receive: full disk"      { disk_full     wf-stock receive MUG-1 1 --to BER/A-01; }
+#   @test "wf-stock receive: full disk"      { disk_full     wf-stock receive MUG-1 1 --to BER/A-01; assert_output --partial '"action":"receive"'; }
 #   @test "wf-stock receive: locked"         { locked        wf-stock receive MUG-1 1 --to BER/A-01; }
+#   @test "wf-order import: locked"          { input "$ORDER"; locked wf-order import; }
 #
 # Root ignores file modes, so the read-only faults run the command as nobody
 # (setpriv); the full disk is a small tmpfs mounted for the test.  Both need
@@ -58,8 +60,20 @@ seed() {
 	     INSERT INTO event (at, actor, record_type, ref, machine, action, to_state) VALUES
 	       ('$WF_NOW', 'tester', 'warehouse', 'BER', 'warehouse', 'create', 'active'),
 	       ('$WF_NOW', 'tester', 'bin', 'BER/A-01', 'bin', 'create', 'active'),
-	       ('$WF_NOW', 'tester', 'sku', 'MUG-1', 'sku', 'create', 'active')"
+	       ('$WF_NOW', 'tester', 'sku', 'MUG-1', 'sku', 'create', 'active');
+	     INSERT INTO supplier (id, code, name, owner, created_at, updated_at)
+	       VALUES (1, 'ACME', 'Acme Mugs', 'purchasing', '$WF_NOW', '$WF_NOW');
+	     INSERT INTO event (at, actor, record_type, ref, machine, action, to_state) VALUES
+	       ('$WF_NOW', 'tester', 'supplier', 'ACME', 'supplier', 'create', 'active')"
 	BEFORE=$(dump)
+}
+
+# The JSON lines the next command reads on stdin (readable by nobody).
+FAULT_IN=/dev/null
+input() {
+	FAULT_IN=$FAULT_DIR/input.jsonl
+	printf '%s\n' "$@" >"$FAULT_IN"
+	chmod 644 "$FAULT_IN"
 }
 
 # Every row, as text.
@@ -95,7 +109,7 @@ readonly_file() {
 	seed
 	chown -R 65534:65534 "$FAULT_DIR/db"
 	chmod 444 "$WF_DB"
-	run -6 --separate-stderr "${NOBODY[@]}" "$@"
+	run -6 --separate-stderr "${NOBODY[@]}" "$@" <"$FAULT_IN"
 	stderr_is "$1" "cannot write to '$WF_DB': it is read-only"
 	assert_output ''
 	intact
@@ -120,7 +134,7 @@ readonly_dir() {
 	chown -R 65534:65534 "$FAULT_DIR/db"
 	chmod 555 "$FAULT_DIR/db"
 	[ ! -e "$WF_DB-wal" ] && [ ! -e "$WF_DB-shm" ]
-	run -6 --separate-stderr "${NOBODY[@]}" "$@"
+	run -6 --separate-stderr "${NOBODY[@]}" "$@" <"$FAULT_IN"
 	stderr_is "$1" "cannot use '$WF_DB': its directory is read-only, and WAL mode needs to create '$WF_DB-wal' and '$WF_DB-shm' there"
 	assert_output ''
 	intact
@@ -211,13 +225,13 @@ disk_full() {
 	small_disk
 	hold "SELECT count(*) FROM sku;"
 	fill
-	run -6 --separate-stderr "$@"
+	run -6 --separate-stderr "$@" <"$FAULT_IN"
 	stderr_is "$1" "cannot write to '$WF_DB': database or disk is full"
 	assert_output ''
 	rm "$FAULT_DIR/db/filler"
 	release
 	intact
-	run -0 "$@"
+	run -0 "$@" <"$FAULT_IN"
 }
 
 @test "full disk: wf check exits 6 when it cannot create the -shm file" {
@@ -296,13 +310,13 @@ locked() {
 	hold "BEGIN EXCLUSIVE; INSERT INTO sku (code, owner, currency, created_at, updated_at) VALUES ('GHOST', 'x', 'EUR', '$WF_NOW', '$WF_NOW');"
 	local t0
 	t0=$(now_ms)
-	WF_BUSY_TIMEOUT=300 run -5 --separate-stderr "$@"
+	WF_BUSY_TIMEOUT=300 run -5 --separate-stderr "$@" <"$FAULT_IN"
 	[ $(($(now_ms) - t0)) -ge 300 ]
 	stderr_is "$1" "database is busy (locked by another process); safe to retry"
 	assert_output ''
 	release
 	intact
-	run -0 "$@"
+	run -0 "$@" <"$FAULT_IN"
 }
 
 @test "locked: wf init exits 5 after the busy timeout, then succeeds" {
@@ -319,3 +333,29 @@ locked() {
 	release
 	intact
 }
+
+# ---- a real write of each tool ---------------------------------------------------
+# (after a full disk or a lock the same command runs again and must work)
+
+ORDER='{"type":"order","channel":"shop","external_id":"1001","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","lines":[{"sku":"MUG-1","qty":2,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"25.00"}}'
+RAISE='{"kind":"unroutable","subject":"order shop:1001","owner":"ops","impact":{"money":"25.00","currency":"EUR","units":2,"orders":1},"next_action":"Receive MUG-1 at BER"}'
+
+@test "wf-stock receive: read-only file" { readonly_file wf-stock receive MUG-1 1 --to BER/A-01; }
+@test "wf-stock receive: read-only dir"  { readonly_dir  wf-stock receive MUG-1 1 --to BER/A-01; }
+@test "wf-stock receive: full disk"      { disk_full     wf-stock receive MUG-1 1 --to BER/A-01; assert_output --partial '"action":"receive"'; }
+@test "wf-stock receive: locked"         { locked        wf-stock receive MUG-1 1 --to BER/A-01; assert_output --partial '"action":"receive"'; }
+
+@test "wf-order import: read-only file" { input "$ORDER"; readonly_file wf-order import; }
+@test "wf-order import: read-only dir"  { input "$ORDER"; readonly_dir  wf-order import; }
+@test "wf-order import: full disk"      { input "$ORDER"; disk_full     wf-order import; assert_output --partial '"result":"created"'; }
+@test "wf-order import: locked"         { input "$ORDER"; locked        wf-order import; assert_output --partial '"result":"created"'; }
+
+@test "wf-po create: read-only file" { readonly_file wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10; }
+@test "wf-po create: read-only dir"  { readonly_dir  wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10; }
+@test "wf-po create: full disk"      { disk_full     wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10; assert_output --partial '"po":"PO-1"'; }
+@test "wf-po create: locked"         { locked        wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10; assert_output --partial '"po":"PO-1"'; }
+
+@test "wf-alert raise: read-only file" { input "$RAISE"; readonly_file wf-alert raise; }
+@test "wf-alert raise: read-only dir"  { input "$RAISE"; readonly_dir  wf-alert raise; }
+@test "wf-alert raise: full disk"      { input "$RAISE"; disk_full     wf-alert raise; assert_output --partial '"result":"created"'; }
+@test "wf-alert raise: locked"         { input "$RAISE"; locked        wf-alert raise; assert_output --partial '"result":"created"'; }

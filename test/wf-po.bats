@@ -169,6 +169,20 @@ EOF
 	assert_output $'0\n0'
 }
 
+@test "a total past the largest amount is refused, not an internal error (fuzz_po)" {
+	catalogue
+	run -2 --separate-stderr wf-po create --supplier ACME --warehouse BER MUG-1:9007199254740991@9999.99
+	assert_output ''
+	assert_equal "$stderr" "wf-po: SKU 'MUG-1': 9007199254740991 at 9999.99 each takes the order's total out of range"
+	run -3 --separate-stderr wf-po create --supplier ACME --warehouse BER <<EOF
+{"sku":"TEE-M","qty":1}
+{"sku":"MUG-1","qty":2251799813685247}
+EOF
+	assert_equal "$stderr" "wf-po: stdin:2: SKU 'MUG-1': 2251799813685247 at 4.00 each takes the order's total out of range"
+	run -0 sql "SELECT count(*) FROM po; SELECT count(*) FROM po_line"
+	assert_output $'0\n0'
+}
+
 @test "bad SKU:QTY@COST syntax exits 2 and creates nothing" {
 	catalogue
 	run -2 --separate-stderr wf-po create --supplier ACME --warehouse BER MUG-1

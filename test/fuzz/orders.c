@@ -1,0 +1,164 @@
+/*
+ * orders.c - what fuzz_order (generic) and fuzz_shopify share: the
+ * database they start from and the properties of an order import.
+ *
+ * Flags (the input's first byte, after FUZZ_STRICT and FUZZ_KEEP_GOING):
+ * 0x04 imports with a channel given on the command line ("web").
+ *
+ * Properties of a line that imported, besides fuzz_batch()'s:
+ *  - it printed one "order" record whose result is created, updated,
+ *    unchanged or conflict;
+ *  - its key is CHANNEL:EXTERNAL_ID, the channel being the one given, the
+ *    line's (generic) or "shopify", and the external id the line's id as
+ *    written, whatever its JSON type;
+ *  - a new order has as many lines as the payload;
+ *  - importing the same line again changes nothing: "unchanged" (a
+ *    conflict stays a conflict) and the same record otherwise.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+#define FUZZ_CHANNEL 0x04
+
+static const struct fuzz_target target;
+
+static int
+setup(wf_db *db)
+{
+	static const char orders[] =
+	    "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"1001\","
+	    "\"placed_at\":\"2026-11-20T08:00:00Z\",\"currency\":\"EUR\","
+	    "\"ship_to\":{\"name\":\"Ann\",\"country\":\"DE\",\"postcode\":\"10115\","
+	    "\"city\":\"Berlin\"},\"promise_by\":\"2026-11-23T18:00:00Z\","
+	    "\"lines\":[{\"sku\":\"MUG-1\",\"qty\":2,\"unit_price\":\"12.50\"}],"
+	    "\"shipping_paid\":\"4.90\",\"payment\":{\"status\":\"paid\",\"amount\":\"29.90\"}}\n"
+	    "{\"channel\":\"shop\",\"external_id\":\"1002\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"12.50\"},"
+	    "{\"sku\":\"TEE-M\",\"qty\":1,\"unit_price\":\"19.90\"}],"
+	    "\"payment\":{\"status\":\"paid\",\"amount\":\"32.40\"}}\n"
+	    "{\"channel\":\"shop\",\"external_id\":\"1003\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"12.50\"}],"
+	    "\"cancelled\":true,\"cancel_reason\":\"customer\"}\n"
+	    "{\"channel\":\"shop\",\"external_id\":\"1004\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"NOPE-1\",\"qty\":1,\"unit_price\":\"1.00\"}]}\n"
+	    "{\"channel\":\"shop\",\"external_id\":\"1005\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"TEE-M\",\"qty\":1,\"unit_price\":\"19.90\"}],"
+	    "\"payment\":{\"status\":\"paid\",\"amount\":\"19.90\"}}\n"
+	    "{\"channel\":\"shop\",\"external_id\":\"1006\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"USD\",\"lines\":[{\"sku\":\"IPOD2008GREEN\",\"qty\":1,"
+	    "\"unit_price\":\"199.00\"}],\"fulfilled\":true}\n";
+	static const char events[] =
+	    "{\"type\":\"order_event\",\"order\":\"shop:1002\",\"action\":\"reserve\","
+	    "\"warehouse\":\"BER\"}\n"
+	    "{\"order\":\"shop:1005\",\"action\":\"reserve\",\"warehouse\":\"MUC\"}\n"
+	    "{\"order\":\"shop:1005\",\"action\":\"pick\"}\n"
+	    "{\"order\":\"shop:1005\",\"action\":\"pack\"}\n"
+	    "{\"order\":\"shop:1005\",\"action\":\"ship\",\"carrier\":\"DHL\","
+	    "\"tracking\":\"JD1\",\"cost\":\"4.10\"}\n";
+	struct wf_order_import imp = { WF_ORDER_GENERIC, NULL };
+	int rc;
+
+	if ((rc = fuzz_catalogue(db)) != 0 ||
+	    (rc = fuzz_setup_lines(db, wf_order_import_line, &imp, orders)) != 0 ||
+	    (rc = fuzz_setup_lines(db, wf_order_apply_line, NULL, events)) != 0)
+		return rc;
+	return 0;
+}
+
+/* The order payload of a line: Shopify's may come as {"order":{...}}. */
+static const cJSON *
+payload(const struct wf_order_import *imp, const cJSON *o)
+{
+	const cJSON *wrap = cJSON_GetObjectItemCaseSensitive(o, "order");
+
+	if (imp->format == WF_ORDER_SHOPIFY && cJSON_IsObject(wrap) &&
+	    cJSON_GetObjectItemCaseSensitive(o, "id") == NULL)
+		return wrap;
+	return o;
+}
+
+/* An id as written: a string's text or a number's lexeme. */
+static const char *
+id_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsNumber(v))
+		return wf_json_lexeme(v);
+	return NULL;
+}
+
+static void
+order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *first)
+{
+	static const char *const results[] = { "created", "updated", "unchanged", "conflict", NULL };
+	static const char *const skip[] = { "result", NULL };
+	const struct wf_order_import *imp = arg;
+	const cJSON *p = payload(imp, l->obj), *r, *lines, *n;
+	const char *result, *channel, *ext, *want_ext, *want_channel, *again;
+	struct fuzz_run rerun;
+	char key[512];
+	size_t i;
+
+	FUZZ_ASSERT(first->n == 1);
+	r = first->rec[0];
+	FUZZ_ASSERT(strcmp(fuzz_str(r, "type"), "order") == 0);
+	FUZZ_ASSERT((result = fuzz_str(r, "result")) != NULL);
+	for (i = 0; results[i] && strcmp(results[i], result) != 0; i++)
+		;
+	FUZZ_ASSERT(results[i] != NULL);
+
+	/* the key */
+	FUZZ_ASSERT((channel = fuzz_str(r, "channel")) != NULL);
+	FUZZ_ASSERT((ext = fuzz_str(r, "external_id")) != NULL);
+	snprintf(key, sizeof key, "%s:%s", channel, ext);
+	FUZZ_ASSERT(fuzz_str(r, "order") && strcmp(fuzz_str(r, "order"), key) == 0);
+	want_channel = imp->channel ? imp->channel : imp->format == WF_ORDER_SHOPIFY ?
+	    "shopify" : fuzz_str(p, "channel");
+	FUZZ_ASSERT(want_channel && strcmp(channel, want_channel) == 0);
+	want_ext = id_text(cJSON_GetObjectItemCaseSensitive(p,
+	    imp->format == WF_ORDER_SHOPIFY ? "id" : "external_id"));
+	FUZZ_ASSERT(want_ext && strcmp(ext, want_ext) == 0);
+
+	/* a new order has every line of the payload (a change to an order
+	 * that can no longer change is a conflict, or ignored once closed) */
+	lines = cJSON_GetObjectItemCaseSensitive(p,
+	    imp->format == WF_ORDER_SHOPIFY ? "line_items" : "lines");
+	n = cJSON_GetObjectItemCaseSensitive(r, "lines");
+	FUZZ_ASSERT(cJSON_IsArray(lines) && cJSON_IsNumber(n));
+	if (strcmp(result, "created") == 0)
+		FUZZ_ASSERT(strtoll(n->valuestring, NULL, 10) == cJSON_GetArraySize(lines));
+
+	/* the same line again changes nothing */
+	fuzz_run_line(db, &target, arg, l, &rerun);
+	if (rerun.rc != 0)
+		fprintf(stderr, "again: %s\n", wf_error_msg());
+	FUZZ_ASSERT(rerun.rc == 0 && rerun.n == 1);
+	again = fuzz_str(rerun.rec[0], "result");
+	FUZZ_ASSERT(again && strcmp(again, strcmp(result, "conflict") == 0 ?
+	    "conflict" : "unchanged") == 0);
+	if (!fuzz_same_except(r, rerun.rec[0], skip)) {
+		fuzz_print("first", r);
+		fuzz_print("again", rerun.rec[0]);
+		FUZZ_ASSERT(!"the same line again gives the same order");
+	}
+	fuzz_run_free(&rerun);
+}
+
+static const struct fuzz_target target = {
+	setup, wf_order_import_line, 0, 0, NULL, order_ok, NULL
+};
+
+int
+fuzz_orders(enum wf_order_format format, const uint8_t *data, size_t size)
+{
+	struct wf_order_import imp;
+
+	if (size < 1)
+		return 0;
+	imp.format = format;
+	imp.channel = (data[0] & FUZZ_CHANNEL) ? "web" : NULL;
+	return fuzz_batch(&target, &imp, data, size);
+}

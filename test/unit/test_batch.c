@@ -1,0 +1,142 @@
+/* Batches inside a caller's transaction: a batch is a savepoint there, and
+ * a failing batch undoes itself, not the caller's work. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "wf.h"
+
+static wf_out *sink;
+static FILE *sink_f;
+
+/* A fresh in-memory database with warehouse BER, writing to /dev/null. */
+static wf_db *
+open_db(void)
+{
+	const char *result;
+	wf_db *db = NULL;
+	struct wf_warehouse_in wh;
+	int from;
+
+	if ((sink_f = fopen("/dev/null", "w")) == NULL ||
+	    wf_out_new(&sink, sink_f, WF_FMT_JSONL) != 0 ||
+	    wf_db_open(&db, ":memory:", WF_DB_CREATE) != 0 ||
+	    wf_db_init(db, &result, &from) != 0) {
+		FAILF("cannot create a database: %s", wf_error_msg());
+		return NULL;
+	}
+	wf_db_set_out(db, sink);
+	memset(&wh, 0, sizeof wh);
+	wh.code = "BER";
+	if (wf_warehouse_add(db, &wh, sink) != 0)
+		FAILF("warehouse add: %s", wf_error_msg());
+	return db;
+}
+
+static void
+close_db(wf_db *db)
+{
+	wf_db_close(db);
+	wf_out_free(sink);
+	fclose(sink_f);
+}
+
+static long long
+count(wf_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (sqlite3_prepare_v2(wf_db_handle(db), sql, -1, &st, NULL) != SQLITE_OK) {
+		FAILF("bad test SQL: %s", sql);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Run TEXT through the SKU importer. */
+static int
+batch(wf_db *db, const char *text, int keep_going)
+{
+	char buf[512];
+	struct wf_batch b;
+	FILE *f;
+	int rc;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	if ((f = fmemopen(buf, strlen(buf), "r")) == NULL) {
+		FAILF("fmemopen");
+		return WF_EINTERNAL;
+	}
+	memset(&b, 0, sizeof b);
+	b.in = f;
+	b.name = "stdin";
+	b.keep_going = keep_going;
+	rc = wf_batch_run(db, &b, wf_sku_import_line, NULL);
+	fclose(f);
+	return rc;
+}
+
+#define GOOD "{\"sku\":\"A-1\"}\n{\"sku\":\"B-1\"}\n"
+#define BAD  "{\"sku\":\"A-1\"}\n{\"sku\":\"B-1\",\"price\":1.5}\n"
+
+TEST(batch_alone_commits)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(batch(db, GOOD, 0), 0);
+	EQ_INT(wf_tx_depth(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 2);
+	close_db(db);
+}
+
+TEST(failing_batch_keeps_the_callers_transaction)
+{
+	wf_db *db = open_db();
+	struct wf_warehouse_in wh;
+
+	EQ_INT(wf_tx_begin(db), 0);
+	memset(&wh, 0, sizeof wh);
+	wh.code = "MUC";
+	EQ_INT(wf_warehouse_add(db, &wh, sink), 0);
+	EQ_INT(batch(db, BAD, 0), WF_EINPUT);
+	HAS_STR(wf_error_msg(), "stdin:2: price:");
+	HAS_STR(wf_error_msg(), "(nothing applied)");
+	/* the batch is gone; the caller's warehouse and transaction are not */
+	EQ_INT(wf_tx_depth(db), 1);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 2);
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 2);
+	close_db(db);
+}
+
+TEST(good_batch_is_part_of_the_callers_transaction)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(batch(db, GOOD, 0), 0);
+	EQ_INT(wf_tx_depth(db), 1);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 2);
+	EQ_INT(wf_tx_rollback(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 0);
+	close_db(db);
+}
+
+TEST(keep_going_inside_a_transaction_drops_only_the_bad_line)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(batch(db, BAD, 1), WF_EINPUT);
+	EQ_STR(wf_error_msg(), "1 bad line skipped; 1 applied");
+	EQ_INT(wf_tx_depth(db), 1);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 1);
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 1);
+	close_db(db);
+}
