@@ -6,8 +6,9 @@
  * Reads the generic order lines bench/gen writes, parses each with cJSON and
  * inserts the rows an import must write -- one orders row, its order_line
  * rows and the order's "create" history event (-n: no events) -- with
- * prepared statements in one transaction.  Nothing else: no validation, no
- * lookups, no idempotency check, no output.  What wf-order import costs
+ * prepared statements in one transaction.  A line row holds its SKU's id,
+ * as the tool's does (one lookup by code, and the foreign key's check).
+ * Nothing else: no validation, no idempotency check, no output.  What wf-order import costs
  * beyond this is the price of its logic.
  */
 #include <stdlib.h>
@@ -23,8 +24,8 @@ static const char ins_order[] =
     " VALUES (?1, ?2, ?1 || ':' || ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
     " ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
 static const char ins_line[] =
-    "INSERT INTO order_line (order_id, line_no, sku, qty, unit_price)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO order_line (order_id, line_no, sku, sku_id, title, qty, unit_price)"
+    " VALUES (?1, ?2, ?3, (SELECT id FROM sku WHERE code = ?3), ?6, ?4, ?5)";
 static const char ins_event[] =
     "INSERT INTO event (at, actor, record_type, ref, machine, action, to_state, data)"
     " VALUES (?1, 'bench', 'order', ?2 || ':' || ?3, 'order', 'create', 'new', ?4)";
@@ -94,6 +95,7 @@ main(int argc, char **argv)
 			text(sl, 3, jstr(l, "sku"));
 			sqlite3_bind_int64(sl, 4, jint(l, "qty"));
 			sqlite3_bind_int64(sl, 5, jcents(l, "unit_price"));
+			text(sl, 6, jstr(l, "title") ? jstr(l, "title") : "");
 			run(db, sl);
 		}
 		if (events) {

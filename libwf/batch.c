@@ -36,6 +36,10 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 		wf_jsonl_close(r);
 		return rc;
 	}
+	/* without --keep-going the first failing line undoes the whole batch,
+	 * so a line needs no savepoint of its own */
+	if (!b->keep_going)
+		wf_tx_all_or_nothing(db, 1);
 	for (;;) {
 		wf_jloc at;
 		struct wf_line l;
@@ -85,6 +89,7 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 			b->progress(b->report_ctx, b->ok + b->bad);
 	}
 	wf_jsonl_close(r);
+	wf_tx_all_or_nothing(db, 0);
 	if ((rc = wf_tx_commit(db)) != 0)
 		return rc;
 	if (b->bad)
@@ -96,6 +101,7 @@ fail:
 		char msg[1024];
 		wf_strlcpy(msg, wf_error_msg(), sizeof msg);
 		/* undo the batch, not the caller's transaction around it */
+		wf_tx_all_or_nothing(db, 0);
 		while (wf_tx_depth(db) > outer)
 			wf_tx_rollback(db);
 		wf_jsonl_close(r);

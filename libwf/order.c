@@ -385,25 +385,31 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 	static const char sql[] =
 	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
 	    " qty, unit_price, discount, tax) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	struct wf_sku_info sku;
+	/* the id alone: the unique index on code answers it without the row */
+	static const char sku_sql[] = "SELECT id FROM sku WHERE code = ?1";
 	sqlite3_stmt *st;
+	int64_t sku_id;
 	size_t i;
-	int rc;
+	int rc, known;
 
 	*unknown = 0;
 	for (i = 0; i < in->nlines; i++) {
 		const struct wf_order_line_in *l = &in->lines[i];
-		rc = wf_sku_find(db, l->sku, &sku);
-		if (rc != 0 && rc != WF_ENOTFOUND)
+		if ((rc = wf_db_stmt(db, sku_sql, &st)) != 0)
 			return rc;
-		if (rc == WF_ENOTFOUND)
+		wf_bind_text(st, 1, l->sku);
+		if ((known = wf_db_step(db, st)) < 0)
+			return known;
+		sku_id = known ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (!known)
 			(*unknown)++;
 		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 			return rc;
 		sqlite3_bind_int64(st, 1, order_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
 		wf_bind_text(st, 3, l->sku);
-		wf_bind_opt_int(st, 4, *unknown == 0 || wf_sku_find(db, l->sku, NULL) == 0, sku.id);
+		wf_bind_opt_int(st, 4, known, sku_id);
 		wf_bind_text(st, 5, l->external_id);
 		wf_bind_text(st, 6, l->title ? l->title : "");
 		sqlite3_bind_int64(st, 7, l->qty);
@@ -1013,7 +1019,7 @@ static int
 release_held(wf_db *db, const char *ref, cJSON *data)
 {
 	static const char sql[] =
-	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1"
+	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1 AND holder <> ''"
 	    " AND state IN ('reserved','picked','packed') GROUP BY sku_id, state";
 	static const struct { const char *state, *action; } back[] = {
 		{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },

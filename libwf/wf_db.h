@@ -87,6 +87,16 @@ int wf_tx_commit(wf_db *db);
 int wf_tx_rollback(wf_db *db);
 int wf_tx_depth(const wf_db *db);
 
+/* All or nothing: while on, transactions begun inside the current one are
+ * not savepoints but part of it.  For a caller that abandons the whole
+ * transaction on any failure (a batch without --keep-going), which saves
+ * SQLite a savepoint and a copy of every page it touches per line.  An inner
+ * rollback then cannot undo its writes: it marks the transaction broken, and
+ * the outermost commit refuses a broken transaction (rolls it back, returns
+ * WF_EINTERNAL), so no partial work is ever committed.  Turning it off
+ * (ON 0) takes effect for transactions begun after. */
+void wf_tx_all_or_nothing(wf_db *db, int on);
+
 /* A cached prepared statement for SQL (keyed by the pointer, so pass string
  * literals), reset and with bindings cleared.  Returns 0 or WF_EINTERNAL. */
 int wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st);

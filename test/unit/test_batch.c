@@ -140,3 +140,73 @@ TEST(keep_going_inside_a_transaction_drops_only_the_bad_line)
 	EQ_INT(count(db, "SELECT count(*) FROM sku"), 1);
 	close_db(db);
 }
+
+/* All or nothing: inner transactions are part of the outer one. */
+
+static int
+add_wh(wf_db *db, const char *code)
+{
+	struct wf_warehouse_in wh;
+
+	memset(&wh, 0, sizeof wh);
+	wh.code = code;
+	return wf_warehouse_add(db, &wh, sink);
+}
+
+TEST(all_or_nothing_keeps_inner_work_that_commits)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(wf_tx_begin(db), 0);
+	wf_tx_all_or_nothing(db, 1);
+	EQ_INT(add_wh(db, "MUC"), 0);
+	EQ_INT(add_wh(db, "MAD"), 0);
+	wf_tx_all_or_nothing(db, 0);
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 3);
+	close_db(db);
+}
+
+TEST(all_or_nothing_refuses_to_commit_after_an_inner_rollback)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(wf_tx_begin(db), 0);
+	wf_tx_all_or_nothing(db, 1);
+	EQ_INT(add_wh(db, "MUC"), 0);
+	/* an inner level that is undone cannot take its writes back ... */
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(add_wh(db, "MAD"), 0);
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_tx_all_or_nothing(db, 0);
+	/* ... so the whole is refused and nothing is written */
+	EQ_INT(wf_tx_commit(db), WF_EINTERNAL);
+	HAS_STR(wf_error_msg(), "nothing was written");
+	EQ_INT(wf_tx_depth(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 1);
+	/* and the next transaction starts clean */
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(add_wh(db, "MUC"), 0);
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 2);
+	close_db(db);
+}
+
+TEST(a_savepoint_around_all_or_nothing_undoes_it_cleanly)
+{
+	wf_db *db = open_db();
+
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(add_wh(db, "MUC"), 0);
+	EQ_INT(wf_tx_begin(db), 0);             /* a real savepoint */
+	wf_tx_all_or_nothing(db, 1);
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(add_wh(db, "MAD"), 0);
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_tx_all_or_nothing(db, 0);
+	EQ_INT(wf_tx_rollback(db), 0);          /* undoes MAD with it */
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse WHERE code = 'MAD'"), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 2);
+	close_db(db);
+}
