@@ -25,6 +25,7 @@ struct wf_db {
 	int       dry_run;
 	wf_out   *out;
 	int       depth;
+	int       reading;      /* inside wf_tx_begin_read() */
 	long long marks[MAX_DEPTH];
 	struct stmt_slot *cache;
 	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
@@ -566,6 +567,8 @@ wf_tx_begin(wf_db *db)
 
 	if (db->depth >= MAX_DEPTH)
 		return wf_error_set(WF_EINTERNAL, "transactions nested too deep");
+	if (db->reading)
+		return wf_error_set(WF_EINTERNAL, "a write inside a read transaction");
 	rc = wf_db_exec(db, db->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT wf");
 	if (rc != 0)
 		return rc;
@@ -576,6 +579,28 @@ wf_tx_begin(wf_db *db)
 	}
 	db->depth++;
 	return 0;
+}
+
+int
+wf_tx_begin_read(wf_db *db)
+{
+	int rc;
+
+	if (db->depth != 0 || db->reading)
+		return wf_error_set(WF_EINTERNAL, "a read transaction inside another transaction");
+	if ((rc = wf_db_exec(db, "BEGIN")) != 0)
+		return rc;
+	db->reading = 1;
+	return 0;
+}
+
+int
+wf_tx_end_read(wf_db *db)
+{
+	if (!db->reading)
+		return 0;
+	db->reading = 0;
+	return sqlite3_get_autocommit(db->h) ? 0 : wf_db_exec(db, "ROLLBACK");
 }
 
 int
