@@ -190,11 +190,21 @@ fail:
 	return NULL;
 }
 
+/* An order is wide; a table shows what an operator reads first. */
+static const char *const order_columns[] = {
+	"order", "state", "finance_state", "placed_at", "total", "currency", "lines", NULL
+};
+static const char *const order_result_columns[] = {
+	"order", "result", "state", "finance_state", "placed_at", "total", "currency",
+	"lines", NULL
+};
+
 static int
 emit_order(wf_db *db, const char *ref, wf_out *out, const char *result, int with_lines)
 {
 	cJSON *r = order_record(db, ref, with_lines, result);
 
+	wf_out_columns(out, "order", result ? order_result_columns : order_columns);
 	if (r == NULL)
 		return wf_error_set(WF_EINTERNAL, "order '%s' could not be read", ref);
 	return wf_out_emit(out, r);
@@ -253,6 +263,33 @@ clear_all(wf_db *db, const char *ref, const char *note)
 		if ((rc = clear_order(db, ref, kinds[i], note)) != 0)
 			return rc;
 	return 0;
+}
+
+/* Cancel order ID for REASON: the transition, and the reason kept on the
+ * order.  (Held stock is the caller's: an order cancelled at import holds
+ * none.) */
+static int
+cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *data)
+{
+	static const char sql[] =
+	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("order");
+	sqlite3_stmt *st;
+	int rc;
+
+	if (data == NULL && (data = cJSON_CreateObject()) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (cJSON_GetObjectItemCaseSensitive(data, "reason") == NULL &&
+	    (rc = wf_jadd_str(data, "reason", reason)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	if ((rc = wf_state_apply(db, m, id, ref, "cancel", data, NULL)) != 0 ||
+	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	wf_bind_text(st, 2, reason);
+	return wf_db_done(db, st);
 }
 
 /* ---- import ------------------------------------------------------------------------- */
@@ -662,9 +699,8 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *has
 	if ((rc = wf_history_add(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
 		return rc;
 	if (in->cancelled) {
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", in->cancel_reason ? in->cancel_reason : "cancelled at the channel");
-		if ((rc = wf_state_apply(db, m, id, ref, "cancel", data, NULL)) != 0)
+		if ((rc = cancel_with(db, ref, id, in->cancel_reason && *in->cancel_reason ?
+		    in->cancel_reason : "cancelled at the channel", NULL)) != 0)
 			return rc;
 	} else if (in->fulfilled) {
 		if ((rc = wf_state_apply(db, m, id, ref, "close_external", NULL, NULL)) != 0)
@@ -799,7 +835,6 @@ still_open(const struct order_row *o)
 int
 wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_out *out)
 {
-	const struct wf_machine *m = wf_machine_find("order");
 	struct order_row o;
 	char hash[17];
 	wf_buf ref = {0};
@@ -848,10 +883,9 @@ wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_o
 	}
 	if (in->cancelled && strcmp(o.i.state, "cancelled") != 0) {
 		if (still_open(&o)) {
-			cJSON *data = cJSON_CreateObject();
-			wf_jadd_str(data, "reason", in->cancel_reason ? in->cancel_reason :
-			    "cancelled at the channel");
-			if ((rc = wf_state_apply(db, m, o.i.id, ref.p, "cancel", data, NULL)) != 0 ||
+			if ((rc = cancel_with(db, ref.p, o.i.id, in->cancel_reason &&
+			    *in->cancel_reason ? in->cancel_reason : "cancelled at the channel",
+			    NULL)) != 0 ||
 			    (rc = clear_all(db, ref.p, "the channel cancelled the order")) != 0)
 				goto out;
 			result = "updated";
@@ -1253,8 +1287,6 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 {
 	static const char hold_reason[] =
 	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	static const char cancel_reason[] =
-	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
 	static const char deliver_sh[] =
 	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
 	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
@@ -1295,16 +1327,19 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			return rc;
 		data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", a->reason);
-		if (action[0] == 'c')
-			rc = release_held(db, ref, data);
-		if (rc == 0 && (rc = wf_db_stmt(db, action[0] == 'h' ? hold_reason :
-		    cancel_reason, &st)) == 0) {
+		if (action[0] == 'c') {
+			/* the stock back on hand, then the transition with its reason */
+			if ((rc = release_held(db, ref, data)) != 0 ||
+			    (rc = cancel_with(db, ref, o.i.id, a->reason, data)) != 0 ||
+			    (rc = clear_all(db, ref, "the order was cancelled")) != 0)
+				return rc;
+			return emit_order(db, ref, out, NULL, 0);
+		}
+		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
 			sqlite3_bind_int64(st, 1, o.i.id);
 			wf_bind_text(st, 2, a->reason);
 			rc = wf_db_done(db, st);
 		}
-		if (rc == 0 && action[0] == 'c')
-			rc = clear_all(db, ref, "the order was cancelled");
 	} else if (strcmp(action, "release") == 0) {
 		int64_t left = 0;
 		if ((rc = resolve_skus(db, o.i.id, &left)) != 0)
@@ -1462,6 +1497,11 @@ shipment_from_stmt(sqlite3_stmt *st)
 	return r;
 }
 
+static const char *const shipment_columns[] = {
+	"shipment", "order", "warehouse", "state", "carrier", "service", "tracking", "cost",
+	"shipped_at", NULL
+};
+
 static int
 wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
 {
@@ -1470,6 +1510,7 @@ wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
 	cJSON *r;
 	int rc;
 
+	wf_out_columns(out, "shipment", shipment_columns);
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -1491,6 +1532,7 @@ wf_shipment_list(wf_db *db, const char *state, wf_out *out)
 
 	if (state && !wf_state_valid(m, state))
 		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
+	wf_out_columns(out, "shipment", shipment_columns);
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	wf_bind_text(st, 1, state);
@@ -1512,10 +1554,6 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	    "SELECT ref FROM orders WHERE (?2 IS NULL OR finance_state = ?2)"
 	    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR placed_at >= ?4)"
 	    " ORDER BY placed_at, id";
-	static const char *const cols[] = {
-		"order", "state", "finance_state", "placed_at", "total", "currency",
-		"lines", NULL
-	};
 	const struct wf_machine *m = wf_machine_find("order");
 	const struct wf_machine *f = wf_machine_find("order.finance");
 	sqlite3_stmt *st;
@@ -1526,7 +1564,6 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	if (q->finance_state && !wf_state_valid(f, q->finance_state))
 		return wf_error_set(WF_EUSAGE, "--finance-state: '%s' is not a finance state",
 		    q->finance_state);
-	wf_out_columns(out, "order", cols);
 	if ((rc = wf_db_stmt(db, q->state ? by_state : all, &st)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->state);

@@ -96,6 +96,13 @@ wf_out_free(wf_out *o)
 void
 wf_out_columns(wf_out *o, const char *type, const char *const *keys)
 {
+	size_t i;
+
+	for (i = 0; i < o->nspec; i++)
+		if (strcmp(o->spec[i].type, type) == 0) {
+			o->spec[i].keys = keys;
+			return;
+		}
 	if (o->nspec < sizeof o->spec / sizeof o->spec[0]) {
 		o->spec[o->nspec].type = type;
 		o->spec[o->nspec].keys = keys;

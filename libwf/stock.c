@@ -410,6 +410,12 @@ out:
 	" LEFT JOIN bin fb ON fb.id = m.from_bin LEFT JOIN warehouse fw ON fw.id = fb.warehouse_id" \
 	" LEFT JOIN bin tb ON tb.id = m.to_bin LEFT JOIN warehouse tw ON tw.id = tb.warehouse_id"
 
+/* A movement is wide; a table shows what an operator reads first. */
+static const char *const movement_columns[] = {
+	"movement", "at", "action", "sku", "qty", "from", "to", "to_state", "holder",
+	"ref", NULL
+};
+
 static const char *
 col_or_null(sqlite3_stmt *st, int i)
 {
@@ -453,6 +459,7 @@ movement_from_stmt(sqlite3_stmt *st)
 static int
 emit_movement(wf_db *db, int64_t id, wf_out *out)
 {
+	wf_out_columns(out, "movement", movement_columns);
 	static const char sql[] = MOVEMENT_SELECT " WHERE m.id = ?1";
 	sqlite3_stmt *st;
 	cJSON *r;
@@ -844,6 +851,10 @@ wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 		return rc;
 	if (type && strcmp(type, "movement") != 0)
 		return wf_jerr(l->at, "type", "expected \"movement\", got \"%.32s\"", type);
+	/* A ledger row already happened: applying it would book it twice. */
+	if (cJSON_GetObjectItemCaseSensitive(l->obj, "movement"))
+		return wf_jerr(l->at, "movement", "this is a ledger row that was already booked; "
+		    "apply takes new movements (drop \"movement\" to book it again on purpose)");
 	if ((rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &op.action)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "sku", WF_J_REQ | WF_J_NONEMPTY, 64, &op.sku)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "from", WF_J_NONEMPTY, 100, &op.from)) < 0 ||
@@ -1008,6 +1019,7 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 
 	if (q->sku && (rc = wf_sku_find(db, q->sku, &sku)) != 0)
 		return rc;
+	wf_out_columns(out, "movement", movement_columns);
 	sql = q->sku ? sql_sku : q->ref ? sql_ref : q->has_since ? sql_since : sql_all;
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
@@ -1037,7 +1049,7 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 	struct total {
 		char    cur[4];
 		int64_t qty, value;
-	} totals[8];
+	} *totals = NULL;
 	size_t nt = 0, i;
 	sqlite3_stmt *st;
 	int64_t wh = 0;
@@ -1064,19 +1076,23 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 			rc = wf_error_set(WF_EINPUT, "value of %s is out of range", wf_col_text(st, 0));
 			break;
 		}
-		for (i = 0; i < nt && strcmp(totals[i].cur, cur) != 0; i++)
-			;
-		if (i == nt && nt < sizeof totals / sizeof totals[0]) {
+		/* rows come ordered by currency: a new one starts a new total */
+		if (nt == 0 || strcmp(totals[nt - 1].cur, cur) != 0) {
+			struct total *p = realloc(totals, (nt + 1) * sizeof *p);
+			if (p == NULL) {
+				rc = wf_error_set(WF_ENOMEM, "out of memory");
+				break;
+			}
+			totals = p;
 			wf_strlcpy(totals[nt].cur, cur, sizeof totals[nt].cur);
 			totals[nt].qty = totals[nt].value = 0;
 			nt++;
 		}
-		if (i < nt) {
-			totals[i].qty += qty;
-			if (wf_money_add(totals[i].value, value, &totals[i].value) != 0) {
-				rc = WF_EINPUT;
-				break;
-			}
+		i = nt - 1;
+		totals[i].qty += qty;
+		if (wf_money_add(totals[i].value, value, &totals[i].value) != 0) {
+			rc = wf_error_set(WF_EINPUT, "total value in %s is out of range", cur);
+			break;
 		}
 		r = wf_jrecord("value");
 		if (r == NULL || wf_jadd_str(r, "sku", wf_col_text(st, 0)) |
@@ -1091,20 +1107,19 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 			break;
 	}
 	sqlite3_reset(st);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < nt; i++) {
+	for (i = 0; rc >= 0 && i < nt; i++) {
 		cJSON *r = wf_jrecord("value_total");
 		if (r == NULL || wf_jadd_str(r, "currency", totals[i].cur) |
 		    wf_jadd_int(r, "qty", totals[i].qty) |
 		    wf_jadd_money(r, "value", totals[i].value, totals[i].cur)) {
 			cJSON_Delete(r);
-			return wf_error_set(WF_ENOMEM, "out of memory");
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
 		}
-		if ((rc = wf_out_emit(out, r)) != 0)
-			return rc;
+		rc = wf_out_emit(out, r);
 	}
-	return 0;
+	free(totals);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- invariants ----------------------------------------------------------------- */

@@ -43,7 +43,8 @@ void wf_out_free(wf_out *o);
 int wf_out_emit(wf_out *o, cJSON *rec);
 
 /* Table columns for records of TYPE: only these keys, in this order
- * (NULL-terminated, static storage).  JSON lines still carry every key. */
+ * (NULL-terminated, static storage).  JSON lines still carry every key.
+ * Setting the columns of a type again replaces them. */
 void wf_out_columns(wf_out *o, const char *type, const char *const *keys);
 
 /* Holding (see above).  hold nests; release at depth 0 writes what is kept.

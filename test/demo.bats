@@ -29,8 +29,48 @@ load helper
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-alert: work the queue =='
-	assert_line --regexp '^EX-2 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
-	assert_line --regexp '^EX-2 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
-	assert_line --regexp '^EX-3 +payout_mismatch .* snoozed '
+	assert_line --regexp '^EX-4 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
+	assert_line --regexp '^EX-4 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
+	assert_line --regexp '^EX-5 +payout_mismatch .* snoozed '
 	assert_equal "$stderr" ''
 }
+
+@test "the demo's sections come in order: stock, order, po, alert, then check" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	run -0 awk '/^== / { sub(/:.*/, "", $2); if ($2 != last) print $2; last = $2 }' <<<"$output"
+	assert_output $'wf\nwf-stock\nwf-order\nwf-po\nwf-alert\nwf\ndone'
+}
+
+@test "the demo's order section imports, holds, ships and takes a return" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '== wf-order: the orders, the shipments and the stock after them =='
+	assert_line --regexp '^shop:1004 +created +shop +1004 +on_hold +pending .* unknown SKU VASE-9 +- +1$'
+	assert_line --regexp '^shop:1002 +partially_returned +partially_refunded +[-0-9T:Z]+ +49\.89 +EUR +2$'
+	assert_line --regexp '^shop:1003 +reserved +paid +[-0-9T:Z]+ +120\.90 +EUR +2$'
+	assert_line --regexp '^SH-1 +shop:1002 +BER +shipped +dhl +parcel +00340434161094042557 +4\.10 +EUR '
+	assert_line --regexp '^RMA-1 +shop:1002 +MUG-1 +1 +arrived broken +refunded +damaged +BER/RETURNS +12\.50 +EUR '
+	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +0 +0 +0 +1 +0 +0 +0$'
+	assert_equal "$stderr" ''
+}
+
+@test "the demo's po section receives part of an order and chases the rest once" {
+	local i
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '== wf-po: a purchase order, a partial receipt, the follow-ups due =='
+	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +20 +0 +0 +1 +0 +0 +0$'
+	assert_line --regexp '^PO-1 +ACME +BER +partially_received +EUR '
+	assert_line --regexp '^PO-1 +ACME +orders@acme\.example +partial +PO-1 partly delivered, overdue since '
+	assert_line '  MUG-1: 8 of 20 units (12 received)'
+	assert_line --regexp '^EX-2 +50 +po_late +po PO-1 +purchasing +0m +chase ACME '
+	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +fulfilment +18d '
+	# once recorded, the follow-up is not due again: the command prints nothing
+	for i in "${!lines[@]}"; do
+		[ "${lines[i]}" != '(nothing due: the follow-up was recorded)' ] || break
+	done
+	assert_equal "${lines[i - 1]}" '$ wf-po followup --format table'
+	assert_equal "$stderr" ''
+}
+

@@ -31,10 +31,23 @@ section() {
 	printf '\n%s== %s ==%s\n\n' "$bold" "$1" "$off"
 }
 
+# typed CMD ARGS...: the command as one would type it, the arguments that
+# need it in double quotes.
+typed() {
+	local a out=""
+	for a in "$@"; do
+		case $a in
+		"" | *[!A-Za-z0-9_./:@%+=,-]*) a="\"$a\"" ;;
+		esac
+		out="$out${out:+ }$a"
+	done
+	printf '%s' "$out"
+}
+
 # show CMD ARGS...: print the command as typed, then run it.  A command
 # that fails stops the demo (set -e), so what is shown is what works.
 show() {
-	printf '%s$ %s%s\n' "$dim" "$*" "$off"
+	printf '%s$ %s%s\n' "$dim" "$(typed "$@")" "$off"
 	"$@"
 	echo
 }
@@ -42,7 +55,7 @@ show() {
 # quiet CMD ARGS...: print the command as typed and run it, its output left
 # out: a later command shows the result.
 quiet() {
-	printf '%s$ %s%s\n' "$dim" "$*" "$off"
+	printf '%s$ %s%s\n' "$dim" "$(typed "$@")" "$off"
 	"$@" >/dev/null
 }
 
@@ -51,9 +64,26 @@ quiet() {
 show_in() {
 	local input
 	input=$(cat)
-	printf "%s\$ %s <<'EOF'\n%s\nEOF%s\n" "$dim" "$*" "$input" "$off"
+	printf "%s\$ %s <<'EOF'\n%s\nEOF%s\n" "$dim" "$(typed "$@")" "$input" "$off"
 	"$@" <<<"$input"
 	echo
+}
+
+# later DAYS [HOURS]: the tools' clock ($WF_NOW, else now) moved on by DAYS
+# days and HOURS hours (either may be negative), as ISO 8601.
+later() {
+	local t
+	t=$(date -u -d "${WF_NOW:-now}" +%s)
+	date -u -d "@$((t + $1 * 86400 + ${2:-0} * 3600))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# pass DAYS: let DAYS days pass: set WF_NOW that much later, shown as the
+# export one would type.  The clock stays there, so it never runs backwards
+# for the sections that follow.
+pass() {
+	WF_NOW=$(later "$1")
+	export WF_NOW
+	printf '%s$ export WF_NOW=%s    # %s days later%s\n' "$dim" "$WF_NOW" "$1" "$off"
 }
 
 # ---- sections, one per tool ---------------------------------------------------
@@ -119,6 +149,63 @@ demo_stock() {
 	echo "no violations"
 }
 
+demo_order() {
+	local placed promise
+	placed=$(later 0 -2)
+	promise=$(date -u -d "$(later 2)" +%Y-%m-%dT18:00:00Z)
+	section "wf-order: orders from two channels; one has a SKU the catalogue lacks"
+	show_in wf-order import --format table <<-EOF
+	{"type":"order","channel":"shop","external_id":"1002","placed_at":"$placed","currency":"EUR","ship_to":{"name":"Anna Weber","country":"DE","postcode":"10115","city":"Berlin"},"promise_by":"$promise","lines":[{"sku":"MUG-1","qty":2,"unit_price":"12.50","title":"Mug, blue"},{"sku":"TEE-M","qty":1,"unit_price":"19.99","title":"T-shirt, M"}],"shipping_paid":"4.90","payment":{"status":"paid","amount":"49.89"}}
+	{"type":"order","channel":"shop","external_id":"1003","placed_at":"$placed","currency":"EUR","ship_to":{"name":"Lucia Gomez","country":"ES","postcode":"28004","city":"Madrid"},"promise_by":"$promise","lines":[{"sku":"LAMP-2","qty":1,"unit_price":"89.00","title":"Desk lamp"},{"sku":"CANDLE-S","qty":4,"unit_price":"6.50","title":"Candle, small"}],"shipping_paid":"5.90","payment":{"status":"paid","amount":"120.90"}}
+	{"type":"order","channel":"amzn","external_id":"302-4417093-2290516","placed_at":"$placed","currency":"EUR","ship_to":{"name":"Marc Dubois","country":"FR","postcode":"69002","city":"Lyon"},"lines":[{"sku":"CANDLE-S","qty":6,"unit_price":"6.50","id":"39104478112"}],"payment":{"status":"paid","amount":"39.00"}}
+	{"type":"order","channel":"shop","external_id":"1004","placed_at":"$placed","currency":"EUR","ship_to":{"name":"Jonas Berg","country":"DE","postcode":"80331","city":"Munich"},"lines":[{"sku":"VASE-9","qty":1,"unit_price":"34.00","title":"Vase, green"}],"payment":{"status":"pending"}}
+	EOF
+
+	section "wf-order: reserve two by hand, then ship shop:1002 with its tracking number"
+	quiet wf-order reserve shop:1002 --warehouse BER
+	quiet wf-order reserve shop:1003 --warehouse MAD
+	show wf-order ship shop:1002 --carrier dhl --service parcel \
+		--tracking 00340434161094042557 --cost 4.10 --format table
+
+	section "wf-order: a mug arrives broken; it comes back and is refunded"
+	show wf-order return open shop:1002 --sku MUG-1 --qty 1 \
+		--reason "arrived broken" --format table
+	show wf-order return receive RMA-1 --condition damaged --format table
+	show wf-order return refund RMA-1 --amount 12.50 --format table
+
+	section "wf-order: the orders, the shipments and the stock after them"
+	show wf-order list --format table
+	show wf-order shipments --format table
+	show wf-stock levels --format table
+}
+
+demo_po() {
+	section "wf-po: a purchase order, a partial receipt, the follow-ups due"
+	show wf-po supplier add ACME --name "Acme Homeware" \
+		--email orders@acme.example --lead-time 14 --format table
+	show wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10 TEE-M:10 \
+		--format table
+	show wf-po send PO-1 --format table
+	show wf-stock levels --warehouse BER --format table
+
+	# part of it arrives the day before it is due; 5 days on, the rest is late
+	pass 13
+	show wf-po receive PO-1 MUG-1 12 --bin BER/A-01 --format table
+	pass 5
+	show wf-po followup --format table
+	printf '%s$ %s%s\n' "$dim" "wf-po followup | jq -r .body" "$off"
+	wf-po followup | jq -r .body
+	show wf-po followup --record --format table
+	show wf-alert list --format table
+	show wf-po followup --format table
+	echo "(nothing due: the follow-up was recorded)"
+}
+
+# exception KIND: the key of the exception of KIND in the queue.
+exception() {
+	wf-alert list --kind "$1" --format jsonl | jq -r .exception
+}
+
 demo_alert() {
 	local due
 	# tomorrow evening by the tools' clock, which WF_NOW sets
@@ -131,8 +218,8 @@ demo_alert() {
 	EOF
 
 	section "wf-alert: work the queue"
-	show wf-alert ack EX-1 --format table
-	show wf-alert snooze EX-3 --until +2d --format table
+	show wf-alert ack "$(exception unroutable)" --format table
+	show wf-alert snooze "$(exception payout_mismatch)" --until +2d --format table
 	show wf-alert list --format table
 }
 
@@ -140,12 +227,16 @@ main() {
 	printf 'Workform demo: database %s\n' "$WF_DB"
 	demo_init
 	demo_states
-	demo_check
 	demo_stock
+	demo_order
+	demo_po
 	demo_alert
+	demo_check
 	section "done"
 	printf 'The database is kept in %s.  Look around with:\n\n' "$dir"
 	printf '    export WF_DB=%s PATH=%s:$PATH\n' "$WF_DB" "$WF_BIN"
+	# the clock the demo ended on, so that what follows comes after it
+	[ -z "${WF_NOW:-}" ] || printf '    export WF_NOW=%s\n' "$WF_NOW"
 	printf '    wf log --format table\n    man -l %s/man/wf.1\n' "$here"
 }
 

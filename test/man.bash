@@ -3,7 +3,7 @@
 #
 #     load man
 #     run -0 --separate-stderr wf-stock levels --format jsonl
-#     records_documented <<<"$output"
+#     records_documented <<<"$output"   # or: documented level
 #
 # The conventions these functions read are described at the top of
 # test/man.bats.  Each function prints tab-separated lines, for sort/diff.
@@ -150,6 +150,40 @@ records_documented() {
 
 	doc=$(man_record_keys | sort -u)
 	got=$(jq -r '. as $r | keys_unsorted[] | "\($r.type)\t\(.)"' | sort -u) || return 1
+	missing=$(comm -13 <(printf '%s\n' "$doc") <(printf '%s\n' "$got"))
+	if [ -n "$missing" ]; then
+		printf 'not in wf-records(5) (type, key):\n%s\n' "$missing" >&2
+		return 1
+	fi
+}
+
+# documented TYPE: $output (a bats `run`'s) holds at least one TYPE record,
+# and every record in it is documented in wf-records(5).
+documented() {
+	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
+		echo "no $1 record in: $output" >&2
+		return 1
+	}
+	records_documented <<<"$output"
+}
+
+# subkeys_documented TYPE KEY: $output holds a TYPE record whose KEY is an
+# object or an array of objects, and the keys inside KEY of every TYPE
+# record are documented in wf-records(5) as "KEY.SUB" or "KEY[].SUB".
+# records_documented checks the top-level keys only.
+subkeys_documented() {
+	local doc got missing
+
+	doc=$(man_record_keys | sort -u)
+	got=$(jq -r --arg t "$1" --arg k "$2" '
+		select(.type == $t) | .[$k] |
+		if type == "array" then .[] | keys_unsorted[] | "\($t)\t\($k)[].\(.)"
+		elif type == "object" then keys_unsorted[] | "\($t)\t\($k).\(.)"
+		else empty end' <<<"$output" | sort -u) || return 1
+	if [ -z "$got" ]; then
+		echo "no $1 record with keys in $2 in: $output" >&2
+		return 1
+	fi
 	missing=$(comm -13 <(printf '%s\n' "$doc") <(printf '%s\n' "$got"))
 	if [ -n "$missing" ]; then
 		printf 'not in wf-records(5) (type, key):\n%s\n' "$missing" >&2

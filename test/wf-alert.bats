@@ -456,16 +456,6 @@ refuse() {
 
 # ---- wf-records(5) ----------------------------------------------------------
 
-# documented TYPE: $output holds at least one TYPE record, and every record
-# in it is documented in wf-records(5).
-documented() {
-	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
-		echo "no $1 record in: $output" >&2
-		return 1
-	}
-	records_documented <<<"$output"
-}
-
 @test "the records wf-alert list, show and raise print are documented in wf-records(5)" {
 	queue
 	run -0 --separate-stderr wf-alert list --all --format jsonl

@@ -2,6 +2,7 @@
 # wf-order: import (generic, Shopify), the lifecycle, shipments, returns.
 
 load helper
+load man
 
 setup() {
 	wf_setup
@@ -357,4 +358,95 @@ shipped_order() {
 	wf-order import <<<"$(order 1 MUG-1 1)" >/dev/null
 	run -0 --separate-stderr wf-order list --state new
 	run -0 --separate-stderr wf-order show "$(jq -r .order <<<"$output")"
+}
+
+# ---- wf-records(5) ------------------------------------------------------------------
+
+@test "the order records import and list print are documented in wf-records(5)" {
+	run -0 --separate-stderr wf-order import --format jsonl <<EOF
+$(order 1 MUG-1 2)
+{"type":"order","channel":"shop","external_id":"2","placed_at":"2026-11-20","currency":"EUR","lines":[{"sku":"VASE-9","qty":1,"unit_price":"30.00"}]}
+EOF
+	documented order
+	subkeys_documented order ship_to
+	assert_line --partial '"state":"on_hold"'
+	run -0 --separate-stderr wf-order list --format jsonl
+	documented order
+}
+
+@test "the records wf-order show prints are documented in wf-records(5), lines in full" {
+	shipped_order
+	wf-order return open shop:1 --sku MUG-1 --qty 1 --reason broken >/dev/null
+	run -0 --separate-stderr wf-order show shop:1 --format jsonl
+	documented order
+	documented shipment
+	documented return
+	documented event
+	subkeys_documented order lines
+	subkeys_documented order ship_to
+	subkeys_documented shipment lines
+}
+
+@test "the records the lifecycle commands and apply print are documented in wf-records(5)" {
+	wf-order import <<<"$(order 1 MUG-1 2)" >/dev/null
+	wf-order import <<<"$(order 2 TEE-M 1)" >/dev/null
+	run -0 --separate-stderr wf-order reserve shop:1 --warehouse BER --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order pick shop:1 --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order pack shop:1 --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order ship shop:1 --carrier dhl --service parcel --tracking JD0001 --cost 4.10 --format jsonl
+	documented shipment
+	documented order
+	subkeys_documented shipment lines
+	run -0 --separate-stderr wf-order deliver shop:1 --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order close shop:1 --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order hold shop:2 --reason "address check" --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order release shop:2 --format jsonl
+	documented order
+	run -0 --separate-stderr wf-order apply --format jsonl <<<'{"type":"order_event","order":"shop:2","action":"cancel","reason":"customer asked"}'
+	documented order
+}
+
+@test "the return records are documented in wf-records(5)" {
+	shipped_order
+	run -0 --separate-stderr wf-order return open shop:1 --sku MUG-1 --qty 1 --reason broken --format jsonl
+	documented return
+	run -0 --separate-stderr wf-order return receive RMA-1 --condition damaged --format jsonl
+	documented return
+	run -0 --separate-stderr wf-order return refund RMA-1 --amount 12.50 --format jsonl
+	documented return
+	run -0 --separate-stderr wf-order return close RMA-1 --format jsonl
+	documented return
+}
+
+@test "the shipment records wf-order shipments prints are documented in wf-records(5)" {
+	shipped_order
+	run -0 --separate-stderr wf-order shipments --format jsonl
+	documented shipment
+	subkeys_documented shipment lines
+}
+
+@test "subkeys_documented names a nested key wf-records(5) lacks, and fails" {
+	output='{"type":"order","lines":[{"line":1,"colour":"red"}]}'
+	run -1 --separate-stderr subkeys_documented order lines
+	assert_equal "$stderr" $'not in wf-records(5) (type, key):\norder\tlines[].colour'
+}
+
+@test "an order the channel cancels keeps the channel's reason" {
+	run -0 --separate-stderr wf-order import <<<'{"channel":"shop","external_id":"9","placed_at":"2026-11-20","currency":"EUR","lines":[{"sku":"MUG-1","qty":1,"unit_price":"1.00"}],"cancel_reason":"fraud"}'
+	assert_output --partial '"state":"cancelled"'
+	assert_output --partial '"cancel_reason":"fraud"'
+}
+
+@test "order tables show the columns an operator reads first" {
+	run -0 --separate-stderr wf-order import --format table <<<"$(order 1 MUG-1 1)"
+	assert_line -n 0 --regexp '^ORDER +RESULT +STATE +FINANCE STATE +PLACED AT +TOTAL +CURRENCY +LINES$'
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	run -0 --separate-stderr wf-order ship shop:1 --carrier dhl --format table
+	assert_line -n 0 --regexp '^SHIPMENT +ORDER +WAREHOUSE +STATE +CARRIER +SERVICE +TRACKING +COST +SHIPPED AT$'
 }

@@ -3,6 +3,7 @@
 # The clock is WF_NOW=2026-11-20T09:00:00Z unless a test moves it.
 
 load helper
+load man
 
 setup() {
 	wf_setup
@@ -747,4 +748,61 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	run -0 sql "SELECT subject_ref, kind, state, resolution FROM exception ORDER BY id"
 	assert_output $'PO-1|po_late|resolved|PO-1 is no longer late: due 2026-12-09\nPO-2|po_late|resolved|PO-2 cancelled\nPO-1|po_slipped|resolved|PO-1 closed'
 	check_clean
+}
+
+# ---- wf-records(5) --------------------------------------------------------
+
+@test "the supplier records are documented in wf-records(5)" {
+	run -0 --separate-stderr wf-po supplier add ACME --name "Acme Mugs" --email orders@acme.example --format jsonl
+	documented supplier
+	run -0 --separate-stderr wf-po supplier list --format jsonl
+	documented supplier
+	run -0 --separate-stderr wf-po supplier show ACME --format jsonl
+	documented supplier
+	run -0 --separate-stderr wf-po supplier pause ACME --format jsonl
+	documented supplier
+	run -0 --separate-stderr wf-po supplier resume ACME --format jsonl
+	documented supplier
+}
+
+@test "the po records create, send, confirm and receive print are documented in wf-records(5)" {
+	catalogue
+	run -0 --separate-stderr wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10 TEE-M:10 --format jsonl
+	documented po
+	subkeys_documented po lines
+	run -0 --separate-stderr wf-po create --supplier ACME --warehouse MUC --format jsonl <<<'{"type":"po_line","sku":"MUG-1","qty":5,"cost":"4.20"}'
+	documented po
+	run -0 --separate-stderr wf-po send PO-1 --format jsonl
+	documented po
+	run -0 --separate-stderr wf-po confirm PO-1 --date 2026-12-06 --format jsonl
+	documented po
+	run -0 --separate-stderr wf-po receive PO-1 MUG-1 12 --bin BER/A-01 --format jsonl
+	documented po
+	subkeys_documented po lines
+}
+
+@test "the po records close, cancel, list and show print are documented in wf-records(5)" {
+	catalogue
+	sent_po
+	wf-po create --supplier ACME --warehouse BER MUG-1:5 >/dev/null
+	wf-po receive PO-1 MUG-1 20 >/dev/null
+	run -0 --separate-stderr wf-po close PO-1 --format jsonl
+	documented po
+	run -0 --separate-stderr wf-po cancel PO-2 --reason "ordered twice" --format jsonl
+	documented po
+	run -0 --separate-stderr wf-po list --format jsonl
+	documented po
+	run -0 --separate-stderr wf-po show PO-1 --format jsonl
+	documented po
+	documented event
+	subkeys_documented po lines
+}
+
+@test "the followup records are documented in wf-records(5)" {
+	catalogue
+	sent_po
+	run -0 --separate-stderr at 2026-12-08T09:00:00Z wf-po followup --format jsonl
+	documented followup
+	run -0 --separate-stderr at 2026-12-08T09:00:00Z wf-po followup --record --format jsonl
+	documented followup
 }

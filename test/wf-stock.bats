@@ -533,16 +533,6 @@ EOF
 
 # ---- wf-records(5) ----------------------------------------------------------
 
-# documented TYPE: $output holds at least one TYPE record, and every record
-# in it is documented in wf-records(5).
-documented() {
-	jq -se --arg t "$1" 'any(.type == $t)' <<<"$output" >/dev/null || {
-		echo "no $1 record in: $output" >&2
-		return 1
-	}
-	records_documented <<<"$output"
-}
-
 @test "the catalogue records are documented in wf-records(5)" {
 	run -0 --separate-stderr wf-stock warehouse add BER --name Berlin --country DE --capacity 500 --format jsonl
 	documented warehouse
@@ -622,4 +612,31 @@ documented() {
 	documented count
 	documented reservation
 	documented handling
+}
+
+@test "apply refuses a ledger row, so piping the ledger back never books twice" {
+	catalogue
+	wf-stock receive MUG-1 5 --to BER/A-01 >/dev/null
+	run -3 --separate-stderr wf-stock apply < <(wf-stock ledger)
+	assert_equal "$stderr" 'wf-stock: stdin:1: movement: this is a ledger row that was already booked; apply takes new movements (drop "movement" to book it again on purpose) (nothing applied)'
+	[ "$(level MUG-1 BER on_hand)" = 5 ]
+}
+
+@test "value totals every currency, however many there are" {
+	wf-stock warehouse add BER >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	for c in EUR USD GBP JPY CHF SEK NOK DKK PLN CZK; do
+		wf-stock sku add "X-$c" --currency "$c" --cost 1 >/dev/null
+		wf-stock receive "X-$c" 2 --to BER/A-01 >/dev/null
+	done
+	run -0 --separate-stderr wf-stock value
+	assert_equal "$(grep -c '"type":"value_total"' <<<"$output")" 10
+	assert_line '{"type":"value_total","currency":"JPY","qty":2,"value":"2"}'
+}
+
+@test "a ledger table shows the columns an operator reads first" {
+	catalogue
+	wf-stock receive MUG-1 5 --to BER/A-01 --ref DN-1 >/dev/null
+	run -0 --separate-stderr wf-stock ledger --format table
+	assert_line -n 0 --regexp '^MOVEMENT +AT +ACTION +SKU +QTY +FROM +TO +TO STATE +HOLDER +REF$'
 }
