@@ -192,11 +192,12 @@ fail:
 
 /* An order is wide; a table shows what an operator reads first. */
 static const char *const order_columns[] = {
-	"order", "state", "finance_state", "placed_at", "total", "currency", "lines", NULL
+	"order", "state", "finance_state", "placed_at", "total", "currency", "lines",
+	"hold_reason", NULL
 };
 static const char *const order_result_columns[] = {
 	"order", "result", "state", "finance_state", "placed_at", "total", "currency",
-	"lines", NULL
+	"lines", "hold_reason", NULL
 };
 
 static int
@@ -1499,7 +1500,7 @@ shipment_from_stmt(sqlite3_stmt *st)
 
 static const char *const shipment_columns[] = {
 	"shipment", "order", "warehouse", "state", "carrier", "service", "tracking", "cost",
-	"shipped_at", NULL
+	"currency", "shipped_at", NULL
 };
 
 static int

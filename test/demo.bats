@@ -46,9 +46,9 @@ load helper
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-order: the orders, the shipments and the stock after them =='
-	assert_line --regexp '^shop:1004 +created +shop +1004 +on_hold +pending .* unknown SKU VASE-9 +- +1$'
-	assert_line --regexp '^shop:1002 +partially_returned +partially_refunded +[-0-9T:Z]+ +49\.89 +EUR +2$'
-	assert_line --regexp '^shop:1003 +reserved +paid +[-0-9T:Z]+ +120\.90 +EUR +2$'
+	assert_line --regexp '^shop:1004 +created +on_hold +pending +[-0-9T:Z]+ +34\.00 +EUR +1 +unknown SKU VASE-9$'
+	assert_line --regexp '^shop:1002 +partially_returned +partially_refunded +[-0-9T:Z]+ +49\.89 +EUR +2 +-$'
+	assert_line --regexp '^shop:1003 +reserved +paid +[-0-9T:Z]+ +120\.90 +EUR +2 +-$'
 	assert_line --regexp '^SH-1 +shop:1002 +BER +shipped +dhl +parcel +00340434161094042557 +4\.10 +EUR '
 	assert_line --regexp '^RMA-1 +shop:1002 +MUG-1 +1 +arrived broken +refunded +damaged +BER/RETURNS +12\.50 +EUR '
 	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +0 +0 +0 +1 +0 +0 +0$'

@@ -445,8 +445,8 @@ EOF
 
 @test "order tables show the columns an operator reads first" {
 	run -0 --separate-stderr wf-order import --format table <<<"$(order 1 MUG-1 1)"
-	assert_line -n 0 --regexp '^ORDER +RESULT +STATE +FINANCE STATE +PLACED AT +TOTAL +CURRENCY +LINES$'
+	assert_line -n 0 --regexp '^ORDER +RESULT +STATE +FINANCE STATE +PLACED AT +TOTAL +CURRENCY +LINES +HOLD REASON$'
 	wf-order reserve shop:1 --warehouse BER >/dev/null
 	run -0 --separate-stderr wf-order ship shop:1 --carrier dhl --format table
-	assert_line -n 0 --regexp '^SHIPMENT +ORDER +WAREHOUSE +STATE +CARRIER +SERVICE +TRACKING +COST +SHIPPED AT$'
+	assert_line -n 0 --regexp '^SHIPMENT +ORDER +WAREHOUSE +STATE +CARRIER +SERVICE +TRACKING +COST +CURRENCY +SHIPPED AT$'
 }
