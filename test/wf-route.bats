@@ -5,6 +5,7 @@
 # The clock is 2026-11-20T09:00:00Z: 10:00 in Berlin, 04:00 in New York.
 
 load helper
+load man
 
 setup() {
 	wf_setup
@@ -481,6 +482,36 @@ EOF
 	run -0 --separate-stderr wf-route --format table </dev/null
 	assert_line -n 0 --regexp '^ORDER +RESULT +WAREHOUSE +CARRIER +SERVICE +SHIP BY +PROMISE +COST +MARGIN +REASONS$'
 	assert_line -n 1 --regexp '^shop:1001 +routed +BER +dhl +parcel +2026-11-20T13:00:00Z +2026-11-22T13:00:00Z +4\.10 +12\.90 +\[\]$'
+}
+
+@test "every record wf-route prints is documented in wf-records(5), nested keys too" {
+	wf-stock warehouse add BER --capacity 500 >/dev/null
+	run -0 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 \
+		--transit-days 2 --cost 4.10 --format jsonl
+	documented carrier_service
+	service MUC ups standard 16:00 2 5.00
+	run -0 --separate-stderr wf-route carrier list --format jsonl
+	documented capacity
+	documented carrier_service
+	stock MUG-1 3 BER
+	stock MUG-1 2 MUC
+	import 1001 MUG-1 4
+	import 1002 MUG-1 1
+	import 1003 TEE-M 1
+	run -0 --separate-stderr wf-route --split --explain --apply --format jsonl </dev/null
+	assert_equal "$(jq -r .result <<<"$output" | tr '\n' ' ')" 'split routed unroutable '
+	documented route
+	subkeys_documented route candidates
+	subkeys_documented route legs
+}
+
+@test "--help lists the routing form and every carrier command" {
+	run -0 --separate-stderr wf-route --help
+	assert_line --regexp '^  wf-route \[REF\.\.\.\] \[--apply\] '
+	assert_line --regexp '^  wf-route carrier add WH CARRIER SERVICE '
+	assert_line --regexp '^  wf-route carrier import '
+	run -0 --separate-stderr wf-route --apply --help
+	assert_line -n 0 --regexp '^usage: wf-route \[REF\.\.\.\] \[--apply\] '
 }
 
 # ---- where the orders come from -----------------------------------------------------------
