@@ -336,7 +336,8 @@ cache_flush(struct run *r)
 
 	for (i = 0; i < r->capcache; i++)
 		free(r->cache[i].v);
-	memset(r->cache, 0, r->capcache * sizeof *r->cache);
+	if (r->cache)           /* memset(NULL, 0, 0) is undefined */
+		memset(r->cache, 0, r->capcache * sizeof *r->cache);
 	r->ncache = 0;
 }
 
