@@ -13,6 +13,15 @@
  *               4:3:2), each valid against the stock the lines before it
  *               left
  *   orders      SCALE orders in the generic format of cli.md, 1-4 lines each
+ *   rules       routing rules for wf-route carrier import: a capacity line per
+ *               warehouse (enough for SCALE orders over two days) and two or
+ *               three carrier services each, with different cutoffs, transit
+ *               days, costs and countries
+ *   stock       a receipt of every SKU into a pick bin of every warehouse,
+ *               at a cost that differs by warehouse (landed cost)
+ *   routeorders SCALE orders like "orders", placed in the week before
+ *               2026-11-20T09:00:00Z and promised 2-9 days after it (20%
+ *               without a promise): what wf-route finds to route on that day
  *
  * The same SCALE and KIND always give the same bytes: the generator uses its
  * own PRNG (splitmix64), integer arithmetic only, and derives each SKU's
@@ -328,8 +337,11 @@ postcode(char *out, size_t n, const char *cc)
 		snprintf(out, n, "%05" PRIu64, 1000 + pick(98000));
 }
 
+/* Orders: placed from T0 on, one every STEP seconds (0: a year's worth);
+ * PROMISE_DAY, when not 0, is the day (days since the epoch) promises count
+ * from, else they count from the day each order was placed. */
 static void
-gen_orders(const struct scale *s)
+gen_orders_from(const struct scale *s, int64_t t0, int64_t step, int64_t promise_day)
 {
 	static const char *const first[] = {
 		"Anna", "Ben", "Clara", "David", "Elif", "Finn", "Greta", "Hugo",
@@ -341,11 +353,11 @@ gen_orders(const struct scale *s)
 	};
 	static const char *const channels[] = { "shop", "amazon", "ebay" };
 	uint64_t counter[3] = { 1000, 40000000, 700000 };
-	int64_t t0 = 1767225600;        /* 2026-01-01T00:00:00Z */
-	int64_t step = (int64_t)(31536000 / s->n) ? (int64_t)(31536000 / s->n) : 1;
 	char placed[32], promise[32], code[32], price[32], ship[32], total[32], pc[32];
 	uint64_t k;
 
+	if (step == 0)
+		step = (int64_t)(31536000 / s->n) ? (int64_t)(31536000 / s->n) : 1;
 	for (k = 0; k < s->n; k++) {
 		uint64_t r = pick(100), c, lines = 1 + skewed(4), l;
 		const struct country *co = &countries[0];
@@ -371,7 +383,8 @@ gen_orders(const struct scale *s)
 		    channels[c], ++counter[c], placed, first[pick(16)], last[pick(12)],
 		    co->cc, pc, co->cities[pick(4)]);
 		if (pick(100) < 80) {
-			int64_t p = (t / 86400 + 2 + (int64_t)pick(4)) * 86400 + 18 * 3600;
+			int64_t p = ((promise_day ? promise_day : t / 86400) + 2 +
+			    (int64_t)pick(promise_day ? 8 : 4)) * 86400 + 18 * 3600;
 			iso(promise, sizeof promise, p);
 			printf("\"promise_by\":\"%s\",", promise);
 		}
@@ -396,11 +409,79 @@ gen_orders(const struct scale *s)
 	}
 }
 
+static void
+gen_orders(const struct scale *s)
+{
+	gen_orders_from(s, 1767225600, 0, 0);          /* 2026-01-01T00:00:00Z */
+}
+
+/* The week before 2026-11-20T09:00:00Z, promised from that day on. */
+static void
+gen_routeorders(const struct scale *s)
+{
+	int64_t now = 1795165200, week = 7 * 86400;
+
+	gen_orders_from(s, now - week, week / (int64_t)s->n ? week / (int64_t)s->n : 1,
+	    now / 86400);
+}
+
+static void
+gen_rules(const struct scale *s)
+{
+	static const struct {
+		const char *carrier, *service, *cutoff;
+		int transit, cost, eu;          /* eu: 0 domestic, 1 EU + GB, 2 everywhere */
+	} svc[] = {
+		{ "dhl", "parcel", "15:00", 2, 410, 0 },
+		{ "dpd", "classic", "17:00", 3, 590, 1 },
+		{ "ups", "express", "12:00", 1, 1490, 2 },
+	};
+	uint64_t w, k;
+
+	for (w = 0; w < s->whs; w++)
+		printf("{\"type\":\"capacity\",\"warehouse\":\"%s\",\"timezone\":\"%s\","
+		    "\"orders_per_day\":%" PRIu64 "}\n", warehouses[w].code, warehouses[w].tz,
+		    s->n / 4 + 100);
+	for (w = 0; w < s->whs; w++)
+		for (k = 0; k < 2 + w % 2; k++) {
+			char cost[32];
+			/* each warehouse a little dearer or cheaper than the next */
+			money(cost, sizeof cost, svc[k].cost + (int64_t)(prop(7, w * 4 + k) % 60) - 30);
+			printf("{\"type\":\"carrier_service\",\"warehouse\":\"%s\",\"carrier\":\"%s\","
+			    "\"service\":\"%s\",\"cutoff\":\"%s\",\"transit_days\":%d,\"cost\":\"%s\","
+			    "\"currency\":\"EUR\",\"countries\":%s}\n", warehouses[w].code,
+			    svc[k].carrier, svc[k].service, svc[k].cutoff, svc[k].transit, cost,
+			    svc[k].eu == 2 ? "[]" : svc[k].eu == 1 ?
+			    "[\"DE\",\"AT\",\"FR\",\"NL\",\"IT\",\"ES\",\"GB\"]" :
+			    strcmp(warehouses[w].country, "DE") == 0 ? "[\"DE\",\"AT\"]" :
+			    strcmp(warehouses[w].country, "NL") == 0 ? "[\"NL\",\"DE\"]" :
+			    strcmp(warehouses[w].country, "FR") == 0 ? "[\"FR\"]" : "[\"IT\"]");
+		}
+}
+
+static void
+gen_stock(const struct scale *s)
+{
+	char code[32], to[32], cost[32];
+	uint64_t i, w;
+
+	for (i = 0; i < s->skus; i++)
+		for (w = 0; w < s->whs; w++) {
+			sku_code(code, sizeof code, i);
+			pick_bin(to, sizeof to, s, i, w);
+			money(cost, sizeof cost, sku_cost(i) * (int64_t)(85 + prop(8, i * 8 + w) % 31) / 100);
+			printf("{\"type\":\"movement\",\"action\":\"receive\",\"sku\":\"%s\","
+			    "\"qty\":%" PRIu64 ",\"to\":\"%s\",\"cost\":\"%s\"}\n", code,
+			    100 + prop(9, i * 8 + w) % 200, to, cost);
+		}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"skus", "warehouses", "suppliers", "movements", "orders", NULL
+		"skus", "warehouses", "suppliers", "movements", "orders", "rules", "stock",
+		"routeorders", NULL
 	};
 	static char obuf[1 << 20];
 	struct scale s;
@@ -409,7 +490,8 @@ main(int argc, char **argv)
 	int k;
 
 	if (argc != 3 || (n = strtoull(argv[1], &end, 10)) == 0 || *end) {
-		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders\n");
+		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders|"
+		    "rules|stock|routeorders\n");
 		return 2;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], argv[2]) != 0; k++)
@@ -427,6 +509,9 @@ main(int argc, char **argv)
 	case 2: gen_suppliers(&s); break;
 	case 3: gen_movements(&s); break;
 	case 4: gen_orders(&s); break;
+	case 5: gen_rules(&s); break;
+	case 6: gen_stock(&s); break;
+	case 7: gen_routeorders(&s); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen: write error");

@@ -464,7 +464,7 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		err("unknown command '%s'; see '%s --help'", argv[first], prog);
 		return 2;
 	}
-	if (first >= argc && *c.cmd->name != '\0' && g.help) {
+	if (first >= argc && *c.cmd->name == '\0' && g.help) {
 		usage_all(stdout, prog, summary, cmds);
 		return 0;
 	}

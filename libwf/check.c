@@ -10,6 +10,7 @@
 #include "wf_po.h"
 #include "wf_state.h"
 #include "wf_order.h"
+#include "wf_route.h"
 #include "wf_stock.h"
 
 /* Every module's table, in the order `wf check` runs them. */
@@ -19,6 +20,7 @@ static const struct wf_invariant *const registry[] = {
 	wf_order_invariants,
 	wf_exception_invariants,
 	wf_po_invariants,
+	wf_route_invariants,
 	NULL
 };
 

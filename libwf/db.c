@@ -28,6 +28,7 @@ struct wf_db {
 	int       whole_from;           /* levels from here on are no savepoints (0: none) */
 	int       broken;               /* such a level was rolled back */
 	unsigned  plain;                /* bit N: level N+1 is not a savepoint */
+	int       reading;              /* inside wf_tx_begin_read() */
 	long long marks[MAX_DEPTH];
 	struct stmt_slot *cache;
 	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
@@ -629,6 +630,8 @@ wf_tx_begin(wf_db *db)
 
 	if (db->depth >= MAX_DEPTH)
 		return wf_error_set(WF_EINTERNAL, "transactions nested too deep");
+	if (db->reading)
+		return wf_error_set(WF_EINTERNAL, "a write inside a read transaction");
 	db->plain &= ~(1u << db->depth);
 	if (db->depth == 0) {
 		db->broken = 0;
@@ -646,6 +649,28 @@ wf_tx_begin(wf_db *db)
 	}
 	db->depth++;
 	return 0;
+}
+
+int
+wf_tx_begin_read(wf_db *db)
+{
+	int rc;
+
+	if (db->depth != 0 || db->reading)
+		return wf_error_set(WF_EINTERNAL, "a read transaction inside another transaction");
+	if ((rc = wf_db_exec(db, "BEGIN")) != 0)
+		return rc;
+	db->reading = 1;
+	return 0;
+}
+
+int
+wf_tx_end_read(wf_db *db)
+{
+	if (!db->reading)
+		return 0;
+	db->reading = 0;
+	return sqlite3_get_autocommit(db->h) ? 0 : wf_db_exec(db, "ROLLBACK");
 }
 
 int

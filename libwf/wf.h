@@ -23,6 +23,7 @@
 #include "wf_order.h"
 #include "wf_out.h"
 #include "wf_po.h"
+#include "wf_route.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"

@@ -97,6 +97,16 @@ int wf_tx_depth(const wf_db *db);
  * (ON 0) takes effect for transactions begun after. */
 void wf_tx_all_or_nothing(wf_db *db, int on);
 
+/* A read transaction, for commands that read much and write nothing (a
+ * routing plan): BEGIN (deferred), so every read until wf_tx_end_read()
+ * sees one snapshot of the database without taking the write lock.  Only
+ * outside any other transaction (else WF_EINTERNAL); output is not held;
+ * nothing may be written inside it (wf_tx_begin() fails until it ends).
+ * wf_tx_end_read() ends it (ROLLBACK: nothing can have changed) and is a
+ * no-op when none is open.  Each returns 0 or a WF_E* code. */
+int wf_tx_begin_read(wf_db *db);
+int wf_tx_end_read(wf_db *db);
+
 /* A cached prepared statement for SQL (keyed by the pointer, so pass string
  * literals), reset and with bindings cleared.  Returns 0 or WF_EINTERNAL. */
 int wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st);

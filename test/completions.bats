@@ -412,6 +412,21 @@ demo_tool() {
 	assert_output "$(printf '%s\n' BER LON)"
 }
 
+@test "bash: wf-route completes its carrier commands, orders and warehouses" {
+	[ -x "$WF_BIN/wf-route" ] || skip "wf-route is not built yet"
+	stocked_db
+	run -0 bash_complete 'wf-route car'
+	assert_output carrier
+	run -0 bash_complete 'wf-route sh'
+	assert_output "$(printf '%s\n' shop:1002 shop:1001)"
+	run -0 bash_complete 'wf-route carrier '
+	assert_output "$(printf '%s\n' add remove list import)"
+	run -0 bash_complete 'wf-route carrier add '
+	assert_output "$(printf '%s\n' BER LON)"
+	run -0 bash_complete 'wf-route --policy '
+	assert_output "$(printf '%s\n' cheapest fastest margin)"
+}
+
 # ---- fish ------------------------------------------------------------------------
 
 @test "fish: the script parses" {

@@ -25,21 +25,37 @@ load helper
 	assert_equal "$stderr" ''
 }
 
+@test "the demo's route section loads carrier rules, explains a plan, routes two orders and opens one exception" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '== wf-route: carrier services per warehouse, loaded as JSON lines =='
+	assert_line --regexp '^MAD +seur +24h +created +17:00 +1 +3\.60 +EUR +\["ES","PT"\]$'
+	# the plan and the run decide the same; the plan comes first
+	assert_equal "$(grep -cE '^shop:1002 +routed +BER +dhl +parcel +2026-11-20T15:00:00Z +2026-11-21T15:00:00Z +4\.10 +26\.29 +\[\]$' <<<"$output")" 2
+	assert_equal "$(grep -cE '^shop:1003 +routed +MAD +seur +24h ' <<<"$output")" 2
+	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\]$' <<<"$output")" 2
+	assert_line '{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"margin":"26.29","rank":1}'
+	assert_line '{"warehouse":"MAD","carrier":"seur","service":"24h","result":"no_stock","detail":"TEE-M: 0 available, 1 needed","margin":"26.69","rank":null}'
+	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +order amzn:302-4417093-2290516 +fulfilment +0m +Add a carrier service to FR at MAD$'
+	assert_line --regexp '^shop:1003 +reserved +paid '
+	assert_equal "$stderr" ''
+}
+
 @test "the demo's alert section raises exceptions and lists the queue" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-alert: work the queue =='
-	assert_line --regexp '^EX-4 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
-	assert_line --regexp '^EX-4 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
-	assert_line --regexp '^EX-5 +payout_mismatch .* snoozed '
+	assert_line --regexp '^EX-5 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
+	assert_line --regexp '^EX-5 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
+	assert_line --regexp '^EX-6 +payout_mismatch .* snoozed '
 	assert_equal "$stderr" ''
 }
 
-@test "the demo's sections come in order: stock, order, po, alert, then check" {
+@test "the demo's sections come in order: stock, order, route (inside order), po, alert, then check" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	run -0 awk '/^== / { sub(/:.*/, "", $2); if ($2 != last) print $2; last = $2 }' <<<"$output"
-	assert_output $'wf\nwf-stock\nwf-order\nwf-po\nwf-alert\nwf\ndone'
+	assert_output $'wf\nwf-stock\nwf-order\nwf-route\nwf-order\nwf-po\nwf-alert\nwf\ndone'
 }
 
 @test "the demo's order section imports, holds, ships and takes a return" {
@@ -64,7 +80,7 @@ load helper
 	assert_line --regexp '^PO-1 +ACME +BER +partially_received +EUR '
 	assert_line --regexp '^PO-1 +ACME +orders@acme\.example +partial +PO-1 partly delivered, overdue since '
 	assert_line '  MUG-1: 8 of 20 units (12 received)'
-	assert_line --regexp '^EX-2 +50 +po_late +po PO-1 +purchasing +0m +chase ACME '
+	assert_line --regexp '^EX-3 +50 +po_late +po PO-1 +purchasing +0m +chase ACME '
 	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +fulfilment +18d '
 	# once recorded, the follow-up is not due again: the command prints nothing
 	for i in "${!lines[@]}"; do

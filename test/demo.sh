@@ -161,9 +161,9 @@ demo_order() {
 	{"type":"order","channel":"shop","external_id":"1004","placed_at":"$placed","currency":"EUR","ship_to":{"name":"Jonas Berg","country":"DE","postcode":"80331","city":"Munich"},"lines":[{"sku":"VASE-9","qty":1,"unit_price":"34.00","title":"Vase, green"}],"payment":{"status":"pending"}}
 	EOF
 
-	section "wf-order: reserve two by hand, then ship shop:1002 with its tracking number"
-	quiet wf-order reserve shop:1002 --warehouse BER
-	quiet wf-order reserve shop:1003 --warehouse MAD
+	demo_route
+
+	section "wf-order: ship shop:1002 with its tracking number"
 	show wf-order ship shop:1002 --carrier dhl --service parcel \
 		--tracking 00340434161094042557 --cost 4.10 --format table
 
@@ -177,6 +177,31 @@ demo_order() {
 	show wf-order list --format table
 	show wf-order shipments --format table
 	show wf-stock levels --format table
+}
+
+# Routing comes between importing the orders and shipping them: wf-route
+# reserves what wf-order ships.
+demo_route() {
+	section "wf-route: carrier services per warehouse, loaded as JSON lines"
+	show_in wf-route carrier import --format table <<-'EOF'
+	{"type":"carrier_service","warehouse":"BER","carrier":"dhl","service":"parcel","cutoff":"16:00","transit_days":1,"cost":"4.10","currency":"EUR","countries":["DE","AT"]}
+	{"type":"carrier_service","warehouse":"BER","carrier":"ups","service":"express","cutoff":"12:00","transit_days":1,"cost":"9.90","currency":"EUR","countries":["DE","AT","NL"]}
+	{"type":"carrier_service","warehouse":"MAD","carrier":"seur","service":"24h","cutoff":"17:00","transit_days":1,"cost":"3.60","currency":"EUR","countries":["ES","PT"]}
+	EOF
+
+	section "wf-route: where each new order would ship from (a plan writes nothing)"
+	show wf-route --format table
+	printf '%s$ %s%s\n' "$dim" \
+		"wf-route --explain shop:1002 | jq -c '.candidates[] | {warehouse, carrier, service, result, detail, margin, rank}'" \
+		"$off"
+	wf-route --explain shop:1002 --format jsonl |
+		jq -c '.candidates[] | {warehouse, carrier, service, result, detail, margin, rank}'
+	echo
+
+	section "wf-route: route them; the order no warehouse can ship is held, with an exception"
+	show wf-route --apply --format table
+	show wf-alert list --kind unroutable --format table
+	show wf-order list --state reserved --format table
 }
 
 demo_po() {
@@ -201,9 +226,11 @@ demo_po() {
 	echo "(nothing due: the follow-up was recorded)"
 }
 
-# exception KIND: the key of the exception of KIND in the queue.
+# exception KIND [SUBJECT]: the key of the exception of KIND (about
+# SUBJECT) in the queue.
 exception() {
-	wf-alert list --kind "$1" --format jsonl | jq -r .exception
+	wf-alert list --kind "$1" --format jsonl |
+		jq -r --arg s "${2:-}" 'select($s == "" or .subject == $s) | .exception'
 }
 
 demo_alert() {
@@ -218,7 +245,7 @@ demo_alert() {
 	EOF
 
 	section "wf-alert: work the queue"
-	show wf-alert ack "$(exception unroutable)" --format table
+	show wf-alert ack "$(exception unroutable "order shop:1007")" --format table
 	show wf-alert snooze "$(exception payout_mismatch)" --until +2d --format table
 	show wf-alert list --format table
 }

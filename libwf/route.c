@@ -1,0 +1,2165 @@
+/* route.c - deciding where orders ship from, and applying the decisions. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_exception.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_order.h"
+#include "wf_route.h"
+#include "wf_state.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+/* Reasons an order (not a candidate) cannot route, beyond the candidates'. */
+#define UNKNOWN_SKU   0x10u
+#define NO_WAREHOUSE  0x20u
+
+/* Sets of warehouses a split tries per order, at most. */
+#define MAX_SPLIT_SETS 65536
+
+/* ---- the deciding rules, pure -------------------------------------------------- */
+
+const char *
+wf_route_reason(unsigned fails)
+{
+	if (fails & WF_ROUTE_NO_STOCK)
+		return "no_stock";
+	if (fails & WF_ROUTE_NO_SERVICE)
+		return "no_service";
+	if (fails & WF_ROUTE_NO_CAPACITY)
+		return "no_capacity";
+	if (fails & WF_ROUTE_LATE)
+		return "late";
+	if (fails & UNKNOWN_SKU)
+		return "unknown_sku";
+	if (fails & NO_WAREHOUSE)
+		return "no_warehouse";
+	return "ok";
+}
+
+static const char *const policy_names[] = { "margin", "cheapest", "fastest" };
+
+int
+wf_route_policy_parse(const char *s, enum wf_route_policy *p)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, policy_names[i]) == 0) {
+			*p = (enum wf_route_policy)i;
+			return 0;
+		}
+	return wf_error_set(WF_EUSAGE, "--policy: expected cheapest, fastest or margin, got '%.20s'", s);
+}
+
+const char *
+wf_route_policy_name(enum wf_route_policy p)
+{
+	return policy_names[p];
+}
+
+int
+wf_route_cutoff_parse(const char *s, int *minutes)
+{
+	int h = 0, m, n = 0;
+
+	while (n < 2 && s[n] >= '0' && s[n] <= '9')
+		h = h * 10 + (s[n++] - '0');
+	if (n == 0 || s[n] != ':' || h > 23)
+		return WF_EINPUT;
+	s += n + 1;
+	if (s[0] < '0' || s[0] > '5' || s[1] < '0' || s[1] > '9' || s[2] != '\0')
+		return WF_EINPUT;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+int
+wf_route_countries_norm(const char *s, wf_buf *out)
+{
+	const char *p = s;
+
+	wf_buf_reset(out);
+	if (wf_buf_adds(out, "") != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (;;) {
+		char cc[3];
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		for (n = 0; p[n] && p[n] != ',' && p[n] != ' '; n++)
+			;
+		if (n != 2 || !((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') ||
+		    !((p[1] | 32) >= 'a' && (p[1] | 32) <= 'z'))
+			return wf_error_set(WF_EINPUT,
+			    "countries: expected ISO 3166 codes like DE,AT, got '%.40s'", s);
+		cc[0] = (char)(p[0] & ~32);
+		cc[1] = (char)(p[1] & ~32);
+		cc[2] = '\0';
+		if (!wf_route_covers(out->len ? out->p : "-", cc) &&
+		    wf_buf_addf(out, "%s%s", out->len ? "," : "", cc) != 0)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p++ != ',')
+			return wf_error_set(WF_EINPUT,
+			    "countries: expected ISO 3166 codes like DE,AT, got '%.40s'", s);
+	}
+}
+
+int
+wf_route_covers(const char *countries, const char *cc)
+{
+	const char *p;
+
+	if (*countries == '\0')
+		return 1;
+	if (cc == NULL || strlen(cc) != 2)
+		return 0;
+	for (p = countries; (p = strstr(p, cc)) != NULL; p += 2)
+		if ((p == countries || p[-1] == ',') && (p[2] == ',' || p[2] == '\0'))
+			return 1;
+	return 0;
+}
+
+int
+wf_route_ship_day(int now_min, int cutoff, int64_t left_today, int64_t left_tomorrow)
+{
+	if (now_min < cutoff && left_today != 0)
+		return 0;
+	if (left_tomorrow != 0)
+		return 1;
+	return -1;
+}
+
+static int
+cmp64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+int
+wf_route_cmp(enum wf_route_policy p, const struct wf_route_score *a,
+    const struct wf_route_score *b)
+{
+	int c = 0;
+
+	switch (p) {
+	case WF_ROUTE_CHEAPEST:
+		c = cmp64(a->cost, b->cost);
+		break;
+	case WF_ROUTE_FASTEST:
+		c = cmp64(a->promise, b->promise);
+		break;
+	case WF_ROUTE_MARGIN:
+		if (a->has_margin != b->has_margin)
+			c = a->has_margin ? -1 : 1;
+		else if (a->has_margin)
+			c = cmp64(b->margin, a->margin);
+		break;
+	}
+	if (c == 0)
+		c = cmp64(a->promise, b->promise);
+	if (c == 0)
+		c = cmp64(a->cost, b->cost);
+	if (c == 0)
+		c = strcmp(a->warehouse, b->warehouse);
+	if (c == 0)
+		c = strcmp(a->carrier, b->carrier);
+	if (c == 0)
+		c = strcmp(a->service, b->service);
+	return c;
+}
+
+/* ---- the run's state ------------------------------------------------------------- */
+
+struct svc {
+	int64_t id;
+	char    carrier[33], service[33];
+	int     cutoff, transit;
+	int64_t cost;
+	char    currency[4];
+	char   *countries;
+	int64_t ship_by[2];      /* the cutoff today and tomorrow, UTC */
+};
+
+struct wh {
+	int64_t id;
+	char    code[33], tz[72];
+	char    date[2][11];     /* local today and tomorrow */
+	int     has_cap;
+	int64_t cap;
+	int     now_min;         /* local minute of the day */
+	int64_t day_start[3];    /* UTC of local midnight today, tomorrow, after */
+	struct svc *svc;
+	size_t  nsvc;
+	int     used_known[2];
+	int64_t used[2];         /* orders with a leg here on the ship day */
+};
+
+/* Per SKU, for every warehouse: what is available, and the landed unit
+ * cost (-1: none). */
+struct skuc {
+	int64_t  sku_id;         /* 0: empty slot */
+	int64_t *v;              /* avail[nwh], then landed[nwh] */
+};
+
+struct line {
+	int64_t  sku_id;         /* 0: not in the catalogue */
+	char     sku[72];
+	int64_t  qty;            /* still to ship */
+	int      has_cost;       /* the SKU's average cost or cost */
+	int64_t  unit_cost;
+	int      same_cur;       /* the SKU is priced in the order's currency */
+	char     sku_cur[4];
+	int64_t *v;              /* its cache entry's values */
+};
+
+struct order {
+	int64_t id;
+	char    ref[176], state[24], held_from[24], hold_reason[512];
+	char    country[4], currency[4], owner[72];
+	int     has_promise;
+	int64_t promise_by, total, units, revenue;
+	struct line *lines;
+	size_t  nlines, caplines;
+};
+
+struct cand {
+	int      w, s;           /* s -1: the warehouse has no service */
+	unsigned fails;          /* every check that fails */
+	int      day;            /* -1: none */
+	int64_t  ship_by, promise, cost;
+	int      has_margin;
+	int64_t  margin;
+	int      rank;           /* 1 = chosen; 0 = failed */
+};
+
+struct leg {
+	int     w, s, day;
+	int64_t ship_by, promise, cost;
+};
+
+struct decision {
+	const char *result;      /* routed split unroutable skipped */
+	struct leg legs[WF_ROUTE_MAX_LEGS];
+	int     nlegs;
+	int64_t *alloc;          /* [leg * nlines + line] */
+	unsigned reasons;
+	int     has_margin;
+	int64_t margin, cost;
+	char    skip[64];
+};
+
+/* An order to route: its id (0: look it up by ref) and key. */
+struct key {
+	int64_t id;
+	char    ref[176];
+};
+
+/* Where the orders come from. */
+struct source {
+	int     kind;            /* SRC_REFS, SRC_FILE, SRC_DEFAULT */
+	char *const *refs;
+	size_t  nrefs, next;
+	FILE   *tmp;
+	int     phase;           /* default: 0 held as unroutable, 1 new */
+	char    placed[WF_TIME_LEN];
+	int64_t last_id;
+};
+
+enum { SRC_REFS, SRC_FILE, SRC_DEFAULT };
+
+struct run {
+	wf_db  *db;
+	wf_out *out;
+	const struct wf_route_opts *o;
+	int64_t now;
+	int     loaded;
+	int64_t version;         /* PRAGMA data_version when loaded */
+	struct wh *wh;
+	size_t  nwh;
+	struct skuc *cache;
+	size_t  capcache, ncache;
+	struct order ord;
+	struct cand *cand;
+	size_t  ncand, capcand;
+	struct decision d;
+	size_t  capalloc;
+	int64_t *scratch;        /* split: allocations being tried */
+	int    *stock_ok;        /* per warehouse */
+	int64_t *seen;           /* orders decided (REF and stdin sources) */
+	size_t  capseen, nseen;
+	int     dedupe;
+	struct key *batch;
+};
+
+static int
+oom(void)
+{
+	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+static void
+free_wh(struct run *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nwh; i++) {
+		for (j = 0; j < r->wh[i].nsvc; j++)
+			free(r->wh[i].svc[j].countries);
+		free(r->wh[i].svc);
+	}
+	free(r->wh);
+	r->wh = NULL;
+	r->nwh = 0;
+}
+
+static void
+cache_flush(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->capcache; i++)
+		free(r->cache[i].v);
+	if (r->cache)           /* memset(NULL, 0, 0) is undefined */
+		memset(r->cache, 0, r->capcache * sizeof *r->cache);
+	r->ncache = 0;
+}
+
+static void
+run_free(struct run *r)
+{
+	cache_flush(r);
+	free(r->cache);
+	free_wh(r);
+	free(r->ord.lines);
+	free(r->cand);
+	free(r->d.alloc);
+	free(r->scratch);
+	free(r->stock_ok);
+	free(r->seen);
+	free(r->batch);
+}
+
+/* ---- warehouses, services, the clock --------------------------------------------- */
+
+static int
+day_start(const char *tz, int64_t z, int64_t *t, char date[11])
+{
+	int64_t y;
+	unsigned m, d;
+
+	wf_civil_from_days(z, &y, &m, &d);
+	if (date)
+		snprintf(date, 11, "%04lld-%02u-%02u", (long long)y, m, d);
+	return wf_time_from_local(tz, y, m, d, 0, 0, 0, t);
+}
+
+static int
+load_services(struct run *r, struct wh *w, int64_t z)
+{
+	static const char sql[] =
+	    "SELECT id, carrier, service, cutoff, transit_days, cost, currency, countries"
+	    " FROM carrier_service WHERE warehouse_id = ?1 ORDER BY carrier, service";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, k;
+
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, w->id);
+	while ((rc = wf_db_step(r->db, st)) == 1) {
+		struct svc *s;
+		if (w->nsvc == cap) {
+			struct svc *p = realloc(w->svc, (cap = cap ? 2 * cap : 4) * sizeof *p);
+			if (p == NULL) {
+				sqlite3_reset(st);
+				return oom();
+			}
+			w->svc = p;
+		}
+		s = &w->svc[w->nsvc];
+		memset(s, 0, sizeof *s);
+		s->id = sqlite3_column_int64(st, 0);
+		wf_strlcpy(s->carrier, wf_col_text(st, 1), sizeof s->carrier);
+		wf_strlcpy(s->service, wf_col_text(st, 2), sizeof s->service);
+		if (wf_route_cutoff_parse(wf_col_text(st, 3), &s->cutoff) != 0)
+			s->cutoff = 0;
+		s->transit = (int)sqlite3_column_int64(st, 4);
+		s->cost = sqlite3_column_int64(st, 5);
+		wf_strlcpy(s->currency, wf_col_text(st, 6), sizeof s->currency);
+		if ((s->countries = strdup(wf_col_text(st, 7))) == NULL) {
+			sqlite3_reset(st);
+			return oom();
+		}
+		w->nsvc++;
+	}
+	if (rc < 0)
+		return rc;
+	for (k = 0; k < 2; k++) {
+		int64_t y;
+		unsigned m, d;
+		size_t i;
+
+		wf_civil_from_days(z + k, &y, &m, &d);
+		for (i = 0; i < w->nsvc; i++)
+			if ((rc = wf_time_from_local(w->tz, y, m, d, (unsigned)w->svc[i].cutoff / 60,
+			    (unsigned)w->svc[i].cutoff % 60, 0, &w->svc[i].ship_by[k])) != 0)
+				return rc;
+	}
+	return 0;
+}
+
+/* Read the active warehouses with their services, and where each stands in
+ * its own day. */
+static int
+load_warehouses(struct run *r)
+{
+	static const char sql[] =
+	    "SELECT id, code, timezone, capacity FROM warehouse WHERE state = 'active' ORDER BY code";
+	sqlite3_stmt *st;
+	size_t cap = 0, i;
+	int rc, k;
+
+	free_wh(r);
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(r->db, st)) == 1) {
+		struct wh *w;
+		if (r->nwh == cap) {
+			struct wh *p = realloc(r->wh, (cap = cap ? 2 * cap : 8) * sizeof *p);
+			if (p == NULL) {
+				sqlite3_reset(st);
+				return oom();
+			}
+			r->wh = p;
+		}
+		w = &r->wh[r->nwh++];
+		memset(w, 0, sizeof *w);
+		w->id = sqlite3_column_int64(st, 0);
+		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
+		wf_strlcpy(w->tz, wf_col_text(st, 2), sizeof w->tz);
+		w->has_cap = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		w->cap = sqlite3_column_int64(st, 3);
+	}
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < r->nwh; i++) {
+		struct wh *w = &r->wh[i];
+		struct wf_local l;
+		int64_t z;
+
+		if (wf_time_local(r->now, w->tz, &l) != 0)
+			return wf_error_set(WF_EREFUSED, "warehouse %s: %s", w->code, wf_error_msg());
+		w->now_min = (int)(l.hour * 60 + l.min);
+		z = wf_days_from_civil(l.year, l.month, l.day);
+		for (k = 0; k < 3; k++)
+			if ((rc = day_start(w->tz, z + k, &w->day_start[k], k < 2 ? w->date[k] : NULL)) != 0)
+				return wf_error_prefix("warehouse %s", w->code);
+		if ((rc = load_services(r, w, z)) != 0)
+			return rc;
+	}
+	free(r->stock_ok);
+	if ((r->stock_ok = calloc(r->nwh + 1, sizeof *r->stock_ok)) == NULL)
+		return oom();
+	return 0;
+}
+
+/* Load the rules and empty the caches when another connection changed the
+ * database since they were read (PRAGMA data_version moves only for other
+ * connections' commits, so a run's own writes keep its caches, which it
+ * updates as it writes). */
+static int
+refresh(struct run *r)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st;
+	int64_t v;
+	int rc;
+
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	if ((rc = wf_db_step(r->db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "no data_version");
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r->loaded && v == r->version)
+		return 0;
+	cache_flush(r);
+	if ((rc = load_warehouses(r)) != 0)
+		return rc;
+	r->version = v;
+	r->loaded = 1;
+	return 0;
+}
+
+/* Capacity left at warehouse W on ship day K (0 today, 1 tomorrow), or -1
+ * for no limit; *left receives it. */
+static int
+cap_left(struct run *r, struct wh *w, int k, int64_t *left)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM order_route r JOIN orders o ON o.id = r.order_id"
+	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND r.ship_by < ?3"
+	    " AND o.state <> 'cancelled'";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!w->has_cap) {
+		*left = -1;
+		return 0;
+	}
+	if (!w->used_known[k]) {
+		if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, w->id);
+		wf_bind_time(st, 2, w->day_start[k]);
+		wf_bind_time(st, 3, w->day_start[k + 1]);
+		if ((rc = wf_db_step(r->db, st)) != 1)
+			return rc < 0 ? rc : WF_EINTERNAL;
+		w->used[k] = sqlite3_column_int64(st, 0);
+		w->used_known[k] = 1;
+		sqlite3_reset(st);
+	}
+	*left = w->cap > w->used[k] ? w->cap - w->used[k] : 0;
+	return 0;
+}
+
+/* ---- the SKU cache ------------------------------------------------------------------ */
+
+static size_t
+slot_of(const struct run *r, int64_t sku)
+{
+	uint64_t h = (uint64_t)sku * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 20) & (r->capcache - 1);
+}
+
+/* Make room for N more entries, before an order takes pointers into the
+ * cache: grow it, or past 1M slots start it again. */
+static int
+cache_room(struct run *r, size_t n)
+{
+	struct skuc *old = r->cache, *p;
+	size_t oldcap = r->capcache, cap = oldcap ? oldcap : 4096, i;
+
+	while ((r->ncache + n) * 10 > cap * 7)
+		cap *= 2;
+	if (cap == oldcap)
+		return 0;
+	if (cap > ((size_t)1 << 20) && r->ncache > 0) {
+		cache_flush(r);
+		return cache_room(r, n);
+	}
+	if ((p = calloc(cap, sizeof *p)) == NULL)
+		return oom();
+	r->cache = p;
+	r->capcache = cap;
+	for (i = 0; i < oldcap; i++) {
+		size_t j;
+		if (old[i].sku_id == 0)
+			continue;
+		for (j = slot_of(r, old[i].sku_id); p[j].sku_id; j = (j + 1) & (cap - 1))
+			;
+		p[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int
+load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
+{
+	static const char avail[] =
+	    "SELECT b.warehouse_id, sum(bal.qty) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.sku_id = ?1 AND bal.state = 'on_hand' AND bal.holder = ''"
+	    " AND b.state = 'active' AND b.kind IN ('pick','bulk','inbound','returns')"
+	    " GROUP BY b.warehouse_id";
+	static const char landed[] =
+	    "SELECT b.warehouse_id, sum(m.qty * m.unit_cost), sum(m.qty) FROM movement m"
+	    " JOIN bin b ON b.id = m.to_bin WHERE m.sku_id = ?1 AND m.action = 'receive'"
+	    " AND m.unit_cost IS NOT NULL AND m.currency = ?2 GROUP BY b.warehouse_id";
+	sqlite3_stmt *st;
+	size_t i, n = r->nwh;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		v[i] = 0;
+		v[n + i] = -1;
+	}
+	if ((rc = wf_db_stmt(r->db, avail, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku);
+	while ((rc = wf_db_step(r->db, st)) == 1) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		for (i = 0; i < n && r->wh[i].id != id; i++)
+			;
+		if (i < n)
+			v[i] = sqlite3_column_int64(st, 1);
+	}
+	if (rc < 0 || (rc = wf_db_stmt(r->db, landed, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, sku);
+	wf_bind_text(st, 2, sku_cur);
+	while ((rc = wf_db_step(r->db, st)) == 1) {
+		int64_t id = sqlite3_column_int64(st, 0), q = sqlite3_column_int64(st, 2), c;
+		for (i = 0; i < n && r->wh[i].id != id; i++)
+			;
+		if (i < n && q > 0 && wf_money_muldiv(sqlite3_column_int64(st, 1), 1, q, &c) == 0)
+			v[n + i] = c;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* The cache values of SKU (loaded on first use). */
+static int
+cache_get(struct run *r, int64_t sku, const char *sku_cur, int64_t **out)
+{
+	size_t j;
+	int64_t *v;
+	int rc;
+
+	for (j = slot_of(r, sku); r->cache[j].sku_id; j = (j + 1) & (r->capcache - 1))
+		if (r->cache[j].sku_id == sku) {
+			*out = r->cache[j].v;
+			return 0;
+		}
+	if ((v = malloc((2 * r->nwh + 1) * sizeof *v)) == NULL)
+		return oom();
+	if ((rc = load_sku(r, sku, sku_cur, v)) != 0) {
+		free(v);
+		return rc;
+	}
+	r->cache[j].sku_id = sku;
+	r->cache[j].v = v;
+	r->ncache++;
+	*out = v;
+	return 0;
+}
+
+/* ---- orders ------------------------------------------------------------------------ */
+
+#define ORDER_COLS "id, ref, state, coalesce(held_from, ''), coalesce(hold_reason, ''),"\
+	" promise_by, coalesce(ship_country, ''), currency, total, owner FROM orders"
+
+/* 1 found, 0 not, or an error. */
+static int
+load_order(struct run *r, const struct key *k)
+{
+	static const char by_id[] = "SELECT " ORDER_COLS " WHERE id = ?1";
+	static const char by_ref[] = "SELECT " ORDER_COLS " WHERE ref = ?1";
+	static const char lines[] =
+	    "SELECT l.sku_id, l.sku, sum(l.qty - l.qty_shipped),"
+	    " sum(l.qty * l.unit_price - min(l.discount, l.qty * l.unit_price)),"
+	    " s.avg_cost, s.cost, s.currency"
+	    " FROM order_line l LEFT JOIN sku s ON s.id = l.sku_id WHERE l.order_id = ?1"
+	    " GROUP BY coalesce(l.sku_id, -l.id) ORDER BY min(l.line_no)";
+	struct order *o = &r->ord;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(r->db, k->id ? by_id : by_ref, &st)) != 0)
+		return rc;
+	if (k->id)
+		sqlite3_bind_int64(st, 1, k->id);
+	else
+		wf_bind_text(st, 1, k->ref);
+	if ((rc = wf_db_step(r->db, st)) != 1)
+		return rc;
+	o->id = sqlite3_column_int64(st, 0);
+	wf_strlcpy(o->ref, wf_col_text(st, 1), sizeof o->ref);
+	wf_strlcpy(o->state, wf_col_text(st, 2), sizeof o->state);
+	wf_strlcpy(o->held_from, wf_col_text(st, 3), sizeof o->held_from);
+	wf_strlcpy(o->hold_reason, wf_col_text(st, 4), sizeof o->hold_reason);
+	o->has_promise = sqlite3_column_type(st, 5) != SQLITE_NULL &&
+	    wf_time_parse(wf_col_text(st, 5), &o->promise_by) == 0;
+	wf_strlcpy(o->country, wf_col_text(st, 6), sizeof o->country);
+	wf_strlcpy(o->currency, wf_col_text(st, 7), sizeof o->currency);
+	o->total = sqlite3_column_int64(st, 8);
+	wf_strlcpy(o->owner, wf_col_text(st, 9), sizeof o->owner);
+	sqlite3_reset(st);
+
+	o->nlines = 0;
+	o->units = o->revenue = 0;
+	if ((rc = wf_db_stmt(r->db, lines, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, o->id);
+	while ((rc = wf_db_step(r->db, st)) == 1) {
+		struct line *l;
+		o->revenue += sqlite3_column_int64(st, 3);
+		if (sqlite3_column_int64(st, 2) <= 0)
+			continue;
+		if (o->nlines == o->caplines) {
+			size_t cap = o->caplines ? 2 * o->caplines : 16;
+			struct line *p = realloc(o->lines, cap * sizeof *p);
+			if (p == NULL) {
+				sqlite3_reset(st);
+				return oom();
+			}
+			o->lines = p;
+			o->caplines = cap;
+		}
+		l = &o->lines[o->nlines++];
+		memset(l, 0, sizeof *l);
+		l->sku_id = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+		wf_strlcpy(l->sku, wf_col_text(st, 1), sizeof l->sku);
+		l->qty = sqlite3_column_int64(st, 2);
+		o->units += l->qty;
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			l->has_cost = 1;
+			l->unit_cost = sqlite3_column_int64(st, 4);
+		} else if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			l->has_cost = 1;
+			l->unit_cost = sqlite3_column_int64(st, 5);
+		}
+		wf_strlcpy(l->sku_cur, wf_col_text(st, 6), sizeof l->sku_cur);
+		l->same_cur = strcmp(l->sku_cur, o->currency) == 0;
+	}
+	return rc < 0 ? rc : 1;
+}
+
+/* Whether the order may be routed; else why not into WHY. */
+static int
+eligible(const struct order *o, char why[64])
+{
+	if (strcmp(o->state, "new") == 0 || strcmp(o->state, "promised") == 0)
+		return 1;
+	if (strcmp(o->state, "on_hold") == 0 && strncmp(o->hold_reason, "unroutable", 10) == 0 &&
+	    (strcmp(o->held_from, "new") == 0 || strcmp(o->held_from, "promised") == 0))
+		return 1;
+	snprintf(why, 64, "state:%s", o->state);
+	return 0;
+}
+
+/* ---- deciding ---------------------------------------------------------------------- */
+
+/* The cost of goods of QTY units of line L shipped from warehouse W. */
+static int
+cogs(const struct run *r, const struct line *l, size_t w, int64_t qty, int64_t *out)
+{
+	int64_t unit = l->v[r->nwh + w];
+
+	if (!l->same_cur)
+		return 0;
+	if (unit < 0) {
+		if (!l->has_cost)
+			return 0;
+		unit = l->unit_cost;
+	}
+	return wf_money_mul(unit, qty, out) == 0;
+}
+
+/* The margin of shipping ALLOC (per line, per leg) over the legs. */
+static void
+margin_of(const struct run *r, const struct leg *legs, int nlegs, const int64_t *alloc,
+    int *has, int64_t *margin)
+{
+	const struct order *o = &r->ord;
+	int64_t m = o->revenue, c;
+	size_t i;
+	int k;
+
+	*has = 0;
+	for (k = 0; k < nlegs; k++) {
+		const struct svc *s = &r->wh[legs[k].w].svc[legs[k].s];
+		if (strcmp(s->currency, o->currency) != 0 || wf_money_add(m, -s->cost, &m) != 0)
+			return;
+		for (i = 0; i < o->nlines; i++) {
+			int64_t q = alloc[(size_t)k * o->nlines + i];
+			if (q == 0)
+				continue;
+			if (!cogs(r, &o->lines[i], (size_t)legs[k].w, q, &c) ||
+			    wf_money_add(m, -c, &m) != 0)
+				return;
+		}
+	}
+	*has = 1;
+	*margin = m;
+}
+
+static struct wf_route_score
+score_of(const struct run *r, const struct cand *c)
+{
+	const struct wh *w = &r->wh[c->w];
+	struct wf_route_score s;
+
+	s.promise = c->promise;
+	s.cost = c->cost;
+	s.margin = c->margin;
+	s.has_margin = c->has_margin;
+	s.warehouse = w->code;
+	s.carrier = w->svc[c->s].carrier;
+	s.service = w->svc[c->s].service;
+	return s;
+}
+
+static int
+cand_push(struct run *r, struct cand **c)
+{
+	if (r->ncand == r->capcand) {
+		size_t cap = r->capcand ? 2 * r->capcand : 16;
+		struct cand *p = realloc(r->cand, cap * sizeof *p);
+		if (p == NULL)
+			return oom();
+		r->cand = p;
+		r->capcand = cap;
+	}
+	*c = &r->cand[r->ncand++];
+	memset(*c, 0, sizeof **c);
+	(*c)->day = -1;
+	return 0;
+}
+
+static int
+alloc_room(struct run *r)
+{
+	size_t need = (size_t)WF_ROUTE_MAX_LEGS * (r->ord.nlines + 1);
+
+	if (need > r->capalloc) {
+		int64_t *a = realloc(r->d.alloc, need * sizeof *a);
+		int64_t *b;
+		if (a == NULL)
+			return oom();
+		r->d.alloc = a;
+		if ((b = realloc(r->scratch, need * sizeof *b)) == NULL)
+			return oom();
+		r->scratch = b;
+		r->capalloc = need;
+	}
+	return 0;
+}
+
+/* Every check of service S of warehouse W for the order, into C. */
+static int
+check(struct run *r, size_t w, size_t s, struct cand *c)
+{
+	struct wh *wh = &r->wh[w];
+	struct svc *sv = &wh->svc[s];
+	const struct order *o = &r->ord;
+	int64_t left0 = 0, left1 = 0, *alloc = r->scratch;
+	struct leg leg;
+	size_t i;
+	int rc;
+
+	c->w = (int)w;
+	c->s = (int)s;
+	c->cost = sv->cost;
+	if (!r->stock_ok[w])
+		c->fails |= WF_ROUTE_NO_STOCK;
+	if (!wf_route_covers(sv->countries, o->country) || strcmp(sv->currency, o->currency) != 0)
+		c->fails |= WF_ROUTE_NO_SERVICE;
+	if ((wh->now_min < sv->cutoff && (rc = cap_left(r, wh, 0, &left0)) != 0) ||
+	    (rc = cap_left(r, wh, 1, &left1)) != 0)
+		return rc;
+	c->day = wf_route_ship_day(wh->now_min, sv->cutoff, left0, left1);
+	if (c->day < 0)
+		c->fails |= WF_ROUTE_NO_CAPACITY;
+	else {
+		c->ship_by = sv->ship_by[c->day];
+		c->promise = c->ship_by + (int64_t)sv->transit * 86400;
+		if (o->has_promise && c->promise > o->promise_by)
+			c->fails |= WF_ROUTE_LATE;
+	}
+	leg.w = (int)w;
+	leg.s = (int)s;
+	for (i = 0; i < o->nlines; i++)
+		alloc[i] = o->lines[i].qty;
+	margin_of(r, &leg, 1, alloc, &c->has_margin, &c->margin);
+	return 0;
+}
+
+static int
+rank_cmp(const struct run *r, const struct cand *a, const struct cand *b)
+{
+	struct wf_route_score sa = score_of(r, a), sb = score_of(r, b);
+
+	return wf_route_cmp(r->o->policy, &sa, &sb);
+}
+
+/* Number the candidates that did not fail, best first; the best's index,
+ * or -1. */
+static int
+rank(struct run *r)
+{
+	size_t i, j;
+	int best = -1;
+
+	for (i = 0; i < r->ncand; i++) {
+		struct cand *c = &r->cand[i];
+		if (c->fails)
+			continue;
+		c->rank = 1;
+		for (j = 0; j < r->ncand; j++)
+			if (j != i && r->cand[j].fails == 0 && rank_cmp(r, &r->cand[j], c) < 0)
+				c->rank++;
+		if (c->rank == 1)
+			best = (int)i;
+	}
+	return best;
+}
+
+/* Split: the fewest warehouses that together hold the order.  1 when one
+ * was found (legs and allocation in the decision), 0 when none. */
+static int
+split(struct run *r)
+{
+	const struct order *o = &r->ord;
+	struct decision *d = &r->d;
+	struct { int w, c; } u[64];
+	enum wf_route_policy p = r->o->policy == WF_ROUTE_MARGIN ? WF_ROUTE_CHEAPEST :
+	    r->o->policy;
+	int idx[WF_ROUTE_MAX_LEGS], n = 0, k, best_k = 0, tried = 0;
+	int64_t best_cost = 0, *try = r->scratch, *rem;
+	size_t i, nl = o->nlines, c;
+	int w;
+
+	/* warehouses with some of the order and a usable service: the best */
+	for (w = 0; w < (int)r->nwh && n < 64; w++) {
+		int some = 0, b = -1;
+		for (i = 0; i < nl; i++)
+			some |= o->lines[i].v[w] > 0;
+		for (c = 0; some && c < r->ncand; c++) {
+			struct cand *x = &r->cand[c];
+			struct wf_route_score sx, sb;
+			memset(&sb, 0, sizeof sb);
+			if (x->w != w || x->s < 0 || (x->fails & ~WF_ROUTE_NO_STOCK))
+				continue;
+			sx = score_of(r, x);
+			if (b >= 0)
+				sb = score_of(r, &r->cand[b]);
+			if (b < 0 || wf_route_cmp(p, &sx, &sb) < 0)
+				b = (int)c;
+		}
+		if (b >= 0) {
+			u[n].w = w;
+			u[n++].c = b;
+		}
+	}
+	if ((rem = malloc((nl + 1) * sizeof *rem)) == NULL)
+		return oom();
+	for (k = 2; k <= n && k <= WF_ROUTE_MAX_LEGS && best_k == 0; k++) {
+		int j;
+		for (j = 0; j < k; j++)
+			idx[j] = j;
+		for (;;) {
+			int64_t cost = 0;
+			int ok = 1;
+
+			if (++tried > MAX_SPLIT_SETS)
+				goto done;
+			for (i = 0; i < nl; i++)
+				rem[i] = o->lines[i].qty;
+			for (j = 0; j < k && ok; j++) {
+				int64_t got = 0;
+				int ww = u[idx[j]].w;
+				for (i = 0; i < nl; i++) {
+					int64_t t = o->lines[i].v[ww] < rem[i] ? o->lines[i].v[ww] : rem[i];
+					if (t < 0)
+						t = 0;
+					try[(size_t)j * nl + i] = t;
+					rem[i] -= t;
+					got += t;
+				}
+				ok = got > 0;
+				cost += r->cand[u[idx[j]].c].cost;
+			}
+			for (i = 0; i < nl && ok; i++)
+				ok = rem[i] == 0;
+			if (ok && (best_k == 0 || cost < best_cost)) {
+				best_k = k;
+				best_cost = cost;
+				for (j = 0; j < k; j++) {
+					const struct cand *x = &r->cand[u[idx[j]].c];
+					d->legs[j].w = x->w;
+					d->legs[j].s = x->s;
+					d->legs[j].day = x->day;
+					d->legs[j].ship_by = x->ship_by;
+					d->legs[j].promise = x->promise;
+					d->legs[j].cost = x->cost;
+				}
+				memcpy(d->alloc, try, (size_t)k * nl * sizeof *try);
+			}
+			/* the next set of k, in code order */
+			for (j = k - 1; j >= 0 && idx[j] == n - k + j; j--)
+				;
+			if (j < 0)
+				break;
+			idx[j]++;
+			for (j++; j < k; j++)
+				idx[j] = idx[j - 1] + 1;
+		}
+	}
+done:
+	free(rem);
+	if (best_k == 0)
+		return 0;
+	d->nlegs = best_k;
+	d->cost = best_cost;
+	margin_of(r, d->legs, d->nlegs, d->alloc, &d->has_margin, &d->margin);
+	return 1;
+}
+
+/* Decide the loaded order. */
+static int
+decide(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct decision *d = &r->d;
+	size_t w, s, i;
+	int rc, best;
+
+	r->ncand = 0;
+	d->nlegs = 0;
+	d->reasons = 0;
+	d->has_margin = 0;
+	d->margin = d->cost = 0;
+	d->result = "unroutable";
+	if ((rc = alloc_room(r)) != 0)
+		return rc;
+	for (i = 0; i < o->nlines; i++)
+		if (o->lines[i].sku_id == 0)
+			d->reasons |= UNKNOWN_SKU;
+	if (d->reasons)
+		return 0;
+	if (r->nwh == 0) {
+		d->reasons = NO_WAREHOUSE;
+		return 0;
+	}
+	if ((rc = cache_room(r, o->nlines)) != 0)
+		return rc;
+	for (i = 0; i < o->nlines; i++)
+		if ((rc = cache_get(r, o->lines[i].sku_id, o->lines[i].sku_cur, &o->lines[i].v)) != 0)
+			return rc;
+	for (w = 0; w < r->nwh; w++) {
+		r->stock_ok[w] = 1;
+		for (i = 0; i < o->nlines; i++)
+			if (o->lines[i].v[w] < o->lines[i].qty)
+				r->stock_ok[w] = 0;
+	}
+	for (w = 0; w < r->nwh; w++) {
+		struct cand *c;
+		if (r->wh[w].nsvc == 0) {
+			if ((rc = cand_push(r, &c)) != 0)
+				return rc;
+			c->w = (int)w;
+			c->s = -1;
+			c->fails = WF_ROUTE_NO_SERVICE | (r->stock_ok[w] ? 0 : WF_ROUTE_NO_STOCK);
+			continue;
+		}
+		for (s = 0; s < r->wh[w].nsvc; s++)
+			if ((rc = cand_push(r, &c)) != 0 || (rc = check(r, w, s, c)) != 0)
+				return rc;
+	}
+	if ((best = rank(r)) >= 0) {
+		const struct cand *c = &r->cand[best];
+		d->result = "routed";
+		d->nlegs = 1;
+		d->legs[0].w = c->w;
+		d->legs[0].s = c->s;
+		d->legs[0].day = c->day;
+		d->legs[0].ship_by = c->ship_by;
+		d->legs[0].promise = c->promise;
+		d->legs[0].cost = d->cost = c->cost;
+		d->has_margin = c->has_margin;
+		d->margin = c->margin;
+		for (i = 0; i < o->nlines; i++)
+			d->alloc[i] = o->lines[i].qty;
+		return 0;
+	}
+	if (r->o->split && (rc = split(r)) != 0) {
+		if (rc < 0)
+			return rc;
+		d->result = "split";
+		return 0;
+	}
+	for (i = 0; i < r->ncand; i++) {
+		unsigned f = r->cand[i].fails;
+		d->reasons |= f & (~f + 1);     /* the first that fails */
+	}
+	return 0;
+}
+
+/* What the decision takes: stock from the cache, capacity from the day. */
+static void
+take(struct run *r)
+{
+	const struct order *o = &r->ord;
+	const struct decision *d = &r->d;
+	size_t i;
+	int k;
+
+	for (k = 0; k < d->nlegs; k++) {
+		struct wh *w = &r->wh[d->legs[k].w];
+		for (i = 0; i < o->nlines; i++)
+			o->lines[i].v[d->legs[k].w] -= d->alloc[(size_t)k * o->nlines + i];
+		if (w->has_cap)
+			w->used[d->legs[k].day]++;
+	}
+}
+
+/* ---- explaining ---------------------------------------------------------------------- */
+
+/* Why candidate C failed (its first reason), into B. */
+static int
+detail(struct run *r, const struct cand *c, wf_buf *b)
+{
+	const struct order *o = &r->ord;
+	const struct wh *w = &r->wh[c->w];
+	const struct svc *s = c->s >= 0 ? &w->svc[c->s] : NULL;
+	unsigned f = c->fails;
+	char t1[WF_TIME_LEN], t2[WF_TIME_LEN];
+	size_t i;
+	int rc = 0, n = 0;
+
+	wf_buf_reset(b);
+	if (f & WF_ROUTE_NO_STOCK) {
+		for (i = 0; i < o->nlines; i++) {
+			const struct line *l = &o->lines[i];
+			if (l->v[c->w] >= l->qty)
+				continue;
+			rc |= wf_buf_addf(b, "%s%s: %lld available, %lld needed", n++ ? "; " : "",
+			    l->sku, (long long)(l->v[c->w] > 0 ? l->v[c->w] : 0), (long long)l->qty);
+		}
+	} else if (f & WF_ROUTE_NO_SERVICE) {
+		if (s == NULL)
+			rc |= wf_buf_addf(b, "%s has no carrier service", w->code);
+		else if (!wf_route_covers(s->countries, o->country)) {
+			if (*o->country)
+				rc |= wf_buf_addf(b, "%s/%s does not ship to %s (only %s)", s->carrier,
+				    s->service, o->country, s->countries);
+			else
+				rc |= wf_buf_addf(b, "the order has no ship-to country; %s/%s ships only "
+				    "to %s", s->carrier, s->service, s->countries);
+		} else
+			rc |= wf_buf_addf(b, "%s/%s is priced in %s; the order is in %s", s->carrier,
+			    s->service, s->currency, o->currency);
+	} else if (f & WF_ROUTE_NO_CAPACITY) {
+		if (w->now_min < s->cutoff)
+			rc |= wf_buf_addf(b, "%s ships %lld orders a day: full on %s and %s", w->code,
+			    (long long)w->cap, w->date[0], w->date[1]);
+		else
+			rc |= wf_buf_addf(b, "past the %02d:%02d cutoff, and %s (%lld orders a day) is "
+			    "full on %s", s->cutoff / 60, s->cutoff % 60, w->code, (long long)w->cap,
+			    w->date[1]);
+	} else if (f & WF_ROUTE_LATE) {
+		wf_time_format(c->promise, t1);
+		wf_time_format(o->promise_by, t2);
+		rc |= wf_buf_addf(b, "promise %s is after promise_by %s", t1, t2);
+	}
+	return rc ? oom() : 0;
+}
+
+static int
+reasons_json(const struct run *r, cJSON *o, const char *key)
+{
+	static const unsigned bits[] = {
+		UNKNOWN_SKU, NO_WAREHOUSE, WF_ROUTE_NO_STOCK, WF_ROUTE_NO_SERVICE,
+		WF_ROUTE_NO_CAPACITY, WF_ROUTE_LATE
+	};
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	if (a == NULL)
+		return WF_ENOMEM;
+	if (strcmp(r->d.result, "skipped") == 0)
+		cJSON_AddItemToArray(a, cJSON_CreateString(r->d.skip));
+	else
+		for (i = 0; i < sizeof bits / sizeof bits[0]; i++)
+			if (r->d.reasons & bits[i])
+				cJSON_AddItemToArray(a, cJSON_CreateString(wf_route_reason(bits[i])));
+	return wf_jadd_item(o, key, a);
+}
+
+/* The candidates as JSON: FULL for --explain (times, cost, margin, rank),
+ * else for evidence. */
+static cJSON *
+candidates_json(struct run *r, int full)
+{
+	const struct order *o = &r->ord;
+	cJSON *a = cJSON_CreateArray();
+	wf_buf b = {0};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; a && i < r->ncand && rc == 0; i++) {
+		const struct cand *c = &r->cand[i];
+		const struct wh *w = &r->wh[c->w];
+		const struct svc *s = c->s >= 0 ? &w->svc[c->s] : NULL;
+		cJSON *x = cJSON_CreateObject();
+
+		if (x == NULL || !cJSON_AddItemToArray(a, x)) {
+			cJSON_Delete(x);
+			rc = WF_ENOMEM;
+			break;
+		}
+		rc |= wf_jadd_str(x, "warehouse", w->code);
+		rc |= wf_jadd_str(x, "carrier", s ? s->carrier : NULL);
+		rc |= wf_jadd_str(x, "service", s ? s->service : NULL);
+		rc |= wf_jadd_str(x, "result", wf_route_reason(c->fails));
+		if ((rc |= detail(r, c, &b)) == 0)
+			rc |= wf_jadd_str(x, "detail", b.len ? b.p : NULL);
+		if (!full)
+			continue;
+		if (c->day >= 0) {
+			rc |= wf_jadd_time(x, "ship_by", c->ship_by);
+			rc |= wf_jadd_time(x, "promise", c->promise);
+		} else {
+			rc |= wf_jadd_null(x, "ship_by");
+			rc |= wf_jadd_null(x, "promise");
+		}
+		rc |= s ? wf_jadd_money(x, "cost", s->cost, s->currency) : wf_jadd_null(x, "cost");
+		rc |= wf_jadd_str(x, "currency", s ? s->currency : NULL);
+		rc |= c->has_margin ? wf_jadd_money(x, "margin", c->margin, o->currency) :
+		    wf_jadd_null(x, "margin");
+		rc |= c->rank ? wf_jadd_int(x, "rank", c->rank) : wf_jadd_null(x, "rank");
+	}
+	wf_buf_free(&b);
+	if (rc || a == NULL) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	return a;
+}
+
+static cJSON *
+legs_json(const struct run *r)
+{
+	const struct order *o = &r->ord;
+	const struct decision *d = &r->d;
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+	int k, rc = 0;
+
+	for (k = 0; a && k < d->nlegs && rc == 0; k++) {
+		const struct leg *g = &d->legs[k];
+		const struct wh *w = &r->wh[g->w];
+		cJSON *x = cJSON_CreateObject(), *lines = cJSON_CreateArray();
+
+		if (x == NULL || lines == NULL || !cJSON_AddItemToArray(a, x)) {
+			cJSON_Delete(x);
+			cJSON_Delete(lines);
+			rc = WF_ENOMEM;
+			break;
+		}
+		rc |= wf_jadd_str(x, "warehouse", w->code);
+		rc |= wf_jadd_str(x, "carrier", w->svc[g->s].carrier);
+		rc |= wf_jadd_str(x, "service", w->svc[g->s].service);
+		rc |= wf_jadd_time(x, "ship_by", g->ship_by);
+		rc |= wf_jadd_time(x, "promise", g->promise);
+		rc |= wf_jadd_money(x, "cost", g->cost, o->currency);
+		for (i = 0; i < o->nlines; i++) {
+			int64_t q = d->alloc[(size_t)k * o->nlines + i];
+			cJSON *l;
+			if (q == 0)
+				continue;
+			if ((l = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(lines, l)) {
+				cJSON_Delete(l);
+				rc = WF_ENOMEM;
+				break;
+			}
+			rc |= wf_jadd_str(l, "sku", o->lines[i].sku);
+			rc |= wf_jadd_int(l, "qty", q);
+		}
+		rc |= wf_jadd_item(x, "lines", lines);
+	}
+	if (rc || a == NULL) {
+		cJSON_Delete(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The latest ship_by and promise of the legs. */
+static void
+last_times(const struct decision *d, int64_t *ship_by, int64_t *promise)
+{
+	int k;
+
+	*ship_by = *promise = 0;
+	for (k = 0; k < d->nlegs; k++) {
+		if (d->legs[k].ship_by > *ship_by)
+			*ship_by = d->legs[k].ship_by;
+		if (d->legs[k].promise > *promise)
+			*promise = d->legs[k].promise;
+	}
+}
+
+static int
+emit_route(struct run *r, const char *exception)
+{
+	static const char *const cols[] = {
+		"order", "result", "warehouse", "carrier", "service", "ship_by", "promise",
+		"cost", "margin", "reasons", NULL
+	};
+	const struct order *o = &r->ord;
+	const struct decision *d = &r->d;
+	int one = strcmp(d->result, "routed") == 0, some = one || strcmp(d->result, "split") == 0;
+	const struct wh *w = one ? &r->wh[d->legs[0].w] : NULL;
+	const struct svc *s = one ? &w->svc[d->legs[0].s] : NULL;
+	int64_t ship_by, promise;
+	cJSON *x = wf_jrecord("route");
+	int rc = 0;
+
+	wf_out_columns(r->out, "route", cols);
+	if (x == NULL)
+		return oom();
+	last_times(d, &ship_by, &promise);
+	rc |= wf_jadd_str(x, "order", o->ref);
+	rc |= wf_jadd_str(x, "result", d->result);
+	rc |= wf_jadd_str(x, "warehouse", w ? w->code : NULL);
+	rc |= wf_jadd_str(x, "carrier", s ? s->carrier : NULL);
+	rc |= wf_jadd_str(x, "service", s ? s->service : NULL);
+	rc |= some ? wf_jadd_time(x, "ship_by", ship_by) : wf_jadd_null(x, "ship_by");
+	rc |= some ? wf_jadd_time(x, "promise", promise) : wf_jadd_null(x, "promise");
+	rc |= some ? wf_jadd_money(x, "cost", d->cost, o->currency) : wf_jadd_null(x, "cost");
+	rc |= some && d->has_margin ? wf_jadd_money(x, "margin", d->margin, o->currency) :
+	    wf_jadd_null(x, "margin");
+	rc |= wf_jadd_str(x, "currency", o->currency);
+	rc |= reasons_json(r, x, "reasons");
+	if (strcmp(d->result, "split") == 0)
+		rc |= wf_jadd_item(x, "legs", legs_json(r));
+	if (exception)
+		rc |= wf_jadd_str(x, "exception", exception);
+	if (r->o->explain && strcmp(d->result, "skipped") != 0)
+		rc |= wf_jadd_item(x, "candidates", candidates_json(r, 1));
+	if (rc) {
+		cJSON_Delete(x);
+		return oom();
+	}
+	return wf_out_emit(r->out, x);
+}
+
+/* ---- the next action for an unroutable order --------------------------------------- */
+
+static int
+popcount(unsigned f)
+{
+	int n = 0;
+
+	for (; f; f &= f - 1)
+		n++;
+	return n;
+}
+
+/* Which single problem is easiest to act on first: a late promise only
+ * needs a date, short stock a transfer or a PO, capacity a setting, a
+ * missing service a contract. */
+static int
+pref(unsigned f)
+{
+	return f == WF_ROUTE_LATE ? 0 : f & WF_ROUTE_NO_STOCK ? 1 :
+	    f & WF_ROUTE_NO_CAPACITY ? 2 : f & WF_ROUTE_NO_SERVICE ? 3 : 4;
+}
+
+/* Short stock at warehouse T: a transfer for each short SKU from the
+ * warehouse that has the most of it to spare, else a PO. */
+static int
+stock_action(struct run *r, int t, wf_buf *b)
+{
+	const struct order *o = &r->ord;
+	size_t i, w;
+	int rc = 0, n = 0;
+
+	for (i = 0; i < o->nlines; i++) {
+		const struct line *l = &o->lines[i];
+		int64_t have = l->v[t] > 0 ? l->v[t] : 0, short_by = l->qty - have;
+		int from = -1;
+
+		if (short_by <= 0)
+			continue;
+		for (w = 0; w < r->nwh; w++)
+			if ((int)w != t && l->v[w] >= short_by && (from < 0 || l->v[w] > l->v[from]))
+				from = (int)w;
+		if (from >= 0)
+			rc |= wf_buf_addf(b, "%sTransfer %lld %s from %s to %s", n++ ? "; " : "",
+			    (long long)short_by, l->sku, r->wh[from].code, r->wh[t].code);
+		else
+			rc |= wf_buf_addf(b, "%sRaise a PO for %lld %s into %s", n++ ? "; " : "",
+			    (long long)short_by, l->sku, r->wh[t].code);
+	}
+	return rc;
+}
+
+static int
+next_action(struct run *r, wf_buf *b)
+{
+	const struct order *o = &r->ord;
+	const struct cand *c = NULL;
+	size_t i;
+	int rc = 0;
+
+	wf_buf_reset(b);
+	if (r->d.reasons & UNKNOWN_SKU) {
+		int n = 0;
+		rc |= wf_buf_adds(b, "Add ");
+		for (i = 0; i < o->nlines; i++)
+			if (o->lines[i].sku_id == 0)
+				rc |= wf_buf_addf(b, "%s%s", n++ ? ", " : "", o->lines[i].sku);
+		rc |= wf_buf_addf(b, " to the catalogue, then route %s again", o->ref);
+		return rc ? oom() : 0;
+	}
+	if (r->d.reasons & NO_WAREHOUSE)
+		return wf_buf_adds(b, "Add or reopen a warehouse (wf-stock warehouse add)") ? oom() : 0;
+	/* the candidate closest to working: fewest problems, the easiest first */
+	for (i = 0; i < r->ncand; i++) {
+		const struct cand *x = &r->cand[i];
+		if (c == NULL || popcount(x->fails) < popcount(c->fails) ||
+		    (popcount(x->fails) == popcount(c->fails) && pref(x->fails) < pref(c->fails)) ||
+		    (popcount(x->fails) == popcount(c->fails) && pref(x->fails) == pref(c->fails) &&
+		    (x->fails & WF_ROUTE_LATE) && (c->fails & WF_ROUTE_LATE) && x->day >= 0 &&
+		    x->promise < c->promise))
+			c = x;
+	}
+	if (c == NULL)
+		return wf_buf_adds(b, "Add a carrier service (wf-route carrier add)") ? oom() : 0;
+	switch (pref(c->fails)) {
+	case 0: {
+		char by[11], can[11];
+		wf_date_format(o->promise_by, by);
+		wf_date_format(c->promise, can);
+		rc |= wf_buf_addf(b, "Offer a later date than %s: %s via %s/%s delivers by %s", by,
+		    r->wh[c->w].code, r->wh[c->w].svc[c->s].carrier, r->wh[c->w].svc[c->s].service,
+		    can);
+		break;
+	}
+	case 1:
+		rc |= stock_action(r, c->w, b);
+		break;
+	case 2:
+		rc |= wf_buf_addf(b, "Raise the capacity of %s above %lld orders a day "
+		    "(wf-stock warehouse add %s --capacity N), or route it again when %s has room",
+		    r->wh[c->w].code, (long long)r->wh[c->w].cap, r->wh[c->w].code, r->wh[c->w].code);
+		break;
+	default: {
+		const struct svc *s = c->s >= 0 ? &r->wh[c->w].svc[c->s] : NULL;
+		if (s && wf_route_covers(s->countries, o->country))
+			rc |= wf_buf_addf(b, "Add a carrier service to %s priced in %s at %s",
+			    *o->country ? o->country : "every country", o->currency, r->wh[c->w].code);
+		else if (*o->country)
+			rc |= wf_buf_addf(b, "Add a carrier service to %s at %s", o->country,
+			    r->wh[c->w].code);
+		else
+			rc |= wf_buf_addf(b, "Add a carrier service to every country at %s, or add a "
+			    "ship-to country to the order", r->wh[c->w].code);
+		break;
+	}
+	}
+	return rc ? oom() : 0;
+}
+
+/* ---- applying ------------------------------------------------------------------------ */
+
+static int
+delete_legs(struct run *r)
+{
+	static const char sql[] = "DELETE FROM order_route WHERE order_id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->ord.id);
+	return wf_db_done(r->db, st);
+}
+
+static int
+set_hold_reason(struct run *r, const char *why)
+{
+	static const char sql[] = "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->ord.id);
+	wf_bind_text(st, 2, why);
+	return wf_db_done(r->db, st);
+}
+
+/* Whether the order has an unresolved "unroutable" exception. */
+static int
+has_exception(struct run *r)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM exception WHERE kind = 'unroutable' AND subject_type = 'order'"
+	    " AND subject_ref = ?1 AND state NOT IN ('resolved','dismissed')";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, r->ord.ref);
+	if ((rc = wf_db_step(r->db, st)) == 1)
+		sqlite3_reset(st);
+	return rc;
+}
+
+static int
+apply_routed(struct run *r)
+{
+	static const char ins[] =
+	    "INSERT INTO order_route (order_id, warehouse_id, carrier, service, ship_by, promise,"
+	    " cost, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	const struct wf_machine *m = wf_machine_find("order");
+	struct order *o = &r->ord;
+	const struct decision *d = &r->d;
+	wf_buf note = {0};
+	sqlite3_stmt *st;
+	cJSON *data = NULL, *legs = NULL;
+	size_t i;
+	int k, rc = 0;
+
+	for (k = 0; k < d->nlegs; k++)
+		for (i = 0; i < o->nlines; i++) {
+			int64_t q = d->alloc[(size_t)k * o->nlines + i];
+			if (q > 0 && (rc = wf_stock_reserve(r->db, o->lines[i].sku_id,
+			    r->wh[d->legs[k].w].id, q, o->ref, 0, NULL, NULL)) != 0) {
+				if (rc == WF_EREFUSED)
+					rc = wf_error_set(WF_EINTERNAL,
+					    "routing %s: the stock is not what was decided on: %s", o->ref,
+					    wf_error_msg());
+				return rc;
+			}
+		}
+	if ((rc = delete_legs(r)) != 0)
+		return rc;
+	for (k = 0; k < d->nlegs; k++) {
+		const struct wh *w = &r->wh[d->legs[k].w];
+		const struct svc *s = &w->svc[d->legs[k].s];
+		if ((rc = wf_db_stmt(r->db, ins, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, o->id);
+		sqlite3_bind_int64(st, 2, w->id);
+		wf_bind_text(st, 3, s->carrier);
+		wf_bind_text(st, 4, s->service);
+		wf_bind_time(st, 5, d->legs[k].ship_by);
+		wf_bind_time(st, 6, d->legs[k].promise);
+		sqlite3_bind_int64(st, 7, d->legs[k].cost);
+		wf_bind_text(st, 8, s->currency);
+		wf_bind_time(st, 9, wf_db_now(r->db));
+		if ((rc = wf_db_done(r->db, st)) != 0)
+			return rc;
+		rc |= wf_buf_addf(&note, "%s%s via %s/%s", k ? ", " : "", w->code, s->carrier,
+		    s->service);
+	}
+	if (rc)
+		return oom();
+	if (strcmp(o->state, "on_hold") == 0) {
+		if ((data = cJSON_CreateObject()) == NULL ||
+		    wf_jadd_str(data, "reason", "routed")) {
+			cJSON_Delete(data);
+			rc = oom();
+			goto out;
+		}
+		rc = wf_state_apply(r->db, m, o->id, o->ref, "release", data, NULL);
+		data = NULL;
+		if (rc != 0 || (rc = set_hold_reason(r, NULL)) != 0)
+			goto out;
+	}
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "policy", wf_route_policy_name(r->o->policy))) {
+		rc = oom();
+		goto out;
+	}
+	if (d->nlegs == 1) {
+		const struct wh *w = &r->wh[d->legs[0].w];
+		rc |= wf_jadd_str(data, "warehouse", w->code);
+		rc |= wf_jadd_str(data, "carrier", w->svc[d->legs[0].s].carrier);
+		rc |= wf_jadd_str(data, "service", w->svc[d->legs[0].s].service);
+		rc |= wf_jadd_time(data, "ship_by", d->legs[0].ship_by);
+		rc |= wf_jadd_time(data, "promise", d->legs[0].promise);
+	} else if ((legs = legs_json(r)) == NULL || wf_jadd_item(data, "legs", legs))
+		rc = WF_ENOMEM;
+	if (rc) {
+		rc = oom();
+		goto out;
+	}
+	rc = wf_state_apply(r->db, m, o->id, o->ref, "reserve", data, NULL);
+	data = NULL;
+	if (rc != 0)
+		goto out;
+	if ((rc = has_exception(r)) == 1) {
+		const char *result;
+		int64_t id;
+		wf_buf msg = {0};
+		if (wf_buf_addf(&msg, "%s to %s", d->nlegs > 1 ? "split" : "routed", note.p)) {
+			rc = oom();
+			goto out;
+		}
+		rc = wf_exception_clear(r->db, WF_EX_UNROUTABLE, "order", o->ref, msg.p, &id, &result);
+		wf_buf_free(&msg);
+	}
+out:
+	cJSON_Delete(data);
+	wf_buf_free(&note);
+	return rc < 0 ? rc : 0;
+}
+
+static cJSON *
+evidence(struct run *r)
+{
+	const struct order *o = &r->ord;
+	cJSON *e = cJSON_CreateObject(), *lines = cJSON_CreateArray();
+	size_t i;
+	int rc = 0;
+
+	if (e == NULL || lines == NULL) {
+		cJSON_Delete(e);
+		cJSON_Delete(lines);
+		return NULL;
+	}
+	rc |= wf_jadd_str(e, "policy", wf_route_policy_name(r->o->policy));
+	rc |= wf_jadd_str(e, "ship_country", *o->country ? o->country : NULL);
+	rc |= o->has_promise ? wf_jadd_time(e, "promise_by", o->promise_by) :
+	    wf_jadd_null(e, "promise_by");
+	for (i = 0; i < o->nlines; i++) {
+		cJSON *l = cJSON_CreateObject();
+		if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
+			cJSON_Delete(l);
+			rc = WF_ENOMEM;
+			break;
+		}
+		rc |= wf_jadd_str(l, "sku", o->lines[i].sku);
+		rc |= wf_jadd_int(l, "qty", o->lines[i].qty);
+	}
+	rc |= wf_jadd_item(e, "lines", lines);
+	rc |= reasons_json(r, e, "reasons");
+	rc |= wf_jadd_item(e, "candidates", candidates_json(r, 0));
+	if (rc) {
+		cJSON_Delete(e);
+		return NULL;
+	}
+	return e;
+}
+
+static int
+apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
+{
+	static const unsigned bits[] = {
+		UNKNOWN_SKU, NO_WAREHOUSE, WF_ROUTE_NO_STOCK, WF_ROUTE_NO_SERVICE,
+		WF_ROUTE_NO_CAPACITY, WF_ROUTE_LATE
+	};
+	const struct wf_machine *m = wf_machine_find("order");
+	struct order *o = &r->ord;
+	wf_buf why = {0}, next = {0};
+	struct wf_raise x;
+	const char *result;
+	cJSON *data = NULL, *ev = NULL;
+	int64_t id;
+	size_t i;
+	int rc = 0, n = 0;
+
+	rc |= wf_buf_adds(&why, "unroutable: ");
+	for (i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (r->d.reasons & bits[i])
+			rc |= wf_buf_addf(&why, "%s%s", n++ ? ", " : "", wf_route_reason(bits[i]));
+	if (rc) {
+		rc = oom();
+		goto out;
+	}
+	if ((rc = delete_legs(r)) != 0)
+		goto out;
+	if (strcmp(o->state, "on_hold") != 0) {
+		if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "reason", why.p)) {
+			rc = oom();
+			goto out;
+		}
+		rc = wf_state_apply(r->db, m, o->id, o->ref, "hold", data, NULL);
+		data = NULL;
+		if (rc != 0 || (rc = set_hold_reason(r, why.p)) != 0)
+			goto out;
+	} else if (strcmp(o->hold_reason, why.p) != 0) {
+		cJSON *c = cJSON_CreateObject();
+		if (c == NULL || wf_jadd_str(c, "from", o->hold_reason) | wf_jadd_str(c, "to", why.p) ||
+		    (data = cJSON_CreateObject()) == NULL) {
+			cJSON_Delete(c);
+			rc = oom();
+			goto out;
+		}
+		if (wf_jadd_item(data, "hold_reason", c) != 0) {
+			rc = oom();
+			goto out;
+		}
+		rc = wf_history_add(r->db, "order", o->ref, NULL, "update", NULL, NULL, data);
+		data = NULL;
+		if (rc != 0 || (rc = set_hold_reason(r, why.p)) != 0)
+			goto out;
+	}
+	if ((ev = evidence(r)) == NULL || (rc = next_action(r, &next)) != 0) {
+		rc = rc ? rc : oom();
+		goto out;
+	}
+	memset(&x, 0, sizeof x);
+	x.kind = WF_EX_UNROUTABLE;
+	x.subject_type = "order";
+	x.subject_ref = o->ref;
+	x.evidence = ev;
+	x.impact.money = o->total;
+	wf_strlcpy(x.impact.currency, o->currency, sizeof x.impact.currency);
+	x.impact.units = o->units;
+	x.impact.orders = 1;
+	x.impact.has_due = o->has_promise;
+	x.impact.due_at = o->promise_by;
+	x.next_action = next.p;
+	x.owner = o->owner;
+	if ((rc = wf_exception_raise(r->db, &x, &id, &result)) != 0)
+		goto out;
+	wf_exception_key(key, id);
+out:
+	cJSON_Delete(data);
+	cJSON_Delete(ev);
+	wf_buf_free(&why);
+	wf_buf_free(&next);
+	return rc;
+}
+
+/* ---- one order ----------------------------------------------------------------------- */
+
+/* Whether order ID was decided before in this run (and remember it). */
+static int
+seen_before(struct run *r, int64_t id, int *seen)
+{
+	size_t j;
+
+	*seen = 0;
+	if ((r->nseen + 1) * 2 > r->capseen) {
+		size_t cap = r->capseen ? 2 * r->capseen : 1024, i;
+		int64_t *p = calloc(cap, sizeof *p);
+		if (p == NULL)
+			return oom();
+		for (i = 0; i < r->capseen; i++) {
+			if (r->seen[i] == 0)
+				continue;
+			for (j = ((uint64_t)r->seen[i] * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1); p[j];
+			    j = (j + 1) & (cap - 1))
+				;
+			p[j] = r->seen[i];
+		}
+		free(r->seen);
+		r->seen = p;
+		r->capseen = cap;
+	}
+	for (j = ((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & (r->capseen - 1); r->seen[j];
+	    j = (j + 1) & (r->capseen - 1))
+		if (r->seen[j] == id) {
+			*seen = 1;
+			return 0;
+		}
+	r->seen[j] = id;
+	r->nseen++;
+	return 0;
+}
+
+static int
+route_one(struct run *r, const struct key *k)
+{
+	struct decision *d = &r->d;
+	char ex[WF_EXCEPTION_KEYLEN];
+	int rc, dup = 0;
+
+	if ((rc = load_order(r, k)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown order '%s'", k->ref);
+	if (r->dedupe && (rc = seen_before(r, r->ord.id, &dup)) != 0)
+		return rc;
+	d->nlegs = 0;
+	d->reasons = 0;
+	r->ncand = 0;
+	if (dup || !eligible(&r->ord, d->skip)) {
+		if (dup)
+			wf_strlcpy(d->skip, "duplicate", sizeof d->skip);
+		d->result = "skipped";
+		return emit_route(r, NULL);
+	}
+	if ((rc = decide(r)) != 0)
+		return rc;
+	if (strcmp(d->result, "unroutable") != 0) {
+		if (r->o->apply && (rc = apply_routed(r)) != 0)
+			return rc;
+		take(r);
+		return emit_route(r, NULL);
+	}
+	if (r->o->apply) {
+		if ((rc = apply_unroutable(r, ex)) != 0)
+			return rc;
+		return emit_route(r, ex);
+	}
+	return emit_route(r, NULL);
+}
+
+/* ---- sources ------------------------------------------------------------------------- */
+
+/* Up to N keys from S into R->batch; *got receives how many. */
+static int
+source_next(struct run *r, struct source *s, size_t n, size_t *got)
+{
+	static const char held[] =
+	    "SELECT id, ref, placed_at FROM orders WHERE state = 'on_hold'"
+	    " AND placed_at >= ?1 AND (placed_at > ?1 OR id > ?2)"
+	    " AND hold_reason GLOB 'unroutable*' AND held_from IN ('new','promised')"
+	    " ORDER BY placed_at, id LIMIT ?3";
+	static const char fresh[] =
+	    "SELECT id, ref, placed_at FROM orders WHERE state = 'new'"
+	    " AND placed_at >= ?1 AND (placed_at > ?1 OR id > ?2)"
+	    " ORDER BY placed_at, id LIMIT ?3";
+	sqlite3_stmt *st;
+	int rc;
+
+	*got = 0;
+	if (s->kind == SRC_REFS) {
+		while (*got < n && s->next < s->nrefs) {
+			r->batch[*got].id = 0;
+			wf_strlcpy(r->batch[(*got)++].ref, s->refs[s->next++], sizeof r->batch->ref);
+		}
+		return 0;
+	}
+	if (s->kind == SRC_FILE) {
+		char line[256];
+		while (*got < n && fgets(line, sizeof line, s->tmp)) {
+			line[strcspn(line, "\n")] = '\0';
+			r->batch[*got].id = 0;
+			wf_strlcpy(r->batch[(*got)++].ref, line, sizeof r->batch->ref);
+		}
+		return ferror(s->tmp) ? wf_error_set(WF_EIO, "reading the order list back failed") : 0;
+	}
+	while (*got == 0 && s->phase < 2) {
+		if ((rc = wf_db_stmt(r->db, s->phase == 0 ? held : fresh, &st)) != 0)
+			return rc;
+		wf_bind_text(st, 1, s->placed);
+		sqlite3_bind_int64(st, 2, s->last_id);
+		sqlite3_bind_int64(st, 3, (int64_t)n);
+		while ((rc = wf_db_step(r->db, st)) == 1) {
+			r->batch[*got].id = sqlite3_column_int64(st, 0);
+			wf_strlcpy(r->batch[(*got)++].ref, wf_col_text(st, 1), sizeof r->batch->ref);
+			wf_strlcpy(s->placed, wf_col_text(st, 2), sizeof s->placed);
+			s->last_id = sqlite3_column_int64(st, 0);
+		}
+		if (rc < 0)
+			return rc;
+		if (*got == 0) {
+			s->phase++;
+			s->placed[0] = '\0';
+			s->last_id = 0;
+		}
+	}
+	return 0;
+}
+
+static int
+order_exists(wf_db *db, const char *ref)
+{
+	static const char sql[] = "SELECT 1 FROM orders WHERE ref = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	if ((rc = wf_db_step(db, st)) == 1)
+		sqlite3_reset(st);
+	return rc;
+}
+
+/* Read the input lines before routing anything, so a bad line stops the run
+ * before it changes a thing: the order keys go to a temporary file.
+ * *lines: the non-blank lines read. */
+static int
+read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long *lines,
+    long long *bad)
+{
+	wf_jsonl *jr;
+	cJSON *obj;
+	int rc = 0, lrc;
+
+	*lines = *bad = 0;
+	if ((s->tmp = tmpfile()) == NULL)
+		return wf_error_set(WF_EIO, "cannot create a temporary file");
+	if ((rc = wf_jsonl_open(&jr, o->in, o->in_name ? o->in_name : "stdin", 0)) != 0)
+		return rc;
+	while ((lrc = wf_jsonl_read(jr, &obj)) != 0) {
+		wf_jloc at = WF_JLOC_ROOT(wf_jsonl_name(jr), wf_jsonl_lineno(jr));
+		const char *ref = NULL;
+
+		(*lines)++;
+		if (lrc > 0) {
+			lrc = wf_jget_str(&at, obj, "order", WF_J_NONEMPTY | (o->strict ? WF_J_REQ : 0),
+			    167, &ref);
+			if (lrc == 0 && wf_check_text("order", ref, 167) != 0)
+				lrc = wf_jerr(&at, "order", "not an order key");
+			if (lrc == 0) {
+				int e = order_exists(db, ref);
+				if (e < 0)
+					lrc = e;
+				else if (e == 0) {
+					wf_jerr(&at, "order", "unknown order '%s'", ref);
+					lrc = wf_error_set(WF_ENOTFOUND, "%s", wf_error_msg());
+				} else if (fprintf(s->tmp, "%s\n", ref) < 0)
+					lrc = wf_error_set(WF_EIO, "cannot write a temporary file");
+			}
+			if (lrc > 0)
+				lrc = 0;        /* no order key: not an order line */
+			cJSON_Delete(obj);
+		}
+		if (lrc < 0) {
+			if (!o->keep_going || !wf_batch_line_error(lrc)) {
+				rc = lrc;
+				if (wf_batch_line_error(rc))
+					wf_error_set(rc, "%s (nothing applied)", wf_error_msg());
+				break;
+			}
+			(*bad)++;
+			if (o->report)
+				o->report(o->report_ctx, lrc, wf_error_msg());
+		}
+	}
+	wf_jsonl_close(jr);
+	if (rc == 0 && (fflush(s->tmp) != 0 || fseek(s->tmp, 0, SEEK_SET) != 0))
+		rc = wf_error_set(WF_EIO, "cannot read a temporary file back");
+	return rc;
+}
+
+/* ---- the run ------------------------------------------------------------------------- */
+
+/* Route the next chunk of orders.  There is no savepoint per order: an
+ * order that cannot be applied is a failure of the database or of this
+ * code (the decision was made under the write lock), it stops the run and
+ * rolls back the whole chunk, so an order is still applied whole or not
+ * at all, and a savepoint's statement journal would cost every order. */
+static int
+chunk(struct run *r, struct source *s, size_t n, size_t *done)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = source_next(r, s, n, done)) != 0)
+		return rc;
+	for (i = 0; i < *done; i++)
+		if ((rc = route_one(r, &r->batch[i])) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+run_orders(struct run *r, struct source *s)
+{
+	size_t n = r->o->chunk ? r->o->chunk : WF_ROUTE_CHUNK, done;
+	int rc, whole = !r->o->apply || wf_db_dry_run(r->db);
+
+	if ((r->batch = calloc(n, sizeof *r->batch)) == NULL)
+		return oom();
+	/* a plan reads one snapshot; a dry run is one transaction, rolled back */
+	if ((rc = r->o->apply ? wf_tx_begin(r->db) : wf_tx_begin_read(r->db)) != 0)
+		return rc;
+	for (;;) {
+		if ((!whole || !r->loaded) && (rc = refresh(r)) != 0)
+			break;
+		if ((rc = chunk(r, s, n, &done)) != 0 || done == 0)
+			break;
+		/* the chunk commits; the next takes the lock again */
+		if (!whole && ((rc = wf_tx_commit(r->db)) != 0 || (rc = wf_tx_begin(r->db)) != 0))
+			return rc;
+	}
+	if (rc != 0) {
+		if (r->o->apply)
+			wf_tx_rollback(r->db);
+		else
+			wf_tx_end_read(r->db);
+		return rc;
+	}
+	return r->o->apply ? wf_tx_commit(r->db) : wf_tx_end_read(r->db);
+}
+
+int
+wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out)
+{
+	struct source s;
+	struct run r;
+	long long lines = 0, bad = 0;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	memset(&s, 0, sizeof s);
+	r.db = db;
+	r.out = out;
+	r.o = o;
+	r.now = wf_db_now(db);
+	/* Statement journals (every INSERT that fires the balance trigger
+	 * writes one) stay in memory instead of a temporary file, and a larger
+	 * page cache keeps the ledger's and the orders' hot pages across
+	 * chunks (bench/README.md). */
+	if (o->apply && ((rc = wf_db_exec(db, "PRAGMA temp_store = MEMORY")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA cache_size = -65536")) != 0))
+		return rc;
+	if (o->nrefs > 0) {
+		for (i = 0; i < o->nrefs; i++)
+			if ((rc = order_exists(db, o->refs[i])) != 1)
+				return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown order '%s'",
+				    o->refs[i]);
+		s.kind = SRC_REFS;
+		s.refs = o->refs;
+		s.nrefs = o->nrefs;
+		r.dedupe = 1;
+	} else if (o->in) {
+		if ((rc = read_input(db, o, &s, &lines, &bad)) != 0) {
+			if (s.tmp)
+				fclose(s.tmp);
+			return rc;
+		}
+		s.kind = lines > 0 ? SRC_FILE : SRC_DEFAULT;
+		r.dedupe = lines > 0;
+	} else
+		s.kind = SRC_DEFAULT;
+	rc = run_orders(&r, &s);
+	if (s.tmp)
+		fclose(s.tmp);
+	run_free(&r);
+	if (rc == 0 && bad > 0)
+		return wf_error_set(WF_EINPUT, "%lld bad line%s skipped", bad, bad == 1 ? "" : "s");
+	return rc;
+}
+
+/* ---- invariants ---------------------------------------------------------------------- */
+
+/* A routed order holds its stock exactly where its legs are: every
+ * warehouse holding stock for it has a leg, and every leg holds some. */
+static int
+legs_match_stock(wf_db *db, wf_out *out, long long *n)
+{
+	static const char sql[] =
+	    "WITH o AS (SELECT id, ref FROM orders WHERE (CASE WHEN state = 'on_hold'"
+	    "  THEN held_from ELSE state END) IN ('reserved','picked','packed')"
+	    "  AND EXISTS (SELECT 1 FROM order_route r WHERE r.order_id = orders.id)),"
+	    " held AS (SELECT DISTINCT o.id, b.warehouse_id FROM o JOIN balance bal"
+	    "  ON bal.holder = o.ref AND bal.state IN ('reserved','picked','packed')"
+	    "  JOIN bin b ON b.id = bal.bin_id),"
+	    " legs AS (SELECT r.order_id id, r.warehouse_id FROM order_route r"
+	    "  JOIN o ON o.id = r.order_id),"
+	    " x AS (SELECT id, warehouse_id FROM held UNION SELECT id, warehouse_id FROM legs)"
+	    " SELECT o.ref, w.code, h.id IS NOT NULL, l.id IS NOT NULL FROM x"
+	    " JOIN o ON o.id = x.id JOIN warehouse w ON w.id = x.warehouse_id"
+	    " LEFT JOIN held h ON h.id = x.id AND h.warehouse_id = x.warehouse_id"
+	    " LEFT JOIN legs l ON l.id = x.id AND l.warehouse_id = x.warehouse_id"
+	    " WHERE h.id IS NULL OR l.id IS NULL ORDER BY o.ref, w.code";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_check_violation(out, n, "route.legs", "order", wf_col_text(st, 0),
+		    sqlite3_column_int(st, 2) ? "stock held at %s, where the order has no leg" :
+		    "a leg at %s, which holds none of its stock", wf_col_text(st, 1))) != 0)
+			break;
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+day_over(wf_out *out, long long *n, const char *code, int64_t z, int64_t count,
+    int64_t cap)
+{
+	char date[11];
+	int64_t y;
+	unsigned m, d;
+
+	if (count <= cap)
+		return 0;
+	wf_civil_from_days(z, &y, &m, &d);
+	snprintf(date, sizeof date, "%04lld-%02u-%02u", (long long)y, m, d);
+	return wf_check_violation(out, n, "route.capacity", "warehouse", code,
+	    "%lld orders ship on %s, capacity %lld orders a day (was it lowered after routing?)",
+	    (long long)count, date, (long long)cap);
+}
+
+/* No warehouse ships more orders on a day, today or later in its time zone,
+ * than its capacity now allows. */
+static int
+capacity_kept(wf_db *db, wf_out *out, long long *n)
+{
+	static const char whs[] =
+	    "SELECT id, code, timezone, capacity FROM warehouse WHERE capacity IS NOT NULL"
+	    " ORDER BY code";
+	static const char legs[] =
+	    "SELECT r.ship_by FROM order_route r JOIN orders o ON o.id = r.order_id"
+	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND o.state <> 'cancelled'"
+	    " ORDER BY r.ship_by";
+	struct { int64_t id, cap; char code[33], tz[72]; } w[64];
+	sqlite3_stmt *st;
+	size_t nw = 0, i;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1 && nw < sizeof w / sizeof w[0]) {
+		w[nw].id = sqlite3_column_int64(st, 0);
+		wf_strlcpy(w[nw].code, wf_col_text(st, 1), sizeof w[nw].code);
+		wf_strlcpy(w[nw].tz, wf_col_text(st, 2), sizeof w[nw].tz);
+		w[nw++].cap = sqlite3_column_int64(st, 3);
+	}
+	if (rc == 1)
+		sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < nw; i++) {
+		struct wf_local l;
+		int64_t start, end = 0, count = 0, z;
+
+		if (wf_time_local(wf_db_now(db), w[i].tz, &l) != 0)
+			continue;       /* a zone this machine does not know */
+		z = wf_days_from_civil(l.year, l.month, l.day);
+		if (day_start(w[i].tz, z, &start, NULL) != 0)
+			continue;
+		if ((rc = wf_db_stmt(db, legs, &st)) != 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, w[i].id);
+		wf_bind_time(st, 2, start);
+		while ((rc = wf_db_step(db, st)) == 1) {
+			int64_t t;
+			if (wf_time_parse(wf_col_text(st, 0), &t) != 0)
+				continue;
+			if (count == 0 || t >= end) {
+				if (count && (rc = day_over(out, n, w[i].code, z, count, w[i].cap)) != 0)
+					break;
+				if (wf_time_local(t, w[i].tz, &l) != 0 ||
+				    day_start(w[i].tz, z = wf_days_from_civil(l.year, l.month, l.day),
+				    &start, NULL) != 0 || day_start(w[i].tz, z + 1, &end, NULL) != 0) {
+					rc = wf_error_set(WF_EINTERNAL, "warehouse %s: %s", w[i].code,
+					    wf_error_msg());
+					break;
+				}
+				count = 0;
+			}
+			count++;
+		}
+		if (rc == 1 || rc == 0) {
+			sqlite3_reset(st);
+			rc = count ? day_over(out, n, w[i].code, z, count, w[i].cap) : 0;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+const struct wf_invariant wf_route_invariants[] = {
+	{ "route.legs", "a routed order holds its stock exactly where its legs are",
+	  legs_match_stock },
+	{ "route.capacity", "no warehouse ships more orders on a day (today or later) than its "
+	  "capacity", capacity_kept },
+	{ NULL, NULL, NULL }
+};

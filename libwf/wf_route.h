@@ -1,0 +1,200 @@
+/*
+ * wf_route.h - routing orders to warehouses, and the rules it routes by.
+ *
+ * Rules (route_rules.c).  A carrier service belongs to one warehouse:
+ * carrier, service, a daily cutoff "HH:MM" in the warehouse's own time zone,
+ * transit days, a cost in a currency, and the destination countries it
+ * covers ("" for every country).  Warehouse time zones and capacities
+ * (orders per day) belong to wf-stock; the rules export carries them as
+ * "capacity" lines so one file holds everything routing depends on.
+ *
+ * Deciding (route.c).  For one order every (active warehouse, service of
+ * it) is a candidate.  A candidate fails with the first of these that
+ * holds:
+ *   no_stock     some SKU has less available at the warehouse than the
+ *                order needs
+ *   no_service   the service does not cover the ship-to country (an order
+ *                without one can use only services that cover every
+ *                country), or it is priced in another currency than the
+ *                order (there are no exchange rates)
+ *   no_capacity  the warehouse has no capacity left on the ship day
+ *   late         the promise is after the order's promise_by
+ * The ship day is today, in the warehouse's time zone, when the local time
+ * is before the cutoff and the warehouse has capacity left today; else
+ * tomorrow when it has capacity left then; else there is none.  ship_by is
+ * the cutoff on the ship day (as UTC) and the promise is ship_by plus
+ * transit days of 24 hours: calendar days, no weekends or holidays.
+ * Capacity counts the orders (not cancelled) with a leg at the warehouse
+ * whose ship_by falls on that local day, plus those routed earlier in the
+ * same run.  A warehouse without services is shown as one candidate
+ * failing no_service.  An order with a line whose SKU is unknown is
+ * unroutable with reason unknown_sku.
+ *
+ * The policy picks among the candidates that did not fail: cheapest (lowest
+ * shipping cost), fastest (earliest promise) or margin (highest line
+ * revenue after discounts - cost of goods - shipping).  Cost of goods is
+ * per warehouse: the average unit cost of the SKU's costed receipts into
+ * that warehouse (its landed cost), else the SKU's moving average cost,
+ * else its cost; without any the margin is unknown and ranks last.  Ties
+ * break on the earliest promise, the lowest cost, then warehouse code,
+ * carrier and service.
+ *
+ * Split.  With split, an order no candidate can take whole goes to the
+ * fewest warehouses that together hold it: every set of 2, then 3, ... of
+ * the warehouses that hold some of it and have a usable service, each
+ * using its best usable service by the policy (cheapest first under
+ * margin), lines allocated greedily in warehouse-code order (a line may be
+ * split); among sets of the same size the lowest total shipping cost wins,
+ * ties on the warehouse codes.  At most WF_ROUTE_MAX_LEGS warehouses.
+ *
+ * Applying.  See wf_route_run().
+ *
+ * Ownership: option structs and their strings are the caller's; nothing
+ * returned needs freeing.
+ */
+#ifndef WF_ROUTE_H
+#define WF_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wf_batch.h"
+#include "wf_buf.h"
+#include "wf_check.h"
+#include "wf_db.h"
+#include "wf_out.h"
+
+#define WF_OWNER_ROUTE     "wf-route"
+#define WF_EX_UNROUTABLE   "unroutable"
+#define WF_ROUTE_MAX_LEGS  8
+#define WF_ROUTE_CHUNK     500     /* orders per write transaction */
+
+/* ---- rules ------------------------------------------------------------------- */
+
+struct wf_carrier_in {
+	const char *warehouse, *carrier, *service;
+	const char *cutoff;        /* "HH:MM" */
+	int64_t     transit_days;  /* 0-365 */
+	const char *cost;          /* decimal text in CURRENCY */
+	const char *currency;      /* NULL: the service's, else EUR */
+	const char *countries;     /* "DE,AT"; "" every country; NULL: keep
+	                              (every country for a new service) */
+};
+
+/* Add or update the service WAREHOUSE/CARRIER/SERVICE: "created",
+ * "updated" (with a history event naming what changed) or "unchanged".
+ * Emits {"type":"carrier_service",...,"result":..}.  Returns 0, WF_EINPUT
+ * for an invalid field, WF_ENOTFOUND for an unknown warehouse, or an error. */
+int wf_carrier_add(wf_db *db, const struct wf_carrier_in *in, wf_out *out);
+
+/* Remove a service (a "remove" history event keeps what it was).  Emits
+ * it with "result":"removed".  WF_ENOTFOUND when there is none. */
+int wf_carrier_remove(wf_db *db, const char *warehouse, const char *carrier,
+    const char *service, wf_out *out);
+
+/* Emit the rules: a {"type":"capacity",...} line per warehouse (code,
+ * timezone, orders_per_day), then every service, by warehouse code, carrier,
+ * service.  WAREHOUSE (may be NULL) limits both to one warehouse.  The
+ * output is valid input for wf_carrier_import_line(). */
+int wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out);
+
+/* The batch line function for `wf-route carrier import`: a carrier_service
+ * line is added as wf_carrier_add() does; a capacity line sets the
+ * warehouse's timezone and capacity through wf_warehouse_add() (it never
+ * creates a warehouse, and cannot lift a limit: orders_per_day null on a
+ * warehouse that has one is refused) and emits the warehouse record. */
+int wf_carrier_import_line(wf_db *db, const struct wf_line *l, void *unused);
+
+/* ---- routing ----------------------------------------------------------------- */
+
+enum wf_route_policy { WF_ROUTE_MARGIN, WF_ROUTE_CHEAPEST, WF_ROUTE_FASTEST };
+
+struct wf_route_opts {
+	enum wf_route_policy policy;
+	int          apply, explain, split;
+	/* where the orders come from: REFS when NREFS > 0, else the lines of
+	 * IN that carry an "order" key when there is at least one non-blank
+	 * line, else every new order and every order held as unroutable */
+	char *const *refs;
+	size_t       nrefs;
+	FILE        *in;           /* NULL: no input */
+	const char  *in_name;      /* "stdin" */
+	int          keep_going, strict;
+	wf_report_fn report;       /* bad lines under keep_going */
+	void        *report_ctx;
+	size_t       chunk;        /* 0: WF_ROUTE_CHUNK */
+};
+
+/* Route orders and emit one {"type":"route",...} record per order.
+ *
+ * Without apply nothing is written: every decision is made in one read
+ * transaction (one snapshot), and the stock and capacity an order takes
+ * are not offered to the orders after it.
+ *
+ * With apply, orders go in chunks of up to CHUNK, each in one write
+ * transaction (BEGIN IMMEDIATE) and each order in a savepoint, so every
+ * order is applied whole or not at all and nothing can change between
+ * deciding and applying.  A routed order gets its stock reserved per leg,
+ * its order_route legs replaced, a release from an unroutable hold, the
+ * reserve transition, and its "unroutable" exception resolved with a note
+ * naming where it went.  An unroutable order is put on hold (hold_reason
+ * "unroutable: REASONS"), loses any legs, and gets an "unroutable"
+ * exception (owner: the order's owner; impact: its total, units and due
+ * at its promise_by; evidence: every candidate and its reason; a next
+ * action).  Orders in other states are reported "skipped" and not
+ * touched.  Under dry-run the whole run is one transaction, rolled back.
+ *
+ * Returns 0 (also when orders are unroutable or skipped); WF_ENOTFOUND for
+ * an unknown REF (nothing done); WF_EINPUT for a bad input line (nothing
+ * done; with keep_going the line is reported and skipped, and WF_EINPUT is
+ * returned at the end); or a database error, which stops the run: chunks
+ * already committed stay (their records were printed), the failing chunk
+ * is rolled back. */
+int wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out);
+
+/* ---- the deciding rules, pure (no database) ------------------------------------ */
+
+/* Candidate failures, in the order they are checked. */
+#define WF_ROUTE_NO_STOCK    0x1u
+#define WF_ROUTE_NO_SERVICE  0x2u
+#define WF_ROUTE_NO_CAPACITY 0x4u
+#define WF_ROUTE_LATE        0x8u
+
+/* "ok" for 0, else the name of the first failure in FAILS. */
+const char *wf_route_reason(unsigned fails);
+
+/* "cheapest", "fastest", "margin".  Returns 0 or WF_EUSAGE. */
+int wf_route_policy_parse(const char *s, enum wf_route_policy *p);
+const char *wf_route_policy_name(enum wf_route_policy p);
+
+/* "HH:MM" (00:00-23:59) into minutes after midnight.  0 or WF_EINPUT. */
+int wf_route_cutoff_parse(const char *s, int *minutes);
+
+/* A country list ("de, AT,de") as "DE,AT": upper case, no blanks, each once,
+ * in the order given; "" stays "".  0, WF_EINPUT or WF_ENOMEM. */
+int wf_route_countries_norm(const char *s, wf_buf *out);
+
+/* Whether a service covering COUNTRIES ("DE,AT", "" for all) ships to CC
+ * (NULL or "" for an order without a country: only "" covers it). */
+int wf_route_covers(const char *countries, const char *cc);
+
+/* The ship day: 0 (today) when NOW_MIN, the local minute of the day, is
+ * before CUTOFF and LEFT_TODAY > 0; else 1 (tomorrow) when LEFT_TOMORROW
+ * > 0; else -1.  A negative LEFT means no limit. */
+int wf_route_ship_day(int now_min, int cutoff, int64_t left_today, int64_t left_tomorrow);
+
+/* What the policy compares. */
+struct wf_route_score {
+	int64_t     promise, cost, margin;
+	int         has_margin;
+	const char *warehouse, *carrier, *service;
+};
+
+/* <0 when A is the better choice under P, >0 when B is, 0 when equal. */
+int wf_route_cmp(enum wf_route_policy p, const struct wf_route_score *a,
+    const struct wf_route_score *b);
+
+extern const struct wf_invariant wf_route_invariants[];
+
+#endif
