@@ -45,6 +45,7 @@ cat >"$tmp/orders" <<'EOF'
 {"type":"order","channel":"shop","external_id":"1002","placed_at":"2026-11-20","currency":"EUR","lines":[{"sku":"NOPE-1","qty":1,"unit_price":"1.00"}]}
 EOF
 printf '%s\n' '{"order":{"id":450789469,"created_at":"2026-11-20T10:00:00+01:00","currency":"EUR","total_price":"9.00","financial_status":"paid","line_items":[{"id":11,"variant_id":4242,"sku":"","quantity":1,"price":"9.00"}]}}' >"$tmp/shopify"
+printf '%s\n' '{"type":"order","channel":"shop","external_id":"2001","placed_at":"2026-11-20T07:00:00Z","currency":"EUR","ship_to":{"name":"Bo","country":"DE","postcode":"10115","city":"Berlin"},"promise_by":"2026-11-25T18:00:00Z","lines":[{"sku":"MUG-1","qty":1,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"12.50"}}' >"$tmp/route-orders"
 printf '%s\n' '{"type":"po_line","sku":"MUG-1","qty":20,"cost":"3.90"}' '{"sku":"TEE-M","qty":4}' >"$tmp/po-lines"
 cat >"$tmp/raise" <<'EOF'
 {"kind":"unroutable","subject":"order shop:1001","owner":"ops","evidence":{"short":{"MUG-1":2}},"impact":{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"next_action":"Receive MUG-1 at BER"}
@@ -113,6 +114,14 @@ done <<'CMDS'
 0 wf-order show shop:1001
 0 wf-order shipments
 1 wf-order show shop:9999
+0 wf-route carrier add BER dhl parcel --cutoff 16:00 --transit-days 1 --cost 4.10 --countries DE
+0 wf-route carrier list
+0 wf-order import < route-orders
+0 wf-route --explain
+0 wf-route shop:2001 --policy cheapest --format table
+0 wf-route --apply
+0 wf-route
+2 wf-route --policy best
 0 wf-po supplier add ACME --name Acme --email orders@acme.example
 0 wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10 TEE-M:10
 0 wf-po create --supplier ACME --warehouse BER < po-lines
