@@ -2050,23 +2050,15 @@ legs_match_stock(wf_db *db, wf_out *out, long long *n)
 	    " legs AS (SELECT r.order_id id, r.warehouse_id FROM order_route r"
 	    "  JOIN o ON o.id = r.order_id),"
 	    " x AS (SELECT id, warehouse_id FROM held UNION SELECT id, warehouse_id FROM legs)"
-	    " SELECT o.ref, w.code, h.id IS NOT NULL, l.id IS NOT NULL FROM x"
+	    " SELECT o.ref, CASE WHEN h.id IS NOT NULL"
+	    "  THEN 'stock held at ' || w.code || ', where the order has no leg'"
+	    "  ELSE 'a leg at ' || w.code || ', which holds none of its stock' END FROM x"
 	    " JOIN o ON o.id = x.id JOIN warehouse w ON w.id = x.warehouse_id"
 	    " LEFT JOIN held h ON h.id = x.id AND h.warehouse_id = x.warehouse_id"
 	    " LEFT JOIN legs l ON l.id = x.id AND l.warehouse_id = x.warehouse_id"
 	    " WHERE h.id IS NULL OR l.id IS NULL ORDER BY o.ref, w.code";
-	sqlite3_stmt *st;
-	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_check_violation(out, n, "route.legs", "order", wf_col_text(st, 0),
-		    sqlite3_column_int(st, 2) ? "stock held at %s, where the order has no leg" :
-		    "a leg at %s, which holds none of its stock", wf_col_text(st, 1))) != 0)
-			break;
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_check_rows(db, out, n, "route.legs", "order", sql);
 }
 
 static int
@@ -2093,18 +2085,22 @@ capacity_kept(wf_db *db, wf_out *out, long long *n)
 {
 	static const char whs[] =
 	    "SELECT id, code, timezone, capacity FROM warehouse WHERE capacity IS NOT NULL"
-	    " ORDER BY code";
+	    " AND code > ?1 ORDER BY code LIMIT 64";
 	static const char legs[] =
 	    "SELECT r.ship_by FROM order_route r JOIN orders o ON o.id = r.order_id"
 	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND o.state <> 'cancelled'"
 	    " ORDER BY r.ship_by";
 	struct { int64_t id, cap; char code[33], tz[72]; } w[64];
+	char after[33] = "";
 	sqlite3_stmt *st;
-	size_t nw = 0, i;
+	size_t nw, i;
 	int rc;
 
+next:   /* every warehouse, 64 at a time */
+	nw = 0;
 	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
 		return rc;
+	wf_bind_text(st, 1, after);
 	while ((rc = wf_db_step(db, st)) == 1 && nw < sizeof w / sizeof w[0]) {
 		w[nw].id = sqlite3_column_int64(st, 0);
 		wf_strlcpy(w[nw].code, wf_col_text(st, 1), sizeof w[nw].code);
@@ -2152,6 +2148,10 @@ capacity_kept(wf_db *db, wf_out *out, long long *n)
 		}
 		if (rc != 0)
 			return rc;
+	}
+	if (nw == sizeof w / sizeof w[0]) {
+		wf_strlcpy(after, w[nw - 1].code, sizeof after);
+		goto next;
 	}
 	return 0;
 }
