@@ -6,7 +6,7 @@ load helper
 @test "wf init creates the database, then is unchanged" {
 	run -0 --separate-stderr wf init
 	assert_output --partial '"result":"created"'
-	assert_output --partial '"schema_version":1'
+	assert_output --partial '"schema_version":2'
 	run -0 --separate-stderr wf init
 	assert_output --partial '"result":"unchanged"'
 	[ -z "$stderr" ]
@@ -56,9 +56,49 @@ load helper
 	sql "PRAGMA user_version = 99"
 	sum=$(md5sum <"$WF_DB")
 	run -4 --separate-stderr wf check
-	assert_equal "$stderr" "wf: '$WF_DB' has schema version 99, newer than this Workform (1); upgrade Workform"
+	assert_equal "$stderr" "wf: '$WF_DB' has schema version 99, newer than this Workform (2); upgrade Workform"
 	run -4 --separate-stderr wf init
 	[ "$(md5sum <"$WF_DB")" = "$sum" ]
+}
+
+# test/fixtures/schema-v1.sql: made by the version 1 binary; MUG-1 has 7 free
+# on hand in BER/A-01 (3 more reserved for ORDER-1), 4 on hand and 1
+# damaged in BER/B-01.
+v1_database() {
+	sqlite3 -batch "$WF_DB" <"$FIXTURES/schema-v1.sql"
+}
+
+@test "a version 1 database is refused until wf init migrates it" {
+	v1_database
+	run -4 --separate-stderr wf-stock levels
+	assert_equal "$stderr" "wf-stock: '$WF_DB' has schema version 1, older than this Workform (2); run 'wf init' to migrate it"
+	run -0 --separate-stderr wf init
+	assert_output "{\"type\":\"init\",\"db\":\"$WF_DB\",\"result\":\"migrated\",\"schema_version\":2,\"from_version\":1}"
+	run -0 --separate-stderr wf init
+	assert_output --partial '"result":"unchanged","schema_version":2,"from_version":2'
+	run -0 --separate-stderr wf check
+}
+
+@test "after migration 2 the balances are the same and still follow the ledger" {
+	v1_database
+	wf init >/dev/null
+	run -0 sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'movement' ORDER BY 1"
+	assert_output $'movement_give\nmovement_no_delete\nmovement_no_update\nmovement_take'
+	run -0 wf-stock levels --sku MUG-1
+	assert_output --partial '"on_hand":14,"reserved":3,"available":11,'
+	# taking more than a bin holds is refused whole
+	run -1 --separate-stderr wf-stock move MUG-1 8 --from BER/A-01 --to BER/B-01
+	assert_equal "$stderr" "wf-stock: insufficient stock: BER/A-01 has 7 MUG-1 on_hand, 8 needed"
+	# a move within one balance takes before it gives
+	run ! --separate-stderr sql "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state, to_bin, to_state) VALUES ('2026-11-20T09:00:00Z', 'x', 'move', 1, 9, 1, 'on_hand', 1, 'on_hand')"
+	[[ $stderr == *"wf: insufficient stock"* ]]
+	run -0 sql "SELECT count(*) FROM movement"
+	assert_output 4
+	# taking all of it removes the balance; giving creates one
+	run -0 wf-stock move MUG-1 7 --from BER/A-01 --to BER/B-01
+	run -0 sql "SELECT b.code, bal.state, bal.holder, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id ORDER BY 1, 2"
+	assert_output $'A-01|reserved|ORDER-1|3\nB-01|damaged||1\nB-01|on_hand||11'
+	run -0 --separate-stderr wf check
 }
 
 @test "history and the stock ledger refuse UPDATE and DELETE in the schema" {
@@ -156,7 +196,7 @@ load helper
 	run -0 --separate-stderr wf log --help
 	assert_line -n 0 'usage: wf log [TYPE [REF]] [--since T] [--actor A]'
 	run -0 --separate-stderr wf --version
-	assert_output --regexp '^wf [0-9]+\.[0-9]+\.[0-9]+ \(schema 1'
+	assert_output --regexp '^wf [0-9]+\.[0-9]+\.[0-9]+ \(schema 2'
 }
 
 @test "--format selects jsonl, table, csv or tsv" {
