@@ -38,6 +38,10 @@ bench_open(const char *path)
 	 * machine.  Keeping the memory is what the physical limit means. */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
+	/* libwf's process-wide settings (config_sqlite in libwf/db.c) */
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (path == NULL || *path == '\0')
 		die("no database: give DB or set $WF_DB");
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
@@ -46,8 +50,7 @@ bench_open(const char *path)
 	/* libwf's pragmas (wf_db_open): the floor runs under the same page
 	 * cache and the same memory bound as the tools. */
 	exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-	    " PRAGMA journal_mode = WAL; PRAGMA cache_size = -4096;"
-	    " PRAGMA temp_store = MEMORY; BEGIN IMMEDIATE");
+	    " PRAGMA journal_mode = WAL; PRAGMA cache_size = -4096; BEGIN IMMEDIATE");
 	return db;
 }
 
