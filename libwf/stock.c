@@ -133,6 +133,8 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 
 struct slot {
 	int64_t bin, qty;
+	int     rank;          /* the bin kind's place in KIND_ORDER */
+	char    code[40];      /* the bin's code (at most 32 characters) */
 };
 
 struct slots {
@@ -141,8 +143,10 @@ struct slots {
 };
 
 static int
-slots_push(struct slots *s, int64_t bin, int64_t qty)
+slots_push(struct slots *s, sqlite3_stmt *st)
 {
+	struct slot *v;
+
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
 		struct slot *p = realloc(s->v, cap * sizeof *p);
@@ -151,18 +155,41 @@ slots_push(struct slots *s, int64_t bin, int64_t qty)
 		s->v = p;
 		s->cap = cap;
 	}
-	s->v[s->n].bin = bin;
-	s->v[s->n++].qty = qty;
+	v = &s->v[s->n++];
+	v->bin = sqlite3_column_int64(st, 0);
+	v->qty = sqlite3_column_int64(st, 1);
+	v->rank = sqlite3_column_int(st, 2);
+	wf_strlcpy(v->code, wf_col_text(st, 3), sizeof v->code);
 	return 0;
+}
+
+/* Reservation order: pick bins first, then bulk, inbound and returns, and
+ * by code within a kind; what is put back or taken out goes in reverse. */
+static int
+slot_cmp(const void *pa, const void *pb)
+{
+	const struct slot *a = pa, *b = pb;
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return strcmp(a->code, b->code);
+}
+
+static int
+slot_cmp_desc(const void *pa, const void *pb)
+{
+	return slot_cmp(pb, pa);
 }
 
 #define KIND_ORDER "CASE b.kind WHEN 'pick' THEN 0 WHEN 'bulk' THEN 1" \
                    " WHEN 'inbound' THEN 2 WHEN 'returns' THEN 3 ELSE 4 END"
 
-/* Read the matching balances into S (read first, book after, so no
- * statement reads a table while it changes). */
+/* Read the matching balances into S in reservation order (DESC: reversed).
+ * Read first, book after, so no statement reads a table while it changes.
+ * The order is made here, not by ORDER BY: the sorter SQLite opens for it
+ * cost more than the query, which runs for every line reserved. */
 static int
-load_slots(wf_db *db, const char *sql, int64_t sku_id, int64_t wh_id,
+load_slots(wf_db *db, const char *sql, int desc, int64_t sku_id, int64_t wh_id,
     const char *state, const char *holder, struct slots *s)
 {
 	sqlite3_stmt *st;
@@ -175,31 +202,32 @@ load_slots(wf_db *db, const char *sql, int64_t sku_id, int64_t wh_id,
 	wf_bind_text(st, 3, state);
 	wf_bind_text(st, 4, holder);
 	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = slots_push(s, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0) {
+		if ((rc = slots_push(s, st)) != 0) {
 			sqlite3_reset(st);
 			return rc;
 		}
+	if (rc == 0 && s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, desc ? slot_cmp_desc : slot_cmp);
 	return rc;
 }
 
 static const char free_bins[] =
-    "SELECT b.id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+    "SELECT b.id, bal.qty, " KIND_ORDER ", b.code FROM balance bal JOIN bin b ON b.id = bal.bin_id"
     " WHERE bal.sku_id = ?1 AND b.warehouse_id = ?2 AND bal.state = ?3"
     " AND bal.holder = ?4 AND b.state = 'active'"
-    " AND b.kind IN ('pick','bulk','inbound','returns')"
-    " ORDER BY " KIND_ORDER ", b.code";
+    " AND (b.kind = 'pick' OR b.kind = 'bulk' OR b.kind = 'inbound' OR b.kind = 'returns')";
 
 static const char held_bins[] =
-    "SELECT b.id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+    "SELECT b.id, bal.qty, " KIND_ORDER ", b.code FROM balance bal JOIN bin b ON b.id = bal.bin_id"
     " WHERE bal.sku_id = ?1 AND (?2 = 0 OR b.warehouse_id = ?2) AND bal.state = ?3"
-    " AND bal.holder = ?4 ORDER BY " KIND_ORDER " DESC, b.code DESC";
+    " AND bal.holder = ?4";
 
 int
 wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
-	int rc = load_slots(db, free_bins, sku_id, wh_id, "on_hand", "", &s);
+	int rc = load_slots(db, free_bins, 0, sku_id, wh_id, "on_hand", "", &s);
 
 	*qty = 0;
 	for (i = 0; i < s.n; i++)
@@ -214,7 +242,7 @@ wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
-	int rc = load_slots(db, held_bins, sku_id, wh_id, state, holder, &s);
+	int rc = load_slots(db, held_bins, 1, sku_id, wh_id, state, holder, &s);
 
 	*qty = 0;
 	for (i = 0; i < s.n; i++)
@@ -299,7 +327,7 @@ wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
 	if (strcmp(state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "warehouse %s is %s; nothing can be reserved there",
 		    wh, state);
-	if ((rc = load_slots(db, free_bins, sku_id, wh_id, "on_hand", "", &s)) != 0)
+	if ((rc = load_slots(db, free_bins, 0, sku_id, wh_id, "on_hand", "", &s)) != 0)
 		goto out;
 	for (i = 0; i < s.n; i++)
 		avail += s.v[i].qty;
@@ -338,7 +366,7 @@ wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
 	size_t i;
 	int rc;
 
-	if ((rc = load_slots(db, held_bins, sku_id, wh_id, from, holder, &s)) != 0)
+	if ((rc = load_slots(db, held_bins, 1, sku_id, wh_id, from, holder, &s)) != 0)
 		goto out;
 	for (i = 0; i < s.n; i++)
 		have += s.v[i].qty;
@@ -374,7 +402,7 @@ wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
 	size_t i;
 	int rc;
 
-	if ((rc = load_slots(db, held_bins, sku_id, wh_id, "reserved", ref, &s)) != 0)
+	if ((rc = load_slots(db, held_bins, 1, sku_id, wh_id, "reserved", ref, &s)) != 0)
 		goto out;
 	for (i = 0; i < s.n; i++)
 		have += s.v[i].qty;
