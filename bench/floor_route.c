@@ -57,6 +57,10 @@ main(int argc, char **argv)
 	if (optind < argc - 1)
 		die("usage: bench/floor_route [-n] [DB]");
 	db = bench_open(optind < argc ? argv[optind] : getenv("WF_DB"));
+	/* wf-route --apply's page cache and checkpoint interval */
+	if (sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		die("pragma: %s", sqlite3_errmsg(db));
 	so = prepare(db, sel_orders);
 	sl = prepare(db, sel_lines);
 	sw = prepare(db, sel_whs);

@@ -1,6 +1,7 @@
 /* route.c - deciding where orders ship from, and applying the decisions. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wf_catalog.h"
@@ -588,7 +589,8 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 	static const char avail[] =
 	    "SELECT b.warehouse_id, sum(bal.qty) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
 	    " WHERE bal.sku_id = ?1 AND bal.state = 'on_hand' AND bal.holder = ''"
-	    " AND b.state = 'active' AND b.kind IN ('pick','bulk','inbound','returns')"
+	    " AND b.state = 'active'"
+	    " AND (b.kind = 'pick' OR b.kind = 'bulk' OR b.kind = 'inbound' OR b.kind = 'returns')"
 	    " GROUP BY b.warehouse_id";
 	static const char landed[] =
 	    "SELECT b.warehouse_id, sum(m.qty * m.unit_cost), sum(m.qty) FROM movement m"
@@ -1937,8 +1939,14 @@ read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long
 /* Route the next chunk of orders.  There is no savepoint per order: an
  * order that cannot be applied is a failure of the database or of this
  * code (the decision was made under the write lock), it stops the run and
- * rolls back the whole chunk, so an order is still applied whole or not
- * at all, and a savepoint's statement journal would cost every order. */
+ * rolls back the whole transaction, so an order is still applied whole or
+ * not at all, and a savepoint's statement journal would cost every order.
+ *
+ * A transaction takes chunks until it has held the write lock for
+ * WF_ROUTE_HOLD_MS: each commit writes every page the orders touched to
+ * the WAL and syncs it, and at 500 orders a commit that was half of the
+ * run's time (bench/README.md).  A quarter of a second keeps another
+ * writer's wait far below the busy timeout. */
 static int
 chunk(struct run *r, struct source *s, size_t n, size_t *done)
 {
@@ -1953,25 +1961,43 @@ chunk(struct run *r, struct source *s, size_t n, size_t *done)
 	return 0;
 }
 
+/* Milliseconds on a monotonic clock. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static int
 run_orders(struct run *r, struct source *s)
 {
 	size_t n = r->o->chunk ? r->o->chunk : WF_ROUTE_CHUNK, done;
-	int rc, whole = !r->o->apply || wf_db_dry_run(r->db);
+	int rc, whole = !r->o->apply || wf_db_dry_run(r->db), fresh = 1;
+	int64_t began;
 
 	if ((r->batch = calloc(n, sizeof *r->batch)) == NULL)
 		return oom();
 	/* a plan reads one snapshot; a dry run is one transaction, rolled back */
 	if ((rc = r->o->apply ? wf_tx_begin(r->db) : wf_tx_begin_read(r->db)) != 0)
 		return rc;
+	began = mono_ms();
 	for (;;) {
-		if ((!whole || !r->loaded) && (rc = refresh(r)) != 0)
+		/* nobody else can write while this transaction holds the lock */
+		if (fresh && (rc = refresh(r)) != 0)
 			break;
+		fresh = 0;
 		if ((rc = chunk(r, s, n, &done)) != 0 || done == 0)
 			break;
-		/* the chunk commits; the next takes the lock again */
-		if (!whole && ((rc = wf_tx_commit(r->db)) != 0 || (rc = wf_tx_begin(r->db)) != 0))
+		if (whole || mono_ms() - began < WF_ROUTE_HOLD_MS)
+			continue;
+		/* commit, and take the lock again for the next chunks */
+		if ((rc = wf_tx_commit(r->db)) != 0 || (rc = wf_tx_begin(r->db)) != 0)
 			return rc;
+		began = mono_ms();
+		fresh = 1;
 	}
 	if (rc != 0) {
 		if (r->o->apply)
@@ -1998,12 +2024,11 @@ wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out)
 	r.out = out;
 	r.o = o;
 	r.now = wf_db_now(db);
-	/* Statement journals (every INSERT that fires the balance trigger
-	 * writes one) stay in memory instead of a temporary file, and a larger
-	 * page cache keeps the ledger's and the orders' hot pages across
-	 * chunks (bench/README.md). */
-	if (o->apply && ((rc = wf_db_exec(db, "PRAGMA temp_store = MEMORY")) != 0 ||
-	    (rc = wf_db_exec(db, "PRAGMA cache_size = -65536")) != 0))
+	/* A larger page cache keeps the ledger's and the orders' hot pages
+	 * across chunks, and checkpoints come less often: each copies every
+	 * page the WAL holds back into the database (bench/README.md). */
+	if (o->apply && ((rc = wf_db_exec(db, "PRAGMA cache_size = -65536")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA wal_autocheckpoint = " WF_ROUTE_CHECKPOINT)) != 0))
 		return rc;
 	if (o->nrefs > 0) {
 		for (i = 0; i < o->nrefs; i++)

@@ -68,7 +68,9 @@
 #define WF_OWNER_ROUTE     "wf-route"
 #define WF_EX_UNROUTABLE   "unroutable"
 #define WF_ROUTE_MAX_LEGS  8
-#define WF_ROUTE_CHUNK     500     /* orders per write transaction */
+#define WF_ROUTE_CHUNK     500     /* orders read and decided at a time */
+#define WF_ROUTE_HOLD_MS   250     /* --apply commits once it held the lock this long */
+#define WF_ROUTE_CHECKPOINT "8192" /* --apply: WAL pages before a checkpoint (32 MiB) */
 
 /* ---- rules ------------------------------------------------------------------- */
 
@@ -132,10 +134,11 @@ struct wf_route_opts {
  * transaction (one snapshot), and the stock and capacity an order takes
  * are not offered to the orders after it.
  *
- * With apply, orders go in chunks of up to CHUNK, each in one write
- * transaction (BEGIN IMMEDIATE) and each order in a savepoint, so every
- * order is applied whole or not at all and nothing can change between
- * deciding and applying.  A routed order gets its stock reserved per leg,
+ * With apply, orders are read and decided in chunks of up to CHUNK inside
+ * a write transaction (BEGIN IMMEDIATE), which commits after the chunk
+ * that reaches WF_ROUTE_HOLD_MS of holding the lock, so every order is
+ * applied whole or not at all and nothing can change between deciding and
+ * applying.  A routed order gets its stock reserved per leg,
  * its order_route legs replaced, a release from an unroutable hold, the
  * reserve transition, and its "unroutable" exception resolved with a note
  * naming where it went.  An unroutable order is put on hold (hold_reason
@@ -148,9 +151,9 @@ struct wf_route_opts {
  * Returns 0 (also when orders are unroutable or skipped); WF_ENOTFOUND for
  * an unknown REF (nothing done); WF_EINPUT for a bad input line (nothing
  * done; with keep_going the line is reported and skipped, and WF_EINPUT is
- * returned at the end); or a database error, which stops the run: chunks
- * already committed stay (their records were printed), the failing chunk
- * is rolled back. */
+ * returned at the end); or a database error, which stops the run: the
+ * transactions already committed stay (their records were printed), the
+ * failing one is rolled back. */
 int wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out);
 
 /* ---- the deciding rules, pure (no database) ------------------------------------ */

@@ -717,8 +717,9 @@ EOF
 
 @test "several --apply runs at once over the same orders and scarce stock: nothing twice, nothing oversold" {
 	local i pids=() refs=()
-	# 1200 orders of one unit: more than two chunks each, so the runs take
-	# turns under the write lock.  BER has 500 units but ships 200 orders a
+	# 1200 orders of one unit, in five runs that take turns under the write
+	# lock (each commits after a quarter of a second) and find stock and
+	# capacity other runs took.  BER has 500 units but ships 200 orders a
 	# day (400 over today and tomorrow), MUC has 400 units: 800 can route.
 	wf-stock warehouse add BER --capacity 200 >/dev/null
 	service BER dhl parcel 14:00 2 4.10
