@@ -713,6 +713,23 @@ EOF
 	wf-stock warehouse add BER --capacity 2 >/dev/null
 }
 
+@test "wf check finds an over-capacity day at the 73rd warehouse too" {
+	local i
+	for i in $(seq 1 70); do wf-stock warehouse add "W$i" --capacity 5 >/dev/null; done
+	wf-stock warehouse add ZZZ --capacity 2 >/dev/null
+	wf-stock bin add ZZZ/A-01 >/dev/null
+	service ZZZ dhl parcel 14:00 2 4.10
+	stock MUG-1 5 ZZZ
+	import 1001 MUG-1 1
+	import 1002 MUG-1 1
+	route --apply >/dev/null
+	run -0 --separate-stderr wf check --only route
+	wf-stock warehouse add ZZZ --capacity 1 >/dev/null
+	run -1 --separate-stderr wf check --only route --format jsonl
+	assert_output '{"type":"violation","check":"route.capacity","record":"warehouse","ref":"ZZZ","detail":"2 orders ship on 2026-11-20, capacity 1 orders a day (was it lowered after routing?)"}'
+	wf-stock warehouse add ZZZ --capacity 2 >/dev/null
+}
+
 # ---- concurrency ------------------------------------------------------------------------------------
 
 @test "several --apply runs at once over the same orders and scarce stock: nothing twice, nothing oversold" {
