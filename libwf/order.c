@@ -339,6 +339,27 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 
 /* ---- import ------------------------------------------------------------------------- */
 
+/* The import binds its strings without a copy (SQLITE_STATIC): they live in
+ * the parsed line, or in the caller's buffers, until the statement has run,
+ * and done_static() unbinds them before anything can read them again. */
+static void
+bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int
+done_static(wf_db *db, sqlite3_stmt *st)
+{
+	int rc = wf_db_done(db, st);
+
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 /* FNV-1a, fed piece by piece. */
 #define FNV_OFFSET 1469598103934665603ull
 #define FNV_PRIME  1099511628211ull
@@ -499,26 +520,27 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 		const struct wf_order_line_in *l = &in->lines[i];
 		if ((rc = wf_db_stmt(db, sku_sql, &st)) != 0)
 			return rc;
-		wf_bind_text(st, 1, l->sku);
+		bind_static(st, 1, l->sku);
 		if ((known = wf_db_step(db, st)) < 0)
 			return known;
 		sku_id = known ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 		if (!known)
 			(*unknown)++;
 		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 			return rc;
 		sqlite3_bind_int64(st, 1, order_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-		wf_bind_text(st, 3, l->sku);
+		bind_static(st, 3, l->sku);
 		wf_bind_opt_int(st, 4, known, sku_id);
-		wf_bind_text(st, 5, l->external_id);
-		wf_bind_text(st, 6, l->title ? l->title : "");
+		bind_static(st, 5, l->external_id);
+		bind_static(st, 6, l->title ? l->title : "");
 		sqlite3_bind_int64(st, 7, l->qty);
 		sqlite3_bind_int64(st, 8, l->unit_price);
 		sqlite3_bind_int64(st, 9, l->discount);
 		sqlite3_bind_int64(st, 10, l->tax);
-		if ((rc = wf_db_done(db, st)) != 0)
+		if ((rc = done_static(db, st)) != 0)
 			return rc;
 	}
 	return 0;
@@ -748,21 +770,17 @@ out:
  * record read from the database, so the two cannot differ. */
 static int
 emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
-    int64_t subtotal, int64_t total, wf_out *out)
+    const char *placed, const char *promise, int64_t subtotal, int64_t total, wf_out *out)
 {
 	struct order_view v;
-	char placed[WF_TIME_LEN], promise[WF_TIME_LEN];
 	cJSON *r;
 
-	wf_time_format(in->placed_at, placed);
-	if (in->has_promise)
-		wf_time_format(in->promise_by, promise);
 	v.channel = in->channel;
 	v.external_id = in->external_id;
 	v.state = "new";
 	v.finance_state = finance;
 	v.placed_at = placed;
-	v.promise_by = in->has_promise ? promise : NULL;
+	v.promise_by = promise;
 	v.currency = in->currency;
 	v.subtotal = subtotal;
 	v.discount = in->discount;
@@ -800,25 +818,30 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	const char *finance = finance_target(in);
 	sqlite3_stmt *st;
 	int64_t id, unknown;
-	cJSON *data;
+	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
+	char money[40], data[128];
 	int rc;
 
+	wf_time_format(in->placed_at, placed);
+	if (in->has_promise)
+		wf_time_format(in->promise_by, promise);
+	wf_time_format(wf_db_now(db), now);
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	wf_bind_text(st, 1, in->channel);
-	wf_bind_text(st, 2, in->external_id);
-	wf_bind_text(st, 3, ref);
-	wf_bind_text(st, 4, finance);
-	wf_bind_text(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
-	wf_bind_text(st, 6, in->currency);
-	wf_bind_time(st, 7, in->placed_at);
+	bind_static(st, 1, in->channel);
+	bind_static(st, 2, in->external_id);
+	bind_static(st, 3, ref);
+	bind_static(st, 4, finance);
+	bind_static(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
+	bind_static(st, 6, in->currency);
+	bind_static(st, 7, placed);
 	if (in->has_promise)
-		wf_bind_time(st, 8, in->promise_by);
-	wf_bind_text(st, 9, in->ship_name);
-	wf_bind_text(st, 10, *in->ship_country ? in->ship_country : NULL);
-	wf_bind_text(st, 11, in->ship_postcode);
-	wf_bind_text(st, 12, in->ship_city);
-	wf_bind_text(st, 13, ship);
+		bind_static(st, 8, promise);
+	bind_static(st, 9, in->ship_name);
+	bind_static(st, 10, *in->ship_country ? in->ship_country : NULL);
+	bind_static(st, 11, in->ship_postcode);
+	bind_static(st, 12, in->ship_city);
+	bind_static(st, 13, ship);
 	sqlite3_bind_int64(st, 14, subtotal);
 	sqlite3_bind_int64(st, 15, in->discount);
 	sqlite3_bind_int64(st, 16, in->shipping_paid);
@@ -826,21 +849,20 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	sqlite3_bind_int64(st, 18, total);
 	sqlite3_bind_int64(st, 19, in->paid);
 	sqlite3_bind_int64(st, 20, in->refunded);
-	wf_bind_text(st, 21, hash);
-	wf_bind_time(st, 22, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0)
+	bind_static(st, 21, hash);
+	bind_static(st, 22, now);
+	if ((rc = done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
 	if ((rc = insert_lines(db, id, in, &unknown)) != 0)
 		return rc;
-	data = cJSON_CreateObject();
-	if (data == NULL || wf_jadd_str(data, "finance_state", finance) |
-	    wf_jadd_money(data, "total", total, in->currency) |
-	    wf_jadd_int(data, "lines", (int64_t)in->nlines)) {
-		cJSON_Delete(data);
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	}
-	if ((rc = wf_history_add(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
+	/* the event's data as wf_json_write writes the object; neither value
+	 * needs escaping (a finance state, an amount) */
+	if ((rc = wf_money_format(total, in->currency, money, sizeof money)) != 0)
+		return rc;
+	snprintf(data, sizeof data, "{\"finance_state\":\"%s\",\"total\":\"%s\",\"lines\":%zu}",
+	    finance, money, in->nlines);
+	if ((rc = wf_history_add_text(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
 		return rc;
 	if (in->cancelled) {
 		if ((rc = cancel_with(db, ref, id, in->cancel_reason && *in->cancel_reason ?
@@ -853,7 +875,8 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 		return rc;
 	if (in->cancelled || in->fulfilled || unknown > 0)
 		return emit_order(db, ref, out, "created", 0);
-	return emit_created(ref, in, finance, subtotal, total, out);
+	return emit_created(ref, in, finance, placed, in->has_promise ? promise : NULL,
+	    subtotal, total, out);
 }
 
 /* What differs between the stored order and IN, for the history event. */
