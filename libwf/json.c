@@ -659,12 +659,28 @@ describe(const cJSON *v, char *buf, size_t n)
 	return buf;
 }
 
+/* Member KEY of O, as cJSON_GetObjectItemCaseSensitive finds it, but
+ * comparing first bytes before calling strcmp: an import looks up some
+ * thirty keys per line, most of them against members they do not match. */
+static const cJSON *
+member(const cJSON *o, const char *key)
+{
+	const cJSON *c;
+
+	if (o == NULL || key == NULL)
+		return NULL;
+	for (c = o->child; c && c->string; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
 /* Look KEY up; 1 when absent/null (error when required), 0 when present. */
 static int
 lookup(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
     const cJSON **item)
 {
-	*item = cJSON_GetObjectItemCaseSensitive(o, key);
+	*item = member(o, key);
 	if (*item == NULL || cJSON_IsNull(*item)) {
 		if (fl & WF_J_REQ)
 			return wf_jerr(at, key, *item ? "must not be null" : "missing");
@@ -925,6 +941,34 @@ wf_jadd_item(cJSON *o, const char *key, cJSON *item)
 }
 
 int
+wf_jadd_lit(cJSON *o, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (!cJSON_AddItemToObjectCS(o, key, item)) {
+		cJSON_Delete(item);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+cJSON *
+wf_json_str(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *
+wf_json_money(int64_t minor, const char *currency)
+{
+	char buf[40];
+
+	if (wf_money_format(minor, currency, buf, sizeof buf) != 0)
+		return NULL;
+	return cJSON_CreateString(buf);
+}
+
+int
 wf_jadd_int(cJSON *o, const char *key, int64_t v)
 {
 	return wf_jadd_item(o, key, wf_json_int(v));
@@ -972,7 +1016,7 @@ wf_jrecord(const char *type)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (o && wf_jadd_str(o, "type", type) != 0) {
+	if (o && wf_jadd_lit(o, "type", wf_json_str(type)) != 0) {
 		cJSON_Delete(o);
 		return NULL;
 	}

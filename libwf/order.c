@@ -100,7 +100,8 @@ struct order_view {
 
 /* The order as a record without its lines: {"type":"order","order":REF,...}.
  * Every record of an order is made here, whether its values come from the
- * database or from the row just written. */
+ * database or from the row just written.  Its keys are literals
+ * (wf_jadd_lit): an import makes one record per line. */
 static cJSON *
 order_build(const char *ref, const struct order_view *v, const char *result, int with_count)
 {
@@ -109,39 +110,39 @@ order_build(const char *ref, const struct order_view *v, const char *result, int
 
 	if ((r = wf_jrecord("order")) == NULL)
 		return NULL;
-	rc |= wf_jadd_str(r, "order", ref);
+	rc |= wf_jadd_lit(r, "order", wf_json_str(ref));
 	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "channel", v->channel);
-	rc |= wf_jadd_str(r, "external_id", v->external_id);
-	rc |= wf_jadd_str(r, "state", v->state);
-	rc |= wf_jadd_str(r, "finance_state", v->finance_state);
-	rc |= wf_jadd_str(r, "placed_at", v->placed_at);
-	rc |= wf_jadd_str(r, "promise_by", v->promise_by);
-	rc |= wf_jadd_str(r, "currency", v->currency);
-	rc |= wf_jadd_money(r, "subtotal", v->subtotal, v->currency);
-	rc |= wf_jadd_money(r, "discount", v->discount, v->currency);
-	rc |= wf_jadd_money(r, "shipping_paid", v->shipping_paid, v->currency);
-	rc |= wf_jadd_money(r, "tax", v->tax, v->currency);
-	rc |= wf_jadd_money(r, "total", v->total, v->currency);
-	rc |= wf_jadd_money(r, "paid", v->paid, v->currency);
-	rc |= wf_jadd_money(r, "refunded", v->refunded, v->currency);
+		rc |= wf_jadd_lit(r, "result", wf_json_str(result));
+	rc |= wf_jadd_lit(r, "channel", wf_json_str(v->channel));
+	rc |= wf_jadd_lit(r, "external_id", wf_json_str(v->external_id));
+	rc |= wf_jadd_lit(r, "state", wf_json_str(v->state));
+	rc |= wf_jadd_lit(r, "finance_state", wf_json_str(v->finance_state));
+	rc |= wf_jadd_lit(r, "placed_at", wf_json_str(v->placed_at));
+	rc |= wf_jadd_lit(r, "promise_by", wf_json_str(v->promise_by));
+	rc |= wf_jadd_lit(r, "currency", wf_json_str(v->currency));
+	rc |= wf_jadd_lit(r, "subtotal", wf_json_money(v->subtotal, v->currency));
+	rc |= wf_jadd_lit(r, "discount", wf_json_money(v->discount, v->currency));
+	rc |= wf_jadd_lit(r, "shipping_paid", wf_json_money(v->shipping_paid, v->currency));
+	rc |= wf_jadd_lit(r, "tax", wf_json_money(v->tax, v->currency));
+	rc |= wf_jadd_lit(r, "total", wf_json_money(v->total, v->currency));
+	rc |= wf_jadd_lit(r, "paid", wf_json_money(v->paid, v->currency));
+	rc |= wf_jadd_lit(r, "refunded", wf_json_money(v->refunded, v->currency));
 	if (!v->ship_name && !v->ship_country && !v->ship_postcode && !v->ship_city)
-		rc |= wf_jadd_null(r, "ship_to");
+		rc |= wf_jadd_lit(r, "ship_to", cJSON_CreateNull());
 	else if ((ship = cJSON_CreateObject()) == NULL)
 		rc |= WF_ENOMEM;
 	else {
-		rc |= wf_jadd_str(ship, "name", v->ship_name);
-		rc |= wf_jadd_str(ship, "country", v->ship_country);
-		rc |= wf_jadd_str(ship, "postcode", v->ship_postcode);
-		rc |= wf_jadd_str(ship, "city", v->ship_city);
-		rc |= wf_jadd_item(r, "ship_to", ship);
+		rc |= wf_jadd_lit(ship, "name", wf_json_str(v->ship_name));
+		rc |= wf_jadd_lit(ship, "country", wf_json_str(v->ship_country));
+		rc |= wf_jadd_lit(ship, "postcode", wf_json_str(v->ship_postcode));
+		rc |= wf_jadd_lit(ship, "city", wf_json_str(v->ship_city));
+		rc |= wf_jadd_lit(r, "ship_to", ship);
 	}
-	rc |= wf_jadd_str(r, "owner", v->owner);
-	rc |= wf_jadd_str(r, "hold_reason", v->hold_reason);
-	rc |= wf_jadd_str(r, "cancel_reason", v->cancel_reason);
+	rc |= wf_jadd_lit(r, "owner", wf_json_str(v->owner));
+	rc |= wf_jadd_lit(r, "hold_reason", wf_json_str(v->hold_reason));
+	rc |= wf_jadd_lit(r, "cancel_reason", wf_json_str(v->cancel_reason));
 	if (with_count)
-		rc |= wf_jadd_int(r, "lines", v->nlines);
+		rc |= wf_jadd_lit(r, "lines", wf_json_int(v->nlines));
 	if (rc) {
 		cJSON_Delete(r);
 		return NULL;
