@@ -298,7 +298,8 @@ dup_key(const cJSON *o, const char **dup)
 	if (n < 16) {
 		for (a = o->child; a; a = a->next)
 			for (b = a->next; b; b = b->next)
-				if (strcmp(a->string, b->string) == 0) {
+				if (a->string[0] == b->string[0] &&
+				    strcmp(a->string, b->string) == 0) {
 					*dup = a->string;
 					return 1;
 				}
@@ -1037,6 +1038,18 @@ utf8_len(const unsigned char *p)
 	return utf8_seq(&sc) == 0 ? (int)sc.i : -1;
 }
 
+/* The bytes a JSON string holds as they are: printable ASCII but '"' and
+ * '\\'. */
+#define PLAIN8(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN(c) PLAIN8(c), PLAIN8((c) + 1), PLAIN8((c) + 2), PLAIN8((c) + 3)
+static const unsigned char plain[256] = {
+	PLAIN(0), PLAIN(4), PLAIN(8), PLAIN(12), PLAIN(16), PLAIN(20), PLAIN(24),
+	PLAIN(28), PLAIN(32), PLAIN(36), PLAIN(40), PLAIN(44), PLAIN(48), PLAIN(52),
+	PLAIN(56), PLAIN(60), PLAIN(64), PLAIN(68), PLAIN(72), PLAIN(76), PLAIN(80),
+	PLAIN(84), PLAIN(88), PLAIN(92), PLAIN(96), PLAIN(100), PLAIN(104),
+	PLAIN(108), PLAIN(112), PLAIN(116), PLAIN(120), PLAIN(124)
+};
+
 int
 wf_json_write_str(wf_buf *b, const char *s)
 {
@@ -1045,7 +1058,7 @@ wf_json_write_str(wf_buf *b, const char *s)
 
 	while (*p && rc == 0) {
 		const unsigned char *run = p;
-		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		while (plain[*p])
 			p++;
 		if (p > run)
 			rc |= wf_buf_add(b, run, (size_t)(p - run));
@@ -1084,17 +1097,21 @@ wf_json_write(wf_buf *b, const cJSON *v)
 	const cJSON *c;
 	int rc = 0;
 
-	if (cJSON_IsNull(v) || v == NULL)
+	if (v == NULL)
 		return wf_buf_adds(b, "null");
-	if (cJSON_IsTrue(v))
+	/* the type byte, as cJSON_Is* test it, once */
+	switch (v->type & 0xFF) {
+	case cJSON_NULL:
+		return wf_buf_adds(b, "null");
+	case cJSON_True:
 		return wf_buf_adds(b, "true");
-	if (cJSON_IsFalse(v))
+	case cJSON_False:
 		return wf_buf_adds(b, "false");
-	if (cJSON_IsString(v))
+	case cJSON_String:
 		return wf_json_write_str(b, v->valuestring);
-	if (cJSON_IsRaw(v))
+	case cJSON_Raw:
 		return wf_buf_adds(b, v->valuestring);
-	if (cJSON_IsNumber(v)) {
+	case cJSON_Number:
 		if (v->valuestring)
 			return wf_buf_adds(b, v->valuestring);
 		if (v->valuedouble == (double)(long long)v->valuedouble)
