@@ -30,10 +30,18 @@ grow(wf_buf *b, size_t need)
 	return 0;
 }
 
+/* Whether NEED bytes fit without growing: the JSON writers append a byte
+ * or a few at a time, and most appends fit. */
+static int
+fits(const wf_buf *b, size_t need)
+{
+	return need <= b->cap && need > b->len && (b->max == 0 || need <= b->max);
+}
+
 int
 wf_buf_add(wf_buf *b, const void *s, size_t n)
 {
-	if (grow(b, b->len + n + 1) != 0)
+	if (!fits(b, b->len + n + 1) && grow(b, b->len + n + 1) != 0)
 		return WF_ENOMEM;
 	if (n)
 		memcpy(b->p + b->len, s, n);
@@ -51,7 +59,11 @@ wf_buf_adds(wf_buf *b, const char *s)
 int
 wf_buf_addc(wf_buf *b, char c)
 {
-	return wf_buf_add(b, &c, 1);
+	if (!fits(b, b->len + 2))
+		return wf_buf_add(b, &c, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+	return 0;
 }
 
 int

@@ -4,22 +4,59 @@
 #include "wf_error.h"
 #include "wf_history.h"
 #include "wf_json.h"
+#include "wf_time.h"
 
 const char *const wf_record_types[] = {
 	"sku", "warehouse", "bin", "order", "shipment", "return", "supplier",
 	"po", "payout", "adjustment", "exception", "carrier", NULL
 };
 
+/* The strings are bound without a copy (SQLITE_STATIC): they outlive the
+ * statement's run, and the bindings are cleared after it. */
+static void
+bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+wf_history_add_text(wf_db *db, const char *record, const char *ref,
+    const char *machine, const char *action, const char *from, const char *to,
+    const char *data)
+{
+	static const char sql[] =
+	    "INSERT INTO event (at, actor, record_type, ref, machine, action,"
+	    " from_state, to_state, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	char at[WF_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		return rc;
+	wf_time_format(wf_db_now(db), at);
+	bind_static(st, 1, at);
+	bind_static(st, 2, wf_db_actor(db));
+	bind_static(st, 3, record);
+	bind_static(st, 4, ref);
+	bind_static(st, 5, machine);
+	bind_static(st, 6, action);
+	bind_static(st, 7, from);
+	bind_static(st, 8, to);
+	bind_static(st, 9, data);
+	rc = wf_db_done(db, st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 int
 wf_history_add(wf_db *db, const char *record, const char *ref,
     const char *machine, const char *action, const char *from, const char *to,
     cJSON *data)
 {
-	static const char sql[] =
-	    "INSERT INTO event (at, actor, record_type, ref, machine, action,"
-	    " from_state, to_state, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	wf_buf text = {0};
-	sqlite3_stmt *st;
 	int rc;
 
 	if (data && (rc = wf_json_write(&text, data)) != 0) {
@@ -27,21 +64,8 @@ wf_history_add(wf_db *db, const char *record, const char *ref,
 		return rc;
 	}
 	cJSON_Delete(data);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0) {
-		wf_buf_free(&text);
-		return rc;
-	}
-	wf_bind_time(st, 1, wf_db_now(db));
-	wf_bind_text(st, 2, wf_db_actor(db));
-	wf_bind_text(st, 3, record);
-	wf_bind_text(st, 4, ref);
-	wf_bind_text(st, 5, machine);
-	wf_bind_text(st, 6, action);
-	wf_bind_text(st, 7, from);
-	wf_bind_text(st, 8, to);
-	if (text.p)
-		sqlite3_bind_text(st, 9, text.p, (int)text.len, SQLITE_STATIC);
-	rc = wf_db_done(db, st);
+	rc = wf_history_add_text(db, record, ref, machine, action, from, to,
+	    data ? wf_buf_str(&text) : NULL);
 	wf_buf_free(&text);
 	return rc;
 }

@@ -298,7 +298,8 @@ dup_key(const cJSON *o, const char **dup)
 	if (n < 16) {
 		for (a = o->child; a; a = a->next)
 			for (b = a->next; b; b = b->next)
-				if (strcmp(a->string, b->string) == 0) {
+				if (a->string[0] == b->string[0] &&
+				    strcmp(a->string, b->string) == 0) {
 					*dup = a->string;
 					return 1;
 				}
@@ -659,12 +660,28 @@ describe(const cJSON *v, char *buf, size_t n)
 	return buf;
 }
 
+/* Member KEY of O, as cJSON_GetObjectItemCaseSensitive finds it, but
+ * comparing first bytes before calling strcmp: an import looks up some
+ * thirty keys per line, most of them against members they do not match. */
+static const cJSON *
+member(const cJSON *o, const char *key)
+{
+	const cJSON *c;
+
+	if (o == NULL || key == NULL)
+		return NULL;
+	for (c = o->child; c && c->string; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
 /* Look KEY up; 1 when absent/null (error when required), 0 when present. */
 static int
 lookup(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
     const cJSON **item)
 {
-	*item = cJSON_GetObjectItemCaseSensitive(o, key);
+	*item = member(o, key);
 	if (*item == NULL || cJSON_IsNull(*item)) {
 		if (fl & WF_J_REQ)
 			return wf_jerr(at, key, *item ? "must not be null" : "missing");
@@ -925,6 +942,34 @@ wf_jadd_item(cJSON *o, const char *key, cJSON *item)
 }
 
 int
+wf_jadd_lit(cJSON *o, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (!cJSON_AddItemToObjectCS(o, key, item)) {
+		cJSON_Delete(item);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+cJSON *
+wf_json_str(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *
+wf_json_money(int64_t minor, const char *currency)
+{
+	char buf[40];
+
+	if (wf_money_format(minor, currency, buf, sizeof buf) != 0)
+		return NULL;
+	return cJSON_CreateString(buf);
+}
+
+int
 wf_jadd_int(cJSON *o, const char *key, int64_t v)
 {
 	return wf_jadd_item(o, key, wf_json_int(v));
@@ -972,7 +1017,7 @@ wf_jrecord(const char *type)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (o && wf_jadd_str(o, "type", type) != 0) {
+	if (o && wf_jadd_lit(o, "type", wf_json_str(type)) != 0) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -993,6 +1038,18 @@ utf8_len(const unsigned char *p)
 	return utf8_seq(&sc) == 0 ? (int)sc.i : -1;
 }
 
+/* The bytes a JSON string holds as they are: printable ASCII but '"' and
+ * '\\'. */
+#define PLAIN8(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN(c) PLAIN8(c), PLAIN8((c) + 1), PLAIN8((c) + 2), PLAIN8((c) + 3)
+static const unsigned char plain[256] = {
+	PLAIN(0), PLAIN(4), PLAIN(8), PLAIN(12), PLAIN(16), PLAIN(20), PLAIN(24),
+	PLAIN(28), PLAIN(32), PLAIN(36), PLAIN(40), PLAIN(44), PLAIN(48), PLAIN(52),
+	PLAIN(56), PLAIN(60), PLAIN(64), PLAIN(68), PLAIN(72), PLAIN(76), PLAIN(80),
+	PLAIN(84), PLAIN(88), PLAIN(92), PLAIN(96), PLAIN(100), PLAIN(104),
+	PLAIN(108), PLAIN(112), PLAIN(116), PLAIN(120), PLAIN(124)
+};
+
 int
 wf_json_write_str(wf_buf *b, const char *s)
 {
@@ -1001,7 +1058,7 @@ wf_json_write_str(wf_buf *b, const char *s)
 
 	while (*p && rc == 0) {
 		const unsigned char *run = p;
-		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		while (plain[*p])
 			p++;
 		if (p > run)
 			rc |= wf_buf_add(b, run, (size_t)(p - run));
@@ -1040,17 +1097,21 @@ wf_json_write(wf_buf *b, const cJSON *v)
 	const cJSON *c;
 	int rc = 0;
 
-	if (cJSON_IsNull(v) || v == NULL)
+	if (v == NULL)
 		return wf_buf_adds(b, "null");
-	if (cJSON_IsTrue(v))
+	/* the type byte, as cJSON_Is* test it, once */
+	switch (v->type & 0xFF) {
+	case cJSON_NULL:
+		return wf_buf_adds(b, "null");
+	case cJSON_True:
 		return wf_buf_adds(b, "true");
-	if (cJSON_IsFalse(v))
+	case cJSON_False:
 		return wf_buf_adds(b, "false");
-	if (cJSON_IsString(v))
+	case cJSON_String:
 		return wf_json_write_str(b, v->valuestring);
-	if (cJSON_IsRaw(v))
+	case cJSON_Raw:
 		return wf_buf_adds(b, v->valuestring);
-	if (cJSON_IsNumber(v)) {
+	case cJSON_Number:
 		if (v->valuestring)
 			return wf_buf_adds(b, v->valuestring);
 		if (v->valuedouble == (double)(long long)v->valuedouble)

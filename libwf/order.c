@@ -90,7 +90,67 @@ need_order(wf_db *db, const char *ref, struct order_row *o)
 	return rc < 0 ? rc : 0;
 }
 
-/* The order as a record: {"type":"order","order":REF,...}. */
+/* An order's columns as its record shows them: NULL text prints as null. */
+struct order_view {
+	const char *channel, *external_id, *state, *finance_state, *placed_at, *promise_by;
+	const char *currency, *ship_name, *ship_country, *ship_postcode, *ship_city;
+	const char *owner, *hold_reason, *cancel_reason;
+	int64_t subtotal, discount, shipping_paid, tax, total, paid, refunded, nlines;
+};
+
+/* The order as a record without its lines: {"type":"order","order":REF,...}.
+ * Every record of an order is made here, whether its values come from the
+ * database or from the row just written.  Its keys are literals
+ * (wf_jadd_lit): an import makes one record per line. */
+static cJSON *
+order_build(const char *ref, const struct order_view *v, const char *result, int with_count)
+{
+	cJSON *r, *ship;
+	int rc = 0;
+
+	if ((r = wf_jrecord("order")) == NULL)
+		return NULL;
+	rc |= wf_jadd_lit(r, "order", wf_json_str(ref));
+	if (result)
+		rc |= wf_jadd_lit(r, "result", wf_json_str(result));
+	rc |= wf_jadd_lit(r, "channel", wf_json_str(v->channel));
+	rc |= wf_jadd_lit(r, "external_id", wf_json_str(v->external_id));
+	rc |= wf_jadd_lit(r, "state", wf_json_str(v->state));
+	rc |= wf_jadd_lit(r, "finance_state", wf_json_str(v->finance_state));
+	rc |= wf_jadd_lit(r, "placed_at", wf_json_str(v->placed_at));
+	rc |= wf_jadd_lit(r, "promise_by", wf_json_str(v->promise_by));
+	rc |= wf_jadd_lit(r, "currency", wf_json_str(v->currency));
+	rc |= wf_jadd_lit(r, "subtotal", wf_json_money(v->subtotal, v->currency));
+	rc |= wf_jadd_lit(r, "discount", wf_json_money(v->discount, v->currency));
+	rc |= wf_jadd_lit(r, "shipping_paid", wf_json_money(v->shipping_paid, v->currency));
+	rc |= wf_jadd_lit(r, "tax", wf_json_money(v->tax, v->currency));
+	rc |= wf_jadd_lit(r, "total", wf_json_money(v->total, v->currency));
+	rc |= wf_jadd_lit(r, "paid", wf_json_money(v->paid, v->currency));
+	rc |= wf_jadd_lit(r, "refunded", wf_json_money(v->refunded, v->currency));
+	if (!v->ship_name && !v->ship_country && !v->ship_postcode && !v->ship_city)
+		rc |= wf_jadd_lit(r, "ship_to", cJSON_CreateNull());
+	else if ((ship = cJSON_CreateObject()) == NULL)
+		rc |= WF_ENOMEM;
+	else {
+		rc |= wf_jadd_lit(ship, "name", wf_json_str(v->ship_name));
+		rc |= wf_jadd_lit(ship, "country", wf_json_str(v->ship_country));
+		rc |= wf_jadd_lit(ship, "postcode", wf_json_str(v->ship_postcode));
+		rc |= wf_jadd_lit(ship, "city", wf_json_str(v->ship_city));
+		rc |= wf_jadd_lit(r, "ship_to", ship);
+	}
+	rc |= wf_jadd_lit(r, "owner", wf_json_str(v->owner));
+	rc |= wf_jadd_lit(r, "hold_reason", wf_json_str(v->hold_reason));
+	rc |= wf_jadd_lit(r, "cancel_reason", wf_json_str(v->cancel_reason));
+	if (with_count)
+		rc |= wf_jadd_lit(r, "lines", wf_json_int(v->nlines));
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The order as a record, read from the database. */
 static cJSON *
 order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 {
@@ -104,8 +164,9 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    "SELECT line_no, sku, sku_id IS NOT NULL, title, qty, unit_price, discount, tax,"
 	    " qty_shipped, qty_returned, external_id FROM order_line WHERE order_id = ?1"
 	    " ORDER BY line_no";
+	struct order_view v;
 	sqlite3_stmt *st, *ls;
-	cJSON *r = NULL, *ship, *lines;
+	cJSON *r, *lines;
 	char cur[4];
 	int rc = 0;
 	int64_t id;
@@ -116,76 +177,60 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	if (wf_db_step(db, st) != 1)
 		return NULL;
 	wf_strlcpy(cur, wf_col_text(st, 6), sizeof cur);
-	if ((r = wf_jrecord("order")) == NULL)
-		goto fail;
-	rc |= wf_jadd_str(r, "order", ref);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "channel", wf_col_text(st, 0));
-	rc |= wf_jadd_str(r, "external_id", wf_col_text(st, 1));
-	rc |= wf_jadd_str(r, "state", wf_col_text(st, 2));
-	rc |= wf_jadd_str(r, "finance_state", wf_col_text(st, 3));
-	rc |= wf_jadd_str(r, "placed_at", wf_col_text(st, 4));
-	rc |= wf_jadd_str(r, "promise_by", (const char *)sqlite3_column_text(st, 5));
-	rc |= wf_jadd_str(r, "currency", cur);
-	rc |= wf_jadd_money(r, "subtotal", sqlite3_column_int64(st, 7), cur);
-	rc |= wf_jadd_money(r, "discount", sqlite3_column_int64(st, 8), cur);
-	rc |= wf_jadd_money(r, "shipping_paid", sqlite3_column_int64(st, 9), cur);
-	rc |= wf_jadd_money(r, "tax", sqlite3_column_int64(st, 10), cur);
-	rc |= wf_jadd_money(r, "total", sqlite3_column_int64(st, 11), cur);
-	rc |= wf_jadd_money(r, "paid", sqlite3_column_int64(st, 12), cur);
-	rc |= wf_jadd_money(r, "refunded", sqlite3_column_int64(st, 13), cur);
-	if (sqlite3_column_type(st, 14) == SQLITE_NULL && sqlite3_column_type(st, 15) == SQLITE_NULL &&
-	    sqlite3_column_type(st, 16) == SQLITE_NULL && sqlite3_column_type(st, 17) == SQLITE_NULL)
-		rc |= wf_jadd_null(r, "ship_to");
-	else {
-		if ((ship = cJSON_CreateObject()) == NULL) {
-			rc = WF_ENOMEM;
-			goto fail;
-		}
-		rc |= wf_jadd_str(ship, "name", (const char *)sqlite3_column_text(st, 14));
-		rc |= wf_jadd_str(ship, "country", (const char *)sqlite3_column_text(st, 15));
-		rc |= wf_jadd_str(ship, "postcode", (const char *)sqlite3_column_text(st, 16));
-		rc |= wf_jadd_str(ship, "city", (const char *)sqlite3_column_text(st, 17));
-		rc |= wf_jadd_item(r, "ship_to", ship);
-	}
-	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 18));
-	rc |= wf_jadd_str(r, "hold_reason", (const char *)sqlite3_column_text(st, 19));
-	rc |= wf_jadd_str(r, "cancel_reason", (const char *)sqlite3_column_text(st, 20));
+	v.channel = wf_col_text(st, 0);
+	v.external_id = wf_col_text(st, 1);
+	v.state = wf_col_text(st, 2);
+	v.finance_state = wf_col_text(st, 3);
+	v.placed_at = wf_col_text(st, 4);
+	v.promise_by = (const char *)sqlite3_column_text(st, 5);
+	v.currency = cur;
+	v.subtotal = sqlite3_column_int64(st, 7);
+	v.discount = sqlite3_column_int64(st, 8);
+	v.shipping_paid = sqlite3_column_int64(st, 9);
+	v.tax = sqlite3_column_int64(st, 10);
+	v.total = sqlite3_column_int64(st, 11);
+	v.paid = sqlite3_column_int64(st, 12);
+	v.refunded = sqlite3_column_int64(st, 13);
+	v.ship_name = (const char *)sqlite3_column_text(st, 14);
+	v.ship_country = (const char *)sqlite3_column_text(st, 15);
+	v.ship_postcode = (const char *)sqlite3_column_text(st, 16);
+	v.ship_city = (const char *)sqlite3_column_text(st, 17);
+	v.owner = wf_col_text(st, 18);
+	v.hold_reason = (const char *)sqlite3_column_text(st, 19);
+	v.cancel_reason = (const char *)sqlite3_column_text(st, 20);
 	id = sqlite3_column_int64(st, 21);
-	if (!with_lines)
-		rc |= wf_jadd_int(r, "lines", sqlite3_column_int64(st, 22));
+	v.nlines = sqlite3_column_int64(st, 22);
+	r = order_build(ref, &v, result, !with_lines);
 	sqlite3_reset(st);
-	if (with_lines) {
-		if ((lines = cJSON_CreateArray()) == NULL || wf_jadd_item(r, "lines", lines) ||
-		    wf_db_stmt(db, lines_sql, &ls) != 0)
+	if (r == NULL || !with_lines)
+		return r;
+	if ((lines = cJSON_CreateArray()) == NULL || wf_jadd_item(r, "lines", lines) ||
+	    wf_db_stmt(db, lines_sql, &ls) != 0)
+		goto fail;
+	sqlite3_bind_int64(ls, 1, id);
+	while (wf_db_step(db, ls) == 1) {
+		cJSON *l = cJSON_CreateObject();
+		if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
+			cJSON_Delete(l);
+			sqlite3_reset(ls);
 			goto fail;
-		sqlite3_bind_int64(ls, 1, id);
-		while (wf_db_step(db, ls) == 1) {
-			cJSON *l = cJSON_CreateObject();
-			if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
-				cJSON_Delete(l);
-				sqlite3_reset(ls);
-				goto fail;
-			}
-			rc |= wf_jadd_int(l, "line", sqlite3_column_int64(ls, 0));
-			rc |= wf_jadd_str(l, "sku", wf_col_text(ls, 1));
-			rc |= wf_jadd_bool(l, "known", sqlite3_column_int(ls, 2));
-			rc |= wf_jadd_str(l, "title", wf_col_text(ls, 3));
-			rc |= wf_jadd_int(l, "qty", sqlite3_column_int64(ls, 4));
-			rc |= wf_jadd_money(l, "unit_price", sqlite3_column_int64(ls, 5), cur);
-			rc |= wf_jadd_money(l, "discount", sqlite3_column_int64(ls, 6), cur);
-			rc |= wf_jadd_money(l, "tax", sqlite3_column_int64(ls, 7), cur);
-			rc |= wf_jadd_int(l, "shipped", sqlite3_column_int64(ls, 8));
-			rc |= wf_jadd_int(l, "returned", sqlite3_column_int64(ls, 9));
-			rc |= wf_jadd_str(l, "id", (const char *)sqlite3_column_text(ls, 10));
 		}
+		rc |= wf_jadd_int(l, "line", sqlite3_column_int64(ls, 0));
+		rc |= wf_jadd_str(l, "sku", wf_col_text(ls, 1));
+		rc |= wf_jadd_bool(l, "known", sqlite3_column_int(ls, 2));
+		rc |= wf_jadd_str(l, "title", wf_col_text(ls, 3));
+		rc |= wf_jadd_int(l, "qty", sqlite3_column_int64(ls, 4));
+		rc |= wf_jadd_money(l, "unit_price", sqlite3_column_int64(ls, 5), cur);
+		rc |= wf_jadd_money(l, "discount", sqlite3_column_int64(ls, 6), cur);
+		rc |= wf_jadd_money(l, "tax", sqlite3_column_int64(ls, 7), cur);
+		rc |= wf_jadd_int(l, "shipped", sqlite3_column_int64(ls, 8));
+		rc |= wf_jadd_int(l, "returned", sqlite3_column_int64(ls, 9));
+		rc |= wf_jadd_str(l, "id", (const char *)sqlite3_column_text(ls, 10));
 	}
 	if (rc)
 		goto fail;
 	return r;
 fail:
-	sqlite3_reset(st);
 	cJSON_Delete(r);
 	return NULL;
 }
@@ -295,43 +340,122 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 
 /* ---- import ------------------------------------------------------------------------- */
 
-/* FNV-1a over the order's content (not its payment), as 16 hex digits:
- * equal content, equal fingerprint. */
-static int
-fingerprint(const struct wf_order_in *in, char out[17])
+/* The import binds its strings without a copy (SQLITE_STATIC): they live in
+ * the parsed line, or in the caller's buffers, until the statement has run,
+ * and done_static() unbinds them before anything can read them again. */
+static void
+bind_static(sqlite3_stmt *st, int i, const char *s)
 {
-	wf_buf b = {0};
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-	int rc = 0;
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
 
-	rc |= wf_buf_addf(&b, "%lld|%s|%d|%lld|%s|%s|%s|%s|", (long long)in->placed_at,
-	    in->currency, in->has_promise, (long long)in->promise_by,
-	    in->ship_name ? in->ship_name : "", in->ship_country,
-	    in->ship_postcode ? in->ship_postcode : "", in->ship_city ? in->ship_city : "");
-	if (in->ship_to)
-		rc |= wf_json_write(&b, in->ship_to);
-	rc |= wf_buf_addf(&b, "|%lld|%lld|%lld|%d|%lld|%d|%s|%d|", (long long)in->shipping_paid,
-	    (long long)in->discount, (long long)in->tax, in->has_total, (long long)in->total,
-	    in->taxes_included, in->owner ? in->owner : "", in->fulfilled);
+static int
+done_static(wf_db *db, sqlite3_stmt *st)
+{
+	int rc = wf_db_done(db, st);
+
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* FNV-1a, fed piece by piece. */
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME  1099511628211ull
+
+static uint64_t
+fnv_str(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+static uint64_t
+fnv_ch(uint64_t h, char c)
+{
+	h ^= (unsigned char)c;
+	return h * FNV_PRIME;
+}
+
+/* V in decimal, as "%lld" writes it. */
+static uint64_t
+fnv_int(uint64_t h, long long v)
+{
+	char d[24];
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	int n = 0;
+
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		h = fnv_ch(h, '-');
+	while (n > 0)
+		h = fnv_ch(h, d[--n]);
+	return h;
+}
+
+/* Then SEP after it. */
+static uint64_t
+fnv_int_sep(uint64_t h, long long v, char sep)
+{
+	return fnv_ch(fnv_int(h, v), sep);
+}
+
+static uint64_t
+fnv_str_sep(uint64_t h, const char *s, char sep)
+{
+	return fnv_ch(fnv_str(h, s ? s : ""), sep);
+}
+
+/* FNV-1a over the order's content (not its payment), as 16 hex digits:
+ * equal content, equal fingerprint.  SHIP is IN's ship_to as JSON text (NULL
+ * when there is none).  The bytes hashed are those of the fields written
+ * one after another with separators, "placed|currency|...|" then the lines:
+ * the order of fields and separators must not change, or every stored order
+ * would look changed to the next import. */
+static void
+fingerprint(const struct wf_order_in *in, const char *ship, char out[17])
+{
+	uint64_t h = FNV_OFFSET;
+	size_t i;
+
+	h = fnv_int_sep(h, (long long)in->placed_at, '|');
+	h = fnv_str_sep(h, in->currency, '|');
+	h = fnv_int_sep(h, in->has_promise, '|');
+	h = fnv_int_sep(h, (long long)in->promise_by, '|');
+	h = fnv_str_sep(h, in->ship_name, '|');
+	h = fnv_str_sep(h, in->ship_country, '|');
+	h = fnv_str_sep(h, in->ship_postcode, '|');
+	h = fnv_str_sep(h, in->ship_city, '|');
+	if (ship)
+		h = fnv_str(h, ship);
+	h = fnv_ch(h, '|');
+	h = fnv_int_sep(h, (long long)in->shipping_paid, '|');
+	h = fnv_int_sep(h, (long long)in->discount, '|');
+	h = fnv_int_sep(h, (long long)in->tax, '|');
+	h = fnv_int_sep(h, in->has_total, '|');
+	h = fnv_int_sep(h, (long long)in->total, '|');
+	h = fnv_int_sep(h, in->taxes_included, '|');
+	h = fnv_str_sep(h, in->owner, '|');
+	h = fnv_int_sep(h, in->fulfilled, '|');
 	for (i = 0; i < in->nlines; i++) {
 		const struct wf_order_line_in *l = &in->lines[i];
-		rc |= wf_buf_addf(&b, "%s\x1f%s\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1e",
-		    l->sku, l->title ? l->title : "", l->external_id ? l->external_id : "",
-		    (long long)l->qty, (long long)l->unit_price, (long long)l->discount,
-		    (long long)l->tax);
+		h = fnv_str_sep(h, l->sku, '\x1f');
+		h = fnv_str_sep(h, l->title, '\x1f');
+		h = fnv_str_sep(h, l->external_id, '\x1f');
+		h = fnv_int_sep(h, (long long)l->qty, '\x1f');
+		h = fnv_int_sep(h, (long long)l->unit_price, '\x1f');
+		h = fnv_int_sep(h, (long long)l->discount, '\x1f');
+		h = fnv_int_sep(h, (long long)l->tax, '\x1e');
 	}
-	if (rc) {
-		wf_buf_free(&b);
-		return WF_ENOMEM;
-	}
-	for (i = 0; i < b.len; i++) {
-		h ^= (unsigned char)b.p[i];
-		h *= 1099511628211ull;
-	}
-	wf_buf_free(&b);
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
-	return 0;
 }
 
 /* Totals: the lines' subtotal, and the total when the channel gave none. */
@@ -397,26 +521,27 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 		const struct wf_order_line_in *l = &in->lines[i];
 		if ((rc = wf_db_stmt(db, sku_sql, &st)) != 0)
 			return rc;
-		wf_bind_text(st, 1, l->sku);
+		bind_static(st, 1, l->sku);
 		if ((known = wf_db_step(db, st)) < 0)
 			return known;
 		sku_id = known ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 		if (!known)
 			(*unknown)++;
 		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 			return rc;
 		sqlite3_bind_int64(st, 1, order_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-		wf_bind_text(st, 3, l->sku);
+		bind_static(st, 3, l->sku);
 		wf_bind_opt_int(st, 4, known, sku_id);
-		wf_bind_text(st, 5, l->external_id);
-		wf_bind_text(st, 6, l->title ? l->title : "");
+		bind_static(st, 5, l->external_id);
+		bind_static(st, 6, l->title ? l->title : "");
 		sqlite3_bind_int64(st, 7, l->qty);
 		sqlite3_bind_int64(st, 8, l->unit_price);
 		sqlite3_bind_int64(st, 9, l->discount);
 		sqlite3_bind_int64(st, 10, l->tax);
-		if ((rc = wf_db_done(db, st)) != 0)
+		if ((rc = done_static(db, st)) != 0)
 			return rc;
 	}
 	return 0;
@@ -641,10 +766,48 @@ out:
 	return rc;
 }
 
+/* The record of an order create() just wrote that stayed "new": the
+ * values written, not read back.  order_build makes it, as it makes the
+ * record read from the database, so the two cannot differ. */
+static int
+emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
+    const char *placed, const char *promise, int64_t subtotal, int64_t total, wf_out *out)
+{
+	struct order_view v;
+	cJSON *r;
+
+	v.channel = in->channel;
+	v.external_id = in->external_id;
+	v.state = "new";
+	v.finance_state = finance;
+	v.placed_at = placed;
+	v.promise_by = promise;
+	v.currency = in->currency;
+	v.subtotal = subtotal;
+	v.discount = in->discount;
+	v.shipping_paid = in->shipping_paid;
+	v.tax = in->tax;
+	v.total = total;
+	v.paid = in->paid;
+	v.refunded = in->refunded;
+	v.ship_name = in->ship_name;
+	v.ship_country = *in->ship_country ? in->ship_country : NULL;
+	v.ship_postcode = in->ship_postcode;
+	v.ship_city = in->ship_city;
+	v.owner = in->owner ? in->owner : WF_OWNER_ORDER;
+	v.hold_reason = NULL;
+	v.cancel_reason = NULL;
+	v.nlines = (int64_t)in->nlines;
+	wf_out_columns(out, "order", order_result_columns);
+	if ((r = order_build(ref, &v, "created", 1)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	return wf_out_emit(out, r);
+}
+
 /* Create a new order from IN. */
 static int
-create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *hash,
-    int64_t subtotal, int64_t total, wf_out *out)
+create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *ship,
+    const char *hash, int64_t subtotal, int64_t total, wf_out *out)
 {
 	static const char ins[] =
 	    "INSERT INTO orders (channel, external_id, ref, finance_state, owner, currency,"
@@ -654,32 +817,32 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *has
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
 	const struct wf_machine *m = wf_machine_find("order");
 	const char *finance = finance_target(in);
-	wf_buf ship = {0};
 	sqlite3_stmt *st;
 	int64_t id, unknown;
-	cJSON *data;
+	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
+	char money[40], data[128];
 	int rc;
 
-	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0) {
-		wf_buf_free(&ship);
-		return rc;
-	}
-	wf_bind_text(st, 1, in->channel);
-	wf_bind_text(st, 2, in->external_id);
-	wf_bind_text(st, 3, ref);
-	wf_bind_text(st, 4, finance);
-	wf_bind_text(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
-	wf_bind_text(st, 6, in->currency);
-	wf_bind_time(st, 7, in->placed_at);
+	wf_time_format(in->placed_at, placed);
 	if (in->has_promise)
-		wf_bind_time(st, 8, in->promise_by);
-	wf_bind_text(st, 9, in->ship_name);
-	wf_bind_text(st, 10, *in->ship_country ? in->ship_country : NULL);
-	wf_bind_text(st, 11, in->ship_postcode);
-	wf_bind_text(st, 12, in->ship_city);
-	wf_bind_text(st, 13, in->ship_to ? ship.p : NULL);
+		wf_time_format(in->promise_by, promise);
+	wf_time_format(wf_db_now(db), now);
+	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		return rc;
+	bind_static(st, 1, in->channel);
+	bind_static(st, 2, in->external_id);
+	bind_static(st, 3, ref);
+	bind_static(st, 4, finance);
+	bind_static(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
+	bind_static(st, 6, in->currency);
+	bind_static(st, 7, placed);
+	if (in->has_promise)
+		bind_static(st, 8, promise);
+	bind_static(st, 9, in->ship_name);
+	bind_static(st, 10, *in->ship_country ? in->ship_country : NULL);
+	bind_static(st, 11, in->ship_postcode);
+	bind_static(st, 12, in->ship_city);
+	bind_static(st, 13, ship);
 	sqlite3_bind_int64(st, 14, subtotal);
 	sqlite3_bind_int64(st, 15, in->discount);
 	sqlite3_bind_int64(st, 16, in->shipping_paid);
@@ -687,23 +850,20 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *has
 	sqlite3_bind_int64(st, 18, total);
 	sqlite3_bind_int64(st, 19, in->paid);
 	sqlite3_bind_int64(st, 20, in->refunded);
-	wf_bind_text(st, 21, hash);
-	wf_bind_time(st, 22, wf_db_now(db));
-	rc = wf_db_done(db, st);
-	wf_buf_free(&ship);
-	if (rc != 0)
+	bind_static(st, 21, hash);
+	bind_static(st, 22, now);
+	if ((rc = done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
 	if ((rc = insert_lines(db, id, in, &unknown)) != 0)
 		return rc;
-	data = cJSON_CreateObject();
-	if (data == NULL || wf_jadd_str(data, "finance_state", finance) |
-	    wf_jadd_money(data, "total", total, in->currency) |
-	    wf_jadd_int(data, "lines", (int64_t)in->nlines)) {
-		cJSON_Delete(data);
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	}
-	if ((rc = wf_history_add(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
+	/* the event's data as wf_json_write writes the object; neither value
+	 * needs escaping (a finance state, an amount) */
+	if ((rc = wf_money_format(total, in->currency, money, sizeof money)) != 0)
+		return rc;
+	snprintf(data, sizeof data, "{\"finance_state\":\"%s\",\"total\":\"%s\",\"lines\":%zu}",
+	    finance, money, in->nlines);
+	if ((rc = wf_history_add_text(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
 		return rc;
 	if (in->cancelled) {
 		if ((rc = cancel_with(db, ref, id, in->cancel_reason && *in->cancel_reason ?
@@ -714,7 +874,10 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *has
 			return rc;
 	} else if (unknown > 0 && (rc = hold_for_unknown(db, ref, id)) != 0)
 		return rc;
-	return emit_order(db, ref, out, "created", 0);
+	if (in->cancelled || in->fulfilled || unknown > 0)
+		return emit_order(db, ref, out, "created", 0);
+	return emit_created(ref, in, finance, placed, in->has_promise ? promise : NULL,
+	    subtotal, total, out);
 }
 
 /* What differs between the stored order and IN, for the history event. */
@@ -767,7 +930,7 @@ changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, i
 /* Apply IN's content to an order that may still change. */
 static int
 update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in *in,
-    const char *hash, int64_t subtotal, int64_t total)
+    const char *ship, const char *hash, int64_t subtotal, int64_t total)
 {
 	static const char upd[] =
 	    "UPDATE orders SET currency = ?2, placed_at = ?3, promise_by = ?4, ship_name = ?5,"
@@ -776,7 +939,6 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	    " source_hash = ?15, owner = coalesce(?16, owner), updated_at = ?17 WHERE id = ?1";
 	static const char del[] = "DELETE FROM order_line WHERE order_id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
-	wf_buf ship = {0};
 	sqlite3_stmt *st;
 	int64_t unknown;
 	cJSON *changes;
@@ -784,8 +946,6 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 
 	if ((changes = changes_of(db, o, in, total)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
-		goto out;
 	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, o->i.id);
@@ -797,7 +957,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	wf_bind_text(st, 6, *in->ship_country ? in->ship_country : NULL);
 	wf_bind_text(st, 7, in->ship_postcode);
 	wf_bind_text(st, 8, in->ship_city);
-	wf_bind_text(st, 9, in->ship_to ? ship.p : NULL);
+	wf_bind_text(st, 9, ship);
 	sqlite3_bind_int64(st, 10, subtotal);
 	sqlite3_bind_int64(st, 11, in->discount);
 	sqlite3_bind_int64(st, 12, in->shipping_paid);
@@ -827,7 +987,6 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	}
 out:
 	cJSON_Delete(changes);
-	wf_buf_free(&ship);
 	return rc;
 }
 
@@ -844,25 +1003,30 @@ wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_o
 {
 	struct order_row o;
 	char hash[17];
-	wf_buf ref = {0};
+	wf_buf ref = {0}, ship = {0};
 	int64_t subtotal = 0, total = 0;
 	int rc, found, fin_changed = 0;
-	const char *result;
+	const char *result, *ship_text;
 
-	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0 ||
-	    (rc = fingerprint(in, hash)) != 0)
+	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0)
 		return rc;
 	if (in->refunded > in->paid)
 		return wf_jerr(at, "payment", "refunded %lld is more than paid %lld (minor units)",
 		    (long long)in->refunded, (long long)in->paid);
-	if ((rc = wf_buf_addf(&ref, "%s:%s", in->channel, in->external_id)) != 0)
+	/* the address as given: hashed, and stored by create and update */
+	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
 		return rc;
+	ship_text = in->ship_to ? wf_buf_str(&ship) : NULL;
+	fingerprint(in, ship_text, hash);
+	if ((rc = wf_buf_adds(&ref, in->channel)) != 0 || (rc = wf_buf_addc(&ref, ':')) != 0 ||
+	    (rc = wf_buf_adds(&ref, in->external_id)) != 0)
+		goto out;
 	if ((found = order_load(db, ref.p, &o)) < 0) {
 		rc = found;
 		goto out;
 	}
 	if (!found) {
-		rc = create(db, ref.p, in, hash, subtotal, total, out);
+		rc = create(db, ref.p, in, ship_text, hash, subtotal, total, out);
 		goto out;
 	}
 	if (strcmp(o.i.currency, in->currency) != 0) {
@@ -875,7 +1039,7 @@ wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_o
 	result = fin_changed ? "updated" : "unchanged";
 	if (strcmp(hash, o.hash) != 0) {
 		if (still_open(&o)) {
-			if ((rc = update(db, ref.p, &o, in, hash, subtotal, total)) != 0)
+			if ((rc = update(db, ref.p, &o, in, ship_text, hash, subtotal, total)) != 0)
 				goto out;
 			result = "updated";
 		} else if (strcmp(o.i.state, "cancelled") != 0 && strcmp(o.i.state, "closed") != 0) {
@@ -910,6 +1074,7 @@ wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_o
 	rc = emit_order(db, ref.p, out, result, 0);
 out:
 	wf_buf_free(&ref);
+	wf_buf_free(&ship);
 	return rc;
 }
 

@@ -26,6 +26,12 @@ int wf_history_add(wf_db *db, const char *record, const char *ref,
     const char *machine, const char *action, const char *from, const char *to,
     cJSON *data);
 
+/* The same with DATA as JSON text: an object, written as wf_json_write
+ * writes one, or NULL.  The caller keeps DATA and the strings. */
+int wf_history_add_text(wf_db *db, const char *record, const char *ref,
+    const char *machine, const char *action, const char *from, const char *to,
+    const char *data);
+
 /* Change records: the "data" of an "update" event is an object of
  * {"field": {"from": old, "to": new}} for each field that changed. */
 

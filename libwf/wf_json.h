@@ -122,6 +122,13 @@ int wf_jadd_null(cJSON *o, const char *key);
 int wf_jadd_money(cJSON *o, const char *key, int64_t minor, const char *currency);
 int wf_jadd_time(cJSON *o, const char *key, int64_t t);
 int wf_jadd_item(cJSON *o, const char *key, cJSON *item);     /* takes item */
+/* The same for a KEY of static storage (a string literal): the object keeps
+ * the pointer instead of a copy.  For records made once per input line. */
+int wf_jadd_lit(cJSON *o, const char *key, cJSON *item);      /* takes item */
+/* Values for wf_jadd_item/wf_jadd_lit; NULL when out of memory (or, for
+ * money, the currency is unknown). */
+cJSON *wf_json_str(const char *s);                            /* NULL: null */
+cJSON *wf_json_money(int64_t minor, const char *currency);
 /* A new object whose first member is "type": TYPE; NULL when out of memory. */
 cJSON *wf_jrecord(const char *type);
 

@@ -282,6 +282,31 @@ TEST(strict_refuses_unknown_keys)
 	cJSON_Delete(o);
 }
 
+TEST(literal_keys_write_and_free_like_copied_ones)
+{
+	cJSON *r = wf_jrecord("order"), *d;
+	wf_buf b = {0};
+
+	EQ_INT(wf_jadd_lit(r, "ref", wf_json_str("shop:1")), 0);
+	EQ_INT(wf_jadd_lit(r, "note", wf_json_str(NULL)), 0);
+	EQ_INT(wf_jadd_lit(r, "total", wf_json_money(1999, "EUR")), 0);
+	EQ_INT(wf_jadd_lit(r, "yen", wf_json_money(1999, "JPY")), 0);
+	EQ_INT(wf_jadd_lit(r, "lines", wf_json_int(2)), 0);
+	/* a copy, and a member deleted by name, free what they own only */
+	d = cJSON_Duplicate(r, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(d, "type");
+	EQ_INT(wf_json_write(&b, r), 0);
+	EQ_STR(b.p, "{\"type\":\"order\",\"ref\":\"shop:1\",\"note\":null,"
+	    "\"total\":\"19.99\",\"yen\":\"1999\",\"lines\":2}");
+	wf_buf_reset(&b);
+	EQ_INT(wf_json_write(&b, d), 0);
+	EQ_STR(b.p, "{\"ref\":\"shop:1\",\"note\":null,\"total\":\"19.99\","
+	    "\"yen\":\"1999\",\"lines\":2}");
+	cJSON_Delete(d);
+	cJSON_Delete(r);
+	wf_buf_free(&b);
+}
+
 TEST(writer_is_compact_ordered_and_exact)
 {
 	cJSON *r = wf_jrecord("level"), *in = NULL;
