@@ -464,6 +464,18 @@ EOF
 	sql "UPDATE orders SET state = 'reserved' WHERE ref = 'shop:1'"
 }
 
+@test "wf check finds stock an order's state wants and the ledger does not hold" {
+	wf-order import <<<"$(order 1 MUG-1 2)" >/dev/null
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	sql "UPDATE orders SET state = 'picked' WHERE ref = 'shop:1'"
+	run -1 --separate-stderr wf check --only order.held --format jsonl
+	assert_output - <<'EOF'
+{"type":"violation","check":"order.held","record":"order","ref":"shop:1","detail":"MUG-1 picked: the order's state wants 2, the stock holds 0"}
+{"type":"violation","check":"order.held","record":"order","ref":"shop:1","detail":"MUG-1 reserved: the order's state wants 0, the stock holds 2"}
+EOF
+	sql "UPDATE orders SET state = 'reserved' WHERE ref = 'shop:1'"
+}
+
 @test "wf check finds shipped units that no shipment carried" {
 	shipped_order
 	sql "UPDATE order_line SET qty_shipped = 1 WHERE line_no = 1"
