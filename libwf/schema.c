@@ -461,7 +461,8 @@ APPEND_ONLY("po_followup", "the follow-up log")
 APPEND_ONLY("event", "history")
 ;
 
-/* Migration 2: the balance trigger, split in two and one look-up shorter.
+/* Migration 2: the balance table keyed for reservations, and its trigger
+ * split in two and one look-up shorter.
  * The taking side runs BEFORE the row is inserted and the giving side
  * AFTER it, so that a movement within one balance takes before it gives
  * (the order of two triggers on the same event is not defined).  The take
@@ -473,6 +474,25 @@ APPEND_ONLY("event", "history")
  * bench/floor_route spent 7% less time with it. */
 static const char m2[] =
 "DROP TRIGGER movement_balance;\n"
+/* The balance's key starts with what a reservation looks for -- a SKU's
+ * free stock, (sku, 'on_hand', '') -- instead of (sku, bin, ...), which
+ * made every reservation of a SKU read past every balance held for its
+ * open orders: 20,000 orders of one SKU took 17 s to route, not 2. */
+"CREATE TABLE balance2 (\n"
+"  sku_id INTEGER NOT NULL REFERENCES sku(id),\n"
+"  bin_id INTEGER NOT NULL REFERENCES bin(id),\n"
+"  state  TEXT NOT NULL CHECK (" PHYS("state") " AND state <> 'shipped'),\n"
+"  holder TEXT NOT NULL DEFAULT '',\n"
+"  qty    INTEGER NOT NULL CHECK (qty >= 0),\n"
+"  CHECK ((holder <> '') = " HELD("state") "),\n"
+"  PRIMARY KEY (sku_id, state, holder, bin_id)\n"
+") STRICT, WITHOUT ROWID;\n"
+"INSERT INTO balance2 (sku_id, bin_id, state, holder, qty)\n"
+"  SELECT sku_id, bin_id, state, holder, qty FROM balance;\n"
+"DROP TABLE balance;\n"
+"ALTER TABLE balance2 RENAME TO balance;\n"
+"CREATE INDEX balance_bin ON balance(bin_id, sku_id);\n"
+"CREATE INDEX balance_holder ON balance(holder, sku_id) WHERE holder <> '';\n"
 "CREATE TRIGGER movement_take BEFORE INSERT ON movement\n"
 "WHEN NEW.from_bin IS NOT NULL BEGIN\n"
 "  UPDATE balance SET qty = qty - NEW.qty\n"

@@ -84,6 +84,9 @@ v1_database() {
 	wf init >/dev/null
 	run -0 sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'movement' ORDER BY 1"
 	assert_output $'movement_give\nmovement_no_delete\nmovement_no_update\nmovement_take'
+	# a SKU's free stock is found by the key, without reading what is held
+	run -0 sql "EXPLAIN QUERY PLAN SELECT bin_id FROM balance WHERE sku_id = 1 AND state = 'on_hand' AND holder = ''"
+	assert_line --partial 'SEARCH balance USING PRIMARY KEY (sku_id=? AND state=? AND holder=?)'
 	run -0 wf-stock levels --sku MUG-1
 	assert_output --partial '"on_hand":14,"reserved":3,"available":11,'
 	# taking more than a bin holds is refused whole
