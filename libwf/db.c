@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wf_db.h"
@@ -30,6 +31,8 @@ struct wf_db {
 	unsigned  plain;                /* bit N: level N+1 is not a savepoint */
 	int       reading;              /* inside wf_tx_begin_read() */
 	long long marks[MAX_DEPTH];
+	int       busy_ms;              /* $WF_BUSY_TIMEOUT */
+	int64_t   busy_since;           /* when the current wait began (ms, monotonic) */
 	struct stmt_slot *cache;
 	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
 };
@@ -293,6 +296,36 @@ busy_timeout(int *ms)
 	return 0;
 }
 
+/* SQLite's busy handler: try the lock again every millisecond until the
+ * timeout.  SQLite's own sleeps longer and longer, up to 100 ms between
+ * tries, and SQLite has no queue for its lock: a writer that commits and
+ * begins again at once (wf-route --apply, between its transactions) left a
+ * gap that such a waiter almost never hit, and it failed busy however long
+ * it was willing to wait. */
+static int
+busy_wait(void *arg, int tries)
+{
+	wf_db *db = arg;
+	struct timespec ms = { 0, 1000000 };
+	int64_t now = wf_time_mono_ms();
+
+	if (tries == 0)
+		db->busy_since = now;
+	if (now - db->busy_since >= db->busy_ms)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
+void
+wf_db_yield(wf_db *db)
+{
+	struct timespec ms = { 0, 2000000 };
+
+	(void)db;
+	nanosleep(&ms, NULL);
+}
+
 /* mkdir -p of PATH's directory (for wf init on a new machine). */
 static int
 make_parents(const char *path)
@@ -409,7 +442,8 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, ms);
+	db->busy_ms = ms;
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);

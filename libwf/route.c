@@ -1,7 +1,6 @@
 /* route.c - deciding where orders ship from, and applying the decisions. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "wf_catalog.h"
@@ -1961,16 +1960,6 @@ chunk(struct run *r, struct source *s, size_t n, size_t *done)
 	return 0;
 }
 
-/* Milliseconds on a monotonic clock. */
-static int64_t
-mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int
 run_orders(struct run *r, struct source *s)
 {
@@ -1983,7 +1972,7 @@ run_orders(struct run *r, struct source *s)
 	/* a plan reads one snapshot; a dry run is one transaction, rolled back */
 	if ((rc = r->o->apply ? wf_tx_begin(r->db) : wf_tx_begin_read(r->db)) != 0)
 		return rc;
-	began = mono_ms();
+	began = wf_time_mono_ms();
 	for (;;) {
 		/* nobody else can write while this transaction holds the lock */
 		if (fresh && (rc = refresh(r)) != 0)
@@ -1991,12 +1980,16 @@ run_orders(struct run *r, struct source *s)
 		fresh = 0;
 		if ((rc = chunk(r, s, n, &done)) != 0 || done == 0)
 			break;
-		if (whole || mono_ms() - began < WF_ROUTE_HOLD_MS)
+		if (whole || wf_time_mono_ms() - began < WF_ROUTE_HOLD_MS)
 			continue;
-		/* commit, and take the lock again for the next chunks */
-		if ((rc = wf_tx_commit(r->db)) != 0 || (rc = wf_tx_begin(r->db)) != 0)
+		/* commit, give a waiting writer its turn, and take the lock again
+		 * for the next chunks */
+		if ((rc = wf_tx_commit(r->db)) != 0)
 			return rc;
-		began = mono_ms();
+		wf_db_yield(r->db);
+		if ((rc = wf_tx_begin(r->db)) != 0)
+			return rc;
+		began = wf_time_mono_ms();
 		fresh = 1;
 	}
 	if (rc != 0) {

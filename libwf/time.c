@@ -318,3 +318,12 @@ wf_time_from_local(const char *tz, int64_t y, unsigned m, unsigned d,
 	*out = t;
 	return 0;
 }
+
+int64_t
+wf_time_mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}

@@ -6,7 +6,7 @@
  * output that is held back until the transaction that produced it commits.
  *
  * Settings at open (design.md): WAL, busy_timeout ($WF_BUSY_TIMEOUT ms,
- * default 5000), foreign keys on, synchronous FULL, defensive mode,
+ * default 5000; the lock is tried again every millisecond), foreign keys on, synchronous FULL, defensive mode,
  * trusted_schema off.  application_id and user_version are checked before
  * anything is written.  Only wf_db_open(..., WF_DB_CREATE) followed by
  * wf_db_init() creates or migrates a database.
@@ -76,6 +76,11 @@ wf_out     *wf_db_out(wf_db *db);
  * Returns 0, or WF_EUSAGE when the name is empty, too long (> 64 bytes) or
  * has control characters. */
 int wf_actor_resolve(wf_buf *out, const char *cli);
+
+/* Between two write transactions of a long run: sleep 2 ms, so that a
+ * writer waiting for the lock (trying it every millisecond, see the busy
+ * handler in db.c) takes it before the run begins again. */
+void wf_db_yield(wf_db *db);
 
 /* Transactions.  begin: BEGIN IMMEDIATE at the outermost level, else a
  * savepoint.  commit: COMMIT (or, under dry-run, ROLLBACK) at the outermost

@@ -34,6 +34,10 @@ void wf_date_format(int64_t t, char out[11]);
  * WF_EUSAGE when $WF_NOW is set but not a valid time. */
 int wf_time_now(int64_t *out);
 
+/* Milliseconds on a clock that only moves forward (not $WF_NOW, not the
+ * wall clock): for measuring waits and durations. */
+int64_t wf_time_mono_ms(void);
+
 /* Days since the epoch for a proleptic Gregorian date, and back. */
 int64_t wf_days_from_civil(int64_t y, unsigned m, unsigned d);
 void wf_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

@@ -732,6 +732,32 @@ EOF
 
 # ---- concurrency ------------------------------------------------------------------------------------
 
+@test "another writer gets its turn while --apply runs, within its busy timeout" {
+	local pid n=0
+	service BER dhl parcel 14:00 2 4.10
+	stock MUG-1 20000 BER
+	# 20000 orders of one MUG-1 (awk: the order function takes a minute for these)
+	awk 'BEGIN { for (i = 10000; i < 30000; i++) printf "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"%d\",\"placed_at\":\"2026-11-20T08:00:00Z\",\"currency\":\"EUR\",\"ship_to\":{\"country\":\"DE\"},\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"12.50\"}]}\n", i }' |
+		wf-order import >/dev/null
+	wf-route --apply --format jsonl </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	# once the run has committed its first orders ...
+	until [ "$(sql "SELECT count(*) FROM orders WHERE state = 'reserved'")" -gt 0 ]; do
+		n=$((n + 1))
+		[ "$n" -lt 200 ] || break
+		sleep 0.05
+	done
+	# ... a receipt waits for it at most two seconds, and gets in while it runs
+	WF_BUSY_TIMEOUT=2000 run -0 --separate-stderr wf-stock receive TEE-M 5 --to MUC/A-01
+	kill -0 "$pid"
+	wait "$pid"
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output ''
+	run -0 sql "SELECT state, count(*) FROM orders GROUP BY state"
+	assert_output 'reserved|20000'
+	assert_equal "$(wf-stock levels --sku TEE-M --warehouse MUC | jq -r .on_hand)" 5
+}
+
 @test "several --apply runs at once over the same orders and scarce stock: nothing twice, nothing oversold" {
 	local i pids=() refs=()
 	# 1200 orders of one unit, in five runs that take turns under the write
