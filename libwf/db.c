@@ -247,6 +247,21 @@ wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v)
 	return has ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
 }
 
+int
+wf_bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+int
+wf_db_done_static(wf_db *db, sqlite3_stmt *st)
+{
+	int rc = wf_db_done(db, st);
+
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 const char *
 wf_col_text(sqlite3_stmt *st, int i)
 {

@@ -11,17 +11,6 @@ const char *const wf_record_types[] = {
 	"po", "payout", "adjustment", "exception", "carrier", NULL
 };
 
-/* The strings are bound without a copy (SQLITE_STATIC): they outlive the
- * statement's run, and the bindings are cleared after it. */
-static void
-bind_static(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int
 wf_history_add_text(wf_db *db, const char *record, const char *ref,
     const char *machine, const char *action, const char *from, const char *to,
@@ -37,18 +26,16 @@ wf_history_add_text(wf_db *db, const char *record, const char *ref,
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	wf_time_format(wf_db_now(db), at);
-	bind_static(st, 1, at);
-	bind_static(st, 2, wf_db_actor(db));
-	bind_static(st, 3, record);
-	bind_static(st, 4, ref);
-	bind_static(st, 5, machine);
-	bind_static(st, 6, action);
-	bind_static(st, 7, from);
-	bind_static(st, 8, to);
-	bind_static(st, 9, data);
-	rc = wf_db_done(db, st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	wf_bind_static(st, 1, at);
+	wf_bind_static(st, 2, wf_db_actor(db));
+	wf_bind_static(st, 3, record);
+	wf_bind_static(st, 4, ref);
+	wf_bind_static(st, 5, machine);
+	wf_bind_static(st, 6, action);
+	wf_bind_static(st, 7, from);
+	wf_bind_static(st, 8, to);
+	wf_bind_static(st, 9, data);
+	return wf_db_done_static(db, st);
 }
 
 int

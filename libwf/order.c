@@ -340,26 +340,9 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 
 /* ---- import ------------------------------------------------------------------------- */
 
-/* The import binds its strings without a copy (SQLITE_STATIC): they live in
- * the parsed line, or in the caller's buffers, until the statement has run,
- * and done_static() unbinds them before anything can read them again. */
-static void
-bind_static(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static int
-done_static(wf_db *db, sqlite3_stmt *st)
-{
-	int rc = wf_db_done(db, st);
-
-	sqlite3_clear_bindings(st);
-	return rc;
-}
+/* The import binds its strings without a copy (wf_bind_static): they live
+ * in the parsed line, or in the caller's buffers, until the statement has
+ * run and wf_db_done_static() unbound them. */
 
 /* FNV-1a, fed piece by piece. */
 #define FNV_OFFSET 1469598103934665603ull
@@ -521,7 +504,7 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 		const struct wf_order_line_in *l = &in->lines[i];
 		if ((rc = wf_db_stmt(db, sku_sql, &st)) != 0)
 			return rc;
-		bind_static(st, 1, l->sku);
+		wf_bind_static(st, 1, l->sku);
 		if ((known = wf_db_step(db, st)) < 0)
 			return known;
 		sku_id = known ? sqlite3_column_int64(st, 0) : 0;
@@ -533,15 +516,15 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 			return rc;
 		sqlite3_bind_int64(st, 1, order_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-		bind_static(st, 3, l->sku);
+		wf_bind_static(st, 3, l->sku);
 		wf_bind_opt_int(st, 4, known, sku_id);
-		bind_static(st, 5, l->external_id);
-		bind_static(st, 6, l->title ? l->title : "");
+		wf_bind_static(st, 5, l->external_id);
+		wf_bind_static(st, 6, l->title ? l->title : "");
 		sqlite3_bind_int64(st, 7, l->qty);
 		sqlite3_bind_int64(st, 8, l->unit_price);
 		sqlite3_bind_int64(st, 9, l->discount);
 		sqlite3_bind_int64(st, 10, l->tax);
-		if ((rc = done_static(db, st)) != 0)
+		if ((rc = wf_db_done_static(db, st)) != 0)
 			return rc;
 	}
 	return 0;
@@ -829,20 +812,20 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	wf_time_format(wf_db_now(db), now);
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	bind_static(st, 1, in->channel);
-	bind_static(st, 2, in->external_id);
-	bind_static(st, 3, ref);
-	bind_static(st, 4, finance);
-	bind_static(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
-	bind_static(st, 6, in->currency);
-	bind_static(st, 7, placed);
+	wf_bind_static(st, 1, in->channel);
+	wf_bind_static(st, 2, in->external_id);
+	wf_bind_static(st, 3, ref);
+	wf_bind_static(st, 4, finance);
+	wf_bind_static(st, 5, in->owner ? in->owner : WF_OWNER_ORDER);
+	wf_bind_static(st, 6, in->currency);
+	wf_bind_static(st, 7, placed);
 	if (in->has_promise)
-		bind_static(st, 8, promise);
-	bind_static(st, 9, in->ship_name);
-	bind_static(st, 10, *in->ship_country ? in->ship_country : NULL);
-	bind_static(st, 11, in->ship_postcode);
-	bind_static(st, 12, in->ship_city);
-	bind_static(st, 13, ship);
+		wf_bind_static(st, 8, promise);
+	wf_bind_static(st, 9, in->ship_name);
+	wf_bind_static(st, 10, *in->ship_country ? in->ship_country : NULL);
+	wf_bind_static(st, 11, in->ship_postcode);
+	wf_bind_static(st, 12, in->ship_city);
+	wf_bind_static(st, 13, ship);
 	sqlite3_bind_int64(st, 14, subtotal);
 	sqlite3_bind_int64(st, 15, in->discount);
 	sqlite3_bind_int64(st, 16, in->shipping_paid);
@@ -850,9 +833,9 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	sqlite3_bind_int64(st, 18, total);
 	sqlite3_bind_int64(st, 19, in->paid);
 	sqlite3_bind_int64(st, 20, in->refunded);
-	bind_static(st, 21, hash);
-	bind_static(st, 22, now);
-	if ((rc = done_static(db, st)) != 0)
+	wf_bind_static(st, 21, hash);
+	wf_bind_static(st, 22, now);
+	if ((rc = wf_db_done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
 	if ((rc = insert_lines(db, id, in, &unknown)) != 0)

@@ -141,6 +141,13 @@ int wf_bind_text(sqlite3_stmt *st, int i, const char *s);
 int wf_bind_time(sqlite3_stmt *st, int i, int64_t t);
 /* Bind an int64, or NULL when HAS is 0. */
 int wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v);
+/* Bind text or NULL without a copy (SQLITE_STATIC): S must stay unchanged
+ * until the statement has run and wf_db_done_static() unbound it.  For
+ * statements run once per input line, where the copies showed. */
+int wf_bind_static(sqlite3_stmt *st, int i, const char *s);
+/* wf_db_done(), then clear every binding, so that no pointer bound by
+ * wf_bind_static() outlives the run. */
+int wf_db_done_static(wf_db *db, sqlite3_stmt *st);
 
 /* A column as text ("" for NULL; valid until the next step/reset). */
 const char *wf_col_text(sqlite3_stmt *st, int i);
