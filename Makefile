@@ -158,10 +158,21 @@ check-crash:
 	@$(MAKE) --no-print-directory build $(B)/bench/gen $(B)/bench/load
 	@test/crash.sh $(B)
 
+# The man pages; one owner per table (.ci/owners); db.c the only file that
+# calls SQLite; no libwf file past 1,500 lines (design.md).
 lint:
 	@.ci/deps lint
 	@fail=0; for m in $(MANPAGES); do \
-	  mandoc -Tlint -W warning $$m || fail=1; done; exit $$fail
+	  mandoc -Tlint -W warning $$m || fail=1; done; \
+	.ci/owners libwf || fail=1; \
+	for f in $(filter-out libwf/db.c,$(LIB_SRC)) libwf/*.h; do \
+	  if grep -n 'sqlite3\(_[a-z0-9_]*\)\?\b' $$f | grep -v '^[0-9]*: \*\|/\*' >/dev/null; then \
+	    echo "lint: $$f: calls SQLite; only libwf/db.c may (wf_db.h)"; \
+	    if [ "$$f" != libwf/wf_db_sqlite.h ]; then fail=1; fi; fi; \
+	done; \
+	for f in $(LIB_SRC); do n=$$(wc -l <$$f); \
+	  if [ $$n -gt 1500 ]; then echo "lint: $$f: $$n lines; past 1,500 split it by record"; fail=1; fi; \
+	done; exit $$fail
 
 # --- fuzzing ----------------------------------------------------------------
 # `make fuzz FUZZ_SECONDS=N` runs every target for N seconds (FUZZ_JOBS at a

@@ -51,6 +51,21 @@ cli_report(void *c, int code, const char *msg)
 	err("%s", msg);
 }
 
+struct wf_batch
+cli_batch(struct cli *c)
+{
+	struct wf_batch b = {
+		.in = stdin,
+		.name = "stdin",
+		.keep_going = c->keep_going,
+		.strict = c->strict,
+		.report = cli_report,
+		.report_ctx = c,
+	};
+
+	return b;
+}
+
 const char *
 cli_opt(const struct cli *c, const char *name)
 {
@@ -451,8 +466,8 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 	if (g.complete)
 		return print_complete(&g, first < argc ? argv[first] : NULL);
 	if (g.version) {
-		printf("%s %s (schema %d, SQLite %s, cJSON %s)\n", prog, WF_VERSION,
-		    wf_schema_version, sqlite3_libversion(), cJSON_Version());
+		printf("%s %s (schema %d, %s, cJSON %s)\n", prog, WF_VERSION,
+		    wf_schema_version, wf_db_engine(), cJSON_Version());
 		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 6;
 	}
 	c.cmd = find_cmd(cmds, argc, argv, first, &used);

@@ -86,4 +86,9 @@ int cli_time(const struct cli *c, const char *s, const char *what, int64_t *out)
 /* Print "prog: MSG" for one bad input line (a wf_report_fn for batches). */
 void cli_report(void *c, int code, const char *msg);
 
+/* The batch every command that reads JSON lines runs: stdin, --keep-going
+ * and --strict from the command line, bad lines reported by cli_report().
+ * The caller may set more fields (progress) before wf_batch_run(). */
+struct wf_batch cli_batch(struct cli *c);
+
 #endif

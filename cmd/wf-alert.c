@@ -114,11 +114,8 @@ cmd_dismiss(struct cli *c)
 static int
 cmd_raise(struct cli *c)
 {
-	struct wf_batch b = { stdin, "stdin", 0, 0, 0, cli_report, NULL, NULL, 0, 0 };
+	struct wf_batch b = cli_batch(c);
 
-	b.keep_going = c->keep_going;
-	b.strict = c->strict;
-	b.report_ctx = c;
 	wf_out_columns(c->out, "exception", raise_columns);
 	return wf_batch_run(c->db, &b, wf_exception_raise_line, c->out);
 }

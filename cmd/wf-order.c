@@ -30,11 +30,11 @@ static int
 cmd_import(struct cli *c)
 {
 	struct wf_order_import imp = { WF_ORDER_GENERIC, cli_opt(c, "channel") };
-	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
-	    progress, 0, 0 };
+	struct wf_batch b = cli_batch(c);
 	const char *from = cli_opt(c, "from");
 	int rc;
 
+	b.progress = progress;
 	if (from && strcmp(from, "shopify") == 0)
 		imp.format = WF_ORDER_SHOPIFY;
 	else if (from && strcmp(from, "generic") != 0)
@@ -124,8 +124,7 @@ static int cmd_cancel(struct cli *c)  { return act(c, "cancel"); }
 static int
 cmd_apply(struct cli *c)
 {
-	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
-	    NULL, 0, 0 };
+	struct wf_batch b = cli_batch(c);
 
 	return wf_batch_run(c->db, &b, wf_order_apply_line, NULL);
 }

@@ -94,8 +94,7 @@ cmd_carrier_list(struct cli *c)
 static int
 cmd_carrier_import(struct cli *c)
 {
-	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
-	    NULL, 0, 0 };
+	struct wf_batch b = cli_batch(c);
 
 	return wf_batch_run(c->db, &b, wf_carrier_import_line, NULL);
 }

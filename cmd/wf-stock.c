@@ -89,8 +89,7 @@ cmd_sku_add(struct cli *c)
 static int
 run_batch(struct cli *c, wf_line_fn fn)
 {
-	struct wf_batch b = { stdin, "stdin", 0, c->keep_going, c->strict, cli_report, c,
-	    NULL, 0, 0 };
+	struct wf_batch b = cli_batch(c);
 
 	return wf_batch_run(c->db, &b, fn, NULL);
 }

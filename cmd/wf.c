@@ -77,8 +77,8 @@ cmd_states(struct cli *c)
 	size_t i;
 	int rc;
 
-	for (i = 0; wf_machines[i]; i++) {
-		const struct wf_machine *m = wf_machines[i];
+	for (i = 0; wf_machine_at(i); i++) {
+		const struct wf_machine *m = wf_machine_at(i);
 		const struct wf_transition *t;
 
 		if (c->argc > 0 && strcmp(c->argv[0], m->name) != 0)

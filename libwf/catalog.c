@@ -1,4 +1,8 @@
-/* catalog.c - SKUs, warehouses and bins: add, import, list, look up. */
+/* catalog.c - SKUs, warehouses and bins: add, import, list, look up.
+ *
+ * owns: sku, warehouse, bin
+ * reads: movement
+ */
 #include <string.h>
 
 #include "wf_catalog.h"
@@ -8,59 +12,9 @@
 #include "wf_money.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_text.h"
 #include "wf_time.h"
-
-/* ---- validation ------------------------------------------------------------ */
-
-int
-wf_check_text(const char *what, const char *s, size_t max)
-{
-	size_t i, n = strlen(s);
-
-	if (n > max)
-		return wf_error_set(WF_EINPUT, "%s: longer than %zu bytes", what, max);
-	if (!wf_utf8_valid(s, n))
-		return wf_error_set(WF_EINPUT, "%s: not valid UTF-8", what);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return wf_error_set(WF_EINPUT, "%s: control character in text", what);
-	return 0;
-}
-
-int
-wf_check_sku_code(const char *what, const char *code)
-{
-	size_t n = strlen(code);
-
-	if (n == 0)
-		return wf_error_set(WF_EINPUT, "%s: must not be empty", what);
-	if (code[0] == ' ' || code[n - 1] == ' ')
-		return wf_error_set(WF_EINPUT, "%s: '%s' has leading or trailing space", what, code);
-	return wf_check_text(what, code, 64);
-}
-
-int
-wf_check_code(const char *what, const char *code, size_t max)
-{
-	size_t n = strlen(code);
-
-	if (n == 0 || n > max || strspn(code,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
-		return wf_error_set(WF_EINPUT,
-		    "%s: expected 1-%zu letters, digits, '.', '_' or '-', got '%.40s'",
-		    what, max, code);
-	return 0;
-}
-
-static int
-check_owner(const char *owner)
-{
-	if (owner == NULL)
-		return 0;
-	if (*owner == '\0')
-		return wf_error_set(WF_EINPUT, "owner: must not be empty");
-	return wf_check_text("owner", owner, 64);
-}
+#include "wf_record.h"
 
 /* ---- lookups --------------------------------------------------------------- */
 
@@ -84,7 +38,7 @@ wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
 {
 	static const char sql[] =
 	    "SELECT id, currency, avg_cost, cost, price, state FROM sku WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -92,16 +46,16 @@ wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		if (info) {
-			info->id = sqlite3_column_int64(st, 0);
+			info->id = wf_col_int(st, 0);
 			wf_strlcpy(info->currency, wf_col_text(st, 1), sizeof info->currency);
-			info->has_avg_cost = sqlite3_column_type(st, 2) != SQLITE_NULL;
-			info->avg_cost = sqlite3_column_int64(st, 2);
-			info->has_cost = sqlite3_column_type(st, 3) != SQLITE_NULL;
-			info->cost = sqlite3_column_int64(st, 3);
-			info->price = sqlite3_column_int64(st, 4);
+			info->has_avg_cost = !wf_col_null(st, 2);
+			info->avg_cost = wf_col_int(st, 2);
+			info->has_cost = !wf_col_null(st, 3);
+			info->cost = wf_col_int(st, 3);
+			info->price = wf_col_int(st, 4);
 			wf_strlcpy(info->state, wf_col_text(st, 5), sizeof info->state);
 		}
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return 0;
 	}
 	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
@@ -111,7 +65,7 @@ int
 wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
 {
 	static const char sql[] = "SELECT id, state FROM warehouse WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -119,10 +73,10 @@ wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		if (id)
-			*id = sqlite3_column_int64(st, 0);
+			*id = wf_col_int(st, 0);
 		if (state)
 			wf_strlcpy(state, wf_col_text(st, 1), 16);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return 0;
 	}
 	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse '%s'", code);
@@ -137,25 +91,25 @@ wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 	    " JOIN warehouse w ON w.id = b.warehouse_id WHERE w.code = ?1 AND b.code = ?2";
 	static const char *const states[] = { "active", "blocked", NULL };
 	const char *slash = strchr(ref, '/');
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (slash == NULL || slash == ref || slash[1] == '\0')
 		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'", ref);
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_text(st, 1, ref, (int)(slash - ref), SQLITE_TRANSIENT);
+	wf_bind_textn(st, 1, ref, (size_t)(slash - ref));
 	wf_bind_text(st, 2, slash + 1);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		if (bin_id)
-			*bin_id = sqlite3_column_int64(st, 0);
+			*bin_id = wf_col_int(st, 0);
 		if (wh_id)
-			*wh_id = sqlite3_column_int64(st, 1);
+			*wh_id = wf_col_int(st, 1);
 		if (kind)
 			*kind = intern(bin_kinds, wf_col_text(st, 2));
 		if (state)
 			*state = intern(states, wf_col_text(st, 3));
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return 0;
 	}
 	if (rc < 0)
@@ -177,16 +131,16 @@ wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
 	static const char sql[] =
 	    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w"
 	    " ON w.id = b.warehouse_id WHERE b.id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	wf_buf_reset(out);
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, bin_id);
+	wf_bind_int(st, 1, bin_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		rc = wf_buf_adds(out, wf_col_text(st, 0));
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return rc;
 	}
 	return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "bin %lld vanished", (long long)bin_id);
@@ -206,22 +160,22 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 	char wh[40], owner[72], ref[80];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, find, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, kind);
 	if ((rc = wf_db_step(db, st)) == 1) {
-		*bin_id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*bin_id = wf_col_int(st, 0);
+		wf_stmt_reset(st);
 		return 0;
 	}
 	if (rc < 0 || (rc = wf_db_stmt(db, same, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "warehouse %lld vanished",
@@ -229,16 +183,16 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	wf_strlcpy(wh, wf_col_text(st, 1), sizeof wh);
 	wf_strlcpy(owner, wf_col_text(st, 2), sizeof owner);
 	snprintf(ref, sizeof ref, "%s/%s", wh, code);
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (!wf_col_null(st, 0)) {
 		rc = wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
 		    "add a bin of kind %s to %s", ref, wf_col_text(st, 0), kind, kind, wh);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
 	wf_bind_text(st, 3, kind);
 	wf_bind_text(st, 4, owner);
@@ -284,7 +238,7 @@ warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
 	static const char sql[] =
 	    "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
 	    " FROM warehouse WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	memset(w, 0, sizeof *w);
@@ -295,19 +249,19 @@ warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
 		return rc;
 	*found = rc == 1;
 	if (rc == 1) {
-		w->id = sqlite3_column_int64(st, 0);
+		w->id = wf_col_int(st, 0);
 		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
 		wf_strlcpy(w->name, wf_col_text(st, 2), sizeof w->name);
-		w->has_country = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		w->has_country = !wf_col_null(st, 3);
 		wf_strlcpy(w->country, wf_col_text(st, 3), sizeof w->country);
-		w->has_postcode = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		w->has_postcode = !wf_col_null(st, 4);
 		wf_strlcpy(w->postcode, wf_col_text(st, 4), sizeof w->postcode);
 		wf_strlcpy(w->timezone, wf_col_text(st, 5), sizeof w->timezone);
-		w->has_capacity = sqlite3_column_type(st, 6) != SQLITE_NULL;
-		w->capacity = sqlite3_column_int64(st, 6);
+		w->has_capacity = !wf_col_null(st, 6);
+		w->capacity = wf_col_int(st, 6);
 		wf_strlcpy(w->owner, wf_col_text(st, 7), sizeof w->owner);
 		wf_strlcpy(w->state, wf_col_text(st, 8), sizeof w->state);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	return 0;
 }
@@ -350,13 +304,13 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 	const char *result;
 	char country[4] = "";
 	cJSON *changes = NULL;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc, found;
 
-	if ((rc = wf_check_code("warehouse", in->code, 32)) != 0 ||
-	    (in->name && (rc = wf_check_text("name", in->name, 200)) != 0) ||
-	    (in->postcode && (rc = wf_check_text("postcode", in->postcode, 32)) != 0) ||
-	    (rc = check_owner(in->owner)) != 0)
+	if ((rc = wf_text_code("warehouse", in->code, 32)) != 0 ||
+	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
+	    (in->postcode && (rc = wf_text_check("postcode", in->postcode, 32)) != 0) ||
+	    (rc = (in->owner ? wf_text_owner(in->owner) : 0)) != 0)
 		return rc;
 	if (in->country) {
 		size_t i;
@@ -476,7 +430,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	char wh[64], owner[72], oldowner[72] = "";
 	int64_t bin_id = 0, wh_id = 0;
 	cJSON *changes = NULL, *r = NULL, *data;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc, found;
 
 	if (slash == NULL || slash == in->ref || (size_t)(slash - in->ref) >= sizeof wh)
@@ -484,9 +438,9 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 		    in->ref);
 	memcpy(wh, in->ref, (size_t)(slash - in->ref));
 	wh[slash - in->ref] = '\0';
-	if ((rc = wf_check_code("warehouse", wh, 32)) != 0 ||
-	    (rc = wf_check_code("bin", slash + 1, 32)) != 0 ||
-	    (rc = check_owner(in->owner)) != 0)
+	if ((rc = wf_text_code("warehouse", wh, 32)) != 0 ||
+	    (rc = wf_text_code("bin", slash + 1, 32)) != 0 ||
+	    (rc = (in->owner ? wf_text_owner(in->owner) : 0)) != 0)
 		return rc;
 	if (in->kind && (kind = intern(bin_kinds, in->kind)) == NULL)
 		return wf_error_set(WF_EUSAGE,
@@ -503,21 +457,21 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	if (found) {
 		if ((rc = wf_db_stmt(db, get, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, bin_id);
+		wf_bind_int(st, 1, bin_id);
 		if ((rc = wf_db_step(db, st)) < 0)
 			goto fail;
 		wf_strlcpy(oldowner, wf_col_text(st, 0), sizeof oldowner);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		rc = 0;
 		wf_strlcpy(owner, oldowner, sizeof owner);
 	} else {
 		if ((rc = wf_db_stmt(db, owner_sql, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, wh_id);
+		wf_bind_int(st, 1, wh_id);
 		if ((rc = wf_db_step(db, st)) < 0)
 			goto fail;
 		wf_strlcpy(owner, wf_col_text(st, 0), sizeof owner);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		rc = 0;
 	}
 	if (in->owner)
@@ -534,12 +488,12 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	if (!found || changes->child) {
 		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, wh_id);
+		wf_bind_int(st, 1, wh_id);
 		wf_bind_text(st, 2, slash + 1);
 		wf_bind_text(st, 3, kind);
 		wf_bind_text(st, 4, owner);
 		wf_bind_time(st, 5, wf_db_now(db));
-		sqlite3_bind_int64(st, 6, bin_id);
+		wf_bind_int(st, 6, bin_id);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
 	}
@@ -579,22 +533,22 @@ struct sku_row {
 };
 
 static void
-sku_from_stmt(sqlite3_stmt *st, struct sku_row *s)
+sku_from_stmt(wf_stmt *st, struct sku_row *s)
 {
-	s->id = sqlite3_column_int64(st, 0);
+	s->id = wf_col_int(st, 0);
 	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
 	wf_strlcpy(s->title, wf_col_text(st, 2), sizeof s->title);
 	wf_strlcpy(s->owner, wf_col_text(st, 3), sizeof s->owner);
 	wf_strlcpy(s->state, wf_col_text(st, 4), sizeof s->state);
 	wf_strlcpy(s->currency, wf_col_text(st, 5), sizeof s->currency);
-	s->has_price = sqlite3_column_type(st, 6) != SQLITE_NULL;
-	s->price = sqlite3_column_int64(st, 6);
-	s->has_cost = sqlite3_column_type(st, 7) != SQLITE_NULL;
-	s->cost = sqlite3_column_int64(st, 7);
-	s->has_avg = sqlite3_column_type(st, 8) != SQLITE_NULL;
-	s->avg_cost = sqlite3_column_int64(st, 8);
-	s->lead_time_days = sqlite3_column_int64(st, 9);
-	s->safety_days = sqlite3_column_int64(st, 10);
+	s->has_price = !wf_col_null(st, 6);
+	s->price = wf_col_int(st, 6);
+	s->has_cost = !wf_col_null(st, 7);
+	s->cost = wf_col_int(st, 7);
+	s->has_avg = !wf_col_null(st, 8);
+	s->avg_cost = wf_col_int(st, 8);
+	s->lead_time_days = wf_col_int(st, 9);
+	s->safety_days = wf_col_int(st, 10);
 }
 
 #define SKU_COLS "id, code, title, owner, state, currency, price, cost, avg_cost," \
@@ -604,7 +558,7 @@ static int
 sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
 {
 	static const char sql[] = "SELECT " SKU_COLS " FROM sku WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	memset(s, 0, sizeof *s);
@@ -616,7 +570,7 @@ sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
 	*found = rc == 1;
 	if (rc == 1) {
 		sku_from_stmt(st, s);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	return 0;
 }
@@ -686,12 +640,12 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	char cur[4];
 	const char *result;
 	cJSON *changes = NULL;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc, found;
 
-	if ((rc = wf_check_sku_code("sku", in->code)) != 0 ||
-	    (in->title && (rc = wf_check_text("title", in->title, 500)) != 0) ||
-	    (rc = check_owner(in->owner)) != 0)
+	if ((rc = wf_text_sku("sku", in->code)) != 0 ||
+	    (in->title && (rc = wf_text_check("title", in->title, 500)) != 0) ||
+	    (rc = (in->owner ? wf_text_owner(in->owner) : 0)) != 0)
 		return rc;
 	if (in->currency && (rc = wf_currency_norm(in->currency, cur)) != 0)
 		return wf_error_set(WF_EINPUT, "currency: %s", wf_error_msg());
@@ -718,9 +672,9 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 		if (found) {
 			if ((rc = wf_db_stmt(db, moved, &st)) != 0)
 				goto fail;
-			sqlite3_bind_int64(st, 1, s.id);
+			wf_bind_int(st, 1, s.id);
 			if ((rc = wf_db_step(db, st)) != 0) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				if (rc == 1)
 					rc = wf_error_set(WF_EREFUSED,
 					    "SKU '%s' has stock movements in %s; its currency cannot change",
@@ -779,8 +733,8 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 		wf_bind_text(st, 4, s.currency);
 		wf_bind_opt_int(st, 5, s.has_price, s.price);
 		wf_bind_opt_int(st, 6, s.has_cost, s.cost);
-		sqlite3_bind_int64(st, 7, s.lead_time_days);
-		sqlite3_bind_int64(st, 8, s.safety_days);
+		wf_bind_int(st, 7, s.lead_time_days);
+		wf_bind_int(st, 8, s.safety_days);
 		wf_bind_time(st, 9, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
@@ -880,7 +834,7 @@ wf_sku_list(wf_db *db, wf_out *out)
 {
 	static const char sql[] = "SELECT " SKU_COLS " FROM sku ORDER BY code";
 	struct sku_row s;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -890,7 +844,7 @@ wf_sku_list(wf_db *db, wf_out *out)
 		if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -909,3 +863,70 @@ wf_sku_show(wf_db *db, const char *code, wf_out *out)
 		return rc;
 	return wf_stock_levels(db, &q, out);
 }
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const sku_states[] = { "active", "discontinued", "blocked", NULL };
+static const struct wf_transition sku_rows[] = {
+	{ "active",       "discontinue", "discontinued" },
+	{ "active",       "block",       "blocked" },
+	{ "discontinued", "activate",    "active" },
+	{ "discontinued", "block",       "blocked" },
+	{ "blocked",      "unblock",     "active" },
+	WF_TRANSITIONS_END
+};
+
+static const char *const warehouse_states[] = { "active", "paused", "closed", NULL };
+static const struct wf_transition warehouse_rows[] = {
+	{ "active", "pause",  "paused" },
+	{ "paused", "resume", "active" },
+	{ "active", "close",  "closed" },
+	{ "paused", "close",  "closed" },
+	{ "closed", "reopen", "active" },
+	WF_TRANSITIONS_END
+};
+
+static const char *const bin_states[] = { "active", "blocked", NULL };
+static const struct wf_transition bin_rows[] = {
+	{ "active",  "block",   "blocked" },
+	{ "blocked", "unblock", "active" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_sku = {
+	"sku", "sku", "catalogue items",
+	sku_states, sku_rows, WF_SQL_STATE_GET("sku", "state", "NULL"), WF_SQL_STATE_SET("sku", "state"),
+	WF_SQL_STATE_ALL("sku", "code", "state"), NULL, NULL
+};
+
+static const struct wf_machine m_warehouse = {
+	"warehouse", "warehouse", "warehouses",
+	warehouse_states, warehouse_rows, WF_SQL_STATE_GET("warehouse", "state", "NULL"),
+	WF_SQL_STATE_SET("warehouse", "state"), WF_SQL_STATE_ALL("warehouse", "code", "state"), NULL, NULL
+};
+
+static const struct wf_machine m_bin = {
+	"bin", "bin", "bins in a warehouse",
+	bin_states, bin_rows, WF_SQL_STATE_GET("bin", "state", "NULL"), WF_SQL_STATE_SET("bin", "state"),
+	"SELECT b.id, w.code || '/' || b.code, b.state FROM bin b"
+	" JOIN warehouse w ON w.id = b.warehouse_id ORDER BY b.id", NULL, NULL
+};
+
+
+static const struct wf_machine *const sku_machines[] = { &m_sku, NULL };
+static const struct wf_machine *const warehouse_machines[] = { &m_warehouse, NULL };
+static const struct wf_machine *const bin_machines[] = { &m_bin, NULL };
+
+const struct wf_record_type wf_record_sku = {
+	"sku", NULL, NULL, "sku", sku_machines, NULL,
+	"SELECT code FROM sku WHERE code GLOB ?1 ORDER BY code", 0
+};
+const struct wf_record_type wf_record_warehouse = {
+	"warehouse", NULL, NULL, "warehouse", warehouse_machines, NULL,
+	"SELECT code FROM warehouse WHERE code GLOB ?1 ORDER BY code", 0
+};
+const struct wf_record_type wf_record_bin = {
+	"bin", NULL, NULL, "bin", bin_machines, NULL,
+	"SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
+	" WHERE w.code || '/' || b.code GLOB ?1 ORDER BY w.code, b.code", 0
+};

@@ -1,28 +1,32 @@
-/* check.c - the invariant registry and the core invariants. */
+/* check.c - running the registry's invariants, and the core invariants.
+ *
+ * reads: event
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "wf_check.h"
 #include "wf_error.h"
-#include "wf_exception.h"
 #include "wf_json.h"
-#include "wf_po.h"
+#include "wf_record.h"
 #include "wf_state.h"
-#include "wf_order.h"
-#include "wf_route.h"
-#include "wf_stock.h"
 
-/* Every module's table, in the order `wf check` runs them. */
-static const struct wf_invariant *const registry[] = {
-	wf_core_invariants,
-	wf_stock_invariants,
-	wf_order_invariants,
-	wf_exception_invariants,
-	wf_po_invariants,
-	wf_route_invariants,
-	NULL
-};
+/* The I-th invariant table in the order `wf check` runs them: core's, then
+ * each record type's in registry order; NULL past the last. */
+static const struct wf_invariant *
+table_at(size_t i)
+{
+	size_t r;
+
+	if (i == 0)
+		return wf_core_invariants;
+	i--;
+	for (r = 0; wf_registry[r]; r++)
+		if (wf_registry[r]->invariants && i-- == 0)
+			return wf_registry[r]->invariants;
+	return NULL;
+}
 
 int
 wf_check_violation(wf_out *out, long long *violations, const char *check,
@@ -54,7 +58,7 @@ int
 wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
     const char *record, const char *sql)
 {
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -63,7 +67,7 @@ wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
 		if ((rc = wf_check_violation(out, violations, check, record, wf_col_text(st, 0),
 		    "%s", wf_col_text(st, 1))) != 0)
 			break;
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -75,8 +79,8 @@ wf_check_run(wf_db *db, wf_out *out, const char *only, long long *violations)
 	int rc;
 
 	*violations = 0;
-	for (i = 0; registry[i]; i++)
-		for (inv = registry[i]; inv->name; inv++) {
+	for (i = 0; table_at(i); i++)
+		for (inv = table_at(i); inv->name; inv++) {
 			if (only && strncmp(inv->name, only, strlen(only)) != 0)
 				continue;
 			if ((rc = inv->run(db, out, violations)) != 0)
@@ -92,8 +96,8 @@ wf_check_list(wf_out *out)
 	size_t i;
 	int rc;
 
-	for (i = 0; registry[i]; i++)
-		for (inv = registry[i]; inv->name; inv++) {
+	for (i = 0; table_at(i); i++)
+		for (inv = table_at(i); inv->name; inv++) {
 			cJSON *r = wf_jrecord("invariant");
 			if (r == NULL || wf_jadd_str(r, "name", inv->name) ||
 			    wf_jadd_str(r, "summary", inv->summary)) {
@@ -112,7 +116,7 @@ static int
 integrity(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] = "PRAGMA quick_check";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -124,7 +128,7 @@ integrity(wf_db *db, wf_out *out, long long *n)
 		    wf_db_filename(db), "%s", r)) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -132,20 +136,20 @@ static int
 foreign_keys(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] = "PRAGMA foreign_key_check";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		char ref[64];
-		snprintf(ref, sizeof ref, "%lld", (long long)sqlite3_column_int64(st, 1));
+		snprintf(ref, sizeof ref, "%lld", (long long)wf_col_int(st, 1));
 		if ((rc = wf_check_violation(out, n, "db.foreign_keys",
 		    wf_col_text(st, 0), ref, "row refers to a missing %s row",
 		    wf_col_text(st, 2))) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -165,12 +169,12 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; wf_machines[i] && rc == 0; i++) {
-		const struct wf_machine *m = wf_machines[i];
-		sqlite3_stmt *all, *q;
+	for (i = 0; wf_machine_at(i) && rc == 0; i++) {
+		const struct wf_machine *m = wf_machine_at(i);
+		wf_stmt *all, *q;
 
-		if ((rc = sqlite3_prepare_v2(wf_db_handle(db), m->sql_all, -1, &all, NULL)) != SQLITE_OK)
-			return wf_db_err(db, rc, m->name);
+		if ((rc = wf_db_stmt(db, m->sql_all, &all)) != 0)
+			return wf_error_prefix("%s", m->name);
 		while ((rc = wf_db_step(db, all)) == 1) {
 			char ref[256], state[64], want[64] = "";
 			int found;
@@ -192,7 +196,7 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 			found = (rc = wf_db_step(db, q)) == 1;
 			if (found)
 				wf_strlcpy(want, wf_col_text(q, 0), sizeof want);
-			sqlite3_reset(q);
+			wf_stmt_reset(q);
 			if (rc < 0)
 				break;
 			/* a secondary machine unchanged since creation */
@@ -203,10 +207,10 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 				wf_bind_text(q, 2, ref);
 				wf_bind_text(q, 3, m->create_key);
 				found = (rc = wf_db_step(db, q)) == 1 &&
-				    sqlite3_column_type(q, 0) != SQLITE_NULL;
+				    !wf_col_null(q, 0);
 				if (found)
 					wf_strlcpy(want, wf_col_text(q, 0), sizeof want);
-				sqlite3_reset(q);
+				wf_stmt_reset(q);
 				if (rc < 0)
 					break;
 			}
@@ -222,7 +226,7 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 			if (rc)
 				break;
 		}
-		sqlite3_finalize(all);
+		wf_stmt_reset(all);
 	}
 	return rc < 0 ? rc : 0;
 }

@@ -3,48 +3,12 @@
 
 #include "wf_complete.h"
 #include "wf_error.h"
-#include "wf_history.h"
+#include "wf_record.h"
 
-/* ?1 is a GLOB pattern: the prefix, escaped, then '*'.  A literal prefix lets
- * SQLite walk the code's unique index instead of scanning the table. */
-static const char sql_sku[] =
-    "SELECT code FROM sku WHERE code GLOB ?1 ORDER BY code";
-static const char sql_warehouse[] =
-    "SELECT code FROM warehouse WHERE code GLOB ?1 ORDER BY code";
-static const char sql_supplier[] =
-    "SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code";
-static const char sql_bin[] =
-    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
-    " WHERE w.code || '/' || b.code GLOB ?1 ORDER BY w.code, b.code";
-static const char sql_order[] =
-    "SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000";
-static const char sql_shipment[] =
-    "SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000";
-static const char sql_po[] =
-    "SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')"
-    " AND 'PO-' || id GLOB ?1 ORDER BY id";
-static const char sql_exception[] =
-    "SELECT 'EX-' || id FROM exception WHERE state NOT IN ('resolved', 'dismissed')"
-    " AND 'EX-' || id GLOB ?1 ORDER BY id";
-static const char sql_return[] =
-    "SELECT 'RMA-' || id FROM rma WHERE state <> 'closed'"
-    " AND 'RMA-' || id GLOB ?1 ORDER BY id";
-
-static const struct {
-	const char *kind;
-	const char *sql;         /* NULL: not from the database */
-} kinds[] = {
-	{ "sku", sql_sku },
-	{ "warehouse", sql_warehouse },
-	{ "bin", sql_bin },
-	{ "order", sql_order },
-	{ "shipment", sql_shipment },
-	{ "po", sql_po },
-	{ "supplier", sql_supplier },
-	{ "exception", sql_exception },
-	{ "return", sql_return },
-	{ "record", NULL },
-};
+/* Each record type's completion query is in its struct wf_record_type
+ * (wf_record.h): ?1 is a GLOB pattern, the prefix escaped, then '*'.  A
+ * literal prefix lets SQLite walk the key's unique index instead of
+ * scanning the table. */
 
 /* PREFIX as a GLOB pattern that matches exactly the strings starting with it:
  * the pattern characters are bracketed, then '*'. */
@@ -72,9 +36,10 @@ record_types(const char *prefix, wf_complete_fn fn, void *arg)
 	size_t i, n = strlen(prefix);
 	int rc;
 
-	for (i = 0; wf_record_types[i]; i++)
-		if (strncmp(wf_record_types[i], prefix, n) == 0 &&
-		    (rc = fn(arg, wf_record_types[i])) != 0)
+	for (i = 0; wf_registry[i]; i++)
+		if (!(wf_registry[i]->flags & WF_RECORD_NOHISTORY) &&
+		    strncmp(wf_registry[i]->type, prefix, n) == 0 &&
+		    (rc = fn(arg, wf_registry[i]->type)) != 0)
 			return rc;
 	return 0;
 }
@@ -83,7 +48,7 @@ static int
 from_db(wf_db *db, const char *sql, const char *prefix, wf_complete_fn fn, void *arg)
 {
 	wf_buf pat = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = glob_prefix(&pat, prefix)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0) {
@@ -94,7 +59,7 @@ from_db(wf_db *db, const char *sql, const char *prefix, wf_complete_fn fn, void 
 	while ((rc = wf_db_step(db, st)) == 1)
 		if ((rc = fn(arg, wf_col_text(st, 0))) != 0)
 			break;
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	wf_buf_free(&pat);
 	return rc;
 }
@@ -103,16 +68,13 @@ int
 wf_complete_values(wf_db *db, const char *kind, const char *prefix,
     wf_complete_fn fn, void *arg)
 {
-	size_t i;
+	const struct wf_record_type *t;
 
 	if (prefix == NULL)
 		prefix = "";
-	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (strcmp(kinds[i].kind, kind) != 0)
-			continue;
-		if (kinds[i].sql == NULL)
-			return record_types(prefix, fn, arg);
-		return db ? from_db(db, kinds[i].sql, prefix, fn, arg) : 0;
-	}
-	return wf_error_set(WF_EUSAGE, "unknown completion kind '%s'", kind);
+	if (strcmp(kind, "record") == 0)
+		return record_types(prefix, fn, arg);
+	if ((t = wf_record_find(kind)) == NULL || t->complete == NULL)
+		return wf_error_set(WF_EUSAGE, "unknown completion kind '%s'", kind);
+	return db ? from_db(db, t->complete, prefix, fn, arg) : 0;
 }

@@ -1,5 +1,6 @@
 /* db.c - open, check, migrate, transactions, statement cache. */
 #include <errno.h>
+#include <stdio.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "wf_db.h"
+#include "wf_db_sqlite.h"
 #include "wf_error.h"
 #include "wf_time.h"
 
@@ -17,6 +21,11 @@ struct stmt_slot {
 	const char   *sql;
 	sqlite3_stmt *st;
 };
+
+/* A wf_stmt is a sqlite3_stmt: the type only keeps the engine out of the
+ * headers. */
+#define S(st) ((sqlite3_stmt *)(void *)(st))
+#define W(st) ((wf_stmt *)(void *)(st))
 
 struct wf_db {
 	sqlite3  *h;
@@ -169,8 +178,9 @@ cache_grow(wf_db *db)
 }
 
 int
-wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st)
+wf_db_stmt(wf_db *db, const char *sql, wf_stmt **out)
 {
+	sqlite3_stmt *st;
 	size_t j;
 	int rc;
 
@@ -178,44 +188,46 @@ wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st)
 		return WF_ENOMEM;
 	for (j = slot_of(sql, db->capcache); db->cache[j].sql; j = (j + 1) & (db->capcache - 1))
 		if (db->cache[j].sql == sql) {
-			*st = db->cache[j].st;
-			sqlite3_reset(*st);
-			sqlite3_clear_bindings(*st);
+			st = db->cache[j].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			*out = W(st);
 			return 0;
 		}
-	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK)
 		return wf_db_err(db, rc, "prepare");
 	db->cache[j].sql = sql;
-	db->cache[j].st = *st;
+	db->cache[j].st = st;
 	db->ncache++;
+	*out = W(st);
 	return 0;
 }
 
 int
-wf_db_step(wf_db *db, sqlite3_stmt *st)
+wf_db_step(wf_db *db, wf_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(S(st));
 
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+		sqlite3_reset(S(st));
 		return 0;
 	}
 	rc = wf_db_err(db, sqlite3_extended_errcode(db->h), "database");
-	sqlite3_reset(st);
+	sqlite3_reset(S(st));
 	return rc;
 }
 
 int
-wf_db_done(wf_db *db, sqlite3_stmt *st)
+wf_db_done(wf_db *db, wf_stmt *st)
 {
 	int rc;
 
 	while ((rc = wf_db_step(db, st)) == 1)
 		;
-	sqlite3_reset(st);
+	sqlite3_reset(S(st));
 	return rc;
 }
 
@@ -225,49 +237,121 @@ wf_db_last_id(wf_db *db)
 	return (int64_t)sqlite3_last_insert_rowid(db->h);
 }
 
-int
-wf_bind_text(sqlite3_stmt *st, int i, const char *s)
+int64_t
+wf_db_changes(wf_db *db)
 {
-	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
-	    : sqlite3_bind_null(st, i);
+	return (int64_t)sqlite3_changes64(db->h);
+}
+
+const char *
+wf_db_engine(void)
+{
+	static char v[64];
+
+	if (v[0] == '\0')
+		snprintf(v, sizeof v, "SQLite %s", sqlite3_libversion());
+	return v;
+}
+
+void
+wf_stmt_reset(wf_stmt *st)
+{
+	sqlite3_reset(S(st));
+}
+
+void
+wf_stmt_clear(wf_stmt *st)
+{
+	sqlite3_clear_bindings(S(st));
 }
 
 int
-wf_bind_time(sqlite3_stmt *st, int i, int64_t t)
+wf_stmt_params(wf_stmt *st)
+{
+	return sqlite3_bind_parameter_count(S(st));
+}
+
+int
+wf_bind_int(wf_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(S(st), i, (sqlite3_int64)v);
+}
+
+int
+wf_bind_null(wf_stmt *st, int i)
+{
+	return sqlite3_bind_null(S(st), i);
+}
+
+int
+wf_bind_text(wf_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(S(st), i, s, -1, SQLITE_TRANSIENT)
+	    : sqlite3_bind_null(S(st), i);
+}
+
+int
+wf_bind_textn(wf_stmt *st, int i, const char *s, size_t n)
+{
+	if (n > 0x7fffffff)
+		return SQLITE_TOOBIG;
+	return sqlite3_bind_text(S(st), i, s, (int)n, SQLITE_TRANSIENT);
+}
+
+int
+wf_bind_time(wf_stmt *st, int i, int64_t t)
 {
 	char buf[WF_TIME_LEN];
 
 	wf_time_format(t, buf);
-	return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+	return sqlite3_bind_text(S(st), i, buf, -1, SQLITE_TRANSIENT);
 }
 
 int
-wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v)
+wf_bind_opt_int(wf_stmt *st, int i, int has, int64_t v)
 {
-	return has ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+	return has ? sqlite3_bind_int64(S(st), i, v) : sqlite3_bind_null(S(st), i);
 }
 
 int
-wf_bind_static(sqlite3_stmt *st, int i, const char *s)
+wf_bind_static(wf_stmt *st, int i, const char *s)
 {
-	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	return s ? sqlite3_bind_text(S(st), i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(S(st), i);
 }
 
 int
-wf_db_done_static(wf_db *db, sqlite3_stmt *st)
+wf_db_done_static(wf_db *db, wf_stmt *st)
 {
 	int rc = wf_db_done(db, st);
 
-	sqlite3_clear_bindings(st);
+	sqlite3_clear_bindings(S(st));
 	return rc;
 }
 
-const char *
-wf_col_text(sqlite3_stmt *st, int i)
+int64_t
+wf_col_int(wf_stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	return (int64_t)sqlite3_column_int64(S(st), i);
+}
+
+int
+wf_col_null(wf_stmt *st, int i)
+{
+	return sqlite3_column_type(S(st), i) == SQLITE_NULL;
+}
+
+const char *
+wf_col_text(wf_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(S(st), i);
 
 	return s ? (const char *)s : "";
+}
+
+const char *
+wf_col_str(wf_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(S(st), i);
 }
 
 /* ---- open ------------------------------------------------------------------ */
@@ -576,7 +660,7 @@ wf_db_close(wf_db *db)
 	free(db);
 }
 
-sqlite3 *
+void *
 wf_db_handle(wf_db *db)
 {
 	return db->h;
@@ -659,7 +743,7 @@ static const char sql_rollback_to[] = "ROLLBACK TO wf";
 static int
 run_cached(wf_db *db, const char *sql)
 {
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)

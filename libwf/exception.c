@@ -1,5 +1,8 @@
 /* exception.c - the exception queue: raise, clear, list, and the operator's
- * transitions. */
+ * transitions.
+ *
+ * owns: exception
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +12,9 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_state.h"
+#include "wf_text.h"
 #include "wf_time.h"
+#include "wf_record.h"
 
 #define KEYLEN WF_EXCEPTION_KEYLEN
 #define MAX_REF 256
@@ -36,7 +41,7 @@ machine(void)
 void
 wf_exception_key(char out[WF_EXCEPTION_KEYLEN], int64_t id)
 {
-	snprintf(out, WF_EXCEPTION_KEYLEN, "EX-%lld", (long long)id);
+	wf_key_format(&wf_record_exception, id, out);
 }
 
 static int
@@ -46,9 +51,9 @@ closed_state(const char *s)
 }
 
 static const char *
-col_or_null(sqlite3_stmt *st, int i)
+col_or_null(wf_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return wf_col_str(st, i);
 }
 
 /* ---- priority ------------------------------------------------------------- */
@@ -95,70 +100,16 @@ wf_exception_priority(const struct wf_impact *im, int64_t now)
 int
 wf_exception_parse_key(const char *key, int64_t *id)
 {
-	const char *p = key;
-	int64_t v = 0;
-
-	if ((p[0] == 'E' || p[0] == 'e') && (p[1] == 'X' || p[1] == 'x') && p[2] == '-' &&
-	    p[3] >= '1' && p[3] <= '9') {
-		for (p += 3; *p >= '0' && *p <= '9' && v <= WF_JSON_INT_MAX / 10; p++)
-			v = v * 10 + (*p - '0');
-		if (*p == '\0' && v <= WF_JSON_INT_MAX) {
-			*id = v;
-			return 0;
-		}
-	}
-	return wf_error_set(WF_EUSAGE, "expected an exception key like EX-12, got '%.40s'",
-	    key);
-}
-
-static int
-plain_text(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 0;
-	return 1;
-}
-
-static int
-check_owner(const char *owner)
-{
-	if (owner == NULL || *owner == '\0')
-		return wf_error_set(WF_EINPUT, "owner: must not be empty");
-	if (strlen(owner) > 64)
-		return wf_error_set(WF_EINPUT, "owner: longer than 64 bytes");
-	if (!plain_text(owner))
-		return wf_error_set(WF_EINPUT, "owner: has control characters");
-	return 0;
+	return wf_key_parse(&wf_record_exception, key, id);
 }
 
 static int
 check_note(const char *note)
 {
-	if (blank(note))
+	if (wf_text_blank(note))
 		return wf_error_set(WF_EUSAGE, "a note is required: say why");
 	if (strlen(note) > MAX_TEXT)
 		return wf_error_set(WF_EUSAGE, "note: longer than %d bytes", MAX_TEXT);
-	return 0;
-}
-
-static int
-known_record(const char *r)
-{
-	size_t i;
-
-	for (i = 0; wf_record_types[i]; i++)
-		if (strcmp(wf_record_types[i], r) == 0)
-			return 1;
 	return 0;
 }
 
@@ -174,12 +125,12 @@ check_raise(const struct wf_raise *r)
 		return wf_error_set(WF_EINPUT,
 		    "kind: expected 1-64 letters, digits, '.', '_' or '-', got '%.64s'",
 		    r->kind ? r->kind : "");
-	if (r->subject_type == NULL || !known_record(r->subject_type))
+	if (r->subject_type == NULL || !wf_record_in_history(r->subject_type))
 		return wf_error_set(WF_EINPUT, "subject: unknown record type '%.32s'",
 		    r->subject_type ? r->subject_type : "");
 	if (r->subject_ref == NULL || *r->subject_ref == '\0')
 		return wf_error_set(WF_EINPUT, "subject: the record's key is missing");
-	if (strlen(r->subject_ref) > MAX_REF || !plain_text(r->subject_ref))
+	if (strlen(r->subject_ref) > MAX_REF || !wf_text_plain(r->subject_ref))
 		return wf_error_set(WF_EINPUT,
 		    "subject: the key must be at most %d bytes without control characters",
 		    MAX_REF);
@@ -195,14 +146,14 @@ check_raise(const struct wf_raise *r)
 		return wf_error_set(WF_EINPUT, "impact.currency: needed with money");
 	if (im->units < 0 || im->orders < 0)
 		return wf_error_set(WF_EINPUT, "impact: units and orders must not be negative");
-	if (r->next_action == NULL || blank(r->next_action))
+	if (r->next_action == NULL || wf_text_blank(r->next_action))
 		return wf_error_set(WF_EINPUT, "next_action: must not be empty");
 	if (strlen(r->next_action) > MAX_TEXT)
 		return wf_error_set(WF_EINPUT, "next_action: longer than %d bytes", MAX_TEXT);
 	if (r->has_priority && (r->priority < 0 || r->priority > 100))
 		return wf_error_set(WF_EINPUT, "priority: expected 0 to 100, got %d",
 		    r->priority);
-	return check_owner(r->owner);
+	return wf_text_owner(r->owner);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -258,7 +209,7 @@ evidence_json(const char *text)
 
 /* The exception record for a row selected with EX_COLS.  NULL: no memory. */
 static cJSON *
-ex_record(wf_db *db, sqlite3_stmt *st)
+ex_record(wf_db *db, wf_stmt *st)
 {
 	char key[KEYLEN], subject[MAX_REF + 64], age[32];
 	int64_t opened = 0;
@@ -267,7 +218,7 @@ ex_record(wf_db *db, sqlite3_stmt *st)
 
 	if (r == NULL)
 		return NULL;
-	wf_exception_key(key, sqlite3_column_int64(st, C_ID));
+	wf_exception_key(key, wf_col_int(st, C_ID));
 	snprintf(subject, sizeof subject, "%s %s", wf_col_text(st, C_STYPE),
 	    wf_col_text(st, C_SREF));
 	wf_time_parse(wf_col_text(st, C_OPENED), &opened);
@@ -276,17 +227,17 @@ ex_record(wf_db *db, sqlite3_stmt *st)
 	rc |= wf_jadd_str(r, "kind", wf_col_text(st, C_KIND));
 	rc |= wf_jadd_str(r, "subject", subject);
 	rc |= wf_jadd_str(r, "owner", wf_col_text(st, C_OWNER));
-	rc |= wf_jadd_int(r, "priority", sqlite3_column_int64(st, C_PRIORITY));
+	rc |= wf_jadd_int(r, "priority", wf_col_int(st, C_PRIORITY));
 	rc |= wf_jadd_item(r, "evidence", evidence_json(col_or_null(st, C_EVIDENCE)));
-	rc |= wf_jadd_item(r, "impact", impact_json(sqlite3_column_int64(st, C_MONEY),
-	    col_or_null(st, C_CURRENCY), sqlite3_column_int64(st, C_UNITS),
-	    sqlite3_column_int64(st, C_ORDERS), col_or_null(st, C_DUE)));
+	rc |= wf_jadd_item(r, "impact", impact_json(wf_col_int(st, C_MONEY),
+	    col_or_null(st, C_CURRENCY), wf_col_int(st, C_UNITS),
+	    wf_col_int(st, C_ORDERS), col_or_null(st, C_DUE)));
 	rc |= wf_jadd_str(r, "next_action", wf_col_text(st, C_NEXT));
 	rc |= wf_jadd_str(r, "state", wf_col_text(st, C_STATE));
-	rc |= wf_jadd_bool(r, "priority_fixed", sqlite3_column_int(st, C_FIXED));
+	rc |= wf_jadd_bool(r, "priority_fixed", (int)wf_col_int(st, C_FIXED));
 	rc |= wf_jadd_str(r, "opened_at", wf_col_text(st, C_OPENED));
 	rc |= wf_jadd_str(r, "last_seen_at", wf_col_text(st, C_SEEN));
-	rc |= wf_jadd_int(r, "times_seen", sqlite3_column_int64(st, C_TIMES));
+	rc |= wf_jadd_int(r, "times_seen", wf_col_int(st, C_TIMES));
 	rc |= wf_jadd_str(r, "snoozed_until", col_or_null(st, C_SNOOZED));
 	rc |= wf_jadd_str(r, "resolved_at", col_or_null(st, C_RESOLVED));
 	rc |= wf_jadd_str(r, "resolution", col_or_null(st, C_RESOLUTION));
@@ -304,7 +255,7 @@ static int
 emit(wf_db *db, int64_t id, wf_out *out, const char *result)
 {
 	static const char sql[] = "SELECT " EX_COLS " FROM exception WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *r;
 	int rc;
 
@@ -312,14 +263,14 @@ emit(wf_db *db, int64_t id, wf_out *out, const char *result)
 		return 0;
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
 		char key[KEYLEN];
 		wf_exception_key(key, id);
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "exception '%s' not found", key);
 	}
 	r = ex_record(db, st);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (r == NULL || (result && wf_jadd_str(r, "result", result) != 0)) {
 		cJSON_Delete(r);
 		return wf_error_set(WF_ENOMEM, "out of memory");
@@ -381,7 +332,7 @@ reprioritise(wf_db *db, int64_t id, int64_t was, int64_t to, const char *due)
 	    "UPDATE exception SET priority = ?2, updated_at = ?3 WHERE id = ?1";
 	char key[KEYLEN];
 	wf_buf saved = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data = cJSON_CreateObject();
 	int rc;
 
@@ -394,8 +345,8 @@ reprioritise(wf_db *db, int64_t id, int64_t was, int64_t to, const char *due)
 		cJSON_Delete(data);
 		return rc;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, to);
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, to);
 	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_step(db, st)) < 0) {
 		cJSON_Delete(data);
@@ -448,7 +399,7 @@ due_collect(wf_db *db, struct due_work *w)
 	    " impact_orders, due_at FROM exception"
 	    " WHERE state IN ('open', 'acknowledged', 'in_progress', 'snoozed')"
 	    " AND priority_fixed = 0 AND due_at IS NOT NULL ORDER BY id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	w->n = w->nwake = 0;
@@ -456,10 +407,10 @@ due_collect(wf_db *db, struct due_work *w)
 		return rc;
 	wf_bind_time(st, 1, wf_db_now(db));
 	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = due_push(w, sqlite3_column_int64(st, 0), 0, 0,
+		if ((rc = due_push(w, wf_col_int(st, 0), 0, 0,
 		    wf_col_text(st, 1))) != 0)
 			break;
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (rc < 0)
 		return rc;
 	w->nwake = w->n;
@@ -470,18 +421,18 @@ due_collect(wf_db *db, struct due_work *w)
 		int p;
 
 		memset(&im, 0, sizeof im);
-		im.money = sqlite3_column_int64(st, 2);
+		im.money = wf_col_int(st, 2);
 		wf_strlcpy(im.currency, wf_col_text(st, 3), sizeof im.currency);
-		im.units = sqlite3_column_int64(st, 4);
-		im.orders = sqlite3_column_int64(st, 5);
+		im.units = wf_col_int(st, 4);
+		im.orders = wf_col_int(st, 5);
 		im.has_due = wf_time_parse(wf_col_text(st, 6), &im.due_at) == 0;
 		p = wf_exception_priority(&im, wf_db_now(db));
-		if (p != sqlite3_column_int64(st, 1) &&
-		    (rc = due_push(w, sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), p, wf_col_text(st, 6))) != 0)
+		if (p != wf_col_int(st, 1) &&
+		    (rc = due_push(w, wf_col_int(st, 0),
+		    wf_col_int(st, 1), p, wf_col_text(st, 6))) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -536,7 +487,7 @@ find(wf_db *db, const char *kind, const char *stype, const char *sref,
 	static const char sql[] =
 	    "SELECT id, state, snoozed_until FROM exception"
 	    " WHERE kind = ?1 AND subject_type = ?2 AND subject_ref = ?3";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -545,10 +496,10 @@ find(wf_db *db, const char *kind, const char *stype, const char *sref,
 	wf_bind_text(st, 2, stype);
 	wf_bind_text(st, 3, sref);
 	if ((rc = wf_db_step(db, st)) == 1) {
-		*id = sqlite3_column_int64(st, 0);
+		*id = wf_col_int(st, 0);
 		wf_strlcpy(state, wf_col_text(st, 1), 16);
 		wf_strlcpy(until, wf_col_text(st, 2), WF_TIME_LEN);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	return rc;
 }
@@ -570,16 +521,16 @@ wake_if_due(wf_db *db, int64_t id, char state[16], const char *until)
 }
 
 static int
-bind_impact(sqlite3_stmt *st, int at, const struct wf_impact *im)
+bind_impact(wf_stmt *st, int at, const struct wf_impact *im)
 {
-	sqlite3_bind_int64(st, at, im->money);
+	wf_bind_int(st, at, im->money);
 	wf_bind_text(st, at + 1, im->currency[0] ? im->currency : NULL);
-	sqlite3_bind_int64(st, at + 2, im->units);
-	sqlite3_bind_int64(st, at + 3, im->orders);
+	wf_bind_int(st, at + 2, im->units);
+	wf_bind_int(st, at + 3, im->orders);
 	if (im->has_due)
 		wf_bind_time(st, at + 4, im->due_at);
 	else
-		sqlite3_bind_null(st, at + 4);
+		wf_bind_null(st, at + 4);
 	return 0;
 }
 
@@ -605,7 +556,7 @@ create(wf_db *db, const struct wf_raise *r, int priority, const char *evidence,
 	    " times_seen, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'open', ?14, ?14, 1, ?14, ?14)";
 	char key[KEYLEN], subject[MAX_REF + 64];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int rc = 0;
 
@@ -615,8 +566,8 @@ create(wf_db *db, const struct wf_raise *r, int priority, const char *evidence,
 	wf_bind_text(st, 2, r->subject_type);
 	wf_bind_text(st, 3, r->subject_ref);
 	wf_bind_text(st, 4, r->owner);
-	sqlite3_bind_int(st, 5, priority);
-	sqlite3_bind_int(st, 6, r->has_priority);
+	wf_bind_int(st, 5, priority);
+	wf_bind_int(st, 6, r->has_priority);
 	wf_bind_text(st, 7, evidence);
 	bind_impact(st, 8, &r->impact);
 	wf_bind_text(st, 13, r->next_action);
@@ -652,13 +603,13 @@ changes(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 	    " coalesce(due_at, ''), next_action, times_seen FROM exception WHERE id = ?1";
 	const struct wf_impact *im = &r->impact;
 	char due[WF_TIME_LEN] = "";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *d;
 	int rc = 0;
 
 	if (wf_db_stmt(db, sql, &st) != 0)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if (wf_db_step(db, st) != 1) {
 		wf_error_set(WF_EINTERNAL, "exception %lld vanished", (long long)id);
 		return NULL;
@@ -666,26 +617,26 @@ changes(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 	if (im->has_due)
 		wf_time_format(im->due_at, due);
 	if ((d = cJSON_CreateObject()) == NULL) {
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		wf_error_set(WF_ENOMEM, "out of memory");
 		return NULL;
 	}
-	rc |= wf_jadd_int(d, "times_seen", sqlite3_column_int64(st, 9) + 1);
-	if (sqlite3_column_int(st, 0) != priority || sqlite3_column_int(st, 1) != r->has_priority) {
+	rc |= wf_jadd_int(d, "times_seen", wf_col_int(st, 9) + 1);
+	if ((int)wf_col_int(st, 0) != priority || (int)wf_col_int(st, 1) != r->has_priority) {
 		rc |= wf_jadd_int(d, "priority", priority);
 		rc |= wf_jadd_bool(d, "priority_fixed", r->has_priority);
 	}
 	if (strcmp(wf_col_text(st, 2), evidence) != 0)
 		rc |= wf_jadd_item(d, "evidence", evidence_json(evidence));
-	if (sqlite3_column_int64(st, 3) != im->money ||
+	if (wf_col_int(st, 3) != im->money ||
 	    strcmp(wf_col_text(st, 4), im->currency) != 0 ||
-	    sqlite3_column_int64(st, 5) != im->units ||
-	    sqlite3_column_int64(st, 6) != im->orders ||
+	    wf_col_int(st, 5) != im->units ||
+	    wf_col_int(st, 6) != im->orders ||
 	    strcmp(wf_col_text(st, 7), due) != 0)
 		rc |= wf_jadd_item(d, "impact", impact_of(im));
 	if (strcmp(wf_col_text(st, 8), r->next_action) != 0)
 		rc |= wf_jadd_str(d, "next_action", r->next_action);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (rc) {
 		cJSON_Delete(d);
 		wf_error_set(WF_ENOMEM, "out of memory");
@@ -704,19 +655,19 @@ update(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 	    " impact_orders = ?8, due_at = ?9, next_action = ?10, last_seen_at = ?11,"
 	    " times_seen = times_seen + 1, updated_at = ?11,"
 	    " resolution = CASE WHEN ?12 THEN NULL ELSE resolution END WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, priority);
-	sqlite3_bind_int(st, 3, r->has_priority);
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, priority);
+	wf_bind_int(st, 3, r->has_priority);
 	wf_bind_text(st, 4, evidence);
 	bind_impact(st, 5, &r->impact);
 	wf_bind_text(st, 10, r->next_action);
 	wf_bind_time(st, 11, wf_db_now(db));
-	sqlite3_bind_int(st, 12, reopened);
+	wf_bind_int(st, 12, reopened);
 	rc = wf_db_step(db, st);
 	return rc < 0 ? rc : 0;
 }
@@ -788,12 +739,12 @@ static int
 set_resolution(wf_db *db, int64_t id, const char *note)
 {
 	static const char sql[] = "UPDATE exception SET resolution = ?2 WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	wf_bind_text(st, 2, note);
 	rc = wf_db_step(db, st);
 	return rc < 0 ? rc : 0;
@@ -864,7 +815,7 @@ wf_exception_list(wf_db *db, const struct wf_exception_query *q, wf_out *out)
 	    " AND (?1 IS NOT NULL OR ?4 OR state NOT IN ('resolved', 'dismissed'))"
 	    " ORDER BY CASE WHEN state IN ('open', 'acknowledged', 'in_progress') THEN 0"
 	    " WHEN state = 'snoozed' THEN 1 ELSE 2 END, priority DESC, opened_at, id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (q->state && !wf_state_valid(machine(), q->state))
@@ -877,7 +828,7 @@ wf_exception_list(wf_db *db, const struct wf_exception_query *q, wf_out *out)
 	wf_bind_text(st, 1, q->state);
 	wf_bind_text(st, 2, q->owner);
 	wf_bind_text(st, 3, q->kind);
-	sqlite3_bind_int(st, 4, q->all != 0);
+	wf_bind_int(st, 4, q->all != 0);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		cJSON *r = ex_record(db, st);
 		if (r == NULL) {
@@ -887,7 +838,7 @@ wf_exception_list(wf_db *db, const struct wf_exception_query *q, wf_out *out)
 		if ((rc = wf_out_emit(out, r)) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1009,14 +960,14 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 	static const char set[] =
 	    "UPDATE exception SET owner = ?2, updated_at = ?3 WHERE id = ?1";
 	char ref[KEYLEN], was[80];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int64_t id;
 	int rc;
 
 	if ((rc = wf_exception_parse_key(key, &id)) != 0)
 		return rc;
-	if (check_owner(owner) != 0)
+	if (wf_text_owner(owner) != 0)
 		return wf_error_set(WF_EUSAGE, "%s", wf_error_msg());
 	wf_exception_key(ref, id);
 	if ((rc = wf_tx_begin(db)) != 0)
@@ -1024,18 +975,18 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0 ||
 	    (rc = wf_db_stmt(db, get, &st)) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
 		if (rc == 0)
 			rc = wf_error_set(WF_ENOTFOUND, "exception '%s' not found", ref);
 		goto fail;
 	}
 	wf_strlcpy(was, wf_col_text(st, 0), sizeof was);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (strcmp(was, owner) != 0) {
 		if ((rc = wf_db_stmt(db, set, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, id);
+		wf_bind_int(st, 1, id);
 		wf_bind_text(st, 2, owner);
 		wf_bind_time(st, 3, wf_db_now(db));
 		if ((rc = wf_db_step(db, st)) < 0)
@@ -1134,7 +1085,7 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 	stype[sp - subject] = '\0';
 	r.subject_type = stype;
 	r.subject_ref = sp + 1;
-	if (!known_record(stype))
+	if (!wf_record_in_history(stype))
 		return wf_jerr(l->at, "subject", "unknown record type '%s'", stype);
 	if ((rc = wf_jget_int(l->at, l->obj, "priority", 0, 0, 100, &prio)) < 0)
 		return rc;
@@ -1204,7 +1155,7 @@ inv_priority(wf_db *db, wf_out *out, long long *n)
 	    "SELECT id, priority, impact_money, coalesce(impact_currency, ''),"
 	    " impact_units, impact_orders FROM exception"
 	    " WHERE priority_fixed = 0 AND due_at IS NULL ORDER BY id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -1215,19 +1166,19 @@ inv_priority(wf_db *db, wf_out *out, long long *n)
 		int p;
 
 		memset(&im, 0, sizeof im);
-		im.money = sqlite3_column_int64(st, 2);
+		im.money = wf_col_int(st, 2);
 		wf_strlcpy(im.currency, wf_col_text(st, 3), sizeof im.currency);
-		im.units = sqlite3_column_int64(st, 4);
-		im.orders = sqlite3_column_int64(st, 5);
+		im.units = wf_col_int(st, 4);
+		im.orders = wf_col_int(st, 5);
 		p = wf_exception_priority(&im, wf_db_now(db));
-		if (p == sqlite3_column_int(st, 1))
+		if (p == (int)wf_col_int(st, 1))
 			continue;
-		wf_exception_key(key, sqlite3_column_int64(st, 0));
+		wf_exception_key(key, wf_col_int(st, 0));
 		if ((rc = wf_check_violation(out, n, "exception.priority", "exception", key,
-		    "priority is %d but its impact gives %d", sqlite3_column_int(st, 1), p)) != 0)
+		    "priority is %d but its impact gives %d", (int)wf_col_int(st, 1), p)) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1241,4 +1192,56 @@ const struct wf_invariant wf_exception_invariants[] = {
 	{ "exception.priority", "a derived priority without a due time equals "
 	  "the formula for its impact", inv_priority },
 	{ NULL, NULL, NULL }
+};
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const exception_states[] = {
+	"open", "acknowledged", "in_progress", "snoozed", "resolved", "dismissed", NULL
+};
+static const struct wf_transition exception_rows[] = {
+	{ "open",         "ack",     "acknowledged" },
+	{ "open",         "start",   "in_progress" },
+	{ "acknowledged", "start",   "in_progress" },
+	{ "open",         "snooze",  "snoozed" },
+	{ "acknowledged", "snooze",  "snoozed" },
+	{ "in_progress",  "snooze",  "snoozed" },
+	{ "snoozed",      "snooze",  "snoozed" },
+	{ "snoozed",      "wake",    "open" },
+	{ "snoozed",      "ack",     "acknowledged" },
+	{ "snoozed",      "start",   "in_progress" },
+	{ "open",         "resolve", "resolved" },
+	{ "acknowledged", "resolve", "resolved" },
+	{ "in_progress",  "resolve", "resolved" },
+	{ "snoozed",      "resolve", "resolved" },
+	{ "open",         "dismiss", "dismissed" },
+	{ "acknowledged", "dismiss", "dismissed" },
+	{ "in_progress",  "dismiss", "dismissed" },
+	{ "snoozed",      "dismiss", "dismissed" },
+	{ "resolved",     "reopen",  "open" },
+	{ "dismissed",    "reopen",  "open" },
+	WF_TRANSITIONS_END
+};
+
+/* The schema ties snoozed_until to state 'snoozed' (and wf check ties
+ * resolved_at to the closed states), so both change in the statement that
+ * changes the state: ?5 is the time a snooze ends. */
+static const struct wf_machine m_exception = {
+	"exception", "exception", "exceptions (EX-N)",
+	exception_states, exception_rows, WF_SQL_STATE_GET("exception", "state", "NULL"),
+	"UPDATE exception SET state = ?1, updated_at = ?2,"
+	" snoozed_until = CASE WHEN ?1 = 'snoozed' THEN ?5 END,"
+	" resolved_at = CASE WHEN ?1 IN ('resolved', 'dismissed') THEN ?2 END"
+	" WHERE id = ?3",
+	WF_SQL_STATE_ALL("exception", "'EX-' || id", "state"), NULL, NULL
+};
+
+
+static const struct wf_machine *const exception_machines[] = { &m_exception, NULL };
+
+const struct wf_record_type wf_record_exception = {
+	"exception", "an exception key like EX-12", "EX-", "exception", exception_machines,
+	wf_exception_invariants,
+	"SELECT 'EX-' || id FROM exception WHERE state NOT IN ('resolved', 'dismissed')"
+	" AND 'EX-' || id GLOB ?1 ORDER BY id", 0
 };

@@ -1,15 +1,14 @@
-/* history.c - appending and reading history events. */
+/* history.c - appending and reading history events.
+ *
+ * owns: event
+ */
 #include <string.h>
 
 #include "wf_error.h"
 #include "wf_history.h"
 #include "wf_json.h"
+#include "wf_record.h"
 #include "wf_time.h"
-
-const char *const wf_record_types[] = {
-	"sku", "warehouse", "bin", "order", "shipment", "return", "supplier",
-	"po", "payout", "adjustment", "exception", "carrier", NULL
-};
 
 int
 wf_history_add_text(wf_db *db, const char *record, const char *ref,
@@ -20,7 +19,7 @@ wf_history_add_text(wf_db *db, const char *record, const char *ref,
 	    "INSERT INTO event (at, actor, record_type, ref, machine, action,"
 	    " from_state, to_state, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	char at[WF_TIME_LEN];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -122,17 +121,6 @@ wf_history_upsert(wf_db *db, const char *type, const char *ref, int created,
 
 /* ---- the log ------------------------------------------------------------------- */
 
-static int
-known_record(const char *r)
-{
-	size_t i;
-
-	for (i = 0; wf_record_types[i]; i++)
-		if (strcmp(wf_record_types[i], r) == 0)
-			return 1;
-	return 0;
-}
-
 int
 wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
 {
@@ -153,13 +141,17 @@ wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
 	    "SELECT id, at, actor, record_type, ref, machine, action, from_state,"
 	    " to_state, data FROM event WHERE (?4 IS NULL OR actor = ?4) ORDER BY id";
 	const char *sql;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
-	if (q->record && !known_record(q->record))
-		return wf_error_set(WF_EUSAGE,
-		    "unknown record type '%s' (sku, warehouse, bin, order, shipment, "
-		    "return, supplier, po, payout, adjustment, exception, carrier)", q->record);
+	if (q->record && !wf_record_in_history(q->record)) {
+		wf_buf types = {0};
+		wf_record_history_types(&types);
+		rc = wf_error_set(WF_EUSAGE, "unknown record type '%s' (%s)", q->record,
+		    wf_buf_str(&types));
+		wf_buf_free(&types);
+		return rc;
+	}
 	sql = q->record && q->ref ? by_ref : q->record ? by_type : q->has_since ? by_time : all;
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
@@ -170,22 +162,22 @@ wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
 	wf_bind_text(st, 4, q->actor);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		cJSON *e = wf_jrecord("event"), *data = NULL;
-		const char *d = (const char *)sqlite3_column_text(st, 9);
+		const char *d = wf_col_str(st, 9);
 		int k = 0;
 
 		if (e == NULL) {
 			rc = wf_error_set(WF_ENOMEM, "out of memory");
 			break;
 		}
-		k |= wf_jadd_int(e, "event", sqlite3_column_int64(st, 0));
+		k |= wf_jadd_int(e, "event", wf_col_int(st, 0));
 		k |= wf_jadd_str(e, "at", wf_col_text(st, 1));
 		k |= wf_jadd_str(e, "actor", wf_col_text(st, 2));
 		k |= wf_jadd_str(e, "record", wf_col_text(st, 3));
 		k |= wf_jadd_str(e, "ref", wf_col_text(st, 4));
 		k |= wf_jadd_str(e, "action", wf_col_text(st, 6));
-		k |= wf_jadd_str(e, "machine", (const char *)sqlite3_column_text(st, 5));
-		k |= wf_jadd_str(e, "from", (const char *)sqlite3_column_text(st, 7));
-		k |= wf_jadd_str(e, "to", (const char *)sqlite3_column_text(st, 8));
+		k |= wf_jadd_str(e, "machine", wf_col_str(st, 5));
+		k |= wf_jadd_str(e, "from", wf_col_str(st, 7));
+		k |= wf_jadd_str(e, "to", wf_col_str(st, 8));
 		if (d && wf_json_parse(d, strlen(d), &data) == 0)
 			k |= wf_jadd_item(e, "data", data);
 		else
@@ -198,6 +190,6 @@ wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
 		if ((rc = wf_out_emit(out, e)) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }

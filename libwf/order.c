@@ -1,4 +1,8 @@
-/* order.c - order import, the fulfilment and finance lifecycles, shipments. */
+/* order.c - order import, the fulfilment and finance lifecycles, shipments.
+ *
+ * owns: orders, order_line, order_route, shipment, shipment_line
+ * reads: sku, bin, warehouse, rma
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +17,8 @@
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
+#include "wf_record.h"
+#include "wf_text.h"
 
 static int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
 
@@ -28,18 +34,18 @@ struct order_row {
 };
 
 static void
-order_from_stmt(sqlite3_stmt *st, struct order_row *o)
+order_from_stmt(wf_stmt *st, struct order_row *o)
 {
 	memset(o, 0, sizeof *o);
-	o->i.id = sqlite3_column_int64(st, 0);
+	o->i.id = wf_col_int(st, 0);
 	wf_strlcpy(o->i.state, wf_col_text(st, 1), sizeof o->i.state);
 	wf_strlcpy(o->i.finance_state, wf_col_text(st, 2), sizeof o->i.finance_state);
 	wf_strlcpy(o->i.held_from, wf_col_text(st, 3), sizeof o->i.held_from);
 	wf_strlcpy(o->i.currency, wf_col_text(st, 4), sizeof o->i.currency);
-	o->i.total = sqlite3_column_int64(st, 5);
-	o->i.paid = sqlite3_column_int64(st, 6);
-	o->i.refunded = sqlite3_column_int64(st, 7);
-	o->i.has_promise = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	o->i.total = wf_col_int(st, 5);
+	o->i.paid = wf_col_int(st, 6);
+	o->i.refunded = wf_col_int(st, 7);
+	o->i.has_promise = !wf_col_null(st, 8);
 	if (o->i.has_promise)
 		wf_time_parse(wf_col_text(st, 8), &o->i.promise_by);
 	wf_strlcpy(o->i.ship_country, wf_col_text(st, 9), sizeof o->i.ship_country);
@@ -52,7 +58,7 @@ static int
 order_load(wf_db *db, const char *ref, struct order_row *o)
 {
 	static const char sql[] = "SELECT " ORDER_COLS " FROM orders WHERE ref = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -60,7 +66,7 @@ order_load(wf_db *db, const char *ref, struct order_row *o)
 	wf_bind_text(st, 1, ref);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		order_from_stmt(st, o);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	return rc;
 }
@@ -165,7 +171,7 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    " qty_shipped, qty_returned, external_id FROM order_line WHERE order_id = ?1"
 	    " ORDER BY line_no";
 	struct order_view v;
-	sqlite3_stmt *st, *ls;
+	wf_stmt *st, *ls;
 	cJSON *r, *lines;
 	char cur[4];
 	int rc = 0;
@@ -182,50 +188,50 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	v.state = wf_col_text(st, 2);
 	v.finance_state = wf_col_text(st, 3);
 	v.placed_at = wf_col_text(st, 4);
-	v.promise_by = (const char *)sqlite3_column_text(st, 5);
+	v.promise_by = wf_col_str(st, 5);
 	v.currency = cur;
-	v.subtotal = sqlite3_column_int64(st, 7);
-	v.discount = sqlite3_column_int64(st, 8);
-	v.shipping_paid = sqlite3_column_int64(st, 9);
-	v.tax = sqlite3_column_int64(st, 10);
-	v.total = sqlite3_column_int64(st, 11);
-	v.paid = sqlite3_column_int64(st, 12);
-	v.refunded = sqlite3_column_int64(st, 13);
-	v.ship_name = (const char *)sqlite3_column_text(st, 14);
-	v.ship_country = (const char *)sqlite3_column_text(st, 15);
-	v.ship_postcode = (const char *)sqlite3_column_text(st, 16);
-	v.ship_city = (const char *)sqlite3_column_text(st, 17);
+	v.subtotal = wf_col_int(st, 7);
+	v.discount = wf_col_int(st, 8);
+	v.shipping_paid = wf_col_int(st, 9);
+	v.tax = wf_col_int(st, 10);
+	v.total = wf_col_int(st, 11);
+	v.paid = wf_col_int(st, 12);
+	v.refunded = wf_col_int(st, 13);
+	v.ship_name = wf_col_str(st, 14);
+	v.ship_country = wf_col_str(st, 15);
+	v.ship_postcode = wf_col_str(st, 16);
+	v.ship_city = wf_col_str(st, 17);
 	v.owner = wf_col_text(st, 18);
-	v.hold_reason = (const char *)sqlite3_column_text(st, 19);
-	v.cancel_reason = (const char *)sqlite3_column_text(st, 20);
-	id = sqlite3_column_int64(st, 21);
-	v.nlines = sqlite3_column_int64(st, 22);
+	v.hold_reason = wf_col_str(st, 19);
+	v.cancel_reason = wf_col_str(st, 20);
+	id = wf_col_int(st, 21);
+	v.nlines = wf_col_int(st, 22);
 	r = order_build(ref, &v, result, !with_lines);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (r == NULL || !with_lines)
 		return r;
 	if ((lines = cJSON_CreateArray()) == NULL || wf_jadd_item(r, "lines", lines) ||
 	    wf_db_stmt(db, lines_sql, &ls) != 0)
 		goto fail;
-	sqlite3_bind_int64(ls, 1, id);
+	wf_bind_int(ls, 1, id);
 	while (wf_db_step(db, ls) == 1) {
 		cJSON *l = cJSON_CreateObject();
 		if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
 			cJSON_Delete(l);
-			sqlite3_reset(ls);
+			wf_stmt_reset(ls);
 			goto fail;
 		}
-		rc |= wf_jadd_int(l, "line", sqlite3_column_int64(ls, 0));
+		rc |= wf_jadd_int(l, "line", wf_col_int(ls, 0));
 		rc |= wf_jadd_str(l, "sku", wf_col_text(ls, 1));
-		rc |= wf_jadd_bool(l, "known", sqlite3_column_int(ls, 2));
+		rc |= wf_jadd_bool(l, "known", (int)wf_col_int(ls, 2));
 		rc |= wf_jadd_str(l, "title", wf_col_text(ls, 3));
-		rc |= wf_jadd_int(l, "qty", sqlite3_column_int64(ls, 4));
-		rc |= wf_jadd_money(l, "unit_price", sqlite3_column_int64(ls, 5), cur);
-		rc |= wf_jadd_money(l, "discount", sqlite3_column_int64(ls, 6), cur);
-		rc |= wf_jadd_money(l, "tax", sqlite3_column_int64(ls, 7), cur);
-		rc |= wf_jadd_int(l, "shipped", sqlite3_column_int64(ls, 8));
-		rc |= wf_jadd_int(l, "returned", sqlite3_column_int64(ls, 9));
-		rc |= wf_jadd_str(l, "id", (const char *)sqlite3_column_text(ls, 10));
+		rc |= wf_jadd_int(l, "qty", wf_col_int(ls, 4));
+		rc |= wf_jadd_money(l, "unit_price", wf_col_int(ls, 5), cur);
+		rc |= wf_jadd_money(l, "discount", wf_col_int(ls, 6), cur);
+		rc |= wf_jadd_money(l, "tax", wf_col_int(ls, 7), cur);
+		rc |= wf_jadd_int(l, "shipped", wf_col_int(ls, 8));
+		rc |= wf_jadd_int(l, "returned", wf_col_int(ls, 9));
+		rc |= wf_jadd_str(l, "id", wf_col_str(ls, 10));
 	}
 	if (rc)
 		goto fail;
@@ -320,7 +326,7 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 	static const char sql[] =
 	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (data == NULL && (data = cJSON_CreateObject()) == NULL)
@@ -333,7 +339,7 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 	if ((rc = wf_state_apply(db, m, id, ref, "cancel", data, NULL)) != 0 ||
 	    (rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	wf_bind_text(st, 2, reason);
 	return wf_db_done(db, st);
 }
@@ -472,14 +478,14 @@ check_in(const wf_jloc *at, const struct wf_order_in *in)
 {
 	size_t i;
 
-	if (wf_check_code("channel", in->channel, 32) != 0)
+	if (wf_text_code("channel", in->channel, 32) != 0)
 		return wf_jerr(at, "channel", "%s", wf_error_msg() + strlen("channel: "));
-	if (wf_check_text("external_id", in->external_id, 128) != 0)
+	if (wf_text_check("external_id", in->external_id, 128) != 0)
 		return wf_jerr(at, "external_id", "%s", wf_error_msg() + strlen("external_id: "));
-	if (in->owner && wf_check_text("owner", in->owner, 64) != 0)
+	if (in->owner && wf_text_check("owner", in->owner, 64) != 0)
 		return wf_jerr(at, "owner", "%s", wf_error_msg() + strlen("owner: "));
 	for (i = 0; i < in->nlines; i++)
-		if (wf_check_sku_code("sku", in->lines[i].sku) != 0) {
+		if (wf_text_sku("sku", in->lines[i].sku) != 0) {
 			wf_jloc ll = WF_JLOC_KEY(at, "lines"), li = WF_JLOC_IDX(&ll, (long)i);
 			return wf_jerr(&li, "sku", "%s", wf_error_msg() + strlen("sku: "));
 		}
@@ -494,7 +500,7 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 	    " qty, unit_price, discount, tax) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 	/* the id alone: the unique index on code answers it without the row */
 	static const char sku_sql[] = "SELECT id FROM sku WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t sku_id;
 	size_t i;
 	int rc, known;
@@ -507,23 +513,23 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 		wf_bind_static(st, 1, l->sku);
 		if ((known = wf_db_step(db, st)) < 0)
 			return known;
-		sku_id = known ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		sku_id = known ? wf_col_int(st, 0) : 0;
+		wf_stmt_reset(st);
+		wf_stmt_clear(st);
 		if (!known)
 			(*unknown)++;
 		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, order_id);
-		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+		wf_bind_int(st, 1, order_id);
+		wf_bind_int(st, 2, (int64_t)i + 1);
 		wf_bind_static(st, 3, l->sku);
 		wf_bind_opt_int(st, 4, known, sku_id);
 		wf_bind_static(st, 5, l->external_id);
 		wf_bind_static(st, 6, l->title ? l->title : "");
-		sqlite3_bind_int64(st, 7, l->qty);
-		sqlite3_bind_int64(st, 8, l->unit_price);
-		sqlite3_bind_int64(st, 9, l->discount);
-		sqlite3_bind_int64(st, 10, l->tax);
+		wf_bind_int(st, 7, l->qty);
+		wf_bind_int(st, 8, l->unit_price);
+		wf_bind_int(st, 9, l->discount);
+		wf_bind_int(st, 10, l->tax);
 		if ((rc = wf_db_done_static(db, st)) != 0)
 			return rc;
 	}
@@ -538,17 +544,17 @@ unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
 	    "SELECT sku, sum(qty) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
 	    " GROUP BY sku ORDER BY min(line_no)";
 	cJSON *a = cJSON_CreateArray();
-	sqlite3_stmt *st;
+	wf_stmt *st;
 
 	*units = 0;
 	if (a == NULL || wf_db_stmt(db, sql, &st) != 0) {
 		cJSON_Delete(a);
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, order_id);
+	wf_bind_int(st, 1, order_id);
 	while (wf_db_step(db, st) == 1) {
 		cJSON_AddItemToArray(a, cJSON_CreateString(wf_col_text(st, 0)));
-		*units += sqlite3_column_int64(st, 1);
+		*units += wf_col_int(st, 1);
 	}
 	return a;
 }
@@ -562,19 +568,19 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	    " WHERE order_id = ?1 AND sku_id IS NULL";
 	static const char cnt[] =
 	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, order_id);
+	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, cnt, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, order_id);
+	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	*left = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*left = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	return 0;
 }
 
@@ -649,16 +655,16 @@ sync_finance(wf_db *db, const char *ref, struct order_row *o,
 	const struct wf_machine *m = wf_machine_find("order.finance");
 	const char *target = finance_target(in), *path[4];
 	cJSON *data;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc, n, k;
 
 	*changed = 0;
 	if (in->paid != o->i.paid || in->refunded != o->i.refunded) {
 		if ((rc = wf_db_stmt(db, amounts, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, o->i.id);
-		sqlite3_bind_int64(st, 2, in->paid);
-		sqlite3_bind_int64(st, 3, in->refunded);
+		wf_bind_int(st, 1, o->i.id);
+		wf_bind_int(st, 2, in->paid);
+		wf_bind_int(st, 3, in->refunded);
 		wf_bind_time(st, 4, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
 			return rc;
@@ -703,7 +709,7 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 	wf_buf next = {0}, why = {0};
 	int64_t units;
 	cJSON *skus, *c, *ev;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((skus = unknown_skus(db, order_id, &units)) == NULL)
@@ -728,7 +734,7 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 			goto out;
 		if ((rc = wf_db_stmt(db, reason, &st)) != 0)
 			goto out;
-		sqlite3_bind_int64(st, 1, order_id);
+		wf_bind_int(st, 1, order_id);
 		wf_bind_text(st, 2, why.p);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto out;
@@ -800,7 +806,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
 	const struct wf_machine *m = wf_machine_find("order");
 	const char *finance = finance_target(in);
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t id, unknown;
 	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
 	char money[40], data[128];
@@ -826,13 +832,13 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	wf_bind_static(st, 11, in->ship_postcode);
 	wf_bind_static(st, 12, in->ship_city);
 	wf_bind_static(st, 13, ship);
-	sqlite3_bind_int64(st, 14, subtotal);
-	sqlite3_bind_int64(st, 15, in->discount);
-	sqlite3_bind_int64(st, 16, in->shipping_paid);
-	sqlite3_bind_int64(st, 17, in->tax);
-	sqlite3_bind_int64(st, 18, total);
-	sqlite3_bind_int64(st, 19, in->paid);
-	sqlite3_bind_int64(st, 20, in->refunded);
+	wf_bind_int(st, 14, subtotal);
+	wf_bind_int(st, 15, in->discount);
+	wf_bind_int(st, 16, in->shipping_paid);
+	wf_bind_int(st, 17, in->tax);
+	wf_bind_int(st, 18, total);
+	wf_bind_int(st, 19, in->paid);
+	wf_bind_int(st, 20, in->refunded);
 	wf_bind_static(st, 21, hash);
 	wf_bind_static(st, 22, now);
 	if ((rc = wf_db_done_static(db, st)) != 0)
@@ -872,7 +878,7 @@ changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, i
 	    " (SELECT sku, qty FROM order_line WHERE order_id = ?1 ORDER BY line_no)";
 	cJSON *c = cJSON_CreateObject();
 	wf_buf now = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t i;
 
 	if (c == NULL)
@@ -887,7 +893,7 @@ changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, i
 		wf_buf_addf(&now, "%s%sx%lld", i ? " " : "", in->lines[i].sku,
 		    (long long)in->lines[i].qty);
 	if (wf_db_stmt(db, sql, &st) == 0) {
-		sqlite3_bind_int64(st, 1, o->i.id);
+		wf_bind_int(st, 1, o->i.id);
 		if (wf_db_step(db, st) == 1) {
 			if (strcmp(wf_col_text(st, 0), wf_buf_str(&now)) != 0) {
 				cJSON *t = cJSON_CreateObject();
@@ -895,7 +901,7 @@ changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, i
 				wf_jadd_str(t, "to", wf_buf_str(&now));
 				wf_jadd_item(c, "lines", t);
 			}
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 		}
 	}
 	if (strcmp(o->i.ship_country, in->ship_country) != 0) {
@@ -922,7 +928,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	    " source_hash = ?15, owner = coalesce(?16, owner), updated_at = ?17 WHERE id = ?1";
 	static const char del[] = "DELETE FROM order_line WHERE order_id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t unknown;
 	cJSON *changes;
 	int rc;
@@ -931,7 +937,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, o->i.id);
+	wf_bind_int(st, 1, o->i.id);
 	wf_bind_text(st, 2, in->currency);
 	wf_bind_time(st, 3, in->placed_at);
 	if (in->has_promise)
@@ -941,17 +947,17 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	wf_bind_text(st, 7, in->ship_postcode);
 	wf_bind_text(st, 8, in->ship_city);
 	wf_bind_text(st, 9, ship);
-	sqlite3_bind_int64(st, 10, subtotal);
-	sqlite3_bind_int64(st, 11, in->discount);
-	sqlite3_bind_int64(st, 12, in->shipping_paid);
-	sqlite3_bind_int64(st, 13, in->tax);
-	sqlite3_bind_int64(st, 14, total);
+	wf_bind_int(st, 10, subtotal);
+	wf_bind_int(st, 11, in->discount);
+	wf_bind_int(st, 12, in->shipping_paid);
+	wf_bind_int(st, 13, in->tax);
+	wf_bind_int(st, 14, total);
 	wf_bind_text(st, 15, hash);
 	wf_bind_text(st, 16, in->owner);
 	wf_bind_time(st, 17, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, del, &st)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, o->i.id);
+	wf_bind_int(st, 1, o->i.id);
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, o->i.id, in, &unknown)) != 0)
 		goto out;
 	rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
@@ -1106,35 +1112,35 @@ outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
 	    " ORDER BY line_no LIMIT 1";
 	struct need *v = NULL;
 	size_t cap = 0;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	*n = 0;
 	if ((rc = wf_db_stmt(db, unknown, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, order_id);
+	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		rc = wf_error_set(WF_EREFUSED, "line %lld has a SKU the catalogue does not know: '%s'",
-		    (long long)sqlite3_column_int64(st, 0), wf_col_text(st, 1));
-		sqlite3_reset(st);
+		    (long long)wf_col_int(st, 0), wf_col_text(st, 1));
+		wf_stmt_reset(st);
 		return rc;
 	}
 	if (rc < 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, order_id);
+	wf_bind_int(st, 1, order_id);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		if (*n == cap) {
 			struct need *p;
 			cap = cap ? cap * 2 : 8;
 			if ((p = realloc(v, cap * sizeof *p)) == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				free(v);
 				return wf_error_set(WF_ENOMEM, "out of memory");
 			}
 			v = p;
 		}
-		v[*n].sku = sqlite3_column_int64(st, 0);
-		v[(*n)++].qty = sqlite3_column_int64(st, 1);
+		v[*n].sku = wf_col_int(st, 0);
+		v[(*n)++].qty = wf_col_int(st, 1);
 	}
 	if (rc < 0) {
 		free(v);
@@ -1177,7 +1183,7 @@ release_held(wf_db *db, const char *ref, cJSON *data)
 		int k;
 	} rows[256];
 	size_t n = 0, i, k;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t total = 0;
 	int rc;
 
@@ -1187,12 +1193,12 @@ release_held(wf_db *db, const char *ref, cJSON *data)
 	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
 		for (k = 0; k < 3 && strcmp(back[k].state, wf_col_text(st, 1)) != 0; k++)
 			;
-		rows[n].sku = sqlite3_column_int64(st, 0);
-		rows[n].qty = sqlite3_column_int64(st, 2);
+		rows[n].sku = wf_col_int(st, 0);
+		rows[n].qty = wf_col_int(st, 2);
 		rows[n++].k = (int)k;
 	}
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -1206,22 +1212,6 @@ release_held(wf_db *db, const char *ref, cJSON *data)
 
 /* ---- actions ---------------------------------------------------------------------- */
 
-static int
-check_transition(const struct wf_machine *m, const char *ref, const char *state,
-    const char *action)
-{
-	wf_buf legal = {0};
-	int rc;
-
-	if (wf_state_next(m, state, action))
-		return 0;
-	wf_state_legal(m, state, &legal);
-	rc = wf_error_set(WF_EREFUSED, "order %s: cannot %s when %s (legal from %s: %s)",
-	    ref, action, state, state, wf_buf_str(&legal));
-	wf_buf_free(&legal);
-	return rc;
-}
-
 int
 wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
 {
@@ -1231,12 +1221,12 @@ wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
 	const struct wf_machine *m = wf_machine_find("order");
 	struct order_row o;
 	struct need *v = NULL;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t n, i;
 	int rc;
 
 	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = check_transition(m, ref, o.i.state, "reserve")) != 0 ||
+	    (rc = wf_state_check(m, ref, o.i.state, "reserve")) != 0 ||
 	    (rc = outstanding(db, o.i.id, &v, &n)) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
@@ -1244,8 +1234,8 @@ wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
 			goto out;
 	if ((rc = wf_db_stmt(db, route, &st)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, o.i.id);
-	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_int(st, 1, o.i.id);
+	wf_bind_int(st, 2, wh_id);
 	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
@@ -1290,14 +1280,14 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 	const struct wf_machine *sm = wf_machine_find("shipment");
 	int64_t wh[32], cost = 0;
 	size_t nwh = 0, w;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int has_cost = 0, rc;
 
 	if (a->carrier == NULL || *a->carrier == '\0')
 		return wf_error_set(WF_EINPUT, "carrier: required for ship");
-	if ((rc = wf_check_text("carrier", a->carrier, 64)) != 0 ||
-	    (a->service && (rc = wf_check_text("service", a->service, 64)) != 0) ||
-	    (a->tracking && (rc = wf_check_text("tracking", a->tracking, 128)) != 0))
+	if ((rc = wf_text_check("carrier", a->carrier, 64)) != 0 ||
+	    (a->service && (rc = wf_text_check("service", a->service, 64)) != 0) ||
+	    (a->tracking && (rc = wf_text_check("tracking", a->tracking, 128)) != 0))
 		return rc;
 	if (a->cost) {
 		if (wf_money_parse(a->cost, o->i.currency, &cost) != 0 || cost < 0)
@@ -1309,9 +1299,9 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
-		wh[nwh++] = sqlite3_column_int64(st, 0);
+		wh[nwh++] = wf_col_int(st, 0);
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	if (rc < 0)
 		return rc;
 	if (nwh == 0)
@@ -1325,8 +1315,8 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 
 		if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, o->i.id);
-		sqlite3_bind_int64(st, 2, wh[w]);
+		wf_bind_int(st, 1, o->i.id);
+		wf_bind_int(st, 2, wh[w]);
 		wf_bind_text(st, 3, a->carrier);
 		wf_bind_text(st, 4, a->service);
 		wf_bind_text(st, 5, a->tracking);
@@ -1338,7 +1328,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		if ((rc = wf_db_done(db, st)) != 0)
 			return rc;
 		sid = wf_db_last_id(db);
-		snprintf(key, sizeof key, "SH-%lld", (long long)sid);
+		wf_key_format(&wf_record_shipment, sid, key);
 		data = cJSON_CreateObject();
 		wf_jadd_str(data, "order", ref);
 		wf_jadd_str(data, "carrier", a->carrier);
@@ -1350,15 +1340,15 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		if ((rc = wf_db_stmt(db, held, &st)) != 0)
 			return rc;
 		wf_bind_text(st, 1, ref);
-		sqlite3_bind_int64(st, 2, wh[w]);
+		wf_bind_int(st, 2, wh[w]);
 		while ((rc = wf_db_step(db, st)) == 1 && nh < sizeof h / sizeof h[0]) {
 			const char *s = wf_col_text(st, 1);
-			h[nh].sku = sqlite3_column_int64(st, 0);
-			h[nh].qty = sqlite3_column_int64(st, 2);
+			h[nh].sku = wf_col_int(st, 0);
+			h[nh].qty = wf_col_int(st, 2);
 			h[nh++].k = s[0] == 'r' ? 0 : s[1] == 'i' ? 1 : 2;
 		}
 		if (rc == 1)
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 		if (rc < 0)
 			return rc;
 		for (i = 0; i < nh; i++) {
@@ -1377,32 +1367,32 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 			left = h[i].qty;
 			if ((rc = wf_db_stmt(db, lines, &st)) != 0)
 				return rc;
-			sqlite3_bind_int64(st, 1, o->i.id);
-			sqlite3_bind_int64(st, 2, h[i].sku);
+			wf_bind_int(st, 1, o->i.id);
+			wf_bind_int(st, 2, h[i].sku);
 			{
 				struct { int64_t id, open; } ol[64];
 				size_t nl = 0, j;
 				while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
-					ol[nl].id = sqlite3_column_int64(st, 0);
-					ol[nl++].open = sqlite3_column_int64(st, 1);
+					ol[nl].id = wf_col_int(st, 0);
+					ol[nl++].open = wf_col_int(st, 1);
 				}
 				if (rc == 1)
-					sqlite3_reset(st);
+					wf_stmt_reset(st);
 				if (rc < 0)
 					return rc;
 				for (j = 0; j < nl && left > 0; j++) {
 					int64_t q = ol[j].open < left ? ol[j].open : left;
-					sqlite3_stmt *s2;
+					wf_stmt *s2;
 					if ((rc = wf_db_stmt(db, sline, &s2)) != 0)
 						return rc;
-					sqlite3_bind_int64(s2, 1, sid);
-					sqlite3_bind_int64(s2, 2, ol[j].id);
-					sqlite3_bind_int64(s2, 3, q);
+					wf_bind_int(s2, 1, sid);
+					wf_bind_int(s2, 2, ol[j].id);
+					wf_bind_int(s2, 3, q);
 					if ((rc = wf_db_done(db, s2)) != 0 ||
 					    (rc = wf_db_stmt(db, oline, &s2)) != 0)
 						return rc;
-					sqlite3_bind_int64(s2, 1, ol[j].id);
-					sqlite3_bind_int64(s2, 2, q);
+					wf_bind_int(s2, 1, ol[j].id);
+					wf_bind_int(s2, 2, q);
 					if ((rc = wf_db_done(db, s2)) != 0)
 						return rc;
 					left -= q;
@@ -1415,7 +1405,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		}
 		if ((rc = wf_db_stmt(db, shipped_at, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, sid);
+		wf_bind_int(st, 1, sid);
 		wf_bind_time(st, 2, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0 ||
 		    (rc = wf_state_apply(db, sm, sid, key, "ship", NULL, NULL)) != 0)
@@ -1426,11 +1416,11 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 	/* every line shipped: the order is */
 	if ((rc = wf_db_stmt(db, left_sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, o->i.id);
+	wf_bind_int(st, 1, o->i.id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	rc = (int)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	rc = (int)wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	if (rc != 0)
 		return wf_error_set(WF_EREFUSED,
 		    "order %s: %d line(s) were not held in full and cannot ship", ref, rc);
@@ -1448,7 +1438,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	const struct wf_machine *m = wf_machine_find("order");
 	const char *ref = a->order, *action = a->action;
 	struct order_row o;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data = NULL;
 	int rc;
 
@@ -1467,7 +1457,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			return rc;
 		return emit_order(db, ref, out, NULL, 0);
 	}
-	if ((rc = check_transition(m, ref, o.i.state, action)) != 0)
+	if ((rc = wf_state_check(m, ref, o.i.state, action)) != 0)
 		return rc;
 	if (strcmp(action, "pick") == 0)
 		rc = advance_all(db, ref, o.i.id, "reserved", "picked", "pick", NULL);
@@ -1478,7 +1468,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	else if (strcmp(action, "hold") == 0 || strcmp(action, "cancel") == 0) {
 		if (a->reason == NULL || *a->reason == '\0')
 			return wf_error_set(WF_EINPUT, "reason: required for %s", action);
-		if ((rc = wf_check_text("reason", a->reason, 500)) != 0)
+		if ((rc = wf_text_check("reason", a->reason, 500)) != 0)
 			return rc;
 		data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", a->reason);
@@ -1491,7 +1481,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			return emit_order(db, ref, out, NULL, 0);
 		}
 		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
-			sqlite3_bind_int64(st, 1, o.i.id);
+			wf_bind_int(st, 1, o.i.id);
 			wf_bind_text(st, 2, a->reason);
 			rc = wf_db_done(db, st);
 		}
@@ -1511,7 +1501,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			return rc;
 		}
 		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
-			sqlite3_bind_int64(st, 1, o.i.id);
+			wf_bind_int(st, 1, o.i.id);
 			wf_bind_text(st, 2, NULL);
 			rc = wf_db_done(db, st);
 		}
@@ -1523,20 +1513,20 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		size_t n = 0, i;
 		if ((rc = wf_db_stmt(db, deliver_sh, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, o.i.id);
+		wf_bind_int(st, 1, o.i.id);
 		while ((rc = wf_db_step(db, st)) == 1 && n < 64)
-			ids[n++] = sqlite3_column_int64(st, 0);
+			ids[n++] = wf_col_int(st, 0);
 		if (rc == 1)
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 		if (rc < 0)
 			return rc;
 		rc = 0;
 		for (i = 0; i < n && rc == 0; i++) {
 			char key[32];
-			snprintf(key, sizeof key, "SH-%lld", (long long)ids[i]);
+			wf_key_format(&wf_record_shipment, ids[i], key);
 			if ((rc = wf_state_apply(db, sm, ids[i], key, "deliver", NULL, NULL)) == 0 &&
 			    (rc = wf_db_stmt(db, delivered_at, &st)) == 0) {
-				sqlite3_bind_int64(st, 1, ids[i]);
+				wf_bind_int(st, 1, ids[i]);
 				wf_bind_time(st, 2, wf_db_now(db));
 				rc = wf_db_done(db, st);
 			}
@@ -1614,31 +1604,31 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
 
 static cJSON *
-shipment_from_stmt(sqlite3_stmt *st)
+shipment_from_stmt(wf_stmt *st)
 {
 	cJSON *r = wf_jrecord("shipment"), *lines = NULL;
-	const char *cur = (const char *)sqlite3_column_text(st, 8);
-	const char *l = (const char *)sqlite3_column_text(st, 12);
+	const char *cur = wf_col_str(st, 8);
+	const char *l = wf_col_str(st, 12);
 	char key[32];
 	int rc = 0;
 
 	if (r == NULL)
 		return NULL;
-	snprintf(key, sizeof key, "SH-%lld", (long long)sqlite3_column_int64(st, 0));
+	wf_key_format(&wf_record_shipment, wf_col_int(st, 0), key);
 	rc |= wf_jadd_str(r, "shipment", key);
 	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
-	rc |= wf_jadd_str(r, "warehouse", (const char *)sqlite3_column_text(st, 2));
+	rc |= wf_jadd_str(r, "warehouse", wf_col_str(st, 2));
 	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
 	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
-	rc |= wf_jadd_str(r, "service", (const char *)sqlite3_column_text(st, 5));
-	rc |= wf_jadd_str(r, "tracking", (const char *)sqlite3_column_text(st, 6));
+	rc |= wf_jadd_str(r, "service", wf_col_str(st, 5));
+	rc |= wf_jadd_str(r, "tracking", wf_col_str(st, 6));
 	if (cur)
-		rc |= wf_jadd_money(r, "cost", sqlite3_column_int64(st, 7), cur);
+		rc |= wf_jadd_money(r, "cost", wf_col_int(st, 7), cur);
 	else
 		rc |= wf_jadd_null(r, "cost");
 	rc |= wf_jadd_str(r, "currency", cur);
-	rc |= wf_jadd_str(r, "shipped_at", (const char *)sqlite3_column_text(st, 9));
-	rc |= wf_jadd_str(r, "delivered_at", (const char *)sqlite3_column_text(st, 10));
+	rc |= wf_jadd_str(r, "shipped_at", wf_col_str(st, 9));
+	rc |= wf_jadd_str(r, "delivered_at", wf_col_str(st, 10));
 	/* SQLite's own JSON text, so cJSON's parser is enough */
 	if (l && (lines = cJSON_Parse(l)) != NULL)
 		rc |= wf_jadd_item(r, "lines", lines);
@@ -1661,18 +1651,18 @@ static int
 wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
 {
 	static const char sql[] = SHIPMENT_SELECT " WHERE s.id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *r;
 	int rc;
 
 	wf_out_columns(out, "shipment", shipment_columns);
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
 	r = shipment_from_stmt(st);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return wf_out_emit(out, r);
 }
 
@@ -1682,7 +1672,7 @@ wf_shipment_list(wf_db *db, const char *state, wf_out *out)
 	static const char sql[] = SHIPMENT_SELECT
 	    " WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.id DESC";
 	const struct wf_machine *m = wf_machine_find("shipment");
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (state && !wf_state_valid(m, state))
@@ -1694,7 +1684,7 @@ wf_shipment_list(wf_db *db, const char *state, wf_out *out)
 	while ((rc = wf_db_step(db, st)) == 1)
 		if ((rc = wf_out_emit(out, shipment_from_stmt(st))) != 0)
 			break;
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1711,7 +1701,7 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	    " ORDER BY placed_at, id";
 	const struct wf_machine *m = wf_machine_find("order");
 	const struct wf_machine *f = wf_machine_find("order.finance");
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (q->state && !wf_state_valid(m, q->state))
@@ -1729,10 +1719,10 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	/* read the keys, then the records: order_record steps statements of its own */
 	while ((rc = wf_db_step(db, st)) == 1) {
 		char ref[200];
-		sqlite3_stmt *keep = st;
+		wf_stmt *keep = st;
 		wf_strlcpy(ref, wf_col_text(st, 0), sizeof ref);
 		if ((rc = emit_order(db, ref, out, NULL, 0)) != 0) {
-			sqlite3_reset(keep);
+			wf_stmt_reset(keep);
 			return rc;
 		}
 	}
@@ -1750,7 +1740,7 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 	struct order_row o;
 	int64_t ids[256];
 	size_t n = 0, i;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = need_order(db, ref, &o)) != 0 ||
@@ -1760,9 +1750,9 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = wf_col_int(st, 0);
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	for (i = 0; i < n; i++)
 		if ((rc = wf_shipment_emit(db, ids[i], out)) != 0)
 			return rc;
@@ -1771,9 +1761,9 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = wf_col_int(st, 0);
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	for (i = 0; i < n; i++)
 		if ((rc = wf_return_emit(db, ids[i], out)) != 0)
 			return rc;
@@ -1830,4 +1820,131 @@ const struct wf_invariant wf_order_invariants[] = {
 	{ "order.held", "what an order holds in stock is what its state says", held_matches_state },
 	{ "order.shipped", "shipped orders shipped every unit, through shipments", shipped_in_full },
 	{ NULL, NULL, NULL }
+};
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const order_states[] = {
+	"new", "promised", "reserved", "picked", "packed", "shipped", "delivered",
+	"closed", "on_hold", "cancelled", "returned", "partially_returned", NULL
+};
+static const struct wf_transition order_rows[] = {
+	{ "new",       "promise",   "promised" },
+	{ "new",       "close_external", "closed" },
+	{ "new",       "reserve",   "reserved" },
+	{ "promised",  "reserve",   "reserved" },
+	{ "promised",  "unpromise", "new" },
+	{ "reserved",  "unreserve", "new" },
+	{ "reserved",  "pick",      "picked" },
+	{ "picked",    "pack",      "packed" },
+	{ "reserved",  "ship",      "shipped" },
+	{ "picked",    "ship",      "shipped" },
+	{ "packed",    "ship",      "shipped" },
+	{ "shipped",   "deliver",   "delivered" },
+	{ "shipped",   "close",     "closed" },
+	{ "delivered", "close",     "closed" },
+	{ "new",       "hold",      "on_hold" },
+	{ "promised",  "hold",      "on_hold" },
+	{ "reserved",  "hold",      "on_hold" },
+	{ "picked",    "hold",      "on_hold" },
+	{ "packed",    "hold",      "on_hold" },
+	{ "on_hold",   "release",   WF_PREVIOUS },
+	{ "new",       "cancel",    "cancelled" },
+	{ "promised",  "cancel",    "cancelled" },
+	{ "reserved",  "cancel",    "cancelled" },
+	{ "picked",    "cancel",    "cancelled" },
+	{ "packed",    "cancel",    "cancelled" },
+	{ "on_hold",   "cancel",    "cancelled" },
+	{ "shipped",   "return_part", "partially_returned" },
+	{ "delivered", "return_part", "partially_returned" },
+	{ "closed",    "return_part", "partially_returned" },
+	{ "partially_returned", "return_part", "partially_returned" },
+	{ "shipped",   "return_all", "returned" },
+	{ "delivered", "return_all", "returned" },
+	{ "closed",    "return_all", "returned" },
+	{ "partially_returned", "return_all", "returned" },
+	{ "partially_returned", "close", "closed" },
+	{ "returned",  "close",     "closed" },
+	WF_TRANSITIONS_END
+};
+
+static const char *const finance_states[] = {
+	"pending", "paid", "invoiced", "partially_refunded", "refunded",
+	"reconciled", "disputed", NULL
+};
+static const struct wf_transition finance_rows[] = {
+	{ "pending",            "pay",         "paid" },
+	{ "paid",               "invoice",     "invoiced" },
+	{ "paid",               "refund_part", "partially_refunded" },
+	{ "invoiced",           "refund_part", "partially_refunded" },
+	{ "reconciled",         "refund_part", "partially_refunded" },
+	{ "partially_refunded", "refund_part", "partially_refunded" },
+	{ "paid",               "refund",      "refunded" },
+	{ "invoiced",           "refund",      "refunded" },
+	{ "reconciled",         "refund",      "refunded" },
+	{ "partially_refunded", "refund",      "refunded" },
+	{ "paid",               "reconcile",   "reconciled" },
+	{ "invoiced",           "reconcile",   "reconciled" },
+	{ "partially_refunded", "reconcile",   "reconciled" },
+	{ "refunded",           "reconcile",   "reconciled" },
+	{ "paid",               "dispute",     "disputed" },
+	{ "invoiced",           "dispute",     "disputed" },
+	{ "reconciled",         "dispute",     "disputed" },
+	{ "disputed",           "win",         "paid" },
+	{ "disputed",           "lose",        "refunded" },
+	WF_TRANSITIONS_END
+};
+
+static const char *const shipment_states[] = {
+	"planned", "picked", "packed", "shipped", "in_transit", "delivered",
+	"failed", "returned_to_sender", NULL
+};
+static const struct wf_transition shipment_rows[] = {
+	{ "planned",    "pick",    "picked" },
+	{ "picked",     "pack",    "packed" },
+	{ "planned",    "ship",    "shipped" },
+	{ "picked",     "ship",    "shipped" },
+	{ "packed",     "ship",    "shipped" },
+	{ "shipped",    "transit", "in_transit" },
+	{ "shipped",    "deliver", "delivered" },
+	{ "in_transit", "deliver", "delivered" },
+	{ "shipped",    "fail",    "failed" },
+	{ "in_transit", "fail",    "failed" },
+	{ "failed",     "retry",   "in_transit" },
+	{ "failed",     "return_to_sender", "returned_to_sender" },
+	{ "in_transit", "return_to_sender", "returned_to_sender" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_order = {
+	"order", "order", "order fulfilment",
+	order_states, order_rows, WF_SQL_STATE_GET("orders", "state", "held_from"),
+	"UPDATE orders SET state = ?1, updated_at = ?2, held_from = ?4 WHERE id = ?3",
+	WF_SQL_STATE_ALL("orders", "ref", "state"), "on_hold", NULL
+};
+
+static const struct wf_machine m_finance = {
+	"order.finance", "order", "order finance",
+	finance_states, finance_rows, WF_SQL_STATE_GET("orders", "finance_state", "NULL"),
+	WF_SQL_STATE_SET("orders", "finance_state"), WF_SQL_STATE_ALL("orders", "ref", "finance_state"),
+	NULL, "finance_state"
+};
+
+static const struct wf_machine m_shipment = {
+	"shipment", "shipment", "shipments (SH-N)",
+	shipment_states, shipment_rows, WF_SQL_STATE_GET("shipment", "state", "NULL"),
+	WF_SQL_STATE_SET("shipment", "state"), WF_SQL_STATE_ALL("shipment", "'SH-' || id", "state"), NULL, NULL
+};
+
+
+static const struct wf_machine *const order_machines[] = { &m_order, &m_finance, NULL };
+static const struct wf_machine *const shipment_machines[] = { &m_shipment, NULL };
+
+const struct wf_record_type wf_record_order = {
+	"order", NULL, NULL, "orders", order_machines, wf_order_invariants,
+	"SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000", 0
+};
+const struct wf_record_type wf_record_shipment = {
+	"shipment", "a shipment key like SH-3", "SH-", "shipment", shipment_machines, NULL,
+	"SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000", 0
 };

@@ -1,4 +1,8 @@
-/* po.c - suppliers, purchase orders, receiving and supplier follow-up. */
+/* po.c - suppliers, purchase orders, receiving and supplier follow-up.
+ *
+ * owns: supplier, po, po_line, po_followup
+ * reads: sku, bin, warehouse, movement
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,8 @@
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
+#include "wf_record.h"
+#include "wf_text.h"
 
 #define DAY ((int64_t)86400)
 #define OPEN_STATES_SQL "('sent','confirmed','partially_received')"
@@ -44,16 +50,16 @@ struct supplier {
                       " follow_up_every_days, owner, state"
 
 static void
-supplier_from_stmt(sqlite3_stmt *st, struct supplier *s)
+supplier_from_stmt(wf_stmt *st, struct supplier *s)
 {
-	s->id = sqlite3_column_int64(st, 0);
+	s->id = wf_col_int(st, 0);
 	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
 	wf_strlcpy(s->name, wf_col_text(st, 2), sizeof s->name);
-	s->has_email = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	s->has_email = !wf_col_null(st, 3);
 	wf_strlcpy(s->email, wf_col_text(st, 3), sizeof s->email);
-	s->lead_time_days = sqlite3_column_int64(st, 4);
-	s->confirm_within_days = sqlite3_column_int64(st, 5);
-	s->follow_up_every_days = sqlite3_column_int64(st, 6);
+	s->lead_time_days = wf_col_int(st, 4);
+	s->confirm_within_days = wf_col_int(st, 5);
+	s->follow_up_every_days = wf_col_int(st, 6);
 	wf_strlcpy(s->owner, wf_col_text(st, 7), sizeof s->owner);
 	wf_strlcpy(s->state, wf_col_text(st, 8), sizeof s->state);
 }
@@ -63,7 +69,7 @@ static int
 supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
 {
 	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier WHERE code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	memset(s, 0, sizeof *s);
@@ -75,7 +81,7 @@ supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
 	*found = rc == 1;
 	if (rc == 1) {
 		supplier_from_stmt(st, s);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	return 0;
 }
@@ -123,7 +129,7 @@ check_email(const char *email)
 	const char *at = strchr(email, '@');
 	int rc;
 
-	if ((rc = wf_check_text("email", email, 254)) != 0)
+	if ((rc = wf_text_check("email", email, 254)) != 0)
 		return rc;
 	if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') ||
 	    strpbrk(email, " ,;<>\"") != NULL)
@@ -155,11 +161,11 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 	struct supplier old, s;
 	const char *result;
 	cJSON *changes = NULL;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc, found;
 
-	if ((rc = wf_check_code("supplier", in->code, 32)) != 0 ||
-	    (in->name && (rc = wf_check_text("name", in->name, 200)) != 0) ||
+	if ((rc = wf_text_code("supplier", in->code, 32)) != 0 ||
+	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
 	    (in->email && (rc = check_email(in->email)) != 0) ||
 	    (rc = check_days("lead time", in->has_lead_time, in->lead_time_days, 0, 3650)) != 0 ||
 	    (rc = check_days("confirm within", in->has_confirm_within,
@@ -170,7 +176,7 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 	if (in->name && *in->name == '\0')
 		return wf_error_set(WF_EINPUT, "name: must not be empty");
 	if (in->owner && (*in->owner == '\0' ||
-	    (rc = wf_check_text("owner", in->owner, 64)) != 0))
+	    (rc = wf_text_check("owner", in->owner, 64)) != 0))
 		return *in->owner ? rc : wf_error_set(WF_EINPUT, "owner: must not be empty");
 
 	if ((rc = wf_tx_begin(db)) != 0)
@@ -227,9 +233,9 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 		wf_bind_text(st, 1, s.code);
 		wf_bind_text(st, 2, s.name);
 		wf_bind_text(st, 3, s.has_email ? s.email : NULL);
-		sqlite3_bind_int64(st, 4, s.lead_time_days);
-		sqlite3_bind_int64(st, 5, s.confirm_within_days);
-		sqlite3_bind_int64(st, 6, s.follow_up_every_days);
+		wf_bind_int(st, 4, s.lead_time_days);
+		wf_bind_int(st, 5, s.confirm_within_days);
+		wf_bind_int(st, 6, s.follow_up_every_days);
 		wf_bind_text(st, 7, s.owner);
 		wf_bind_time(st, 8, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
@@ -274,7 +280,7 @@ wf_supplier_list(wf_db *db, wf_out *out)
 {
 	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier ORDER BY code";
 	struct supplier s;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -284,7 +290,7 @@ wf_supplier_list(wf_db *db, wf_out *out)
 		if ((rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -336,27 +342,14 @@ po_free(struct po *p)
 int
 wf_po_parse_key(const char *key, int64_t *id)
 {
-	const char *p = key;
-	int64_t v = 0;
-
-	if (strncmp(p, "PO-", 3) != 0 || p[3] == '\0' || p[3] == '0')
-		goto bad;
-	for (p += 3; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (WF_JSON_INT_MAX - (*p - '0')) / 10)
-			goto bad;
-		v = v * 10 + (*p - '0');
-	}
-	*id = v;
-	return 0;
-bad:
-	return wf_error_set(WF_EUSAGE, "expected a purchase order like PO-7, got '%.40s'", key);
+	return wf_key_parse(&wf_record_po, key, id);
 }
 
 /* A time column: 1 and *t when set, 0 when NULL. */
 static int
-col_time(sqlite3_stmt *st, int i, int64_t *t)
+col_time(wf_stmt *st, int i, int64_t *t)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (wf_col_null(st, i))
 		return 0;
 	if (wf_time_parse(wf_col_text(st, i), t) != 0)
 		*t = 0;
@@ -376,21 +369,21 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	    " l.qty_cancelled, l.unit_cost FROM po_line l JOIN sku s ON s.id = l.sku_id"
 	    " WHERE l.po_id = ?1 ORDER BY l.line_no";
 	char supplier[40];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	memset(p, 0, sizeof *p);
 	if ((rc = wf_db_stmt(db, head, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown purchase order 'PO-%lld'",
 		    (long long)id);
-	p->id = sqlite3_column_int64(st, 0);
-	snprintf(p->key, sizeof p->key, "PO-%lld", (long long)p->id);
+	p->id = wf_col_int(st, 0);
+	wf_key_format(&wf_record_po, p->id, p->key);
 	wf_strlcpy(supplier, wf_col_text(st, 1), sizeof supplier);
-	p->wh_id = sqlite3_column_int64(st, 2);
+	p->wh_id = wf_col_int(st, 2);
 	wf_strlcpy(p->wh, wf_col_text(st, 3), sizeof p->wh);
 	wf_strlcpy(p->state, wf_col_text(st, 4), sizeof p->state);
 	wf_strlcpy(p->currency, wf_col_text(st, 5), sizeof p->currency);
@@ -398,23 +391,23 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	p->has_confirmed_for = col_time(st, 7, &p->confirmed_for);
 	p->has_sent = col_time(st, 8, &p->sent_at);
 	p->has_confirmed_at = col_time(st, 9, &p->confirmed_at);
-	p->has_reason = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	p->has_reason = !wf_col_null(st, 10);
 	wf_strlcpy(p->reason, wf_col_text(st, 10), sizeof p->reason);
 	wf_strlcpy(p->owner, wf_col_text(st, 11), sizeof p->owner);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if ((rc = supplier_find(db, supplier, &p->sup)) != 0)
 		return rc;
 
 	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		struct po_line *l;
 		if (p->nlines == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			struct po_line *n = realloc(p->lines, ncap * sizeof *n);
 			if (n == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				po_free(p);
 				return oom();
 			}
@@ -422,15 +415,15 @@ po_load(wf_db *db, int64_t id, struct po *p)
 			cap = ncap;
 		}
 		l = &p->lines[p->nlines++];
-		l->id = sqlite3_column_int64(st, 0);
-		l->line_no = sqlite3_column_int64(st, 1);
-		l->sku_id = sqlite3_column_int64(st, 2);
+		l->id = wf_col_int(st, 0);
+		l->line_no = wf_col_int(st, 1);
+		l->sku_id = wf_col_int(st, 2);
 		wf_strlcpy(l->sku, wf_col_text(st, 3), sizeof l->sku);
-		l->ordered = sqlite3_column_int64(st, 4);
-		l->received = sqlite3_column_int64(st, 5);
-		l->cancelled = sqlite3_column_int64(st, 6);
-		l->has_cost = sqlite3_column_type(st, 7) != SQLITE_NULL;
-		l->unit_cost = sqlite3_column_int64(st, 7);
+		l->ordered = wf_col_int(st, 4);
+		l->received = wf_col_int(st, 5);
+		l->cancelled = wf_col_int(st, 6);
+		l->has_cost = !wf_col_null(st, 7);
+		l->unit_cost = wf_col_int(st, 7);
 	}
 	if (rc < 0) {
 		po_free(p);
@@ -571,7 +564,7 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 	    "SELECT bal.bin_id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
 	    " WHERE bal.sku_id = ?1 AND bal.state = 'inbound' AND bal.holder = ?2"
 	    " ORDER BY b.code, b.id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t cap = 0;
 	int rc;
 
@@ -579,14 +572,14 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 	*n = 0;
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
+	wf_bind_int(st, 1, sku_id);
 	wf_bind_text(st, 2, key);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		if (*n == cap) {
 			size_t ncap = cap ? cap * 2 : 4;
 			struct slot *p = realloc(*v, ncap * sizeof *p);
 			if (p == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				free(*v);
 				*v = NULL;
 				return oom();
@@ -594,8 +587,8 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 			*v = p;
 			cap = ncap;
 		}
-		(*v)[*n].bin = sqlite3_column_int64(st, 0);
-		(*v)[(*n)++].qty = sqlite3_column_int64(st, 1);
+		(*v)[*n].bin = wf_col_int(st, 0);
+		(*v)[(*n)++].qty = wf_col_int(st, 1);
 	}
 	if (rc < 0) {
 		free(*v);
@@ -618,38 +611,38 @@ inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
 	static const char ins[] =
 	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
 	    " SELECT id, ?2, 'inbound', owner, ?3, ?3 FROM warehouse WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	wf_buf ref = {0};
 	cJSON *data;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, find, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
-		*bin = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*bin = wf_col_int(st, 0);
+		wf_stmt_reset(st);
 		return 0;
 	}
 	if (rc < 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, taken, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		rc = wf_error_set(WF_EREFUSED,
 		    "warehouse %s has no inbound bin and %s/%s is a %s bin; add one with "
 		    "'wf-stock bin add %s/BIN --kind inbound'", wh, wh, WF_PO_INBOUND_BIN,
 		    wf_col_text(st, 0), wh);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return rc;
 	}
 	if (rc < 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
 	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
@@ -925,7 +918,7 @@ wf_po_line_parse(const char *arg, struct wf_po_line_in *out)
 		return wf_error_set(WF_EUSAGE, "'%.80s': SKU: longer than 64 bytes", arg);
 	memcpy(out->sku, arg, skulen);
 	out->sku[skulen] = '\0';
-	if (wf_check_sku_code("SKU", out->sku) != 0)
+	if (wf_text_sku("SKU", out->sku) != 0)
 		return wf_error_set(WF_EUSAGE, "'%.80s': %s", arg, wf_error_msg());
 	out->qty = qty;
 	if (at)
@@ -969,7 +962,7 @@ collect_line(wf_db *db, const struct wf_line *l, void *arg)
 			return wf_jerr(l->at, "cost", "expected a decimal string like \"4.10\"");
 		cost = c->valuestring;
 	}
-	if (wf_check_sku_code("sku", sku) != 0)
+	if (wf_text_sku("sku", sku) != 0)
 		return wf_jerr(l->at, "sku", "%s", wf_error_msg() + strlen("sku: "));
 	if (set->n >= WF_PO_MAX_LINES)
 		return wf_jerr(l->at, NULL, "more than %d lines in one purchase order",
@@ -1038,12 +1031,12 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	char wh_state[16], currency[4] = "", first_sku[72] = "";
 	struct supplier sup;
 	struct po p;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t expected;
 	int rc;
 
 	memset(&p, 0, sizeof p);
-	if (in->owner && (*in->owner == '\0' || wf_check_text("owner", in->owner, 64) != 0))
+	if (in->owner && (*in->owner == '\0' || wf_text_check("owner", in->owner, 64) != 0))
 		return *in->owner ? WF_EINPUT : wf_error_set(WF_EINPUT, "owner: must not be empty");
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
@@ -1144,8 +1137,8 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, sup.id);
-	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_int(st, 1, sup.id);
+	wf_bind_int(st, 2, wh_id);
 	wf_bind_text(st, 3, currency);
 	wf_bind_time(st, 4, expected);
 	wf_bind_text(st, 5, in->owner ? in->owner : sup.owner);
@@ -1156,11 +1149,11 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	for (i = 0; i < nlines; i++) {
 		if ((rc = wf_db_stmt(db, ins_line, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, po_id);
-		sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-		sqlite3_bind_int64(st, 3, skus[i].id);
-		sqlite3_bind_int64(st, 4, lines[i].qty);
-		sqlite3_bind_int64(st, 5, costs[i]);
+		wf_bind_int(st, 1, po_id);
+		wf_bind_int(st, 2, (int64_t)i + 1);
+		wf_bind_int(st, 3, skus[i].id);
+		wf_bind_int(st, 4, lines[i].qty);
+		wf_bind_int(st, 5, costs[i]);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
 	}
@@ -1186,18 +1179,6 @@ fail:
 }
 
 /* ---- transitions ------------------------------------------------------------------ */
-
-/* Refuse ACTION on P the way the state engine does when it is not legal
- * from P's state, before any work is done. */
-static int
-must_allow(wf_db *db, const struct po *p, const char *action)
-{
-	const struct wf_machine *m = po_machine();
-
-	if (wf_state_next(m, p->state, action) != NULL)
-		return 0;
-	return wf_state_apply(db, m, p->id, p->key, action, NULL, NULL);
-}
 
 /* Run FN over the PO named KEY in one transaction, then emit it and bring
  * its exceptions up to date. */
@@ -1232,13 +1213,13 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	static const char sql[] = "UPDATE po SET sent_at = ?2 WHERE id = ?1";
 	cJSON *data = NULL, *inbound = NULL;
 	wf_buf binname = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t bin;
 	size_t i;
 	int rc;
 
 	(void)unused;
-	if ((rc = must_allow(db, p, "send")) != 0)
+	if ((rc = wf_state_check(po_machine(), p->key, p->state, "send")) != 0)
 		return rc;
 	if (strcmp(p->sup.state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
@@ -1280,7 +1261,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	}
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_int(st, 1, p->id);
 	wf_bind_time(st, 2, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
@@ -1310,11 +1291,11 @@ do_confirm(wf_db *db, struct po *p, const void *arg)
 	    "UPDATE po SET confirmed_for = ?2, confirmed_at = ?3 WHERE id = ?1";
 	const struct confirm_arg *a = arg;
 	int64_t date = a->has_date ? a->date : p->expected;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
-	if ((rc = must_allow(db, p, "confirm")) != 0)
+	if ((rc = wf_state_check(po_machine(), p->key, p->state, "confirm")) != 0)
 		return rc;
 	if ((data = cJSON_CreateObject()) == NULL ||
 	    wf_jadd_time(data, "confirmed_for", date) |
@@ -1326,7 +1307,7 @@ do_confirm(wf_db *db, struct po *p, const void *arg)
 	if ((rc = wf_state_apply(db, po_machine(), p->id, p->key, "confirm", data, NULL)) != 0 ||
 	    (rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_int(st, 1, p->id);
 	wf_bind_time(st, 2, date);
 	wf_bind_time(st, 3, wf_db_now(db));
 	return wf_db_done(db, st);
@@ -1352,12 +1333,12 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 	wf_buf binname = {0};
 	int64_t target = 0, open, left, over, bin_wh;
 	const char *action, *kind, *bstate;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t n = 0, i;
 	cJSON *data = NULL;
 	int rc, all;
 
-	if ((rc = must_allow(db, p, "receive_part")) != 0)
+	if ((rc = wf_state_check(po_machine(), p->key, p->state, "receive_part")) != 0)
 		return rc;
 	if ((rc = wf_sku_find(db, r->sku, &sku)) != 0)
 		return rc;
@@ -1421,8 +1402,8 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 	}
 	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, l->id);
-	sqlite3_bind_int64(st, 2, r->qty);
+	wf_bind_int(st, 1, l->id);
+	wf_bind_int(st, 2, r->qty);
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
 	l->received += r->qty;
@@ -1464,11 +1445,11 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 	    "UPDATE po_line SET qty_cancelled = qty_cancelled + ?2 WHERE id = ?1";
 	static const char set_reason[] = "UPDATE po SET reason = ?2 WHERE id = ?1";
 	cJSON *data, *ended;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t i;
 	int rc;
 
-	if ((rc = must_allow(db, p, action)) != 0)
+	if ((rc = wf_state_check(po_machine(), p->key, p->state, action)) != 0)
 		return rc;
 	if ((data = cJSON_CreateObject()) == NULL)
 		return oom();
@@ -1492,8 +1473,8 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 			continue;
 		if ((rc = wf_db_stmt(db, upd, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, l->id);
-		sqlite3_bind_int64(st, 2, open);
+		wf_bind_int(st, 1, l->id);
+		wf_bind_int(st, 2, open);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
 		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(ended, o)) {
@@ -1509,7 +1490,7 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 	if (reason) {
 		if ((rc = wf_db_stmt(db, set_reason, &st)) != 0)
 			goto fail;
-		sqlite3_bind_int64(st, 1, p->id);
+		wf_bind_int(st, 1, p->id);
 		wf_bind_text(st, 2, reason);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
@@ -1546,7 +1527,7 @@ wf_po_cancel(wf_db *db, const char *po, const char *reason, wf_out *out)
 
 	if (reason == NULL || *reason == '\0')
 		return wf_error_set(WF_EUSAGE, "cancel: a reason is required (--reason TEXT)");
-	if ((rc = wf_check_text("reason", reason, 500)) != 0)
+	if ((rc = wf_text_check("reason", reason, 500)) != 0)
 		return rc;
 	return po_change(db, po, do_cancel, reason, out);
 }
@@ -1560,7 +1541,7 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 	    "SELECT id FROM po WHERE (?1 IS NULL OR state = ?1)"
 	    " AND (?2 IS NULL OR supplier_id = ?2) ORDER BY id";
 	struct supplier sup;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	struct po p;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0, i;
@@ -1580,14 +1561,14 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 			size_t ncap = cap ? cap * 2 : 64;
 			int64_t *nv = realloc(ids, ncap * sizeof *nv);
 			if (nv == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				free(ids);
 				return oom();
 			}
 			ids = nv;
 			cap = ncap;
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = wf_col_int(st, 0);
 	}
 	po_columns(out);
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -1688,17 +1669,17 @@ last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
 {
 	static const char sql[] =
 	    "SELECT reason, sent_at FROM po_followup WHERE po_id = ?1 ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, po_id);
+	wf_bind_int(st, 1, po_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc;
 	wf_strlcpy(reason, wf_col_text(st, 0), 16);
 	col_time(st, 1, at);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return 1;
 }
 
@@ -1707,13 +1688,13 @@ record_followup(wf_db *db, const struct po *p, const char *reason, const char *s
 {
 	static const char sql[] =
 	    "INSERT INTO po_followup (po_id, reason, sent_at, actor) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, p->id);
+	wf_bind_int(st, 1, p->id);
 	wf_bind_text(st, 2, reason);
 	wf_bind_time(st, 3, wf_db_now(db));
 	wf_bind_text(st, 4, wf_db_actor(db));
@@ -1773,7 +1754,7 @@ wf_po_followup(wf_db *db, int record, wf_out *out)
 {
 	static const char sql[] =
 	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0, i;
 	struct po p;
@@ -1788,14 +1769,14 @@ wf_po_followup(wf_db *db, int record, wf_out *out)
 			size_t ncap = cap ? cap * 2 : 64;
 			int64_t *nv = realloc(ids, ncap * sizeof *nv);
 			if (nv == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				rc = oom();
 				goto fail;
 			}
 			ids = nv;
 			cap = ncap;
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = wf_col_int(st, 0);
 	}
 	if (rc < 0)
 		goto fail;
@@ -1914,4 +1895,62 @@ const struct wf_invariant wf_po_invariants[] = {
 	{ "po.state", "every PO's dates and quantities agree with its state",
 	  states_have_facts },
 	{ NULL, NULL, NULL }
+};
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const supplier_states[] = { "active", "paused", NULL };
+static const struct wf_transition supplier_rows[] = {
+	{ "active", "pause",  "paused" },
+	{ "paused", "resume", "active" },
+	WF_TRANSITIONS_END
+};
+
+static const char *const po_states[] = {
+	"draft", "sent", "confirmed", "partially_received", "received", "closed",
+	"cancelled", NULL
+};
+static const struct wf_transition po_rows[] = {
+	{ "draft",              "send",         "sent" },
+	{ "sent",               "confirm",      "confirmed" },
+	{ "confirmed",          "confirm",      "confirmed" },
+	{ "sent",               "receive_part", "partially_received" },
+	{ "confirmed",          "receive_part", "partially_received" },
+	{ "partially_received", "receive_part", "partially_received" },
+	{ "partially_received", "confirm",      "partially_received" },
+	{ "sent",               "receive_all",  "received" },
+	{ "confirmed",          "receive_all",  "received" },
+	{ "partially_received", "receive_all",  "received" },
+	{ "received",           "close",        "closed" },
+	{ "partially_received", "close",        "closed" },
+	{ "draft",              "cancel",       "cancelled" },
+	{ "sent",               "cancel",       "cancelled" },
+	{ "confirmed",          "cancel",       "cancelled" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_supplier = {
+	"supplier", "supplier", "suppliers",
+	supplier_states, supplier_rows, WF_SQL_STATE_GET("supplier", "state", "NULL"),
+	WF_SQL_STATE_SET("supplier", "state"), WF_SQL_STATE_ALL("supplier", "code", "state"), NULL, NULL
+};
+
+static const struct wf_machine m_po = {
+	"po", "po", "purchase orders (PO-N)",
+	po_states, po_rows, WF_SQL_STATE_GET("po", "state", "NULL"), WF_SQL_STATE_SET("po", "state"),
+	WF_SQL_STATE_ALL("po", "'PO-' || id", "state"), NULL, NULL
+};
+
+
+static const struct wf_machine *const supplier_machines[] = { &m_supplier, NULL };
+static const struct wf_machine *const po_machines[] = { &m_po, NULL };
+
+const struct wf_record_type wf_record_supplier = {
+	"supplier", NULL, NULL, "supplier", supplier_machines, NULL,
+	"SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code", 0
+};
+const struct wf_record_type wf_record_po = {
+	"po", "a purchase order like PO-7", "PO-", "po", po_machines, wf_po_invariants,
+	"SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')"
+	" AND 'PO-' || id GLOB ?1 ORDER BY id", 0
 };

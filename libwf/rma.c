@@ -1,4 +1,8 @@
-/* rma.c - returns (RMA-N): open, receive back into stock, refund, close. */
+/* rma.c - returns (RMA-N): open, receive back into stock, refund, close.
+ *
+ * owns: rma
+ * reads: orders, order_line, shipment, shipment_line, sku, bin, warehouse
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,28 +15,13 @@
 #include "wf_order.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_record.h"
+#include "wf_text.h"
 
 struct rma_row {
 	int64_t id, order_id, sku_id, qty, wh_id;
 	char key[32], order[200], sku[72], state[24], currency[4];
 };
-
-static int
-parse_key(const char *key, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (strncmp(key, "RMA-", 4) != 0 || key[4] < '1' || key[4] > '9')
-		goto bad;
-	v = strtoll(key + 4, &end, 10);
-	if (*end != '\0' || v <= 0)
-		goto bad;
-	*id = v;
-	return 0;
-bad:
-	return wf_error_set(WF_EUSAGE, "expected a return key like RMA-12, got '%.40s'", key);
-}
 
 static int
 rma_load(wf_db *db, const char *key, struct rma_row *r)
@@ -41,26 +30,26 @@ rma_load(wf_db *db, const char *key, struct rma_row *r)
 	    "SELECT r.id, r.order_id, r.sku_id, r.qty, o.ref, s.code, r.state, r.currency"
 	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
 	    " WHERE r.id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t id = 0;
 	int rc;
 
-	if ((rc = parse_key(key, &id)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_key_parse(&wf_record_return, key, &id)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown return '%s'", key);
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
-	r->order_id = sqlite3_column_int64(st, 1);
-	r->sku_id = sqlite3_column_int64(st, 2);
-	r->qty = sqlite3_column_int64(st, 3);
+	r->id = wf_col_int(st, 0);
+	r->order_id = wf_col_int(st, 1);
+	r->sku_id = wf_col_int(st, 2);
+	r->qty = wf_col_int(st, 3);
 	wf_strlcpy(r->order, wf_col_text(st, 4), sizeof r->order);
 	wf_strlcpy(r->sku, wf_col_text(st, 5), sizeof r->sku);
 	wf_strlcpy(r->state, wf_col_text(st, 6), sizeof r->state);
 	wf_strlcpy(r->currency, wf_col_text(st, 7), sizeof r->currency);
-	snprintf(r->key, sizeof r->key, "RMA-%lld", (long long)r->id);
-	sqlite3_reset(st);
+	wf_key_format(&wf_record_return, r->id, r->key);
+	wf_stmt_reset(st);
 	return 0;
 }
 
@@ -73,37 +62,37 @@ wf_return_emit(wf_db *db, int64_t id, wf_out *out)
 	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
 	    " LEFT JOIN bin b ON b.id = r.bin_id LEFT JOIN warehouse w ON w.id = b.warehouse_id"
 	    " WHERE r.id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *r;
 	char key[32];
 	int rc, k = 0;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "return %lld vanished", (long long)id);
-	snprintf(key, sizeof key, "RMA-%lld", (long long)id);
+	wf_key_format(&wf_record_return, id, key);
 	if ((r = wf_jrecord("return")) == NULL) {
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	k |= wf_jadd_str(r, "return", key);
 	k |= wf_jadd_str(r, "order", wf_col_text(st, 1));
 	k |= wf_jadd_str(r, "sku", wf_col_text(st, 2));
-	k |= wf_jadd_int(r, "qty", sqlite3_column_int64(st, 3));
+	k |= wf_jadd_int(r, "qty", wf_col_int(st, 3));
 	k |= wf_jadd_str(r, "reason", wf_col_text(st, 4));
 	k |= wf_jadd_str(r, "state", wf_col_text(st, 5));
-	k |= wf_jadd_str(r, "condition", (const char *)sqlite3_column_text(st, 6));
-	k |= wf_jadd_str(r, "bin", (const char *)sqlite3_column_text(st, 7));
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-		k |= wf_jadd_money(r, "refund", sqlite3_column_int64(st, 8), wf_col_text(st, 9));
+	k |= wf_jadd_str(r, "condition", wf_col_str(st, 6));
+	k |= wf_jadd_str(r, "bin", wf_col_str(st, 7));
+	if (!wf_col_null(st, 8))
+		k |= wf_jadd_money(r, "refund", wf_col_int(st, 8), wf_col_text(st, 9));
 	else
 		k |= wf_jadd_null(r, "refund");
 	k |= wf_jadd_str(r, "currency", wf_col_text(st, 9));
 	k |= wf_jadd_str(r, "owner", wf_col_text(st, 10));
 	k |= wf_jadd_str(r, "opened_at", wf_col_text(st, 11));
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	if (k) {
 		cJSON_Delete(r);
 		return wf_error_set(WF_ENOMEM, "out of memory");
@@ -128,7 +117,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	struct wf_order_info o;
 	struct wf_sku_info sku;
 	int64_t shipped, taken, line, id;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	char key[32];
 	cJSON *data;
 	int rc;
@@ -137,29 +126,29 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 		return wf_error_set(WF_EUSAGE, "--qty: expected a positive integer");
 	if (in->reason == NULL || *in->reason == '\0')
 		return wf_error_set(WF_EUSAGE, "--reason: required");
-	if ((rc = wf_check_text("reason", in->reason, 500)) != 0 ||
+	if ((rc = wf_text_check("reason", in->reason, 500)) != 0 ||
 	    (rc = wf_order_find(db, in->order, &o)) != 0 ||
 	    (rc = wf_sku_find(db, in->sku, &sku)) != 0 ||
 	    (rc = wf_db_stmt(db, avail, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, o.id);
-	sqlite3_bind_int64(st, 2, sku.id);
+	wf_bind_int(st, 1, o.id);
+	wf_bind_int(st, 2, sku.id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	shipped = sqlite3_column_int64(st, 0);
-	taken = sqlite3_column_int64(st, 1);
-	line = sqlite3_column_int64(st, 2);
-	sqlite3_reset(st);
+	shipped = wf_col_int(st, 0);
+	taken = wf_col_int(st, 1);
+	line = wf_col_int(st, 2);
+	wf_stmt_reset(st);
 	if (in->qty > shipped - taken)
 		return wf_error_set(WF_EREFUSED,
 		    "order %s: %lld %s shipped, %lld already on returns; %lld more cannot be returned",
 		    in->order, (long long)shipped, in->sku, (long long)taken, (long long)in->qty);
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, o.id);
+	wf_bind_int(st, 1, o.id);
 	wf_bind_opt_int(st, 2, line != 0, line);
-	sqlite3_bind_int64(st, 3, sku.id);
-	sqlite3_bind_int64(st, 4, in->qty);
+	wf_bind_int(st, 3, sku.id);
+	wf_bind_int(st, 4, in->qty);
 	wf_bind_text(st, 5, in->reason);
 	wf_bind_text(st, 6, o.currency);
 	wf_bind_text(st, 7, WF_OWNER_RETURN);
@@ -167,7 +156,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
-	snprintf(key, sizeof key, "RMA-%lld", (long long)id);
+	wf_key_format(&wf_record_return, id, key);
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "order", in->order) | wf_jadd_str(data, "sku", in->sku) |
 	    wf_jadd_int(data, "qty", in->qty) | wf_jadd_str(data, "reason", in->reason)) {
@@ -190,19 +179,19 @@ shipped_from(wf_db *db, const struct rma_row *r, int64_t *wh)
 	    " JOIN order_line l ON l.id = sl.order_line_id"
 	    " WHERE s.order_id = ?1 AND l.sku_id = ?2 AND s.warehouse_id IS NOT NULL"
 	    " ORDER BY s.id LIMIT 1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r->order_id);
-	sqlite3_bind_int64(st, 2, r->sku_id);
+	wf_bind_int(st, 1, r->order_id);
+	wf_bind_int(st, 2, r->sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EREFUSED,
 		    "%s: no shipment of %s for %s says where it came from; give --bin",
 		    r->key, r->sku, r->order);
-	*wh = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*wh = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	return 0;
 }
 
@@ -221,7 +210,7 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	struct wf_move mv;
 	int sellable, rc;
 	int64_t bin_id, wh, left, open_lines;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	struct { int64_t id, open; } ol[64];
 	size_t nl = 0, j;
 
@@ -254,9 +243,9 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	mv.reason = condition;
 	if ((rc = wf_stock_book(db, &mv, NULL)) != 0 || (rc = wf_db_stmt(db, upd, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r.id);
+	wf_bind_int(st, 1, r.id);
 	wf_bind_text(st, 2, condition);
-	sqlite3_bind_int64(st, 3, bin_id);
+	wf_bind_int(st, 3, bin_id);
 	if ((rc = wf_db_done(db, st)) != 0 ||
 	    (rc = wf_state_apply(db, rm, r.id, r.key, "receive", NULL, NULL)) != 0 ||
 	    (rc = wf_state_apply(db, rm, r.id, r.key, sellable ? "restock" : "write_off",
@@ -265,33 +254,33 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	/* the order: its lines take the units back, and its state follows */
 	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r.order_id);
-	sqlite3_bind_int64(st, 2, r.sku_id);
+	wf_bind_int(st, 1, r.order_id);
+	wf_bind_int(st, 2, r.sku_id);
 	while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
-		ol[nl].id = sqlite3_column_int64(st, 0);
-		ol[nl++].open = sqlite3_column_int64(st, 1);
+		ol[nl].id = wf_col_int(st, 0);
+		ol[nl++].open = wf_col_int(st, 1);
 	}
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	if (rc < 0)
 		return rc;
 	for (j = 0, left = r.qty; j < nl && left > 0; j++) {
 		int64_t q = ol[j].open < left ? ol[j].open : left;
 		if ((rc = wf_db_stmt(db, oline, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, ol[j].id);
-		sqlite3_bind_int64(st, 2, q);
+		wf_bind_int(st, 1, ol[j].id);
+		wf_bind_int(st, 2, q);
 		if ((rc = wf_db_done(db, st)) != 0)
 			return rc;
 		left -= q;
 	}
 	if ((rc = wf_db_stmt(db, all_back, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r.order_id);
+	wf_bind_int(st, 1, r.order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	open_lines = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	open_lines = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	{
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "return", r.key);
@@ -311,7 +300,7 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 	const struct wf_machine *rm = wf_machine_find("return"), *fm = wf_machine_find("order.finance");
 	struct wf_order_info o;
 	struct rma_row r;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t v;
 	cJSON *data;
 	int rc;
@@ -334,12 +323,12 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 	}
 	if ((rc = wf_db_stmt(db, upd_rma, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r.id);
-	sqlite3_bind_int64(st, 2, v);
+	wf_bind_int(st, 1, r.id);
+	wf_bind_int(st, 2, v);
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, upd_order, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, o.id);
-	sqlite3_bind_int64(st, 2, v);
+	wf_bind_int(st, 1, o.id);
+	wf_bind_int(st, 2, v);
 	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
@@ -405,3 +394,44 @@ wf_return_close(wf_db *db, const char *rma, wf_out *out)
 {
 	IN_TX(close_rma(db, rma, out));
 }
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const return_states[] = {
+	"requested", "authorised", "received", "inspected", "restocked",
+	"written_off", "refunded", "closed", "rejected", NULL
+};
+static const struct wf_transition return_rows[] = {
+	{ "requested",   "authorise", "authorised" },
+	{ "requested",   "reject",    "rejected" },
+	{ "requested",   "receive",   "received" },
+	{ "authorised",  "receive",   "received" },
+	{ "authorised",  "reject",    "rejected" },
+	{ "received",    "inspect",   "inspected" },
+	{ "received",    "restock",   "restocked" },
+	{ "inspected",   "restock",   "restocked" },
+	{ "received",    "write_off", "written_off" },
+	{ "inspected",   "write_off", "written_off" },
+	{ "restocked",   "refund",    "refunded" },
+	{ "written_off", "refund",    "refunded" },
+	{ "refunded",    "close",     "closed" },
+	{ "restocked",   "close",     "closed" },
+	{ "written_off", "close",     "closed" },
+	{ "rejected",    "close",     "closed" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_return = {
+	"return", "return", "returns (RMA-N)",
+	return_states, return_rows, WF_SQL_STATE_GET("rma", "state", "NULL"), WF_SQL_STATE_SET("rma", "state"),
+	WF_SQL_STATE_ALL("rma", "'RMA-' || id", "state"), NULL, NULL
+};
+
+
+static const struct wf_machine *const return_machines[] = { &m_return, NULL };
+
+const struct wf_record_type wf_record_return = {
+	"return", "a return key like RMA-12", "RMA-", "rma", return_machines, NULL,
+	"SELECT 'RMA-' || id FROM rma WHERE state <> 'closed'"
+	" AND 'RMA-' || id GLOB ?1 ORDER BY id", 0
+};

@@ -1,4 +1,7 @@
-/* route.c - deciding where orders ship from, and applying the decisions. */
+/* route.c - deciding where orders ship from, and applying the decisions.
+ *
+ * reads: orders, order_line, order_route, sku, bin, warehouse, movement, carrier_service, exception
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,9 +14,11 @@
 #include "wf_money.h"
 #include "wf_order.h"
 #include "wf_route.h"
+#include "wf_record.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
+#include "wf_text.h"
 
 /* Reasons an order (not a candidate) cannot route, beyond the candidates'. */
 #define UNKNOWN_SKU   0x10u
@@ -376,35 +381,35 @@ load_services(struct run *r, struct wh *w, int64_t z)
 	static const char sql[] =
 	    "SELECT id, carrier, service, cutoff, transit_days, cost, currency, countries"
 	    " FROM carrier_service WHERE warehouse_id = ?1 ORDER BY carrier, service";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t cap = 0;
 	int rc, k;
 
 	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, w->id);
+	wf_bind_int(st, 1, w->id);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
 		struct svc *s;
 		if (w->nsvc == cap) {
 			struct svc *p = realloc(w->svc, (cap = cap ? 2 * cap : 4) * sizeof *p);
 			if (p == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				return oom();
 			}
 			w->svc = p;
 		}
 		s = &w->svc[w->nsvc];
 		memset(s, 0, sizeof *s);
-		s->id = sqlite3_column_int64(st, 0);
+		s->id = wf_col_int(st, 0);
 		wf_strlcpy(s->carrier, wf_col_text(st, 1), sizeof s->carrier);
 		wf_strlcpy(s->service, wf_col_text(st, 2), sizeof s->service);
 		if (wf_route_cutoff_parse(wf_col_text(st, 3), &s->cutoff) != 0)
 			s->cutoff = 0;
-		s->transit = (int)sqlite3_column_int64(st, 4);
-		s->cost = sqlite3_column_int64(st, 5);
+		s->transit = (int)wf_col_int(st, 4);
+		s->cost = wf_col_int(st, 5);
 		wf_strlcpy(s->currency, wf_col_text(st, 6), sizeof s->currency);
 		if ((s->countries = strdup(wf_col_text(st, 7))) == NULL) {
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			return oom();
 		}
 		w->nsvc++;
@@ -432,7 +437,7 @@ load_warehouses(struct run *r)
 {
 	static const char sql[] =
 	    "SELECT id, code, timezone, capacity FROM warehouse WHERE state = 'active' ORDER BY code";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t cap = 0, i;
 	int rc, k;
 
@@ -444,18 +449,18 @@ load_warehouses(struct run *r)
 		if (r->nwh == cap) {
 			struct wh *p = realloc(r->wh, (cap = cap ? 2 * cap : 8) * sizeof *p);
 			if (p == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				return oom();
 			}
 			r->wh = p;
 		}
 		w = &r->wh[r->nwh++];
 		memset(w, 0, sizeof *w);
-		w->id = sqlite3_column_int64(st, 0);
+		w->id = wf_col_int(st, 0);
 		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
 		wf_strlcpy(w->tz, wf_col_text(st, 2), sizeof w->tz);
-		w->has_cap = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		w->cap = sqlite3_column_int64(st, 3);
+		w->has_cap = !wf_col_null(st, 3);
+		w->cap = wf_col_int(st, 3);
 	}
 	if (rc < 0)
 		return rc;
@@ -488,7 +493,7 @@ static int
 refresh(struct run *r)
 {
 	static const char sql[] = "PRAGMA data_version";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t v;
 	int rc;
 
@@ -496,8 +501,8 @@ refresh(struct run *r)
 		return rc;
 	if ((rc = wf_db_step(r->db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "no data_version");
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	v = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	if (r->loaded && v == r->version)
 		return 0;
 	cache_flush(r);
@@ -517,7 +522,7 @@ cap_left(struct run *r, struct wh *w, int k, int64_t *left)
 	    "SELECT count(*) FROM order_route r JOIN orders o ON o.id = r.order_id"
 	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND r.ship_by < ?3"
 	    " AND o.state <> 'cancelled'";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (!w->has_cap) {
@@ -527,14 +532,14 @@ cap_left(struct run *r, struct wh *w, int k, int64_t *left)
 	if (!w->used_known[k]) {
 		if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, w->id);
+		wf_bind_int(st, 1, w->id);
 		wf_bind_time(st, 2, w->day_start[k]);
 		wf_bind_time(st, 3, w->day_start[k + 1]);
 		if ((rc = wf_db_step(r->db, st)) != 1)
 			return rc < 0 ? rc : WF_EINTERNAL;
-		w->used[k] = sqlite3_column_int64(st, 0);
+		w->used[k] = wf_col_int(st, 0);
 		w->used_known[k] = 1;
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	*left = w->cap > w->used[k] ? w->cap - w->used[k] : 0;
 	return 0;
@@ -595,7 +600,7 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 	    "SELECT b.warehouse_id, sum(m.qty * m.unit_cost), sum(m.qty) FROM movement m"
 	    " JOIN bin b ON b.id = m.to_bin WHERE m.sku_id = ?1 AND m.action = 'receive'"
 	    " AND m.unit_cost IS NOT NULL AND m.currency = ?2 GROUP BY b.warehouse_id";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t i, n = r->nwh;
 	int rc;
 
@@ -605,23 +610,23 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 	}
 	if ((rc = wf_db_stmt(r->db, avail, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku);
+	wf_bind_int(st, 1, sku);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
-		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t id = wf_col_int(st, 0);
 		for (i = 0; i < n && r->wh[i].id != id; i++)
 			;
 		if (i < n)
-			v[i] = sqlite3_column_int64(st, 1);
+			v[i] = wf_col_int(st, 1);
 	}
 	if (rc < 0 || (rc = wf_db_stmt(r->db, landed, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku);
+	wf_bind_int(st, 1, sku);
 	wf_bind_text(st, 2, sku_cur);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
-		int64_t id = sqlite3_column_int64(st, 0), q = sqlite3_column_int64(st, 2), c;
+		int64_t id = wf_col_int(st, 0), q = wf_col_int(st, 2), c;
 		for (i = 0; i < n && r->wh[i].id != id; i++)
 			;
-		if (i < n && q > 0 && wf_money_muldiv(sqlite3_column_int64(st, 1), 1, q, &c) == 0)
+		if (i < n && q > 0 && wf_money_muldiv(wf_col_int(st, 1), 1, q, &c) == 0)
 			v[n + i] = c;
 	}
 	return rc < 0 ? rc : 0;
@@ -671,45 +676,45 @@ load_order(struct run *r, const struct key *k)
 	    " FROM order_line l LEFT JOIN sku s ON s.id = l.sku_id WHERE l.order_id = ?1"
 	    " GROUP BY coalesce(l.sku_id, -l.id) ORDER BY min(l.line_no)";
 	struct order *o = &r->ord;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(r->db, k->id ? by_id : by_ref, &st)) != 0)
 		return rc;
 	if (k->id)
-		sqlite3_bind_int64(st, 1, k->id);
+		wf_bind_int(st, 1, k->id);
 	else
 		wf_bind_text(st, 1, k->ref);
 	if ((rc = wf_db_step(r->db, st)) != 1)
 		return rc;
-	o->id = sqlite3_column_int64(st, 0);
+	o->id = wf_col_int(st, 0);
 	wf_strlcpy(o->ref, wf_col_text(st, 1), sizeof o->ref);
 	wf_strlcpy(o->state, wf_col_text(st, 2), sizeof o->state);
 	wf_strlcpy(o->held_from, wf_col_text(st, 3), sizeof o->held_from);
 	wf_strlcpy(o->hold_reason, wf_col_text(st, 4), sizeof o->hold_reason);
-	o->has_promise = sqlite3_column_type(st, 5) != SQLITE_NULL &&
+	o->has_promise = !wf_col_null(st, 5) &&
 	    wf_time_parse(wf_col_text(st, 5), &o->promise_by) == 0;
 	wf_strlcpy(o->country, wf_col_text(st, 6), sizeof o->country);
 	wf_strlcpy(o->currency, wf_col_text(st, 7), sizeof o->currency);
-	o->total = sqlite3_column_int64(st, 8);
+	o->total = wf_col_int(st, 8);
 	wf_strlcpy(o->owner, wf_col_text(st, 9), sizeof o->owner);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 
 	o->nlines = 0;
 	o->units = o->revenue = 0;
 	if ((rc = wf_db_stmt(r->db, lines, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, o->id);
+	wf_bind_int(st, 1, o->id);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
 		struct line *l;
-		o->revenue += sqlite3_column_int64(st, 3);
-		if (sqlite3_column_int64(st, 2) <= 0)
+		o->revenue += wf_col_int(st, 3);
+		if (wf_col_int(st, 2) <= 0)
 			continue;
 		if (o->nlines == o->caplines) {
 			size_t cap = o->caplines ? 2 * o->caplines : 16;
 			struct line *p = realloc(o->lines, cap * sizeof *p);
 			if (p == NULL) {
-				sqlite3_reset(st);
+				wf_stmt_reset(st);
 				return oom();
 			}
 			o->lines = p;
@@ -717,16 +722,16 @@ load_order(struct run *r, const struct key *k)
 		}
 		l = &o->lines[o->nlines++];
 		memset(l, 0, sizeof *l);
-		l->sku_id = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+		l->sku_id = wf_col_null(st, 0) ? 0 : wf_col_int(st, 0);
 		wf_strlcpy(l->sku, wf_col_text(st, 1), sizeof l->sku);
-		l->qty = sqlite3_column_int64(st, 2);
+		l->qty = wf_col_int(st, 2);
 		o->units += l->qty;
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		if (!wf_col_null(st, 4)) {
 			l->has_cost = 1;
-			l->unit_cost = sqlite3_column_int64(st, 4);
-		} else if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			l->unit_cost = wf_col_int(st, 4);
+		} else if (!wf_col_null(st, 5)) {
 			l->has_cost = 1;
-			l->unit_cost = sqlite3_column_int64(st, 5);
+			l->unit_cost = wf_col_int(st, 5);
 		}
 		wf_strlcpy(l->sku_cur, wf_col_text(st, 6), sizeof l->sku_cur);
 		l->same_cur = strcmp(l->sku_cur, o->currency) == 0;
@@ -1469,12 +1474,12 @@ static int
 delete_legs(struct run *r)
 {
 	static const char sql[] = "DELETE FROM order_route WHERE order_id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r->ord.id);
+	wf_bind_int(st, 1, r->ord.id);
 	return wf_db_done(r->db, st);
 }
 
@@ -1482,12 +1487,12 @@ static int
 set_hold_reason(struct run *r, const char *why)
 {
 	static const char sql[] = "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r->ord.id);
+	wf_bind_int(st, 1, r->ord.id);
 	wf_bind_text(st, 2, why);
 	return wf_db_done(r->db, st);
 }
@@ -1499,14 +1504,14 @@ has_exception(struct run *r)
 	static const char sql[] =
 	    "SELECT 1 FROM exception WHERE kind = 'unroutable' AND subject_type = 'order'"
 	    " AND subject_ref = ?1 AND state NOT IN ('resolved','dismissed')";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
 		return rc;
 	wf_bind_text(st, 1, r->ord.ref);
 	if ((rc = wf_db_step(r->db, st)) == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	return rc;
 }
 
@@ -1520,7 +1525,7 @@ apply_routed(struct run *r)
 	struct order *o = &r->ord;
 	const struct decision *d = &r->d;
 	wf_buf note = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data = NULL, *legs = NULL;
 	size_t i;
 	int k, rc = 0;
@@ -1544,13 +1549,13 @@ apply_routed(struct run *r)
 		const struct svc *s = &w->svc[d->legs[k].s];
 		if ((rc = wf_db_stmt(r->db, ins, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, o->id);
-		sqlite3_bind_int64(st, 2, w->id);
+		wf_bind_int(st, 1, o->id);
+		wf_bind_int(st, 2, w->id);
 		wf_bind_text(st, 3, s->carrier);
 		wf_bind_text(st, 4, s->service);
 		wf_bind_time(st, 5, d->legs[k].ship_by);
 		wf_bind_time(st, 6, d->legs[k].promise);
-		sqlite3_bind_int64(st, 7, d->legs[k].cost);
+		wf_bind_int(st, 7, d->legs[k].cost);
 		wf_bind_text(st, 8, s->currency);
 		wf_bind_time(st, 9, wf_db_now(r->db));
 		if ((rc = wf_db_done(r->db, st)) != 0)
@@ -1817,7 +1822,7 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 	    "SELECT id, ref, placed_at FROM orders WHERE state = 'new'"
 	    " AND placed_at >= ?1 AND (placed_at > ?1 OR id > ?2)"
 	    " ORDER BY placed_at, id LIMIT ?3";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	*got = 0;
@@ -1841,13 +1846,13 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 		if ((rc = wf_db_stmt(r->db, s->phase == 0 ? held : fresh, &st)) != 0)
 			return rc;
 		wf_bind_text(st, 1, s->placed);
-		sqlite3_bind_int64(st, 2, s->last_id);
-		sqlite3_bind_int64(st, 3, (int64_t)n);
+		wf_bind_int(st, 2, s->last_id);
+		wf_bind_int(st, 3, (int64_t)n);
 		while ((rc = wf_db_step(r->db, st)) == 1) {
-			r->batch[*got].id = sqlite3_column_int64(st, 0);
+			r->batch[*got].id = wf_col_int(st, 0);
 			wf_strlcpy(r->batch[(*got)++].ref, wf_col_text(st, 1), sizeof r->batch->ref);
 			wf_strlcpy(s->placed, wf_col_text(st, 2), sizeof s->placed);
-			s->last_id = sqlite3_column_int64(st, 0);
+			s->last_id = wf_col_int(st, 0);
 		}
 		if (rc < 0)
 			return rc;
@@ -1864,14 +1869,14 @@ static int
 order_exists(wf_db *db, const char *ref)
 {
 	static const char sql[] = "SELECT 1 FROM orders WHERE ref = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	if ((rc = wf_db_step(db, st)) == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	return rc;
 }
 
@@ -1899,7 +1904,7 @@ read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long
 		if (lrc > 0) {
 			lrc = wf_jget_str(&at, obj, "order", WF_J_NONEMPTY | (o->strict ? WF_J_REQ : 0),
 			    167, &ref);
-			if (lrc == 0 && wf_check_text("order", ref, 167) != 0)
+			if (lrc == 0 && wf_text_check("order", ref, 167) != 0)
 				lrc = wf_jerr(&at, "order", "not an order key");
 			if (lrc == 0) {
 				int e = order_exists(db, ref);
@@ -2110,7 +2115,7 @@ capacity_kept(wf_db *db, wf_out *out, long long *n)
 	    " ORDER BY r.ship_by";
 	struct { int64_t id, cap; char code[33], tz[72]; } w[64];
 	char after[33] = "";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	size_t nw, i;
 	int rc;
 
@@ -2120,13 +2125,13 @@ next:   /* every warehouse, 64 at a time */
 		return rc;
 	wf_bind_text(st, 1, after);
 	while ((rc = wf_db_step(db, st)) == 1 && nw < sizeof w / sizeof w[0]) {
-		w[nw].id = sqlite3_column_int64(st, 0);
+		w[nw].id = wf_col_int(st, 0);
 		wf_strlcpy(w[nw].code, wf_col_text(st, 1), sizeof w[nw].code);
 		wf_strlcpy(w[nw].tz, wf_col_text(st, 2), sizeof w[nw].tz);
-		w[nw++].cap = sqlite3_column_int64(st, 3);
+		w[nw++].cap = wf_col_int(st, 3);
 	}
 	if (rc == 1)
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < nw; i++) {
@@ -2140,7 +2145,7 @@ next:   /* every warehouse, 64 at a time */
 			continue;
 		if ((rc = wf_db_stmt(db, legs, &st)) != 0)
 			return rc;
-		sqlite3_bind_int64(st, 1, w[i].id);
+		wf_bind_int(st, 1, w[i].id);
 		wf_bind_time(st, 2, start);
 		while ((rc = wf_db_step(db, st)) == 1) {
 			int64_t t;
@@ -2161,7 +2166,7 @@ next:   /* every warehouse, 64 at a time */
 			count++;
 		}
 		if (rc == 1 || rc == 0) {
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			rc = count ? day_over(out, n, w[i].code, z, count, w[i].cap) : 0;
 		}
 		if (rc != 0)
@@ -2180,4 +2185,11 @@ const struct wf_invariant wf_route_invariants[] = {
 	{ "route.capacity", "no warehouse ships more orders on a day (today or later) than its "
 	  "capacity", capacity_kept },
 	{ NULL, NULL, NULL }
+};
+
+/* Routes: legs of orders (order_route), checked against the warehouses'
+ * capacity; no history type of their own (a route is an order's event). */
+const struct wf_record_type wf_record_route = {
+	"route", NULL, NULL, "order_route", NULL, wf_route_invariants, NULL,
+	WF_RECORD_NOHISTORY
 };

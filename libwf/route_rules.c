@@ -1,4 +1,8 @@
-/* route_rules.c - carrier services and their export and import. */
+/* route_rules.c - carrier services and their export and import.
+ *
+ * owns: carrier_service
+ * reads: warehouse
+ */
 #include <string.h>
 
 #include "wf_catalog.h"
@@ -7,6 +11,8 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_route.h"
+#include "wf_record.h"
+#include "wf_text.h"
 
 struct service_row {
 	int64_t id;
@@ -24,24 +30,24 @@ service_load(wf_db *db, int64_t wh_id, const char *carrier, const char *service,
 	static const char sql[] =
 	    "SELECT id, cutoff, transit_days, cost, currency, countries FROM carrier_service"
 	    " WHERE warehouse_id = ?1 AND carrier = ?2 AND service = ?3";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, carrier);
 	wf_bind_text(st, 3, service);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc;
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = wf_col_int(st, 0);
 	wf_strlcpy(r->cutoff, wf_col_text(st, 1), sizeof r->cutoff);
-	r->transit_days = sqlite3_column_int64(st, 2);
-	r->cost = sqlite3_column_int64(st, 3);
+	r->transit_days = wf_col_int(st, 2);
+	r->cost = wf_col_int(st, 3);
 	wf_strlcpy(r->currency, wf_col_text(st, 4), sizeof r->currency);
 	wf_buf_reset(&r->countries);
 	rc = wf_buf_adds(&r->countries, wf_col_text(st, 5));
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc ? rc : 1;
 }
 
@@ -134,8 +140,8 @@ resolve(const struct wf_carrier_in *in, int found, const struct service_row *old
 	int minutes, rc;
 	char cur[4];
 
-	if ((rc = wf_check_code("carrier", in->carrier, 32)) != 0 ||
-	    (rc = wf_check_code("service", in->service, 32)) != 0)
+	if ((rc = wf_text_code("carrier", in->carrier, 32)) != 0 ||
+	    (rc = wf_text_code("service", in->service, 32)) != 0)
 		return rc;
 	if (in->cutoff == NULL || wf_route_cutoff_parse(in->cutoff, &minutes) != 0)
 		return wf_error_set(WF_EINPUT, "cutoff: expected HH:MM from 00:00 to 23:59, got '%.20s'",
@@ -181,7 +187,7 @@ add(wf_db *db, const struct wf_carrier_in *in, wf_out *out, struct service_row *
 	    " countries = ?6, updated_at = ?7 WHERE id = ?1";
 	const char *result = "created";
 	cJSON *data = NULL;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t wh;
 	int rc, found;
 
@@ -223,20 +229,20 @@ add(wf_db *db, const struct wf_carrier_in *in, wf_out *out, struct service_row *
 		return rc;
 	}
 	if (found) {
-		sqlite3_bind_int64(st, 1, old->id);
+		wf_bind_int(st, 1, old->id);
 		wf_bind_text(st, 2, new->cutoff);
-		sqlite3_bind_int64(st, 3, new->transit_days);
-		sqlite3_bind_int64(st, 4, new->cost);
+		wf_bind_int(st, 3, new->transit_days);
+		wf_bind_int(st, 4, new->cost);
 		wf_bind_text(st, 5, new->currency);
 		wf_bind_text(st, 6, wf_buf_str(&new->countries));
 		wf_bind_time(st, 7, wf_db_now(db));
 	} else {
-		sqlite3_bind_int64(st, 1, wh);
+		wf_bind_int(st, 1, wh);
 		wf_bind_text(st, 2, in->carrier);
 		wf_bind_text(st, 3, in->service);
 		wf_bind_text(st, 4, new->cutoff);
-		sqlite3_bind_int64(st, 5, new->transit_days);
-		sqlite3_bind_int64(st, 6, new->cost);
+		wf_bind_int(st, 5, new->transit_days);
+		wf_bind_int(st, 6, new->cost);
 		wf_bind_text(st, 7, new->currency);
 		wf_bind_text(st, 8, wf_buf_str(&new->countries));
 		wf_bind_time(st, 9, wf_db_now(db));
@@ -287,7 +293,7 @@ remove_service(wf_db *db, const char *wh_code, const char *carrier, const char *
     wf_out *out, struct service_row *r, wf_buf *key)
 {
 	static const char del[] = "DELETE FROM carrier_service WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data;
 	int64_t wh;
 	int rc;
@@ -300,7 +306,7 @@ remove_service(wf_db *db, const char *wh_code, const char *carrier, const char *
 		    service, wh_code);
 	if ((rc = wf_db_stmt(db, del, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, r->id);
+	wf_bind_int(st, 1, r->id);
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
 	if ((data = service_record(wh_code, carrier, service, NULL, r)) == NULL)
@@ -352,7 +358,7 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 		"currency", "countries", NULL
 	};
 	struct service_row r;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if (warehouse && (rc = wf_warehouse_find(db, warehouse, NULL, NULL)) != 0)
@@ -366,14 +372,14 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 		cJSON *o = wf_jrecord("capacity");
 		if (o == NULL || wf_jadd_str(o, "warehouse", wf_col_text(st, 0)) |
 		    wf_jadd_str(o, "timezone", wf_col_text(st, 1)) |
-		    (sqlite3_column_type(st, 2) == SQLITE_NULL ? wf_jadd_null(o, "orders_per_day") :
-		    wf_jadd_int(o, "orders_per_day", sqlite3_column_int64(st, 2)))) {
+		    (wf_col_null(st, 2) ? wf_jadd_null(o, "orders_per_day") :
+		    wf_jadd_int(o, "orders_per_day", wf_col_int(st, 2)))) {
 			cJSON_Delete(o);
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			return wf_error_set(WF_ENOMEM, "out of memory");
 		}
 		if ((rc = wf_out_emit(out, o)) != 0) {
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			return rc;
 		}
 	}
@@ -383,14 +389,14 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 	wf_bind_text(st, 1, warehouse);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		wf_strlcpy(r.cutoff, wf_col_text(st, 3), sizeof r.cutoff);
-		r.transit_days = sqlite3_column_int64(st, 4);
-		r.cost = sqlite3_column_int64(st, 5);
+		r.transit_days = wf_col_int(st, 4);
+		r.cost = wf_col_int(st, 5);
 		wf_strlcpy(r.currency, wf_col_text(st, 6), sizeof r.currency);
 		wf_buf_reset(&r.countries);
 		if (wf_buf_adds(&r.countries, wf_col_text(st, 7)) != 0 ||
 		    (rc = emit(out, service_record(wf_col_text(st, 0), wf_col_text(st, 1),
 		    wf_col_text(st, 2), NULL, &r))) != 0) {
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			wf_buf_free(&r.countries);
 			return rc ? rc : wf_error_set(WF_ENOMEM, "out of memory");
 		}
@@ -434,7 +440,7 @@ import_capacity(wf_db *db, const struct wf_line *l)
 	static const char sql[] = "SELECT capacity FROM warehouse WHERE code = ?1";
 	struct wf_warehouse_in in;
 	const cJSON *v;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t cap = 0;
 	int rc, has_old;
 
@@ -450,9 +456,9 @@ import_capacity(wf_db *db, const struct wf_line *l)
 	wf_bind_text(st, 1, in.code);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "warehouse %s vanished", in.code);
-	has_old = sqlite3_column_type(st, 0) != SQLITE_NULL;
-	cap = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	has_old = !wf_col_null(st, 0);
+	cap = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	v = cJSON_GetObjectItemCaseSensitive(l->obj, "orders_per_day");
 	if (v && cJSON_IsNull(v)) {
 		if (has_old)
@@ -515,3 +521,8 @@ wf_carrier_import_line(wf_db *db, const struct wf_line *l, void *unused)
 	wf_buf_free(&countries);
 	return rc;
 }
+
+/* Carrier services: a record of history, with no state of their own. */
+const struct wf_record_type wf_record_carrier = {
+	"carrier", NULL, NULL, "carrier_service", NULL, NULL, NULL, 0
+};

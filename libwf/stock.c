@@ -1,4 +1,8 @@
-/* stock.c - the ledger, reservations, counts, levels and valuation. */
+/* stock.c - the ledger, reservations, counts, levels and valuation.
+ *
+ * owns: movement, balance, adjustment
+ * reads: sku, bin, warehouse
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +14,8 @@
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
+#include "wf_record.h"
+#include "wf_text.h"
 
 #define HELD_SQL "('inbound','reserved','picked','packed')"
 #define VALUED_SQL "('on_hand','reserved','picked','packed')"
@@ -31,21 +37,21 @@ shortage(wf_db *db, const struct wf_move *m)
 	    "SELECT coalesce(sum(qty), 0), (SELECT code FROM sku WHERE id = ?1)"
 	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state = ?3 AND holder = ?4";
 	wf_buf bin = {0};
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t have = 0;
 	char sku[72] = "?";
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, m->sku_id);
-	sqlite3_bind_int64(st, 2, m->from_bin);
+	wf_bind_int(st, 1, m->sku_id);
+	wf_bind_int(st, 2, m->from_bin);
 	wf_bind_text(st, 3, m->from_state);
 	wf_bind_text(st, 4, held_state(m->from_state) ? m->holder : "");
 	if ((rc = wf_db_step(db, st)) == 1) {
-		have = sqlite3_column_int64(st, 0);
+		have = wf_col_int(st, 0);
 		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
-		sqlite3_reset(st);
+		wf_stmt_reset(st);
 	}
 	wf_bin_name(db, m->from_bin, &bin);
 	rc = wf_error_set(WF_EREFUSED, "insufficient stock: %s has %lld %s %s%s%s, %lld needed",
@@ -63,7 +69,7 @@ wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id)
 	    "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state,"
 	    " to_bin, to_state, holder, ref, reason, unit_cost, currency)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
@@ -71,8 +77,8 @@ wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id)
 	wf_bind_time(st, 1, wf_db_now(db));
 	wf_bind_text(st, 2, wf_db_actor(db));
 	wf_bind_text(st, 3, m->action);
-	sqlite3_bind_int64(st, 4, m->sku_id);
-	sqlite3_bind_int64(st, 5, m->qty);
+	wf_bind_int(st, 4, m->sku_id);
+	wf_bind_int(st, 5, m->qty);
 	wf_bind_opt_int(st, 6, m->from_bin != 0, m->from_bin);
 	wf_bind_text(st, 7, m->from_state);
 	wf_bind_opt_int(st, 8, m->to_bin != 0, m->to_bin);
@@ -101,20 +107,20 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	    "SELECT avg_cost, cost, (SELECT coalesce(sum(qty), 0) FROM balance"
 	    " WHERE sku_id = ?1 AND state IN " VALUED_SQL ") FROM sku WHERE id = ?1";
 	static const char set[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t base, have, avg;
 	__int128 num;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, get, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
+	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "SKU %lld vanished", (long long)sku_id);
-	base = sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) :
-	    sqlite3_column_type(st, 1) != SQLITE_NULL ? sqlite3_column_int64(st, 1) : unit_cost;
-	have = sqlite3_column_int64(st, 2);
-	sqlite3_reset(st);
+	base = !wf_col_null(st, 0) ? wf_col_int(st, 0) :
+	    !wf_col_null(st, 1) ? wf_col_int(st, 1) : unit_cost;
+	have = wf_col_int(st, 2);
+	wf_stmt_reset(st);
 	if (have < 0)
 		have = 0;
 	/* half away from zero; everything here is >= 0 */
@@ -124,8 +130,8 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 		return wf_error_set(WF_EINPUT, "average cost out of range");
 	if ((rc = wf_db_stmt(db, set, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
-	sqlite3_bind_int64(st, 2, avg);
+	wf_bind_int(st, 1, sku_id);
+	wf_bind_int(st, 2, avg);
 	return wf_db_done(db, st);
 }
 
@@ -143,7 +149,7 @@ struct slots {
 };
 
 static int
-slots_push(struct slots *s, sqlite3_stmt *st)
+slots_push(struct slots *s, wf_stmt *st)
 {
 	struct slot *v;
 
@@ -156,9 +162,9 @@ slots_push(struct slots *s, sqlite3_stmt *st)
 		s->cap = cap;
 	}
 	v = &s->v[s->n++];
-	v->bin = sqlite3_column_int64(st, 0);
-	v->qty = sqlite3_column_int64(st, 1);
-	v->rank = sqlite3_column_int(st, 2);
+	v->bin = wf_col_int(st, 0);
+	v->qty = wf_col_int(st, 1);
+	v->rank = (int)wf_col_int(st, 2);
 	wf_strlcpy(v->code, wf_col_text(st, 3), sizeof v->code);
 	return 0;
 }
@@ -192,18 +198,18 @@ static int
 load_slots(wf_db *db, const char *sql, int desc, int64_t sku_id, int64_t wh_id,
     const char *state, const char *holder, struct slots *s)
 {
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
-	sqlite3_bind_int64(st, 2, wh_id);
+	wf_bind_int(st, 1, sku_id);
+	wf_bind_int(st, 2, wh_id);
 	wf_bind_text(st, 3, state);
 	wf_bind_text(st, 4, holder);
 	while ((rc = wf_db_step(db, st)) == 1)
 		if ((rc = slots_push(s, st)) != 0) {
-			sqlite3_reset(st);
+			wf_stmt_reset(st);
 			return rc;
 		}
 	if (rc == 0 && s->n > 1)
@@ -277,19 +283,19 @@ static int
 warehouse_code(wf_db *db, int64_t wh_id, char out[40], char state[16])
 {
 	static const char sql[] = "SELECT code, state FROM warehouse WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, wh_id);
+	wf_bind_int(st, 1, wh_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse %lld",
 		    (long long)wh_id);
 	wf_strlcpy(out, wf_col_text(st, 0), 40);
 	if (state)
 		wf_strlcpy(state, wf_col_text(st, 1), 16);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return 0;
 }
 
@@ -297,16 +303,16 @@ static int
 sku_code(wf_db *db, int64_t sku_id, char out[72])
 {
 	static const char sql[] = "SELECT code FROM sku WHERE id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
+	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU %lld", (long long)sku_id);
 	wf_strlcpy(out, wf_col_text(st, 0), 72);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return 0;
 }
 
@@ -445,13 +451,13 @@ static const char *const movement_columns[] = {
 };
 
 static const char *
-col_or_null(sqlite3_stmt *st, int i)
+col_or_null(wf_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return wf_col_str(st, i);
 }
 
 static cJSON *
-movement_from_stmt(sqlite3_stmt *st)
+movement_from_stmt(wf_stmt *st)
 {
 	cJSON *r = wf_jrecord("movement");
 	const char *cur = col_or_null(st, 14);
@@ -459,10 +465,10 @@ movement_from_stmt(sqlite3_stmt *st)
 
 	if (r == NULL)
 		return NULL;
-	rc |= wf_jadd_int(r, "movement", sqlite3_column_int64(st, 0));
+	rc |= wf_jadd_int(r, "movement", wf_col_int(st, 0));
 	rc |= wf_jadd_str(r, "action", wf_col_text(st, 3));
 	rc |= wf_jadd_str(r, "sku", wf_col_text(st, 4));
-	rc |= wf_jadd_int(r, "qty", sqlite3_column_int64(st, 5));
+	rc |= wf_jadd_int(r, "qty", wf_col_int(st, 5));
 	rc |= wf_jadd_str(r, "from", col_or_null(st, 6));
 	rc |= wf_jadd_str(r, "from_state", col_or_null(st, 7));
 	rc |= wf_jadd_str(r, "to", col_or_null(st, 8));
@@ -471,7 +477,7 @@ movement_from_stmt(sqlite3_stmt *st)
 	rc |= wf_jadd_str(r, "ref", col_or_null(st, 11));
 	rc |= wf_jadd_str(r, "reason", col_or_null(st, 12));
 	if (cur)
-		rc |= wf_jadd_money(r, "unit_cost", sqlite3_column_int64(st, 13), cur);
+		rc |= wf_jadd_money(r, "unit_cost", wf_col_int(st, 13), cur);
 	else
 		rc |= wf_jadd_null(r, "unit_cost");
 	rc |= wf_jadd_str(r, "currency", cur);
@@ -489,17 +495,17 @@ emit_movement(wf_db *db, int64_t id, wf_out *out)
 {
 	wf_out_columns(out, "movement", movement_columns);
 	static const char sql[] = MOVEMENT_SELECT " WHERE m.id = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *r;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "movement %lld vanished", (long long)id);
 	r = movement_from_stmt(st);
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return wf_out_emit(out, r);
 }
 
@@ -521,23 +527,23 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 	    delta > 0 ? 0 : bin_id, delta > 0 ? NULL : "on_hand",
 	    delta > 0 ? bin_id : 0, delta > 0 ? "on_hand" : NULL, NULL, NULL, reason,
 	    0, 0, NULL };
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	cJSON *data, *r;
 	int64_t id;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku_id);
-	sqlite3_bind_int64(st, 2, bin_id);
-	sqlite3_bind_int64(st, 3, delta);
+	wf_bind_int(st, 1, sku_id);
+	wf_bind_int(st, 2, bin_id);
+	wf_bind_int(st, 3, delta);
 	wf_bind_text(st, 4, reason);
 	wf_bind_text(st, 5, WF_OWNER_WAREHOUSE);
 	wf_bind_time(st, 6, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
-	snprintf(ref, 32, "ADJ-%lld", (long long)id);
+	wf_key_format(&wf_record_adjustment, id, ref);
 	mv.ref = ref;
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "sku", sku) | wf_jadd_str(data, "bin", bin) |
@@ -552,8 +558,8 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 		return rc;
 	if ((rc = wf_db_stmt(db, link, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, *mid);
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, *mid);
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
 	data = cJSON_CreateObject();
@@ -683,7 +689,7 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 	    " coalesce(sum(CASE WHEN state = 'reserved' THEN qty END), 0)"
 	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state IN ('on_hand','reserved')";
 	int64_t bin, free_qty = 0, reserved = 0, recorded, delta, mid = 0;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	char ref[32] = "";
 	cJSON *data, *r;
 	int rc;
@@ -695,12 +701,12 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 	if ((rc = usable_bin(db, op->at, &bin, NULL, 0)) != 0 ||
 	    (rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, sku->id);
-	sqlite3_bind_int64(st, 2, bin);
+	wf_bind_int(st, 1, sku->id);
+	wf_bind_int(st, 2, bin);
 	if ((rc = wf_db_step(db, st)) == 1) {
-		free_qty = sqlite3_column_int64(st, 0);
-		reserved = sqlite3_column_int64(st, 1);
-		sqlite3_reset(st);
+		free_qty = wf_col_int(st, 0);
+		reserved = wf_col_int(st, 1);
+		wf_stmt_reset(st);
 	} else if (rc < 0)
 		return rc;
 	recorded = free_qty + reserved;
@@ -750,7 +756,7 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 
 	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
 	    (rc = need("ref", op->ref, op->action)) != 0 ||
-	    (rc = wf_check_text("ref", op->ref, 128)) != 0 ||
+	    (rc = wf_text_check("ref", op->ref, 128)) != 0 ||
 	    (rc = wf_warehouse_find(db, op->warehouse, &wh, NULL)) != 0)
 		return rc;
 	if ((allocs = cJSON_CreateArray()) == NULL)
@@ -829,8 +835,8 @@ wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out)
 	if (strcmp(op->action, "adjust") != 0 && strcmp(op->action, "count") != 0 && op->qty <= 0)
 		return wf_error_set(WF_EINPUT, "qty: expected a positive integer, got %lld",
 		    (long long)op->qty);
-	if ((op->ref && (rc = wf_check_text("ref", op->ref, 128)) != 0) ||
-	    (op->reason && (rc = wf_check_text("reason", op->reason, 500)) != 0))
+	if ((op->ref && (rc = wf_text_check("ref", op->ref, 128)) != 0) ||
+	    (op->reason && (rc = wf_text_check("reason", op->reason, 500)) != 0))
 		return rc;
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
@@ -980,7 +986,7 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 {
 	struct wf_sku_info sku;
 	int64_t wh = 0, v[9];
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	wf_buf bin = {0};
 	int by, rc, i, rows = 0;
 
@@ -999,12 +1005,12 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 	if ((rc = wf_db_stmt(db, level_sql[by][q->sku != NULL], &st)) != 0)
 		return rc;
 	if (q->sku)
-		sqlite3_bind_int64(st, 1, sku.id);
+		wf_bind_int(st, 1, sku.id);
 	wf_bind_opt_int(st, 2, q->warehouse != NULL, wh);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		cJSON *r;
 		for (i = 0; i < 9; i++)
-			v[i] = sqlite3_column_int64(st, 3 + i);
+			v[i] = wf_col_int(st, 3 + i);
 		wf_buf_reset(&bin);
 		if (by == 2 && wf_buf_addf(&bin, "%s/%s", wf_col_text(st, 1), wf_col_text(st, 2))) {
 			rc = WF_ENOMEM;
@@ -1015,7 +1021,7 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 			break;
 		rows++;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	wf_buf_free(&bin);
 	if (rc < 0)
 		return rc;
@@ -1041,7 +1047,7 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 	static const char sql_since[] = MOVEMENT_SELECT " WHERE m.at >= ?3 ORDER BY m.id";
 	static const char sql_all[] = MOVEMENT_SELECT " ORDER BY m.id";
 	struct wf_sku_info sku;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	const char *sql;
 	int rc;
 
@@ -1052,14 +1058,14 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
 		return rc;
 	if (q->sku)
-		sqlite3_bind_int64(st, 1, sku.id);
+		wf_bind_int(st, 1, sku.id);
 	wf_bind_text(st, 2, q->ref);
 	if (q->has_since)
 		wf_bind_time(st, 3, q->since);
 	while ((rc = wf_db_step(db, st)) == 1)
 		if ((rc = wf_out_emit(out, movement_from_stmt(st))) != 0)
 			break;
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -1079,7 +1085,7 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 		int64_t qty, value;
 	} *totals = NULL;
 	size_t nt = 0, i;
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t wh = 0;
 	int rc;
 
@@ -1090,14 +1096,14 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 	wf_bind_opt_int(st, 1, warehouse != NULL, wh);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		const char *cur = wf_col_text(st, 5);
-		int64_t qty = sqlite3_column_int64(st, 2), unit = 0, value = 0;
+		int64_t qty = wf_col_int(st, 2), unit = 0, value = 0;
 		int has_unit = 1;
 		cJSON *r;
 
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			unit = sqlite3_column_int64(st, 3);
-		else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			unit = sqlite3_column_int64(st, 4);
+		if (!wf_col_null(st, 3))
+			unit = wf_col_int(st, 3);
+		else if (!wf_col_null(st, 4))
+			unit = wf_col_int(st, 4);
 		else
 			has_unit = 0;
 		if (wf_money_mul(qty, unit, &value) != 0) {
@@ -1134,7 +1140,7 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 		if ((rc = wf_out_emit(out, r)) != 0)
 			break;
 	}
-	sqlite3_reset(st);
+	wf_stmt_reset(st);
 	for (i = 0; rc >= 0 && i < nt; i++) {
 		cJSON *r = wf_jrecord("value_total");
 		if (r == NULL || wf_jadd_str(r, "currency", totals[i].cur) |
@@ -1194,4 +1200,37 @@ const struct wf_invariant wf_stock_invariants[] = {
 	{ "stock.adjustment", "every applied adjustment is booked by its movement",
 	  adjustments_booked },
 	{ NULL, NULL, NULL }
+};
+
+/* ---- state machines ---------------------------------------------------- */
+
+static const char *const adjustment_states[] = {
+	"proposed", "approved", "applied", "rejected", NULL
+};
+static const struct wf_transition adjustment_rows[] = {
+	{ "proposed", "approve", "approved" },
+	{ "proposed", "reject",  "rejected" },
+	{ "approved", "apply",   "applied" },
+	{ "approved", "reject",  "rejected" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_adjustment = {
+	"adjustment", "adjustment", "stock adjustments (ADJ-N)",
+	adjustment_states, adjustment_rows, WF_SQL_STATE_GET("adjustment", "state", "NULL"),
+	WF_SQL_STATE_SET("adjustment", "state"), WF_SQL_STATE_ALL("adjustment", "'ADJ-' || id", "state"), NULL, NULL
+};
+
+
+static const struct wf_machine *const adjustment_machines[] = { &m_adjustment, NULL };
+
+/* The ledger: no state and no history of its own (a movement is its own
+ * record), but the stock invariants. */
+const struct wf_record_type wf_record_movement = {
+	"movement", NULL, NULL, "movement", NULL, wf_stock_invariants, NULL,
+	WF_RECORD_NOHISTORY
+};
+const struct wf_record_type wf_record_adjustment = {
+	"adjustment", "an adjustment key like ADJ-4", "ADJ-", "adjustment",
+	adjustment_machines, NULL, NULL, 0
 };

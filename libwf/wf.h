@@ -22,10 +22,13 @@
 #include "wf_money.h"
 #include "wf_order.h"
 #include "wf_out.h"
+#include "wf_payout.h"
 #include "wf_po.h"
+#include "wf_record.h"
 #include "wf_route.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_text.h"
 #include "wf_time.h"
 
 #endif

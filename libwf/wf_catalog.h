@@ -22,6 +22,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 #define WF_OWNER_SKU       "purchasing"
 #define WF_OWNER_WAREHOUSE "operations"
@@ -93,9 +94,10 @@ int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 /* The "WH/BIN" text of a bin id into OUT. */
 int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
 
-/* Validation of keys and text fields.  Return 0 or WF_EINPUT ("WHAT: ..."). */
-int wf_check_sku_code(const char *what, const char *code);
-int wf_check_code(const char *what, const char *code, size_t max);
-int wf_check_text(const char *what, const char *s, size_t max);
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_sku;
+extern const struct wf_record_type wf_record_warehouse;
+extern const struct wf_record_type wf_record_bin;
 
 #endif

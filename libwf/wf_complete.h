@@ -15,7 +15,7 @@
  *   po         PO-N of purchase orders not closed or cancelled
  *   exception  EX-N of exceptions not resolved or dismissed
  *   return     RMA-N of returns not closed
- *   record     the record types of history (wf_record_types); needs no database
+ *   record     the record types of history (wf_record.h); needs no database
  *
  * Ownership: VALUE passed to the callback is valid only during the call.
  */

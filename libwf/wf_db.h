@@ -23,8 +23,8 @@
 #ifndef WF_DB_H
 #define WF_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "wf_buf.h"
 #include "wf_out.h"
@@ -35,6 +35,13 @@ extern const char *const wf_migrations[];
 extern const int wf_schema_version;
 
 typedef struct wf_db wf_db;
+
+/* A prepared statement.  Every one belongs to its wf_db's statement cache
+ * (wf_db_stmt()) and lives until wf_db_close(); callers never free one.
+ * Record modules read and write only through the wf_stmt, wf_bind_* and
+ * wf_col_* calls below: db.c is the only file that knows the engine, the
+ * seam a second backend plugs into. */
+typedef struct wf_stmt wf_stmt;
 
 /* Resolve the database path: CLI (--db), else $WF_DB, else
  * $XDG_DATA_HOME/wf/wf.db, else $HOME/.local/share/wf/wf.db.  Writes it to
@@ -58,7 +65,6 @@ int wf_db_open(wf_db **db, const char *path, unsigned flags);
 int wf_db_init(wf_db *db, const char **result, int *from);
 
 void        wf_db_close(wf_db *db);
-sqlite3    *wf_db_handle(wf_db *db);
 const char *wf_db_filename(const wf_db *db);
 
 /* Session facts.  The actor is copied.  now is fixed at open from
@@ -114,20 +120,20 @@ int wf_tx_end_read(wf_db *db);
 
 /* A cached prepared statement for SQL (keyed by the pointer, so pass string
  * literals), reset and with bindings cleared.  Returns 0 or WF_EINTERNAL. */
-int wf_db_stmt(wf_db *db, const char *sql, sqlite3_stmt **st);
+int wf_db_stmt(wf_db *db, const char *sql, wf_stmt **st);
 
 /* Step ST: 1 for a row, 0 when done, or a WF_E* code for an error (the
  * statement is reset on done and error). */
-int wf_db_step(wf_db *db, sqlite3_stmt *st);
+int wf_db_step(wf_db *db, wf_stmt *st);
 
 /* Step a statement that returns no rows (INSERT, UPDATE, DELETE) to its
  * end: 0 or a WF_E* code; the statement is reset either way. */
-int wf_db_done(wf_db *db, sqlite3_stmt *st);
+int wf_db_done(wf_db *db, wf_stmt *st);
 
 /* Run SQL that takes no parameters and returns no rows. */
 int wf_db_exec(wf_db *db, const char *sql);
 
-/* Map a SQLite result code to a WF_E* code with a message prefixed by WHAT:
+/* Map an engine result code to a WF_E* code with a message prefixed by WHAT:
  * busy -> WF_EBUSY, full/IO/read-only -> WF_EIO, constraint -> WF_EREFUSED,
  * not-a-database -> WF_ENODB, else WF_EINTERNAL. */
 int wf_db_err(wf_db *db, int rc, const char *what);
@@ -135,21 +141,49 @@ int wf_db_err(wf_db *db, int rc, const char *what);
 /* The id of the last inserted row. */
 int64_t wf_db_last_id(wf_db *db);
 
-/* Bind text or NULL. */
-int wf_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* The number of rows the last INSERT, UPDATE or DELETE changed. */
+int64_t wf_db_changes(wf_db *db);
+
+/* The database engine and its version, for --version: "SQLite 3.40.1". */
+const char *wf_db_engine(void);
+
+/* End a statement's run early (after reading the rows wanted), so that it
+ * holds no read lock and can be stepped from the start again. */
+void wf_stmt_reset(wf_stmt *st);
+/* Clear every binding of ST (to NULL). */
+void wf_stmt_clear(wf_stmt *st);
+/* The number of the highest parameter ST takes (?N). */
+int wf_stmt_params(wf_stmt *st);
+
+/* Bindings, by parameter number (?1 is 1).  Each returns 0, or a nonzero
+ * engine code when out of memory or the number is out of range. */
+int wf_bind_int(wf_stmt *st, int i, int64_t v);
+int wf_bind_null(wf_stmt *st, int i);
+/* Bind text or NULL (copied). */
+int wf_bind_text(wf_stmt *st, int i, const char *s);
+/* Bind the first N bytes of S as text (copied). */
+int wf_bind_textn(wf_stmt *st, int i, const char *s, size_t n);
 /* Bind a time as ISO 8601 text. */
-int wf_bind_time(sqlite3_stmt *st, int i, int64_t t);
+int wf_bind_time(wf_stmt *st, int i, int64_t t);
 /* Bind an int64, or NULL when HAS is 0. */
-int wf_bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v);
-/* Bind text or NULL without a copy (SQLITE_STATIC): S must stay unchanged
+int wf_bind_opt_int(wf_stmt *st, int i, int has, int64_t v);
+/* Bind text or NULL without a copy: S must stay unchanged
  * until the statement has run and wf_db_done_static() unbound it.  For
  * statements run once per input line, where the copies showed. */
-int wf_bind_static(sqlite3_stmt *st, int i, const char *s);
+int wf_bind_static(wf_stmt *st, int i, const char *s);
 /* wf_db_done(), then clear every binding, so that no pointer bound by
  * wf_bind_static() outlives the run. */
-int wf_db_done_static(wf_db *db, sqlite3_stmt *st);
+int wf_db_done_static(wf_db *db, wf_stmt *st);
 
-/* A column as text ("" for NULL; valid until the next step/reset). */
-const char *wf_col_text(sqlite3_stmt *st, int i);
+/* Columns of the current row, by index (the first is 0); valid until the
+ * next step or reset. */
+/* An integer (0 for NULL). */
+int64_t wf_col_int(wf_stmt *st, int i);
+/* Whether the column is NULL (1 or 0). */
+int wf_col_null(wf_stmt *st, int i);
+/* Text, "" for NULL. */
+const char *wf_col_text(wf_stmt *st, int i);
+/* Text, NULL for NULL. */
+const char *wf_col_str(wf_stmt *st, int i);
 
 #endif

@@ -59,6 +59,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 /* The actor of clock-driven changes (wakes, reprioritisations). */
 #define WF_EXCEPTION_CLOCK_ACTOR "wf-alert"
@@ -74,7 +75,7 @@ struct wf_impact {
 
 struct wf_raise {
 	const char *kind;          /* 1-64 of [A-Za-z0-9._-] */
-	const char *subject_type;  /* one of wf_record_types */
+	const char *subject_type;  /* a record type of history (wf_record.h) */
 	const char *subject_ref;   /* the record's key, as users type it */
 	const cJSON *evidence;     /* an object, or NULL for {} */
 	struct wf_impact impact;
@@ -184,5 +185,8 @@ int wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *out);
 
 /* The exception invariants for wf check. */
 extern const struct wf_invariant wf_exception_invariants[];
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_exception;
 
 #endif

@@ -16,9 +16,6 @@
 #include "wf_db.h"
 #include "wf_out.h"
 
-/* The record types history knows, NULL-terminated. */
-extern const char *const wf_record_types[];
-
 /* Append an event.  MACHINE/FROM/TO are NULL for changes that are not state
  * transitions (MACHINE and TO go together).  DATA is taken (may be NULL).
  * Returns 0 or a database error. */

@@ -35,6 +35,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 #define WF_OWNER_ORDER  "fulfilment"
 #define WF_OWNER_RETURN "customer-service"
@@ -141,5 +142,10 @@ int wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info);
 int wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data);
 
 extern const struct wf_invariant wf_order_invariants[];
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_order;
+extern const struct wf_record_type wf_record_shipment;
+extern const struct wf_record_type wf_record_return;
 
 #endif

@@ -60,6 +60,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 #define WF_OWNER_SUPPLIER  "purchasing"
 #define WF_PO_INBOUND_BIN  "INBOUND"
@@ -190,5 +191,9 @@ int wf_po_show(wf_db *db, const char *po, wf_out *out);
 int wf_po_followup(wf_db *db, int record, wf_out *out);
 
 extern const struct wf_invariant wf_po_invariants[];
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_supplier;
+extern const struct wf_record_type wf_record_po;
 
 #endif

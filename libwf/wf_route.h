@@ -64,6 +64,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 #define WF_OWNER_ROUTE     "wf-route"
 #define WF_EX_UNROUTABLE   "unroutable"
@@ -199,5 +200,9 @@ int wf_route_cmp(enum wf_route_policy p, const struct wf_route_score *a,
     const struct wf_route_score *b);
 
 extern const struct wf_invariant wf_route_invariants[];
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_carrier;
+extern const struct wf_record_type wf_record_route;
 
 #endif

@@ -7,7 +7,8 @@
  * event, in the caller's transaction.  An illegal transition changes nothing
  * and is refused (WF_EREFUSED) with the legal actions from the current state.
  *
- * The tables are printed by `wf states` and documented in wf-states(7); a
+ * Each record module defines its machines and lists them in its struct
+ * wf_record_type (wf_record.h); the tables are printed by `wf states` and documented in wf-states(7); a
  * test keeps the two in agreement.
  *
  * Ownership: all strings and tables here are static.
@@ -50,10 +51,20 @@ struct wf_machine {
 	                            initial state, for secondary machines */
 };
 
-/* Every machine, NULL-terminated. */
-extern const struct wf_machine *const wf_machines[];
+/* The end of a transition table. */
+#define WF_TRANSITIONS_END { NULL, NULL, NULL }
 
-/* The machine called NAME, or NULL. */
+/* The SQL a machine runs on its record's table T, whose state column is COL
+ * (and memory column MEMO, or NULL), and whose key users type is REF: for
+ * the record modules' struct wf_machine. */
+#define WF_SQL_STATE_GET(t, col, memo) \
+	"SELECT " col ", " memo " FROM " t " WHERE id = ?1"
+#define WF_SQL_STATE_SET(t, col) \
+	"UPDATE " t " SET " col " = ?1, updated_at = ?2 WHERE id = ?3"
+#define WF_SQL_STATE_ALL(t, ref, col) \
+	"SELECT id, " ref ", " col " FROM " t " ORDER BY id"
+
+/* The machine called NAME (of any record type in the registry), or NULL. */
 const struct wf_machine *wf_machine_find(const char *name);
 
 /* The target state for ACTION from FROM (a static string of the machine, or
@@ -66,6 +77,13 @@ int wf_state_valid(const struct wf_machine *m, const char *state);
 
 /* The legal actions from FROM as "a, b, c" ("none" when final) into OUT. */
 int wf_state_legal(const struct wf_machine *m, const char *from, wf_buf *out);
+
+/* Whether ACTION is legal from state FROM of record REF: 0, or WF_EREFUSED
+ * with the refusal every command gives ("order shop:1: cannot ship when
+ * new (legal from new: ...)"), changing nothing.  For a caller that must
+ * refuse before it does the work that precedes wf_state_apply(). */
+int wf_state_check(const struct wf_machine *m, const char *ref, const char *from,
+    const char *action);
 
 /* Apply ACTION to record ID (key REF) of machine M: check the table, update
  * the state (and the memory column of on_hold), append the history event

@@ -35,6 +35,7 @@
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
+#include "wf_record.h"
 
 /* One stock command, as typed or as a movement line. */
 struct wf_stock_op {
@@ -143,5 +144,9 @@ int wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id);
 int wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost);
 
 extern const struct wf_invariant wf_stock_invariants[];
+
+/* The record types this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_movement;
+extern const struct wf_record_type wf_record_adjustment;
 
 #endif

@@ -27,14 +27,14 @@ units(wf_db *db, const char *sku)
 {
 	static const char sql[] = "SELECT coalesce(sum(b.qty), 0) FROM balance b"
 	    " JOIN sku s ON s.id = b.sku_id WHERE s.code = ?1";
-	sqlite3_stmt *st;
+	wf_stmt *st;
 	int64_t n;
 
 	FUZZ_ASSERT(wf_db_stmt(db, sql, &st) == 0);
 	wf_bind_text(st, 1, sku);
 	FUZZ_ASSERT(wf_db_step(db, st) == 1);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	n = wf_col_int(st, 0);
+	wf_stmt_reset(st);
 	return n;
 }
 

@@ -10,9 +10,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "wf_db_sqlite.h"
 
 #define T0 1795165200   /* 2026-11-20T09:00:00Z, the tests' $WF_NOW */
 

@@ -2,9 +2,11 @@
  * a failing batch undoes itself, not the caller's work. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 
 #include "harness.h"
 #include "wf.h"
+#include "wf_db_sqlite.h"
 
 static wf_out *sink;
 static FILE *sink_f;

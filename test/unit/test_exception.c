@@ -2,10 +2,12 @@
  * reopening, snooze expiry and the clock's reprioritisation. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "wf.h"
+#include "wf_db_sqlite.h"
 
 #define T0 1795165200          /* 2026-11-20T09:00:00Z */
 #define HOUR 3600

@@ -75,7 +75,7 @@ TEST(line_refuses_a_sku_longer_than_64_bytes)
 TEST(key_parses_po_n_only)
 {
 	static const char *const bad[] = {
-		"7", "PO-", "PO-0", "PO-07", "po-7", "PO-7x", "PO--7", "PO-99999999999999999",
+		"7", "PO-", "PO-0", "PO-07", "PO-7x", "PO--7", "PO-99999999999999999",
 		"SH-7", "", NULL
 	};
 	int64_t id = 0;
