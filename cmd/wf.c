@@ -64,7 +64,7 @@ cmd_check(struct cli *c)
 
 	if (cli_flag(c, "list"))
 		return wf_check_list(c->out);
-	if ((rc = wf_check_run(c->db, c->out, cli_opt(c, "only"), &n)) != 0)
+	if ((rc = wf_check_run(c->db, &n, c->out, cli_opt(c, "only"))) != 0)
 		return rc;
 	if (n > 0)
 		return wf_error_set(WF_EREFUSED, "%lld violation%s found", n, n == 1 ? "" : "s");

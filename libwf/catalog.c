@@ -41,7 +41,7 @@ wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -68,7 +68,7 @@ wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -96,7 +96,7 @@ wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 
 	if (slash == NULL || slash == ref || slash[1] == '\0')
 		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'", ref);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_textn(st, 1, ref, (size_t)(slash - ref));
 	wf_bind_text(st, 2, slash + 1);
@@ -135,7 +135,7 @@ wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
 	int rc;
 
 	wf_buf_reset(out);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, bin_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -164,7 +164,7 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	cJSON *data;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, find, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, find)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, kind);
@@ -173,7 +173,7 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 		wf_stmt_reset(st);
 		return 0;
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, same, &st)) != 0)
+	if (rc < 0 || (rc = wf_db_stmt(db, &st, same)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
@@ -190,7 +190,7 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 		return rc;
 	}
 	wf_stmt_reset(st);
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
@@ -242,7 +242,7 @@ warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
 	int rc;
 
 	memset(w, 0, sizeof *w);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) < 0)
@@ -385,7 +385,7 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 	}
 	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
 			goto fail;
 		wf_bind_text(st, 1, w.code);
 		wf_bind_text(st, 2, w.name);
@@ -455,7 +455,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	if (rc != 0)
 		goto fail;
 	if (found) {
-		if ((rc = wf_db_stmt(db, get, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, get)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, bin_id);
 		if ((rc = wf_db_step(db, st)) < 0)
@@ -465,7 +465,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 		rc = 0;
 		wf_strlcpy(owner, oldowner, sizeof owner);
 	} else {
-		if ((rc = wf_db_stmt(db, owner_sql, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, owner_sql)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, wh_id);
 		if ((rc = wf_db_step(db, st)) < 0)
@@ -486,7 +486,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	}
 	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, wh_id);
 		wf_bind_text(st, 2, slash + 1);
@@ -562,7 +562,7 @@ sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) < 0)
@@ -670,7 +670,7 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	}
 	if (in->currency && strcmp(cur, s.currency) != 0) {
 		if (found) {
-			if ((rc = wf_db_stmt(db, moved, &st)) != 0)
+			if ((rc = wf_db_stmt(db, &st, moved)) != 0)
 				goto fail;
 			wf_bind_int(st, 1, s.id);
 			if ((rc = wf_db_step(db, st)) != 0) {
@@ -725,7 +725,7 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	}
 	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
 			goto fail;
 		wf_bind_text(st, 1, s.code);
 		wf_bind_text(st, 2, s.title);
@@ -753,7 +753,7 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 			    s.code, s.state, in->state);
 			goto fail;
 		}
-		if ((rc = wf_state_apply(db, m, s.id, s.code, action, NULL, &to)) != 0)
+		if ((rc = wf_state_apply(db, &to, m, s.id, s.code, action, NULL)) != 0)
 			goto fail;
 		wf_strlcpy(s.state, to, sizeof s.state);
 		if (strcmp(result, "unchanged") == 0)
@@ -837,7 +837,7 @@ wf_sku_list(wf_db *db, wf_out *out)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		sku_from_stmt(st, &s);

@@ -61,7 +61,7 @@ wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1)
 		if ((rc = wf_check_violation(out, violations, check, record, wf_col_text(st, 0),
@@ -72,7 +72,7 @@ wf_check_rows(wf_db *db, wf_out *out, long long *violations, const char *check,
 }
 
 int
-wf_check_run(wf_db *db, wf_out *out, const char *only, long long *violations)
+wf_check_run(wf_db *db, long long *violations, wf_out *out, const char *only)
 {
 	const struct wf_invariant *inv;
 	size_t i;
@@ -119,7 +119,7 @@ integrity(wf_db *db, wf_out *out, long long *n)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		const char *r = wf_col_text(st, 0);
@@ -139,7 +139,7 @@ foreign_keys(wf_db *db, wf_out *out, long long *n)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		char ref[64];
@@ -173,7 +173,7 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 		const struct wf_machine *m = wf_machine_at(i);
 		wf_stmt *all, *q;
 
-		if ((rc = wf_db_stmt(db, m->sql_all, &all)) != 0)
+		if ((rc = wf_db_stmt(db, &all, m->sql_all)) != 0)
 			return wf_error_prefix("%s", m->name);
 		while ((rc = wf_db_step(db, all)) == 1) {
 			char ref[256], state[64], want[64] = "";
@@ -188,7 +188,7 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 					break;
 				continue;
 			}
-			if ((rc = wf_db_stmt(db, last, &q)) != 0)
+			if ((rc = wf_db_stmt(db, &q, last)) != 0)
 				break;
 			wf_bind_text(q, 1, m->record);
 			wf_bind_text(q, 2, ref);
@@ -201,7 +201,7 @@ states_match_history(wf_db *db, wf_out *out, long long *n)
 				break;
 			/* a secondary machine unchanged since creation */
 			if (!found && m->create_key) {
-				if ((rc = wf_db_stmt(db, created, &q)) != 0)
+				if ((rc = wf_db_stmt(db, &q, created)) != 0)
 					break;
 				wf_bind_text(q, 1, m->record);
 				wf_bind_text(q, 2, ref);

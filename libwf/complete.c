@@ -51,7 +51,7 @@ from_db(wf_db *db, const char *sql, const char *prefix, wf_complete_fn fn, void 
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = glob_prefix(&pat, prefix)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0) {
+	if ((rc = glob_prefix(&pat, prefix)) != 0 || (rc = wf_db_stmt(db, &st, sql)) != 0) {
 		wf_buf_free(&pat);
 		return rc;
 	}

@@ -178,7 +178,7 @@ cache_grow(wf_db *db)
 }
 
 int
-wf_db_stmt(wf_db *db, const char *sql, wf_stmt **out)
+wf_db_stmt(wf_db *db, wf_stmt **out, const char *sql)
 {
 	sqlite3_stmt *st;
 	size_t j;
@@ -746,7 +746,7 @@ run_cached(wf_db *db, const char *sql)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	return wf_db_done(db, st);
 }

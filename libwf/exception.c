@@ -98,9 +98,9 @@ wf_exception_priority(const struct wf_impact *im, int64_t now)
 /* ---- keys and checks ----------------------------------------------------- */
 
 int
-wf_exception_parse_key(const char *key, int64_t *id)
+wf_exception_parse_key(int64_t *id, const char *key)
 {
-	return wf_key_parse(&wf_record_exception, key, id);
+	return wf_key_parse(id, &wf_record_exception, key);
 }
 
 static int
@@ -261,7 +261,7 @@ emit(wf_db *db, int64_t id, wf_out *out, const char *result)
 
 	if (out == NULL)
 		return 0;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
@@ -320,7 +320,7 @@ wake(wf_db *db, int64_t id, const char *until)
 		cJSON_Delete(data);
 		return caller_actor(db, &saved, rc);
 	}
-	rc = wf_state_apply(db, machine(), id, key, "wake", data, NULL);
+	rc = wf_state_apply(db, NULL, machine(), id, key, "wake", data);
 	return caller_actor(db, &saved, rc);
 }
 
@@ -341,7 +341,7 @@ reprioritise(wf_db *db, int64_t id, int64_t was, int64_t to, const char *due)
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0) {
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0) {
 		cJSON_Delete(data);
 		return rc;
 	}
@@ -403,7 +403,7 @@ due_collect(wf_db *db, struct due_work *w)
 	int rc;
 
 	w->n = w->nwake = 0;
-	if ((rc = wf_db_stmt(db, snoozes, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, snoozes)) != 0)
 		return rc;
 	wf_bind_time(st, 1, wf_db_now(db));
 	while ((rc = wf_db_step(db, st)) == 1)
@@ -414,7 +414,7 @@ due_collect(wf_db *db, struct due_work *w)
 	if (rc < 0)
 		return rc;
 	w->nwake = w->n;
-	if ((rc = wf_db_stmt(db, dated, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, dated)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		struct wf_impact im;
@@ -490,7 +490,7 @@ find(wf_db *db, const char *kind, const char *stype, const char *sref,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, kind);
 	wf_bind_text(st, 2, stype);
@@ -560,7 +560,7 @@ create(wf_db *db, const struct wf_raise *r, int priority, const char *evidence,
 	cJSON *data;
 	int rc = 0;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, r->kind);
 	wf_bind_text(st, 2, r->subject_type);
@@ -607,7 +607,7 @@ changes(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 	cJSON *d;
 	int rc = 0;
 
-	if (wf_db_stmt(db, sql, &st) != 0)
+	if (wf_db_stmt(db, &st, sql) != 0)
 		return NULL;
 	wf_bind_int(st, 1, id);
 	if (wf_db_step(db, st) != 1) {
@@ -658,7 +658,7 @@ update(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	wf_bind_int(st, 2, priority);
@@ -673,8 +673,8 @@ update(wf_db *db, int64_t id, const struct wf_raise *r, int priority,
 }
 
 int
-wf_exception_raise(wf_db *db, const struct wf_raise *r, int64_t *id,
-    const char **result)
+wf_exception_raise(wf_db *db, int64_t *id, const char **result,
+    const struct wf_raise *r)
 {
 	char state[16], until[WF_TIME_LEN], key[KEYLEN];
 	wf_buf evidence = {0};
@@ -716,7 +716,7 @@ wf_exception_raise(wf_db *db, const struct wf_raise *r, int64_t *id,
 			goto fail;
 		}
 		if (reopen)
-			rc = wf_state_apply(db, machine(), *id, key, "reopen", data, NULL);
+			rc = wf_state_apply(db, NULL, machine(), *id, key, "reopen", data);
 		else
 			rc = wf_history_add(db, "exception", key, NULL, "raise", NULL, NULL, data);
 		data = NULL;
@@ -742,7 +742,7 @@ set_resolution(wf_db *db, int64_t id, const char *note)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	wf_bind_text(st, 2, note);
@@ -763,8 +763,8 @@ note_data(const char *key, const char *value)
 }
 
 int
-wf_exception_clear(wf_db *db, const char *kind, const char *subject_type,
-    const char *subject_ref, const char *note, int64_t *id, const char **result)
+wf_exception_clear(wf_db *db, int64_t *id, const char **result,
+    const char *kind, const char *subject_type, const char *subject_ref, const char *note)
 {
 	char state[16], until[WF_TIME_LEN], key[KEYLEN];
 	cJSON *data;
@@ -793,7 +793,7 @@ wf_exception_clear(wf_db *db, const char *kind, const char *subject_type,
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((rc = wf_state_apply(db, machine(), *id, key, "resolve", data, NULL)) != 0 ||
+	if ((rc = wf_state_apply(db, NULL, machine(), *id, key, "resolve", data)) != 0 ||
 	    (rc = set_resolution(db, *id, note)) != 0)
 		goto fail;
 	*result = "resolved";
@@ -823,7 +823,7 @@ wf_exception_list(wf_db *db, const struct wf_exception_query *q, wf_out *out)
 		    "in_progress, snoozed, resolved, dismissed)", q->state);
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_text(st, 2, q->owner);
@@ -850,7 +850,7 @@ wf_exception_show(wf_db *db, const char *key, wf_out *out)
 	int64_t id;
 	int rc;
 
-	if ((rc = wf_exception_parse_key(key, &id)) != 0)
+	if ((rc = wf_exception_parse_key(&id, key)) != 0)
 		return rc;
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0 ||
 	    (rc = emit(db, id, out, NULL)) != 0)
@@ -872,7 +872,7 @@ act(wf_db *db, const char *key, const char *action, const char *arg,
 
 	if ((arg || note) && data == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	if ((rc = wf_exception_parse_key(key, &id)) != 0) {
+	if ((rc = wf_exception_parse_key(&id, key)) != 0) {
 		cJSON_Delete(data);
 		return rc;
 	}
@@ -885,7 +885,7 @@ act(wf_db *db, const char *key, const char *action, const char *arg,
 		cJSON_Delete(data);
 		goto fail;
 	}
-	if ((rc = wf_state_apply_arg(db, machine(), id, ref, action, arg, data, NULL)) != 0)
+	if ((rc = wf_state_apply_arg(db, NULL, machine(), id, ref, action, arg, data)) != 0)
 		goto fail;
 	if ((note || strcmp(action, "reopen") == 0) &&
 	    (rc = set_resolution(db, id, note)) != 0)
@@ -965,7 +965,7 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 	int64_t id;
 	int rc;
 
-	if ((rc = wf_exception_parse_key(key, &id)) != 0)
+	if ((rc = wf_exception_parse_key(&id, key)) != 0)
 		return rc;
 	if (wf_text_owner(owner) != 0)
 		return wf_error_set(WF_EUSAGE, "%s", wf_error_msg());
@@ -973,7 +973,7 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = wf_exception_refresh(db, NULL, NULL)) != 0 ||
-	    (rc = wf_db_stmt(db, get, &st)) != 0)
+	    (rc = wf_db_stmt(db, &st, get)) != 0)
 		goto fail;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
@@ -984,7 +984,7 @@ wf_exception_assign(wf_db *db, const char *key, const char *owner, wf_out *out)
 	wf_strlcpy(was, wf_col_text(st, 0), sizeof was);
 	wf_stmt_reset(st);
 	if (strcmp(was, owner) != 0) {
-		if ((rc = wf_db_stmt(db, set, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, set)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, id);
 		wf_bind_text(st, 2, owner);
@@ -1101,7 +1101,7 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 		if ((rc = line_impact(&impact_at, impact, &r.impact)) != 0)
 			return rc;
 	}
-	if ((rc = wf_exception_raise(db, &r, &id, &result)) != 0)
+	if ((rc = wf_exception_raise(db, &id, &result, &r)) != 0)
 		return rc;
 	return emit(db, id, arg, result);
 }
@@ -1158,7 +1158,7 @@ inv_priority(wf_db *db, wf_out *out, long long *n)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		struct wf_impact im;

@@ -22,7 +22,7 @@ wf_history_add_text(wf_db *db, const char *record, const char *ref,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_time_format(wf_db_now(db), at);
 	wf_bind_static(st, 1, at);
@@ -153,7 +153,7 @@ wf_history_log(wf_db *db, const struct wf_log_query *q, wf_out *out)
 		return rc;
 	}
 	sql = q->record && q->ref ? by_ref : q->record ? by_type : q->has_since ? by_time : all;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->record);
 	wf_bind_text(st, 2, q->ref);

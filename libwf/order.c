@@ -61,7 +61,7 @@ order_load(wf_db *db, const char *ref, struct order_row *o)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -177,7 +177,7 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	int rc = 0;
 	int64_t id;
 
-	if (wf_db_stmt(db, sql, &st) != 0)
+	if (wf_db_stmt(db, &st, sql) != 0)
 		return NULL;
 	wf_bind_text(st, 1, ref);
 	if (wf_db_step(db, st) != 1)
@@ -211,7 +211,7 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	if (r == NULL || !with_lines)
 		return r;
 	if ((lines = cJSON_CreateArray()) == NULL || wf_jadd_item(r, "lines", lines) ||
-	    wf_db_stmt(db, lines_sql, &ls) != 0)
+	    wf_db_stmt(db, &ls, lines_sql) != 0)
 		goto fail;
 	wf_bind_int(ls, 1, id);
 	while (wf_db_step(db, ls) == 1) {
@@ -286,7 +286,7 @@ raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const cha
 	r.impact.due_at = o->promise_by;
 	r.next_action = next;
 	r.owner = WF_OWNER_ORDER;
-	rc = wf_exception_raise(db, &r, &id, &result);
+	rc = wf_exception_raise(db, &id, &result, &r);
 	cJSON_Delete(evidence);
 	return rc;
 }
@@ -297,7 +297,7 @@ clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
 	const char *result;
 	int64_t id;
 
-	return wf_exception_clear(db, kind, "order", ref, note, &id, &result);
+	return wf_exception_clear(db, &id, &result, kind, "order", ref, note);
 }
 
 /* Clear every kind an order's own problems raise. */
@@ -336,8 +336,8 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 		cJSON_Delete(data);
 		return rc;
 	}
-	if ((rc = wf_state_apply(db, m, id, ref, "cancel", data, NULL)) != 0 ||
-	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_state_apply(db, NULL, m, id, ref, "cancel", data)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	wf_bind_text(st, 2, reason);
@@ -508,7 +508,7 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 	*unknown = 0;
 	for (i = 0; i < in->nlines; i++) {
 		const struct wf_order_line_in *l = &in->lines[i];
-		if ((rc = wf_db_stmt(db, sku_sql, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, sku_sql)) != 0)
 			return rc;
 		wf_bind_static(st, 1, l->sku);
 		if ((known = wf_db_step(db, st)) < 0)
@@ -518,7 +518,7 @@ insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t 
 		wf_stmt_clear(st);
 		if (!known)
 			(*unknown)++;
-		if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 			return rc;
 		wf_bind_int(st, 1, order_id);
 		wf_bind_int(st, 2, (int64_t)i + 1);
@@ -547,7 +547,7 @@ unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
 	wf_stmt *st;
 
 	*units = 0;
-	if (a == NULL || wf_db_stmt(db, sql, &st) != 0) {
+	if (a == NULL || wf_db_stmt(db, &st, sql) != 0) {
 		cJSON_Delete(a);
 		return NULL;
 	}
@@ -571,10 +571,10 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, cnt, &st)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, cnt)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -660,7 +660,7 @@ sync_finance(wf_db *db, const char *ref, struct order_row *o,
 
 	*changed = 0;
 	if (in->paid != o->i.paid || in->refunded != o->i.refunded) {
-		if ((rc = wf_db_stmt(db, amounts, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, amounts)) != 0)
 			return rc;
 		wf_bind_int(st, 1, o->i.id);
 		wf_bind_int(st, 2, in->paid);
@@ -692,7 +692,7 @@ sync_finance(wf_db *db, const char *ref, struct order_row *o,
 			cJSON_Delete(data);
 			return wf_error_set(WF_ENOMEM, "out of memory");
 		}
-		if ((rc = wf_state_apply(db, m, o->i.id, ref, path[k], data, NULL)) != 0)
+		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, path[k], data)) != 0)
 			return rc;
 	}
 	*changed = 1;
@@ -730,9 +730,9 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 	if (strcmp(o.i.state, "on_hold") != 0) {
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", why.p);
-		if ((rc = wf_state_apply(db, m, order_id, ref, "hold", data, NULL)) != 0)
+		if ((rc = wf_state_apply(db, NULL, m, order_id, ref, "hold", data)) != 0)
 			goto out;
-		if ((rc = wf_db_stmt(db, reason, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, reason)) != 0)
 			goto out;
 		wf_bind_int(st, 1, order_id);
 		wf_bind_text(st, 2, why.p);
@@ -816,7 +816,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	if (in->has_promise)
 		wf_time_format(in->promise_by, promise);
 	wf_time_format(wf_db_now(db), now);
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_static(st, 1, in->channel);
 	wf_bind_static(st, 2, in->external_id);
@@ -859,7 +859,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 		    in->cancel_reason : "cancelled at the channel", NULL)) != 0)
 			return rc;
 	} else if (in->fulfilled) {
-		if ((rc = wf_state_apply(db, m, id, ref, "close_external", NULL, NULL)) != 0)
+		if ((rc = wf_state_apply(db, NULL, m, id, ref, "close_external", NULL)) != 0)
 			return rc;
 	} else if (unknown > 0 && (rc = hold_for_unknown(db, ref, id)) != 0)
 		return rc;
@@ -892,7 +892,7 @@ changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, i
 	for (i = 0; i < in->nlines; i++)
 		wf_buf_addf(&now, "%s%sx%lld", i ? " " : "", in->lines[i].sku,
 		    (long long)in->lines[i].qty);
-	if (wf_db_stmt(db, sql, &st) == 0) {
+	if (wf_db_stmt(db, &st, sql) == 0) {
 		wf_bind_int(st, 1, o->i.id);
 		if (wf_db_step(db, st) == 1) {
 			if (strcmp(wf_col_text(st, 0), wf_buf_str(&now)) != 0) {
@@ -935,7 +935,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 
 	if ((changes = changes_of(db, o, in, total)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o->i.id);
 	wf_bind_text(st, 2, in->currency);
@@ -955,7 +955,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	wf_bind_text(st, 15, hash);
 	wf_bind_text(st, 16, in->owner);
 	wf_bind_time(st, 17, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, del, &st)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, del)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o->i.id);
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, o->i.id, in, &unknown)) != 0)
@@ -971,7 +971,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 		/* the change named known SKUs: the hold's reason is gone */
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", "the updated order's SKUs are all known");
-		if ((rc = wf_state_apply(db, m, o->i.id, ref, "release", data, NULL)) == 0)
+		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, "release", data)) == 0)
 			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
 	}
 out:
@@ -1116,7 +1116,7 @@ outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = wf_db_stmt(db, unknown, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, unknown)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -1125,7 +1125,7 @@ outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
 		wf_stmt_reset(st);
 		return rc;
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
+	if (rc < 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
 	while ((rc = wf_db_step(db, st)) == 1) {
@@ -1187,7 +1187,7 @@ release_held(wf_db *db, const char *ref, cJSON *data)
 	int64_t total = 0;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
@@ -1232,14 +1232,14 @@ wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
 	for (i = 0; i < n; i++)
 		if ((rc = wf_stock_reserve(db, v[i].sku, wh_id, v[i].qty, ref, 0, NULL, NULL)) != 0)
 			goto out;
-	if ((rc = wf_db_stmt(db, route, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, route)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o.i.id);
 	wf_bind_int(st, 2, wh_id);
 	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
-	rc = wf_state_apply(db, m, o.i.id, ref, "reserve", data, NULL);
+	rc = wf_state_apply(db, NULL, m, o.i.id, ref, "reserve", data);
 	data = NULL;
 out:
 	cJSON_Delete(data);
@@ -1295,7 +1295,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 			    "must not be negative" : wf_error_msg());
 		has_cost = 1;
 	}
-	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
@@ -1313,7 +1313,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		int64_t sid;
 		cJSON *data;
 
-		if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 			return rc;
 		wf_bind_int(st, 1, o->i.id);
 		wf_bind_int(st, 2, wh[w]);
@@ -1337,7 +1337,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		    "planned", data)) != 0)
 			return rc;
 		/* the held units, per SKU and state */
-		if ((rc = wf_db_stmt(db, held, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, held)) != 0)
 			return rc;
 		wf_bind_text(st, 1, ref);
 		wf_bind_int(st, 2, wh[w]);
@@ -1365,7 +1365,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 				return rc;
 			/* spread the units over the SKU's lines */
 			left = h[i].qty;
-			if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+			if ((rc = wf_db_stmt(db, &st, lines)) != 0)
 				return rc;
 			wf_bind_int(st, 1, o->i.id);
 			wf_bind_int(st, 2, h[i].sku);
@@ -1383,13 +1383,13 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 				for (j = 0; j < nl && left > 0; j++) {
 					int64_t q = ol[j].open < left ? ol[j].open : left;
 					wf_stmt *s2;
-					if ((rc = wf_db_stmt(db, sline, &s2)) != 0)
+					if ((rc = wf_db_stmt(db, &s2, sline)) != 0)
 						return rc;
 					wf_bind_int(s2, 1, sid);
 					wf_bind_int(s2, 2, ol[j].id);
 					wf_bind_int(s2, 3, q);
 					if ((rc = wf_db_done(db, s2)) != 0 ||
-					    (rc = wf_db_stmt(db, oline, &s2)) != 0)
+					    (rc = wf_db_stmt(db, &s2, oline)) != 0)
 						return rc;
 					wf_bind_int(s2, 1, ol[j].id);
 					wf_bind_int(s2, 2, q);
@@ -1403,18 +1403,18 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 				    "order %s held %lld more units than its lines need", ref,
 				    (long long)left);
 		}
-		if ((rc = wf_db_stmt(db, shipped_at, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, shipped_at)) != 0)
 			return rc;
 		wf_bind_int(st, 1, sid);
 		wf_bind_time(st, 2, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0 ||
-		    (rc = wf_state_apply(db, sm, sid, key, "ship", NULL, NULL)) != 0)
+		    (rc = wf_state_apply(db, NULL, sm, sid, key, "ship", NULL)) != 0)
 			return rc;
 		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
 			return rc;
 	}
 	/* every line shipped: the order is */
-	if ((rc = wf_db_stmt(db, left_sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, left_sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o->i.id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -1480,7 +1480,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 				return rc;
 			return emit_order(db, ref, out, NULL, 0);
 		}
-		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
+		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
 			wf_bind_int(st, 1, o.i.id);
 			wf_bind_text(st, 2, a->reason);
 			rc = wf_db_done(db, st);
@@ -1500,7 +1500,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			cJSON_Delete(skus);
 			return rc;
 		}
-		if ((rc = wf_db_stmt(db, hold_reason, &st)) == 0) {
+		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
 			wf_bind_int(st, 1, o.i.id);
 			wf_bind_text(st, 2, NULL);
 			rc = wf_db_done(db, st);
@@ -1511,7 +1511,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		const struct wf_machine *sm = wf_machine_find("shipment");
 		int64_t ids[64];
 		size_t n = 0, i;
-		if ((rc = wf_db_stmt(db, deliver_sh, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, deliver_sh)) != 0)
 			return rc;
 		wf_bind_int(st, 1, o.i.id);
 		while ((rc = wf_db_step(db, st)) == 1 && n < 64)
@@ -1524,8 +1524,8 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		for (i = 0; i < n && rc == 0; i++) {
 			char key[32];
 			wf_key_format(&wf_record_shipment, ids[i], key);
-			if ((rc = wf_state_apply(db, sm, ids[i], key, "deliver", NULL, NULL)) == 0 &&
-			    (rc = wf_db_stmt(db, delivered_at, &st)) == 0) {
+			if ((rc = wf_state_apply(db, NULL, sm, ids[i], key, "deliver", NULL)) == 0 &&
+			    (rc = wf_db_stmt(db, &st, delivered_at)) == 0) {
 				wf_bind_int(st, 1, ids[i]);
 				wf_bind_time(st, 2, wf_db_now(db));
 				rc = wf_db_done(db, st);
@@ -1539,7 +1539,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		cJSON_Delete(data);
 		return rc;
 	}
-	if ((rc = wf_state_apply(db, m, o.i.id, ref, action, data, NULL)) != 0)
+	if ((rc = wf_state_apply(db, NULL, m, o.i.id, ref, action, data)) != 0)
 		return rc;
 	return emit_order(db, ref, out, NULL, 0);
 }
@@ -1656,7 +1656,7 @@ wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
 	int rc;
 
 	wf_out_columns(out, "shipment", shipment_columns);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -1678,7 +1678,7 @@ wf_shipment_list(wf_db *db, const char *state, wf_out *out)
 	if (state && !wf_state_valid(m, state))
 		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
 	wf_out_columns(out, "shipment", shipment_columns);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, state);
 	while ((rc = wf_db_step(db, st)) == 1)
@@ -1709,7 +1709,7 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	if (q->finance_state && !wf_state_valid(f, q->finance_state))
 		return wf_error_set(WF_EUSAGE, "--finance-state: '%s' is not a finance state",
 		    q->finance_state);
-	if ((rc = wf_db_stmt(db, q->state ? by_state : all, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, q->state ? by_state : all)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_text(st, 2, q->finance_state);
@@ -1746,7 +1746,7 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 	if ((rc = need_order(db, ref, &o)) != 0 ||
 	    (rc = emit_order(db, ref, out, NULL, 1)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, ships, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ships)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
@@ -1757,7 +1757,7 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 		if ((rc = wf_shipment_emit(db, ids[i], out)) != 0)
 			return rc;
 	n = 0;
-	if ((rc = wf_db_stmt(db, rmas, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, rmas)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	while ((rc = wf_db_step(db, st)) == 1 && n < 256)

@@ -73,7 +73,7 @@ supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, code);
 	if ((rc = wf_db_step(db, st)) < 0)
@@ -228,7 +228,7 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 	}
 	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
 			goto fail;
 		wf_bind_text(st, 1, s.code);
 		wf_bind_text(st, 2, s.name);
@@ -265,8 +265,8 @@ wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = supplier_find(db, code, &s)) != 0 ||
-	    (rc = wf_state_apply(db, wf_machine_find("supplier"), s.id, s.code, action,
-	    NULL, NULL)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, wf_machine_find("supplier"), s.id, s.code,
+	    action, NULL)) != 0 ||
 	    (rc = supplier_find(db, code, &s)) != 0 ||
 	    (rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0) {
 		wf_tx_rollback(db);
@@ -283,7 +283,7 @@ wf_supplier_list(wf_db *db, wf_out *out)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		supplier_from_stmt(st, &s);
@@ -340,9 +340,9 @@ po_free(struct po *p)
 }
 
 int
-wf_po_parse_key(const char *key, int64_t *id)
+wf_po_parse_key(int64_t *id, const char *key)
 {
-	return wf_key_parse(&wf_record_po, key, id);
+	return wf_key_parse(id, &wf_record_po, key);
 }
 
 /* A time column: 1 and *t when set, 0 when NULL. */
@@ -374,7 +374,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if ((rc = wf_db_stmt(db, head, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, head)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -398,7 +398,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	if ((rc = supplier_find(db, supplier, &p->sup)) != 0)
 		return rc;
 
-	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, lines)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	while ((rc = wf_db_step(db, st)) == 1) {
@@ -440,7 +440,7 @@ po_find(wf_db *db, const char *key, struct po *p)
 	int rc;
 
 	memset(p, 0, sizeof *p);
-	if ((rc = wf_po_parse_key(key, &id)) != 0)
+	if ((rc = wf_po_parse_key(&id, key)) != 0)
 		return rc;
 	return po_load(db, id, p);
 }
@@ -570,7 +570,7 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 
 	*v = NULL;
 	*n = 0;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	wf_bind_text(st, 2, key);
@@ -616,7 +616,7 @@ inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
 	cJSON *data;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, find, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, find)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	if ((rc = wf_db_step(db, st)) == 1) {
@@ -626,7 +626,7 @@ inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, taken, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, taken)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
@@ -640,7 +640,7 @@ inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
@@ -815,7 +815,7 @@ po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
 	r.impact.due_at = strcmp(kind, EX_LATE) == 0 ? e->due : p->expected;
 	r.next_action = next.p;
 	r.owner = p->owner;
-	rc = wf_exception_raise(db, &r, &id, &result);
+	rc = wf_exception_raise(db, &id, &result, &r);
 	cJSON_Delete(ev);
 	wf_buf_free(&next);
 	return rc;
@@ -836,7 +836,7 @@ po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(note, sizeof note, fmt, ap);
 	va_end(ap);
-	return wf_exception_clear(db, kind, "po", p->key, note, &id, &result);
+	return wf_exception_clear(db, &id, &result, kind, "po", p->key, note);
 }
 
 /* Bring P's exceptions up to date with its state and the clock: a late PO
@@ -1135,7 +1135,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	}
 	expected = in->has_expected ? in->expected : wf_db_now(db) + sup.lead_time_days * DAY;
 
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		goto fail;
 	wf_bind_int(st, 1, sup.id);
 	wf_bind_int(st, 2, wh_id);
@@ -1147,7 +1147,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 		goto fail;
 	po_id = wf_db_last_id(db);
 	for (i = 0; i < nlines; i++) {
-		if ((rc = wf_db_stmt(db, ins_line, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, ins_line)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, po_id);
 		wf_bind_int(st, 2, (int64_t)i + 1);
@@ -1259,13 +1259,13 @@ do_send(wf_db *db, struct po *p, const void *unused)
 			goto out;
 		}
 	}
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		goto out;
 	wf_bind_int(st, 1, p->id);
 	wf_bind_time(st, 2, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
-	rc = wf_state_apply(db, po_machine(), p->id, p->key, "send", data, NULL);
+	rc = wf_state_apply(db, NULL, po_machine(), p->id, p->key, "send", data);
 	data = NULL;
 out:
 	cJSON_Delete(data);
@@ -1304,8 +1304,8 @@ do_confirm(wf_db *db, struct po *p, const void *arg)
 		cJSON_Delete(data);
 		return oom();
 	}
-	if ((rc = wf_state_apply(db, po_machine(), p->id, p->key, "confirm", data, NULL)) != 0 ||
-	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_state_apply(db, NULL, po_machine(), p->id, p->key, "confirm", data)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, p->id);
 	wf_bind_time(st, 2, date);
@@ -1400,7 +1400,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
 			goto out;
 	}
-	if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		goto out;
 	wf_bind_int(st, 1, l->id);
 	wf_bind_int(st, 2, r->qty);
@@ -1419,7 +1419,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		rc = oom();
 		goto out;
 	}
-	rc = wf_state_apply(db, po_machine(), p->id, p->key, action, data, NULL);
+	rc = wf_state_apply(db, NULL, po_machine(), p->id, p->key, action, data);
 	data = NULL;
 out:
 	cJSON_Delete(data);
@@ -1471,7 +1471,7 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 			goto fail;
 		if (open == 0)
 			continue;
-		if ((rc = wf_db_stmt(db, upd, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, l->id);
 		wf_bind_int(st, 2, open);
@@ -1488,14 +1488,14 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 		}
 	}
 	if (reason) {
-		if ((rc = wf_db_stmt(db, set_reason, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, set_reason)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, p->id);
 		wf_bind_text(st, 2, reason);
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto fail;
 	}
-	return wf_state_apply(db, po_machine(), p->id, p->key, action, data, NULL);
+	return wf_state_apply(db, NULL, po_machine(), p->id, p->key, action, data);
 fail:
 	cJSON_Delete(data);
 	return rc;
@@ -1552,7 +1552,7 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 		    "partially_received, received, closed, cancelled)", q->state);
 	if (q->supplier && (rc = supplier_find(db, q->supplier, &sup)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_opt_int(st, 2, q->supplier != NULL, sup.id);
@@ -1672,7 +1672,7 @@ last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, po_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -1692,7 +1692,7 @@ record_followup(wf_db *db, const struct po *p, const char *reason, const char *s
 	cJSON *data;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, p->id);
 	wf_bind_text(st, 2, reason);
@@ -1762,7 +1762,7 @@ wf_po_followup(wf_db *db, int record, wf_out *out)
 
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		goto fail;
 	while ((rc = wf_db_step(db, st)) == 1) {
 		if (n == cap) {

@@ -51,7 +51,7 @@ wf_machine_at(size_t i)
 }
 
 int
-wf_key_parse(const struct wf_record_type *t, const char *key, int64_t *id)
+wf_key_parse(int64_t *id, const struct wf_record_type *t, const char *key)
 {
 	size_t n = strlen(t->prefix), i;
 	const char *p;

@@ -34,7 +34,7 @@ rma_load(wf_db *db, const char *key, struct rma_row *r)
 	int64_t id = 0;
 	int rc;
 
-	if ((rc = wf_key_parse(&wf_record_return, key, &id)) != 0 || (rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_key_parse(&id, &wf_record_return, key)) != 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -67,7 +67,7 @@ wf_return_emit(wf_db *db, int64_t id, wf_out *out)
 	char key[32];
 	int rc, k = 0;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -129,7 +129,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	if ((rc = wf_text_check("reason", in->reason, 500)) != 0 ||
 	    (rc = wf_order_find(db, in->order, &o)) != 0 ||
 	    (rc = wf_sku_find(db, in->sku, &sku)) != 0 ||
-	    (rc = wf_db_stmt(db, avail, &st)) != 0)
+	    (rc = wf_db_stmt(db, &st, avail)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o.id);
 	wf_bind_int(st, 2, sku.id);
@@ -143,7 +143,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 		return wf_error_set(WF_EREFUSED,
 		    "order %s: %lld %s shipped, %lld already on returns; %lld more cannot be returned",
 		    in->order, (long long)shipped, in->sku, (long long)taken, (long long)in->qty);
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o.id);
 	wf_bind_opt_int(st, 2, line != 0, line);
@@ -165,7 +165,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	}
 	if ((rc = wf_history_add(db, "return", key, "return", "create", NULL, "requested",
 	    data)) != 0 ||
-	    (rc = wf_state_apply(db, m, id, key, "authorise", NULL, NULL)) != 0)
+	    (rc = wf_state_apply(db, NULL, m, id, key, "authorise", NULL)) != 0)
 		return rc;
 	return wf_return_emit(db, id, out);
 }
@@ -182,7 +182,7 @@ shipped_from(wf_db *db, const struct rma_row *r, int64_t *wh)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r->order_id);
 	wf_bind_int(st, 2, r->sku_id);
@@ -221,7 +221,7 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	if ((rc = rma_load(db, key, &r)) != 0)
 		return rc;
 	if (wf_state_next(rm, r.state, "receive") == NULL)
-		return wf_state_apply(db, rm, r.id, r.key, "receive", NULL, NULL);
+		return wf_state_apply(db, NULL, rm, r.id, r.key, "receive", NULL);
 	if (bin) {
 		const char *state;
 		if ((rc = wf_bin_find(db, bin, &bin_id, &wh, NULL, &state)) != 0)
@@ -241,18 +241,18 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	mv.to_state = sellable ? "on_hand" : "damaged";
 	mv.ref = r.key;
 	mv.reason = condition;
-	if ((rc = wf_stock_book(db, &mv, NULL)) != 0 || (rc = wf_db_stmt(db, upd, &st)) != 0)
+	if ((rc = wf_stock_book(db, &mv, NULL)) != 0 || (rc = wf_db_stmt(db, &st, upd)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.id);
 	wf_bind_text(st, 2, condition);
 	wf_bind_int(st, 3, bin_id);
 	if ((rc = wf_db_done(db, st)) != 0 ||
-	    (rc = wf_state_apply(db, rm, r.id, r.key, "receive", NULL, NULL)) != 0 ||
-	    (rc = wf_state_apply(db, rm, r.id, r.key, sellable ? "restock" : "write_off",
-	    NULL, NULL)) != 0)
+	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key, "receive", NULL)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key,
+	    sellable ? "restock" : "write_off", NULL)) != 0)
 		return rc;
 	/* the order: its lines take the units back, and its state follows */
-	if ((rc = wf_db_stmt(db, lines, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, lines)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.order_id);
 	wf_bind_int(st, 2, r.sku_id);
@@ -266,7 +266,7 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 		return rc;
 	for (j = 0, left = r.qty; j < nl && left > 0; j++) {
 		int64_t q = ol[j].open < left ? ol[j].open : left;
-		if ((rc = wf_db_stmt(db, oline, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, oline)) != 0)
 			return rc;
 		wf_bind_int(st, 1, ol[j].id);
 		wf_bind_int(st, 2, q);
@@ -274,7 +274,7 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 			return rc;
 		left -= q;
 	}
-	if ((rc = wf_db_stmt(db, all_back, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, all_back)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -284,8 +284,8 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	{
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "return", r.key);
-		if ((rc = wf_state_apply(db, om, r.order_id, r.order,
-		    open_lines ? "return_part" : "return_all", data, NULL)) != 0)
+		if ((rc = wf_state_apply(db, NULL, om, r.order_id,
+		    r.order, open_lines ? "return_part" : "return_all", data)) != 0)
 			return rc;
 	}
 	return wf_return_emit(db, r.id, out);
@@ -312,7 +312,7 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 	if (v <= 0)
 		return wf_error_set(WF_EUSAGE, "--amount: must be more than zero");
 	if (wf_state_next(rm, r.state, "refund") == NULL)
-		return wf_state_apply(db, rm, r.id, r.key, "refund", NULL, NULL);
+		return wf_state_apply(db, NULL, rm, r.id, r.key, "refund", NULL);
 	if (v > o.paid - o.refunded) {
 		char a[40], b[40];
 		wf_money_format(o.paid, o.currency, a, sizeof a);
@@ -321,11 +321,11 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 		    "order %s was paid %s %s and %s has been refunded; %s is more than is left",
 		    r.order, a, o.currency, b, amount);
 	}
-	if ((rc = wf_db_stmt(db, upd_rma, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, upd_rma)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.id);
 	wf_bind_int(st, 2, v);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, upd_order, &st)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, upd_order)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o.id);
 	wf_bind_int(st, 2, v);
@@ -337,10 +337,10 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, rm, r.id, r.key, "refund", cJSON_Duplicate(data, 1), NULL)) != 0 ||
+	if ((rc = wf_state_apply(db, NULL, rm, r.id, r.key, "refund", cJSON_Duplicate(data, 1))) != 0 ||
 	    (rc = wf_jadd_str(data, "return", r.key)) != 0 ||
-	    (rc = wf_state_apply(db, fm, o.id, r.order,
-	    o.refunded + v >= o.paid ? "refund" : "refund_part", data, NULL)) != 0)
+	    (rc = wf_state_apply(db, NULL, fm, o.id,
+	    r.order, o.refunded + v >= o.paid ? "refund" : "refund_part", data)) != 0)
 		return rc;
 	return wf_return_emit(db, r.id, out);
 }
@@ -353,7 +353,7 @@ close_rma(wf_db *db, const char *key, wf_out *out)
 	int rc;
 
 	if ((rc = rma_load(db, key, &r)) != 0 ||
-	    (rc = wf_state_apply(db, rm, r.id, r.key, "close", NULL, NULL)) != 0)
+	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key, "close", NULL)) != 0)
 		return rc;
 	return wf_return_emit(db, r.id, out);
 }

@@ -385,7 +385,7 @@ load_services(struct run *r, struct wh *w, int64_t z)
 	size_t cap = 0;
 	int rc, k;
 
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, w->id);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
@@ -442,7 +442,7 @@ load_warehouses(struct run *r)
 	int rc, k;
 
 	free_wh(r);
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	while ((rc = wf_db_step(r->db, st)) == 1) {
 		struct wh *w;
@@ -497,7 +497,7 @@ refresh(struct run *r)
 	int64_t v;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	if ((rc = wf_db_step(r->db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "no data_version");
@@ -530,7 +530,7 @@ cap_left(struct run *r, struct wh *w, int k, int64_t *left)
 		return 0;
 	}
 	if (!w->used_known[k]) {
-		if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+		if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 			return rc;
 		wf_bind_int(st, 1, w->id);
 		wf_bind_time(st, 2, w->day_start[k]);
@@ -608,7 +608,7 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 		v[i] = 0;
 		v[n + i] = -1;
 	}
-	if ((rc = wf_db_stmt(r->db, avail, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, avail)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
@@ -618,7 +618,7 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 		if (i < n)
 			v[i] = wf_col_int(st, 1);
 	}
-	if (rc < 0 || (rc = wf_db_stmt(r->db, landed, &st)) != 0)
+	if (rc < 0 || (rc = wf_db_stmt(r->db, &st, landed)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku);
 	wf_bind_text(st, 2, sku_cur);
@@ -679,7 +679,7 @@ load_order(struct run *r, const struct key *k)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, k->id ? by_id : by_ref, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, k->id ? by_id : by_ref)) != 0)
 		return rc;
 	if (k->id)
 		wf_bind_int(st, 1, k->id);
@@ -702,7 +702,7 @@ load_order(struct run *r, const struct key *k)
 
 	o->nlines = 0;
 	o->units = o->revenue = 0;
-	if ((rc = wf_db_stmt(r->db, lines, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, lines)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o->id);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
@@ -1477,7 +1477,7 @@ delete_legs(struct run *r)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r->ord.id);
 	return wf_db_done(r->db, st);
@@ -1490,7 +1490,7 @@ set_hold_reason(struct run *r, const char *why)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r->ord.id);
 	wf_bind_text(st, 2, why);
@@ -1507,7 +1507,7 @@ has_exception(struct run *r)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, r->ord.ref);
 	if ((rc = wf_db_step(r->db, st)) == 1)
@@ -1547,7 +1547,7 @@ apply_routed(struct run *r)
 	for (k = 0; k < d->nlegs; k++) {
 		const struct wh *w = &r->wh[d->legs[k].w];
 		const struct svc *s = &w->svc[d->legs[k].s];
-		if ((rc = wf_db_stmt(r->db, ins, &st)) != 0)
+		if ((rc = wf_db_stmt(r->db, &st, ins)) != 0)
 			return rc;
 		wf_bind_int(st, 1, o->id);
 		wf_bind_int(st, 2, w->id);
@@ -1572,7 +1572,7 @@ apply_routed(struct run *r)
 			rc = oom();
 			goto out;
 		}
-		rc = wf_state_apply(r->db, m, o->id, o->ref, "release", data, NULL);
+		rc = wf_state_apply(r->db, NULL, m, o->id, o->ref, "release", data);
 		data = NULL;
 		if (rc != 0 || (rc = set_hold_reason(r, NULL)) != 0)
 			goto out;
@@ -1595,7 +1595,7 @@ apply_routed(struct run *r)
 		rc = oom();
 		goto out;
 	}
-	rc = wf_state_apply(r->db, m, o->id, o->ref, "reserve", data, NULL);
+	rc = wf_state_apply(r->db, NULL, m, o->id, o->ref, "reserve", data);
 	data = NULL;
 	if (rc != 0)
 		goto out;
@@ -1607,7 +1607,7 @@ apply_routed(struct run *r)
 			rc = oom();
 			goto out;
 		}
-		rc = wf_exception_clear(r->db, WF_EX_UNROUTABLE, "order", o->ref, msg.p, &id, &result);
+		rc = wf_exception_clear(r->db, &id, &result, WF_EX_UNROUTABLE, "order", o->ref, msg.p);
 		wf_buf_free(&msg);
 	}
 out:
@@ -1685,7 +1685,7 @@ apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 			rc = oom();
 			goto out;
 		}
-		rc = wf_state_apply(r->db, m, o->id, o->ref, "hold", data, NULL);
+		rc = wf_state_apply(r->db, NULL, m, o->id, o->ref, "hold", data);
 		data = NULL;
 		if (rc != 0 || (rc = set_hold_reason(r, why.p)) != 0)
 			goto out;
@@ -1723,7 +1723,7 @@ apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 	x.impact.due_at = o->promise_by;
 	x.next_action = next.p;
 	x.owner = o->owner;
-	if ((rc = wf_exception_raise(r->db, &x, &id, &result)) != 0)
+	if ((rc = wf_exception_raise(r->db, &id, &result, &x)) != 0)
 		goto out;
 	wf_exception_key(key, id);
 out:
@@ -1843,7 +1843,7 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 		return ferror(s->tmp) ? wf_error_set(WF_EIO, "reading the order list back failed") : 0;
 	}
 	while (*got == 0 && s->phase < 2) {
-		if ((rc = wf_db_stmt(r->db, s->phase == 0 ? held : fresh, &st)) != 0)
+		if ((rc = wf_db_stmt(r->db, &st, s->phase == 0 ? held : fresh)) != 0)
 			return rc;
 		wf_bind_text(st, 1, s->placed);
 		wf_bind_int(st, 2, s->last_id);
@@ -1872,7 +1872,7 @@ order_exists(wf_db *db, const char *ref)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
 	if ((rc = wf_db_step(db, st)) == 1)
@@ -2121,7 +2121,7 @@ capacity_kept(wf_db *db, wf_out *out, long long *n)
 
 next:   /* every warehouse, 64 at a time */
 	nw = 0;
-	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
 		return rc;
 	wf_bind_text(st, 1, after);
 	while ((rc = wf_db_step(db, st)) == 1 && nw < sizeof w / sizeof w[0]) {
@@ -2143,7 +2143,7 @@ next:   /* every warehouse, 64 at a time */
 		z = wf_days_from_civil(l.year, l.month, l.day);
 		if (day_start(w[i].tz, z, &start, NULL) != 0)
 			continue;
-		if ((rc = wf_db_stmt(db, legs, &st)) != 0)
+		if ((rc = wf_db_stmt(db, &st, legs)) != 0)
 			return rc;
 		wf_bind_int(st, 1, w[i].id);
 		wf_bind_time(st, 2, start);

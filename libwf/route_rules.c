@@ -33,7 +33,7 @@ service_load(wf_db *db, int64_t wh_id, const char *carrier, const char *service,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, carrier);
@@ -224,7 +224,7 @@ add(wf_db *db, const struct wf_carrier_in *in, wf_out *out, struct service_row *
 			    result, new));
 		}
 	}
-	if ((rc = wf_db_stmt(db, found ? upd : ins, &st)) != 0) {
+	if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0) {
 		cJSON_Delete(data);
 		return rc;
 	}
@@ -304,7 +304,7 @@ remove_service(wf_db *db, const char *wh_code, const char *carrier, const char *
 	if (rc == 0)
 		return wf_error_set(WF_ENOTFOUND, "no carrier service %s/%s at %s", carrier,
 		    service, wh_code);
-	if ((rc = wf_db_stmt(db, del, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, del)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r->id);
 	if ((rc = wf_db_done(db, st)) != 0)
@@ -365,7 +365,7 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 		return rc;
 	wf_out_columns(out, "capacity", cap_cols);
 	wf_out_columns(out, "carrier_service", svc_cols);
-	if ((rc = wf_db_stmt(db, whs, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
 		return rc;
 	wf_bind_text(st, 1, warehouse);
 	while ((rc = wf_db_step(db, st)) == 1) {
@@ -383,7 +383,7 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 			return rc;
 		}
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, svcs, &st)) != 0)
+	if (rc < 0 || (rc = wf_db_stmt(db, &st, svcs)) != 0)
 		return rc;
 	memset(&r, 0, sizeof r);
 	wf_bind_text(st, 1, warehouse);
@@ -451,7 +451,7 @@ import_capacity(wf_db *db, const struct wf_line *l)
 		return rc;
 	if ((rc = wf_warehouse_find(db, in.code, NULL, NULL)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, in.code);
 	if ((rc = wf_db_step(db, st)) != 1)

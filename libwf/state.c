@@ -86,23 +86,23 @@ wf_state_check(const struct wf_machine *m, const char *ref, const char *from,
 }
 
 int
-wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
-    const char *ref, const char *action, cJSON *data, const char **to_out)
+wf_state_apply(wf_db *db, const char **to_out, const struct wf_machine *m,
+    int64_t id, const char *ref, const char *action, cJSON *data)
 {
-	return wf_state_apply_arg(db, m, id, ref, action, NULL, data, to_out);
+	return wf_state_apply_arg(db, to_out, m, id, ref, action, NULL, data);
 }
 
 int
-wf_state_apply_arg(wf_db *db, const struct wf_machine *m, int64_t id,
-    const char *ref, const char *action, const char *arg, cJSON *data,
-    const char **to_out)
+wf_state_apply_arg(wf_db *db, const char **to_out, const struct wf_machine *m,
+    int64_t id, const char *ref, const char *action, const char *arg,
+    cJSON *data)
 {
 	char from[64], memo[64];
 	const char *to, *newmemo;
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, m->sql_get, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, m->sql_get)) != 0)
 		goto out;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) <= 0) {
@@ -130,7 +130,7 @@ wf_state_apply_arg(wf_db *db, const struct wf_machine *m, int64_t id,
 	if (m->memo_state && strcmp(to, m->memo_state) == 0)
 		newmemo = wf_state_intern(m, from);
 
-	if ((rc = wf_db_stmt(db, m->sql_set, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, m->sql_set)) != 0)
 		goto out;
 	wf_bind_text(st, 1, to);
 	wf_bind_time(st, 2, wf_db_now(db));

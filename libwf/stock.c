@@ -42,7 +42,7 @@ shortage(wf_db *db, const struct wf_move *m)
 	char sku[72] = "?";
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, m->sku_id);
 	wf_bind_int(st, 2, m->from_bin);
@@ -72,7 +72,7 @@ wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_time(st, 1, wf_db_now(db));
 	wf_bind_text(st, 2, wf_db_actor(db));
@@ -112,7 +112,7 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	__int128 num;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, get, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, get)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -128,7 +128,7 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	avg = (int64_t)((2 * num + (have + qty)) / (2 * (__int128)(have + qty)));
 	if (avg > WF_MONEY_MAX)
 		return wf_error_set(WF_EINPUT, "average cost out of range");
-	if ((rc = wf_db_stmt(db, set, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, set)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	wf_bind_int(st, 2, avg);
@@ -201,7 +201,7 @@ load_slots(wf_db *db, const char *sql, int desc, int64_t sku_id, int64_t wh_id,
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	wf_bind_int(st, 2, wh_id);
@@ -286,7 +286,7 @@ warehouse_code(wf_db *db, int64_t wh_id, char out[40], char state[16])
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -306,7 +306,7 @@ sku_code(wf_db *db, int64_t sku_id, char out[72])
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -499,7 +499,7 @@ emit_movement(wf_db *db, int64_t id, wf_out *out)
 	cJSON *r;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
@@ -532,7 +532,7 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 	int64_t id;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, ins, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
 	wf_bind_int(st, 2, bin_id);
@@ -553,10 +553,10 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 	}
 	if ((rc = wf_history_add(db, "adjustment", ref, "adjustment", "create", NULL,
 	    "proposed", data)) != 0 ||
-	    (rc = wf_state_apply(db, m, id, ref, "approve", NULL, NULL)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, m, id, ref, "approve", NULL)) != 0 ||
 	    (rc = wf_stock_book(db, &mv, mid)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, link, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, link)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	wf_bind_int(st, 2, *mid);
@@ -567,7 +567,7 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, m, id, ref, "apply", data, NULL)) != 0)
+	if ((rc = wf_state_apply(db, NULL, m, id, ref, "apply", data)) != 0)
 		return rc;
 	if (rec) {
 		r = wf_jrecord("adjustment");
@@ -699,7 +699,7 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 	if (op->qty < 0)
 		return wf_error_set(WF_EINPUT, "count: the counted quantity must not be negative");
 	if ((rc = usable_bin(db, op->at, &bin, NULL, 0)) != 0 ||
-	    (rc = wf_db_stmt(db, sql, &st)) != 0)
+	    (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku->id);
 	wf_bind_int(st, 2, bin);
@@ -1002,7 +1002,7 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 		return rc;
 	if (q->warehouse && (rc = wf_warehouse_find(db, q->warehouse, &wh, NULL)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, level_sql[by][q->sku != NULL], &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, level_sql[by][q->sku != NULL])) != 0)
 		return rc;
 	if (q->sku)
 		wf_bind_int(st, 1, sku.id);
@@ -1055,7 +1055,7 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 		return rc;
 	wf_out_columns(out, "movement", movement_columns);
 	sql = q->sku ? sql_sku : q->ref ? sql_ref : q->has_since ? sql_since : sql_all;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	if (q->sku)
 		wf_bind_int(st, 1, sku.id);
@@ -1091,7 +1091,7 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 
 	if (warehouse && (rc = wf_warehouse_find(db, warehouse, &wh, NULL)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, sql, &st)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_opt_int(st, 1, warehouse != NULL, wh);
 	while ((rc = wf_db_step(db, st)) == 1) {

@@ -3,8 +3,10 @@
  *
  * Conventions for every module: functions that can fail return 0 or a
  * negative WF_E* code (wf_error.h) and leave the message in wf_error_msg();
- * libwf never prints and never exits; out-parameters come first after the
- * database handle; who frees what is stated at the top of each header.
+ * libwf never prints and never exits; a function that takes the database
+ * handle takes its out-parameters right after it (the edge parsers, which
+ * take none -- money, time, json -- read like strtol: the input first, the
+ * result last); who frees what is stated at the top of each header.
  */
 #ifndef WF_H
 #define WF_H

@@ -24,7 +24,7 @@ extern const struct wf_invariant wf_core_invariants[];
 
 /* Run every invariant whose name starts with ONLY (NULL: all).  *violations
  * receives the count.  Returns 0 (even with violations) or an error. */
-int wf_check_run(wf_db *db, wf_out *out, const char *only, long long *violations);
+int wf_check_run(wf_db *db, long long *violations, wf_out *out, const char *only);
 
 /* Emit {"type":"violation","check":CHECK,"record":RECORD,"ref":REF,
  * "detail":...} and count it.  Returns 0 or an output error. */

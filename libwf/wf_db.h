@@ -120,7 +120,7 @@ int wf_tx_end_read(wf_db *db);
 
 /* A cached prepared statement for SQL (keyed by the pointer, so pass string
  * literals), reset and with bindings cleared.  Returns 0 or WF_EINTERNAL. */
-int wf_db_stmt(wf_db *db, const char *sql, wf_stmt **st);
+int wf_db_stmt(wf_db *db, wf_stmt **st, const char *sql);
 
 /* Step ST: 1 for a row, 0 when done, or a WF_E* code for an error (the
  * statement is reset on done and error). */

@@ -94,7 +94,7 @@ int wf_exception_priority(const struct wf_impact *impact, int64_t now);
 void wf_exception_key(char out[WF_EXCEPTION_KEYLEN], int64_t id);
 
 /* Parse "EX-12" into 12.  Returns 0, or WF_EUSAGE naming the bad key. */
-int wf_exception_parse_key(const char *key, int64_t *id);
+int wf_exception_parse_key(int64_t *id, const char *key);
 
 /* Raise R: idempotent on kind + subject.
  *  - none yet: create it (state open, times_seen 1, a `create` event).
@@ -112,8 +112,8 @@ int wf_exception_parse_key(const char *key, int64_t *id);
  * priority is fixed only by a raise that gives one; a raise without one
  * derives it again.  *id receives the exception's id.  Returns 0, WF_EINPUT
  * for an invalid field (nothing written), or a database error. */
-int wf_exception_raise(wf_db *db, const struct wf_raise *r, int64_t *id,
-    const char **result);
+int wf_exception_raise(wf_db *db, int64_t *id, const char **result,
+    const struct wf_raise *r);
 
 /* Clear the exception of KIND on SUBJECT_TYPE SUBJECT_REF: the condition no
  * longer holds.  An unresolved one is resolved with NOTE (required) by the
@@ -121,8 +121,8 @@ int wf_exception_raise(wf_db *db, const struct wf_raise *r, int64_t *id,
  * says why: "not_found", "already_resolved" or "already_dismissed".
  * *id receives the id, or 0 when there is none.  Returns 0, WF_EUSAGE for
  * an empty note, or a database error. */
-int wf_exception_clear(wf_db *db, const char *kind, const char *subject_type,
-    const char *subject_ref, const char *note, int64_t *id, const char **result);
+int wf_exception_clear(wf_db *db, int64_t *id, const char **result,
+    const char *kind, const char *subject_type, const char *subject_ref, const char *note);
 
 /* Wake every snooze that has run out and re-derive priorities that the
  * clock has changed (see above), in the caller's transaction or, only when

@@ -138,7 +138,7 @@ struct wf_po_in {
 int wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out);
 
 /* Parse "PO-7" into 7.  Returns 0 or WF_EUSAGE. */
-int wf_po_parse_key(const char *key, int64_t *id);
+int wf_po_parse_key(int64_t *id, const char *key);
 
 /* draft -> sent: books each line's open quantity inbound at the
  * warehouse's inbound bin (see above).  Refused for a paused supplier. */

@@ -62,7 +62,7 @@ const struct wf_machine *wf_machine_at(size_t i);
 /* Parse KEY as a key of record type T (which must have a prefix): the
  * prefix in any case, then the number.  *id receives the number.  Returns 0,
  * or WF_EUSAGE with "expected KEY_HINT, got 'KEY'". */
-int wf_key_parse(const struct wf_record_type *t, const char *key, int64_t *id);
+int wf_key_parse(int64_t *id, const struct wf_record_type *t, const char *key);
 
 /* Write T's key for ID ("PO-7") into OUT. */
 void wf_key_format(const struct wf_record_type *t, int64_t id, char out[WF_KEY_LEN]);

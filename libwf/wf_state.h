@@ -90,16 +90,16 @@ int wf_state_check(const struct wf_machine *m, const char *ref, const char *from
  * with DATA (taken, may be NULL).  *to, when not NULL, receives the new state
  * (static).  Returns 0, WF_EREFUSED for an illegal transition (nothing
  * changed), WF_ENOTFOUND, or a database error. */
-int wf_state_apply(wf_db *db, const struct wf_machine *m, int64_t id,
-    const char *ref, const char *action, cJSON *data, const char **to);
+int wf_state_apply(wf_db *db, const char **to, const struct wf_machine *m,
+    int64_t id, const char *ref, const char *action, cJSON *data);
 
 /* wf_state_apply() with ARG (may be NULL) bound as ?5 of the machine's
  * sql_set: a value that a schema CHECK ties to the new state and that must
  * therefore change in the same statement, such as the time an exception's
  * snooze ends.  Machines whose sql_set has no ?5 ignore it. */
-int wf_state_apply_arg(wf_db *db, const struct wf_machine *m, int64_t id,
-    const char *ref, const char *action, const char *arg, cJSON *data,
-    const char **to);
+int wf_state_apply_arg(wf_db *db, const char **to, const struct wf_machine *m,
+    int64_t id, const char *ref, const char *action, const char *arg,
+    cJSON *data);
 
 /* The canonical static string for STATE in M (so callers can keep it). */
 const char *wf_state_intern(const struct wf_machine *m, const char *state);

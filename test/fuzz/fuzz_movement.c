@@ -30,7 +30,7 @@ units(wf_db *db, const char *sku)
 	wf_stmt *st;
 	int64_t n;
 
-	FUZZ_ASSERT(wf_db_stmt(db, sql, &st) == 0);
+	FUZZ_ASSERT(wf_db_stmt(db, &st, sql) == 0);
 	wf_bind_text(st, 1, sku);
 	FUZZ_ASSERT(wf_db_step(db, st) == 1);
 	n = wf_col_int(st, 0);

@@ -163,9 +163,9 @@ check(wf_db *d, int all)
 	FUZZ_ASSERT(f != NULL);
 	FUZZ_ASSERT(wf_out_new(&out, f, WF_FMT_JSONL) == 0);
 	if (all)
-		rc = wf_check_run(d, out, NULL, &v);
+		rc = wf_check_run(d, &v, out, NULL);
 	for (i = 0; !all && i < nnames && rc == 0; i++) {
-		rc = wf_check_run(d, out, names[i], &n);
+		rc = wf_check_run(d, &n, out, names[i]);
 		v += n;
 	}
 	wf_out_finish(out);

@@ -206,15 +206,15 @@ TEST(parse_key)
 	wf_exception_key(key, 12);
 	EQ_STR(key, "EX-12");
 
-	EQ_INT(wf_exception_parse_key("EX-12", &id), 0);
+	EQ_INT(wf_exception_parse_key(&id, "EX-12"), 0);
 	EQ_INT(id, 12);
-	EQ_INT(wf_exception_parse_key("ex-7", &id), 0);
+	EQ_INT(wf_exception_parse_key(&id, "ex-7"), 0);
 	EQ_INT(id, 7);
-	EQ_INT(wf_exception_parse_key("EX-0", &id), WF_EUSAGE);
-	EQ_INT(wf_exception_parse_key("EX-", &id), WF_EUSAGE);
-	EQ_INT(wf_exception_parse_key("12", &id), WF_EUSAGE);
-	EQ_INT(wf_exception_parse_key("EX-12x", &id), WF_EUSAGE);
-	EQ_INT(wf_exception_parse_key("EX-99999999999999999999", &id), WF_EUSAGE);
+	EQ_INT(wf_exception_parse_key(&id, "EX-0"), WF_EUSAGE);
+	EQ_INT(wf_exception_parse_key(&id, "EX-"), WF_EUSAGE);
+	EQ_INT(wf_exception_parse_key(&id, "12"), WF_EUSAGE);
+	EQ_INT(wf_exception_parse_key(&id, "EX-12x"), WF_EUSAGE);
+	EQ_INT(wf_exception_parse_key(&id, "EX-99999999999999999999"), WF_EUSAGE);
 	HAS_STR(wf_error_msg(), "expected an exception key like EX-12");
 }
 
@@ -229,11 +229,11 @@ TEST(raise_twice_updates_the_one_exception)
 
 	if (db == NULL)
 		return;
-	EQ_INT(wf_exception_raise(db, &r, &id1, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id1, &result, &r), 0);
 	EQ_STR(result, "created");
 	wf_db_set_now(db, T0 + HOUR);
 	r.impact.units = 3;
-	EQ_INT(wf_exception_raise(db, &r, &id2, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id2, &result, &r), 0);
 	EQ_STR(result, "updated");
 	EQ_INT(id2, id1);
 	EQ_STR(q(db, "SELECT count(*) FROM exception"), "1");
@@ -256,8 +256,8 @@ TEST(raise_identical_again_only_counts)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), 0);
+	wf_exception_raise(db, &id, &result, &r);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), 0);
 	EQ_STR(result, "updated");
 	EQ_STR(q(db, "SELECT data FROM event WHERE action = 'raise'"), "{\"times_seen\":2}");
 	close_db(db);
@@ -272,11 +272,11 @@ TEST(raise_keeps_state_owner_and_snooze)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_INT(wf_exception_assign(db, "EX-1", "ann", NULL), 0);
 	EQ_INT(wf_exception_snooze(db, "EX-1", T0 + DAY, NULL), 0);
 	r.owner = "route-bot";
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), 0);
 	EQ_STR(result, "updated");
 	EQ_STR(q(db, "SELECT owner || ' ' || state || ' ' || snoozed_until FROM exception"),
 	    "ann snoozed 2026-11-21T09:00:00Z");
@@ -292,12 +292,12 @@ TEST(raise_reopens_resolved_and_dismissed)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_INT(wf_exception_resolve(db, "EX-1", "stock arrived", NULL), 0);
 	EQ_STR(q(db, "SELECT state || ' ' || resolved_at || ' ' || resolution FROM exception"),
 	    "resolved 2026-11-20T09:00:00Z stock arrived");
 	wf_db_set_now(db, T0 + DAY);
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), 0);
 	EQ_STR(result, "reopened");
 	EQ_INT(id, 1);
 	EQ_STR(q(db, "SELECT state || ' ' || coalesce(resolved_at, '-') || ' ' ||"
@@ -306,7 +306,7 @@ TEST(raise_reopens_resolved_and_dismissed)
 	EQ_STR(q(db, "SELECT from_state || '>' || to_state FROM event"
 	    " WHERE action = 'reopen'"), "resolved>open");
 	EQ_INT(wf_exception_dismiss(db, "EX-1", "not ours", NULL), 0);
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), 0);
 	EQ_STR(result, "reopened");
 	EQ_STR(q(db, "SELECT count(*) FROM exception"), "1");
 	close_db(db);
@@ -323,10 +323,10 @@ TEST(raise_fixes_priority_only_when_given)
 		return;
 	r.has_priority = 1;
 	r.priority = 90;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_STR(q(db, "SELECT priority || ' ' || priority_fixed FROM exception"), "90 1");
 	r.has_priority = 0;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_STR(q(db, "SELECT priority || ' ' || priority_fixed FROM exception"), "23 0");
 	close_db(db);
 }
@@ -342,23 +342,23 @@ TEST(raise_refuses_bad_fields_and_writes_nothing)
 		return;
 	r = unroutable("shop:1001");
 	r.kind = "no spaces";
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), WF_EINPUT);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), WF_EINPUT);
 	HAS_STR(wf_error_msg(), "kind:");
 	r = unroutable("shop:1001");
 	r.subject_type = "widget";
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), WF_EINPUT);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), WF_EINPUT);
 	HAS_STR(wf_error_msg(), "unknown record type 'widget'");
 	r = unroutable("shop:1001");
 	r.impact.currency[0] = '\0';
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), WF_EINPUT);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), WF_EINPUT);
 	HAS_STR(wf_error_msg(), "impact.currency");
 	r = unroutable("shop:1001");
 	r.next_action = "  ";
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), WF_EINPUT);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), WF_EINPUT);
 	r = unroutable("shop:1001");
 	r.has_priority = 1;
 	r.priority = 101;
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), WF_EINPUT);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), WF_EINPUT);
 	EQ_STR(q(db, "SELECT count(*) FROM exception"), "0");
 	EQ_STR(q(db, "SELECT count(*) FROM event"), "0");
 	close_db(db);
@@ -373,26 +373,26 @@ TEST(clear_resolves_once_then_says_why_not)
 
 	if (db == NULL)
 		return;
-	EQ_INT(wf_exception_clear(db, "unroutable", "order", "shop:1001", "routed", &id,
-	    &result), 0);
+	EQ_INT(wf_exception_clear(db, &id, &result, "unroutable", "order", "shop:1001",
+	    "routed"), 0);
 	EQ_STR(result, "not_found");
 	EQ_INT(id, 0);
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	wf_db_set_actor(db, "wf-route");
-	EQ_INT(wf_exception_clear(db, "unroutable", "order", "shop:1001",
-	    "routed to BER", &id, &result), 0);
+	EQ_INT(wf_exception_clear(db, &id, &result, "unroutable",
+	    "order", "shop:1001", "routed to BER"), 0);
 	EQ_STR(result, "resolved");
 	EQ_INT(id, 1);
 	EQ_STR(q(db, "SELECT state || ' ' || resolution FROM exception"),
 	    "resolved routed to BER");
 	EQ_STR(q(db, "SELECT actor || ' ' || data FROM event WHERE action = 'resolve'"),
 	    "wf-route {\"note\":\"routed to BER\"}");
-	EQ_INT(wf_exception_clear(db, "unroutable", "order", "shop:1001", "again", &id,
-	    &result), 0);
+	EQ_INT(wf_exception_clear(db, &id, &result, "unroutable", "order", "shop:1001",
+	    "again"), 0);
 	EQ_STR(result, "already_resolved");
 	EQ_STR(q(db, "SELECT count(*) FROM event WHERE action = 'resolve'"), "1");
-	EQ_INT(wf_exception_clear(db, "unroutable", "order", "shop:1001", "", &id,
-	    &result), WF_EUSAGE);
+	EQ_INT(wf_exception_clear(db, &id, &result, "unroutable", "order", "shop:1001",
+	    ""), WF_EUSAGE);
 	close_db(db);
 }
 
@@ -405,10 +405,10 @@ TEST(clear_leaves_dismissed_alone)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	wf_exception_dismiss(db, "EX-1", "test order", NULL);
-	EQ_INT(wf_exception_clear(db, "unroutable", "order", "shop:1001", "routed", &id,
-	    &result), 0);
+	EQ_INT(wf_exception_clear(db, &id, &result, "unroutable", "order", "shop:1001",
+	    "routed"), 0);
 	EQ_STR(result, "already_dismissed");
 	EQ_STR(q(db, "SELECT resolution FROM exception"), "test order");
 	close_db(db);
@@ -425,7 +425,7 @@ TEST(illegal_transition_is_refused_and_names_the_legal_ones)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_INT(wf_exception_ack(db, "EX-1", NULL), 0);
 	EQ_INT(wf_exception_ack(db, "EX-1", NULL), WF_EREFUSED);
 	EQ_STR(wf_error_msg(), "exception EX-1: cannot ack when acknowledged "
@@ -447,12 +447,12 @@ TEST(snooze_runs_out_and_raise_sees_it_open)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_INT(wf_exception_snooze(db, "EX-1", T0 + HOUR, NULL), 0);
 	EQ_STR(q(db, "SELECT state || ' ' || snoozed_until FROM exception"),
 	    "snoozed 2026-11-20T10:00:00Z");
 	wf_db_set_now(db, T0 + 2 * HOUR);
-	EQ_INT(wf_exception_raise(db, &r, &id, &result), 0);
+	EQ_INT(wf_exception_raise(db, &id, &result, &r), 0);
 	EQ_STR(result, "updated");
 	EQ_STR(q(db, "SELECT state || ' ' || coalesce(snoozed_until, '-') FROM exception"),
 	    "open -");
@@ -475,7 +475,7 @@ TEST(refresh_wakes_and_reprioritises_once)
 		return;
 	r.impact.has_due = 1;
 	r.impact.due_at = T0 + 10 * DAY;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_STR(q(db, "SELECT priority FROM exception"), "28");
 	wf_exception_snooze(db, "EX-1", T0 + DAY, NULL);
 	wf_db_set_now(db, T0 + 9 * DAY + 12 * HOUR);
@@ -501,7 +501,7 @@ TEST(assign_is_an_event_and_the_same_owner_is_not)
 
 	if (db == NULL)
 		return;
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	EQ_INT(wf_exception_assign(db, "EX-1", "ann", NULL), 0);
 	EQ_INT(wf_exception_assign(db, "EX-1", "ann", NULL), 0);
 	EQ_STR(q(db, "SELECT group_concat(data, ' ') FROM event WHERE action = 'assign'"),
@@ -524,18 +524,18 @@ TEST(invariants_hold_through_a_life_and_catch_damage)
 	if (db == NULL || devnull == NULL)
 		return;
 	wf_out_new(&out, devnull, WF_FMT_JSONL);
-	wf_exception_raise(db, &r, &id, &result);
+	wf_exception_raise(db, &id, &result, &r);
 	wf_exception_ack(db, "EX-1", NULL);
 	wf_exception_snooze(db, "EX-1", T0 + HOUR, NULL);
 	wf_db_set_now(db, T0 + 2 * HOUR);
 	wf_exception_start(db, "EX-1", NULL);
 	wf_exception_resolve(db, "EX-1", "done", NULL);
-	wf_exception_raise(db, &r, &id, &result);
-	EQ_INT(wf_check_run(db, out, NULL, &n), 0);
+	wf_exception_raise(db, &id, &result, &r);
+	EQ_INT(wf_check_run(db, &n, out, NULL), 0);
 	EQ_INT(n, 0);
 	sqlite3_exec(wf_db_handle(db), "UPDATE exception SET priority = 3,"
 	    " resolution = 'stale'", NULL, NULL, NULL);
-	EQ_INT(wf_check_run(db, out, "exception.", &n), 0);
+	EQ_INT(wf_check_run(db, &n, out, "exception."), 0);
 	EQ_INT(n, 2);
 	wf_out_free(out);
 	fclose(devnull);

@@ -81,12 +81,12 @@ TEST(key_parses_po_n_only)
 	int64_t id = 0;
 	size_t i;
 
-	EQ_INT(wf_po_parse_key("PO-7", &id), 0);
+	EQ_INT(wf_po_parse_key(&id, "PO-7"), 0);
 	EQ_INT(id, 7);
-	EQ_INT(wf_po_parse_key("PO-9007199254740991", &id), 0);
+	EQ_INT(wf_po_parse_key(&id, "PO-9007199254740991"), 0);
 	EQ_INT(id, 9007199254740991LL);
 	for (i = 0; bad[i]; i++) {
-		int rc = wf_po_parse_key(bad[i], &id);
+		int rc = wf_po_parse_key(&id, bad[i]);
 		if (rc != WF_EUSAGE)
 			FAILF("'%s' parsed with %d, expected WF_EUSAGE", bad[i], rc);
 		unit_checks++;
