@@ -506,6 +506,21 @@ find(wf_db *db, const char *kind, const char *stype, const char *sref,
 
 /* Wake exception ID when STATE is snoozed and UNTIL has passed; STATE
  * follows. */
+int
+wf_exception_is_open(wf_db *db, int *open, const char *kind,
+    const char *subject_type, const char *subject_ref)
+{
+	char state[16] = "", until[WF_TIME_LEN];
+	int64_t id;
+	int rc;
+
+	*open = 0;
+	if ((rc = find(db, kind, subject_type, subject_ref, &id, state, until)) < 0)
+		return rc;
+	*open = rc == 1 && !closed_state(state);
+	return 0;
+}
+
 static int
 wake_if_due(wf_db *db, int64_t id, char state[16], const char *until)
 {

@@ -115,6 +115,12 @@ int wf_exception_parse_key(int64_t *id, const char *key);
 int wf_exception_raise(wf_db *db, int64_t *id, const char **result,
     const struct wf_raise *r);
 
+/* Whether an exception of KIND on SUBJECT_TYPE SUBJECT_REF is unresolved
+ * (open, acknowledged, in progress or snoozed): *open 1 or 0.  Returns 0 or
+ * a database error. */
+int wf_exception_is_open(wf_db *db, int *open, const char *kind,
+    const char *subject_type, const char *subject_ref);
+
 /* Clear the exception of KIND on SUBJECT_TYPE SUBJECT_REF: the condition no
  * longer holds.  An unresolved one is resolved with NOTE (required) by the
  * db's actor: *result "resolved".  Otherwise nothing changes and *result
