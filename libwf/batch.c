@@ -1,8 +1,10 @@
 /* batch.c - one transaction per batch of JSON lines, savepoints per line. */
+#include <stdio.h>
 #include <string.h>
 
 #include "wf_batch.h"
 #include "wf_error.h"
+#include "wf_json.h"
 
 int
 wf_batch_line_error(int code)
@@ -10,16 +12,23 @@ wf_batch_line_error(int code)
 	return code == WF_EINPUT || code == WF_EREFUSED || code == WF_ENOTFOUND;
 }
 
-/* Make sure the message names the line even when the line function's error
- * did not come from a located accessor. */
+/* Make sure the message names the line (and the record of a list) even
+ * when the line function's error did not come from a located accessor. */
 static void
-locate(const struct wf_batch *b, long line)
+locate(const struct wf_batch *b, long line, const wf_jloc *at)
 {
 	char head[128];
+	wf_buf path = {0};
 
 	snprintf(head, sizeof head, "%s:%ld:", b->name, line);
-	if (strncmp(wf_error_msg(), head, strlen(head)) != 0)
+	if (strncmp(wf_error_msg(), head, strlen(head)) == 0)
+		return;
+	if (at->up && wf_jloc_path(&path, at, NULL) == 0 && path.len > 2) {
+		path.p[path.len - 2] = '\0';   /* without the ": " */
+		wf_error_prefix("%s", path.p);
+	} else
 		wf_error_prefix("%s:%ld", b->name, line);
+	wf_buf_free(&path);
 }
 
 int
@@ -32,6 +41,8 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 	b->ok = b->bad = 0;
 	if ((rc = wf_jsonl_open(&r, b->in, b->name, b->max_line)) != 0)
 		return rc;
+	if (b->documents)
+		wf_jsonl_documents(r, b->documents);
 	if ((rc = wf_tx_begin(db)) != 0) {
 		wf_jsonl_close(r);
 		return rc;
@@ -41,7 +52,8 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 	if (!b->keep_going)
 		wf_tx_all_or_nothing(db, 1);
 	for (;;) {
-		wf_jloc at;
+		wf_jloc at, member, elem;
+		const char *from;
 		struct wf_line l;
 
 		lrc = wf_jsonl_read(r, &obj);
@@ -54,6 +66,12 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 		if (lrc > 0) {
 			at = (wf_jloc)WF_JLOC_ROOT(b->name, wf_jsonl_lineno(r));
 			l.at = &at;
+			/* a record of a list: "stdin:1: orders[3]" */
+			if ((from = wf_jsonl_member(r)) != NULL) {
+				member = (wf_jloc)WF_JLOC_KEY(&at, from);
+				elem = (wf_jloc)WF_JLOC_IDX(*from ? &member : &at, wf_jsonl_index(r));
+				l.at = &elem;
+			}
 			l.obj = obj;
 			l.strict = b->strict;
 			l.lineno = wf_jsonl_lineno(r);
@@ -66,7 +84,7 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 			if (lrc == 0 && b->keep_going && (rc = wf_tx_commit(db)) != 0)
 				goto fail;
 			if (lrc != 0) {
-				locate(b, wf_jsonl_lineno(r));
+				locate(b, wf_jsonl_lineno(r), l.at);
 				if (b->keep_going && wf_batch_line_error(lrc)) {
 					char msg[1024];
 					wf_strlcpy(msg, wf_error_msg(), sizeof msg);

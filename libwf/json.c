@@ -371,8 +371,9 @@ walk(cJSON *v, const wf_jloc *at, struct scan *sc, size_t *k)
 	return 0;
 }
 
-int
-wf_json_parse(const char *s, size_t n, cJSON **out)
+/* Parse N bytes at S: an object, or with ARRAY also an array. */
+static int
+parse(const char *s, size_t n, int array, cJSON **out)
 {
 	struct scan sc = { (const unsigned char *)s, n, 0, 0, NULL, 0, 0, NULL };
 	wf_jloc root = WF_JLOC_ROOT(NULL, 0);
@@ -386,14 +387,16 @@ wf_json_parse(const char *s, size_t n, cJSON **out)
 		return wf_error_set(WF_EINPUT, "NUL byte at byte %zu",
 		    (size_t)((const char *)memchr(s, '\0', n) - s) + 1);
 	skip_ws(&sc);
-	if (peek(&sc) != '{') {
+	if (peek(&sc) != '{' && !(array && peek(&sc) == '[')) {
 		free(sc.num);
-		return wf_error_set(WF_EINPUT, "expected a JSON object");
+		return wf_error_set(WF_EINPUT, array ? "expected a JSON object or array" :
+		    "expected a JSON object");
 	}
 	if (scan_value(&sc) == 0) {
 		skip_ws(&sc);
 		if (sc.i != sc.n)
-			fail(&sc, "unexpected text after the object");
+			fail(&sc, array ? "unexpected text after the document" :
+			    "unexpected text after the object");
 	}
 	if (sc.err) {
 		rc = wf_error_set(WF_EINPUT, "invalid JSON at byte %zu: %s",
@@ -416,6 +419,18 @@ wf_json_parse(const char *s, size_t n, cJSON **out)
 	return 0;
 }
 
+int
+wf_json_parse(const char *s, size_t n, cJSON **out)
+{
+	return parse(s, n, 0, out);
+}
+
+int
+wf_json_parse_doc(const char *s, size_t n, cJSON **out)
+{
+	return parse(s, n, 1, out);
+}
+
 /* ---- line reader --------------------------------------------------------- */
 
 #define RBUF 65536
@@ -429,6 +444,13 @@ struct wf_jsonl {
 	size_t rpos, rlen;
 	int    eof;
 	wf_buf cur;
+	/* documents (wf_jsonl_documents): the members that hold records */
+	const char *const *members;
+	int    docs;
+	cJSON *list;            /* records still to hand out, detached one by one */
+	const char *member;     /* the member they came from ("" for a top array) */
+	long   index;           /* the index of the last one handed out, or -1 */
+	long   list_line;       /* the line the document began on */
 };
 
 int
@@ -446,8 +468,22 @@ wf_jsonl_open(wf_jsonl **out, FILE *f, const char *name, size_t max)
 	r->f = f;
 	r->max = max ? max : WF_JSON_MAX_LINE;
 	r->cur.max = r->max + 1;
+	r->index = -1;
 	*out = r;
 	return 0;
+}
+
+void
+wf_jsonl_documents(wf_jsonl *r, const char *const *members)
+{
+	static const char *const none[] = { NULL };
+
+	r->members = members ? members : none;
+	r->docs = 1;
+	if (r->max < WF_JSON_MAX_DOC) {
+		r->max = WF_JSON_MAX_DOC;
+		r->cur.max = r->max + 1;
+	}
 }
 
 /* Read one physical line into r->cur.  Returns 1 (line), 0 (EOF), WF_EIO,
@@ -508,12 +544,95 @@ blank(const wf_buf *b)
 	return 1;
 }
 
+/* The rest of the input after the current line, appended to r->cur (a
+ * pretty-printed document).  Returns 0, WF_EINPUT past the cap, or WF_EIO. */
+static int
+slurp(wf_jsonl *r)
+{
+	if (wf_buf_addc(&r->cur, '\n') != 0)
+		goto toolong;
+	for (;;) {
+		if (r->rpos == r->rlen) {
+			if (r->eof)
+				return 0;
+			r->rlen = fread(r->rb, 1, RBUF, r->f);
+			r->rpos = 0;
+			if (r->rlen == 0) {
+				if (ferror(r->f))
+					return wf_error_set(WF_EIO, "%s: read error", r->name);
+				r->eof = 1;
+				return 0;
+			}
+		}
+		if (wf_buf_add(&r->cur, r->rb + r->rpos, r->rlen - r->rpos) != 0)
+			goto toolong;
+		r->rpos = r->rlen;
+	}
+toolong:
+	return wf_error_set(WF_EINPUT, "%s: a document longer than the limit of %zu bytes;"
+	    " give its records as JSON lines (jq -c)", r->name, r->max);
+}
+
+/* Hand out OBJ, or the records of the list it holds (a top-level array, or
+ * the first of r->members that is an array). */
+static int
+records_of(wf_jsonl *r, cJSON *v, cJSON **obj)
+{
+	const char *const *m;
+
+	r->member = NULL;
+	r->index = -1;
+	if (cJSON_IsArray(v)) {
+		r->list = v;
+		r->member = "";
+	} else if (r->docs) {
+		for (m = r->members; *m; m++) {
+			cJSON *a = cJSON_GetObjectItemCaseSensitive(v, *m);
+			if (cJSON_IsArray(a)) {
+				r->list = cJSON_DetachItemViaPointer(v, a);
+				r->member = *m;
+				cJSON_Delete(v);
+				break;
+			}
+		}
+	}
+	if (r->list == NULL) {
+		*obj = v;
+		return 1;
+	}
+	r->list_line = r->line;
+	return wf_jsonl_read(r, obj);
+}
+
 int
 wf_jsonl_read(wf_jsonl *r, cJSON **obj)
 {
+	long first;
 	int rc;
 
 	*obj = NULL;
+	if (r->list) {
+		cJSON *e = r->list->child;
+		if (e == NULL) {
+			cJSON_Delete(r->list);
+			r->list = NULL;
+			r->index = -1;
+			r->member = NULL;
+		} else {
+			r->index++;
+			cJSON_DetachItemViaPointer(r->list, e);
+			if (!cJSON_IsObject(e)) {
+				cJSON_Delete(e);
+				if (*r->member)
+					return wf_error_set(WF_EINPUT, "%s:%ld: %s[%ld]: expected a JSON "
+					    "object", r->name, r->list_line, r->member, r->index);
+				return wf_error_set(WF_EINPUT, "%s:%ld: [%ld]: expected a JSON object",
+				    r->name, r->list_line, r->index);
+			}
+			*obj = e;
+			return 1;
+		}
+	}
 	for (;;) {
 		rc = next_line(r);
 		if (rc <= 0)
@@ -525,9 +644,43 @@ wf_jsonl_read(wf_jsonl *r, cJSON **obj)
 		if (!blank(&r->cur))
 			break;
 	}
-	if ((rc = wf_json_parse(wf_buf_str(&r->cur), r->cur.len, obj)) != 0)
-		return wf_error_prefix("%s:%ld", r->name, r->line);
+	first = r->line;
+	if (r->docs) {
+		cJSON *v;
+		if (wf_json_parse_doc(wf_buf_str(&r->cur), r->cur.len, &v) == 0)
+			return records_of(r, v, obj);
+		/* not a whole value on one line: a pretty-printed document */
+		if ((rc = slurp(r)) != 0)
+			return rc;
+		if ((rc = wf_json_parse_doc(wf_buf_str(&r->cur), r->cur.len, &v)) != 0)
+			return wf_error_prefix("%s:%ld", r->name, first);
+		r->line = first;
+		return records_of(r, v, obj);
+	}
+	if ((rc = wf_json_parse(wf_buf_str(&r->cur), r->cur.len, obj)) != 0) {
+		const char *p = wf_buf_str(&r->cur), *end = p + r->cur.len;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		wf_error_prefix("%s:%ld", r->name, r->line);
+		/* the first line of a pretty-printed document, or a list */
+		if (*p == '[' || (*p == '{' && memchr(p, '}', (size_t)(end - p)) == NULL))
+			return wf_error_set(rc, "%s; one JSON object per line: try jq -c",
+			    wf_error_msg());
+		return rc;
+	}
 	return 1;
+}
+
+const char *
+wf_jsonl_member(const wf_jsonl *r)
+{
+	return r->index >= 0 ? r->member : NULL;
+}
+
+long
+wf_jsonl_index(const wf_jsonl *r)
+{
+	return r->index;
 }
 
 long
@@ -548,6 +701,7 @@ wf_jsonl_close(wf_jsonl *r)
 	if (r == NULL)
 		return;
 	wf_buf_free(&r->cur);
+	cJSON_Delete(r->list);
 	free(r->rb);
 	free(r->name);
 	free(r);

@@ -1041,8 +1041,8 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if (nlines == 0 && in->in) {
-		struct wf_batch b = { in->in, in->in_name ? in->in_name : "stdin", 0, 0,
-		    in->strict, NULL, NULL, NULL, 0, 0 };
+		struct wf_batch b = { .in = in->in, .name = in->in_name ? in->in_name : "stdin",
+		    .strict = in->strict };
 		if ((rc = wf_batch_run(db, &b, collect_line, &set)) != 0) {
 			free(set.v);
 			if (wf_tx_depth(db) > 0)

@@ -38,6 +38,10 @@ struct wf_batch {
 	size_t       max_line;    /* 0: WF_JSON_MAX_LINE */
 	int          keep_going;
 	int          strict;
+	/* NULL: Workform's own format, JSON lines only.  A platform's format:
+	 * the list members whose arrays hold the records (NULL-terminated,
+	 * possibly empty), read as wf_jsonl_documents() says. */
+	const char *const *documents;
 	wf_report_fn report;      /* bad lines under keep_going; may be NULL */
 	void        *report_ctx;
 	/* called every 10000 lines with the count so far; may be NULL */

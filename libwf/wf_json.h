@@ -23,6 +23,7 @@
 #include "wf_buf.h"
 
 #define WF_JSON_MAX_LINE  ((size_t)1 << 20)   /* default line cap: 1 MiB */
+#define WF_JSON_MAX_DOC   ((size_t)256 << 20) /* a platform's document: 256 MiB */
 #define WF_JSON_MAX_DEPTH 64
 #define WF_JSON_INT_MAX   ((int64_t)9007199254740991)   /* 2^53 - 1 */
 
@@ -30,6 +31,9 @@
  * *out, or WF_EINPUT with a message such as "invalid JSON at byte 17:
  * expected ':'" or "lines[0]: duplicate key 'qty'" (no source prefix). */
 int wf_json_parse(const char *s, size_t n, cJSON **out);
+
+/* The same for a platform's document: an object or an array. */
+int wf_json_parse_doc(const char *s, size_t n, cJSON **out);
 
 /* A JSON-lines reader over a stream. */
 typedef struct wf_jsonl wf_jsonl;
@@ -42,6 +46,23 @@ int wf_jsonl_open(wf_jsonl **r, FILE *f, const char *name, size_t max);
  * of input, WF_EINPUT for a bad line (message "NAME:LINE: ..."; the line is
  * consumed and reading may go on), or WF_EIO on a read error. */
 int wf_jsonl_read(wf_jsonl *r, cJSON **obj);
+
+/* Read a platform's documents as they come, not only JSON lines (cli.md):
+ * a value that is not whole on its line is read to the end of the input as
+ * one pretty-printed document (up to WF_JSON_MAX_DOC bytes, the line cap
+ * too); a top-level array, or an object whose first member named in MEMBERS
+ * (NULL-terminated; NULL for none) is an array, gives its elements one by
+ * one, each of which must be an object.  {"orders":[...]} and a Stripe list
+ * {"object":"list","data":[...]} read as their records, on one line or
+ * many.  Without this, a line that begins a document is refused with the
+ * hint "one JSON object per line: try jq -c". */
+void wf_jsonl_documents(wf_jsonl *r, const char *const *members);
+
+/* Where the last record read came from: the member of the list it was an
+ * element of ("" for a top-level array) and its index there; NULL and -1
+ * for a record that was a line (or a document) of its own. */
+const char *wf_jsonl_member(const wf_jsonl *r);
+long        wf_jsonl_index(const wf_jsonl *r);
 
 long        wf_jsonl_lineno(const wf_jsonl *r);   /* line of the last read */
 const char *wf_jsonl_name(const wf_jsonl *r);

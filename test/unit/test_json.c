@@ -109,9 +109,12 @@ TEST(refuses_duplicate_keys_with_their_path)
 	HAS_STR(PERR("{\"\":1,\"\":2}"), "duplicate key ''");
 }
 
-/* Read every line of TEXT; collect "line: result" into OUT. */
+/* Read every record of TEXT (documents too when DOCS is not NULL: the list
+ * members); collect "line: result" into OUT ("line:member[i]:ok" for a
+ * record of a list). */
 static void
-read_all(const char *text, size_t len, size_t max, char *out, size_t n)
+read_docs(const char *text, size_t len, size_t max, const char *const *docs,
+    char *out, size_t n)
 {
 	FILE *f = fmemopen((void *)text, len, "r");
 	wf_jsonl *r;
@@ -120,9 +123,14 @@ read_all(const char *text, size_t len, size_t max, char *out, size_t n)
 
 	out[0] = '\0';
 	wf_jsonl_open(&r, f, "stdin", max);
+	if (docs)
+		wf_jsonl_documents(r, docs);
 	while ((rc = wf_jsonl_read(r, &o)) != 0) {
 		char one[256];
-		if (rc == 1)
+		if (rc == 1 && wf_jsonl_member(r))
+			snprintf(one, sizeof one, "%ld:%s[%ld]:ok;", wf_jsonl_lineno(r),
+			    wf_jsonl_member(r), wf_jsonl_index(r));
+		else if (rc == 1)
 			snprintf(one, sizeof one, "%ld:ok;", wf_jsonl_lineno(r));
 		else
 			snprintf(one, sizeof one, "%s;", wf_error_msg());
@@ -133,6 +141,12 @@ read_all(const char *text, size_t len, size_t max, char *out, size_t n)
 	}
 	wf_jsonl_close(r);
 	fclose(f);
+}
+
+static void
+read_all(const char *text, size_t len, size_t max, char *out, size_t n)
+{
+	read_docs(text, len, max, NULL, out, n);
 }
 
 TEST(reader_names_the_line_and_goes_on)
@@ -164,6 +178,42 @@ TEST(reader_reports_nul_with_line)
 
 	read_all(text, sizeof text - 1, 0, out, sizeof out);
 	EQ_STR(out, "1:ok;stdin:2: NUL byte at byte 7;");
+}
+
+TEST(reader_hints_jq_for_a_document_in_own_format)
+{
+	static const char pretty[] = "{\n  \"type\": \"sku\"\n}\n";
+	static const char list[] = "[{\"a\":1}]\n";
+	char out[1024];
+
+	read_all(pretty, sizeof pretty - 1, 0, out, sizeof out);
+	HAS_STR(out, "stdin:1: invalid JSON at byte 2: expected a string key;"
+	    " one JSON object per line: try jq -c;");
+	read_all(list, sizeof list - 1, 0, out, sizeof out);
+	HAS_STR(out, "stdin:1: expected a JSON object; one JSON object per line: try jq -c;");
+}
+
+TEST(reader_takes_a_platform_document_as_it_comes)
+{
+	static const char *const members[] = { "orders", "data", NULL };
+	static const char pretty[] =
+	    "\n{\n  \"orders\": [\n    {\"id\": 1},\n    {\"id\": 2}\n  ]\n}\n";
+	static const char compact[] = "{\"object\":\"list\",\"data\":[{\"a\":1}]}\n{\"b\":2}\n";
+	static const char array[] = "[\n {\"a\":1},\n {\"a\":2},\n 3\n]\n";
+	static const char single[] = "{\n \"order\": {\"id\": 1}\n}\n";
+	static const char bad[] = "{\n \"orders\": [\n";
+	char out[1024];
+
+	read_docs(pretty, sizeof pretty - 1, 0, members, out, sizeof out);
+	EQ_STR(out, "2:orders[0]:ok;2:orders[1]:ok;");
+	read_docs(compact, sizeof compact - 1, 0, members, out, sizeof out);
+	EQ_STR(out, "1:data[0]:ok;2:ok;");
+	read_docs(array, sizeof array - 1, 0, members, out, sizeof out);
+	EQ_STR(out, "1:[0]:ok;1:[1]:ok;stdin:1: [2]: expected a JSON object;");
+	read_docs(single, sizeof single - 1, 0, members, out, sizeof out);
+	EQ_STR(out, "1:ok;");
+	read_docs(bad, sizeof bad - 1, 0, members, out, sizeof out);
+	HAS_STR(out, "stdin:1: invalid JSON at byte ");
 }
 
 /* Typed access. */
