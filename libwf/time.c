@@ -70,8 +70,15 @@ digits(const char **p, int n, unsigned *out)
 	return 0;
 }
 
-#define T_FIRST ((int64_t)-30610224000)     /* 1000-01-01T00:00:00Z */
+#define T_FIRST ((int64_t)-62135596800)     /* 0001-01-01T00:00:00Z */
 #define T_LAST  ((int64_t)253402300799)     /* 9999-12-31T23:59:59Z */
+
+/* Whether T is a time the formatter writes (design.md: 0001 to 9999). */
+static int
+in_range(int64_t t)
+{
+	return t >= T_FIRST && t <= T_LAST;
+}
 
 int
 wf_time_parse(const char *s, int64_t *out)
@@ -84,7 +91,7 @@ wf_time_parse(const char *s, int64_t *out)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		goto bad;
-	if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo))
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo))
 		goto bad;
 	if (*p == '\0')
 		goto done;
@@ -131,9 +138,9 @@ done:
 	t = wf_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
 	/* An offset can carry a time past the years the formatter writes
 	 * ("9999-12-31T23:30-01:00"); refuse it rather than wrap it. */
-	if (t < T_FIRST || t > T_LAST)
+	if (!in_range(t))
 		return wf_error_set(WF_EINPUT,
-		    "time '%.40s' is outside the years 1000 to 9999 in UTC", s);
+		    "time '%.40s' is outside the years 0001 to 9999 in UTC", s);
 	*out = t;
 	return 0;
 bad:
@@ -163,6 +170,9 @@ wf_time_parse_rel(const char *s, int64_t now, int64_t *out)
 		return wf_error_set(WF_EINPUT,
 		    "expected a time (2026-11-20T09:14:00Z) or an offset from now "
 		    "(-7d, -24h, -30m, +2d), got '%.40s'", s);
+	if (!in_range(now + sign * n * unit))
+		return wf_error_set(WF_EINPUT,
+		    "offset '%.40s' leaves the years 0001 to 9999", s);
 	*out = now + sign * n * unit;
 	return 0;
 }
@@ -234,14 +244,28 @@ wf_tz_valid(const char *tz)
 	struct stat st;
 	int ok;
 
+	char magic[4];
+	FILE *f;
+
+	/* IANA names: letters, digits, '/', '_', '-', '+' ("America/Port-au-Prince",
+	 * "Etc/GMT+5"); no path tricks */
 	if (tz == NULL || *tz == '\0' || strlen(tz) > 64 || tz[0] == '/' ||
-	    strstr(tz, "..") != NULL || tz[0] == ':')
+	    strstr(tz, "..") != NULL || strstr(tz, "//") != NULL ||
+	    strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/_-+") != strlen(tz))
 		return 0;
 	if (strcmp(tz, "UTC") == 0)
 		return 1;
 	if (wf_buf_addf(&path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz))
 		return 0;
-	ok = stat(path.p, &st) == 0 && S_ISREG(st.st_mode);
+	/* a zone is a compiled TZif file; zone.tab, iso3166.tab, leapseconds
+	 * and the rest of the folder are not */
+	ok = stat(path.p, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (f = fopen(path.p, "rb")) != NULL;
+	if (ok) {
+		ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+		fclose(f);
+	}
 	wf_buf_free(&path);
 	return ok;
 }
@@ -300,22 +324,78 @@ wf_time_local(int64_t t, const char *tz, struct wf_local *out)
 	return 0;
 }
 
+/* The UTC offset of zone TZ at T into *off. */
+static int
+offset_at(const char *tz, int64_t t, long *off)
+{
+	struct wf_local l;
+	int rc;
+
+	if ((rc = wf_time_local(t, tz, &l)) != 0)
+		return rc;
+	*off = l.utc_offset;
+	return 0;
+}
+
+/* Whether T is wall-clock time WALL (seconds of the proleptic day count) in
+ * TZ: 1, 0, or an error. */
+static int
+shows(const char *tz, int64_t t, int64_t wall)
+{
+	long off;
+	int rc;
+
+	if ((rc = offset_at(tz, t, &off)) != 0)
+		return rc;
+	return t + off == wall;
+}
+
 int
 wf_time_from_local(const char *tz, int64_t y, unsigned m, unsigned d,
     unsigned hh, unsigned mm, unsigned ss, int64_t *out)
 {
-	int64_t guess = wf_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
-	struct wf_local l;
-	int i;
+	int64_t wall = wf_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	int64_t a, b, lo, hi;
+	long before, after;
+	int ra, rb, rc;
 
-	/* Iterate: subtract the zone's offset at the guess until stable. */
-	int64_t t = guess;
-	for (i = 0; i < 3; i++) {
-		if (wf_time_local(t, tz, &l) != 0)
-			return WF_EINPUT;
-		t = guess - l.utc_offset;
+	/* A zone changes its offset at most once within a day either side of
+	 * the wall time: the offsets a day before and a day after give the two
+	 * candidate instants. */
+	if ((rc = offset_at(tz, wall - 86400, &before)) != 0 ||
+	    (rc = offset_at(tz, wall + 86400, &after)) != 0)
+		return rc;
+	a = wall - before;
+	b = wall - after;
+	if ((ra = shows(tz, a, wall)) < 0)
+		return ra;
+	if ((rb = shows(tz, b, wall)) < 0)
+		return rb;
+	if (ra && rb) {
+		/* a repeated hour (the clocks went back): the earlier instant */
+		*out = a < b ? a : b;
+		return 0;
 	}
-	*out = t;
+	if (ra || rb) {
+		*out = ra ? a : b;
+		return 0;
+	}
+	/* A gap (the clocks went forward): the wall time never happens; the
+	 * first valid instant after it is the moment of the change, which lies
+	 * between the two candidates.  Find it by bisection on the offset. */
+	lo = a < b ? a : b;
+	hi = a < b ? b : a;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		long off;
+		if ((rc = offset_at(tz, mid, &off)) != 0)
+			return rc;
+		if (off == before)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*out = hi;
 	return 0;
 }
 

@@ -52,9 +52,11 @@ struct wf_local {
 };
 int wf_time_local(int64_t t, const char *tz, struct wf_local *out);
 
-/* The UTC time of local wall-clock time Y-M-D H:M:S in zone TZ (for a time
- * that does not exist or exists twice, the first match).  Returns 0 or
- * WF_EINPUT. */
+/* The UTC time of local wall-clock time Y-M-D H:M:S in zone TZ.  A time in
+ * a gap (the clocks went forward past it) moves to the first valid instant
+ * after it, the moment of the change; a time that happens twice (the
+ * clocks went back) is the earlier instant (design.md).  So the result
+ * never decreases as the wall time grows.  Returns 0 or WF_EINPUT. */
 int wf_time_from_local(const char *tz, int64_t y, unsigned m, unsigned d,
     unsigned hh, unsigned mm, unsigned ss, int64_t *out);
 
