@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 enum {
 	G_DB = 1000, G_ACTOR, G_FORMAT, G_HELP, G_VERSION, G_DRYRUN, G_KEEPGOING,
-	G_STRICT, G_COMMANDS, G_CMDOPT   /* G_CMDOPT + i: the command's option i */
+	G_STRICT, G_COMMANDS, G_IDEM,
+	G_CMDOPT   /* G_CMDOPT + i: the command's option i */
 };
 
 static const char *const kind_names[] = {
@@ -20,7 +22,7 @@ static const char *const kind_names[] = {
 };
 
 struct globals {
-	const char *db, *actor, *format, *complete;
+	const char *db, *actor, *format, *complete, *idem;
 	int help, version, commands;
 	int dry_run, keep_going, strict;        /* given before the command */
 };
@@ -206,7 +208,7 @@ usage_cmd(FILE *f, const char *prog, const struct cli_cmd *cmd)
 	}
 	fputs("\ncommon options: --db PATH, --actor NAME, --format jsonl|table|csv|tsv", f);
 	if (cmd->flags & C_WRITE)
-		fputs(", --dry-run", f);
+		fputs(", --dry-run, --idempotency-key KEY", f);
 	if (cmd->flags & C_STDIN)
 		fputs(", --keep-going, --strict", f);
 	fputs("\n", f);
@@ -241,7 +243,8 @@ print_spec(const char *prog, const struct cli_cmd *cmds)
 				    i == 2 ? "jsonl|table|csv|tsv" : "",
 				    i == 0 ? "PATH" : i == 1 ? "NAME" : i == 2 ? "FMT" : "");
 		if (c->flags & C_WRITE)
-			printf("opt\t%s\t--dry-run\tnone\t\t\tshared\n", c->name);
+			printf("opt\t%s\t--dry-run\tnone\t\t\tshared\n"
+			    "opt\t%s\t--idempotency-key\ttext\t\tKEY\tshared\n", c->name, c->name);
 		if (c->flags & C_STDIN)
 			printf("opt\t%s\t--keep-going\tnone\t\t\tshared\n"
 			    "opt\t%s\t--strict\tnone\t\t\tshared\n", c->name, c->name);
@@ -316,8 +319,14 @@ take_globals(int argc, char **argv, struct globals *g)
 			slot = &g->format, name = "format";
 		else if (strncmp(a, "--complete", 10) == 0 && (a[10] == '\0' || a[10] == '='))
 			slot = &g->complete, name = "complete";
+		else if (strncmp(a, "--idempotency-key", 17) == 0 && (a[17] == '\0' || a[17] == '='))
+			slot = &g->idem, name = "idempotency-key";
 		else
 			break;
+		if (*slot != NULL) {
+			err("option '--%s' given twice", name);
+			return -1;
+		}
 		if (strchr(a, '='))
 			*slot = strchr(a, '=') + 1;
 		else if (i + 1 < argc)
@@ -369,10 +378,21 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 {
 	/* "wf-stock: sku add: ...", but "wf: ..." for the default command */
 	const char *where = c->cmd->name, *sep = *where ? ": " : "";
-	struct option lo[48];
+	struct option *lo;
 	const struct cli_opt *o;
-	size_t n = 0, i;
-	int ch;
+	size_t n = 0, i, nopts = 0;
+	int ch, rc = WF_EUSAGE, seen_db = 0, seen_actor = 0, seen_format = 0;
+
+	for (o = c->cmd->opts; o && o->name; o++)
+		nopts++;
+	/* the shared options, the command's own, the end */
+	lo = calloc(9 + nopts + 1, sizeof *lo);
+	c->optv = calloc(nopts + 1, sizeof *c->optv);
+	if (lo == NULL || c->optv == NULL) {
+		free(lo);
+		err("out of memory");
+		return WF_ENOMEM;
+	}
 
 	/* A command's own option of the same name wins over a shared one
 	 * (wf log --actor filters; it does not set who acts). */
@@ -383,13 +403,15 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 	lo[n++] = (struct option){ "format", required_argument, NULL, G_FORMAT };
 	lo[n++] = (struct option){ "help", no_argument, NULL, G_HELP };
 	lo[n++] = (struct option){ "version", no_argument, NULL, G_VERSION };
-	if (c->cmd->flags & C_WRITE)
+	if (c->cmd->flags & C_WRITE) {
 		lo[n++] = (struct option){ "dry-run", no_argument, NULL, G_DRYRUN };
+		lo[n++] = (struct option){ "idempotency-key", required_argument, NULL, G_IDEM };
+	}
 	if (c->cmd->flags & C_STDIN) {
 		lo[n++] = (struct option){ "keep-going", no_argument, NULL, G_KEEPGOING };
 		lo[n++] = (struct option){ "strict", no_argument, NULL, G_STRICT };
 	}
-	for (i = 0, o = c->cmd->opts; o && o->name && n < 46; o++, i++)
+	for (i = 0, o = c->cmd->opts; o && o->name; o++, i++)
 		lo[n++] = (struct option){ o->name,
 		    o->kind == K_NONE ? no_argument : required_argument, NULL,
 		    G_CMDOPT + (int)i };
@@ -404,13 +426,30 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 	optind = 0;     /* GNU: reinitialise */
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
-		case G_DB:        g->db = optarg; break;
-		case G_ACTOR:     g->actor = optarg; break;
-		case G_FORMAT:    g->format = optarg; break;
+		case G_DB:
+		case G_ACTOR:
+		case G_FORMAT:
+			/* given twice, before or after the command */
+			if ((ch == G_DB && (seen_db++ || g->db)) ||
+			    (ch == G_ACTOR && (seen_actor++ || g->actor)) ||
+			    (ch == G_FORMAT && (seen_format++ || g->format))) {
+				err("%s%soption '--%s' given twice", where, sep,
+				    ch == G_DB ? "db" : ch == G_ACTOR ? "actor" : "format");
+				goto restore;
+			}
+			*(ch == G_DB ? &g->db : ch == G_ACTOR ? &g->actor : &g->format) = optarg;
+			break;
 		case 'h':
 		case G_HELP:      g->help = 1; break;
 		case G_VERSION:   g->version = 1; break;
 		case G_DRYRUN:    c->dry_run = 1; break;
+		case G_IDEM:
+			if (g->idem != NULL) {
+				err("%s%soption '--idempotency-key' given twice", where, sep);
+				goto restore;
+			}
+			g->idem = optarg;
+			break;
 		case G_KEEPGOING: c->keep_going = 1; break;
 		case G_STRICT:    c->strict = 1; break;
 		case '?':
@@ -426,34 +465,196 @@ parse_cmd(struct cli *c, struct globals *g, int argc, char **argv)
 			err("option '%s' needs a value", argv[optind - 1]);
 			goto restore;
 		default:
+			/* a single value: a second one would silently win */
+			if (c->optv[ch - G_CMDOPT] != NULL) {
+				err("%s%soption '--%s' given twice", where, sep,
+				    c->cmd->opts[ch - G_CMDOPT].name);
+				goto restore;
+			}
 			c->optv[ch - G_CMDOPT] = optarg ? optarg : "";
 			break;
 		}
 	}
-	for (i = 1; i < (size_t)argc; i++)
-		if (argv[i][0] == '\001')
-			argv[i][0] = '-';
 	c->argc = argc - optind;
 	c->argv = argv + optind;
-	return 0;
+	rc = 0;
 restore:
 	for (i = 1; i < (size_t)argc; i++)
 		if (argv[i][0] == '\001')
 			argv[i][0] = '-';
-	return WF_EUSAGE;
+	free(lo);
+	return rc;
+}
+
+/* ---- --idempotency-key ------------------------------------------------------ */
+
+/* Append ARG to B as one shell word (quoted when it needs to be). */
+static int
+add_word(wf_buf *b, const char *arg)
+{
+	const char *p;
+	int rc = wf_buf_addc(b, ' ');
+
+	if (*arg && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789@%+=:,./_-") == strlen(arg))
+		return rc | wf_buf_adds(b, arg);
+	rc |= wf_buf_addc(b, '\'');
+	for (p = arg; *p; p++)
+		rc |= *p == '\'' ? wf_buf_adds(b, "'\\''") : wf_buf_addc(b, *p);
+	return rc | wf_buf_addc(b, '\'');
+}
+
+/* The request a key stands for: the tool, the command and its arguments as
+ * given (ARGV, after the command words), less the options that do not
+ * change what it does: where the database is, who acts, how the output
+ * looks, and the key itself. */
+static int
+request_text(wf_buf *b, const struct cli *c, int argc, char **argv)
+{
+	static const char *const skip[] = {
+		"--db", "--actor", "--format", "--idempotency-key", NULL
+	};
+	int i, rc = wf_buf_adds(b, c->prog);
+
+	if (*c->cmd->name)
+		rc |= wf_buf_addf(b, " %s", c->cmd->name);
+	for (i = 1; i < argc; i++) {
+		const char *const *k;
+		int skipped = 0;
+		for (k = skip; *k && !skipped; k++) {
+			size_t n = strlen(*k);
+			if (strncmp(argv[i], *k, n) == 0 && argv[i][n] == '=')
+				skipped = 1;
+			else if (strcmp(argv[i], *k) == 0)
+				skipped = 2;
+		}
+		if (skipped == 2 && !(strcmp(argv[i], "--actor") == 0 &&
+		    cli_has_opt(c->cmd, "actor")))
+			i++;            /* and its value */
+		else if (!skipped)
+			rc |= add_word(b, argv[i]);
+	}
+	if (c->keep_going)
+		rc |= wf_buf_adds(b, " --keep-going");
+	if (c->strict)
+		rc |= wf_buf_adds(b, " --strict");
+	return rc ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
+}
+
+/* Copy stdin to a temporary file while taking its SHA-256, and read the
+ * copy as stdin from here on: the input is part of what a key stands for. */
+static int
+digest_stdin(char hex[65])
+{
+	char buf[65536];
+	wf_sha256 h;
+	FILE *tmp;
+	size_t n;
+
+	if ((tmp = tmpfile()) == NULL)
+		return wf_error_set(WF_EIO, "cannot create a temporary file: %s", strerror(errno));
+	wf_sha256_init(&h);
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+		wf_sha256_add(&h, buf, n);
+		if (fwrite(buf, 1, n, tmp) != n) {
+			fclose(tmp);
+			return wf_error_set(WF_EIO, "temporary file: %s", strerror(errno));
+		}
+	}
+	if (ferror(stdin) || fflush(tmp) != 0 || dup2(fileno(tmp), STDIN_FILENO) < 0 ||
+	    lseek(STDIN_FILENO, 0, SEEK_SET) != 0) {
+		fclose(tmp);
+		return wf_error_set(WF_EIO, "stdin: %s", strerror(errno ? errno : EIO));
+	}
+	fclose(tmp);
+	clearerr(stdin);
+	wf_sha256_hex(&h, hex);
+	return 0;
+}
+
+/* Print the first run's output again, through this run's writer. */
+static int
+replay(struct cli *c, const wf_buf *output)
+{
+	const char *p = wf_buf_str(output), *nl;
+	int rc = 0;
+
+	for (; *p && rc == 0; p = nl + 1) {
+		cJSON *rec;
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if ((rc = wf_json_parse(p, (size_t)(nl - p), &rec)) == 0)
+			rc = wf_out_emit(c->out, rec);
+		if (*nl == '\0')
+			break;
+	}
+	return rc;
+}
+
+/* Run the command under --idempotency-key KEY.  *status is set (>= 0) when
+ * the result is a replay of the first run's. */
+static int
+run_keyed(struct cli *c, const char *key, int argc, char **argv, int *status)
+{
+	struct wf_idem_request r = { key, NULL, NULL };
+	wf_buf req = {0}, out = {0}, msg = {0};
+	char hex[65];
+	int rc, again = 0;
+
+	*status = -1;
+	if ((rc = wf_idem_check_key(key)) != 0 || (rc = request_text(&req, c, argc, argv)) != 0)
+		goto done;
+	/* The input of a command that reads stdin (not a terminal, and not
+	 * when operands were given instead) */
+	if ((c->cmd->flags & (C_STDIN | C_INPUT)) && !isatty(STDIN_FILENO) &&
+	    (c->argc == 0 || c->cmd->max == 0)) {
+		if ((rc = digest_stdin(hex)) != 0)
+			goto done;
+		r.input_sha256 = hex;
+	}
+	r.command = wf_buf_str(&req);
+	if ((rc = wf_idem_begin(c->db, &again, status, &out, &msg, &r)) != 0)
+		goto done;
+	if (again) {
+		if ((rc = replay(c, &out)) == 0 && msg.len)
+			wf_error_set(WF_EINTERNAL, "%s", msg.p);
+		else if (rc == 0)
+			wf_error_clear();
+		goto done;
+	}
+	*status = -1;
+	rc = c->cmd->run(c);
+	rc = wf_idem_end(c->db, &r, rc);
+done:
+	wf_buf_free(&req);
+	wf_buf_free(&out);
+	wf_buf_free(&msg);
+	return rc;
+}
+
+/* Flush what --help, --version or --commands printed: 0, or 6 with the
+ * reason when it could not be written (a full disk must not look like
+ * success). */
+static int
+stdout_done(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	err("write error: %s", strerror(errno ? errno : EIO));
+	return 6;
 }
 
 int
 cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
     int argc, char **argv)
 {
-	struct globals g = { NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+	struct globals g = { 0 };
 	struct cli c;
 	wf_format fmt;
 	wf_buf path = {0}, actor = {0};
 	const struct cli_opt *o;
-	int first, used = 0, rc = 0, orc, i, sub_argc;
-	char **sub_argv = NULL;
+	int first, used = 0, rc = 0, orc, i, sub_argc, replayed = -1;
+	char **sub_argv = NULL, **given_argv = NULL;
 
 	memset(&c, 0, sizeof c);
 	prog_name = c.prog = prog;
@@ -461,27 +662,27 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		return 2;
 	if (g.commands) {
 		print_spec(prog, cmds);
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 6;
+		return stdout_done();
 	}
 	if (g.complete)
 		return print_complete(&g, first < argc ? argv[first] : NULL);
 	if (g.version) {
 		printf("%s %s (schema %d, %s, cJSON %s)\n", prog, WF_VERSION,
 		    wf_schema_version, wf_db_engine(), cJSON_Version());
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 6;
+		return stdout_done();
 	}
 	c.cmd = find_cmd(cmds, argc, argv, first, &used);
 	if (c.cmd == NULL || (first >= argc && *c.cmd->name == '\0' && c.cmd->min > 0)) {
 		if (g.help || first >= argc) {
 			usage_all(g.help ? stdout : stderr, prog, summary, cmds);
-			return g.help ? 0 : 2;
+			return g.help ? stdout_done() : 2;
 		}
 		err("unknown command '%s'; see '%s --help'", argv[first], prog);
 		return 2;
 	}
 	if (first >= argc && *c.cmd->name == '\0' && g.help) {
 		usage_all(stdout, prog, summary, cmds);
-		return 0;
+		return stdout_done();
 	}
 	/* argv for getopt: the program name, then what follows the command words. */
 	sub_argc = argc - first - used + 1;
@@ -492,31 +693,55 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 	sub_argv[0] = argv[0];
 	for (i = 1; i < sub_argc; i++)
 		sub_argv[i] = argv[first + used + i - 1];
+	/* getopt_long permutes sub_argv; a key's request keeps the order given */
+	if ((given_argv = calloc((size_t)sub_argc + 1, sizeof *given_argv)) == NULL) {
+		err("out of memory");
+		free(sub_argv);
+		free(given_argv);
+		return 10;
+	}
+	memcpy(given_argv, sub_argv, (size_t)sub_argc * sizeof *sub_argv);
 	if (parse_cmd(&c, &g, sub_argc, sub_argv) != 0) {
 		fputs("usage: ", stderr);
 		cmd_synopsis(stderr, prog, c.cmd);
 		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
 		return 2;
 	}
 	/* --dry-run, --keep-going, --strict given before the command */
-	if (((g.dry_run && !(c.cmd->flags & C_WRITE)) ||
+	if ((((g.dry_run || g.idem) && !(c.cmd->flags & C_WRITE)) ||
 	    ((g.keep_going || g.strict) && !(c.cmd->flags & C_STDIN)))) {
 		err("%s: %s does not apply to this command",
 		    *c.cmd->name ? c.cmd->name : prog,
 		    g.dry_run && !(c.cmd->flags & C_WRITE) ? "--dry-run" :
+		    g.idem && !(c.cmd->flags & C_WRITE) ? "--idempotency-key" :
 		    g.keep_going ? "--keep-going" : "--strict");
 		fputs("usage: ", stderr);
 		cmd_synopsis(stderr, prog, c.cmd);
 		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
 		return 2;
 	}
 	c.dry_run |= g.dry_run;
 	c.keep_going |= g.keep_going;
 	c.strict |= g.strict;
+	/* --db "" used to fall back to $WF_DB or the default database */
+	if ((g.db && *g.db == '\0') || (g.actor && *g.actor == '\0')) {
+		err("%s: %s must not be empty", *c.cmd->name ? c.cmd->name : prog,
+		    g.db && *g.db == '\0' ? "--db" : "--actor");
+		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
+		return 2;
+	}
 	if (g.help) {
 		usage_cmd(stdout, prog, c.cmd);
 		free(sub_argv);
-		return fflush(stdout) == 0 ? 0 : 6;
+		free(given_argv);
+		free(c.optv);
+		return stdout_done();
 	}
 	if (c.argc < c.cmd->min || (c.cmd->max >= 0 && c.argc > c.cmd->max)) {
 		if (c.argc > c.cmd->max && c.cmd->max >= 0)
@@ -527,6 +752,8 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		fputs("usage: ", stderr);
 		cmd_synopsis(stderr, prog, c.cmd);
 		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
 		return 2;
 	}
 	for (i = 0, o = c.cmd->opts; o && o->name; o++, i++)
@@ -535,12 +762,16 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 			fputs("usage: ", stderr);
 			cmd_synopsis(stderr, prog, c.cmd);
 			free(sub_argv);
+			free(given_argv);
+			free(c.optv);
 			return 2;
 		}
 	if (g.format) {
 		if (wf_format_parse(g.format, &fmt) != 0) {
 			err("%s", wf_error_msg());
 			free(sub_argv);
+			free(given_argv);
+			free(c.optv);
 			return 2;
 		}
 	} else
@@ -548,12 +779,15 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 	if (wf_out_new(&c.out, stdout, fmt) != 0) {
 		err("%s", wf_error_msg());
 		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
 		return 10;
 	}
 	if (!(c.cmd->flags & C_NODB)) {
 		if ((rc = wf_db_path(&path, g.db)) != 0 ||
 		    (rc = wf_db_open(&c.db, wf_buf_str(&path),
 		    ((c.cmd->flags & C_CREATE) ? WF_DB_CREATE : 0) |
+		    (wf_db_path_is_default(g.db) ? WF_DB_PARENTS : 0) |
 		    (c.dry_run ? WF_DB_DRYRUN : 0))) != 0 ||
 		    (rc = wf_actor_resolve(&actor, g.actor)) != 0 ||
 		    (rc = wf_db_set_actor(c.db, wf_buf_str(&actor))) != 0)
@@ -564,15 +798,41 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		/* commands without a database still accept --db for uniformity */
 	}
 	wf_error_clear();
-	rc = c.cmd->run(&c);
+	if (g.idem)
+		rc = run_keyed(&c, g.idem, sub_argc, given_argv, &replayed);
+	else
+		rc = c.cmd->run(&c);
+	/* A command that reads no records from stdin has only its arguments
+	 * as input: a bad value among them is a usage error (exit 2), not bad
+	 * input data (3). */
+	if (rc == WF_EINPUT && !(c.cmd->flags & (C_STDIN | C_INPUT)))
+		rc = wf_error_set(WF_EUSAGE, "%s", wf_error_msg());
 done:
 	orc = wf_out_finish(c.out);
-	if (rc != 0) {
-		if (*wf_error_msg())
-			err("%s", wf_error_msg());
-	} else if (orc != 0) {
+	if (rc == 0 && orc != 0)
 		rc = orc;
-		err("%s", wf_error_msg());
+	if (rc != 0 && *wf_error_msg()) {
+		/* The change is in the database but the caller cannot see it: a
+		 * script that retries must know not to book it twice. */
+		if (c.db && wf_db_committed(c.db) && wf_exit_code(rc) == 6)
+			err("committed, but the output could not be written: %s; "
+			    "do not run it again (or retry with the same --idempotency-key)",
+			    wf_error_msg());
+		else
+			err("%s", wf_error_msg());
+	}
+	if (replayed >= 0) {
+		/* a retry: the first run's output and message, and its status */
+		if (rc == 0 && *wf_error_msg())
+			err("%s", wf_error_msg());
+		wf_out_free(c.out);
+		wf_db_close(c.db);
+		wf_buf_free(&path);
+		wf_buf_free(&actor);
+		free(sub_argv);
+		free(given_argv);
+		free(c.optv);
+		return rc == 0 ? replayed : wf_exit_code(rc);
 	}
 	if (c.dry_run && rc == 0)
 		err("dry run: nothing was written");
@@ -581,5 +841,7 @@ done:
 	wf_buf_free(&path);
 	wf_buf_free(&actor);
 	free(sub_argv);
+	free(given_argv);
+	free(c.optv);
 	return wf_exit_code(rc);
 }

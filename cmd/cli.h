@@ -41,6 +41,8 @@ struct cli_opt {
 #define C_NODB   0x02   /* needs no database */
 #define C_STDIN  0x04   /* reads JSON lines: --keep-going, --strict */
 #define C_CREATE 0x08   /* may create the database (wf init) */
+#define C_INPUT  0x10   /* may read records on stdin (its errors are bad
+                           input, exit 3), without --keep-going/--strict */
 
 struct cli;
 
@@ -60,7 +62,7 @@ struct cli {
 	const struct cli_cmd *cmd;
 	int    argc;             /* operands */
 	char **argv;
-	const char *optv[32];    /* values of cmd->opts, by index ("" for a flag) */
+	const char **optv;       /* values of cmd->opts, by index ("" for a flag) */
 	int    keep_going, strict, dry_run;
 	wf_db  *db;
 	wf_out *out;

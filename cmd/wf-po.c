@@ -238,7 +238,7 @@ static const struct cli_cmd cmds[] = {
 	  "stop ordering from a supplier (open orders go on)", k_supplier },
 	{ "supplier resume", "CODE", 1, 1, C_WRITE, NULL, cmd_supplier_resume,
 	  "order from a paused supplier again", k_supplier },
-	{ "create", "[SKU:QTY[@COST] ...]", 0, -1, C_WRITE, create_opts, cmd_create,
+	{ "create", "[SKU:QTY[@COST] ...]", 0, -1, C_WRITE | C_INPUT, create_opts, cmd_create,
 	  "create a draft purchase order PO-N (lines as arguments or on stdin)", k_text },
 	{ "send", "PO", 1, 1, C_WRITE, NULL, cmd_send,
 	  "send a draft: its open quantities become inbound stock", k_po },

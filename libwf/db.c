@@ -13,6 +13,7 @@
 #include "wf_db.h"
 #include "wf_db_sqlite.h"
 #include "wf_error.h"
+#include "wf_json.h"
 #include "wf_time.h"
 
 #define MAX_DEPTH 32
@@ -39,6 +40,8 @@ struct wf_db {
 	int       broken;               /* such a level was rolled back */
 	unsigned  plain;                /* bit N: level N+1 is not a savepoint */
 	int       reading;              /* inside wf_tx_begin_read() */
+	int       committed;            /* a transaction with changes committed */
+	int64_t   changes_at_begin;     /* total changes when the outermost began */
 	long long marks[MAX_DEPTH];
 	int       busy_ms;              /* $WF_BUSY_TIMEOUT */
 	int64_t   busy_since;           /* when the current wait began (ms, monotonic) */
@@ -65,6 +68,14 @@ wf_db_path(wf_buf *out, const char *cli)
 }
 
 int
+wf_db_path_is_default(const char *cli)
+{
+	const char *env = getenv("WF_DB");
+
+	return !(cli && *cli) && !(env && *env);
+}
+
+int
 wf_actor_resolve(wf_buf *out, const char *cli)
 {
 	const char *a = cli;
@@ -85,6 +96,8 @@ wf_actor_resolve(wf_buf *out, const char *cli)
 	for (i = 0; a[i]; i++)
 		if ((unsigned char)a[i] < 0x20 || a[i] == 0x7f)
 			return wf_error_set(WF_EUSAGE, "actor has control characters");
+	if (!wf_utf8_valid(a, strlen(a)))
+		return wf_error_set(WF_EUSAGE, "actor is not valid UTF-8");
 	return wf_buf_adds(out, a);
 }
 
@@ -241,6 +254,13 @@ int64_t
 wf_db_changes(wf_db *db)
 {
 	return (int64_t)sqlite3_changes64(db->h);
+}
+
+int
+wf_tx_changed(wf_db *db)
+{
+	return db->depth > 0 &&
+	    (int64_t)sqlite3_total_changes64(db->h) != db->changes_at_begin;
 }
 
 const char *
@@ -516,7 +536,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	missing = stat(path, &st) != 0;
 	if (create && missing && (flags & WF_DB_DRYRUN))
 		open_path = ":memory:";         /* a dry run leaves nothing behind */
-	else if (create && missing && (rc = make_parents(path)) != 0)
+	else if (create && missing && (flags & WF_DB_PARENTS) && (rc = make_parents(path)) != 0)
 		return rc;
 	if ((db = calloc(1, sizeof *db)) == NULL || (db->path = strdup(path)) == NULL) {
 		free(db);
@@ -558,6 +578,14 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	if (appid != WF_APPLICATION_ID && !(create && appid == 0 && version == 0 && tables == 0)) {
 		rc = wf_error_set(WF_ENODB, "'%s' is not a Workform database%s", path,
 		    create ? "; refusing to change it" : "");
+		goto fail;
+	}
+	/* A file that says it is Workform's but whose version is not one a
+	 * Workform wrote (0 with tables in it, or negative): migrating it would
+	 * run migration 1 over its tables, or index past the list. */
+	if (appid == WF_APPLICATION_ID && (version < 0 || (version == 0 && tables > 0))) {
+		rc = wf_error_set(WF_ENODB, "'%s' is a damaged Workform database: its schema "
+		    "version is %d; restore it from a backup", path, version);
 		goto fail;
 	}
 	if (version > wf_schema_version) {
@@ -714,6 +742,12 @@ wf_db_dry_run(const wf_db *db)
 	return db->dry_run;
 }
 
+int
+wf_db_committed(const wf_db *db)
+{
+	return db->committed;
+}
+
 void
 wf_db_set_out(wf_db *db, wf_out *out)
 {
@@ -776,6 +810,7 @@ wf_tx_begin(wf_db *db)
 	db->plain &= ~(1u << db->depth);
 	if (db->depth == 0) {
 		db->broken = 0;
+		db->changes_at_begin = (int64_t)sqlite3_total_changes64(db->h);
 		rc = wf_db_exec(db, "BEGIN IMMEDIATE");
 	} else if (db->whole_from && db->depth + 1 >= db->whole_from)
 		db->plain |= 1u << db->depth;
@@ -839,6 +874,8 @@ wf_tx_commit(wf_db *db)
 		return wf_error_set(keep, "%s", msg);
 	}
 	db->depth = 0;
+	if (!db->dry_run && (int64_t)sqlite3_total_changes64(db->h) != db->changes_at_begin)
+		db->committed = 1;
 	if (db->out)
 		return wf_out_release(db->out);
 	return 0;

@@ -661,9 +661,12 @@ wf_jsonl_read(wf_jsonl *r, cJSON **obj)
 		const char *p = wf_buf_str(&r->cur), *end = p + r->cur.len;
 		while (*p == ' ' || *p == '\t')
 			p++;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
 		wf_error_prefix("%s:%ld", r->name, r->line);
-		/* the first line of a pretty-printed document, or a list */
-		if (*p == '[' || (*p == '{' && memchr(p, '}', (size_t)(end - p)) == NULL))
+		/* a list, or the first line of a pretty-printed document ("{", or
+		 * '{"orders": ['), not a line cut short */
+		if (*p == '[' || (*p == '{' && end > p && (end[-1] == '{' || end[-1] == '[')))
 			return wf_error_set(rc, "%s; one JSON object per line: try jq -c",
 			    wf_error_msg());
 		return rc;

@@ -35,6 +35,12 @@ struct wf_out {
 	size_t    nspec;
 	wf_buf    line;
 	int       err;
+	/* the journal (wf_out_journal): each record as a JSON line, and where
+	 * in the held output each record ended, for rewinds */
+	int       journaling;
+	wf_buf    journal;
+	struct jmark { long long pos; size_t len; } *jm;
+	size_t    njm, capjm;
 };
 
 int
@@ -88,6 +94,8 @@ wf_out_free(wf_out *o)
 	cJSON_Delete(o->cols);
 	wf_buf_free(&o->mem);
 	wf_buf_free(&o->line);
+	wf_buf_free(&o->journal);
+	free(o->jm);
 	if (o->spill)
 		fclose(o->spill);
 	free(o);
@@ -178,9 +186,22 @@ wf_out_mark(const wf_out *o)
 	return held_len(o);
 }
 
+/* Drop the journal's records that ended after MARK. */
+static void
+journal_rewind(wf_out *o, long long mark)
+{
+	while (o->njm && o->jm[o->njm - 1].pos > mark)
+		o->njm--;
+	o->journal.len = o->njm ? o->jm[o->njm - 1].len : 0;
+	if (o->journal.p)
+		o->journal.p[o->journal.len] = '\0';
+}
+
 int
 wf_out_rewind(wf_out *o, long long mark)
 {
+	if (o->journaling)
+		journal_rewind(o, mark);
 	if (o->fmt == WF_FMT_TABLE) {
 		while (o->nrows > (size_t)mark) {
 			cJSON_Delete(o->rows[--o->nrows]);
@@ -342,6 +363,49 @@ emit_delimited(wf_out *o, const cJSON *rec)
 	return put(o, o->line.p, o->line.len);
 }
 
+/* Keep REC in the journal. */
+static int
+journal_add(wf_out *o, const cJSON *rec)
+{
+	if (o->njm == o->capjm) {
+		size_t cap = o->capjm ? 2 * o->capjm : 64;
+		struct jmark *p = realloc(o->jm, cap * sizeof *p);
+		if (p == NULL)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		o->jm = p;
+		o->capjm = cap;
+	}
+	if (wf_json_write(&o->journal, rec) != 0 || wf_buf_addc(&o->journal, '\n') != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Note where the record just journaled ended in the output. */
+static void
+journal_mark(wf_out *o)
+{
+	o->jm[o->njm].pos = o->fmt == WF_FMT_TABLE ? (long long)o->nrows : held_len(o);
+	o->jm[o->njm].len = o->journal.len;
+	o->njm++;
+}
+
+void
+wf_out_journal(wf_out *o, int on)
+{
+	o->journaling = on;
+	if (!on) {
+		wf_buf_reset(&o->journal);
+		o->njm = 0;
+	}
+}
+
+const char *
+wf_out_journal_text(const wf_out *o, size_t *len)
+{
+	*len = o->journal.len;
+	return wf_buf_str(&o->journal);
+}
+
 int
 wf_out_emit(wf_out *o, cJSON *rec)
 {
@@ -349,6 +413,10 @@ wf_out_emit(wf_out *o, cJSON *rec)
 
 	if (rec == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (o->journaling && (rc = journal_add(o, rec)) != 0) {
+		cJSON_Delete(rec);
+		return rc;
+	}
 	switch (o->fmt) {
 	case WF_FMT_JSONL:
 		wf_buf_reset(&o->line);
@@ -378,6 +446,12 @@ wf_out_emit(wf_out *o, cJSON *rec)
 	}
 	if (rc == 0)
 		o->count++;
+	if (o->journaling) {
+		if (rc == 0)
+			journal_mark(o);
+		else
+			journal_rewind(o, o->njm ? o->jm[o->njm - 1].pos : -1);
+	}
 	return rc;
 }
 

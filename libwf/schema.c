@@ -507,5 +507,24 @@ BALANCE_INDEXES
 "END;\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2 };
+/* Migration 3: requests made with --idempotency-key, so that a retry prints
+ * the first result and changes nothing (design.md, "Retries").  One row per
+ * key, never changed: what was asked (the command and its arguments, and a
+ * digest of its input), when and by whom, and what it printed and how it
+ * ended. */
+static const char m3[] =
+"CREATE TABLE request (\n"
+"  key          TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 255),\n"
+"  command      TEXT NOT NULL CHECK (command <> ''),\n"
+"  input_sha256 TEXT CHECK (input_sha256 IS NULL OR length(input_sha256) = 64),\n"
+"  at           TEXT NOT NULL " TS("at") ",\n"
+"  actor        TEXT NOT NULL CHECK (actor <> ''),\n"
+"  exit_status  INTEGER NOT NULL CHECK (exit_status BETWEEN 0 AND 255),\n"
+"  message      TEXT,\n"
+"  output       TEXT NOT NULL\n"
+") STRICT, WITHOUT ROWID;\n"
+APPEND_ONLY("request", "the log of keyed requests")
+;
+
+const char *const wf_migrations[] = { m1, m2, m3 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -48,9 +48,15 @@ typedef struct wf_stmt wf_stmt;
  * OUT.  Returns 0 or WF_ENODB when no home directory can be found. */
 int wf_db_path(wf_buf *out, const char *cli);
 
+/* Whether the path comes from neither --db (CLI) nor $WF_DB, but is the
+ * default location, whose directories wf init may create (1 or 0). */
+int wf_db_path_is_default(const char *cli);
+
 #define WF_DB_CREATE 0x1        /* wf init: create the file if missing */
 #define WF_DB_DRYRUN 0x2        /* with CREATE: a missing file is not created;
                                    the work happens in memory */
+#define WF_DB_PARENTS 0x4       /* with CREATE: make the file's missing
+                                   directories (the default location only) */
 
 /* Open PATH.  Without WF_DB_CREATE a missing file, a file that is not a
  * Workform database, or one whose schema is older or newer than this
@@ -75,6 +81,9 @@ int64_t     wf_db_now(const wf_db *db);
 void        wf_db_set_now(wf_db *db, int64_t now);
 void        wf_db_set_dry_run(wf_db *db, int on);
 int         wf_db_dry_run(const wf_db *db);
+/* Whether a transaction that changed the database has committed since the
+ * open (1 or 0): the change is there whatever happens after. */
+int         wf_db_committed(const wf_db *db);
 void        wf_db_set_out(wf_db *db, wf_out *out);
 wf_out     *wf_db_out(wf_db *db);
 
@@ -143,6 +152,10 @@ int64_t wf_db_last_id(wf_db *db);
 
 /* The number of rows the last INSERT, UPDATE or DELETE changed. */
 int64_t wf_db_changes(wf_db *db);
+
+/* Whether the open outermost transaction has changed any row so far (1 or
+ * 0; 0 outside a transaction). */
+int wf_tx_changed(wf_db *db);
 
 /* The database engine and its version, for --version: "SQLite 3.40.1". */
 const char *wf_db_engine(void);

@@ -54,6 +54,14 @@ int  wf_out_release(wf_out *o);
 long long wf_out_mark(const wf_out *o);
 int  wf_out_rewind(wf_out *o, long long mark);
 
+/* The journal: while on, every record emitted is also kept as one line of
+ * compact JSON, whatever the format, and a rewind drops the lines of the
+ * records it drops.  For --idempotency-key, which stores what a command
+ * printed so that a retry can print it again (wf_idem.h).  Turning it off
+ * empties it.  The text is valid until the next emit, rewind or free. */
+void wf_out_journal(wf_out *o, int on);
+const char *wf_out_journal_text(const wf_out *o, size_t *len);
+
 /* Records emitted so far (after rewinds). */
 long long wf_out_count(const wf_out *o);
 

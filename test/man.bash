@@ -18,6 +18,7 @@ MAN_SHARED_OPTS=$'--db\tfile\t\t
 --help\tnone\t\t
 --version\tnone\t\t
 --dry-run\tnone\t\t
+--idempotency-key\ttext\t\tKEY
 --keep-going\tnone\t\t
 --strict\tnone\t\t'
 

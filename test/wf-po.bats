@@ -67,9 +67,9 @@ check_clean() {
 @test "supplier add needs a name for a new supplier and checks every field" {
 	run -2 --separate-stderr wf-po supplier add ACME --email a@b.example
 	assert_equal "$stderr" "wf-po: supplier 'ACME' is new: --name is required"
-	run -3 --separate-stderr wf-po supplier add 'AC ME' --name x
+	run -2 --separate-stderr wf-po supplier add 'AC ME' --name x
 	assert_equal "$stderr" "wf-po: supplier: expected 1-32 letters, digits, '.', '_' or '-', got 'AC ME'"
-	run -3 --separate-stderr wf-po supplier add ACME --name x --email not-an-address
+	run -2 --separate-stderr wf-po supplier add ACME --name x --email not-an-address
 	assert_equal "$stderr" "wf-po: email: expected one address like orders@example.com, got 'not-an-address'"
 	run -2 --separate-stderr wf-po supplier add ACME --name x --follow-up-every 0
 	assert_equal "$stderr" "wf-po: --follow-up-every: expected a positive integer, got '0'"

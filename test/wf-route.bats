@@ -89,13 +89,13 @@ reserved() {	# reserved SKU WH: units reserved there
 }
 
 @test "carrier add refuses bad values, naming them, and an unknown warehouse" {
-	run -3 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 24:00 --transit-days 2 --cost 4.10
+	run -2 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 24:00 --transit-days 2 --cost 4.10
 	assert_equal "$stderr" "wf-route: cutoff: expected HH:MM from 00:00 to 23:59, got '24:00'"
-	run -3 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.101
+	run -2 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.101
 	assert_equal "$stderr" "wf-route: cost: '4.101' has more decimals than EUR allows (2)"
-	run -3 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4 --countries DEU
+	run -2 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4 --countries DEU
 	assert_equal "$stderr" "wf-route: countries: expected ISO 3166 codes like DE,AT, got 'DEU'"
-	run -3 --separate-stderr wf-route carrier add BER 'd h l' parcel --cutoff 14:00 --transit-days 2 --cost 4
+	run -2 --separate-stderr wf-route carrier add BER 'd h l' parcel --cutoff 14:00 --transit-days 2 --cost 4
 	assert_output ''
 	run -2 --separate-stderr wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days -1 --cost 4
 	assert_equal "$stderr" "wf-route: --transit-days: expected an integer from 0 to 365, got '-1'"

@@ -40,11 +40,11 @@ level() {	# level SKU WH FIELD
 }
 
 @test "warehouse add refuses a bad code, country, time zone or capacity" {
-	run -3 --separate-stderr wf-stock warehouse add 'B R'
+	run -2 --separate-stderr wf-stock warehouse add 'B R'
 	assert_equal "$stderr" "wf-stock: warehouse: expected 1-32 letters, digits, '.', '_' or '-', got 'B R'"
-	run -3 --separate-stderr wf-stock warehouse add BER --country DEU
+	run -2 --separate-stderr wf-stock warehouse add BER --country DEU
 	assert_equal "$stderr" "wf-stock: country: expected an ISO 3166 code like DE, got 'DEU'"
-	run -3 --separate-stderr wf-stock warehouse add BER --timezone Mars/Base
+	run -2 --separate-stderr wf-stock warehouse add BER --timezone Mars/Base
 	assert_equal "$stderr" "wf-stock: timezone: unknown time zone 'Mars/Base' (expected an IANA name like Europe/Berlin)"
 	run -2 --separate-stderr wf-stock warehouse add BER --capacity lots
 	assert_equal "$stderr" "wf-stock: --capacity: expected an integer from 0 to 1000000000, got 'lots'"
@@ -58,7 +58,7 @@ level() {	# level SKU WH FIELD
 	wf-stock warehouse add BER >/dev/null
 	run -2 --separate-stderr wf-stock bin add BER/A-01 --kind shelf
 	assert_equal "$stderr" "wf-stock: kind: expected pick, bulk, inbound, returns, damaged or quarantine, got 'shelf'"
-	run -3 --separate-stderr wf-stock bin add BER
+	run -2 --separate-stderr wf-stock bin add BER
 	assert_equal "$stderr" "wf-stock: expected a bin as WAREHOUSE/BIN, got 'BER'"
 	run -0 --separate-stderr wf-stock bin add BER/A-01 --kind bulk
 	assert_output '{"type":"bin","bin":"BER/A-01","result":"created","warehouse":"BER","kind":"bulk","owner":"operations","state":"active"}'
@@ -87,11 +87,11 @@ level() {	# level SKU WH FIELD
 }
 
 @test "sku add refuses more decimals than the currency has, and unknown currencies" {
-	run -3 --separate-stderr wf-stock sku add MUG-1 --price 12.505
+	run -2 --separate-stderr wf-stock sku add MUG-1 --price 12.505
 	assert_equal "$stderr" "wf-stock: price: '12.505' has more decimals than EUR allows (2)"
-	run -3 --separate-stderr wf-stock sku add YEN-1 --currency JPY --price 12.5
+	run -2 --separate-stderr wf-stock sku add YEN-1 --currency JPY --price 12.5
 	assert_equal "$stderr" "wf-stock: price: '12.5' has more decimals than JPY allows (0)"
-	run -3 --separate-stderr wf-stock sku add X-1 --currency XXY
+	run -2 --separate-stderr wf-stock sku add X-1 --currency XXY
 	assert_equal "$stderr" "wf-stock: currency: expected an ISO 4217 currency code, got 'XXY'"
 	run -0 sql "SELECT count(*) FROM sku"
 	assert_output 0
@@ -229,7 +229,7 @@ EOF
 	wf-stock move MUG-1 1 --from BER/A-01 --to MUC/A-01 >/dev/null
 	[ "$(level MUG-1 BER on_hand)" = 9 ]
 	[ "$(level MUG-1 MUC on_hand)" = 1 ]
-	run -3 --separate-stderr wf-stock move MUG-1 1 --from BER/A-01 --to BER/A-01
+	run -2 --separate-stderr wf-stock move MUG-1 1 --from BER/A-01 --to BER/A-01
 	assert_equal "$stderr" "wf-stock: move: from and to are the same bin BER/A-01"
 }
 

@@ -128,6 +128,65 @@ TEST(priority_documented_example)
 	EQ_INT(wf_exception_priority(&im, T0), 49);
 }
 
+/* The due part at its documented thresholds (24 h, 3 d, 7 d, 14 d), exactly
+ * at each and one second either side: "under 24 hours" is 20 at 23:59:59
+ * and 15 at 24:00:00. */
+TEST(priority_due_thresholds_to_the_second)
+{
+	static const struct { int64_t left; int want; } cases[] = {
+		{ 14 * DAY + 1, 0 }, { 14 * DAY, 0 }, { 14 * DAY - 1, 5 },
+		{ 7 * DAY + 1, 5 }, { 7 * DAY, 5 }, { 7 * DAY - 1, 10 },
+		{ 3 * DAY + 1, 10 }, { 3 * DAY, 10 }, { 3 * DAY - 1, 15 },
+		{ DAY + 1, 15 }, { DAY, 15 }, { DAY - 1, 20 },
+		{ 1, 20 }, { 0, 25 }, { -1, 25 }, { -30 * DAY, 25 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct wf_impact im = impact(0, NULL, 0, 0);
+		int p;
+		im.has_due = 1;
+		im.due_at = T0 + cases[i].left;
+		if ((p = wf_exception_priority(&im, T0)) != cases[i].want)
+			FAILF("due in %lld s: priority %d, expected %d",
+			    (long long)cases[i].left, p, cases[i].want);
+		unit_checks++;
+	}
+}
+
+/* Each step of money, orders and units, exactly at it and one below. */
+TEST(priority_steps_exactly_at_each)
+{
+	static const int64_t money[] = { 1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000 };
+	static const int64_t orders[] = { 1, 2, 5, 10, 20 };
+	static const int64_t units[] = { 1, 3, 10, 30, 100 };
+	size_t i;
+
+	for (i = 0; i < 10; i++) {
+		struct wf_impact at = impact(money[i] * 100, "EUR", 0, 0);
+		struct wf_impact below = impact(money[i] * 100 - 1, "EUR", 0, 0);
+		EQ_INT(wf_exception_priority(&at, T0), 4 * (int)(i + 1));
+		EQ_INT(wf_exception_priority(&below, T0), 4 * (int)i);
+	}
+	/* JPY has no minor units: 1000 yen is 1000 whole units */
+	{
+		struct wf_impact yen = impact(1000, "JPY", 0, 0);
+		EQ_INT(wf_exception_priority(&yen, T0), 28);
+	}
+	for (i = 0; i < 5; i++) {
+		struct wf_impact at = impact(0, NULL, 0, orders[i]);
+		struct wf_impact below = impact(0, NULL, 0, orders[i] - 1);
+		EQ_INT(wf_exception_priority(&at, T0), 4 * (int)(i + 1));
+		EQ_INT(wf_exception_priority(&below, T0), 4 * (int)i);
+	}
+	for (i = 0; i < 5; i++) {
+		struct wf_impact at = impact(0, NULL, units[i], 0);
+		struct wf_impact below = impact(0, NULL, units[i] - 1, 0);
+		EQ_INT(wf_exception_priority(&at, T0), 3 * (int)(i + 1));
+		EQ_INT(wf_exception_priority(&below, T0), 3 * (int)i);
+	}
+}
+
 TEST(priority_rises_with_each_part)
 {
 	static const int64_t money[] = { 0, 99, 100, 300, 1000, 3000, 10000, 30000,
