@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -632,6 +633,26 @@ done:
 	return rc;
 }
 
+/* The width a table fits: the terminal's on standard output, else
+ * $COLUMNS when set, else 0 (no limit: a table in a pipe is never cut). */
+static size_t
+terminal_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && *env) {
+		v = strtol(env, &end, 10);
+		if (*end == '\0' && v >= 20 && v <= 10000)
+			return (size_t)v;
+	}
+	return 0;
+}
+
 /* Flush what --help, --version or --commands printed: 0, or 6 with the
  * reason when it could not be written (a full disk must not look like
  * success). */
@@ -782,6 +803,13 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		free(given_argv);
 		free(c.optv);
 		return 10;
+	}
+	if (fmt == WF_FMT_TABLE) {
+		size_t n = strlen(c.cmd->name);
+		/* show commands print their record as field: value lines */
+		if (n >= 4 && strcmp(c.cmd->name + n - 4, "show") == 0)
+			wf_out_vertical(c.out, 1);
+		wf_out_width(c.out, terminal_width());
 	}
 	if (!(c.cmd->flags & C_NODB)) {
 		if ((rc = wf_db_path(&path, g.db)) != 0 ||

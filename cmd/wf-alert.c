@@ -7,6 +7,12 @@ static const char *const list_columns[] = {
 	"exception", "priority", "kind", "subject", "owner", "age", "next_action", NULL
 };
 
+/* --all and --state: closed and snoozed ones too, so the state shows. */
+static const char *const all_columns[] = {
+	"exception", "state", "priority", "kind", "subject", "owner", "age",
+	"next_action", NULL
+};
+
 /* What the changing commands show in a table: the change, not the queue. */
 static const char *const change_columns[] = {
 	"exception", "kind", "subject", "owner", "state", "snoozed_until",
@@ -36,7 +42,7 @@ cmd_list(struct cli *c)
 	q.owner = cli_opt(c, "owner");
 	q.kind = cli_opt(c, "kind");
 	q.all = cli_flag(c, "all");
-	wf_out_columns(c->out, "exception", list_columns);
+	wf_out_columns(c->out, "exception", q.all || q.state ? all_columns : list_columns);
 	return wf_exception_list(c->db, &q, c->out);
 }
 

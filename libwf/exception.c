@@ -1075,7 +1075,7 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 	const char *result;
 
 	memset(&r, 0, sizeof r);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+	if ((rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 64, &type)) < 0)
 		return rc;
@@ -1111,7 +1111,7 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 	if (rc == 0 && !fixed)
 		r.has_priority = 0;
 	if (impact) {
-		if (l->strict && (rc = wf_jcheck_keys(&impact_at, impact, impact_known)) != 0)
+		if ((rc = wf_jcheck_keys(&impact_at, impact, impact_known)) != 0)
 			return rc;
 		if ((rc = line_impact(&impact_at, impact, &r.impact)) != 0)
 			return rc;

@@ -6,6 +6,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_text.h"
 #include "wf_time.h"
 
 /* ---- strict scanner ------------------------------------------------------ */
@@ -1040,8 +1041,16 @@ wf_jcheck_keys(const wf_jloc *at, const cJSON *o, const char *const *known)
 		for (i = 0; known[i]; i++)
 			if (strcmp(known[i], c->string) == 0)
 				break;
-		if (known[i] == NULL)
-			return wf_jerr(at, c->string, "unknown key (refused under --strict)");
+		if (known[i] == NULL) {
+			struct wf_text_near near;
+			wf_text_near_init(&near, c->string);
+			for (i = 0; known[i]; i++)
+				wf_text_near_add(&near, known[i]);
+			if (wf_text_near_best(&near))
+				return wf_jerr(at, c->string, "unknown key; did you mean '%s'?",
+				    wf_text_near_best(&near));
+			return wf_jerr(at, c->string, "unknown key");
+		}
 	}
 	return 0;
 }
@@ -1197,7 +1206,7 @@ utf8_len(const unsigned char *p)
 
 /* The bytes a JSON string holds as they are: printable ASCII but '"' and
  * '\\'. */
-#define PLAIN8(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN8(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
 #define PLAIN(c) PLAIN8(c), PLAIN8((c) + 1), PLAIN8((c) + 2), PLAIN8((c) + 3)
 static const unsigned char plain[256] = {
 	PLAIN(0), PLAIN(4), PLAIN(8), PLAIN(12), PLAIN(16), PLAIN(20), PLAIN(24),
@@ -1222,12 +1231,18 @@ wf_json_write_str(wf_buf *b, const char *s)
 		if (*p == '\0')
 			break;
 		if (*p >= 0x80) {
-			int len = utf8_len(p);
+			uint32_t cp;
+			int len = wf_utf8_next((const char *)p, strnlen((const char *)p, 4), &cp);
 			if (len < 0) {
 				rc |= wf_buf_adds(b, "\\ufffd");
 				p++;
 			} else {
-				rc |= wf_buf_add(b, p, (size_t)len);
+				/* C1, bidirectional and invisible characters as escapes:
+				 * valid JSON either way, but raw they act on a terminal */
+				if (wf_text_unsafe(cp))
+					rc |= wf_buf_addf(b, "\\u%04x", (unsigned)cp);
+				else
+					rc |= wf_buf_add(b, p, (size_t)len);
 				p += len;
 			}
 			continue;

@@ -8,6 +8,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_out.h"
+#include "wf_text.h"
 
 #define SPOOL_MEM ((size_t)4 << 20)
 
@@ -24,15 +25,19 @@ struct wf_out {
 	wf_buf    mem;
 	FILE     *spill;
 	long long spilled;       /* bytes in spill */
-	/* csv/tsv header */
-	cJSON    *cols;          /* array of column names, from the first record */
-	long long header_end;    /* held position after the header, -1 if unheld */
+	/* csv/tsv: a header block per run of records with the same keys; the
+	 * stack keeps where each began (held position, -1 once written out)
+	 * so that a rewind past one brings its header back for what follows */
+	struct hblock { long long start; int sep; cJSON *cols; } *hb;
+	size_t    nhb, caphb;
 	/* table: every record until finish */
 	cJSON   **rows;
 	size_t    nrows, caprows;
 	long long count;
 	struct colspec spec[16];
 	size_t    nspec;
+	int       vertical;      /* table: the first record's type as field: value */
+	size_t    term_width;    /* table: fit to this many columns (0: no limit) */
 	wf_buf    line;
 	int       err;
 	/* the journal (wf_out_journal): each record as a JSON line, and where
@@ -76,7 +81,6 @@ wf_out_new(wf_out **out, FILE *f, wf_format fmt)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	o->f = f;
 	o->fmt = fmt;
-	o->header_end = -1;
 	*out = o;
 	return 0;
 }
@@ -91,7 +95,9 @@ wf_out_free(wf_out *o)
 	for (i = 0; i < o->nrows; i++)
 		cJSON_Delete(o->rows[i]);
 	free(o->rows);
-	cJSON_Delete(o->cols);
+	for (i = 0; i < o->nhb; i++)
+		cJSON_Delete(o->hb[i].cols);
+	free(o->hb);
 	wf_buf_free(&o->mem);
 	wf_buf_free(&o->line);
 	wf_buf_free(&o->journal);
@@ -211,7 +217,8 @@ wf_out_rewind(wf_out *o, long long mark)
 	}
 	if (!o->hold || mark >= held_len(o))
 		return 0;
-	/* Count the records being dropped: one per newline. */
+	/* Count the records being dropped: one per line, less the header
+	 * lines (and the blank lines before them) of the blocks dropped. */
 	if (o->spill) {
 		char buf[8192];
 		long long pos = mark;
@@ -233,11 +240,10 @@ wf_out_rewind(wf_out *o, long long mark)
 		if (o->mem.p)
 			o->mem.p[o->mem.len] = '\0';
 	}
-	if (o->header_end > mark) {
-		o->header_end = -1;     /* the header went with it */
-		o->count++;             /* ...and was counted as a line */
-		cJSON_Delete(o->cols);
-		o->cols = NULL;
+	while (o->nhb && o->hb[o->nhb - 1].start >= mark) {
+		o->nhb--;
+		o->count += 1 + o->hb[o->nhb].sep;
+		cJSON_Delete(o->hb[o->nhb].cols);
 	}
 	return 0;
 }
@@ -263,7 +269,15 @@ wf_out_release(wf_out *o)
 	if (o->mem.len && fwrite(o->mem.p, 1, o->mem.len, o->f) != o->mem.len)
 		return io_error("write error");
 	wf_buf_reset(&o->mem);
-	o->header_end = -1;
+	/* what is written can no longer be rewound: keep only the current
+	 * block's header */
+	while (o->nhb > 1) {
+		o->nhb--;
+		cJSON_Delete(o->hb[0].cols);
+		memmove(o->hb, o->hb + 1, o->nhb * sizeof *o->hb);
+	}
+	if (o->nhb)
+		o->hb[0].start = -1;
 	return 0;
 }
 
@@ -288,39 +302,94 @@ cell(wf_buf *b, const cJSON *v)
 }
 
 static int
+numeric(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if ((*s < '0' || *s > '9') && *s != '.')
+			return 0;
+	return 1;
+}
+
+/* OWASP's rule for CSV injection: a text cell that a spreadsheet would read
+ * as a formula (it begins with '=', '+', '-', '@', a tab or a carriage
+ * return) gets a leading "'".  A number, or text that is a plain decimal
+ * number ("-3.50"), is left alone: it is no formula, and a "'" would make
+ * it text. */
+static int
+formula(const cJSON *v, const char *text)
+{
+	if (!cJSON_IsString(v) || strchr("=+-@\t\r", text[0]) == NULL || text[0] == '\0')
+		return 0;
+	return !numeric(text);
+}
+
+static int
 csv_cell(wf_buf *b, const cJSON *v, char sep)
 {
-	wf_buf c = {0};
+	wf_buf c = {0}, e = {0};
 	size_t i;
 	int rc;
 
 	if ((rc = cell(&c, v)) != 0)
 		goto out;
+	if (c.len && formula(v, c.p))
+		rc |= wf_buf_addc(&e, '\'');
 	if (sep == '\t') {
-		for (i = 0; i < c.len && rc == 0; i++) {
-			switch (c.p[i]) {
-			case '\t': rc = wf_buf_adds(b, "\\t"); break;
-			case '\n': rc = wf_buf_adds(b, "\\n"); break;
-			case '\r': rc = wf_buf_adds(b, "\\r"); break;
-			case '\\': rc = wf_buf_adds(b, "\\\\"); break;
-			default:   rc = wf_buf_addc(b, c.p[i]); break;
+		/* TSV's own escapes for its separators, visible escapes for the
+		 * rest of what could act on a terminal */
+		for (i = 0; i < c.len && rc == 0; ) {
+			size_t run = i;
+			while (i < c.len && c.p[i] != '\t' && c.p[i] != '\n' && c.p[i] != '\r' &&
+			    c.p[i] != '\\')
+				i++;
+			rc |= wf_text_escape(&e, c.p + run, i - run);
+			if (i < c.len) {
+				rc |= wf_buf_adds(&e, c.p[i] == '\t' ? "\\t" : c.p[i] == '\n' ? "\\n" :
+				    c.p[i] == '\r' ? "\\r" : "\\\\");
+				i++;
 			}
 		}
-	} else if (c.len && strpbrk(c.p, ",\"\r\n") != NULL) {
-		rc |= wf_buf_addc(b, '"');
-		for (i = 0; i < c.len; i++) {
-			if (c.p[i] == '"')
-				rc |= wf_buf_addc(b, '"');
-			rc |= wf_buf_addc(b, c.p[i]);
-		}
-		rc |= wf_buf_addc(b, '"');
-	} else if (c.len)
-		rc = wf_buf_add(b, c.p, c.len);
+		rc |= wf_buf_add(b, wf_buf_str(&e), e.len);
+	} else {
+		if (c.len)
+			rc |= wf_text_escape(&e, c.p, c.len);
+		if (e.len && strpbrk(e.p, ",\"") != NULL) {
+			rc |= wf_buf_addc(b, '"');
+			for (i = 0; i < e.len; i++) {
+				if (e.p[i] == '"')
+					rc |= wf_buf_addc(b, '"');
+				rc |= wf_buf_addc(b, e.p[i]);
+			}
+			rc |= wf_buf_addc(b, '"');
+		} else if (e.len)
+			rc |= wf_buf_add(b, e.p, e.len);
+	}
 out:
 	wf_buf_free(&c);
+	wf_buf_free(&e);
 	return rc ? WF_ENOMEM : 0;
 }
 
+/* Whether REC has exactly the keys of COLS, in order. */
+static int
+same_keys(const cJSON *cols, const cJSON *rec)
+{
+	const cJSON *a = cols->child, *b = rec->child;
+
+	for (; a && b; a = a->next, b = b->next)
+		if (strcmp(a->valuestring, b->string) != 0)
+			return 0;
+	return a == NULL && b == NULL;
+}
+
+/* CSV and TSV carry every field of a record, whatever columns a table
+ * shows: nested objects and lists as compact JSON.  A record whose keys are
+ * not those of the block before (another type, or another shape) starts a
+ * new block: a blank line, then its own header. */
 static int
 emit_delimited(wf_out *o, const cJSON *rec)
 {
@@ -328,34 +397,46 @@ emit_delimited(wf_out *o, const cJSON *rec)
 	const cJSON *c;
 	int rc = 0, first = 1;
 
-	if (o->cols == NULL) {
-		const char *const *keys = columns_for(o, rec);
-		if ((o->cols = cJSON_CreateArray()) == NULL)
+	if (o->nhb == 0 || !same_keys(o->hb[o->nhb - 1].cols, rec)) {
+		struct hblock h = { o->hold ? held_len(o) : -1, 0, NULL };
+		if (o->nhb == o->caphb) {
+			size_t cap = o->caphb ? 2 * o->caphb : 4;
+			struct hblock *p = realloc(o->hb, cap * sizeof *p);
+			if (p == NULL)
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			o->hb = p;
+			o->caphb = cap;
+		}
+		if ((h.cols = cJSON_CreateArray()) == NULL)
 			return wf_error_set(WF_ENOMEM, "out of memory");
-		if (keys)
-			for (; *keys; keys++)
-				cJSON_AddItemToArray(o->cols, cJSON_CreateString(*keys));
-		else
-			for (c = rec->child; c; c = c->next)
-				cJSON_AddItemToArray(o->cols, cJSON_CreateString(c->string));
+		for (c = rec->child; c; c = c->next)
+			if (!cJSON_AddItemToArray(h.cols, cJSON_CreateString(c->string))) {
+				cJSON_Delete(h.cols);
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			}
 		wf_buf_reset(&o->line);
-		for (c = o->cols->child; c; c = c->next) {
-			if (c != o->cols->child)
+		if (o->nhb > 0 || o->count > 0) {
+			h.sep = 1;
+			rc |= wf_buf_addc(&o->line, '\n');
+		}
+		for (c = h.cols->child; c; c = c->next) {
+			if (c != h.cols->child)
 				rc |= wf_buf_addc(&o->line, sep);
 			rc |= csv_cell(&o->line, c, sep);
 		}
 		rc |= wf_buf_addc(&o->line, '\n');
-		if (rc || (rc = put(o, o->line.p, o->line.len)) != 0)
-			return rc ? rc : WF_ENOMEM;
-		o->header_end = o->hold ? held_len(o) : -1;
+		if (rc || (rc = put(o, o->line.p, o->line.len)) != 0) {
+			cJSON_Delete(h.cols);
+			return rc == WF_EIO ? rc : wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		o->hb[o->nhb++] = h;
 	}
 	wf_buf_reset(&o->line);
-	for (c = o->cols->child; c; c = c->next) {
+	for (c = rec->child; c; c = c->next) {
 		if (!first)
 			rc |= wf_buf_addc(&o->line, sep);
 		first = 0;
-		rc |= csv_cell(&o->line,
-		    cJSON_GetObjectItemCaseSensitive(rec, c->valuestring), sep);
+		rc |= csv_cell(&o->line, c, sep);
 	}
 	rc |= wf_buf_addc(&o->line, '\n');
 	if (rc)
@@ -457,6 +538,8 @@ wf_out_emit(wf_out *o, cJSON *rec)
 
 /* ---- tables -------------------------------------------------------------- */
 
+static int print_tables_of(wf_out *o, int vert);
+
 /* Display width of UTF-8 text: code points, not bytes. */
 static size_t
 width(const char *s, size_t n)
@@ -468,41 +551,30 @@ width(const char *s, size_t n)
 	return w;
 }
 
-static int
-numeric(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if ((*s < '0' || *s > '9') && *s != '.')
-			return 0;
-	return 1;
-}
-
-#define MAXCELL 60
-
-/* The cell text for a table: control characters become spaces, long text is
- * cut with "...". */
+/* The cell text for a table: what could act on a terminal as a visible
+ * escape, null as "-". */
 static int
 table_cell(wf_buf *b, const cJSON *v)
 {
 	wf_buf c = {0};
-	size_t i, w = 0;
 	int rc = cell(&c, v);
 
 	if (rc == 0 && c.len == 0 && (v == NULL || cJSON_IsNull(v)))
-		rc = wf_buf_adds(&c, "-");
-	for (i = 0; rc == 0 && i < c.len; i++) {
-		unsigned char ch = (unsigned char)c.p[i];
-		if ((ch & 0xC0) != 0x80 && ++w > MAXCELL) {
-			rc = wf_buf_adds(b, "...");
-			break;
-		}
-		rc = wf_buf_addc(b, ch < 0x20 ? ' ' : (char)ch);
-	}
+		rc = wf_buf_adds(b, "-");
+	else if (rc == 0)
+		rc = wf_text_escape(b, wf_buf_str(&c), c.len);
 	wf_buf_free(&c);
+	return rc ? WF_ENOMEM : 0;
+}
+
+/* The header of a column: the key in capitals, '_' as ' '. */
+static int
+header_cell(wf_buf *b, const char *n)
+{
+	int rc = 0;
+
+	for (; *n; n++)
+		rc |= wf_buf_addc(b, *n == '_' ? ' ' : (*n >= 'a' && *n <= 'z' ? (char)(*n - 32) : *n));
 	return rc;
 }
 
@@ -523,97 +595,314 @@ same_shape(const wf_out *o, const cJSON *a, const cJSON *b)
 	return x == NULL && y == NULL;
 }
 
-/* Print rows [from, to) as one table block sharing a header. */
+/* The byte length of the first line of at most W display columns of S (N
+ * bytes), broken after a space when there is one in it; *next is where the
+ * following line starts (the space is dropped). */
+static size_t
+wrap_line(const char *s, size_t n, size_t w, size_t *next)
+{
+	size_t i = 0, cols = 0, brk = 0;
+
+	while (i < n && cols < w) {
+		size_t len = 1;
+		while (i + len < n && ((unsigned char)s[i + len] & 0xC0) == 0x80)
+			len++;
+		if (s[i] == ' ')
+			brk = i;
+		i += len;
+		cols++;
+	}
+	if (i >= n) {
+		*next = n;
+		return n;
+	}
+	if (brk > 0) {
+		*next = brk + 1;
+		return brk;
+	}
+	*next = i;
+	return i;
+}
+
+/* One cell of one output line: line LINE of TEXT wrapped at W. */
+static void
+cell_line(const wf_buf *text, size_t w, size_t line, const char **p, size_t *len)
+{
+	const char *s = wf_buf_str(text);
+	size_t n = text->len, at = 0, next, k;
+
+	for (k = 0; ; k++) {
+		size_t l = w ? wrap_line(s + at, n - at, w, &next) : n - at;
+		if (!w)
+			next = n - at;
+		if (k == line) {
+			*p = s + at;
+			*len = l;
+			return;
+		}
+		at += next;
+		if (at >= n) {
+			*p = s + n;
+			*len = 0;
+			return;
+		}
+	}
+}
+
+/* How many lines TEXT takes wrapped at W. */
+static size_t
+cell_lines(const wf_buf *text, size_t w)
+{
+	const char *s = wf_buf_str(text);
+	size_t n = text->len, at = 0, next, k = 1;
+
+	if (w == 0)
+		return 1;
+	for (;;) {
+		wrap_line(s + at, n - at, w, &next);
+		at += next;
+		if (at >= n)
+			return k;
+		k++;
+	}
+}
+
+/* Columns W[0..NCOL) of a table, narrowed to fit the terminal: the widest
+ * text column gives up a column at a time, down to 12 (or its header). */
+static void
+fit(const wf_out *o, size_t *w, const size_t *minw, const int *right, size_t ncol)
+{
+	size_t total = 0, k;
+
+	if (o->term_width == 0 || ncol == 0)
+		return;
+	for (k = 0; k < ncol; k++)
+		total += w[k] + (k + 1 < ncol ? 2 : 0);
+	while (total > o->term_width) {
+		size_t widest = ncol;
+		for (k = 0; k < ncol; k++)
+			if (!right[k] && w[k] > minw[k] && (widest == ncol || w[k] > w[widest]))
+				widest = k;
+		if (widest == ncol)
+			break;          /* nothing left to give: let the terminal wrap */
+		w[widest]--;
+		total--;
+	}
+}
+
+/* Print rows [from, to) as one table block sharing a header, cells wrapped
+ * to fit the terminal's width. */
 static int
 table_block(wf_out *o, size_t from, size_t to)
 {
 	const char *const *keys = columns_for(o, o->rows[from]);
-	const char *names[64];
-	size_t ncol = 0, w[64], r, k;
-	int right[64];
-	wf_buf cellbuf = {0};
+	size_t ncol = 0, r, k, nrow = to - from;
+	const char **names = NULL;
+	size_t *w = NULL, *minw = NULL;
+	int *right = NULL;
+	wf_buf *cells = NULL;        /* (nrow + 1) * ncol: header, then rows */
 	const cJSON *c;
 	int rc = 0;
 
 	if (keys)
-		for (; keys[ncol] && ncol < 64; ncol++)
-			names[ncol] = keys[ncol];
+		while (keys[ncol])
+			ncol++;
 	else    /* a block shares one type: the column would say nothing */
-		for (c = o->rows[from]->child; c && ncol < 64; c = c->next)
+		for (c = o->rows[from]->child; c; c = c->next)
+			ncol += strcmp(c->string, "type") != 0;
+	names = calloc(ncol + 1, sizeof *names);
+	w = calloc(ncol + 1, sizeof *w);
+	minw = calloc(ncol + 1, sizeof *minw);
+	right = calloc(ncol + 1, sizeof *right);
+	cells = calloc((nrow + 1) * ncol + 1, sizeof *cells);
+	if (names == NULL || w == NULL || minw == NULL || right == NULL || cells == NULL)
+		goto nomem;
+	if (keys)
+		for (k = 0; k < ncol; k++)
+			names[k] = keys[k];
+	else
+		for (k = 0, c = o->rows[from]->child; c; c = c->next)
 			if (strcmp(c->string, "type") != 0)
-				names[ncol++] = c->string;
+				names[k++] = c->string;
 	for (k = 0; k < ncol; k++) {
-		w[k] = width(names[k], strlen(names[k]));
+		if (header_cell(&cells[k], names[k]))
+			goto nomem;
+		w[k] = width(wf_buf_str(&cells[k]), cells[k].len);
+		minw[k] = w[k] > 12 ? w[k] : 12;
 		right[k] = 1;
 	}
-	for (r = from; r < to; r++)
+	for (r = 0; r < nrow; r++)
 		for (k = 0; k < ncol; k++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o->rows[r], names[k]);
-			wf_buf_reset(&cellbuf);
-			if (table_cell(&cellbuf, v))
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o->rows[from + r], names[k]);
+			wf_buf *b = &cells[(r + 1) * ncol + k];
+			if (table_cell(b, v))
 				goto nomem;
-			if (width(cellbuf.p ? cellbuf.p : "", cellbuf.len) > w[k])
-				w[k] = width(cellbuf.p, cellbuf.len);
+			if (width(wf_buf_str(b), b->len) > w[k])
+				w[k] = width(wf_buf_str(b), b->len);
 			if (v && !cJSON_IsNull(v) && !cJSON_IsNumber(v) &&
 			    !(cJSON_IsString(v) && numeric(v->valuestring)))
 				right[k] = 0;
 		}
-	/* header, then rows; the last column is not padded */
-	for (r = from; r <= to; r++) {
-		wf_buf_reset(&o->line);
+	for (k = 0; k < ncol; k++)
+		if (minw[k] > w[k])
+			minw[k] = w[k];
+	fit(o, w, minw, right, ncol);
+	/* header, then rows; a row whose cells wrap takes several lines; the
+	 * last column is not padded */
+	for (r = 0; r <= nrow; r++) {
+		size_t lines = 1, line;
 		for (k = 0; k < ncol; k++) {
-			size_t pad, cw;
-			wf_buf_reset(&cellbuf);
-			if (r == from) {
-				const char *n = names[k];
-				for (; *n; n++)
-					rc |= wf_buf_addc(&cellbuf, *n == '_' ? ' ' :
-					    (*n >= 'a' && *n <= 'z' ? (char)(*n - 32) : *n));
-			} else
-				rc |= table_cell(&cellbuf, cJSON_GetObjectItemCaseSensitive(
-				    o->rows[r - 1], names[k]));
-			if (rc)
-				goto nomem;
-			cw = width(wf_buf_str(&cellbuf), cellbuf.len);
-			pad = w[k] - cw;
-			if (right[k])
-				while (pad-- > 0)
-					rc |= wf_buf_addc(&o->line, ' ');
-			rc |= wf_buf_add(&o->line, wf_buf_str(&cellbuf), cellbuf.len);
-			if (k + 1 < ncol) {
-				if (!right[k])
+			size_t n = cell_lines(&cells[r * ncol + k], w[k]);
+			if (n > lines)
+				lines = n;
+		}
+		for (line = 0; line < lines; line++) {
+			wf_buf_reset(&o->line);
+			for (k = 0; k < ncol; k++) {
+				const char *p;
+				size_t len, pad, cw;
+				cell_line(&cells[r * ncol + k], w[k], line, &p, &len);
+				cw = width(p, len);
+				pad = w[k] > cw ? w[k] - cw : 0;
+				if (right[k])
 					while (pad-- > 0)
 						rc |= wf_buf_addc(&o->line, ' ');
-				rc |= wf_buf_adds(&o->line, "  ");
+				rc |= wf_buf_add(&o->line, p, len);
+				if (k + 1 < ncol) {
+					if (!right[k])
+						while (pad-- > 0)
+							rc |= wf_buf_addc(&o->line, ' ');
+					rc |= wf_buf_adds(&o->line, "  ");
+				}
+			}
+			while (o->line.len && o->line.p[o->line.len - 1] == ' ')
+				o->line.len--;
+			rc |= wf_buf_addc(&o->line, '\n');
+			if (rc)
+				goto nomem;
+			if (fwrite(o->line.p, 1, o->line.len, o->f) != o->line.len) {
+				rc = io_error("write error");
+				goto out;
 			}
 		}
-		while (o->line.len && o->line.p[o->line.len - 1] == ' ')
-			o->line.len--;
-		rc |= wf_buf_addc(&o->line, '\n');
-		if (rc)
-			goto nomem;
-		if (fwrite(o->line.p, 1, o->line.len, o->f) != o->line.len) {
-			wf_buf_free(&cellbuf);
-			return io_error("write error");
-		}
 	}
-	wf_buf_free(&cellbuf);
-	return 0;
+	goto out;
 nomem:
-	wf_buf_free(&cellbuf);
-	return wf_error_set(WF_ENOMEM, "out of memory");
+	rc = wf_error_set(WF_ENOMEM, "out of memory");
+out:
+	if (cells)
+		for (k = 0; k < (nrow + 1) * ncol; k++)
+			wf_buf_free(&cells[k]);
+	free(cells);
+	free(names);
+	free(w);
+	free(minw);
+	free(right);
+	return rc;
 }
 
+/* Print one "name  value" line of a vertical record, the name padded to
+ * WN columns; with WN 0, only measure it into *max. */
 static int
-print_tables(wf_out *o)
+vline(wf_out *o, size_t wn, size_t *max, const char *key, const char *sub, const cJSON *v)
 {
-	size_t from = 0, r;
-	int rc;
+	wf_buf name = {0}, val = {0};
+	int rc = wf_buf_adds(&name, key);
 
-	for (r = 1; r <= o->nrows; r++) {
+	if (sub)
+		rc |= wf_buf_addc(&name, '.') | wf_buf_adds(&name, sub);
+	if (rc == 0 && wn == 0) {
+		if (width(wf_buf_str(&name), name.len) > *max)
+			*max = width(wf_buf_str(&name), name.len);
+	} else if (rc == 0) {
+		wf_buf_reset(&o->line);
+		rc |= wf_text_escape(&o->line, wf_buf_str(&name), name.len);
+		while (rc == 0 && width(wf_buf_str(&o->line), o->line.len) < wn + 2)
+			rc |= wf_buf_addc(&o->line, ' ');
+		rc |= table_cell(&val, v);
+		rc |= wf_buf_add(&o->line, wf_buf_str(&val), val.len);
+		rc |= wf_buf_addc(&o->line, '\n');
+		if (rc == 0 && fwrite(o->line.p, 1, o->line.len, o->f) != o->line.len)
+			rc = io_error("write error");
+	}
+	wf_buf_free(&name);
+	wf_buf_free(&val);
+	return rc < 0 ? rc : rc ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
+}
+
+/* A record as "field  value" lines, as psql's \x does, for show commands:
+ * nested objects as "key.field", lists of objects as a table of their own
+ * under the field's name, other lists as compact JSON. */
+static int
+vertical(wf_out *o, const cJSON *rec)
+{
+	const cJSON *c, *sub;
+	size_t wn = 0;
+	int rc = 0, pass;
+
+	for (pass = 0; pass < 2 && rc == 0; pass++)
+		for (c = rec->child; c && rc == 0; c = c->next) {
+			if (strcmp(c->string, "type") == 0 ||
+			    (cJSON_IsArray(c) && cJSON_IsObject(c->child)))
+				continue;       /* a sub-table, after the fields */
+			if (cJSON_IsObject(c) && c->child)
+				for (sub = c->child; sub && rc == 0; sub = sub->next)
+					rc = vline(o, pass ? wn : 0, &wn, c->string, sub->string, sub);
+			else
+				rc = vline(o, pass ? wn : 0, &wn, c->string, NULL, c);
+		}
+	/* lists of objects: a table each, headed by the field's name */
+	for (c = rec->child; c && rc == 0; c = c->next) {
+		wf_out sub_out;
+		const cJSON *e;
+		if (!cJSON_IsArray(c) || !cJSON_IsObject(c->child))
+			continue;
+		if (fprintf(o->f, "\n%s:\n", c->string) < 0) {
+			rc = io_error("write error");
+			break;
+		}
+		memset(&sub_out, 0, sizeof sub_out);
+		sub_out.f = o->f;
+		sub_out.fmt = WF_FMT_TABLE;
+		sub_out.term_width = o->term_width;
+		for (e = c->child; e && rc == 0; e = e->next) {
+			cJSON *copy = cJSON_Duplicate(e, 1);
+			rc = copy ? wf_out_emit(&sub_out, copy) : wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if (rc == 0)
+			rc = print_tables_of(&sub_out, 0);
+		for (; sub_out.nrows > 0; sub_out.nrows--)
+			cJSON_Delete(sub_out.rows[sub_out.nrows - 1]);
+		wf_buf_free(&sub_out.line);
+		free(sub_out.rows);
+	}
+	return rc;
+}
+
+/* Print the held rows as table blocks, one per run of rows of one shape;
+ * with VERT, the records of the first record's type as vertical records. */
+static int
+print_tables_of(wf_out *o, int vert)
+{
+	const cJSON *t0 = o->nrows ? cJSON_GetObjectItemCaseSensitive(o->rows[0], "type") : NULL;
+	size_t from = 0, r;
+	int rc = 0, printed = 0;
+
+	for (r = 0; r < o->nrows && rc == 0 && vert; r++) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o->rows[r], "type");
+		if (!cJSON_IsString(t) || !cJSON_IsString(t0) ||
+		    strcmp(t->valuestring, t0->valuestring) != 0)
+			break;
+		if (printed++ && fputc('\n', o->f) == EOF)
+			rc = io_error("write error");
+		if (rc == 0)
+			rc = vertical(o, o->rows[r]);
+	}
+	from = r;
+	for (r = from + 1; r <= o->nrows && rc == 0; r++) {
 		if (r < o->nrows && same_shape(o, o->rows[from], o->rows[r]))
 			continue;
-		if (from > 0 && fputc('\n', o->f) == EOF)
+		if (printed++ && fputc('\n', o->f) == EOF)
 			return io_error("write error");
 		if ((rc = table_block(o, from, r)) != 0)
 			return rc;
@@ -622,7 +911,25 @@ print_tables(wf_out *o)
 	for (r = 0; r < o->nrows; r++)
 		cJSON_Delete(o->rows[r]);
 	o->nrows = 0;
-	return 0;
+	return rc;
+}
+
+static int
+print_tables(wf_out *o)
+{
+	return print_tables_of(o, o->vertical);
+}
+
+void
+wf_out_vertical(wf_out *o, int on)
+{
+	o->vertical = on;
+}
+
+void
+wf_out_width(wf_out *o, size_t cols)
+{
+	o->term_width = cols;
 }
 
 int

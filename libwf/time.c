@@ -155,8 +155,14 @@ wf_time_parse_rel(const char *s, int64_t now, int64_t *out)
 	int64_t n = 0, unit;
 	int nd = 0, sign = *p == '+' ? 1 : -1;
 
-	if (*p != '-' && *p != '+')
-		return wf_time_parse(s, out);
+	if (*p != '-' && *p != '+') {
+		int rc = wf_time_parse(s, out);
+		/* where an offset is taken too, the message says so */
+		if (rc != 0 && strncmp(wf_error_msg(), "expected an ISO 8601", 20) == 0)
+			return wf_error_set(rc, "expected a time (2026-11-20T09:14:00Z) or an "
+			    "offset from now (-7d, -24h, -30m, +2d), got '%.40s'", s);
+		return rc;
+	}
 	for (p++; isdigit((unsigned char)*p) && nd < 9; p++, nd++)
 		n = n * 10 + (*p - '0');
 	switch (*p) {

@@ -4,7 +4,15 @@
  * Every record libwf prints is a cJSON object whose first member is "type";
  * its members are printed in the order they were added.  JSON lines stream;
  * a table is printed when the output finishes (it needs every row to size
- * its columns), one block per run of records with the same keys.
+ * its columns), one block per run of records with the same keys.  CSV and
+ * TSV stream every field, with a header block (after a blank line) for
+ * each run of records with the same keys.
+ *
+ * Stored text never acts on the reader's terminal or spreadsheet
+ * (design.md): tables, CSV and TSV show control, bidirectional and
+ * invisible characters as visible escapes (wf_text_escape), JSON as \u
+ * escapes; a CSV or TSV text cell that a spreadsheet would take for a
+ * formula gets a leading "'" (OWASP).
  *
  * Held output: while a transaction is open the writer keeps what is emitted
  * (in memory up to 4 MiB, then in a temporary file, so memory stays flat) and
@@ -43,9 +51,19 @@ void wf_out_free(wf_out *o);
 int wf_out_emit(wf_out *o, cJSON *rec);
 
 /* Table columns for records of TYPE: only these keys, in this order
- * (NULL-terminated, static storage).  JSON lines still carry every key.
- * Setting the columns of a type again replaces them. */
+ * (NULL-terminated, static storage).  JSON lines, CSV and TSV still carry
+ * every key.  Setting the columns of a type again replaces them. */
 void wf_out_columns(wf_out *o, const char *type, const char *const *keys);
+
+/* Table: print the records of the first record's type vertically, one
+ * "field  value" line each (nested objects as "key.field", lists of
+ * objects as a table under the field's name), as psql's \x does; the
+ * records of other types follow as tables.  For show commands. */
+void wf_out_vertical(wf_out *o, int on);
+
+/* Table: fit each block to COLS columns (a terminal's width), wrapping the
+ * widest text cells onto more lines; 0 (the default) never cuts a cell. */
+void wf_out_width(wf_out *o, size_t cols);
 
 /* Holding (see above).  hold nests; release at depth 0 writes what is kept.
  * mark/rewind drop what was emitted after a mark. */

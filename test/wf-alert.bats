@@ -133,11 +133,15 @@ events() {
 	assert_output 'a,c'
 }
 
-@test "raise --strict refuses unknown keys" {
+@test "raise refuses unknown keys, naming the one meant (its own format)" {
 	printf '%s\n' '{"kind":"a","subject":"order shop:1","owner":"ops","next_action":"x","severity":"high"}' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr wf-alert raise <"$BATS_TEST_TMPDIR/in"
+	run -3 --separate-stderr wf-alert raise <"$BATS_TEST_TMPDIR/in"
+	assert_equal "$stderr" 'wf-alert: stdin:1: severity: unknown key (nothing applied)'
 	run -3 --separate-stderr wf-alert raise --strict <"$BATS_TEST_TMPDIR/in"
-	assert_equal "$stderr" 'wf-alert: stdin:1: severity: unknown key (refused under --strict) (nothing applied)'
+	run -3 --separate-stderr wf-alert raise <<<'{"kind":"a","subject":"order shop:1","owner":"ops","next_acton":"x"}'
+	assert_equal "$stderr" "wf-alert: stdin:1: next_acton: unknown key; did you mean 'next_action'? (nothing applied)"
+	run -0 sql "SELECT count(*) FROM exception"
+	assert_output 0
 }
 
 # ---- list ---------------------------------------------------------------------

@@ -135,7 +135,7 @@ check_clean() {
 	assert_output --partial '"po":"PO-2","supplier":"BETA","warehouse":"MUC","state":"draft","currency":"EUR","expected":"2026-11-23T09:00:00Z"'
 	assert_output --partial '"owner":"buyer-anna"'
 	run -2 --separate-stderr wf-po create --supplier ACME --warehouse BER --expected tomorrow MUG-1:1
-	assert_equal "$stderr" "wf-po: --expected: expected an ISO 8601 time like 2026-11-20T09:14:00Z, got 'tomorrow'"
+	assert_equal "$stderr" "wf-po: --expected: expected a time (2026-11-20T09:14:00Z) or an offset from now (-7d, -24h, -30m, +2d), got 'tomorrow'"
 }
 
 @test "create takes po_line records on stdin when no lines are given" {

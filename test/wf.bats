@@ -186,7 +186,7 @@ v1_database() {
 	run -2 --separate-stderr wf log widget
 	assert_equal "$stderr" "wf: unknown record type 'widget' (sku, warehouse, bin, order, shipment, return, supplier, po, payout, adjustment, exception, carrier)"
 	run -2 --separate-stderr wf log --since yesterday
-	assert_equal "$stderr" "wf: --since: expected an ISO 8601 time like 2026-11-20T09:14:00Z, got 'yesterday'"
+	assert_equal "$stderr" "wf: --since: expected a time (2026-11-20T09:14:00Z) or an offset from now (-7d, -24h, -30m, +2d), got 'yesterday'"
 }
 
 @test "usage errors exit 2 with the command's synopsis" {
