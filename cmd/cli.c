@@ -825,6 +825,12 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 	} else if (g.db) {
 		/* commands without a database still accept --db for uniformity */
 	}
+	/* A command that reads only its input, run at a terminal, would wait
+	 * in silence: say what it is waiting for. */
+	if (isatty(STDIN_FILENO) && c.argc == 0 &&
+	    (((c.cmd->flags & C_STDIN) && c.cmd->max == 0) || (c.cmd->flags & C_INPUT)))
+		err("reading %s from the terminal; end with Ctrl-D (see %s(1))",
+		    (c.cmd->flags & C_STDIN) ? "JSON lines" : "lines", prog);
 	wf_error_clear();
 	if (g.idem)
 		rc = run_keyed(&c, g.idem, sub_argc, given_argv, &replayed);

@@ -179,3 +179,12 @@ on_hand() {
 	run -2 --separate-stderr env WF_ACTOR=$'\xc3' wf-stock receive MUG-1 5 --to BER/A-01
 	assert_equal "$(on_hand)" 0
 }
+
+@test "a command that reads stdin says so when stdin is a terminal, instead of waiting in silence" {
+	run -0 timeout 10 script -qec "wf-stock sku import" /dev/null </dev/null
+	assert_output --partial "wf-stock: reading JSON lines from the terminal; end with Ctrl-D (see wf-stock(1))"
+	run -0 timeout 10 script -qec "wf-stock sku list >/dev/null" /dev/null </dev/null
+	refute_output --partial "reading"
+	run -0 --separate-stderr wf-stock sku import </dev/null
+	assert_equal "$stderr" ""
+}
