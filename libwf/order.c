@@ -1,7 +1,7 @@
-/* order.c - order import, the fulfilment and finance lifecycles, shipments.
+/* order.c - order import, the fulfilment and finance lifecycles.
  *
- * owns: orders, order_line, order_route, shipment, shipment_line
- * reads: sku, bin, warehouse, rma
+ * owns: orders, order_line, order_route
+ * reads: sku, bin, warehouse, rma, balance, shipment_line
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +18,8 @@
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
+#include "wf_shipment.h"
 #include "wf_text.h"
-
-static int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
 
 /* ---- loading -------------------------------------------------------------------- */
 
@@ -1247,8 +1246,8 @@ out:
 	return rc;
 }
 
-/* A shipment per warehouse holding the order's units: create SH-N, move
- * the units out, record the lines. */
+/* A shipment per warehouse holding the order's units: open SH-N, move the
+ * units out, record the lines, ship it. */
 static int
 ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_action *a,
     wf_out *out)
@@ -1263,21 +1262,14 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
 	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
 	    " ELSE 2 END";
-	static const char ins[] =
-	    "INSERT INTO shipment (order_id, warehouse_id, carrier, service, tracking, cost,"
-	    " currency, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?9)";
-	static const char shipped_at[] = "UPDATE shipment SET shipped_at = ?2 WHERE id = ?1";
 	static const char lines[] =
 	    "SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
 	    " AND qty > qty_shipped ORDER BY line_no";
-	static const char sline[] =
-	    "INSERT INTO shipment_line (shipment_id, order_line_id, qty) VALUES (?1, ?2, ?3)";
 	static const char oline[] =
 	    "UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1";
 	static const char left_sql[] =
 	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped";
-	const struct wf_machine *sm = wf_machine_find("shipment");
+	struct wf_shipment_in in;
 	int64_t wh[32], cost = 0;
 	size_t nwh = 0, w;
 	wf_stmt *st;
@@ -1306,35 +1298,23 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 		return rc;
 	if (nwh == 0)
 		return wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
+	memset(&in, 0, sizeof in);
+	in.order_id = o->i.id;
+	in.order = ref;
+	in.carrier = a->carrier;
+	in.service = a->service;
+	in.tracking = a->tracking;
+	in.cost = cost;
+	in.currency = o->i.currency;
 	for (w = 0; w < nwh; w++) {
 		struct { int64_t sku, qty; int k; } h[256];
 		size_t nh = 0, i;
-		char key[32];
+		char key[WF_KEY_LEN];
 		int64_t sid;
-		cJSON *data;
 
-		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o->i.id);
-		wf_bind_int(st, 2, wh[w]);
-		wf_bind_text(st, 3, a->carrier);
-		wf_bind_text(st, 4, a->service);
-		wf_bind_text(st, 5, a->tracking);
-		/* the cost goes on the first shipment */
-		wf_bind_opt_int(st, 6, has_cost && w == 0, cost);
-		wf_bind_text(st, 7, has_cost && w == 0 ? o->i.currency : NULL);
-		wf_bind_text(st, 8, WF_OWNER_ORDER);
-		wf_bind_time(st, 9, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-		sid = wf_db_last_id(db);
-		wf_key_format(&wf_record_shipment, sid, key);
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "order", ref);
-		wf_jadd_str(data, "carrier", a->carrier);
-		wf_jadd_str(data, "tracking", a->tracking);
-		if ((rc = wf_history_add(db, "shipment", key, "shipment", "create", NULL,
-		    "planned", data)) != 0)
+		in.wh_id = wh[w];
+		in.has_cost = has_cost && w == 0;     /* the cost goes on the first shipment */
+		if ((rc = wf_shipment_open(db, &sid, key, &in)) != 0)
 			return rc;
 		/* the held units, per SKU and state */
 		if ((rc = wf_db_stmt(db, &st, held)) != 0)
@@ -1383,12 +1363,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 				for (j = 0; j < nl && left > 0; j++) {
 					int64_t q = ol[j].open < left ? ol[j].open : left;
 					wf_stmt *s2;
-					if ((rc = wf_db_stmt(db, &s2, sline)) != 0)
-						return rc;
-					wf_bind_int(s2, 1, sid);
-					wf_bind_int(s2, 2, ol[j].id);
-					wf_bind_int(s2, 3, q);
-					if ((rc = wf_db_done(db, s2)) != 0 ||
+					if ((rc = wf_shipment_add_line(db, sid, ol[j].id, q)) != 0 ||
 					    (rc = wf_db_stmt(db, &s2, oline)) != 0)
 						return rc;
 					wf_bind_int(s2, 1, ol[j].id);
@@ -1403,12 +1378,7 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 				    "order %s held %lld more units than its lines need", ref,
 				    (long long)left);
 		}
-		if ((rc = wf_db_stmt(db, &st, shipped_at)) != 0)
-			return rc;
-		wf_bind_int(st, 1, sid);
-		wf_bind_time(st, 2, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0 ||
-		    (rc = wf_state_apply(db, NULL, sm, sid, key, "ship", NULL)) != 0)
+		if ((rc = wf_shipment_ship(db, sid, key)) != 0)
 			return rc;
 		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
 			return rc;
@@ -1432,9 +1402,6 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 {
 	static const char hold_reason[] =
 	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	static const char deliver_sh[] =
-	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
-	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
 	const char *ref = a->order, *action = a->action;
 	struct order_row o;
@@ -1507,31 +1474,9 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		}
 		if (rc == 0)
 			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
-	} else if (strcmp(action, "deliver") == 0) {
-		const struct wf_machine *sm = wf_machine_find("shipment");
-		int64_t ids[64];
-		size_t n = 0, i;
-		if ((rc = wf_db_stmt(db, &st, deliver_sh)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o.i.id);
-		while ((rc = wf_db_step(db, st)) == 1 && n < 64)
-			ids[n++] = wf_col_int(st, 0);
-		if (rc == 1)
-			wf_stmt_reset(st);
-		if (rc < 0)
-			return rc;
-		rc = 0;
-		for (i = 0; i < n && rc == 0; i++) {
-			char key[32];
-			wf_key_format(&wf_record_shipment, ids[i], key);
-			if ((rc = wf_state_apply(db, NULL, sm, ids[i], key, "deliver", NULL)) == 0 &&
-			    (rc = wf_db_stmt(db, &st, delivered_at)) == 0) {
-				wf_bind_int(st, 1, ids[i]);
-				wf_bind_time(st, 2, wf_db_now(db));
-				rc = wf_db_done(db, st);
-			}
-		}
-	} else if (strcmp(action, "close") != 0)
+	} else if (strcmp(action, "deliver") == 0)
+		rc = wf_shipment_deliver_order(db, o.i.id);
+	else if (strcmp(action, "close") != 0)
 		return wf_error_set(WF_EINPUT,
 		    "action: expected reserve, pick, pack, ship, deliver, close, hold, release "
 		    "or cancel, got '%.20s'", action);
@@ -1595,99 +1540,6 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 
 /* ---- reading --------------------------------------------------------------------- */
 
-#define SHIPMENT_SELECT \
-	"SELECT s.id, o.ref, w.code, s.state, s.carrier, s.service, s.tracking, s.cost," \
-	" s.currency, s.shipped_at, s.delivered_at, s.owner, (SELECT json_group_array(" \
-	" json_object('sku', l.sku, 'qty', sl.qty)) FROM shipment_line sl JOIN order_line l" \
-	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)" \
-	" FROM shipment s JOIN orders o ON o.id = s.order_id" \
-	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
-
-static cJSON *
-shipment_from_stmt(wf_stmt *st)
-{
-	cJSON *r = wf_jrecord("shipment"), *lines = NULL;
-	const char *cur = wf_col_str(st, 8);
-	const char *l = wf_col_str(st, 12);
-	char key[32];
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	wf_key_format(&wf_record_shipment, wf_col_int(st, 0), key);
-	rc |= wf_jadd_str(r, "shipment", key);
-	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
-	rc |= wf_jadd_str(r, "warehouse", wf_col_str(st, 2));
-	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
-	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
-	rc |= wf_jadd_str(r, "service", wf_col_str(st, 5));
-	rc |= wf_jadd_str(r, "tracking", wf_col_str(st, 6));
-	if (cur)
-		rc |= wf_jadd_money(r, "cost", wf_col_int(st, 7), cur);
-	else
-		rc |= wf_jadd_null(r, "cost");
-	rc |= wf_jadd_str(r, "currency", cur);
-	rc |= wf_jadd_str(r, "shipped_at", wf_col_str(st, 9));
-	rc |= wf_jadd_str(r, "delivered_at", wf_col_str(st, 10));
-	/* SQLite's own JSON text, so cJSON's parser is enough */
-	if (l && (lines = cJSON_Parse(l)) != NULL)
-		rc |= wf_jadd_item(r, "lines", lines);
-	else
-		rc |= wf_jadd_null(r, "lines");
-	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 11));
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
-
-static const char *const shipment_columns[] = {
-	"shipment", "order", "warehouse", "state", "carrier", "service", "tracking", "cost",
-	"currency", "shipped_at", NULL
-};
-
-static int
-wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
-{
-	static const char sql[] = SHIPMENT_SELECT " WHERE s.id = ?1";
-	wf_stmt *st;
-	cJSON *r;
-	int rc;
-
-	wf_out_columns(out, "shipment", shipment_columns);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
-	r = shipment_from_stmt(st);
-	wf_stmt_reset(st);
-	return wf_out_emit(out, r);
-}
-
-int
-wf_shipment_list(wf_db *db, const char *state, wf_out *out)
-{
-	static const char sql[] = SHIPMENT_SELECT
-	    " WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.id DESC";
-	const struct wf_machine *m = wf_machine_find("shipment");
-	wf_stmt *st;
-	int rc;
-
-	if (state && !wf_state_valid(m, state))
-		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
-	wf_out_columns(out, "shipment", shipment_columns);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, state);
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_out_emit(out, shipment_from_stmt(st))) != 0)
-			break;
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
 int
 wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 {
@@ -1732,8 +1584,6 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 int
 wf_order_show(wf_db *db, const char *ref, wf_out *out)
 {
-	static const char ships[] = "SELECT s.id FROM shipment s JOIN orders o"
-	    " ON o.id = s.order_id WHERE o.ref = ?1 ORDER BY s.id";
 	static const char rmas[] = "SELECT r.id FROM rma r JOIN orders o"
 	    " ON o.id = r.order_id WHERE o.ref = ?1 ORDER BY r.id";
 	struct wf_log_query lq = { "order", NULL, 0, 0, NULL };
@@ -1744,19 +1594,9 @@ wf_order_show(wf_db *db, const char *ref, wf_out *out)
 	int rc;
 
 	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = emit_order(db, ref, out, NULL, 1)) != 0)
+	    (rc = emit_order(db, ref, out, NULL, 1)) != 0 ||
+	    (rc = wf_shipment_list_order(db, o.i.id, out)) != 0)
 		return rc;
-	if ((rc = wf_db_stmt(db, &st, ships)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	for (i = 0; i < n; i++)
-		if ((rc = wf_shipment_emit(db, ids[i], out)) != 0)
-			return rc;
-	n = 0;
 	if ((rc = wf_db_stmt(db, &st, rmas)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
@@ -1895,27 +1735,6 @@ static const struct wf_transition finance_rows[] = {
 	WF_TRANSITIONS_END
 };
 
-static const char *const shipment_states[] = {
-	"planned", "picked", "packed", "shipped", "in_transit", "delivered",
-	"failed", "returned_to_sender", NULL
-};
-static const struct wf_transition shipment_rows[] = {
-	{ "planned",    "pick",    "picked" },
-	{ "picked",     "pack",    "packed" },
-	{ "planned",    "ship",    "shipped" },
-	{ "picked",     "ship",    "shipped" },
-	{ "packed",     "ship",    "shipped" },
-	{ "shipped",    "transit", "in_transit" },
-	{ "shipped",    "deliver", "delivered" },
-	{ "in_transit", "deliver", "delivered" },
-	{ "shipped",    "fail",    "failed" },
-	{ "in_transit", "fail",    "failed" },
-	{ "failed",     "retry",   "in_transit" },
-	{ "failed",     "return_to_sender", "returned_to_sender" },
-	{ "in_transit", "return_to_sender", "returned_to_sender" },
-	WF_TRANSITIONS_END
-};
-
 static const struct wf_machine m_order = {
 	"order", "order", "order fulfilment",
 	order_states, order_rows, WF_SQL_STATE_GET("orders", "state", "held_from"),
@@ -1930,21 +1749,9 @@ static const struct wf_machine m_finance = {
 	NULL, "finance_state"
 };
 
-static const struct wf_machine m_shipment = {
-	"shipment", "shipment", "shipments (SH-N)",
-	shipment_states, shipment_rows, WF_SQL_STATE_GET("shipment", "state", "NULL"),
-	WF_SQL_STATE_SET("shipment", "state"), WF_SQL_STATE_ALL("shipment", "'SH-' || id", "state"), NULL, NULL
-};
-
-
 static const struct wf_machine *const order_machines[] = { &m_order, &m_finance, NULL };
-static const struct wf_machine *const shipment_machines[] = { &m_shipment, NULL };
 
 const struct wf_record_type wf_record_order = {
 	"order", NULL, NULL, "orders", order_machines, wf_order_invariants,
 	"SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000", 0
-};
-const struct wf_record_type wf_record_shipment = {
-	"shipment", "a shipment key like SH-3", "SH-", "shipment", shipment_machines, NULL,
-	"SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000", 0
 };

@@ -28,6 +28,7 @@
 #include "wf_po.h"
 #include "wf_record.h"
 #include "wf_route.h"
+#include "wf_shipment.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_text.h"

@@ -122,9 +122,6 @@ int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
 /* Emit the order with its lines, then its shipments, returns and history. */
 int wf_order_show(wf_db *db, const char *ref, wf_out *out);
 
-/* Emit shipments, newest first; STATE may be NULL. */
-int wf_shipment_list(wf_db *db, const char *state, wf_out *out);
-
 /* For other modules: an order's id, state and currency by key. */
 struct wf_order_info {
 	int64_t id;
@@ -145,7 +142,6 @@ extern const struct wf_invariant wf_order_invariants[];
 
 /* The record types this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_order;
-extern const struct wf_record_type wf_record_shipment;
 extern const struct wf_record_type wf_record_return;
 
 #endif
