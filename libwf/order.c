@@ -18,6 +18,7 @@
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
+#include "wf_return.h"
 #include "wf_shipment.h"
 #include "wf_text.h"
 
@@ -71,7 +72,7 @@ order_load(wf_db *db, const char *ref, struct order_row *o)
 }
 
 int
-wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info)
+wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 {
 	struct order_row o;
 	int rc = order_load(db, ref, &o);
@@ -1209,6 +1210,138 @@ release_held(wf_db *db, const char *ref, cJSON *data)
 	return data ? wf_jadd_int(data, "units_released", total) : 0;
 }
 
+/* ---- units over lines ----------------------------------------------------------- */
+
+/* Which count of an order's lines units are spread over. */
+enum count { SHIPPED, RETURNED };
+
+/* Spread QTY units of SKU_ID over order ORDER_ID's lines that can take them,
+ * first line first: for SHIPPED the lines not shipped in full, for RETURNED
+ * those with shipped units not yet returned.  Each line's count grows by
+ * what it takes; FN, when not NULL, is told each (line, units) first.
+ * *left receives the units no line could take. */
+static int
+spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int64_t qty,
+    enum count what, int (*fn)(wf_db *, void *, int64_t, int64_t), void *arg)
+{
+	static const char *const open_sql[] = {
+		"SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
+		" AND qty > qty_shipped ORDER BY line_no LIMIT 64",
+		"SELECT id, qty_shipped - qty_returned FROM order_line WHERE order_id = ?1"
+		" AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no LIMIT 64",
+	};
+	static const char *const add_sql[] = {
+		"UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1",
+		"UPDATE order_line SET qty_returned = qty_returned + ?2 WHERE id = ?1",
+	};
+	struct { int64_t id, open; } ol[64];
+	size_t nl, j;
+	wf_stmt *st;
+	int rc;
+
+	*left = qty;
+	/* 64 lines at a time: a line that took all it can drops out of the next */
+	do {
+		if ((rc = wf_db_stmt(db, &st, open_sql[what])) != 0)
+			return rc;
+		wf_bind_int(st, 1, order_id);
+		wf_bind_int(st, 2, sku_id);
+		for (nl = 0; (rc = wf_db_step(db, st)) == 1; nl++) {
+			ol[nl].id = wf_col_int(st, 0);
+			ol[nl].open = wf_col_int(st, 1);
+		}
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < nl && *left > 0; j++) {
+			int64_t q = ol[j].open < *left ? ol[j].open : *left;
+			if ((fn && (rc = fn(db, arg, ol[j].id, q)) != 0) ||
+			    (rc = wf_db_stmt(db, &st, add_sql[what])) != 0)
+				return rc;
+			wf_bind_int(st, 1, ol[j].id);
+			wf_bind_int(st, 2, q);
+			if ((rc = wf_db_done(db, st)) != 0)
+				return rc;
+			*left -= q;
+		}
+	} while (*left > 0 && nl == 64);
+	return 0;
+}
+
+/* The lines of order ORDER_ID not shipped in full (SHIPPED), or not back in
+ * full (RETURNED), into *n. */
+static int
+lines_open(wf_db *db, int64_t *n, int64_t order_id, enum count what)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped",
+		"SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty_returned < qty",
+	};
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql[what])) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	*n = wf_col_int(st, 0);
+	wf_stmt_reset(st);
+	return 0;
+}
+
+int
+wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
+    int64_t qty, const char *rma)
+{
+	int64_t left, open;
+	cJSON *data;
+	int rc;
+
+	if ((rc = spread(db, &left, order_id, sku_id, qty, RETURNED, NULL, NULL)) != 0)
+		return rc;
+	if (left > 0)
+		return wf_error_set(WF_EINTERNAL, "order %s: %lld units more come back than it shipped",
+		    ref, (long long)left);
+	if ((rc = lines_open(db, &open, order_id, RETURNED)) != 0)
+		return rc;
+	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "return", rma)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_state_apply(db, NULL, wf_machine_find("order"), order_id, ref,
+	    open ? "return_part" : "return_all", data);
+}
+
+int
+wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
+    const char *rma)
+{
+	static const char sql[] =
+	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
+	wf_stmt *st;
+	cJSON *data;
+	int rc;
+
+	if (amount <= 0 || amount > o->paid - o->refunded)
+		return wf_error_set(WF_EREFUSED, "order %s: a refund of more than was paid and "
+		    "not yet refunded", ref);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, o->id);
+	wf_bind_int(st, 2, amount);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_money(data, "amount", amount, o->currency) |
+	    wf_jadd_str(data, "return", rma)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_state_apply(db, NULL, wf_machine_find("order.finance"), o->id, ref,
+	    o->refunded + amount >= o->paid ? "refund" : "refund_part", data);
+}
+
 /* ---- actions ---------------------------------------------------------------------- */
 
 int
@@ -1246,6 +1379,13 @@ out:
 	return rc;
 }
 
+/* Shipment *ARG carries QTY units of order line LINE_ID (for spread()). */
+static int
+ship_line(wf_db *db, void *arg, int64_t line_id, int64_t qty)
+{
+	return wf_shipment_add_line(db, *(const int64_t *)arg, line_id, qty);
+}
+
 /* A shipment per warehouse holding the order's units: open SH-N, move the
  * units out, record the lines, ship it. */
 static int
@@ -1262,15 +1402,8 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
 	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
 	    " ELSE 2 END";
-	static const char lines[] =
-	    "SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
-	    " AND qty > qty_shipped ORDER BY line_no";
-	static const char oline[] =
-	    "UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1";
-	static const char left_sql[] =
-	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped";
 	struct wf_shipment_in in;
-	int64_t wh[32], cost = 0;
+	int64_t wh[32], cost = 0, open;
 	size_t nwh = 0, w;
 	wf_stmt *st;
 	int has_cost = 0, rc;
@@ -1343,36 +1476,10 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 			if ((rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty, "packed",
 			    "shipped", "ship", key)) != 0)
 				return rc;
-			/* spread the units over the SKU's lines */
-			left = h[i].qty;
-			if ((rc = wf_db_stmt(db, &st, lines)) != 0)
+			/* the units go to the SKU's lines, and into the shipment */
+			if ((rc = spread(db, &left, o->i.id, h[i].sku, h[i].qty, SHIPPED,
+			    ship_line, &sid)) != 0)
 				return rc;
-			wf_bind_int(st, 1, o->i.id);
-			wf_bind_int(st, 2, h[i].sku);
-			{
-				struct { int64_t id, open; } ol[64];
-				size_t nl = 0, j;
-				while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
-					ol[nl].id = wf_col_int(st, 0);
-					ol[nl++].open = wf_col_int(st, 1);
-				}
-				if (rc == 1)
-					wf_stmt_reset(st);
-				if (rc < 0)
-					return rc;
-				for (j = 0; j < nl && left > 0; j++) {
-					int64_t q = ol[j].open < left ? ol[j].open : left;
-					wf_stmt *s2;
-					if ((rc = wf_shipment_add_line(db, sid, ol[j].id, q)) != 0 ||
-					    (rc = wf_db_stmt(db, &s2, oline)) != 0)
-						return rc;
-					wf_bind_int(s2, 1, ol[j].id);
-					wf_bind_int(s2, 2, q);
-					if ((rc = wf_db_done(db, s2)) != 0)
-						return rc;
-					left -= q;
-				}
-			}
 			if (left > 0)
 				return wf_error_set(WF_EINTERNAL,
 				    "order %s held %lld more units than its lines need", ref,
@@ -1384,16 +1491,12 @@ ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_acti
 			return rc;
 	}
 	/* every line shipped: the order is */
-	if ((rc = wf_db_stmt(db, &st, left_sql)) != 0)
+	if ((rc = lines_open(db, &open, o->i.id, SHIPPED)) != 0)
 		return rc;
-	wf_bind_int(st, 1, o->i.id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : WF_EINTERNAL;
-	rc = (int)wf_col_int(st, 0);
-	wf_stmt_reset(st);
-	if (rc != 0)
+	if (open != 0)
 		return wf_error_set(WF_EREFUSED,
-		    "order %s: %d line(s) were not held in full and cannot ship", ref, rc);
+		    "order %s: %lld line(s) were not held in full and cannot ship", ref,
+		    (long long)open);
 	return 0;
 }
 

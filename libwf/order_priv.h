@@ -57,7 +57,4 @@ int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 int wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in,
     wf_out *out);
 
-/* Emit return ID as a {"type":"return",...} record. */
-int wf_return_emit(wf_db *db, int64_t id, wf_out *out);
-
 #endif

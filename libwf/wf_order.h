@@ -38,7 +38,6 @@
 #include "wf_record.h"
 
 #define WF_OWNER_ORDER  "fulfilment"
-#define WF_OWNER_RETURN "customer-service"
 
 /* Exception kinds raised by orders (cleared when the condition goes). */
 #define WF_EX_UNKNOWN_SKU "order_unknown_sku"
@@ -85,29 +84,6 @@ int wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out);
  * {"type":"order_event","order":REF,"action":"ship",...}. */
 int wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused);
 
-/* ---- returns --------------------------------------------------------------- */
-
-struct wf_return_open {
-	const char *order, *sku, *reason;
-	int64_t     qty;
-};
-
-/* Open RMA-N for up to the shipped and not yet returned quantity. */
-int wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out);
-
-/* Book a return's units back: CONDITION "sellable" -> on hand in BIN (or
- * the shipping warehouse's returns bin, made as WH/RETURNS if it has
- * none), "damaged" -> damaged there.  The RMA goes to restocked or
- * written_off, the order to partially_returned or returned. */
-int wf_return_receive(wf_db *db, const char *rma, const char *condition,
-    const char *bin, wf_out *out);
-
-/* Record a refund of AMOUNT (decimal text in the order's currency), at most
- * what was paid and not yet refunded; moves the order's finance state. */
-int wf_return_refund(wf_db *db, const char *rma, const char *amount, wf_out *out);
-
-int wf_return_close(wf_db *db, const char *rma, wf_out *out);
-
 /* ---- reading --------------------------------------------------------------- */
 
 struct wf_order_query {
@@ -131,17 +107,37 @@ struct wf_order_info {
 	int64_t promise_by;
 	char    ship_country[4];
 };
-int wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info);
+int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
 
 /* Reserve every line of order REF at warehouse WH_ID for the order and move
  * it to reserved, in the caller's transaction (routing uses this).  Refused
  * whole if any line does not fit. */
 int wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data);
 
+/* ---- for the return module, inside the caller's transaction ------------------ */
+
+/* Order ORDER_ID (key REF) takes back QTY units of SKU_ID that return RMA
+ * (its key) brought back: its lines with shipped units not yet returned take
+ * them, first line first, and the order moves to partially_returned, or to
+ * returned when every unit of every line is back, with an event naming RMA.
+ * Returns 0, WF_EREFUSED when the order's state allows neither,
+ * WF_EINTERNAL when its lines cannot take QTY, or a database error. */
+int wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
+    int64_t qty, const char *rma);
+
+/* Order O (as wf_order_find() gave it; key REF) refunds AMOUNT minor units
+ * for return RMA: its refunded amount grows, and its finance state moves to
+ * refunded when everything paid is refunded, else to partially_refunded,
+ * with an event naming RMA.  The caller refuses, in its own words, an
+ * AMOUNT that is not positive or is more than O->paid - O->refunded; such
+ * an amount is WF_EREFUSED here too, with nothing written.  Returns 0,
+ * WF_EREFUSED, or a database error. */
+int wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *rma);
+
 extern const struct wf_invariant wf_order_invariants[];
 
 /* The record types this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_order;
-extern const struct wf_record_type wf_record_return;
 
 #endif
