@@ -1,7 +1,7 @@
 /* order.c - order import, the fulfilment and finance lifecycles.
  *
  * owns: orders, order_line, order_route
- * reads: sku, bin, warehouse, rma, balance, shipment_line
+ * reads: sku, bin, warehouse, balance, shipment_line
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,6 @@
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
-#include "wf_return.h"
 #include "wf_shipment.h"
 #include "wf_text.h"
 
@@ -260,6 +259,12 @@ emit_order(wf_db *db, const char *ref, wf_out *out, const char *result, int with
 	if (r == NULL)
 		return wf_error_set(WF_EINTERNAL, "order '%s' could not be read", ref);
 	return wf_out_emit(out, r);
+}
+
+int
+wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out)
+{
+	return emit_order(db, ref, out, NULL, with_lines);
 }
 
 /* ---- exceptions about an order ------------------------------------------------------ */
@@ -1682,36 +1687,6 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 		}
 	}
 	return rc < 0 ? rc : 0;
-}
-
-int
-wf_order_show(wf_db *db, const char *ref, wf_out *out)
-{
-	static const char rmas[] = "SELECT r.id FROM rma r JOIN orders o"
-	    " ON o.id = r.order_id WHERE o.ref = ?1 ORDER BY r.id";
-	struct wf_log_query lq = { "order", NULL, 0, 0, NULL };
-	struct order_row o;
-	int64_t ids[256];
-	size_t n = 0, i;
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = emit_order(db, ref, out, NULL, 1)) != 0 ||
-	    (rc = wf_shipment_list_order(db, o.i.id, out)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, rmas)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	for (i = 0; i < n; i++)
-		if ((rc = wf_return_emit(db, ids[i], out)) != 0)
-			return rc;
-	lq.ref = ref;
-	return wf_history_log(db, &lq, out);
 }
 
 /* ---- invariants --------------------------------------------------------------------- */

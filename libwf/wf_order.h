@@ -95,7 +95,14 @@ struct wf_order_query {
 /* Emit the matching orders, oldest placed first. */
 int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
 
-/* Emit the order with its lines, then its shipments, returns and history. */
+/* Emit order REF ({"type":"order",...}): with its lines as an array when
+ * WITH_LINES, else with their count.  Returns 0, WF_EINTERNAL when it
+ * cannot be read, or an error. */
+int wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out);
+
+/* Emit the order with its lines, then its shipments, returns and history
+ * (order_show.c).  Returns 0, WF_ENOTFOUND for an unknown order, or an
+ * error. */
 int wf_order_show(wf_db *db, const char *ref, wf_out *out);
 
 /* For other modules: an order's id, state and currency by key. */
