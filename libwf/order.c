@@ -1,4 +1,5 @@
-/* order.c - order import, the fulfilment and finance lifecycles.
+/* order.c - the order record: its rows and lines as import decided them,
+ * the fulfilment and finance lifecycles, and its route legs.
  *
  * owns: orders, order_line, order_route
  * reads: sku, bin, warehouse, balance, shipment_line
@@ -27,13 +28,8 @@
 	" paid, refunded, promise_by, coalesce(ship_country, ''), source_hash," \
 	" coalesce(hold_reason, '')"
 
-struct order_row {
-	struct wf_order_info i;
-	char hash[24], hold_reason[256];
-};
-
 static void
-order_from_stmt(wf_stmt *st, struct order_row *o)
+order_from_stmt(wf_stmt *st, struct wf_order_row *o)
 {
 	memset(o, 0, sizeof *o);
 	o->i.id = wf_col_int(st, 0);
@@ -52,9 +48,8 @@ order_from_stmt(wf_stmt *st, struct order_row *o)
 	wf_strlcpy(o->hold_reason, wf_col_text(st, 11), sizeof o->hold_reason);
 }
 
-/* 1 found, 0 not found, or an error. */
-static int
-order_load(wf_db *db, const char *ref, struct order_row *o)
+int
+wf_order_load(wf_db *db, struct wf_order_row *o, const char *ref)
 {
 	static const char sql[] = "SELECT " ORDER_COLS " FROM orders WHERE ref = ?1";
 	wf_stmt *st;
@@ -73,8 +68,8 @@ order_load(wf_db *db, const char *ref, struct order_row *o)
 int
 wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 {
-	struct order_row o;
-	int rc = order_load(db, ref, &o);
+	struct wf_order_row o;
+	int rc = wf_order_load(db, &o, ref);
 
 	if (rc == 0)
 		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
@@ -86,9 +81,9 @@ wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 }
 
 static int
-need_order(wf_db *db, const char *ref, struct order_row *o)
+need_order(wf_db *db, const char *ref, struct wf_order_row *o)
 {
-	int rc = order_load(db, ref, o);
+	int rc = wf_order_load(db, o, ref);
 
 	if (rc == 0)
 		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
@@ -269,8 +264,8 @@ wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out)
 
 /* ---- exceptions about an order ------------------------------------------------------ */
 
-static int
-raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const char *kind,
+int
+wf_order_raise(wf_db *db, const char *ref, const struct wf_order_info *o, const char *kind,
     cJSON *evidence, int64_t units, const char *next)
 {
 	struct wf_raise r;
@@ -296,8 +291,8 @@ raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const cha
 	return rc;
 }
 
-static int
-clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
+int
+wf_order_clear(wf_db *db, const char *ref, const char *kind, const char *note)
 {
 	const char *result;
 	int64_t id;
@@ -305,9 +300,8 @@ clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
 	return wf_exception_clear(db, &id, &result, kind, "order", ref, note);
 }
 
-/* Clear every kind an order's own problems raise. */
-static int
-clear_all(wf_db *db, const char *ref, const char *note)
+int
+wf_order_clear_all(wf_db *db, const char *ref, const char *note)
 {
 	static const char *const kinds[] = {
 		WF_EX_UNKNOWN_SKU, WF_EX_CHANGED, WF_EX_CANCELLED, WF_EX_FINANCE,
@@ -317,16 +311,13 @@ clear_all(wf_db *db, const char *ref, const char *note)
 	int rc;
 
 	for (i = 0; kinds[i]; i++)
-		if ((rc = clear_order(db, ref, kinds[i], note)) != 0)
+		if ((rc = wf_order_clear(db, ref, kinds[i], note)) != 0)
 			return rc;
 	return 0;
 }
 
-/* Cancel order ID for REASON: the transition, and the reason kept on the
- * order.  (Held stock is the caller's: an order cancelled at import holds
- * none.) */
-static int
-cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *data)
+int
+wf_order_cancel(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *data)
 {
 	static const char sql[] =
 	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
@@ -349,153 +340,34 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 	return wf_db_done(db, st);
 }
 
-/* ---- import ------------------------------------------------------------------------- */
+int
+wf_order_emit_result(wf_db *db, const char *ref, const char *result, wf_out *out)
+{
+	return emit_order(db, ref, out, result, 0);
+}
+
+/* ---- import: what order_import.c decided, written ----------------------------------- */
+
+int
+wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded)
+{
+	static const char sql[] =
+	    "UPDATE orders SET paid = ?2, refunded = ?3, updated_at = ?4 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, paid);
+	wf_bind_int(st, 3, refunded);
+	wf_bind_time(st, 4, wf_db_now(db));
+	return wf_db_done(db, st);
+}
 
 /* The import binds its strings without a copy (wf_bind_static): they live
  * in the parsed line, or in the caller's buffers, until the statement has
  * run and wf_db_done_static() unbound them. */
-
-/* FNV-1a, fed piece by piece. */
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME  1099511628211ull
-
-static uint64_t
-fnv_str(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static uint64_t
-fnv_ch(uint64_t h, char c)
-{
-	h ^= (unsigned char)c;
-	return h * FNV_PRIME;
-}
-
-/* V in decimal, as "%lld" writes it. */
-static uint64_t
-fnv_int(uint64_t h, long long v)
-{
-	char d[24];
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	int n = 0;
-
-	do {
-		d[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		h = fnv_ch(h, '-');
-	while (n > 0)
-		h = fnv_ch(h, d[--n]);
-	return h;
-}
-
-/* Then SEP after it. */
-static uint64_t
-fnv_int_sep(uint64_t h, long long v, char sep)
-{
-	return fnv_ch(fnv_int(h, v), sep);
-}
-
-static uint64_t
-fnv_str_sep(uint64_t h, const char *s, char sep)
-{
-	return fnv_ch(fnv_str(h, s ? s : ""), sep);
-}
-
-/* FNV-1a over the order's content (not its payment), as 16 hex digits:
- * equal content, equal fingerprint.  SHIP is IN's ship_to as JSON text (NULL
- * when there is none).  The bytes hashed are those of the fields written
- * one after another with separators, "placed|currency|...|" then the lines:
- * the order of fields and separators must not change, or every stored order
- * would look changed to the next import. */
-static void
-fingerprint(const struct wf_order_in *in, const char *ship, char out[17])
-{
-	uint64_t h = FNV_OFFSET;
-	size_t i;
-
-	h = fnv_int_sep(h, (long long)in->placed_at, '|');
-	h = fnv_str_sep(h, in->currency, '|');
-	h = fnv_int_sep(h, in->has_promise, '|');
-	h = fnv_int_sep(h, (long long)in->promise_by, '|');
-	h = fnv_str_sep(h, in->ship_name, '|');
-	h = fnv_str_sep(h, in->ship_country, '|');
-	h = fnv_str_sep(h, in->ship_postcode, '|');
-	h = fnv_str_sep(h, in->ship_city, '|');
-	if (ship)
-		h = fnv_str(h, ship);
-	h = fnv_ch(h, '|');
-	h = fnv_int_sep(h, (long long)in->shipping_paid, '|');
-	h = fnv_int_sep(h, (long long)in->discount, '|');
-	h = fnv_int_sep(h, (long long)in->tax, '|');
-	h = fnv_int_sep(h, in->has_total, '|');
-	h = fnv_int_sep(h, (long long)in->total, '|');
-	h = fnv_int_sep(h, in->taxes_included, '|');
-	h = fnv_str_sep(h, in->owner, '|');
-	h = fnv_int_sep(h, in->fulfilled, '|');
-	for (i = 0; i < in->nlines; i++) {
-		const struct wf_order_line_in *l = &in->lines[i];
-		h = fnv_str_sep(h, l->sku, '\x1f');
-		h = fnv_str_sep(h, l->title, '\x1f');
-		h = fnv_str_sep(h, l->external_id, '\x1f');
-		h = fnv_int_sep(h, (long long)l->qty, '\x1f');
-		h = fnv_int_sep(h, (long long)l->unit_price, '\x1f');
-		h = fnv_int_sep(h, (long long)l->discount, '\x1f');
-		h = fnv_int_sep(h, (long long)l->tax, '\x1e');
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-/* Totals: the lines' subtotal, and the total when the channel gave none. */
-static int
-totals(const wf_jloc *at, const struct wf_order_in *in, int64_t *subtotal, int64_t *total)
-{
-	int64_t s = 0, v;
-	size_t i;
-
-	for (i = 0; i < in->nlines; i++) {
-		const struct wf_order_line_in *l = &in->lines[i];
-		if (wf_money_mul(l->qty, l->unit_price, &v) != 0 || wf_money_add(s, v, &s) != 0)
-			return wf_jerr(at, "lines", "amounts out of range");
-		s -= l->discount < v ? l->discount : v;
-	}
-	*subtotal = s;
-	if (in->has_total) {
-		*total = in->total;
-		return 0;
-	}
-	v = s - in->discount;
-	if (wf_money_add(v, in->shipping_paid, &v) != 0 ||
-	    (!in->taxes_included && wf_money_add(v, in->tax, &v) != 0))
-		return wf_jerr(at, NULL, "total out of range");
-	*total = v > 0 ? v : 0;
-	return 0;
-}
-
-static int
-check_in(const wf_jloc *at, const struct wf_order_in *in)
-{
-	size_t i;
-
-	if (wf_text_code("channel", in->channel, 32) != 0)
-		return wf_jerr(at, "channel", "%s", wf_error_msg() + strlen("channel: "));
-	if (wf_text_check("external_id", in->external_id, 128) != 0)
-		return wf_jerr(at, "external_id", "%s", wf_error_msg() + strlen("external_id: "));
-	if (in->owner && wf_text_check("owner", in->owner, 64) != 0)
-		return wf_jerr(at, "owner", "%s", wf_error_msg() + strlen("owner: "));
-	for (i = 0; i < in->nlines; i++)
-		if (wf_text_sku("sku", in->lines[i].sku) != 0) {
-			wf_jloc ll = WF_JLOC_KEY(at, "lines"), li = WF_JLOC_IDX(&ll, (long)i);
-			return wf_jerr(&li, "sku", "%s", wf_error_msg() + strlen("sku: "));
-		}
-	return 0;
-}
 
 static int
 insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t *unknown)
@@ -589,128 +461,13 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	return 0;
 }
 
-/* The finance state a payment says: pending, paid, partially_refunded,
- * refunded. */
-static const char *
-finance_target(const struct wf_order_in *in)
-{
-	if (strcmp(in->pay_status, "pending") == 0)
-		return "pending";
-	if (in->refunded > 0 && in->refunded >= in->paid)
-		return "refunded";
-	if (in->refunded > 0)
-		return "partially_refunded";
-	return "paid";
-}
-
-/* The shortest run of actions (at most 4) that takes machine M from FROM
- * to TO, into PATH; returns its length, or -1 when there is none.  A payment
- * the channel saw in several steps (authorised, paid, partly refunded) is
- * replayed step by step, so history keeps each state. */
-static int
-path_to(const struct wf_machine *m, const char *from, const char *to,
-    const char *path[4])
-{
-	const struct wf_transition *t, *u, *v;
-
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		if (strcmp(t->to, to) == 0) {
-			path[0] = t->action;
-			return 1;
-		}
-	}
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		for (u = m->rows; u->from; u++)
-			if (strcmp(u->from, t->to) == 0 && strcmp(u->to, to) == 0) {
-				path[0] = t->action;
-				path[1] = u->action;
-				return 2;
-			}
-	}
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		for (u = m->rows; u->from; u++) {
-			if (strcmp(u->from, t->to) != 0)
-				continue;
-			for (v = m->rows; v->from; v++)
-				if (strcmp(v->from, u->to) == 0 && strcmp(v->to, to) == 0) {
-					path[0] = t->action;
-					path[1] = u->action;
-					path[2] = v->action;
-					return 3;
-				}
-		}
-	}
-	return -1;
-}
-
-/* Bring an existing order's finance state and amounts to what the channel
- * says.  *changed: whether anything changed. */
-static int
-sync_finance(wf_db *db, const char *ref, struct order_row *o,
-    const struct wf_order_in *in, int *changed)
-{
-	static const char amounts[] =
-	    "UPDATE orders SET paid = ?2, refunded = ?3, updated_at = ?4 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order.finance");
-	const char *target = finance_target(in), *path[4];
-	cJSON *data;
-	wf_stmt *st;
-	int rc, n, k;
-
-	*changed = 0;
-	if (in->paid != o->i.paid || in->refunded != o->i.refunded) {
-		if ((rc = wf_db_stmt(db, &st, amounts)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o->i.id);
-		wf_bind_int(st, 2, in->paid);
-		wf_bind_int(st, 3, in->refunded);
-		wf_bind_time(st, 4, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-		*changed = 1;
-	}
-	if (strcmp(target, o->i.finance_state) == 0 ||
-	    /* local finance states the channel does not know about */
-	    ((strcmp(o->i.finance_state, "invoiced") == 0 ||
-	    strcmp(o->i.finance_state, "reconciled") == 0) && strcmp(target, "paid") == 0))
-		return 0;
-	if ((n = path_to(m, o->i.finance_state, target, path)) < 0) {
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "finance_state", o->i.finance_state);
-		wf_jadd_str(data, "channel_says", target);
-		wf_jadd_money(data, "paid", in->paid, in->currency);
-		wf_jadd_money(data, "refunded", in->refunded, in->currency);
-		return raise_order(db, ref, &o->i, WF_EX_FINANCE, data, 0,
-		    "The channel reports a payment state the order cannot move to; "
-		    "check the payment and set the finance state by hand");
-	}
-	for (k = 0; k < n; k++) {
-		data = cJSON_CreateObject();
-		if (data == NULL || wf_jadd_money(data, "paid", in->paid, in->currency) |
-		    wf_jadd_money(data, "refunded", in->refunded, in->currency)) {
-			cJSON_Delete(data);
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		}
-		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, path[k], data)) != 0)
-			return rc;
-	}
-	*changed = 1;
-	return clear_order(db, ref, WF_EX_FINANCE, "the channel's payment state was applied");
-}
-
 static int
 hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 {
 	static const char reason[] =
 	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
-	struct order_row o;
+	struct wf_order_row o;
 	wf_buf next = {0}, why = {0};
 	int64_t units;
 	cJSON *skus, *c, *ev;
@@ -730,7 +487,7 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = order_load(db, ref, &o)) < 0)
+	if ((rc = wf_order_load(db, &o, ref)) < 0)
 		goto out;
 	if (strcmp(o.i.state, "on_hold") != 0) {
 		cJSON *data = cJSON_CreateObject();
@@ -752,7 +509,7 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 		goto out;
 	}
 	skus = NULL;
-	rc = raise_order(db, ref, &o.i, WF_EX_UNKNOWN_SKU, ev, units, next.p);
+	rc = wf_order_raise(db, ref, &o.i, WF_EX_UNKNOWN_SKU, ev, units, next.p);
 out:
 	cJSON_Delete(skus);
 	wf_buf_free(&next);
@@ -798,10 +555,10 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 	return wf_out_emit(out, r);
 }
 
-/* Create a new order from IN. */
-static int
-create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *ship,
-    const char *hash, int64_t subtotal, int64_t total, wf_out *out)
+int
+wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
+    const char *finance, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, wf_out *out)
 {
 	static const char ins[] =
 	    "INSERT INTO orders (channel, external_id, ref, finance_state, owner, currency,"
@@ -810,7 +567,6 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	    " source_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
 	const struct wf_machine *m = wf_machine_find("order");
-	const char *finance = finance_target(in);
 	wf_stmt *st;
 	int64_t id, unknown;
 	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
@@ -860,7 +616,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	if ((rc = wf_history_add_text(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
 		return rc;
 	if (in->cancelled) {
-		if ((rc = cancel_with(db, ref, id, in->cancel_reason && *in->cancel_reason ?
+		if ((rc = wf_order_cancel(db, ref, id, in->cancel_reason && *in->cancel_reason ?
 		    in->cancel_reason : "cancelled at the channel", NULL)) != 0)
 			return rc;
 	} else if (in->fulfilled) {
@@ -874,57 +630,10 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	    subtotal, total, out);
 }
 
-/* What differs between the stored order and IN, for the history event. */
-static cJSON *
-changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, int64_t total)
-{
-	static const char sql[] =
-	    "SELECT group_concat(sku || 'x' || qty, ' ') FROM"
-	    " (SELECT sku, qty FROM order_line WHERE order_id = ?1 ORDER BY line_no)";
-	cJSON *c = cJSON_CreateObject();
-	wf_buf now = {0};
-	wf_stmt *st;
-	size_t i;
-
-	if (c == NULL)
-		return NULL;
-	if (total != o->i.total) {
-		cJSON *t = cJSON_CreateObject();
-		wf_jadd_money(t, "from", o->i.total, o->i.currency);
-		wf_jadd_money(t, "to", total, in->currency);
-		wf_jadd_item(c, "total", t);
-	}
-	for (i = 0; i < in->nlines; i++)
-		wf_buf_addf(&now, "%s%sx%lld", i ? " " : "", in->lines[i].sku,
-		    (long long)in->lines[i].qty);
-	if (wf_db_stmt(db, &st, sql) == 0) {
-		wf_bind_int(st, 1, o->i.id);
-		if (wf_db_step(db, st) == 1) {
-			if (strcmp(wf_col_text(st, 0), wf_buf_str(&now)) != 0) {
-				cJSON *t = cJSON_CreateObject();
-				wf_jadd_str(t, "from", wf_col_text(st, 0));
-				wf_jadd_str(t, "to", wf_buf_str(&now));
-				wf_jadd_item(c, "lines", t);
-			}
-			wf_stmt_reset(st);
-		}
-	}
-	if (strcmp(o->i.ship_country, in->ship_country) != 0) {
-		cJSON *t = cJSON_CreateObject();
-		wf_jadd_str(t, "from", *o->i.ship_country ? o->i.ship_country : NULL);
-		wf_jadd_str(t, "to", *in->ship_country ? in->ship_country : NULL);
-		wf_jadd_item(c, "ship_country", t);
-	}
-	if (c->child == NULL)
-		wf_jadd_str(c, "content", "changed");
-	wf_buf_free(&now);
-	return c;
-}
-
-/* Apply IN's content to an order that may still change. */
-static int
-update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in *in,
-    const char *ship, const char *hash, int64_t subtotal, int64_t total)
+int
+wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
+    const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, cJSON *changes)
 {
 	static const char upd[] =
 	    "UPDATE orders SET currency = ?2, placed_at = ?3, promise_by = ?4, ship_name = ?5,"
@@ -935,10 +644,9 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	const struct wf_machine *m = wf_machine_find("order");
 	wf_stmt *st;
 	int64_t unknown;
-	cJSON *changes;
 	int rc;
 
-	if ((changes = changes_of(db, o, in, total)) == NULL)
+	if (changes == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		goto out;
@@ -977,124 +685,10 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", "the updated order's SKUs are all known");
 		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, "release", data)) == 0)
-			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
+			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
 	}
 out:
 	cJSON_Delete(changes);
-	return rc;
-}
-
-static int
-still_open(const struct order_row *o)
-{
-	const char *s = strcmp(o->i.state, "on_hold") == 0 ? o->i.held_from : o->i.state;
-
-	return strcmp(s, "new") == 0 || strcmp(s, "promised") == 0;
-}
-
-int
-wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_out *out)
-{
-	struct order_row o;
-	char hash[17];
-	wf_buf ref = {0}, ship = {0};
-	int64_t subtotal = 0, total = 0;
-	int rc, found, fin_changed = 0;
-	const char *result, *ship_text;
-
-	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0)
-		return rc;
-	if (in->refunded > in->paid)
-		return wf_jerr(at, "payment", "refunded %lld is more than paid %lld (minor units)",
-		    (long long)in->refunded, (long long)in->paid);
-	/* the address as given: hashed, and stored by create and update */
-	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
-		return rc;
-	ship_text = in->ship_to ? wf_buf_str(&ship) : NULL;
-	fingerprint(in, ship_text, hash);
-	if ((rc = wf_buf_adds(&ref, in->channel)) != 0 || (rc = wf_buf_addc(&ref, ':')) != 0 ||
-	    (rc = wf_buf_adds(&ref, in->external_id)) != 0)
-		goto out;
-	if ((found = order_load(db, ref.p, &o)) < 0) {
-		rc = found;
-		goto out;
-	}
-	if (!found) {
-		rc = create(db, ref.p, in, ship_text, hash, subtotal, total, out);
-		goto out;
-	}
-	if (strcmp(o.i.currency, in->currency) != 0) {
-		rc = wf_jerr(at, "currency", "order %s is in %s; the channel now says %s",
-		    ref.p, o.i.currency, in->currency);
-		goto out;
-	}
-	if ((rc = sync_finance(db, ref.p, &o, in, &fin_changed)) != 0)
-		goto out;
-	result = fin_changed ? "updated" : "unchanged";
-	if (strcmp(hash, o.hash) != 0) {
-		if (still_open(&o)) {
-			if ((rc = update(db, ref.p, &o, in, ship_text, hash, subtotal, total)) != 0)
-				goto out;
-			result = "updated";
-		} else if (strcmp(o.i.state, "cancelled") != 0 && strcmp(o.i.state, "closed") != 0) {
-			cJSON *ev = changes_of(db, &o, in, total);
-			wf_jadd_str(ev, "state", o.i.state);
-			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CHANGED, ev, 0,
-			    "The channel changed this order after stock was allocated: "
-			    "cancel it and import again, or fulfil it as it stands")) != 0)
-				goto out;
-			result = "conflict";
-		}
-	}
-	if (in->cancelled && strcmp(o.i.state, "cancelled") != 0) {
-		if (still_open(&o)) {
-			if ((rc = cancel_with(db, ref.p, o.i.id, in->cancel_reason &&
-			    *in->cancel_reason ? in->cancel_reason : "cancelled at the channel",
-			    NULL)) != 0 ||
-			    (rc = clear_all(db, ref.p, "the channel cancelled the order")) != 0)
-				goto out;
-			result = "updated";
-		} else if (strcmp(o.i.state, "closed") != 0) {
-			cJSON *ev = cJSON_CreateObject();
-			wf_jadd_str(ev, "state", o.i.state);
-			wf_jadd_str(ev, "reason", in->cancel_reason);
-			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CANCELLED, ev, 0,
-			    "The channel cancelled this order after stock was allocated: "
-			    "stop it (wf-order cancel) or tell the channel it has shipped")) != 0)
-				goto out;
-			result = "conflict";
-		}
-	}
-	rc = emit_order(db, ref.p, out, result, 0);
-out:
-	wf_buf_free(&ref);
-	wf_buf_free(&ship);
-	return rc;
-}
-
-int
-wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg)
-{
-	const struct wf_order_import *imp = arg;
-	struct wf_order_in in;
-	cJSON *arena = cJSON_CreateArray();
-	int rc;
-
-	if (arena == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	memset(&in, 0, sizeof in);
-	if (imp->format == WF_ORDER_SHOPIFY) {
-		rc = wf_order_parse_shopify(l->at, l->obj, l->strict, &in, arena);
-		in.channel = imp->channel ? imp->channel : "shopify";
-	} else {
-		rc = wf_order_parse_generic(l->at, l->obj, l->strict, &in, arena);
-		if (imp->channel)
-			in.channel = imp->channel;
-	}
-	if (rc == 0)
-		rc = wf_order_upsert(db, l->at, &in, wf_db_out(db));
-	free(in.lines);
-	cJSON_Delete(arena);
 	return rc;
 }
 
@@ -1356,7 +950,7 @@ wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
 	    "INSERT INTO order_route (order_id, warehouse_id, created_at) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT (order_id, warehouse_id) DO NOTHING";
 	const struct wf_machine *m = wf_machine_find("order");
-	struct order_row o;
+	struct wf_order_row o;
 	struct need *v = NULL;
 	wf_stmt *st;
 	size_t n, i;
@@ -1394,7 +988,7 @@ ship_line(wf_db *db, void *arg, int64_t line_id, int64_t qty)
 /* A shipment per warehouse holding the order's units: open SH-N, move the
  * units out, record the lines, ship it. */
 static int
-ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_action *a,
+ship(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_order_action *a,
     wf_out *out)
 {
 	static const char whs[] =
@@ -1512,7 +1106,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
 	const struct wf_machine *m = wf_machine_find("order");
 	const char *ref = a->order, *action = a->action;
-	struct order_row o;
+	struct wf_order_row o;
 	wf_stmt *st;
 	cJSON *data = NULL;
 	int rc;
@@ -1528,7 +1122,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		data = cJSON_CreateObject();
 		wf_jadd_str(data, "warehouse", a->warehouse);
 		if ((rc = wf_order_reserve_at(db, ref, wh, data)) != 0 ||
-		    (rc = clear_order(db, ref, "unroutable", "reserved by hand")) != 0)
+		    (rc = wf_order_clear(db, ref, "unroutable", "reserved by hand")) != 0)
 			return rc;
 		return emit_order(db, ref, out, NULL, 0);
 	}
@@ -1550,8 +1144,8 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		if (action[0] == 'c') {
 			/* the stock back on hand, then the transition with its reason */
 			if ((rc = release_held(db, ref, data)) != 0 ||
-			    (rc = cancel_with(db, ref, o.i.id, a->reason, data)) != 0 ||
-			    (rc = clear_all(db, ref, "the order was cancelled")) != 0)
+			    (rc = wf_order_cancel(db, ref, o.i.id, a->reason, data)) != 0 ||
+			    (rc = wf_order_clear_all(db, ref, "the order was cancelled")) != 0)
 				return rc;
 			return emit_order(db, ref, out, NULL, 0);
 		}
@@ -1581,7 +1175,7 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 			rc = wf_db_done(db, st);
 		}
 		if (rc == 0)
-			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
+			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
 	} else if (strcmp(action, "deliver") == 0)
 		rc = wf_shipment_deliver_order(db, o.i.id);
 	else if (strcmp(action, "close") != 0)
