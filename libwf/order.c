@@ -2,7 +2,7 @@
  * the fulfilment and finance lifecycles, and its route legs.
  *
  * owns: orders, order_line, order_route
- * reads: sku, bin, warehouse, balance, shipment_line
+ * reads: sku, balance, shipment_line
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,16 +78,6 @@ wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 	if (info)
 		*info = o.i;
 	return 0;
-}
-
-static int
-need_order(wf_db *db, const char *ref, struct wf_order_row *o)
-{
-	int rc = wf_order_load(db, o, ref);
-
-	if (rc == 0)
-		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
-	return rc < 0 ? rc : 0;
 }
 
 /* An order's columns as its record shows them: NULL text prints as null. */
@@ -436,9 +426,8 @@ unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
 	return a;
 }
 
-/* Resolve lines whose SKU is now known.  *left: lines still unknown. */
-static int
-resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
+int
+wf_order_resolve(wf_db *db, const char *ref, int64_t order_id)
 {
 	static const char upd[] =
 	    "UPDATE order_line SET sku_id = (SELECT id FROM sku WHERE sku.code = order_line.sku)"
@@ -446,6 +435,9 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	static const char cnt[] =
 	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL";
 	wf_stmt *st;
+	int64_t left, units;
+	cJSON *skus;
+	char *list;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
@@ -456,22 +448,27 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	*left = wf_col_int(st, 0);
+	left = wf_col_int(st, 0);
 	wf_stmt_reset(st);
-	return 0;
+	if (left == 0)
+		return 0;
+	skus = unknown_skus(db, order_id, &units);
+	list = skus ? cJSON_PrintUnformatted(skus) : NULL;
+	rc = wf_error_set(WF_EREFUSED, "order %s still has SKUs the catalogue does not know: %s",
+	    ref, list ? list : "?");
+	cJSON_free(list);
+	cJSON_Delete(skus);
+	return rc;
 }
 
 static int
 hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 {
-	static const char reason[] =
-	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order");
 	struct wf_order_row o;
+	struct wf_order_key k;
 	wf_buf next = {0}, why = {0};
 	int64_t units;
 	cJSON *skus, *c, *ev;
-	wf_stmt *st;
 	int rc;
 
 	if ((skus = unknown_skus(db, order_id, &units)) == NULL)
@@ -489,18 +486,13 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 	}
 	if ((rc = wf_order_load(db, &o, ref)) < 0)
 		goto out;
-	if (strcmp(o.i.state, "on_hold") != 0) {
-		cJSON *data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", why.p);
-		if ((rc = wf_state_apply(db, NULL, m, order_id, ref, "hold", data)) != 0)
-			goto out;
-		if ((rc = wf_db_stmt(db, &st, reason)) != 0)
-			goto out;
-		wf_bind_int(st, 1, order_id);
-		wf_bind_text(st, 2, why.p);
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto out;
-	}
+	/* an order held already keeps its hold and its reason */
+	k.id = order_id;
+	k.ref = ref;
+	k.state = o.i.state;
+	k.hold_reason = o.hold_reason;
+	if (strcmp(o.i.state, "on_hold") != 0 && (rc = wf_order_hold(db, &k, why.p)) != 0)
+		goto out;
 	ev = cJSON_CreateObject();
 	if (ev == NULL || wf_jadd_item(ev, "unknown_skus", skus)) {
 		cJSON_Delete(ev);
@@ -692,136 +684,11 @@ out:
 	return rc;
 }
 
-/* ---- held stock of an order --------------------------------------------------- */
-
-/* The quantity still to ship per SKU of order ID: (sku_id, qty) pairs. */
-struct need {
-	int64_t sku, qty;
-};
-
-static int
-outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
-{
-	static const char sql[] =
-	    "SELECT sku_id, sum(qty - qty_shipped) FROM order_line WHERE order_id = ?1"
-	    " AND sku_id IS NOT NULL GROUP BY sku_id HAVING sum(qty - qty_shipped) > 0"
-	    " ORDER BY min(line_no)";
-	static const char unknown[] =
-	    "SELECT line_no, sku FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
-	    " ORDER BY line_no LIMIT 1";
-	struct need *v = NULL;
-	size_t cap = 0;
-	wf_stmt *st;
-	int rc;
-
-	*n = 0;
-	if ((rc = wf_db_stmt(db, &st, unknown)) != 0)
-		return rc;
-	wf_bind_int(st, 1, order_id);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		rc = wf_error_set(WF_EREFUSED, "line %lld has a SKU the catalogue does not know: '%s'",
-		    (long long)wf_col_int(st, 0), wf_col_text(st, 1));
-		wf_stmt_reset(st);
-		return rc;
-	}
-	if (rc < 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, order_id);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (*n == cap) {
-			struct need *p;
-			cap = cap ? cap * 2 : 8;
-			if ((p = realloc(v, cap * sizeof *p)) == NULL) {
-				wf_stmt_reset(st);
-				free(v);
-				return wf_error_set(WF_ENOMEM, "out of memory");
-			}
-			v = p;
-		}
-		v[*n].sku = wf_col_int(st, 0);
-		v[(*n)++].qty = wf_col_int(st, 1);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Move every outstanding unit held by the order from state FROM to TO. */
-static int
-advance_all(wf_db *db, const char *ref, int64_t order_id, const char *from,
-    const char *to, const char *action, const char *cause)
-{
-	struct need *v = NULL;
-	size_t n, i;
-	int rc;
-
-	if ((rc = outstanding(db, order_id, &v, &n)) != 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = wf_stock_advance(db, v[i].sku, 0, ref, v[i].qty, from, to, action, cause);
-	free(v);
-	return rc;
-}
-
-/* Put back on hand whatever the order holds (cancel): reserved, picked and
- * packed units return to their bins. */
-static int
-release_held(wf_db *db, const char *ref, cJSON *data)
-{
-	static const char sql[] =
-	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1 AND holder <> ''"
-	    " AND state IN ('reserved','picked','packed') GROUP BY sku_id, state";
-	static const struct { const char *state, *action; } back[] = {
-		{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },
-	};
-	struct row {
-		int64_t sku, qty;
-		int k;
-	} rows[256];
-	size_t n = 0, i, k;
-	wf_stmt *st;
-	int64_t total = 0;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
-		for (k = 0; k < 3 && strcmp(back[k].state, wf_col_text(st, 1)) != 0; k++)
-			;
-		rows[n].sku = wf_col_int(st, 0);
-		rows[n].qty = wf_col_int(st, 2);
-		rows[n++].k = (int)k;
-	}
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		if ((rc = wf_stock_advance(db, rows[i].sku, 0, ref, rows[i].qty,
-		    back[rows[i].k].state, "on_hand", back[rows[i].k].action, ref)) != 0)
-			return rc;
-		total += rows[i].qty;
-	}
-	return data ? wf_jadd_int(data, "units_released", total) : 0;
-}
-
 /* ---- units over lines ----------------------------------------------------------- */
 
-/* Which count of an order's lines units are spread over. */
-enum count { SHIPPED, RETURNED };
-
-/* Spread QTY units of SKU_ID over order ORDER_ID's lines that can take them,
- * first line first: for SHIPPED the lines not shipped in full, for RETURNED
- * those with shipped units not yet returned.  Each line's count grows by
- * what it takes; FN, when not NULL, is told each (line, units) first.
- * *left receives the units no line could take. */
-static int
-spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int64_t qty,
-    enum count what, int (*fn)(wf_db *, void *, int64_t, int64_t), void *arg)
+int
+wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int64_t qty,
+    enum wf_order_count what, wf_order_line_fn *fn, void *arg)
 {
 	static const char *const open_sql[] = {
 		"SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
@@ -866,10 +733,8 @@ spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int64_t qty,
 	return 0;
 }
 
-/* The lines of order ORDER_ID not shipped in full (SHIPPED), or not back in
- * full (RETURNED), into *n. */
-static int
-lines_open(wf_db *db, int64_t *n, int64_t order_id, enum count what)
+int
+wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id, enum wf_order_count what)
 {
 	static const char *const sql[] = {
 		"SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped",
@@ -896,12 +761,13 @@ wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
 	cJSON *data;
 	int rc;
 
-	if ((rc = spread(db, &left, order_id, sku_id, qty, RETURNED, NULL, NULL)) != 0)
+	if ((rc = wf_order_spread(db, &left, order_id, sku_id, qty, WF_ORDER_RETURNED, NULL,
+	    NULL)) != 0)
 		return rc;
 	if (left > 0)
 		return wf_error_set(WF_EINTERNAL, "order %s: %lld units more come back than it shipped",
 		    ref, (long long)left);
-	if ((rc = lines_open(db, &open, order_id, RETURNED)) != 0)
+	if ((rc = wf_order_lines_open(db, &open, order_id, WF_ORDER_RETURNED)) != 0)
 		return rc;
 	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "return", rma)) {
 		cJSON_Delete(data);
@@ -941,303 +807,128 @@ wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64
 	    o->refunded + amount >= o->paid ? "refund" : "refund_part", data);
 }
 
-/* ---- actions ---------------------------------------------------------------------- */
+/* ---- hold, release, reserve: for the order's actions and for routing ------------- */
 
-int
-wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
+static int
+set_hold_reason(wf_db *db, int64_t id, const char *reason)
 {
-	static const char route[] =
-	    "INSERT INTO order_route (order_id, warehouse_id, created_at) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT (order_id, warehouse_id) DO NOTHING";
-	const struct wf_machine *m = wf_machine_find("order");
-	struct wf_order_row o;
-	struct need *v = NULL;
+	static const char sql[] = "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
 	wf_stmt *st;
-	size_t n, i;
 	int rc;
 
-	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = wf_state_check(m, ref, o.i.state, "reserve")) != 0 ||
-	    (rc = outstanding(db, o.i.id, &v, &n)) != 0)
-		goto out;
-	for (i = 0; i < n; i++)
-		if ((rc = wf_stock_reserve(db, v[i].sku, wh_id, v[i].qty, ref, 0, NULL, NULL)) != 0)
-			goto out;
-	if ((rc = wf_db_stmt(db, &st, route)) != 0)
-		goto out;
-	wf_bind_int(st, 1, o.i.id);
-	wf_bind_int(st, 2, wh_id);
-	wf_bind_time(st, 3, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		goto out;
-	rc = wf_state_apply(db, NULL, m, o.i.id, ref, "reserve", data);
-	data = NULL;
-out:
-	cJSON_Delete(data);
-	free(v);
-	return rc;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_text(st, 2, reason);
+	return wf_db_done(db, st);
 }
 
-/* Shipment *ARG carries QTY units of order line LINE_ID (for spread()). */
-static int
-ship_line(wf_db *db, void *arg, int64_t line_id, int64_t qty)
+int
+wf_order_hold(wf_db *db, const struct wf_order_key *o, const char *reason)
 {
-	return wf_shipment_add_line(db, *(const int64_t *)arg, line_id, qty);
-}
+	const char *was = o->hold_reason ? o->hold_reason : "";
+	cJSON *data, *c;
+	int rc;
 
-/* A shipment per warehouse holding the order's units: open SH-N, move the
- * units out, record the lines, ship it. */
-static int
-ship(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_order_action *a,
-    wf_out *out)
-{
-	static const char whs[] =
-	    "SELECT DISTINCT b.warehouse_id FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.holder = ?1 AND bal.state IN ('reserved','picked','packed')"
-	    " ORDER BY b.warehouse_id";
-	static const char held[] =
-	    "SELECT bal.sku_id, bal.state, sum(bal.qty) FROM balance bal JOIN bin b"
-	    " ON b.id = bal.bin_id WHERE bal.holder = ?1 AND b.warehouse_id = ?2"
-	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
-	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
-	    " ELSE 2 END";
-	struct wf_shipment_in in;
-	int64_t wh[32], cost = 0, open;
-	size_t nwh = 0, w;
-	wf_stmt *st;
-	int has_cost = 0, rc;
-
-	if (a->carrier == NULL || *a->carrier == '\0')
-		return wf_error_set(WF_EINPUT, "carrier: required for ship");
-	if ((rc = wf_text_check("carrier", a->carrier, 64)) != 0 ||
-	    (a->service && (rc = wf_text_check("service", a->service, 64)) != 0) ||
-	    (a->tracking && (rc = wf_text_check("tracking", a->tracking, 128)) != 0))
-		return rc;
-	if (a->cost) {
-		if (wf_money_parse(a->cost, o->i.currency, &cost) != 0 || cost < 0)
-			return wf_error_set(WF_EINPUT, "cost: %s", cost < 0 ?
-			    "must not be negative" : wf_error_msg());
-		has_cost = 1;
-	}
-	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
-		wh[nwh++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	if (nwh == 0)
-		return wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
-	memset(&in, 0, sizeof in);
-	in.order_id = o->i.id;
-	in.order = ref;
-	in.carrier = a->carrier;
-	in.service = a->service;
-	in.tracking = a->tracking;
-	in.cost = cost;
-	in.currency = o->i.currency;
-	for (w = 0; w < nwh; w++) {
-		struct { int64_t sku, qty; int k; } h[256];
-		size_t nh = 0, i;
-		char key[WF_KEY_LEN];
-		int64_t sid;
-
-		in.wh_id = wh[w];
-		in.has_cost = has_cost && w == 0;     /* the cost goes on the first shipment */
-		if ((rc = wf_shipment_open(db, &sid, key, &in)) != 0)
-			return rc;
-		/* the held units, per SKU and state */
-		if ((rc = wf_db_stmt(db, &st, held)) != 0)
-			return rc;
-		wf_bind_text(st, 1, ref);
-		wf_bind_int(st, 2, wh[w]);
-		while ((rc = wf_db_step(db, st)) == 1 && nh < sizeof h / sizeof h[0]) {
-			const char *s = wf_col_text(st, 1);
-			h[nh].sku = wf_col_int(st, 0);
-			h[nh].qty = wf_col_int(st, 2);
-			h[nh++].k = s[0] == 'r' ? 0 : s[1] == 'i' ? 1 : 2;
+	if (strcmp(o->state, "on_hold") != 0) {
+		if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "reason", reason)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
 		}
-		if (rc == 1)
-			wf_stmt_reset(st);
-		if (rc < 0)
+		if ((rc = wf_state_apply(db, NULL, wf_machine_find("order"), o->id, o->ref, "hold",
+		    data)) != 0)
 			return rc;
-		for (i = 0; i < nh; i++) {
-			int64_t left;
-			/* small warehouses skip steps: do them */
-			if (h[i].k == 0 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "reserved", "picked", "pick", ref)) != 0)
-				return rc;
-			if (h[i].k <= 1 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "picked", "packed", "pack", ref)) != 0)
-				return rc;
-			if ((rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty, "packed",
-			    "shipped", "ship", key)) != 0)
-				return rc;
-			/* the units go to the SKU's lines, and into the shipment */
-			if ((rc = spread(db, &left, o->i.id, h[i].sku, h[i].qty, SHIPPED,
-			    ship_line, &sid)) != 0)
-				return rc;
-			if (left > 0)
-				return wf_error_set(WF_EINTERNAL,
-				    "order %s held %lld more units than its lines need", ref,
-				    (long long)left);
-		}
-		if ((rc = wf_shipment_ship(db, sid, key)) != 0)
-			return rc;
-		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
-			return rc;
+		return set_hold_reason(db, o->id, reason);
 	}
-	/* every line shipped: the order is */
-	if ((rc = lines_open(db, &open, o->i.id, SHIPPED)) != 0)
+	if (strcmp(was, reason) == 0)
+		return 0;
+	if ((data = cJSON_CreateObject()) == NULL || (c = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_item(data, "hold_reason", c) ||
+	    wf_jadd_str(c, "from", o->hold_reason) | wf_jadd_str(c, "to", reason)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "order", o->ref, NULL, "update", NULL, NULL, data)) != 0)
 		return rc;
-	if (open != 0)
-		return wf_error_set(WF_EREFUSED,
-		    "order %s: %lld line(s) were not held in full and cannot ship", ref,
-		    (long long)open);
-	return 0;
+	return set_hold_reason(db, o->id, reason);
 }
 
-static int
-act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+int
+wf_order_release(wf_db *db, const char **to, const struct wf_order_key *o,
+    const char *reason)
 {
-	static const char hold_reason[] =
-	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order");
-	const char *ref = a->order, *action = a->action;
-	struct wf_order_row o;
-	wf_stmt *st;
 	cJSON *data = NULL;
 	int rc;
 
-	if ((rc = need_order(db, ref, &o)) != 0)
-		return rc;
-	if (strcmp(action, "reserve") == 0) {
-		int64_t wh;
-		if (a->warehouse == NULL)
-			return wf_error_set(WF_EINPUT, "warehouse: required for reserve");
-		if ((rc = wf_warehouse_find(db, a->warehouse, &wh, NULL)) != 0)
-			return rc;
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "warehouse", a->warehouse);
-		if ((rc = wf_order_reserve_at(db, ref, wh, data)) != 0 ||
-		    (rc = wf_order_clear(db, ref, "unroutable", "reserved by hand")) != 0)
-			return rc;
-		return emit_order(db, ref, out, NULL, 0);
-	}
-	if ((rc = wf_state_check(m, ref, o.i.state, action)) != 0)
-		return rc;
-	if (strcmp(action, "pick") == 0)
-		rc = advance_all(db, ref, o.i.id, "reserved", "picked", "pick", NULL);
-	else if (strcmp(action, "pack") == 0)
-		rc = advance_all(db, ref, o.i.id, "picked", "packed", "pack", NULL);
-	else if (strcmp(action, "ship") == 0)
-		rc = ship(db, ref, &o, a, out);
-	else if (strcmp(action, "hold") == 0 || strcmp(action, "cancel") == 0) {
-		if (a->reason == NULL || *a->reason == '\0')
-			return wf_error_set(WF_EINPUT, "reason: required for %s", action);
-		if ((rc = wf_text_check("reason", a->reason, 500)) != 0)
-			return rc;
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", a->reason);
-		if (action[0] == 'c') {
-			/* the stock back on hand, then the transition with its reason */
-			if ((rc = release_held(db, ref, data)) != 0 ||
-			    (rc = wf_order_cancel(db, ref, o.i.id, a->reason, data)) != 0 ||
-			    (rc = wf_order_clear_all(db, ref, "the order was cancelled")) != 0)
-				return rc;
-			return emit_order(db, ref, out, NULL, 0);
-		}
-		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
-			wf_bind_int(st, 1, o.i.id);
-			wf_bind_text(st, 2, a->reason);
-			rc = wf_db_done(db, st);
-		}
-	} else if (strcmp(action, "release") == 0) {
-		int64_t left = 0;
-		if ((rc = resolve_skus(db, o.i.id, &left)) != 0)
-			return rc;
-		if (left > 0) {
-			int64_t units;
-			cJSON *skus = unknown_skus(db, o.i.id, &units);
-			char *list = skus ? cJSON_PrintUnformatted(skus) : NULL;
-			rc = wf_error_set(WF_EREFUSED,
-			    "order %s still has SKUs the catalogue does not know: %s", ref,
-			    list ? list : "?");
-			cJSON_free(list);
-			cJSON_Delete(skus);
-			return rc;
-		}
-		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
-			wf_bind_int(st, 1, o.i.id);
-			wf_bind_text(st, 2, NULL);
-			rc = wf_db_done(db, st);
-		}
-		if (rc == 0)
-			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
-	} else if (strcmp(action, "deliver") == 0)
-		rc = wf_shipment_deliver_order(db, o.i.id);
-	else if (strcmp(action, "close") != 0)
-		return wf_error_set(WF_EINPUT,
-		    "action: expected reserve, pick, pack, ship, deliver, close, hold, release "
-		    "or cancel, got '%.20s'", action);
-	if (rc != 0) {
+	if (reason && ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(data, "reason", reason))) {
 		cJSON_Delete(data);
-		return rc;
+		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, NULL, m, o.i.id, ref, action, data)) != 0)
+	if ((rc = wf_state_apply(db, to, wf_machine_find("order"), o->id, o->ref, "release",
+	    data)) != 0)
 		return rc;
-	return emit_order(db, ref, out, NULL, 0);
+	return set_hold_reason(db, o->id, NULL);
 }
 
 int
-wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+wf_order_route_clear(wf_db *db, int64_t order_id)
 {
+	static const char sql[] = "DELETE FROM order_route WHERE order_id = ?1";
+	wf_stmt *st;
 	int rc;
 
-	if (a->order == NULL || *a->order == '\0')
-		return wf_error_set(WF_EINPUT, "order: required");
-	if (a->action == NULL)
-		return wf_error_set(WF_EINPUT, "action: required");
-	if ((rc = wf_tx_begin(db)) != 0)
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	if ((rc = act(db, a, out)) != 0) {
-		wf_tx_rollback(db);
-		return rc;
-	}
-	return wf_tx_commit(db);
+	wf_bind_int(st, 1, order_id);
+	return wf_db_done(db, st);
 }
 
 int
-wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
+wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
+    size_t nlegs, cJSON *data)
 {
-	static const char *const known[] = {
-		"type", "order", "action", "warehouse", "carrier", "service", "tracking",
-		"cost", "reason", NULL
-	};
-	struct wf_order_action a;
-	const char *type = NULL;
-	int rc;
+	static const char ins[] =
+	    "INSERT INTO order_route (order_id, warehouse_id, carrier, service, ship_by, promise,"
+	    " cost, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	const struct wf_machine *m = wf_machine_find("order");
+	wf_stmt *st;
+	size_t k, i;
+	int rc, route;
 
-	(void)unused;
-	memset(&a, 0, sizeof a);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
-		return rc;
-	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
-		return rc;
-	if (type && strcmp(type, "order_event") != 0)
-		return wf_jerr(l->at, "type", "expected \"order_event\", got \"%.32s\"", type);
-	if ((rc = wf_jget_str(l->at, l->obj, "order", WF_J_REQ | WF_J_NONEMPTY, 200, &a.order)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &a.action)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_NONEMPTY, 32, &a.warehouse)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "carrier", WF_J_NONEMPTY, 64, &a.carrier)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "service", 0, 64, &a.service)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "tracking", 0, 128, &a.tracking)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "cost", 0, 40, &a.cost)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0)
-		return rc;
-	return wf_order_act(db, &a, wf_db_out(db));
+	if ((rc = wf_state_check(m, o->ref, o->state, "reserve")) != 0)
+		goto out;
+	for (k = 0; k < nlegs; k++)
+		for (i = 0; i < legs[k].nunits; i++)
+			if ((rc = wf_stock_reserve(db, legs[k].units[i].sku_id, legs[k].wh_id,
+			    legs[k].units[i].qty, o->ref, 0, NULL, NULL)) != 0)
+				goto out;
+	if ((rc = wf_order_route_clear(db, o->id)) != 0)
+		goto out;
+	for (k = 0; k < nlegs; k++) {
+		const struct wf_order_leg *g = &legs[k];
+		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+			goto out;
+		route = g->carrier != NULL;
+		wf_bind_int(st, 1, o->id);
+		wf_bind_int(st, 2, g->wh_id);
+		if (route) {
+			wf_bind_text(st, 3, g->carrier);
+			wf_bind_text(st, 4, g->service);
+			wf_bind_time(st, 5, g->ship_by);
+			wf_bind_time(st, 6, g->promise);
+			wf_bind_int(st, 7, g->cost);
+			wf_bind_text(st, 8, g->currency);
+		}
+		wf_bind_time(st, 9, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto out;
+	}
+	rc = wf_state_apply(db, NULL, m, o->id, o->ref, "reserve", data);
+	data = NULL;
+out:
+	cJSON_Delete(data);
+	return rc;
 }
 
 /* ---- reading --------------------------------------------------------------------- */

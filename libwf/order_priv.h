@@ -114,4 +114,31 @@ int wf_order_clear(wf_db *db, const char *ref, const char *kind, const char *not
 /* Clear every kind of exception an order's own problems raise. */
 int wf_order_clear_all(wf_db *db, const char *ref, const char *note);
 
+/* ---- order.c, for the actions (order_act.c) ----------------------------------- */
+
+/* Resolve the lines of order ORDER_ID (key REF) whose SKU the catalogue
+ * knows now.  Returns 0, WF_EREFUSED naming the SKUs still unknown (the
+ * resolved lines stay resolved), or an error. */
+int wf_order_resolve(wf_db *db, const char *ref, int64_t order_id);
+
+/* Which count of an order's lines units go to. */
+enum wf_order_count { WF_ORDER_SHIPPED, WF_ORDER_RETURNED };
+
+/* Told that line LINE_ID takes QTY units, before its count grows. */
+typedef int wf_order_line_fn(wf_db *db, void *arg, int64_t line_id, int64_t qty);
+
+/* Spread QTY units of SKU_ID over order ORDER_ID's lines that can take
+ * them, first line first: for WF_ORDER_SHIPPED the lines not shipped in
+ * full, for WF_ORDER_RETURNED those with shipped units not yet returned.
+ * Each line's count grows by what it takes; FN (may be NULL) is told each
+ * line first.  *left receives the units no line could take.  Returns 0,
+ * FN's error, or a database error. */
+int wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id,
+    int64_t qty, enum wf_order_count what, wf_order_line_fn *fn, void *arg);
+
+/* The lines of order ORDER_ID not shipped in full (WF_ORDER_SHIPPED), or
+ * not all back (WF_ORDER_RETURNED), into *n.  Returns 0 or an error. */
+int wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id,
+    enum wf_order_count what);
+
 #endif

@@ -27,6 +27,7 @@
 #ifndef WF_ORDER_H
 #define WF_ORDER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cJSON.h>
@@ -116,10 +117,60 @@ struct wf_order_info {
 };
 int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
 
-/* Reserve every line of order REF at warehouse WH_ID for the order and move
- * it to reserved, in the caller's transaction (routing uses this).  Refused
- * whole if any line does not fit. */
-int wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data);
+/* ---- for routing and the order's actions, in the caller's transaction ------- */
+
+/* An order as its caller already has it, so that no call looks it up
+ * again. */
+struct wf_order_key {
+	int64_t     id;
+	const char *ref;            /* "shop:1001" */
+	const char *state;          /* its fulfilment state */
+	const char *hold_reason;    /* why it is held (NULL or "" when it is not) */
+};
+
+/* Units of one SKU. */
+struct wf_order_units {
+	int64_t sku_id, qty;
+};
+
+/* One warehouse's share of an order: the units reserved there, and the
+ * route they ship by. */
+struct wf_order_leg {
+	int64_t      wh_id;
+	const struct wf_order_units *units;
+	size_t       nunits;
+	const char  *carrier, *service, *currency;  /* carrier NULL: no route */
+	int64_t      ship_by, promise, cost;        /* cost in CURRENCY */
+};
+
+/* Reserve order O as LEGS say: each leg's units at its warehouse, held for
+ * O (on_hand -> reserved, wf_stock_reserve); O's route legs become LEGS;
+ * then the reserve transition with DATA (taken, may be NULL) as its
+ * event's data.  The one reservation of an order: `wf-order reserve` (one
+ * leg, no route) and routing both use it.  Returns 0; WF_EREFUSED when O's
+ * state does not allow reserve (nothing written) or a leg's units are not
+ * there; or a database error.  On an error the caller rolls back. */
+int wf_order_reserve(wf_db *db, const struct wf_order_key *o,
+    const struct wf_order_leg *legs, size_t nlegs, cJSON *data);
+
+/* Drop order ORDER_ID's route legs (routing found no route for it).
+ * Returns 0 or a database error. */
+int wf_order_route_clear(wf_db *db, int64_t order_id);
+
+/* Put order O on hold for REASON: the hold transition, with
+ * {"reason":REASON}, and REASON kept as its hold_reason.  An order on hold
+ * already stays so; when O->hold_reason differs from REASON it takes REASON,
+ * with an update event naming both.  Returns 0, WF_EREFUSED when O's state
+ * allows no hold, or a database error. */
+int wf_order_hold(wf_db *db, const struct wf_order_key *o, const char *reason);
+
+/* Release order O from its hold, back to the state it was held from, with
+ * {"reason":REASON} as the event's data (REASON NULL: none); its
+ * hold_reason goes.  *to, when TO is not NULL, receives the state it is in
+ * now (static).  Returns 0, WF_EREFUSED when O is not on hold, or a
+ * database error. */
+int wf_order_release(wf_db *db, const char **to, const struct wf_order_key *o,
+    const char *reason);
 
 /* ---- for the return module, inside the caller's transaction ------------------ */
 
