@@ -1,5 +1,13 @@
 /*
- * wf_order.h - orders: import, the two lifecycles, shipments and returns.
+ * wf_order.h - orders: import, the two lifecycles, and what routing and
+ * returns change on them.
+ *
+ * The order module is order.c (the only writer of orders, order_line and
+ * order_route), order_import.c (channel payloads), order_act.c (the
+ * actions) and order_show.c (an order with its shipments and returns).
+ * Records depend downward: returns (wf_return.h) and routing (wf_route.h)
+ * call the order's API below; the order calls the shipment's
+ * (wf_shipment.h); nothing calls back up.
  *
  * An order is keyed CHANNEL:EXTERNAL_ID ("shop:1001"); a platform's ids are
  * kept exactly as text, whatever their size or JSON type.  It has two state
@@ -20,7 +28,7 @@
  * puts reserved, picked and packed units back on hand in their bins.
  *
  * Functions that take a wf_out run in their own transaction (a savepoint
- * inside a batch) and emit what they did.
+ * inside a batch) and emit what they did; the others run in the caller's.
  *
  * Ownership: input structs are borrowed for the call.
  */
@@ -59,7 +67,8 @@ struct wf_order_import {
 };
 
 /* The batch line function for `wf-order import`: ARG is a struct
- * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}. */
+ * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}.
+ * Returns 0, WF_EINPUT for a bad line (located), or an error. */
 int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
 
 /* ---- lifecycle ------------------------------------------------------------- */
@@ -82,7 +91,9 @@ struct wf_order_action {
 int wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out);
 
 /* The batch line function for `wf-order apply`:
- * {"type":"order_event","order":REF,"action":"ship",...}. */
+ * {"type":"order_event","order":REF,"action":"ship",...}, performed as
+ * wf_order_act() performs it.  Returns what it returns, or WF_EINPUT for a
+ * bad line (located). */
 int wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused);
 
 /* ---- reading --------------------------------------------------------------- */
@@ -93,7 +104,9 @@ struct wf_order_query {
 	int64_t     since;
 };
 
-/* Emit the matching orders, oldest placed first. */
+/* Emit the orders matching Q (NULL fields match all), oldest placed
+ * first.  Returns 0, WF_EUSAGE for a state the machines do not have, or an
+ * error. */
 int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
 
 /* Emit order REF ({"type":"order",...}): with its lines as an array when
@@ -106,7 +119,7 @@ int wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out);
  * error. */
 int wf_order_show(wf_db *db, const char *ref, wf_out *out);
 
-/* For other modules: an order's id, state and currency by key. */
+/* For other modules: an order's id, states, money and promise. */
 struct wf_order_info {
 	int64_t id;
 	char    state[24], finance_state[24], held_from[24], currency[4];
@@ -115,6 +128,8 @@ struct wf_order_info {
 	int64_t promise_by;
 	char    ship_country[4];
 };
+/* Look order REF up into *info (may be NULL: whether it exists).  Returns
+ * 0, WF_ENOTFOUND ("unknown order 'REF'"), or a database error. */
 int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
 
 /* ---- for routing and the order's actions, in the caller's transaction ------- */
@@ -193,9 +208,10 @@ int wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku
 int wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref,
     int64_t amount, const char *rma);
 
+/* order.held and order.shipped, run by `wf check` (wf_check.h). */
 extern const struct wf_invariant wf_order_invariants[];
 
-/* The record types this module owns (wf_record.h). */
+/* The record type this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_order;
 
 #endif

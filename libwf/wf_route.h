@@ -201,6 +201,7 @@ struct wf_route_score {
 int wf_route_cmp(enum wf_route_policy p, const struct wf_route_score *a,
     const struct wf_route_score *b);
 
+/* route.legs and route.capacity, run by `wf check` (route_apply.c). */
 extern const struct wf_invariant wf_route_invariants[];
 
 /* The record types this module owns (wf_record.h). */
