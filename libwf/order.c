@@ -252,6 +252,12 @@ wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out)
 	return emit_order(db, ref, out, NULL, with_lines);
 }
 
+int
+wf_order_emit_result(wf_db *db, const char *ref, const char *result, wf_out *out)
+{
+	return emit_order(db, ref, out, result, 0);
+}
+
 /* ---- exceptions about an order ------------------------------------------------------ */
 
 int
@@ -330,12 +336,6 @@ wf_order_cancel(wf_db *db, const char *ref, int64_t id, const char *reason, cJSO
 	return wf_db_done(db, st);
 }
 
-int
-wf_order_emit_result(wf_db *db, const char *ref, const char *result, wf_out *out)
-{
-	return emit_order(db, ref, out, result, 0);
-}
-
 /* ---- import: what order_import.c decided, written ----------------------------------- */
 
 int
@@ -360,7 +360,7 @@ wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded)
  * run and wf_db_done_static() unbound them. */
 
 static int
-insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t *unknown)
+insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_order_in *in)
 {
 	static const char sql[] =
 	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
@@ -597,7 +597,7 @@ wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 	if ((rc = wf_db_done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
-	if ((rc = insert_lines(db, id, in, &unknown)) != 0)
+	if ((rc = insert_lines(db, &unknown, id, in)) != 0)
 		return rc;
 	/* the event's data as wf_json_write writes the object; neither value
 	 * needs escaping (a finance state, an amount) */
@@ -663,7 +663,7 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, del)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o->i.id);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, o->i.id, in, &unknown)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
 		goto out;
 	rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
 	changes = NULL;

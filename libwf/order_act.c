@@ -148,7 +148,7 @@ ship_line(wf_db *db, void *arg, int64_t line_id, int64_t qty)
  * units out, record the lines, ship it. */
 static int
 act_ship(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	static const char whs[] =
 	    "SELECT DISTINCT b.warehouse_id FROM balance bal JOIN bin b ON b.id = bal.bin_id"
@@ -268,17 +268,17 @@ key_of(const struct wf_order_row *o, const char *ref)
 	return k;
 }
 
-/* A handler does an action's work once the machine allows it.  It may set
- * *DATA, the data of the transition's event; unless its table row says it
- * applies the transition itself, the transition follows. */
+/* A handler does an action's work once the machine allows it.  Unless its
+ * table row says it applies the transition itself (with the data its event
+ * needs), the transition follows, without data. */
 typedef int act_fn(wf_db *db, const struct wf_order_row *o,
-    const struct wf_order_action *a, cJSON **data, wf_out *out);
+    const struct wf_order_action *a, wf_out *out);
 
 /* Every unit the order still needs, reserved at the warehouse named:
  * wf_order_reserve, as routing reserves. */
 static int
 act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	struct wf_order_key k = key_of(o, a->order);
 	struct wf_order_units *u = NULL;
@@ -305,28 +305,28 @@ act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 
 static int
 act_pick(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	return advance_all(db, a->order, o->i.id, "reserved", "picked", "pick", NULL);
 }
 
 static int
 act_pack(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	return advance_all(db, a->order, o->i.id, "picked", "packed", "pack", NULL);
 }
 
 static int
 act_deliver(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	return wf_shipment_deliver_order(db, o->i.id);
 }
 
 static int
 act_hold(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	struct wf_order_key k = key_of(o, a->order);
 
@@ -336,7 +336,7 @@ act_hold(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *
 /* Back to where it was, once every SKU of it is known. */
 static int
 act_release(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	struct wf_order_key k = key_of(o, a->order);
 	int rc;
@@ -350,7 +350,7 @@ act_release(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 /* The stock back on hand, then the transition with its reason. */
 static int
 act_cancel(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
-    cJSON **data, wf_out *out)
+    wf_out *out)
 {
 	cJSON *d = cJSON_CreateObject();
 	int rc;
@@ -467,7 +467,6 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	const struct wf_machine *m = wf_machine_find("order");
 	const struct action *t = NULL;
 	struct wf_order_row o;
-	cJSON *data = NULL;
 	size_t i;
 	int rc;
 
@@ -484,12 +483,8 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	if ((rc = check_fields(t, a)) != 0 ||
 	    (rc = wf_state_check(m, a->order, o.i.state, t->name)) != 0)
 		return rc;
-	if (t->fn && (rc = t->fn(db, &o, a, &data, out)) != 0) {
-		cJSON_Delete(data);
-		return rc;
-	}
-	if (!(t->flags & APPLIES) &&
-	    (rc = wf_state_apply(db, NULL, m, o.i.id, a->order, t->name, data)) != 0)
+	if ((t->fn && (rc = t->fn(db, &o, a, out)) != 0) || (!(t->flags & APPLIES) &&
+	    (rc = wf_state_apply(db, NULL, m, o.i.id, a->order, t->name, NULL)) != 0))
 		return rc;
 	return wf_order_emit(db, a->order, 0, out);
 }
