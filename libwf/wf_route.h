@@ -9,8 +9,8 @@
  * "capacity" lines so one file holds everything routing depends on.
  *
  * Deciding (route_decide.c).  For one order every (active warehouse,
- * service of it) is a candidate.  A candidate fails with the first of these that
- * holds:
+ * service of it) is a candidate.  A candidate fails with the first of
+ * these that holds:
  *   no_stock     some SKU has less available at the warehouse than the
  *                order needs
  *   no_service   the service does not cover the ship-to country (an order
@@ -148,8 +148,8 @@ struct wf_route_opts {
  * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and gets an
  * "unroutable" exception (owner: the order's owner; impact: its total,
  * units and due at its promise_by; evidence: every candidate and its
- * reason; a next action).  Orders in other states are reported "skipped" and not
- * touched.  Under dry-run the whole run is one transaction, rolled back.
+ * reason; a next action).  Orders in other states are reported "skipped"
+ * and not touched.  Under dry-run the whole run is one transaction, rolled back.
  *
  * Returns 0 (also when orders are unroutable or skipped); WF_ENOTFOUND for
  * an unknown REF (nothing done); WF_EINPUT for a bad input line (nothing
