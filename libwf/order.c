@@ -1,7 +1,8 @@
-/* order.c - order import, the fulfilment and finance lifecycles, shipments.
+/* order.c - the order record: its rows and lines as import decided them,
+ * the fulfilment and finance lifecycles, and its route legs.
  *
- * owns: orders, order_line, order_route, shipment, shipment_line
- * reads: sku, bin, warehouse, rma
+ * owns: orders, order_line, order_route
+ * reads: sku, balance, shipment_line
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,8 @@
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
+#include "wf_shipment.h"
 #include "wf_text.h"
-
-static int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
 
 /* ---- loading -------------------------------------------------------------------- */
 
@@ -28,13 +28,8 @@ static int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
 	" paid, refunded, promise_by, coalesce(ship_country, ''), source_hash," \
 	" coalesce(hold_reason, '')"
 
-struct order_row {
-	struct wf_order_info i;
-	char hash[24], hold_reason[256];
-};
-
 static void
-order_from_stmt(wf_stmt *st, struct order_row *o)
+order_from_stmt(wf_stmt *st, struct wf_order_row *o)
 {
 	memset(o, 0, sizeof *o);
 	o->i.id = wf_col_int(st, 0);
@@ -53,9 +48,8 @@ order_from_stmt(wf_stmt *st, struct order_row *o)
 	wf_strlcpy(o->hold_reason, wf_col_text(st, 11), sizeof o->hold_reason);
 }
 
-/* 1 found, 0 not found, or an error. */
-static int
-order_load(wf_db *db, const char *ref, struct order_row *o)
+int
+wf_order_load(wf_db *db, struct wf_order_row *o, const char *ref)
 {
 	static const char sql[] = "SELECT " ORDER_COLS " FROM orders WHERE ref = ?1";
 	wf_stmt *st;
@@ -72,10 +66,10 @@ order_load(wf_db *db, const char *ref, struct order_row *o)
 }
 
 int
-wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info)
+wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 {
-	struct order_row o;
-	int rc = order_load(db, ref, &o);
+	struct wf_order_row o;
+	int rc = wf_order_load(db, &o, ref);
 
 	if (rc == 0)
 		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
@@ -84,16 +78,6 @@ wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info)
 	if (info)
 		*info = o.i;
 	return 0;
-}
-
-static int
-need_order(wf_db *db, const char *ref, struct order_row *o)
-{
-	int rc = order_load(db, ref, o);
-
-	if (rc == 0)
-		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
-	return rc < 0 ? rc : 0;
 }
 
 /* An order's columns as its record shows them: NULL text prints as null. */
@@ -262,10 +246,22 @@ emit_order(wf_db *db, const char *ref, wf_out *out, const char *result, int with
 	return wf_out_emit(out, r);
 }
 
+int
+wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out)
+{
+	return emit_order(db, ref, out, NULL, with_lines);
+}
+
+int
+wf_order_emit_result(wf_db *db, const char *ref, const char *result, wf_out *out)
+{
+	return emit_order(db, ref, out, result, 0);
+}
+
 /* ---- exceptions about an order ------------------------------------------------------ */
 
-static int
-raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const char *kind,
+int
+wf_order_raise(wf_db *db, const char *ref, const struct wf_order_info *o, const char *kind,
     cJSON *evidence, int64_t units, const char *next)
 {
 	struct wf_raise r;
@@ -291,8 +287,8 @@ raise_order(wf_db *db, const char *ref, const struct wf_order_info *o, const cha
 	return rc;
 }
 
-static int
-clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
+int
+wf_order_clear(wf_db *db, const char *ref, const char *kind, const char *note)
 {
 	const char *result;
 	int64_t id;
@@ -300,9 +296,8 @@ clear_order(wf_db *db, const char *ref, const char *kind, const char *note)
 	return wf_exception_clear(db, &id, &result, kind, "order", ref, note);
 }
 
-/* Clear every kind an order's own problems raise. */
-static int
-clear_all(wf_db *db, const char *ref, const char *note)
+int
+wf_order_clear_all(wf_db *db, const char *ref, const char *note)
 {
 	static const char *const kinds[] = {
 		WF_EX_UNKNOWN_SKU, WF_EX_CHANGED, WF_EX_CANCELLED, WF_EX_FINANCE,
@@ -312,16 +307,13 @@ clear_all(wf_db *db, const char *ref, const char *note)
 	int rc;
 
 	for (i = 0; kinds[i]; i++)
-		if ((rc = clear_order(db, ref, kinds[i], note)) != 0)
+		if ((rc = wf_order_clear(db, ref, kinds[i], note)) != 0)
 			return rc;
 	return 0;
 }
 
-/* Cancel order ID for REASON: the transition, and the reason kept on the
- * order.  (Held stock is the caller's: an order cancelled at import holds
- * none.) */
-static int
-cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *data)
+int
+wf_order_cancel(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *data)
 {
 	static const char sql[] =
 	    "UPDATE orders SET cancel_reason = ?2, hold_reason = NULL WHERE id = ?1";
@@ -344,156 +336,31 @@ cancel_with(wf_db *db, const char *ref, int64_t id, const char *reason, cJSON *d
 	return wf_db_done(db, st);
 }
 
-/* ---- import ------------------------------------------------------------------------- */
+/* ---- import: what order_import.c decided, written ----------------------------------- */
+
+int
+wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded)
+{
+	static const char sql[] =
+	    "UPDATE orders SET paid = ?2, refunded = ?3, updated_at = ?4 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, paid);
+	wf_bind_int(st, 3, refunded);
+	wf_bind_time(st, 4, wf_db_now(db));
+	return wf_db_done(db, st);
+}
 
 /* The import binds its strings without a copy (wf_bind_static): they live
  * in the parsed line, or in the caller's buffers, until the statement has
  * run and wf_db_done_static() unbound them. */
 
-/* FNV-1a, fed piece by piece. */
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME  1099511628211ull
-
-static uint64_t
-fnv_str(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static uint64_t
-fnv_ch(uint64_t h, char c)
-{
-	h ^= (unsigned char)c;
-	return h * FNV_PRIME;
-}
-
-/* V in decimal, as "%lld" writes it. */
-static uint64_t
-fnv_int(uint64_t h, long long v)
-{
-	char d[24];
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	int n = 0;
-
-	do {
-		d[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		h = fnv_ch(h, '-');
-	while (n > 0)
-		h = fnv_ch(h, d[--n]);
-	return h;
-}
-
-/* Then SEP after it. */
-static uint64_t
-fnv_int_sep(uint64_t h, long long v, char sep)
-{
-	return fnv_ch(fnv_int(h, v), sep);
-}
-
-static uint64_t
-fnv_str_sep(uint64_t h, const char *s, char sep)
-{
-	return fnv_ch(fnv_str(h, s ? s : ""), sep);
-}
-
-/* FNV-1a over the order's content (not its payment), as 16 hex digits:
- * equal content, equal fingerprint.  SHIP is IN's ship_to as JSON text (NULL
- * when there is none).  The bytes hashed are those of the fields written
- * one after another with separators, "placed|currency|...|" then the lines:
- * the order of fields and separators must not change, or every stored order
- * would look changed to the next import. */
-static void
-fingerprint(const struct wf_order_in *in, const char *ship, char out[17])
-{
-	uint64_t h = FNV_OFFSET;
-	size_t i;
-
-	h = fnv_int_sep(h, (long long)in->placed_at, '|');
-	h = fnv_str_sep(h, in->currency, '|');
-	h = fnv_int_sep(h, in->has_promise, '|');
-	h = fnv_int_sep(h, (long long)in->promise_by, '|');
-	h = fnv_str_sep(h, in->ship_name, '|');
-	h = fnv_str_sep(h, in->ship_country, '|');
-	h = fnv_str_sep(h, in->ship_postcode, '|');
-	h = fnv_str_sep(h, in->ship_city, '|');
-	if (ship)
-		h = fnv_str(h, ship);
-	h = fnv_ch(h, '|');
-	h = fnv_int_sep(h, (long long)in->shipping_paid, '|');
-	h = fnv_int_sep(h, (long long)in->discount, '|');
-	h = fnv_int_sep(h, (long long)in->tax, '|');
-	h = fnv_int_sep(h, in->has_total, '|');
-	h = fnv_int_sep(h, (long long)in->total, '|');
-	h = fnv_int_sep(h, in->taxes_included, '|');
-	h = fnv_str_sep(h, in->owner, '|');
-	h = fnv_int_sep(h, in->fulfilled, '|');
-	for (i = 0; i < in->nlines; i++) {
-		const struct wf_order_line_in *l = &in->lines[i];
-		h = fnv_str_sep(h, l->sku, '\x1f');
-		h = fnv_str_sep(h, l->title, '\x1f');
-		h = fnv_str_sep(h, l->external_id, '\x1f');
-		h = fnv_int_sep(h, (long long)l->qty, '\x1f');
-		h = fnv_int_sep(h, (long long)l->unit_price, '\x1f');
-		h = fnv_int_sep(h, (long long)l->discount, '\x1f');
-		h = fnv_int_sep(h, (long long)l->tax, '\x1e');
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-/* Totals: the lines' subtotal, and the total when the channel gave none. */
 static int
-totals(const wf_jloc *at, const struct wf_order_in *in, int64_t *subtotal, int64_t *total)
-{
-	int64_t s = 0, v;
-	size_t i;
-
-	for (i = 0; i < in->nlines; i++) {
-		const struct wf_order_line_in *l = &in->lines[i];
-		if (wf_money_mul(l->qty, l->unit_price, &v) != 0 || wf_money_add(s, v, &s) != 0)
-			return wf_jerr(at, "lines", "amounts out of range");
-		s -= l->discount < v ? l->discount : v;
-	}
-	*subtotal = s;
-	if (in->has_total) {
-		*total = in->total;
-		return 0;
-	}
-	v = s - in->discount;
-	if (wf_money_add(v, in->shipping_paid, &v) != 0 ||
-	    (!in->taxes_included && wf_money_add(v, in->tax, &v) != 0))
-		return wf_jerr(at, NULL, "total out of range");
-	*total = v > 0 ? v : 0;
-	return 0;
-}
-
-static int
-check_in(const wf_jloc *at, const struct wf_order_in *in)
-{
-	size_t i;
-
-	if (wf_text_code("channel", in->channel, 32) != 0)
-		return wf_jerr(at, "channel", "%s", wf_error_msg() + strlen("channel: "));
-	if (wf_text_check("external_id", in->external_id, 128) != 0)
-		return wf_jerr(at, "external_id", "%s", wf_error_msg() + strlen("external_id: "));
-	if (in->owner && wf_text_check("owner", in->owner, 64) != 0)
-		return wf_jerr(at, "owner", "%s", wf_error_msg() + strlen("owner: "));
-	for (i = 0; i < in->nlines; i++)
-		if (wf_text_sku("sku", in->lines[i].sku) != 0) {
-			wf_jloc ll = WF_JLOC_KEY(at, "lines"), li = WF_JLOC_IDX(&ll, (long)i);
-			return wf_jerr(&li, "sku", "%s", wf_error_msg() + strlen("sku: "));
-		}
-	return 0;
-}
-
-static int
-insert_lines(wf_db *db, int64_t order_id, const struct wf_order_in *in, int64_t *unknown)
+insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_order_in *in)
 {
 	static const char sql[] =
 	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
@@ -559,9 +426,8 @@ unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
 	return a;
 }
 
-/* Resolve lines whose SKU is now known.  *left: lines still unknown. */
-static int
-resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
+int
+wf_order_resolve(wf_db *db, const char *ref, int64_t order_id)
 {
 	static const char upd[] =
 	    "UPDATE order_line SET sku_id = (SELECT id FROM sku WHERE sku.code = order_line.sku)"
@@ -569,6 +435,9 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	static const char cnt[] =
 	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL";
 	wf_stmt *st;
+	int64_t left, units;
+	cJSON *skus;
+	char *list;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
@@ -579,137 +448,27 @@ resolve_skus(wf_db *db, int64_t order_id, int64_t *left)
 	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	*left = wf_col_int(st, 0);
+	left = wf_col_int(st, 0);
 	wf_stmt_reset(st);
-	return 0;
-}
-
-/* The finance state a payment says: pending, paid, partially_refunded,
- * refunded. */
-static const char *
-finance_target(const struct wf_order_in *in)
-{
-	if (strcmp(in->pay_status, "pending") == 0)
-		return "pending";
-	if (in->refunded > 0 && in->refunded >= in->paid)
-		return "refunded";
-	if (in->refunded > 0)
-		return "partially_refunded";
-	return "paid";
-}
-
-/* The shortest run of actions (at most 4) that takes machine M from FROM
- * to TO, into PATH; returns its length, or -1 when there is none.  A payment
- * the channel saw in several steps (authorised, paid, partly refunded) is
- * replayed step by step, so history keeps each state. */
-static int
-path_to(const struct wf_machine *m, const char *from, const char *to,
-    const char *path[4])
-{
-	const struct wf_transition *t, *u, *v;
-
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		if (strcmp(t->to, to) == 0) {
-			path[0] = t->action;
-			return 1;
-		}
-	}
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		for (u = m->rows; u->from; u++)
-			if (strcmp(u->from, t->to) == 0 && strcmp(u->to, to) == 0) {
-				path[0] = t->action;
-				path[1] = u->action;
-				return 2;
-			}
-	}
-	for (t = m->rows; t->from; t++) {
-		if (strcmp(t->from, from) != 0)
-			continue;
-		for (u = m->rows; u->from; u++) {
-			if (strcmp(u->from, t->to) != 0)
-				continue;
-			for (v = m->rows; v->from; v++)
-				if (strcmp(v->from, u->to) == 0 && strcmp(v->to, to) == 0) {
-					path[0] = t->action;
-					path[1] = u->action;
-					path[2] = v->action;
-					return 3;
-				}
-		}
-	}
-	return -1;
-}
-
-/* Bring an existing order's finance state and amounts to what the channel
- * says.  *changed: whether anything changed. */
-static int
-sync_finance(wf_db *db, const char *ref, struct order_row *o,
-    const struct wf_order_in *in, int *changed)
-{
-	static const char amounts[] =
-	    "UPDATE orders SET paid = ?2, refunded = ?3, updated_at = ?4 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order.finance");
-	const char *target = finance_target(in), *path[4];
-	cJSON *data;
-	wf_stmt *st;
-	int rc, n, k;
-
-	*changed = 0;
-	if (in->paid != o->i.paid || in->refunded != o->i.refunded) {
-		if ((rc = wf_db_stmt(db, &st, amounts)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o->i.id);
-		wf_bind_int(st, 2, in->paid);
-		wf_bind_int(st, 3, in->refunded);
-		wf_bind_time(st, 4, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-		*changed = 1;
-	}
-	if (strcmp(target, o->i.finance_state) == 0 ||
-	    /* local finance states the channel does not know about */
-	    ((strcmp(o->i.finance_state, "invoiced") == 0 ||
-	    strcmp(o->i.finance_state, "reconciled") == 0) && strcmp(target, "paid") == 0))
+	if (left == 0)
 		return 0;
-	if ((n = path_to(m, o->i.finance_state, target, path)) < 0) {
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "finance_state", o->i.finance_state);
-		wf_jadd_str(data, "channel_says", target);
-		wf_jadd_money(data, "paid", in->paid, in->currency);
-		wf_jadd_money(data, "refunded", in->refunded, in->currency);
-		return raise_order(db, ref, &o->i, WF_EX_FINANCE, data, 0,
-		    "The channel reports a payment state the order cannot move to; "
-		    "check the payment and set the finance state by hand");
-	}
-	for (k = 0; k < n; k++) {
-		data = cJSON_CreateObject();
-		if (data == NULL || wf_jadd_money(data, "paid", in->paid, in->currency) |
-		    wf_jadd_money(data, "refunded", in->refunded, in->currency)) {
-			cJSON_Delete(data);
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		}
-		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, path[k], data)) != 0)
-			return rc;
-	}
-	*changed = 1;
-	return clear_order(db, ref, WF_EX_FINANCE, "the channel's payment state was applied");
+	skus = unknown_skus(db, order_id, &units);
+	list = skus ? cJSON_PrintUnformatted(skus) : NULL;
+	rc = wf_error_set(WF_EREFUSED, "order %s still has SKUs the catalogue does not know: %s",
+	    ref, list ? list : "?");
+	cJSON_free(list);
+	cJSON_Delete(skus);
+	return rc;
 }
 
 static int
 hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 {
-	static const char reason[] =
-	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order");
-	struct order_row o;
+	struct wf_order_row o;
+	struct wf_order_key k;
 	wf_buf next = {0}, why = {0};
 	int64_t units;
 	cJSON *skus, *c, *ev;
-	wf_stmt *st;
 	int rc;
 
 	if ((skus = unknown_skus(db, order_id, &units)) == NULL)
@@ -725,20 +484,15 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 		rc = wf_error_set(WF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = order_load(db, ref, &o)) < 0)
+	if ((rc = wf_order_load(db, &o, ref)) < 0)
 		goto out;
-	if (strcmp(o.i.state, "on_hold") != 0) {
-		cJSON *data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", why.p);
-		if ((rc = wf_state_apply(db, NULL, m, order_id, ref, "hold", data)) != 0)
-			goto out;
-		if ((rc = wf_db_stmt(db, &st, reason)) != 0)
-			goto out;
-		wf_bind_int(st, 1, order_id);
-		wf_bind_text(st, 2, why.p);
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto out;
-	}
+	/* an order held already keeps its hold and its reason */
+	k.id = order_id;
+	k.ref = ref;
+	k.state = o.i.state;
+	k.hold_reason = o.hold_reason;
+	if (strcmp(o.i.state, "on_hold") != 0 && (rc = wf_order_hold(db, &k, why.p)) != 0)
+		goto out;
 	ev = cJSON_CreateObject();
 	if (ev == NULL || wf_jadd_item(ev, "unknown_skus", skus)) {
 		cJSON_Delete(ev);
@@ -747,7 +501,7 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 		goto out;
 	}
 	skus = NULL;
-	rc = raise_order(db, ref, &o.i, WF_EX_UNKNOWN_SKU, ev, units, next.p);
+	rc = wf_order_raise(db, ref, &o.i, WF_EX_UNKNOWN_SKU, ev, units, next.p);
 out:
 	cJSON_Delete(skus);
 	wf_buf_free(&next);
@@ -793,10 +547,10 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 	return wf_out_emit(out, r);
 }
 
-/* Create a new order from IN. */
-static int
-create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *ship,
-    const char *hash, int64_t subtotal, int64_t total, wf_out *out)
+int
+wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
+    const char *finance, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, wf_out *out)
 {
 	static const char ins[] =
 	    "INSERT INTO orders (channel, external_id, ref, finance_state, owner, currency,"
@@ -805,7 +559,6 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	    " source_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
 	const struct wf_machine *m = wf_machine_find("order");
-	const char *finance = finance_target(in);
 	wf_stmt *st;
 	int64_t id, unknown;
 	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
@@ -844,7 +597,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	if ((rc = wf_db_done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
-	if ((rc = insert_lines(db, id, in, &unknown)) != 0)
+	if ((rc = insert_lines(db, &unknown, id, in)) != 0)
 		return rc;
 	/* the event's data as wf_json_write writes the object; neither value
 	 * needs escaping (a finance state, an amount) */
@@ -855,7 +608,7 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	if ((rc = wf_history_add_text(db, "order", ref, "order", "create", NULL, "new", data)) != 0)
 		return rc;
 	if (in->cancelled) {
-		if ((rc = cancel_with(db, ref, id, in->cancel_reason && *in->cancel_reason ?
+		if ((rc = wf_order_cancel(db, ref, id, in->cancel_reason && *in->cancel_reason ?
 		    in->cancel_reason : "cancelled at the channel", NULL)) != 0)
 			return rc;
 	} else if (in->fulfilled) {
@@ -869,57 +622,10 @@ create(wf_db *db, const char *ref, const struct wf_order_in *in, const char *shi
 	    subtotal, total, out);
 }
 
-/* What differs between the stored order and IN, for the history event. */
-static cJSON *
-changes_of(wf_db *db, const struct order_row *o, const struct wf_order_in *in, int64_t total)
-{
-	static const char sql[] =
-	    "SELECT group_concat(sku || 'x' || qty, ' ') FROM"
-	    " (SELECT sku, qty FROM order_line WHERE order_id = ?1 ORDER BY line_no)";
-	cJSON *c = cJSON_CreateObject();
-	wf_buf now = {0};
-	wf_stmt *st;
-	size_t i;
-
-	if (c == NULL)
-		return NULL;
-	if (total != o->i.total) {
-		cJSON *t = cJSON_CreateObject();
-		wf_jadd_money(t, "from", o->i.total, o->i.currency);
-		wf_jadd_money(t, "to", total, in->currency);
-		wf_jadd_item(c, "total", t);
-	}
-	for (i = 0; i < in->nlines; i++)
-		wf_buf_addf(&now, "%s%sx%lld", i ? " " : "", in->lines[i].sku,
-		    (long long)in->lines[i].qty);
-	if (wf_db_stmt(db, &st, sql) == 0) {
-		wf_bind_int(st, 1, o->i.id);
-		if (wf_db_step(db, st) == 1) {
-			if (strcmp(wf_col_text(st, 0), wf_buf_str(&now)) != 0) {
-				cJSON *t = cJSON_CreateObject();
-				wf_jadd_str(t, "from", wf_col_text(st, 0));
-				wf_jadd_str(t, "to", wf_buf_str(&now));
-				wf_jadd_item(c, "lines", t);
-			}
-			wf_stmt_reset(st);
-		}
-	}
-	if (strcmp(o->i.ship_country, in->ship_country) != 0) {
-		cJSON *t = cJSON_CreateObject();
-		wf_jadd_str(t, "from", *o->i.ship_country ? o->i.ship_country : NULL);
-		wf_jadd_str(t, "to", *in->ship_country ? in->ship_country : NULL);
-		wf_jadd_item(c, "ship_country", t);
-	}
-	if (c->child == NULL)
-		wf_jadd_str(c, "content", "changed");
-	wf_buf_free(&now);
-	return c;
-}
-
-/* Apply IN's content to an order that may still change. */
-static int
-update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in *in,
-    const char *ship, const char *hash, int64_t subtotal, int64_t total)
+int
+wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
+    const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, cJSON *changes)
 {
 	static const char upd[] =
 	    "UPDATE orders SET currency = ?2, placed_at = ?3, promise_by = ?4, ship_name = ?5,"
@@ -930,10 +636,9 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	const struct wf_machine *m = wf_machine_find("order");
 	wf_stmt *st;
 	int64_t unknown;
-	cJSON *changes;
 	int rc;
 
-	if ((changes = changes_of(db, o, in, total)) == NULL)
+	if (changes == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		goto out;
@@ -958,7 +663,7 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, del)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o->i.id);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, o->i.id, in, &unknown)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
 		goto out;
 	rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
 	changes = NULL;
@@ -972,721 +677,261 @@ update(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_in
 		cJSON *data = cJSON_CreateObject();
 		wf_jadd_str(data, "reason", "the updated order's SKUs are all known");
 		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, "release", data)) == 0)
-			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
+			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
 	}
 out:
 	cJSON_Delete(changes);
 	return rc;
 }
 
-static int
-still_open(const struct order_row *o)
-{
-	const char *s = strcmp(o->i.state, "on_hold") == 0 ? o->i.held_from : o->i.state;
-
-	return strcmp(s, "new") == 0 || strcmp(s, "promised") == 0;
-}
+/* ---- units over lines ----------------------------------------------------------- */
 
 int
-wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in, wf_out *out)
+wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int64_t qty,
+    enum wf_order_count what, wf_order_line_fn *fn, void *arg)
 {
-	struct order_row o;
-	char hash[17];
-	wf_buf ref = {0}, ship = {0};
-	int64_t subtotal = 0, total = 0;
-	int rc, found, fin_changed = 0;
-	const char *result, *ship_text;
-
-	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0)
-		return rc;
-	if (in->refunded > in->paid)
-		return wf_jerr(at, "payment", "refunded %lld is more than paid %lld (minor units)",
-		    (long long)in->refunded, (long long)in->paid);
-	/* the address as given: hashed, and stored by create and update */
-	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
-		return rc;
-	ship_text = in->ship_to ? wf_buf_str(&ship) : NULL;
-	fingerprint(in, ship_text, hash);
-	if ((rc = wf_buf_adds(&ref, in->channel)) != 0 || (rc = wf_buf_addc(&ref, ':')) != 0 ||
-	    (rc = wf_buf_adds(&ref, in->external_id)) != 0)
-		goto out;
-	if ((found = order_load(db, ref.p, &o)) < 0) {
-		rc = found;
-		goto out;
-	}
-	if (!found) {
-		rc = create(db, ref.p, in, ship_text, hash, subtotal, total, out);
-		goto out;
-	}
-	if (strcmp(o.i.currency, in->currency) != 0) {
-		rc = wf_jerr(at, "currency", "order %s is in %s; the channel now says %s",
-		    ref.p, o.i.currency, in->currency);
-		goto out;
-	}
-	if ((rc = sync_finance(db, ref.p, &o, in, &fin_changed)) != 0)
-		goto out;
-	result = fin_changed ? "updated" : "unchanged";
-	if (strcmp(hash, o.hash) != 0) {
-		if (still_open(&o)) {
-			if ((rc = update(db, ref.p, &o, in, ship_text, hash, subtotal, total)) != 0)
-				goto out;
-			result = "updated";
-		} else if (strcmp(o.i.state, "cancelled") != 0 && strcmp(o.i.state, "closed") != 0) {
-			cJSON *ev = changes_of(db, &o, in, total);
-			wf_jadd_str(ev, "state", o.i.state);
-			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CHANGED, ev, 0,
-			    "The channel changed this order after stock was allocated: "
-			    "cancel it and import again, or fulfil it as it stands")) != 0)
-				goto out;
-			result = "conflict";
-		}
-	}
-	if (in->cancelled && strcmp(o.i.state, "cancelled") != 0) {
-		if (still_open(&o)) {
-			if ((rc = cancel_with(db, ref.p, o.i.id, in->cancel_reason &&
-			    *in->cancel_reason ? in->cancel_reason : "cancelled at the channel",
-			    NULL)) != 0 ||
-			    (rc = clear_all(db, ref.p, "the channel cancelled the order")) != 0)
-				goto out;
-			result = "updated";
-		} else if (strcmp(o.i.state, "closed") != 0) {
-			cJSON *ev = cJSON_CreateObject();
-			wf_jadd_str(ev, "state", o.i.state);
-			wf_jadd_str(ev, "reason", in->cancel_reason);
-			if ((rc = raise_order(db, ref.p, &o.i, WF_EX_CANCELLED, ev, 0,
-			    "The channel cancelled this order after stock was allocated: "
-			    "stop it (wf-order cancel) or tell the channel it has shipped")) != 0)
-				goto out;
-			result = "conflict";
-		}
-	}
-	rc = emit_order(db, ref.p, out, result, 0);
-out:
-	wf_buf_free(&ref);
-	wf_buf_free(&ship);
-	return rc;
-}
-
-int
-wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg)
-{
-	const struct wf_order_import *imp = arg;
-	struct wf_order_in in;
-	cJSON *arena = cJSON_CreateArray();
-	int rc;
-
-	if (arena == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	memset(&in, 0, sizeof in);
-	if (imp->format == WF_ORDER_SHOPIFY) {
-		rc = wf_order_parse_shopify(l->at, l->obj, l->strict, &in, arena);
-		in.channel = imp->channel ? imp->channel : "shopify";
-	} else {
-		rc = wf_order_parse_generic(l->at, l->obj, l->strict, &in, arena);
-		if (imp->channel)
-			in.channel = imp->channel;
-	}
-	if (rc == 0)
-		rc = wf_order_upsert(db, l->at, &in, wf_db_out(db));
-	free(in.lines);
-	cJSON_Delete(arena);
-	return rc;
-}
-
-/* ---- held stock of an order --------------------------------------------------- */
-
-/* The quantity still to ship per SKU of order ID: (sku_id, qty) pairs. */
-struct need {
-	int64_t sku, qty;
-};
-
-static int
-outstanding(wf_db *db, int64_t order_id, struct need **out, size_t *n)
-{
-	static const char sql[] =
-	    "SELECT sku_id, sum(qty - qty_shipped) FROM order_line WHERE order_id = ?1"
-	    " AND sku_id IS NOT NULL GROUP BY sku_id HAVING sum(qty - qty_shipped) > 0"
-	    " ORDER BY min(line_no)";
-	static const char unknown[] =
-	    "SELECT line_no, sku FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
-	    " ORDER BY line_no LIMIT 1";
-	struct need *v = NULL;
-	size_t cap = 0;
+	static const char *const open_sql[] = {
+		"SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
+		" AND qty > qty_shipped ORDER BY line_no LIMIT 64",
+		"SELECT id, qty_shipped - qty_returned FROM order_line WHERE order_id = ?1"
+		" AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no LIMIT 64",
+	};
+	static const char *const add_sql[] = {
+		"UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1",
+		"UPDATE order_line SET qty_returned = qty_returned + ?2 WHERE id = ?1",
+	};
+	struct { int64_t id, open; } ol[64];
+	size_t nl, j;
 	wf_stmt *st;
 	int rc;
 
-	*n = 0;
-	if ((rc = wf_db_stmt(db, &st, unknown)) != 0)
-		return rc;
-	wf_bind_int(st, 1, order_id);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		rc = wf_error_set(WF_EREFUSED, "line %lld has a SKU the catalogue does not know: '%s'",
-		    (long long)wf_col_int(st, 0), wf_col_text(st, 1));
-		wf_stmt_reset(st);
-		return rc;
-	}
-	if (rc < 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, order_id);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (*n == cap) {
-			struct need *p;
-			cap = cap ? cap * 2 : 8;
-			if ((p = realloc(v, cap * sizeof *p)) == NULL) {
-				wf_stmt_reset(st);
-				free(v);
-				return wf_error_set(WF_ENOMEM, "out of memory");
-			}
-			v = p;
+	*left = qty;
+	/* 64 lines at a time: a line that took all it can drops out of the next */
+	do {
+		if ((rc = wf_db_stmt(db, &st, open_sql[what])) != 0)
+			return rc;
+		wf_bind_int(st, 1, order_id);
+		wf_bind_int(st, 2, sku_id);
+		for (nl = 0; (rc = wf_db_step(db, st)) == 1; nl++) {
+			ol[nl].id = wf_col_int(st, 0);
+			ol[nl].open = wf_col_int(st, 1);
 		}
-		v[*n].sku = wf_col_int(st, 0);
-		v[(*n)++].qty = wf_col_int(st, 1);
-	}
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < nl && *left > 0; j++) {
+			int64_t q = ol[j].open < *left ? ol[j].open : *left;
+			if ((fn && (rc = fn(db, arg, ol[j].id, q)) != 0) ||
+			    (rc = wf_db_stmt(db, &st, add_sql[what])) != 0)
+				return rc;
+			wf_bind_int(st, 1, ol[j].id);
+			wf_bind_int(st, 2, q);
+			if ((rc = wf_db_done(db, st)) != 0)
+				return rc;
+			*left -= q;
+		}
+	} while (*left > 0 && nl == 64);
 	return 0;
 }
 
-/* Move every outstanding unit held by the order from state FROM to TO. */
-static int
-advance_all(wf_db *db, const char *ref, int64_t order_id, const char *from,
-    const char *to, const char *action, const char *cause)
-{
-	struct need *v = NULL;
-	size_t n, i;
-	int rc;
-
-	if ((rc = outstanding(db, order_id, &v, &n)) != 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = wf_stock_advance(db, v[i].sku, 0, ref, v[i].qty, from, to, action, cause);
-	free(v);
-	return rc;
-}
-
-/* Put back on hand whatever the order holds (cancel): reserved, picked and
- * packed units return to their bins. */
-static int
-release_held(wf_db *db, const char *ref, cJSON *data)
-{
-	static const char sql[] =
-	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1 AND holder <> ''"
-	    " AND state IN ('reserved','picked','packed') GROUP BY sku_id, state";
-	static const struct { const char *state, *action; } back[] = {
-		{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },
-	};
-	struct row {
-		int64_t sku, qty;
-		int k;
-	} rows[256];
-	size_t n = 0, i, k;
-	wf_stmt *st;
-	int64_t total = 0;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
-		for (k = 0; k < 3 && strcmp(back[k].state, wf_col_text(st, 1)) != 0; k++)
-			;
-		rows[n].sku = wf_col_int(st, 0);
-		rows[n].qty = wf_col_int(st, 2);
-		rows[n++].k = (int)k;
-	}
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		if ((rc = wf_stock_advance(db, rows[i].sku, 0, ref, rows[i].qty,
-		    back[rows[i].k].state, "on_hand", back[rows[i].k].action, ref)) != 0)
-			return rc;
-		total += rows[i].qty;
-	}
-	return data ? wf_jadd_int(data, "units_released", total) : 0;
-}
-
-/* ---- actions ---------------------------------------------------------------------- */
-
 int
-wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data)
+wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id, enum wf_order_count what)
 {
-	static const char route[] =
-	    "INSERT INTO order_route (order_id, warehouse_id, created_at) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT (order_id, warehouse_id) DO NOTHING";
-	const struct wf_machine *m = wf_machine_find("order");
-	struct order_row o;
-	struct need *v = NULL;
+	static const char *const sql[] = {
+		"SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped",
+		"SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty_returned < qty",
+	};
 	wf_stmt *st;
-	size_t n, i;
 	int rc;
 
-	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = wf_state_check(m, ref, o.i.state, "reserve")) != 0 ||
-	    (rc = outstanding(db, o.i.id, &v, &n)) != 0)
-		goto out;
-	for (i = 0; i < n; i++)
-		if ((rc = wf_stock_reserve(db, v[i].sku, wh_id, v[i].qty, ref, 0, NULL, NULL)) != 0)
-			goto out;
-	if ((rc = wf_db_stmt(db, &st, route)) != 0)
-		goto out;
-	wf_bind_int(st, 1, o.i.id);
-	wf_bind_int(st, 2, wh_id);
-	wf_bind_time(st, 3, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		goto out;
-	rc = wf_state_apply(db, NULL, m, o.i.id, ref, "reserve", data);
-	data = NULL;
-out:
-	cJSON_Delete(data);
-	free(v);
-	return rc;
-}
-
-/* A shipment per warehouse holding the order's units: create SH-N, move
- * the units out, record the lines. */
-static int
-ship(wf_db *db, const char *ref, struct order_row *o, const struct wf_order_action *a,
-    wf_out *out)
-{
-	static const char whs[] =
-	    "SELECT DISTINCT b.warehouse_id FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.holder = ?1 AND bal.state IN ('reserved','picked','packed')"
-	    " ORDER BY b.warehouse_id";
-	static const char held[] =
-	    "SELECT bal.sku_id, bal.state, sum(bal.qty) FROM balance bal JOIN bin b"
-	    " ON b.id = bal.bin_id WHERE bal.holder = ?1 AND b.warehouse_id = ?2"
-	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
-	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
-	    " ELSE 2 END";
-	static const char ins[] =
-	    "INSERT INTO shipment (order_id, warehouse_id, carrier, service, tracking, cost,"
-	    " currency, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?9)";
-	static const char shipped_at[] = "UPDATE shipment SET shipped_at = ?2 WHERE id = ?1";
-	static const char lines[] =
-	    "SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
-	    " AND qty > qty_shipped ORDER BY line_no";
-	static const char sline[] =
-	    "INSERT INTO shipment_line (shipment_id, order_line_id, qty) VALUES (?1, ?2, ?3)";
-	static const char oline[] =
-	    "UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1";
-	static const char left_sql[] =
-	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty > qty_shipped";
-	const struct wf_machine *sm = wf_machine_find("shipment");
-	int64_t wh[32], cost = 0;
-	size_t nwh = 0, w;
-	wf_stmt *st;
-	int has_cost = 0, rc;
-
-	if (a->carrier == NULL || *a->carrier == '\0')
-		return wf_error_set(WF_EINPUT, "carrier: required for ship");
-	if ((rc = wf_text_check("carrier", a->carrier, 64)) != 0 ||
-	    (a->service && (rc = wf_text_check("service", a->service, 64)) != 0) ||
-	    (a->tracking && (rc = wf_text_check("tracking", a->tracking, 128)) != 0))
+	if ((rc = wf_db_stmt(db, &st, sql[what])) != 0)
 		return rc;
-	if (a->cost) {
-		if (wf_money_parse(a->cost, o->i.currency, &cost) != 0 || cost < 0)
-			return wf_error_set(WF_EINPUT, "cost: %s", cost < 0 ?
-			    "must not be negative" : wf_error_msg());
-		has_cost = 1;
-	}
-	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
-		wh[nwh++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	if (nwh == 0)
-		return wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
-	for (w = 0; w < nwh; w++) {
-		struct { int64_t sku, qty; int k; } h[256];
-		size_t nh = 0, i;
-		char key[32];
-		int64_t sid;
-		cJSON *data;
-
-		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o->i.id);
-		wf_bind_int(st, 2, wh[w]);
-		wf_bind_text(st, 3, a->carrier);
-		wf_bind_text(st, 4, a->service);
-		wf_bind_text(st, 5, a->tracking);
-		/* the cost goes on the first shipment */
-		wf_bind_opt_int(st, 6, has_cost && w == 0, cost);
-		wf_bind_text(st, 7, has_cost && w == 0 ? o->i.currency : NULL);
-		wf_bind_text(st, 8, WF_OWNER_ORDER);
-		wf_bind_time(st, 9, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-		sid = wf_db_last_id(db);
-		wf_key_format(&wf_record_shipment, sid, key);
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "order", ref);
-		wf_jadd_str(data, "carrier", a->carrier);
-		wf_jadd_str(data, "tracking", a->tracking);
-		if ((rc = wf_history_add(db, "shipment", key, "shipment", "create", NULL,
-		    "planned", data)) != 0)
-			return rc;
-		/* the held units, per SKU and state */
-		if ((rc = wf_db_stmt(db, &st, held)) != 0)
-			return rc;
-		wf_bind_text(st, 1, ref);
-		wf_bind_int(st, 2, wh[w]);
-		while ((rc = wf_db_step(db, st)) == 1 && nh < sizeof h / sizeof h[0]) {
-			const char *s = wf_col_text(st, 1);
-			h[nh].sku = wf_col_int(st, 0);
-			h[nh].qty = wf_col_int(st, 2);
-			h[nh++].k = s[0] == 'r' ? 0 : s[1] == 'i' ? 1 : 2;
-		}
-		if (rc == 1)
-			wf_stmt_reset(st);
-		if (rc < 0)
-			return rc;
-		for (i = 0; i < nh; i++) {
-			int64_t left;
-			/* small warehouses skip steps: do them */
-			if (h[i].k == 0 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "reserved", "picked", "pick", ref)) != 0)
-				return rc;
-			if (h[i].k <= 1 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "picked", "packed", "pack", ref)) != 0)
-				return rc;
-			if ((rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty, "packed",
-			    "shipped", "ship", key)) != 0)
-				return rc;
-			/* spread the units over the SKU's lines */
-			left = h[i].qty;
-			if ((rc = wf_db_stmt(db, &st, lines)) != 0)
-				return rc;
-			wf_bind_int(st, 1, o->i.id);
-			wf_bind_int(st, 2, h[i].sku);
-			{
-				struct { int64_t id, open; } ol[64];
-				size_t nl = 0, j;
-				while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
-					ol[nl].id = wf_col_int(st, 0);
-					ol[nl++].open = wf_col_int(st, 1);
-				}
-				if (rc == 1)
-					wf_stmt_reset(st);
-				if (rc < 0)
-					return rc;
-				for (j = 0; j < nl && left > 0; j++) {
-					int64_t q = ol[j].open < left ? ol[j].open : left;
-					wf_stmt *s2;
-					if ((rc = wf_db_stmt(db, &s2, sline)) != 0)
-						return rc;
-					wf_bind_int(s2, 1, sid);
-					wf_bind_int(s2, 2, ol[j].id);
-					wf_bind_int(s2, 3, q);
-					if ((rc = wf_db_done(db, s2)) != 0 ||
-					    (rc = wf_db_stmt(db, &s2, oline)) != 0)
-						return rc;
-					wf_bind_int(s2, 1, ol[j].id);
-					wf_bind_int(s2, 2, q);
-					if ((rc = wf_db_done(db, s2)) != 0)
-						return rc;
-					left -= q;
-				}
-			}
-			if (left > 0)
-				return wf_error_set(WF_EINTERNAL,
-				    "order %s held %lld more units than its lines need", ref,
-				    (long long)left);
-		}
-		if ((rc = wf_db_stmt(db, &st, shipped_at)) != 0)
-			return rc;
-		wf_bind_int(st, 1, sid);
-		wf_bind_time(st, 2, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0 ||
-		    (rc = wf_state_apply(db, NULL, sm, sid, key, "ship", NULL)) != 0)
-			return rc;
-		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
-			return rc;
-	}
-	/* every line shipped: the order is */
-	if ((rc = wf_db_stmt(db, &st, left_sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, o->i.id);
+	wf_bind_int(st, 1, order_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : WF_EINTERNAL;
-	rc = (int)wf_col_int(st, 0);
+	*n = wf_col_int(st, 0);
 	wf_stmt_reset(st);
-	if (rc != 0)
-		return wf_error_set(WF_EREFUSED,
-		    "order %s: %d line(s) were not held in full and cannot ship", ref, rc);
 	return 0;
 }
 
-static int
-act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+int
+wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
+    int64_t qty, const char *rma)
 {
-	static const char hold_reason[] =
-	    "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
-	static const char deliver_sh[] =
-	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
-	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("order");
-	const char *ref = a->order, *action = a->action;
-	struct order_row o;
-	wf_stmt *st;
-	cJSON *data = NULL;
+	int64_t left, open;
+	cJSON *data;
 	int rc;
 
-	if ((rc = need_order(db, ref, &o)) != 0)
+	if ((rc = wf_order_spread(db, &left, order_id, sku_id, qty, WF_ORDER_RETURNED, NULL,
+	    NULL)) != 0)
 		return rc;
-	if (strcmp(action, "reserve") == 0) {
-		int64_t wh;
-		if (a->warehouse == NULL)
-			return wf_error_set(WF_EINPUT, "warehouse: required for reserve");
-		if ((rc = wf_warehouse_find(db, a->warehouse, &wh, NULL)) != 0)
-			return rc;
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "warehouse", a->warehouse);
-		if ((rc = wf_order_reserve_at(db, ref, wh, data)) != 0 ||
-		    (rc = clear_order(db, ref, "unroutable", "reserved by hand")) != 0)
-			return rc;
-		return emit_order(db, ref, out, NULL, 0);
-	}
-	if ((rc = wf_state_check(m, ref, o.i.state, action)) != 0)
+	if (left > 0)
+		return wf_error_set(WF_EINTERNAL, "order %s: %lld units more come back than it shipped",
+		    ref, (long long)left);
+	if ((rc = wf_order_lines_open(db, &open, order_id, WF_ORDER_RETURNED)) != 0)
 		return rc;
-	if (strcmp(action, "pick") == 0)
-		rc = advance_all(db, ref, o.i.id, "reserved", "picked", "pick", NULL);
-	else if (strcmp(action, "pack") == 0)
-		rc = advance_all(db, ref, o.i.id, "picked", "packed", "pack", NULL);
-	else if (strcmp(action, "ship") == 0)
-		rc = ship(db, ref, &o, a, out);
-	else if (strcmp(action, "hold") == 0 || strcmp(action, "cancel") == 0) {
-		if (a->reason == NULL || *a->reason == '\0')
-			return wf_error_set(WF_EINPUT, "reason: required for %s", action);
-		if ((rc = wf_text_check("reason", a->reason, 500)) != 0)
-			return rc;
-		data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", a->reason);
-		if (action[0] == 'c') {
-			/* the stock back on hand, then the transition with its reason */
-			if ((rc = release_held(db, ref, data)) != 0 ||
-			    (rc = cancel_with(db, ref, o.i.id, a->reason, data)) != 0 ||
-			    (rc = clear_all(db, ref, "the order was cancelled")) != 0)
-				return rc;
-			return emit_order(db, ref, out, NULL, 0);
-		}
-		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
-			wf_bind_int(st, 1, o.i.id);
-			wf_bind_text(st, 2, a->reason);
-			rc = wf_db_done(db, st);
-		}
-	} else if (strcmp(action, "release") == 0) {
-		int64_t left = 0;
-		if ((rc = resolve_skus(db, o.i.id, &left)) != 0)
-			return rc;
-		if (left > 0) {
-			int64_t units;
-			cJSON *skus = unknown_skus(db, o.i.id, &units);
-			char *list = skus ? cJSON_PrintUnformatted(skus) : NULL;
-			rc = wf_error_set(WF_EREFUSED,
-			    "order %s still has SKUs the catalogue does not know: %s", ref,
-			    list ? list : "?");
-			cJSON_free(list);
-			cJSON_Delete(skus);
-			return rc;
-		}
-		if ((rc = wf_db_stmt(db, &st, hold_reason)) == 0) {
-			wf_bind_int(st, 1, o.i.id);
-			wf_bind_text(st, 2, NULL);
-			rc = wf_db_done(db, st);
-		}
-		if (rc == 0)
-			rc = clear_order(db, ref, WF_EX_UNKNOWN_SKU, "released by hand");
-	} else if (strcmp(action, "deliver") == 0) {
-		const struct wf_machine *sm = wf_machine_find("shipment");
-		int64_t ids[64];
-		size_t n = 0, i;
-		if ((rc = wf_db_stmt(db, &st, deliver_sh)) != 0)
-			return rc;
-		wf_bind_int(st, 1, o.i.id);
-		while ((rc = wf_db_step(db, st)) == 1 && n < 64)
-			ids[n++] = wf_col_int(st, 0);
-		if (rc == 1)
-			wf_stmt_reset(st);
-		if (rc < 0)
-			return rc;
-		rc = 0;
-		for (i = 0; i < n && rc == 0; i++) {
-			char key[32];
-			wf_key_format(&wf_record_shipment, ids[i], key);
-			if ((rc = wf_state_apply(db, NULL, sm, ids[i], key, "deliver", NULL)) == 0 &&
-			    (rc = wf_db_stmt(db, &st, delivered_at)) == 0) {
-				wf_bind_int(st, 1, ids[i]);
-				wf_bind_time(st, 2, wf_db_now(db));
-				rc = wf_db_done(db, st);
-			}
-		}
-	} else if (strcmp(action, "close") != 0)
-		return wf_error_set(WF_EINPUT,
-		    "action: expected reserve, pick, pack, ship, deliver, close, hold, release "
-		    "or cancel, got '%.20s'", action);
-	if (rc != 0) {
+	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "return", rma)) {
 		cJSON_Delete(data);
-		return rc;
+		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, NULL, m, o.i.id, ref, action, data)) != 0)
-		return rc;
-	return emit_order(db, ref, out, NULL, 0);
+	return wf_state_apply(db, NULL, wf_machine_find("order"), order_id, ref,
+	    open ? "return_part" : "return_all", data);
 }
 
 int
-wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out)
+wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
+    const char *rma)
 {
+	static const char sql[] =
+	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
+	wf_stmt *st;
+	cJSON *data;
 	int rc;
 
-	if (a->order == NULL || *a->order == '\0')
-		return wf_error_set(WF_EINPUT, "order: required");
-	if (a->action == NULL)
-		return wf_error_set(WF_EINPUT, "action: required");
-	if ((rc = wf_tx_begin(db)) != 0)
+	if (amount <= 0 || amount > o->paid - o->refunded)
+		return wf_error_set(WF_EREFUSED, "order %s: a refund of more than was paid and "
+		    "not yet refunded", ref);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	if ((rc = act(db, a, out)) != 0) {
-		wf_tx_rollback(db);
+	wf_bind_int(st, 1, o->id);
+	wf_bind_int(st, 2, amount);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_money(data, "amount", amount, o->currency) |
+	    wf_jadd_str(data, "return", rma)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	return wf_tx_commit(db);
+	return wf_state_apply(db, NULL, wf_machine_find("order.finance"), o->id, ref,
+	    o->refunded + amount >= o->paid ? "refund" : "refund_part", data);
 }
 
-int
-wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
-{
-	static const char *const known[] = {
-		"type", "order", "action", "warehouse", "carrier", "service", "tracking",
-		"cost", "reason", NULL
-	};
-	struct wf_order_action a;
-	const char *type = NULL;
-	int rc;
-
-	(void)unused;
-	memset(&a, 0, sizeof a);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
-		return rc;
-	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
-		return rc;
-	if (type && strcmp(type, "order_event") != 0)
-		return wf_jerr(l->at, "type", "expected \"order_event\", got \"%.32s\"", type);
-	if ((rc = wf_jget_str(l->at, l->obj, "order", WF_J_REQ | WF_J_NONEMPTY, 200, &a.order)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &a.action)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_NONEMPTY, 32, &a.warehouse)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "carrier", WF_J_NONEMPTY, 64, &a.carrier)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "service", 0, 64, &a.service)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "tracking", 0, 128, &a.tracking)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "cost", 0, 40, &a.cost)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0)
-		return rc;
-	return wf_order_act(db, &a, wf_db_out(db));
-}
-
-/* ---- reading --------------------------------------------------------------------- */
-
-#define SHIPMENT_SELECT \
-	"SELECT s.id, o.ref, w.code, s.state, s.carrier, s.service, s.tracking, s.cost," \
-	" s.currency, s.shipped_at, s.delivered_at, s.owner, (SELECT json_group_array(" \
-	" json_object('sku', l.sku, 'qty', sl.qty)) FROM shipment_line sl JOIN order_line l" \
-	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)" \
-	" FROM shipment s JOIN orders o ON o.id = s.order_id" \
-	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
-
-static cJSON *
-shipment_from_stmt(wf_stmt *st)
-{
-	cJSON *r = wf_jrecord("shipment"), *lines = NULL;
-	const char *cur = wf_col_str(st, 8);
-	const char *l = wf_col_str(st, 12);
-	char key[32];
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	wf_key_format(&wf_record_shipment, wf_col_int(st, 0), key);
-	rc |= wf_jadd_str(r, "shipment", key);
-	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
-	rc |= wf_jadd_str(r, "warehouse", wf_col_str(st, 2));
-	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
-	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
-	rc |= wf_jadd_str(r, "service", wf_col_str(st, 5));
-	rc |= wf_jadd_str(r, "tracking", wf_col_str(st, 6));
-	if (cur)
-		rc |= wf_jadd_money(r, "cost", wf_col_int(st, 7), cur);
-	else
-		rc |= wf_jadd_null(r, "cost");
-	rc |= wf_jadd_str(r, "currency", cur);
-	rc |= wf_jadd_str(r, "shipped_at", wf_col_str(st, 9));
-	rc |= wf_jadd_str(r, "delivered_at", wf_col_str(st, 10));
-	/* SQLite's own JSON text, so cJSON's parser is enough */
-	if (l && (lines = cJSON_Parse(l)) != NULL)
-		rc |= wf_jadd_item(r, "lines", lines);
-	else
-		rc |= wf_jadd_null(r, "lines");
-	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 11));
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
-
-static const char *const shipment_columns[] = {
-	"shipment", "order", "warehouse", "state", "carrier", "service", "tracking", "cost",
-	"currency", "shipped_at", NULL
-};
+/* ---- hold, release, reserve: for the order's actions and for routing ------------- */
 
 static int
-wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
+set_hold_reason(wf_db *db, int64_t id, const char *reason)
 {
-	static const char sql[] = SHIPMENT_SELECT " WHERE s.id = ?1";
+	static const char sql[] = "UPDATE orders SET hold_reason = ?2 WHERE id = ?1";
 	wf_stmt *st;
-	cJSON *r;
 	int rc;
 
-	wf_out_columns(out, "shipment", shipment_columns);
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
-	r = shipment_from_stmt(st);
-	wf_stmt_reset(st);
-	return wf_out_emit(out, r);
+	wf_bind_text(st, 2, reason);
+	return wf_db_done(db, st);
 }
 
 int
-wf_shipment_list(wf_db *db, const char *state, wf_out *out)
+wf_order_hold(wf_db *db, const struct wf_order_key *o, const char *reason)
 {
-	static const char sql[] = SHIPMENT_SELECT
-	    " WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.id DESC";
-	const struct wf_machine *m = wf_machine_find("shipment");
+	const char *was = o->hold_reason ? o->hold_reason : "";
+	cJSON *data, *c;
+	int rc;
+
+	if (strcmp(o->state, "on_hold") != 0) {
+		if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "reason", reason)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if ((rc = wf_state_apply(db, NULL, wf_machine_find("order"), o->id, o->ref, "hold",
+		    data)) != 0)
+			return rc;
+		return set_hold_reason(db, o->id, reason);
+	}
+	if (strcmp(was, reason) == 0)
+		return 0;
+	if ((data = cJSON_CreateObject()) == NULL || (c = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_item(data, "hold_reason", c) ||
+	    wf_jadd_str(c, "from", o->hold_reason) | wf_jadd_str(c, "to", reason)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_history_add(db, "order", o->ref, NULL, "update", NULL, NULL, data)) != 0)
+		return rc;
+	return set_hold_reason(db, o->id, reason);
+}
+
+int
+wf_order_release(wf_db *db, const char **to, const struct wf_order_key *o,
+    const char *reason)
+{
+	cJSON *data = NULL;
+	int rc;
+
+	if (reason && ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(data, "reason", reason))) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_state_apply(db, to, wf_machine_find("order"), o->id, o->ref, "release",
+	    data)) != 0)
+		return rc;
+	return set_hold_reason(db, o->id, NULL);
+}
+
+int
+wf_order_route_clear(wf_db *db, int64_t order_id)
+{
+	static const char sql[] = "DELETE FROM order_route WHERE order_id = ?1";
 	wf_stmt *st;
 	int rc;
 
-	if (state && !wf_state_valid(m, state))
-		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
-	wf_out_columns(out, "shipment", shipment_columns);
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	wf_bind_text(st, 1, state);
-	while ((rc = wf_db_step(db, st)) == 1)
-		if ((rc = wf_out_emit(out, shipment_from_stmt(st))) != 0)
-			break;
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
+	wf_bind_int(st, 1, order_id);
+	return wf_db_done(db, st);
 }
+
+int
+wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
+    size_t nlegs, cJSON *data)
+{
+	static const char ins[] =
+	    "INSERT INTO order_route (order_id, warehouse_id, carrier, service, ship_by, promise,"
+	    " cost, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	const struct wf_machine *m = wf_machine_find("order");
+	wf_stmt *st;
+	size_t k, i;
+	int rc, route;
+
+	if ((rc = wf_state_check(m, o->ref, o->state, "reserve")) != 0)
+		goto out;
+	for (k = 0; k < nlegs; k++)
+		for (i = 0; i < legs[k].nunits; i++)
+			if ((rc = wf_stock_reserve(db, legs[k].units[i].sku_id, legs[k].wh_id,
+			    legs[k].units[i].qty, o->ref, 0, NULL, NULL)) != 0)
+				goto out;
+	if ((rc = wf_order_route_clear(db, o->id)) != 0)
+		goto out;
+	for (k = 0; k < nlegs; k++) {
+		const struct wf_order_leg *g = &legs[k];
+		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+			goto out;
+		route = g->carrier != NULL;
+		wf_bind_int(st, 1, o->id);
+		wf_bind_int(st, 2, g->wh_id);
+		if (route) {
+			wf_bind_text(st, 3, g->carrier);
+			wf_bind_text(st, 4, g->service);
+			wf_bind_time(st, 5, g->ship_by);
+			wf_bind_time(st, 6, g->promise);
+			wf_bind_int(st, 7, g->cost);
+			wf_bind_text(st, 8, g->currency);
+		}
+		wf_bind_time(st, 9, wf_db_now(db));
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto out;
+	}
+	rc = wf_state_apply(db, NULL, m, o->id, o->ref, "reserve", data);
+	data = NULL;
+out:
+	cJSON_Delete(data);
+	return rc;
+}
+
+/* ---- reading --------------------------------------------------------------------- */
 
 int
 wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
@@ -1727,48 +972,6 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 		}
 	}
 	return rc < 0 ? rc : 0;
-}
-
-int
-wf_order_show(wf_db *db, const char *ref, wf_out *out)
-{
-	static const char ships[] = "SELECT s.id FROM shipment s JOIN orders o"
-	    " ON o.id = s.order_id WHERE o.ref = ?1 ORDER BY s.id";
-	static const char rmas[] = "SELECT r.id FROM rma r JOIN orders o"
-	    " ON o.id = r.order_id WHERE o.ref = ?1 ORDER BY r.id";
-	struct wf_log_query lq = { "order", NULL, 0, 0, NULL };
-	struct order_row o;
-	int64_t ids[256];
-	size_t n = 0, i;
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = need_order(db, ref, &o)) != 0 ||
-	    (rc = emit_order(db, ref, out, NULL, 1)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, ships)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	for (i = 0; i < n; i++)
-		if ((rc = wf_shipment_emit(db, ids[i], out)) != 0)
-			return rc;
-	n = 0;
-	if ((rc = wf_db_stmt(db, &st, rmas)) != 0)
-		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < 256)
-		ids[n++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	for (i = 0; i < n; i++)
-		if ((rc = wf_return_emit(db, ids[i], out)) != 0)
-			return rc;
-	lq.ref = ref;
-	return wf_history_log(db, &lq, out);
 }
 
 /* ---- invariants --------------------------------------------------------------------- */
@@ -1895,27 +1098,6 @@ static const struct wf_transition finance_rows[] = {
 	WF_TRANSITIONS_END
 };
 
-static const char *const shipment_states[] = {
-	"planned", "picked", "packed", "shipped", "in_transit", "delivered",
-	"failed", "returned_to_sender", NULL
-};
-static const struct wf_transition shipment_rows[] = {
-	{ "planned",    "pick",    "picked" },
-	{ "picked",     "pack",    "packed" },
-	{ "planned",    "ship",    "shipped" },
-	{ "picked",     "ship",    "shipped" },
-	{ "packed",     "ship",    "shipped" },
-	{ "shipped",    "transit", "in_transit" },
-	{ "shipped",    "deliver", "delivered" },
-	{ "in_transit", "deliver", "delivered" },
-	{ "shipped",    "fail",    "failed" },
-	{ "in_transit", "fail",    "failed" },
-	{ "failed",     "retry",   "in_transit" },
-	{ "failed",     "return_to_sender", "returned_to_sender" },
-	{ "in_transit", "return_to_sender", "returned_to_sender" },
-	WF_TRANSITIONS_END
-};
-
 static const struct wf_machine m_order = {
 	"order", "order", "order fulfilment",
 	order_states, order_rows, WF_SQL_STATE_GET("orders", "state", "held_from"),
@@ -1930,21 +1112,9 @@ static const struct wf_machine m_finance = {
 	NULL, "finance_state"
 };
 
-static const struct wf_machine m_shipment = {
-	"shipment", "shipment", "shipments (SH-N)",
-	shipment_states, shipment_rows, WF_SQL_STATE_GET("shipment", "state", "NULL"),
-	WF_SQL_STATE_SET("shipment", "state"), WF_SQL_STATE_ALL("shipment", "'SH-' || id", "state"), NULL, NULL
-};
-
-
 static const struct wf_machine *const order_machines[] = { &m_order, &m_finance, NULL };
-static const struct wf_machine *const shipment_machines[] = { &m_shipment, NULL };
 
 const struct wf_record_type wf_record_order = {
 	"order", NULL, NULL, "orders", order_machines, wf_order_invariants,
 	"SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000", 0
-};
-const struct wf_record_type wf_record_shipment = {
-	"shipment", "a shipment key like SH-3", "SH-", "shipment", shipment_machines, NULL,
-	"SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000", 0
 };

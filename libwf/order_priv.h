@@ -1,10 +1,13 @@
 /*
- * order_priv.h - between the order importers and the order module.
+ * order_priv.h - between the files of the order module.
  *
- * The importers (order_import.c) turn a line of any supported format into
- * one struct wf_order_in; wf_order_upsert() (order.c) applies it.  Strings
- * point into the line's JSON tree or into the arena, both alive for the
- * duration of the line.
+ * The importer (order_import.c) turns a line of any supported format into
+ * one struct wf_order_in, and decides what it means for the stored order;
+ * order.c, the only file that writes the order's tables, writes it.
+ * Strings of a wf_order_in point into the line's JSON tree or into the
+ * arena, both alive for the duration of the line.
+ *
+ * Everything here runs in the caller's transaction.
  */
 #ifndef ORDER_PRIV_H
 #define ORDER_PRIV_H
@@ -15,6 +18,7 @@
 
 #include "wf_batch.h"
 #include "wf_db.h"
+#include "wf_order.h"
 #include "wf_out.h"
 
 struct wf_order_line_in {
@@ -52,12 +56,89 @@ int wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
 int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
 
-/* Validate and apply IN (see wf_order.h: import).  Emits the result record.
- * Runs in the caller's transaction. */
-int wf_order_upsert(wf_db *db, const wf_jloc *at, const struct wf_order_in *in,
-    wf_out *out);
+/* ---- order.c, for the importer ------------------------------------------------ */
 
-/* Emit return ID as a {"type":"return",...} record. */
-int wf_return_emit(wf_db *db, int64_t id, wf_out *out);
+/* An order as stored: what others may know (wf_order_info), the
+ * fingerprint of its content, and why it is held ("" when it is not). */
+struct wf_order_row {
+	struct wf_order_info i;
+	char hash[24], hold_reason[256];
+};
+
+/* Load order REF into *O.  Returns 1, 0 when there is none, or a database
+ * error. */
+int wf_order_load(wf_db *db, struct wf_order_row *o, const char *ref);
+
+/* Create order REF from IN: FINANCE is its finance state, SHIP the address
+ * as JSON text (or NULL), HASH the fingerprint of its content, SUBTOTAL and
+ * TOTAL its amounts.  Writes the row, its lines and the create event; then
+ * cancels it, closes it (fulfilled at the channel) or holds it (a SKU the
+ * catalogue does not know) as IN says; emits it with "result":"created".
+ * Returns 0 or an error. */
+int wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
+    const char *finance, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, wf_out *out);
+
+/* Rewrite the content of order O (key REF), which may still change, from IN
+ * (SHIP, HASH, SUBTOTAL, TOTAL as for wf_order_create), with CHANGES as the
+ * update event's data (taken; NULL is out of memory).  The order is held
+ * when a SKU is unknown, or released when it was held only for that.
+ * Returns 0 or an error; emits nothing. */
+int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
+    const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, cJSON *changes);
+
+/* Set what order ID was paid and has refunded, in minor units (no event:
+ * the finance transitions that follow carry them).  Returns 0 or an error. */
+int wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded);
+
+/* Cancel order ID (key REF) for REASON: the transition, with DATA (taken,
+ * may be NULL) as its data plus the reason, and the reason kept on the
+ * order.  Held stock is the caller's.  Returns 0, WF_EREFUSED or an error. */
+int wf_order_cancel(wf_db *db, const char *ref, int64_t id, const char *reason,
+    cJSON *data);
+
+/* Emit order REF without its lines, with "result":RESULT. */
+int wf_order_emit_result(wf_db *db, const char *ref, const char *result, wf_out *out);
+
+/* Raise an exception of KIND about order REF (O as loaded): its owner is
+ * fulfilment, its impact O's total and UNITS, due at O's promise, with
+ * EVIDENCE (taken) and NEXT as the next action.  Returns 0 or an error. */
+int wf_order_raise(wf_db *db, const char *ref, const struct wf_order_info *o,
+    const char *kind, cJSON *evidence, int64_t units, const char *next);
+
+/* Clear the exception of KIND about order REF with NOTE, when there is one
+ * (wf_exception_clear).  Returns 0 or an error. */
+int wf_order_clear(wf_db *db, const char *ref, const char *kind, const char *note);
+
+/* Clear every kind of exception an order's own problems raise. */
+int wf_order_clear_all(wf_db *db, const char *ref, const char *note);
+
+/* ---- order.c, for the actions (order_act.c) ----------------------------------- */
+
+/* Resolve the lines of order ORDER_ID (key REF) whose SKU the catalogue
+ * knows now.  Returns 0, WF_EREFUSED naming the SKUs still unknown (the
+ * resolved lines stay resolved), or an error. */
+int wf_order_resolve(wf_db *db, const char *ref, int64_t order_id);
+
+/* Which count of an order's lines units go to. */
+enum wf_order_count { WF_ORDER_SHIPPED, WF_ORDER_RETURNED };
+
+/* Told that line LINE_ID takes QTY units, before its count grows. */
+typedef int wf_order_line_fn(wf_db *db, void *arg, int64_t line_id, int64_t qty);
+
+/* Spread QTY units of SKU_ID over order ORDER_ID's lines that can take
+ * them, first line first: for WF_ORDER_SHIPPED the lines not shipped in
+ * full, for WF_ORDER_RETURNED those with shipped units not yet returned.
+ * Each line's count grows by what it takes; FN (may be NULL) is told each
+ * line first.  *left receives the units no line could take.  Returns 0,
+ * FN's error, or a database error. */
+int wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id,
+    int64_t qty, enum wf_order_count what, wf_order_line_fn *fn, void *arg);
+
+/* The lines of order ORDER_ID not shipped in full (WF_ORDER_SHIPPED), or
+ * not all back (WF_ORDER_RETURNED), into *n.  Returns 0 or an error. */
+int wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id,
+    enum wf_order_count what);
 
 #endif

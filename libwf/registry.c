@@ -14,7 +14,9 @@
 #include "wf_payout.h"
 #include "wf_po.h"
 #include "wf_record.h"
+#include "wf_return.h"
 #include "wf_route.h"
+#include "wf_shipment.h"
 #include "wf_stock.h"
 
 

@@ -1,5 +1,13 @@
 /*
- * wf_order.h - orders: import, the two lifecycles, shipments and returns.
+ * wf_order.h - orders: import, the two lifecycles, and what routing and
+ * returns change on them.
+ *
+ * The order module is order.c (the only writer of orders, order_line and
+ * order_route), order_import.c (channel payloads), order_act.c (the
+ * actions) and order_show.c (an order with its shipments and returns).
+ * Records depend downward: returns (wf_return.h) and routing (wf_route.h)
+ * call the order's API below; the order calls the shipment's
+ * (wf_shipment.h); nothing calls back up.
  *
  * An order is keyed CHANNEL:EXTERNAL_ID ("shop:1001"); a platform's ids are
  * kept exactly as text, whatever their size or JSON type.  It has two state
@@ -20,13 +28,14 @@
  * puts reserved, picked and packed units back on hand in their bins.
  *
  * Functions that take a wf_out run in their own transaction (a savepoint
- * inside a batch) and emit what they did.
+ * inside a batch) and emit what they did; the others run in the caller's.
  *
  * Ownership: input structs are borrowed for the call.
  */
 #ifndef WF_ORDER_H
 #define WF_ORDER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cJSON.h>
@@ -38,7 +47,6 @@
 #include "wf_record.h"
 
 #define WF_OWNER_ORDER  "fulfilment"
-#define WF_OWNER_RETURN "customer-service"
 
 /* Exception kinds raised by orders (cleared when the condition goes). */
 #define WF_EX_UNKNOWN_SKU "order_unknown_sku"
@@ -59,7 +67,8 @@ struct wf_order_import {
 };
 
 /* The batch line function for `wf-order import`: ARG is a struct
- * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}. */
+ * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}.
+ * Returns 0, WF_EINPUT for a bad line (located), or an error. */
 int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
 
 /* ---- lifecycle ------------------------------------------------------------- */
@@ -82,31 +91,10 @@ struct wf_order_action {
 int wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out);
 
 /* The batch line function for `wf-order apply`:
- * {"type":"order_event","order":REF,"action":"ship",...}. */
+ * {"type":"order_event","order":REF,"action":"ship",...}, performed as
+ * wf_order_act() performs it.  Returns what it returns, or WF_EINPUT for a
+ * bad line (located). */
 int wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused);
-
-/* ---- returns --------------------------------------------------------------- */
-
-struct wf_return_open {
-	const char *order, *sku, *reason;
-	int64_t     qty;
-};
-
-/* Open RMA-N for up to the shipped and not yet returned quantity. */
-int wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out);
-
-/* Book a return's units back: CONDITION "sellable" -> on hand in BIN (or
- * the shipping warehouse's returns bin, made as WH/RETURNS if it has
- * none), "damaged" -> damaged there.  The RMA goes to restocked or
- * written_off, the order to partially_returned or returned. */
-int wf_return_receive(wf_db *db, const char *rma, const char *condition,
-    const char *bin, wf_out *out);
-
-/* Record a refund of AMOUNT (decimal text in the order's currency), at most
- * what was paid and not yet refunded; moves the order's finance state. */
-int wf_return_refund(wf_db *db, const char *rma, const char *amount, wf_out *out);
-
-int wf_return_close(wf_db *db, const char *rma, wf_out *out);
 
 /* ---- reading --------------------------------------------------------------- */
 
@@ -116,16 +104,22 @@ struct wf_order_query {
 	int64_t     since;
 };
 
-/* Emit the matching orders, oldest placed first. */
+/* Emit the orders matching Q (NULL fields match all), oldest placed
+ * first.  Returns 0, WF_EUSAGE for a state the machines do not have, or an
+ * error. */
 int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
 
-/* Emit the order with its lines, then its shipments, returns and history. */
+/* Emit order REF ({"type":"order",...}): with its lines as an array when
+ * WITH_LINES, else with their count.  Returns 0, WF_EINTERNAL when it
+ * cannot be read, or an error. */
+int wf_order_emit(wf_db *db, const char *ref, int with_lines, wf_out *out);
+
+/* Emit the order with its lines, then its shipments, returns and history
+ * (order_show.c).  Returns 0, WF_ENOTFOUND for an unknown order, or an
+ * error. */
 int wf_order_show(wf_db *db, const char *ref, wf_out *out);
 
-/* Emit shipments, newest first; STATE may be NULL. */
-int wf_shipment_list(wf_db *db, const char *state, wf_out *out);
-
-/* For other modules: an order's id, state and currency by key. */
+/* For other modules: an order's id, states, money and promise. */
 struct wf_order_info {
 	int64_t id;
 	char    state[24], finance_state[24], held_from[24], currency[4];
@@ -134,18 +128,90 @@ struct wf_order_info {
 	int64_t promise_by;
 	char    ship_country[4];
 };
-int wf_order_find(wf_db *db, const char *ref, struct wf_order_info *info);
+/* Look order REF up into *info (may be NULL: whether it exists).  Returns
+ * 0, WF_ENOTFOUND ("unknown order 'REF'"), or a database error. */
+int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
 
-/* Reserve every line of order REF at warehouse WH_ID for the order and move
- * it to reserved, in the caller's transaction (routing uses this).  Refused
- * whole if any line does not fit. */
-int wf_order_reserve_at(wf_db *db, const char *ref, int64_t wh_id, cJSON *data);
+/* ---- for routing and the order's actions, in the caller's transaction ------- */
 
+/* An order as its caller already has it, so that no call looks it up
+ * again. */
+struct wf_order_key {
+	int64_t     id;
+	const char *ref;            /* "shop:1001" */
+	const char *state;          /* its fulfilment state */
+	const char *hold_reason;    /* why it is held (NULL or "" when it is not) */
+};
+
+/* Units of one SKU. */
+struct wf_order_units {
+	int64_t sku_id, qty;
+};
+
+/* One warehouse's share of an order: the units reserved there, and the
+ * route they ship by. */
+struct wf_order_leg {
+	int64_t      wh_id;
+	const struct wf_order_units *units;
+	size_t       nunits;
+	const char  *carrier, *service, *currency;  /* carrier NULL: no route */
+	int64_t      ship_by, promise, cost;        /* cost in CURRENCY */
+};
+
+/* Reserve order O as LEGS say: each leg's units at its warehouse, held for
+ * O (on_hand -> reserved, wf_stock_reserve); O's route legs become LEGS;
+ * then the reserve transition with DATA (taken, may be NULL) as its
+ * event's data.  The one reservation of an order: `wf-order reserve` (one
+ * leg, no route) and routing both use it.  Returns 0; WF_EREFUSED when O's
+ * state does not allow reserve (nothing written) or a leg's units are not
+ * there; or a database error.  On an error the caller rolls back. */
+int wf_order_reserve(wf_db *db, const struct wf_order_key *o,
+    const struct wf_order_leg *legs, size_t nlegs, cJSON *data);
+
+/* Drop order ORDER_ID's route legs (routing found no route for it).
+ * Returns 0 or a database error. */
+int wf_order_route_clear(wf_db *db, int64_t order_id);
+
+/* Put order O on hold for REASON: the hold transition, with
+ * {"reason":REASON}, and REASON kept as its hold_reason.  An order on hold
+ * already stays so; when O->hold_reason differs from REASON it takes REASON,
+ * with an update event naming both.  Returns 0, WF_EREFUSED when O's state
+ * allows no hold, or a database error. */
+int wf_order_hold(wf_db *db, const struct wf_order_key *o, const char *reason);
+
+/* Release order O from its hold, back to the state it was held from, with
+ * {"reason":REASON} as the event's data (REASON NULL: none); its
+ * hold_reason goes.  *to, when TO is not NULL, receives the state it is in
+ * now (static).  Returns 0, WF_EREFUSED when O is not on hold, or a
+ * database error. */
+int wf_order_release(wf_db *db, const char **to, const struct wf_order_key *o,
+    const char *reason);
+
+/* ---- for the return module, inside the caller's transaction ------------------ */
+
+/* Order ORDER_ID (key REF) takes back QTY units of SKU_ID that return RMA
+ * (its key) brought back: its lines with shipped units not yet returned take
+ * them, first line first, and the order moves to partially_returned, or to
+ * returned when every unit of every line is back, with an event naming RMA.
+ * Returns 0, WF_EREFUSED when the order's state allows neither,
+ * WF_EINTERNAL when its lines cannot take QTY, or a database error. */
+int wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
+    int64_t qty, const char *rma);
+
+/* Order O (as wf_order_find() gave it; key REF) refunds AMOUNT minor units
+ * for return RMA: its refunded amount grows, and its finance state moves to
+ * refunded when everything paid is refunded, else to partially_refunded,
+ * with an event naming RMA.  The caller refuses, in its own words, an
+ * AMOUNT that is not positive or is more than O->paid - O->refunded; such
+ * an amount is WF_EREFUSED here too, with nothing written.  Returns 0,
+ * WF_EREFUSED, or a database error. */
+int wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *rma);
+
+/* order.held and order.shipped, run by `wf check` (wf_check.h). */
 extern const struct wf_invariant wf_order_invariants[];
 
-/* The record types this module owns (wf_record.h). */
+/* The record type this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_order;
-extern const struct wf_record_type wf_record_shipment;
-extern const struct wf_record_type wf_record_return;
 
 #endif

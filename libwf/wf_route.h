@@ -8,9 +8,9 @@
  * (orders per day) belong to wf-stock; the rules export carries them as
  * "capacity" lines so one file holds everything routing depends on.
  *
- * Deciding (route.c).  For one order every (active warehouse, service of
- * it) is a candidate.  A candidate fails with the first of these that
- * holds:
+ * Deciding (route_decide.c).  For one order every (active warehouse,
+ * service of it) is a candidate.  A candidate fails with the first of
+ * these that holds:
  *   no_stock     some SKU has less available at the warehouse than the
  *                order needs
  *   no_service   the service does not cover the ship-to country (an order
@@ -47,7 +47,9 @@
  * split); among sets of the same size the lowest total shipping cost wins,
  * ties on the warehouse codes.  At most WF_ROUTE_MAX_LEGS warehouses.
  *
- * Applying.  See wf_route_run().
+ * Applying (route_apply.c).  See wf_route_run().  Routing writes no table
+ * of its own: an order is reserved, held and given its legs through the
+ * order's API (wf_order.h), and its exception through the queue's.
  *
  * Ownership: option structs and their strings are the caller's; nothing
  * returned needs freeing.
@@ -139,15 +141,15 @@ struct wf_route_opts {
  * a write transaction (BEGIN IMMEDIATE), which commits after the chunk
  * that reaches WF_ROUTE_HOLD_MS of holding the lock, so every order is
  * applied whole or not at all and nothing can change between deciding and
- * applying.  A routed order gets its stock reserved per leg,
- * its order_route legs replaced, a release from an unroutable hold, the
- * reserve transition, and its "unroutable" exception resolved with a note
- * naming where it went.  An unroutable order is put on hold (hold_reason
- * "unroutable: REASONS"), loses any legs, and gets an "unroutable"
- * exception (owner: the order's owner; impact: its total, units and due
- * at its promise_by; evidence: every candidate and its reason; a next
- * action).  Orders in other states are reported "skipped" and not
- * touched.  Under dry-run the whole run is one transaction, rolled back.
+ * applying.  A routed order gets a release from an unroutable hold, then
+ * wf_order_reserve(): its stock reserved per leg, its route legs replaced
+ * and the reserve transition; and its "unroutable" exception resolved with
+ * a note naming where it went.  An unroutable order loses any legs, is put
+ * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and gets an
+ * "unroutable" exception (owner: the order's owner; impact: its total,
+ * units and due at its promise_by; evidence: every candidate and its
+ * reason; a next action).  Orders in other states are reported "skipped"
+ * and not touched.  Under dry-run the whole run is one transaction, rolled back.
  *
  * Returns 0 (also when orders are unroutable or skipped); WF_ENOTFOUND for
  * an unknown REF (nothing done); WF_EINPUT for a bad input line (nothing
@@ -199,6 +201,7 @@ struct wf_route_score {
 int wf_route_cmp(enum wf_route_policy p, const struct wf_route_score *a,
     const struct wf_route_score *b);
 
+/* route.legs and route.capacity, run by `wf check` (route_apply.c). */
 extern const struct wf_invariant wf_route_invariants[];
 
 /* The record types this module owns (wf_record.h). */

@@ -1,12 +1,14 @@
-/* rma.c - returns (RMA-N): open, receive back into stock, refund, close.
+/* return.c - returns (RMA-N): open, receive back into stock, refund, close.
+ *
+ * The order a return belongs to changes only through the order's API
+ * (wf_order.h); where its units left from, through the shipment's.
  *
  * owns: rma
- * reads: orders, order_line, shipment, shipment_line, sku, bin, warehouse
+ * reads: orders, order_line, sku, bin, warehouse
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "order_priv.h"
 #include "wf_catalog.h"
 #include "wf_error.h"
 #include "wf_history.h"
@@ -16,11 +18,13 @@
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_record.h"
+#include "wf_return.h"
+#include "wf_shipment.h"
 #include "wf_text.h"
 
 struct rma_row {
 	int64_t id, order_id, sku_id, qty, wh_id;
-	char key[32], order[200], sku[72], state[24], currency[4];
+	char key[WF_KEY_LEN], order[200], sku[72], state[24], currency[4];
 };
 
 static int
@@ -53,30 +57,23 @@ rma_load(wf_db *db, const char *key, struct rma_row *r)
 	return 0;
 }
 
-int
-wf_return_emit(wf_db *db, int64_t id, wf_out *out)
-{
-	static const char sql[] =
-	    "SELECT r.id, o.ref, s.code, r.qty, r.reason, r.state, r.condition,"
-	    " w.code || '/' || b.code, r.refund, r.currency, r.owner, r.created_at"
-	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
-	    " LEFT JOIN bin b ON b.id = r.bin_id LEFT JOIN warehouse w ON w.id = b.warehouse_id"
-	    " WHERE r.id = ?1";
-	wf_stmt *st;
-	cJSON *r;
-	char key[32];
-	int rc, k = 0;
+#define RETURN_SELECT \
+	"SELECT r.id, o.ref, s.code, r.qty, r.reason, r.state, r.condition," \
+	" w.code || '/' || b.code, r.refund, r.currency, r.owner, r.created_at" \
+	" FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id" \
+	" LEFT JOIN bin b ON b.id = r.bin_id LEFT JOIN warehouse w ON w.id = b.warehouse_id"
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "return %lld vanished", (long long)id);
-	wf_key_format(&wf_record_return, id, key);
-	if ((r = wf_jrecord("return")) == NULL) {
-		wf_stmt_reset(st);
+/* Emit the return on ST's current row. */
+static int
+emit_row(wf_stmt *st, wf_out *out)
+{
+	cJSON *r;
+	char key[WF_KEY_LEN];
+	int k = 0;
+
+	wf_key_format(&wf_record_return, wf_col_int(st, 0), key);
+	if ((r = wf_jrecord("return")) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	}
 	k |= wf_jadd_str(r, "return", key);
 	k |= wf_jadd_str(r, "order", wf_col_text(st, 1));
 	k |= wf_jadd_str(r, "sku", wf_col_text(st, 2));
@@ -92,12 +89,45 @@ wf_return_emit(wf_db *db, int64_t id, wf_out *out)
 	k |= wf_jadd_str(r, "currency", wf_col_text(st, 9));
 	k |= wf_jadd_str(r, "owner", wf_col_text(st, 10));
 	k |= wf_jadd_str(r, "opened_at", wf_col_text(st, 11));
-	wf_stmt_reset(st);
 	if (k) {
 		cJSON_Delete(r);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	return wf_out_emit(out, r);
+}
+
+int
+wf_return_emit(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = RETURN_SELECT " WHERE r.id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "return %lld vanished", (long long)id);
+	rc = emit_row(st, out);
+	wf_stmt_reset(st);
+	return rc;
+}
+
+int
+wf_return_list_order(wf_db *db, int64_t order_id, wf_out *out)
+{
+	static const char sql[] = RETURN_SELECT " WHERE r.order_id = ?1 ORDER BY r.id";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = emit_row(st, out)) != 0)
+			break;
+	wf_stmt_reset(st);
+	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -118,7 +148,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	struct wf_sku_info sku;
 	int64_t shipped, taken, line, id;
 	wf_stmt *st;
-	char key[32];
+	char key[WF_KEY_LEN];
 	cJSON *data;
 	int rc;
 
@@ -127,7 +157,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	if (in->reason == NULL || *in->reason == '\0')
 		return wf_error_set(WF_EUSAGE, "--reason: required");
 	if ((rc = wf_text_check("reason", in->reason, 500)) != 0 ||
-	    (rc = wf_order_find(db, in->order, &o)) != 0 ||
+	    (rc = wf_order_find(db, &o, in->order)) != 0 ||
 	    (rc = wf_sku_find(db, in->sku, &sku)) != 0 ||
 	    (rc = wf_db_stmt(db, &st, avail)) != 0)
 		return rc;
@@ -174,54 +204,33 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 static int
 shipped_from(wf_db *db, const struct rma_row *r, int64_t *wh)
 {
-	static const char sql[] =
-	    "SELECT s.warehouse_id FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id"
-	    " JOIN order_line l ON l.id = sl.order_line_id"
-	    " WHERE s.order_id = ?1 AND l.sku_id = ?2 AND s.warehouse_id IS NOT NULL"
-	    " ORDER BY s.id LIMIT 1";
-	wf_stmt *st;
-	int rc;
+	int rc = wf_shipment_origin(db, wh, r->order_id, r->sku_id);
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, r->order_id);
-	wf_bind_int(st, 2, r->sku_id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EREFUSED,
+	if (rc == 0)
+		return wf_error_set(WF_EREFUSED,
 		    "%s: no shipment of %s for %s says where it came from; give --bin",
 		    r->key, r->sku, r->order);
-	*wh = wf_col_int(st, 0);
-	wf_stmt_reset(st);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int
 receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_out *out)
 {
 	static const char upd[] = "UPDATE rma SET condition = ?2, bin_id = ?3 WHERE id = ?1";
-	static const char lines[] =
-	    "SELECT id, qty_shipped - qty_returned FROM order_line WHERE order_id = ?1"
-	    " AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no";
-	static const char oline[] = "UPDATE order_line SET qty_returned = qty_returned + ?2 WHERE id = ?1";
-	static const char all_back[] =
-	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND qty_returned < qty";
-	const struct wf_machine *rm = wf_machine_find("return"), *om = wf_machine_find("order");
+	const struct wf_machine *rm = wf_machine_find("return");
 	struct rma_row r;
 	struct wf_move mv;
 	int sellable, rc;
-	int64_t bin_id, wh, left, open_lines;
+	int64_t bin_id, wh;
 	wf_stmt *st;
-	struct { int64_t id, open; } ol[64];
-	size_t nl = 0, j;
 
 	if (strcmp(condition, "sellable") != 0 && strcmp(condition, "damaged") != 0)
 		return wf_error_set(WF_EUSAGE,
 		    "--condition: expected sellable or damaged, got '%.20s'", condition);
 	sellable = condition[0] == 's';
-	if ((rc = rma_load(db, key, &r)) != 0)
+	if ((rc = rma_load(db, key, &r)) != 0 ||
+	    (rc = wf_state_check(rm, r.key, r.state, "receive")) != 0)
 		return rc;
-	if (wf_state_next(rm, r.state, "receive") == NULL)
-		return wf_state_apply(db, NULL, rm, r.id, r.key, "receive", NULL);
 	if (bin) {
 		const char *state;
 		if ((rc = wf_bin_find(db, bin, &bin_id, &wh, NULL, &state)) != 0)
@@ -249,55 +258,17 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	if ((rc = wf_db_done(db, st)) != 0 ||
 	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key, "receive", NULL)) != 0 ||
 	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key,
-	    sellable ? "restock" : "write_off", NULL)) != 0)
+	    sellable ? "restock" : "write_off", NULL)) != 0 ||
+	    (rc = wf_order_take_back(db, r.order_id, r.order, r.sku_id, r.qty, r.key)) != 0)
 		return rc;
-	/* the order: its lines take the units back, and its state follows */
-	if ((rc = wf_db_stmt(db, &st, lines)) != 0)
-		return rc;
-	wf_bind_int(st, 1, r.order_id);
-	wf_bind_int(st, 2, r.sku_id);
-	while ((rc = wf_db_step(db, st)) == 1 && nl < 64) {
-		ol[nl].id = wf_col_int(st, 0);
-		ol[nl++].open = wf_col_int(st, 1);
-	}
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	for (j = 0, left = r.qty; j < nl && left > 0; j++) {
-		int64_t q = ol[j].open < left ? ol[j].open : left;
-		if ((rc = wf_db_stmt(db, &st, oline)) != 0)
-			return rc;
-		wf_bind_int(st, 1, ol[j].id);
-		wf_bind_int(st, 2, q);
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-		left -= q;
-	}
-	if ((rc = wf_db_stmt(db, &st, all_back)) != 0)
-		return rc;
-	wf_bind_int(st, 1, r.order_id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : WF_EINTERNAL;
-	open_lines = wf_col_int(st, 0);
-	wf_stmt_reset(st);
-	{
-		cJSON *data = cJSON_CreateObject();
-		wf_jadd_str(data, "return", r.key);
-		if ((rc = wf_state_apply(db, NULL, om, r.order_id,
-		    r.order, open_lines ? "return_part" : "return_all", data)) != 0)
-			return rc;
-	}
 	return wf_return_emit(db, r.id, out);
 }
 
 static int
 refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 {
-	static const char upd_rma[] = "UPDATE rma SET refund = coalesce(refund, 0) + ?2 WHERE id = ?1";
-	static const char upd_order[] =
-	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
-	const struct wf_machine *rm = wf_machine_find("return"), *fm = wf_machine_find("order.finance");
+	static const char upd[] = "UPDATE rma SET refund = coalesce(refund, 0) + ?2 WHERE id = ?1";
+	const struct wf_machine *rm = wf_machine_find("return");
 	struct wf_order_info o;
 	struct rma_row r;
 	wf_stmt *st;
@@ -305,14 +276,14 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 	cJSON *data;
 	int rc;
 
-	if ((rc = rma_load(db, key, &r)) != 0 || (rc = wf_order_find(db, r.order, &o)) != 0)
+	if ((rc = rma_load(db, key, &r)) != 0 || (rc = wf_order_find(db, &o, r.order)) != 0)
 		return rc;
 	if (wf_money_parse(amount, o.currency, &v) != 0)
 		return wf_error_set(WF_EUSAGE, "--amount: %s", wf_error_msg());
 	if (v <= 0)
 		return wf_error_set(WF_EUSAGE, "--amount: must be more than zero");
-	if (wf_state_next(rm, r.state, "refund") == NULL)
-		return wf_state_apply(db, NULL, rm, r.id, r.key, "refund", NULL);
+	if ((rc = wf_state_check(rm, r.key, r.state, "refund")) != 0)
+		return rc;
 	if (v > o.paid - o.refunded) {
 		char a[40], b[40];
 		wf_money_format(o.paid, o.currency, a, sizeof a);
@@ -321,15 +292,10 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 		    "order %s was paid %s %s and %s has been refunded; %s is more than is left",
 		    r.order, a, o.currency, b, amount);
 	}
-	if ((rc = wf_db_stmt(db, &st, upd_rma)) != 0)
+	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.id);
 	wf_bind_int(st, 2, v);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, upd_order)) != 0)
-		return rc;
-	wf_bind_int(st, 1, o.id);
-	wf_bind_int(st, 2, v);
-	wf_bind_time(st, 3, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
 	data = cJSON_CreateObject();
@@ -337,10 +303,8 @@ refund(wf_db *db, const char *key, const char *amount, wf_out *out)
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, NULL, rm, r.id, r.key, "refund", cJSON_Duplicate(data, 1))) != 0 ||
-	    (rc = wf_jadd_str(data, "return", r.key)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, fm, o.id,
-	    r.order, o.refunded + v >= o.paid ? "refund" : "refund_part", data)) != 0)
+	if ((rc = wf_state_apply(db, NULL, rm, r.id, r.key, "refund", data)) != 0 ||
+	    (rc = wf_order_refund(db, &o, r.order, v, r.key)) != 0)
 		return rc;
 	return wf_return_emit(db, r.id, out);
 }

@@ -1,0 +1,191 @@
+/*
+ * route_priv.h - between the files of routing: the state of one run.
+ *
+ * route.c runs: it takes the orders from their source in chunks, inside
+ * the transactions, and for each asks route_decide.c for a decision
+ * (read-only: candidates, the choice, the reasons, the explanation) and,
+ * with --apply, route_apply.c to apply it through the order's API.
+ *
+ * Ownership: everything a struct run points to is the run's, freed by
+ * wf_route_free().
+ */
+#ifndef ROUTE_PRIV_H
+#define ROUTE_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "wf_buf.h"
+#include "wf_db.h"
+#include "wf_exception.h"
+#include "wf_order.h"
+#include "wf_out.h"
+#include "wf_route.h"
+#include "wf_time.h"
+
+/* Reasons an order (not a candidate) cannot route, beyond the candidates'. */
+#define WF_ROUTE_UNKNOWN_SKU   0x10u
+#define WF_ROUTE_NO_WAREHOUSE  0x20u
+
+/* Every reason, in the order the reasons of a route are listed. */
+extern const unsigned wf_route_reason_bits[];
+#define WF_ROUTE_NREASONS 6
+
+struct svc {
+	int64_t id;
+	char    carrier[33], service[33];
+	int     cutoff, transit;
+	int64_t cost;
+	char    currency[4];
+	char   *countries;
+	int64_t ship_by[2];      /* the cutoff today and tomorrow, UTC */
+};
+
+struct wh {
+	int64_t id;
+	char    code[33], tz[72];
+	char    date[2][11];     /* local today and tomorrow */
+	int     has_cap;
+	int64_t cap;
+	int     now_min;         /* local minute of the day */
+	int64_t day_start[3];    /* UTC of local midnight today, tomorrow, after */
+	struct svc *svc;
+	size_t  nsvc;
+	int     used_known[2];
+	int64_t used[2];         /* orders with a leg here on the ship day */
+};
+
+/* Per SKU, for every warehouse: what is available, and the landed unit
+ * cost (-1: none). */
+struct skuc {
+	int64_t  sku_id;         /* 0: empty slot */
+	int64_t *v;              /* avail[nwh], then landed[nwh] */
+};
+
+struct line {
+	int64_t  sku_id;         /* 0: not in the catalogue */
+	char     sku[72];
+	int64_t  qty;            /* still to ship */
+	int      has_cost;       /* the SKU's average cost or cost */
+	int64_t  unit_cost;
+	int      same_cur;       /* the SKU is priced in the order's currency */
+	char     sku_cur[4];
+	int64_t *v;              /* its cache entry's values */
+};
+
+struct order {
+	int64_t id;
+	char    ref[176], state[24], held_from[24], hold_reason[512];
+	char    country[4], currency[4], owner[72];
+	int     has_promise;
+	int64_t promise_by, total, units, revenue;
+	struct line *lines;
+	size_t  nlines, caplines;
+};
+
+struct cand {
+	int      w, s;           /* s -1: the warehouse has no service */
+	unsigned fails;          /* every check that fails */
+	int      day;            /* -1: none */
+	int64_t  ship_by, promise, cost;
+	int      has_margin;
+	int64_t  margin;
+	int      rank;           /* 1 = chosen; 0 = failed */
+};
+
+struct leg {
+	int     w, s, day;
+	int64_t ship_by, promise, cost;
+};
+
+struct decision {
+	const char *result;      /* routed split unroutable skipped */
+	struct leg legs[WF_ROUTE_MAX_LEGS];
+	int     nlegs;
+	int64_t *alloc;          /* [leg * nlines + line] */
+	unsigned reasons;
+	int     has_margin;
+	int64_t margin, cost;
+	char    skip[64];
+};
+
+/* An order to route: its id (0: look it up by ref) and key. */
+struct key {
+	int64_t id;
+	char    ref[176];
+};
+
+struct run {
+	wf_db  *db;
+	wf_out *out;
+	const struct wf_route_opts *o;
+	int64_t now;
+	int     loaded;
+	int64_t version;         /* PRAGMA data_version when loaded */
+	struct wh *wh;
+	size_t  nwh;
+	struct skuc *cache;
+	size_t  capcache, ncache;
+	struct order ord;
+	struct cand *cand;
+	size_t  ncand, capcand;
+	struct decision d;
+	size_t  capalloc;
+	int64_t *scratch;        /* split: allocations being tried */
+	struct wf_order_units *units;   /* applying: the legs' units */
+	int    *stock_ok;        /* per warehouse */
+	int64_t *seen;           /* orders decided (REF and stdin sources) */
+	size_t  capseen, nseen;
+	int     dedupe;
+	struct key *batch;
+};
+
+/* ---- route_decide.c --------------------------------------------------------------- */
+
+/* Free everything R holds. */
+void wf_route_free(struct run *r);
+
+/* Load the rules, and empty the caches, when another connection changed
+ * the database since they were read.  Returns 0 or an error. */
+int wf_route_refresh(struct run *r);
+
+/* Load order K into R->ord: 1, 0 when there is none, or an error. */
+int wf_route_load_order(struct run *r, const struct key *k);
+
+/* Whether R->ord may be routed (1 or 0); else why not into WHY. */
+int wf_route_eligible(const struct order *o, char why[64]);
+
+/* Decide R->ord into R->d (and R->cand).  Returns 0 or an error. */
+int wf_route_decide(struct run *r);
+
+/* Take what the decision takes from the caches: stock and capacity. */
+void wf_route_take(struct run *r);
+
+/* Emit R->d for R->ord as a {"type":"route",...} record; EXCEPTION (may be
+ * NULL) is the key of the exception an unroutable order raised. */
+int wf_route_emit(struct run *r, const char *exception);
+
+/* The legs of a split, as JSON (NULL when out of memory). */
+cJSON *wf_route_legs_json(const struct run *r);
+
+/* What an unroutable order's exception shows: the evidence (NULL when out
+ * of memory) and the next action (into B; 0 or WF_ENOMEM). */
+cJSON *wf_route_evidence(struct run *r);
+int wf_route_next_action(struct run *r, wf_buf *b);
+
+/* The UTC start of local day Z (days since 1970-01-01) in zone TZ into *t,
+ * and the date into DATE when not NULL.  Returns 0 or an error. */
+int wf_route_day_start(const char *tz, int64_t z, int64_t *t, char date[11]);
+
+/* ---- route_apply.c ---------------------------------------------------------------- */
+
+/* Apply the decision to route R->ord; see wf_route_run(). */
+int wf_route_apply_routed(struct run *r);
+
+/* Hold R->ord as unroutable and raise its exception, whose key goes to
+ * KEY.  Returns 0 or an error. */
+int wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN]);
+
+#endif

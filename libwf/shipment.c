@@ -1,0 +1,297 @@
+/* shipment.c - shipments (SH-N): opened, filled and shipped by an order's
+ * ship action, delivered by its deliver action; listed and shown.
+ *
+ * owns: shipment, shipment_line
+ * reads: orders, order_line, warehouse
+ */
+#include <string.h>
+
+#include "wf_error.h"
+#include "wf_history.h"
+#include "wf_json.h"
+#include "wf_record.h"
+#include "wf_shipment.h"
+#include "wf_state.h"
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+int
+wf_shipment_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN],
+    const struct wf_shipment_in *in)
+{
+	static const char ins[] =
+	    "INSERT INTO shipment (order_id, warehouse_id, carrier, service, tracking, cost,"
+	    " currency, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?9)";
+	wf_stmt *st;
+	cJSON *data;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+		return rc;
+	wf_bind_int(st, 1, in->order_id);
+	wf_bind_int(st, 2, in->wh_id);
+	wf_bind_text(st, 3, in->carrier);
+	wf_bind_text(st, 4, in->service);
+	wf_bind_text(st, 5, in->tracking);
+	wf_bind_opt_int(st, 6, in->has_cost, in->cost);
+	wf_bind_text(st, 7, in->has_cost ? in->currency : NULL);
+	wf_bind_text(st, 8, WF_OWNER_SHIPMENT);
+	wf_bind_time(st, 9, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	*id = wf_db_last_id(db);
+	wf_key_format(&wf_record_shipment, *id, key);
+	data = cJSON_CreateObject();
+	wf_jadd_str(data, "order", in->order);
+	wf_jadd_str(data, "carrier", in->carrier);
+	wf_jadd_str(data, "tracking", in->tracking);
+	return wf_history_add(db, "shipment", key, "shipment", "create", NULL, "planned", data);
+}
+
+int
+wf_shipment_add_line(wf_db *db, int64_t id, int64_t line_id, int64_t qty)
+{
+	static const char sql[] =
+	    "INSERT INTO shipment_line (shipment_id, order_line_id, qty) VALUES (?1, ?2, ?3)";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_int(st, 2, line_id);
+	wf_bind_int(st, 3, qty);
+	return wf_db_done(db, st);
+}
+
+/* Set the time column of shipment ID that SQL names to now. */
+static int
+stamp(wf_db *db, const char *sql, int64_t id)
+{
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_time(st, 2, wf_db_now(db));
+	return wf_db_done(db, st);
+}
+
+int
+wf_shipment_ship(wf_db *db, int64_t id, const char *key)
+{
+	static const char shipped_at[] = "UPDATE shipment SET shipped_at = ?2 WHERE id = ?1";
+	int rc;
+
+	if ((rc = stamp(db, shipped_at, id)) != 0)
+		return rc;
+	return wf_state_apply(db, NULL, wf_machine_find("shipment"), id, key, "ship", NULL);
+}
+
+int
+wf_shipment_deliver_order(wf_db *db, int64_t order_id)
+{
+	static const char sql[] =
+	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
+	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
+	const struct wf_machine *m = wf_machine_find("shipment");
+	int64_t ids[64];
+	size_t n = 0, i;
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	while ((rc = wf_db_step(db, st)) == 1 && n < 64)
+		ids[n++] = wf_col_int(st, 0);
+	if (rc == 1)
+		wf_stmt_reset(st);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		char key[WF_KEY_LEN];
+		wf_key_format(&wf_record_shipment, ids[i], key);
+		if ((rc = wf_state_apply(db, NULL, m, ids[i], key, "deliver", NULL)) != 0 ||
+		    (rc = stamp(db, delivered_at, ids[i])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+wf_shipment_origin(wf_db *db, int64_t *wh_id, int64_t order_id, int64_t sku_id)
+{
+	static const char sql[] =
+	    "SELECT s.warehouse_id FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id"
+	    " JOIN order_line l ON l.id = sl.order_line_id"
+	    " WHERE s.order_id = ?1 AND l.sku_id = ?2 AND s.warehouse_id IS NOT NULL"
+	    " ORDER BY s.id LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, sku_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*wh_id = wf_col_int(st, 0);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+#define SHIPMENT_SELECT \
+	"SELECT s.id, o.ref, w.code, s.state, s.carrier, s.service, s.tracking, s.cost," \
+	" s.currency, s.shipped_at, s.delivered_at, s.owner, (SELECT json_group_array(" \
+	" json_object('sku', l.sku, 'qty', sl.qty)) FROM shipment_line sl JOIN order_line l" \
+	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)" \
+	" FROM shipment s JOIN orders o ON o.id = s.order_id" \
+	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
+
+static cJSON *
+shipment_from_stmt(wf_stmt *st)
+{
+	cJSON *r = wf_jrecord("shipment"), *lines = NULL;
+	const char *cur = wf_col_str(st, 8);
+	const char *l = wf_col_str(st, 12);
+	char key[WF_KEY_LEN];
+	int rc = 0;
+
+	if (r == NULL)
+		return NULL;
+	wf_key_format(&wf_record_shipment, wf_col_int(st, 0), key);
+	rc |= wf_jadd_str(r, "shipment", key);
+	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
+	rc |= wf_jadd_str(r, "warehouse", wf_col_str(st, 2));
+	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
+	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
+	rc |= wf_jadd_str(r, "service", wf_col_str(st, 5));
+	rc |= wf_jadd_str(r, "tracking", wf_col_str(st, 6));
+	if (cur)
+		rc |= wf_jadd_money(r, "cost", wf_col_int(st, 7), cur);
+	else
+		rc |= wf_jadd_null(r, "cost");
+	rc |= wf_jadd_str(r, "currency", cur);
+	rc |= wf_jadd_str(r, "shipped_at", wf_col_str(st, 9));
+	rc |= wf_jadd_str(r, "delivered_at", wf_col_str(st, 10));
+	/* SQLite's own JSON text, so cJSON's parser is enough */
+	if (l && (lines = cJSON_Parse(l)) != NULL)
+		rc |= wf_jadd_item(r, "lines", lines);
+	else
+		rc |= wf_jadd_null(r, "lines");
+	rc |= wf_jadd_str(r, "owner", wf_col_text(st, 11));
+	if (rc) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+static const char *const shipment_columns[] = {
+	"shipment", "order", "warehouse", "state", "carrier", "service", "tracking", "cost",
+	"currency", "shipped_at", NULL
+};
+
+int
+wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_SELECT " WHERE s.id = ?1";
+	wf_stmt *st;
+	cJSON *r;
+	int rc;
+
+	wf_out_columns(out, "shipment", shipment_columns);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
+	r = shipment_from_stmt(st);
+	wf_stmt_reset(st);
+	return wf_out_emit(out, r);
+}
+
+/* Emit the rows of ST, bound and ready to step. */
+static int
+emit_rows(wf_db *db, wf_stmt *st, wf_out *out)
+{
+	int rc;
+
+	wf_out_columns(out, "shipment", shipment_columns);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_out_emit(out, shipment_from_stmt(st))) != 0)
+			break;
+	wf_stmt_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_shipment_list_order(wf_db *db, int64_t order_id, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_SELECT " WHERE s.order_id = ?1 ORDER BY s.id";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	return emit_rows(db, st, out);
+}
+
+int
+wf_shipment_list(wf_db *db, const char *state, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_SELECT
+	    " WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.id DESC";
+	const struct wf_machine *m = wf_machine_find("shipment");
+	wf_stmt *st;
+	int rc;
+
+	if (state && !wf_state_valid(m, state))
+		return wf_error_set(WF_EUSAGE, "--state: '%s' is not a shipment state", state);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, state);
+	return emit_rows(db, st, out);
+}
+
+/* ---- the state machine ------------------------------------------------------------ */
+
+static const char *const shipment_states[] = {
+	"planned", "picked", "packed", "shipped", "in_transit", "delivered",
+	"failed", "returned_to_sender", NULL
+};
+static const struct wf_transition shipment_rows[] = {
+	{ "planned",    "pick",    "picked" },
+	{ "picked",     "pack",    "packed" },
+	{ "planned",    "ship",    "shipped" },
+	{ "picked",     "ship",    "shipped" },
+	{ "packed",     "ship",    "shipped" },
+	{ "shipped",    "transit", "in_transit" },
+	{ "shipped",    "deliver", "delivered" },
+	{ "in_transit", "deliver", "delivered" },
+	{ "shipped",    "fail",    "failed" },
+	{ "in_transit", "fail",    "failed" },
+	{ "failed",     "retry",   "in_transit" },
+	{ "failed",     "return_to_sender", "returned_to_sender" },
+	{ "in_transit", "return_to_sender", "returned_to_sender" },
+	WF_TRANSITIONS_END
+};
+
+static const struct wf_machine m_shipment = {
+	"shipment", "shipment", "shipments (SH-N)",
+	shipment_states, shipment_rows, WF_SQL_STATE_GET("shipment", "state", "NULL"),
+	WF_SQL_STATE_SET("shipment", "state"), WF_SQL_STATE_ALL("shipment", "'SH-' || id", "state"), NULL, NULL
+};
+
+static const struct wf_machine *const shipment_machines[] = { &m_shipment, NULL };
+
+const struct wf_record_type wf_record_shipment = {
+	"shipment", "a shipment key like SH-3", "SH-", "shipment", shipment_machines, NULL,
+	"SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000", 0
+};

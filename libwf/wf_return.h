@@ -1,0 +1,68 @@
+/*
+ * wf_return.h - returns (RMA-N): units of a shipped order coming back.
+ *
+ * A return is opened for up to the units of one SKU an order shipped and
+ * has not yet put on a return (requested, then authorised at once), booked
+ * back into stock when the units arrive (received, then restocked or
+ * written_off), refunded, and closed.  The order follows through its own
+ * API (wf_order.h): its lines take the units back and it becomes
+ * partially_returned or returned; a refund moves its finance state.
+ *
+ * Functions that take a wf_out run in their own transaction (a savepoint
+ * inside a batch) and emit the return as {"type":"return",...}.
+ *
+ * Ownership: input structs and strings are borrowed for the call.
+ */
+#ifndef WF_RETURN_H
+#define WF_RETURN_H
+
+#include <stdint.h>
+
+#include "wf_db.h"
+#include "wf_out.h"
+#include "wf_record.h"
+
+#define WF_OWNER_RETURN "customer-service"
+
+struct wf_return_open {
+	const char *order, *sku, *reason;
+	int64_t     qty;
+};
+
+/* Open RMA-N for QTY units of SKU of ORDER, at most the shipped units not
+ * already on a return (that are not rejected).  Returns 0, WF_EUSAGE for a
+ * missing qty or reason, WF_EINPUT for a bad reason, WF_ENOTFOUND for an
+ * unknown order or SKU, WF_EREFUSED for more than can come back. */
+int wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out);
+
+/* Book a return's units back: CONDITION "sellable" -> on hand in BIN (or
+ * the shipping warehouse's returns bin, made as WH/RETURNS if it has
+ * none), "damaged" -> damaged there.  The RMA goes to restocked or
+ * written_off, the order to partially_returned or returned.  Returns 0,
+ * WF_EUSAGE for a bad condition or key, WF_ENOTFOUND for an unknown
+ * return or bin, WF_EREFUSED for a transition the return's state does not
+ * allow, a bin that is not active, or no shipment saying where the units
+ * came from. */
+int wf_return_receive(wf_db *db, const char *rma, const char *condition,
+    const char *bin, wf_out *out);
+
+/* Record a refund of AMOUNT (decimal text in the order's currency), at most
+ * what was paid and not yet refunded; moves the order's finance state.
+ * Returns 0, WF_EUSAGE for a bad amount or key, WF_ENOTFOUND, or
+ * WF_EREFUSED (the return's state, or more than is left). */
+int wf_return_refund(wf_db *db, const char *rma, const char *amount, wf_out *out);
+
+/* Close a return.  Returns 0, WF_EUSAGE, WF_ENOTFOUND or WF_EREFUSED. */
+int wf_return_close(wf_db *db, const char *rma, wf_out *out);
+
+/* Emit return ID as a {"type":"return",...} record.  Returns 0,
+ * WF_EINTERNAL when there is none, or an error. */
+int wf_return_emit(wf_db *db, int64_t id, wf_out *out);
+
+/* Emit order ORDER_ID's returns, oldest first. */
+int wf_return_list_order(wf_db *db, int64_t order_id, wf_out *out);
+
+/* The record type this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_return;
+
+#endif

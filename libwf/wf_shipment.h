@@ -1,0 +1,77 @@
+/*
+ * wf_shipment.h - shipments (SH-N): what left a warehouse for an order.
+ *
+ * A shipment belongs to one order and one warehouse.  The order's ship
+ * action (wf_order.h) makes them: it opens one per warehouse holding the
+ * order's units (planned), moves the units out through the ledger with the
+ * shipment's key as the cause, records which order lines' units it carries,
+ * and ships it.  The shipment machine (wf-states(7)) runs planned ...
+ * delivered; in_transit, failed and returned_to_sender wait for carriers.
+ *
+ * Orders drive shipments, never the reverse: this module calls no order
+ * API, so the order module can call it.
+ *
+ * Functions here run in the caller's transaction.
+ *
+ * Ownership: input structs and strings are borrowed for the call; records
+ * emitted to OUT are the writer's.
+ */
+#ifndef WF_SHIPMENT_H
+#define WF_SHIPMENT_H
+
+#include <stdint.h>
+
+#include "wf_db.h"
+#include "wf_out.h"
+#include "wf_record.h"
+
+#define WF_OWNER_SHIPMENT "fulfilment"
+
+struct wf_shipment_in {
+	int64_t     order_id, wh_id;
+	const char *order;                      /* the order's key */
+	const char *carrier, *service, *tracking;
+	int         has_cost;
+	int64_t     cost;                       /* minor units of CURRENCY */
+	const char *currency;
+};
+
+/* Open a shipment for IN (planned), with its create event.  *id receives
+ * its id and KEY its key ("SH-3").  Returns 0 or a database error. */
+int wf_shipment_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN],
+    const struct wf_shipment_in *in);
+
+/* Record that shipment ID carries QTY units of order line LINE_ID.
+ * Returns 0 or a database error. */
+int wf_shipment_add_line(wf_db *db, int64_t id, int64_t line_id, int64_t qty);
+
+/* Ship shipment ID (key KEY): shipped_at is now, and the ship transition.
+ * Returns 0, WF_EREFUSED when the machine does not allow it, or a database
+ * error. */
+int wf_shipment_ship(wf_db *db, int64_t id, const char *key);
+
+/* Deliver every shipment of order ORDER_ID that is shipped or in transit:
+ * the deliver transition, and delivered_at is now.  Returns 0 or an error. */
+int wf_shipment_deliver_order(wf_db *db, int64_t order_id);
+
+/* Where order ORDER_ID's units of SKU_ID left from: the warehouse of the
+ * first shipment that carried some.  Returns 1 and *wh_id, 0 when no
+ * shipment did (or it names no warehouse), or a database error. */
+int wf_shipment_origin(wf_db *db, int64_t *wh_id, int64_t order_id, int64_t sku_id);
+
+/* Emit shipment ID as {"type":"shipment","shipment":"SH-3",...}.  Returns
+ * 0, WF_EINTERNAL when there is none, or an error. */
+int wf_shipment_emit(wf_db *db, int64_t id, wf_out *out);
+
+/* Emit order ORDER_ID's shipments, oldest first. */
+int wf_shipment_list_order(wf_db *db, int64_t order_id, wf_out *out);
+
+/* Emit shipments, newest first; STATE (may be NULL) limits them to one
+ * state.  Returns 0, WF_EUSAGE for a state the machine does not have, or
+ * an error. */
+int wf_shipment_list(wf_db *db, const char *state, wf_out *out);
+
+/* The record type this module owns (wf_record.h). */
+extern const struct wf_record_type wf_record_shipment;
+
+#endif
