@@ -146,25 +146,60 @@ wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
 	return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "bin %lld vanished", (long long)bin_id);
 }
 
-int
-wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
-    int64_t *bin_id)
+/* How a warehouse's bin for one purpose is found, and what is said and
+ * recorded when one is made.  Two rules, each as its caller has always
+ * behaved: a return's bin (only an active one will do) and a purchase
+ * order's inbound bin (active ones first, a blocked one after). */
+struct bin_rule {
+	const char *find;        /* ?1 the warehouse, ?2 the kind: the bin's id */
+	/* the refusal when WH/CODE is taken by a bin of another kind */
+	int (*taken)(const char *wh, const char *ref, const char *kind, const char *has);
+	int event_state;         /* the create event names the state, not the owner */
+};
+
+static int
+taken_ensure(const char *wh, const char *ref, const char *kind, const char *has)
 {
-	static const char find[] =
-	    "SELECT b.id FROM bin b WHERE b.warehouse_id = ?1 AND b.kind = ?2"
-	    " AND b.state = 'active' ORDER BY b.code LIMIT 1";
+	return wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
+	    "add a bin of kind %s to %s", ref, has, kind, kind, wh);
+}
+
+static int
+taken_inbound(const char *wh, const char *ref, const char *kind, const char *has)
+{
+	return wf_error_set(WF_EREFUSED, "warehouse %s has no %s bin and %s is a %s bin; "
+	    "add one with 'wf-stock bin add %s/BIN --kind %s'", wh, kind, ref, has, wh, kind);
+}
+
+static const struct bin_rule rule_ensure = {
+	"SELECT b.id FROM bin b WHERE b.warehouse_id = ?1 AND b.kind = ?2"
+	" AND b.state = 'active' ORDER BY b.code LIMIT 1",
+	taken_ensure, 0
+};
+
+static const struct bin_rule rule_inbound = {
+	"SELECT id FROM bin WHERE warehouse_id = ?1 AND kind = ?2"
+	" ORDER BY state <> 'active', code LIMIT 1",
+	taken_inbound, 1
+};
+
+static const char bin_ins[] =
+    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+
+static int
+bin_ensure(wf_db *db, int64_t *bin_id, const struct bin_rule *rule, int64_t wh_id,
+    const char *kind, const char *code)
+{
 	static const char same[] =
 	    "SELECT b.kind, w.code, w.owner FROM warehouse w LEFT JOIN bin b"
 	    " ON b.warehouse_id = w.id AND b.code = ?2 WHERE w.id = ?1";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 	char wh[40], owner[72], ref[80];
 	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, find)) != 0)
+	if ((rc = wf_db_stmt(db, &st, rule->find)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, kind);
@@ -184,13 +219,12 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	wf_strlcpy(owner, wf_col_text(st, 2), sizeof owner);
 	snprintf(ref, sizeof ref, "%s/%s", wh, code);
 	if (!wf_col_null(st, 0)) {
-		rc = wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
-		    "add a bin of kind %s to %s", ref, wf_col_text(st, 0), kind, kind, wh);
+		rc = rule->taken(wh, ref, kind, wf_col_text(st, 0));
 		wf_stmt_reset(st);
 		return rc;
 	}
 	wf_stmt_reset(st);
-	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+	if ((rc = wf_db_stmt(db, &st, bin_ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
@@ -202,11 +236,25 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	*bin_id = wf_db_last_id(db);
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "bin", ref) | wf_jadd_str(data, "warehouse", wh) |
-	    wf_jadd_str(data, "kind", kind) | wf_jadd_str(data, "owner", owner)) {
+	    wf_jadd_str(data, "kind", kind) | (rule->event_state ?
+	    wf_jadd_str(data, "state", "active") : wf_jadd_str(data, "owner", owner))) {
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	return wf_history_add(db, "bin", ref, "bin", "create", NULL, "active", data);
+}
+
+int
+wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
+    int64_t *bin_id)
+{
+	return bin_ensure(db, bin_id, &rule_ensure, wh_id, kind, code);
+}
+
+int
+wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code)
+{
+	return bin_ensure(db, bin_id, &rule_inbound, wh_id, "inbound", code);
 }
 
 /* ---- change records ---------------------------------------------------------- */
@@ -419,9 +467,6 @@ int
 wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 {
 	static const char owner_sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 	static const char upd[] =
 	    "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6";
 	static const char get[] = "SELECT owner FROM bin WHERE id = ?1";
@@ -486,7 +531,7 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 	}
 	result = wf_change_result(!found, changes);
 	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
+		if ((rc = wf_db_stmt(db, &st, found ? upd : bin_ins)) != 0)
 			goto fail;
 		wf_bind_int(st, 1, wh_id);
 		wf_bind_text(st, 2, slash + 1);

@@ -1,7 +1,7 @@
 /* po.c - suppliers, purchase orders, receiving and supplier follow-up.
  *
  * owns: supplier, po, po_line, po_followup
- * reads: sku, bin, warehouse, movement
+ * reads: sku, bin, warehouse, movement, balance
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -599,71 +599,6 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 	return 0;
 }
 
-/* The warehouse's inbound bin: the first of kind inbound by code, active
- * ones first; WH/INBOUND is created when there is none. */
-static int
-inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
-{
-	static const char find[] =
-	    "SELECT id FROM bin WHERE warehouse_id = ?1 AND kind = 'inbound'"
-	    " ORDER BY state <> 'active', code LIMIT 1";
-	static const char taken[] = "SELECT kind FROM bin WHERE warehouse_id = ?1 AND code = ?2";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " SELECT id, ?2, 'inbound', owner, ?3, ?3 FROM warehouse WHERE id = ?1";
-	wf_stmt *st;
-	wf_buf ref = {0};
-	cJSON *data;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, find)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		*bin = wf_col_int(st, 0);
-		wf_stmt_reset(st);
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, taken)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		rc = wf_error_set(WF_EREFUSED,
-		    "warehouse %s has no inbound bin and %s/%s is a %s bin; add one with "
-		    "'wf-stock bin add %s/BIN --kind inbound'", wh, wh, WF_PO_INBOUND_BIN,
-		    wf_col_text(st, 0), wh);
-		wf_stmt_reset(st);
-		return rc;
-	}
-	if (rc < 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
-	wf_bind_time(st, 3, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		return rc;
-	*bin = wf_db_last_id(db);
-	if (wf_buf_addf(&ref, "%s/%s", wh, WF_PO_INBOUND_BIN) != 0 ||
-	    (data = cJSON_CreateObject()) == NULL) {
-		wf_buf_free(&ref);
-		return oom();
-	}
-	if (wf_jadd_str(data, "bin", ref.p) | wf_jadd_str(data, "warehouse", wh) |
-	    wf_jadd_str(data, "kind", "inbound") | wf_jadd_str(data, "state", "active")) {
-		cJSON_Delete(data);
-		wf_buf_free(&ref);
-		return oom();
-	}
-	rc = wf_history_add(db, "bin", ref.p, "bin", "create", NULL, "active", data);
-	wf_buf_free(&ref);
-	return rc;
-}
-
 /* Book every inbound unit of line L held by P out again ('unexpect'). */
 static int
 unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
@@ -1224,7 +1159,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	if (strcmp(p->sup.state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
 		    p->sup.code, p->sup.state, p->key);
-	if ((rc = inbound_bin(db, p->wh_id, p->wh, &bin)) != 0 ||
+	if ((rc = wf_bin_inbound(db, &bin, p->wh_id, WF_PO_INBOUND_BIN)) != 0 ||
 	    (rc = wf_bin_name(db, bin, &binname)) != 0)
 		goto out;
 	data = cJSON_CreateObject();
@@ -1371,7 +1306,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		}
 	} else if (n > 0)
 		target = v[0].bin;
-	else if ((rc = inbound_bin(db, p->wh_id, p->wh, &target)) != 0)
+	else if ((rc = wf_bin_inbound(db, &target, p->wh_id, WF_PO_INBOUND_BIN)) != 0)
 		goto out;
 	if ((rc = wf_bin_name(db, target, &binname)) != 0)
 		goto out;

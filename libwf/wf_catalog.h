@@ -90,6 +90,13 @@ int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
  * another kind, or a database error. */
 int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
     int64_t *bin_id);
+/* The warehouse's inbound bin: the first bin of kind inbound by code,
+ * active ones first, a blocked one only when no active one is there; WH/CODE
+ * of kind inbound is made (with its history event) when the warehouse has
+ * none.  Returns 0 and *bin_id, WF_EREFUSED when WH/CODE exists with
+ * another kind (naming it and how to add an inbound bin), or a database
+ * error. */
+int wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code);
 
 /* The "WH/BIN" text of a bin id into OUT. */
 int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
