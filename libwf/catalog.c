@@ -62,6 +62,20 @@ wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
 }
 
 int
+wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost)
+{
+	static const char sql[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, sku_id);
+	wf_bind_int(st, 2, avg_cost);
+	return wf_db_done(db, st);
+}
+
+int
 wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
 {
 	static const char sql[] = "SELECT id, state FROM warehouse WHERE code = ?1";

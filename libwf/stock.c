@@ -106,7 +106,6 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	static const char get[] =
 	    "SELECT avg_cost, cost, (SELECT coalesce(sum(qty), 0) FROM balance"
 	    " WHERE sku_id = ?1 AND state IN " VALUED_SQL ") FROM sku WHERE id = ?1";
-	static const char set[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
 	wf_stmt *st;
 	int64_t base, have, avg;
 	__int128 num;
@@ -128,11 +127,7 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	avg = (int64_t)((2 * num + (have + qty)) / (2 * (__int128)(have + qty)));
 	if (avg > WF_MONEY_MAX)
 		return wf_error_set(WF_EINPUT, "average cost out of range");
-	if ((rc = wf_db_stmt(db, &st, set)) != 0)
-		return rc;
-	wf_bind_int(st, 1, sku_id);
-	wf_bind_int(st, 2, avg);
-	return wf_db_done(db, st);
+	return wf_sku_set_avg_cost(db, sku_id, avg);
 }
 
 /* ---- bins with stock, in reservation order --------------------------------------- */

@@ -79,6 +79,12 @@ struct wf_sku_info {
 	char    state[16];
 };
 int wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info);
+/* Set SKU_ID's moving average cost to AVG_COST (minor units of its
+ * currency), inside the caller's transaction: the stock ledger's valuation
+ * (wf_stock_revalue) owns the arithmetic, the catalogue the column.  No
+ * history event: the movement that changed it is the record.  Returns 0 or
+ * a database error. */
+int wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost);
 int wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16]);
 /* A bin by "WH/BIN".  *kind and *state are static strings of the schema's
  * closed sets. */
