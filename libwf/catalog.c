@@ -11,7 +11,6 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_state.h"
-#include "wf_stock.h"
 #include "wf_text.h"
 #include "wf_time.h"
 #include "wf_record.h"
@@ -908,9 +907,8 @@ wf_sku_list(wf_db *db, wf_out *out)
 }
 
 int
-wf_sku_show(wf_db *db, const char *code, wf_out *out)
+wf_sku_emit(wf_db *db, const char *code, wf_out *out)
 {
-	struct wf_levels_query q = { code, NULL, "warehouse" };
 	struct sku_row s;
 	int rc, found;
 
@@ -918,9 +916,7 @@ wf_sku_show(wf_db *db, const char *code, wf_out *out)
 		return rc;
 	if (!found)
 		return wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
-	if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
-		return rc;
-	return wf_stock_levels(db, &q, out);
+	return wf_out_emit(out, sku_record(&s, NULL));
 }
 
 /* ---- state machines ---------------------------------------------------- */

@@ -1027,6 +1027,17 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 	return 0;
 }
 
+int
+wf_stock_sku_show(wf_db *db, const char *code, wf_out *out)
+{
+	struct wf_levels_query q = { code, NULL, "warehouse" };
+	int rc;
+
+	if ((rc = wf_sku_emit(db, code, out)) != 0)
+		return rc;
+	return wf_stock_levels(db, &q, out);
+}
+
 /* ---- ledger --------------------------------------------------------------------- */
 
 int

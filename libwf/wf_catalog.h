@@ -66,8 +66,10 @@ int wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused);
 /* Emit every SKU ({"type":"sku",...}), by code. */
 int wf_sku_list(wf_db *db, wf_out *out);
 
-/* Emit one SKU and its levels per warehouse.  WF_ENOTFOUND when unknown. */
-int wf_sku_show(wf_db *db, const char *code, wf_out *out);
+/* Emit one SKU ({"type":"sku",...}).  Returns 0, WF_ENOTFOUND when unknown,
+ * or an error.  (`sku show`, the SKU with its levels, is
+ * wf_stock_sku_show(): the catalogue knows nothing of stock.) */
+int wf_sku_emit(wf_db *db, const char *code, wf_out *out);
 
 /* Lookups.  Each returns 0, or WF_ENOTFOUND naming the key ("unknown SKU
  * 'X'"), or a database error.  Any out-pointer may be NULL. */

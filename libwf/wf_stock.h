@@ -77,6 +77,11 @@ struct wf_levels_query {
  * row of zeros.  Returns 0, WF_ENOTFOUND, WF_EUSAGE (bad by) or an error. */
 int wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out);
 
+/* `sku show`: emit SKU CODE's record, then its levels per warehouse (as
+ * wf_stock_levels() by warehouse).  Returns 0, WF_ENOTFOUND for an unknown
+ * SKU, or an error. */
+int wf_stock_sku_show(wf_db *db, const char *code, wf_out *out);
+
 struct wf_ledger_query {
 	const char *sku;          /* NULL: all */
 	const char *ref;          /* matches the cause or the holder; NULL: all */
