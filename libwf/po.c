@@ -1,6 +1,6 @@
-/* po.c - suppliers, purchase orders, receiving and supplier follow-up.
+/* po.c - purchase orders, receiving and supplier follow-up.
  *
- * owns: supplier, po, po_line, po_followup
+ * owns: po, po_line, po_followup
  * reads: sku, bin, warehouse, movement, balance
  */
 #include <stdarg.h>
@@ -37,274 +37,6 @@ po_machine(void)
 	return wf_machine_find("po");
 }
 
-/* ---- suppliers ----------------------------------------------------------------- */
-
-struct supplier {
-	int64_t id;
-	char    code[40], name[256], email[256], owner[72], state[16];
-	int     has_email;
-	int64_t lead_time_days, confirm_within_days, follow_up_every_days;
-};
-
-#define SUPPLIER_COLS "id, code, name, email, lead_time_days, confirm_within_days," \
-                      " follow_up_every_days, owner, state"
-
-static void
-supplier_from_stmt(wf_stmt *st, struct supplier *s)
-{
-	s->id = wf_col_int(st, 0);
-	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
-	wf_strlcpy(s->name, wf_col_text(st, 2), sizeof s->name);
-	s->has_email = !wf_col_null(st, 3);
-	wf_strlcpy(s->email, wf_col_text(st, 3), sizeof s->email);
-	s->lead_time_days = wf_col_int(st, 4);
-	s->confirm_within_days = wf_col_int(st, 5);
-	s->follow_up_every_days = wf_col_int(st, 6);
-	wf_strlcpy(s->owner, wf_col_text(st, 7), sizeof s->owner);
-	wf_strlcpy(s->state, wf_col_text(st, 8), sizeof s->state);
-}
-
-/* Load supplier CODE into S; *found says whether it exists. */
-static int
-supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
-{
-	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
-
-	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		supplier_from_stmt(st, s);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
-
-static int
-supplier_find(wf_db *db, const char *code, struct supplier *s)
-{
-	int rc, found;
-
-	if ((rc = supplier_load(db, code, s, &found)) != 0)
-		return rc;
-	if (!found)
-		return wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code);
-	return 0;
-}
-
-static cJSON *
-supplier_record(const struct supplier *s, const char *result)
-{
-	cJSON *r = wf_jrecord("supplier");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "supplier", s->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "name", s->name);
-	rc |= wf_jadd_str(r, "email", s->has_email ? s->email : NULL);
-	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
-	rc |= wf_jadd_int(r, "confirm_within_days", s->confirm_within_days);
-	rc |= wf_jadd_int(r, "follow_up_every_days", s->follow_up_every_days);
-	rc |= wf_jadd_str(r, "owner", s->owner);
-	rc |= wf_jadd_str(r, "state", s->state);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
-
-static int
-check_email(const char *email)
-{
-	const char *at = strchr(email, '@');
-	int rc;
-
-	if ((rc = wf_text_check("email", email, 254)) != 0)
-		return rc;
-	if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') ||
-	    strpbrk(email, " ,;<>\"") != NULL)
-		return wf_error_set(WF_EINPUT,
-		    "email: expected one address like orders@example.com, got '%.60s'", email);
-	return 0;
-}
-
-static int
-check_days(const char *what, int has, int64_t v, int64_t min, int64_t max)
-{
-	if (has && (v < min || v > max))
-		return wf_error_set(WF_EINPUT, "%s: expected %lld to %lld days, got %lld",
-		    what, (long long)min, (long long)max, (long long)v);
-	return 0;
-}
-
-int
-wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
-{
-	static const char ins[] =
-	    "INSERT INTO supplier (code, name, email, lead_time_days, confirm_within_days,"
-	    " follow_up_every_days, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char upd[] =
-	    "UPDATE supplier SET name = ?2, email = ?3, lead_time_days = ?4,"
-	    " confirm_within_days = ?5, follow_up_every_days = ?6, owner = ?7,"
-	    " updated_at = ?8 WHERE code = ?1";
-	struct supplier old, s;
-	const char *result;
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
-
-	if ((rc = wf_text_code("supplier", in->code, 32)) != 0 ||
-	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
-	    (in->email && (rc = check_email(in->email)) != 0) ||
-	    (rc = check_days("lead time", in->has_lead_time, in->lead_time_days, 0, 3650)) != 0 ||
-	    (rc = check_days("confirm within", in->has_confirm_within,
-	    in->confirm_within_days, 0, 365)) != 0 ||
-	    (rc = check_days("follow up every", in->has_follow_up_every,
-	    in->follow_up_every_days, 1, 365)) != 0)
-		return rc;
-	if (in->name && *in->name == '\0')
-		return wf_error_set(WF_EINPUT, "name: must not be empty");
-	if (in->owner && (*in->owner == '\0' ||
-	    (rc = wf_text_check("owner", in->owner, 64)) != 0))
-		return *in->owner ? rc : wf_error_set(WF_EINPUT, "owner: must not be empty");
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = supplier_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	s = old;
-	if (!found) {
-		if (in->name == NULL) {
-			rc = wf_error_set(WF_EUSAGE, "supplier '%s' is new: --name is required",
-			    in->code);
-			goto fail;
-		}
-		wf_strlcpy(s.code, in->code, sizeof s.code);
-		wf_strlcpy(s.owner, WF_OWNER_SUPPLIER, sizeof s.owner);
-		wf_strlcpy(s.state, "active", sizeof s.state);
-		s.lead_time_days = 14;
-		s.confirm_within_days = 2;
-		s.follow_up_every_days = 3;
-	}
-	if (in->name)
-		wf_strlcpy(s.name, in->name, sizeof s.name);
-	if (in->email) {
-		s.has_email = 1;
-		wf_strlcpy(s.email, in->email, sizeof s.email);
-	}
-	if (in->owner)
-		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
-	if (in->has_lead_time)
-		s.lead_time_days = in->lead_time_days;
-	if (in->has_confirm_within)
-		s.confirm_within_days = in->confirm_within_days;
-	if (in->has_follow_up_every)
-		s.follow_up_every_days = in->follow_up_every_days;
-
-	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (wf_change_text(changes, "name", old.name, s.name) |
-	    wf_change_text(changes, "email", old.has_email ? old.email : NULL,
-	    s.has_email ? s.email : NULL) |
-	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1,
-	    s.lead_time_days) |
-	    wf_change_int(changes, "confirm_within_days", 1, old.confirm_within_days, 1,
-	    s.confirm_within_days) |
-	    wf_change_int(changes, "follow_up_every_days", 1, old.follow_up_every_days, 1,
-	    s.follow_up_every_days) |
-	    wf_change_text(changes, "owner", old.owner, s.owner)))) {
-		rc = oom();
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, s.code);
-		wf_bind_text(st, 2, s.name);
-		wf_bind_text(st, 3, s.has_email ? s.email : NULL);
-		wf_bind_int(st, 4, s.lead_time_days);
-		wf_bind_int(st, 5, s.confirm_within_days);
-		wf_bind_int(st, 6, s.follow_up_every_days);
-		wf_bind_text(st, 7, s.owner);
-		wf_bind_time(st, 8, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		rc = wf_history_upsert(db, "supplier", s.code, !found, "active", changes,
-		    found ? NULL : supplier_record(&s, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if ((rc = wf_out_emit(out, supplier_record(&s, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
-}
-
-int
-wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
-{
-	struct supplier s;
-	int rc;
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = supplier_find(db, code, &s)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, wf_machine_find("supplier"), s.id, s.code,
-	    action, NULL)) != 0 ||
-	    (rc = supplier_find(db, code, &s)) != 0 ||
-	    (rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0) {
-		wf_tx_rollback(db);
-		return rc;
-	}
-	return wf_tx_commit(db);
-}
-
-int
-wf_supplier_list(wf_db *db, wf_out *out)
-{
-	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier ORDER BY code";
-	struct supplier s;
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		supplier_from_stmt(st, &s);
-		if ((rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0)
-			break;
-	}
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
-int
-wf_supplier_show(wf_db *db, const char *code, wf_out *out)
-{
-	struct supplier s;
-	int rc;
-
-	if ((rc = supplier_find(db, code, &s)) != 0)
-		return rc;
-	return wf_out_emit(out, supplier_record(&s, NULL));
-}
-
 /* ---- purchase orders: loading and the record ---------------------------------- */
 
 struct po_line {
@@ -318,7 +50,7 @@ struct po {
 	char    key[32], wh[40], state[24], currency[4], owner[72], reason[520];
 	int     has_confirmed_for, has_sent, has_confirmed_at, has_reason;
 	int64_t expected, confirmed_for, sent_at, confirmed_at;
-	struct supplier sup;
+	struct wf_supplier_info sup;
 	struct po_line *lines;
 	size_t  nlines;
 };
@@ -360,15 +92,13 @@ static int
 po_load(wf_db *db, int64_t id, struct po *p)
 {
 	static const char head[] =
-	    "SELECT p.id, s.code, w.id, w.code, p.state, p.currency, p.expected_at,"
+	    "SELECT p.id, p.supplier_id, w.id, w.code, p.state, p.currency, p.expected_at,"
 	    " p.confirmed_for, p.sent_at, p.confirmed_at, p.reason, p.owner"
-	    " FROM po p JOIN supplier s ON s.id = p.supplier_id"
-	    " JOIN warehouse w ON w.id = p.warehouse_id WHERE p.id = ?1";
+	    " FROM po p JOIN warehouse w ON w.id = p.warehouse_id WHERE p.id = ?1";
 	static const char lines[] =
 	    "SELECT l.id, l.line_no, l.sku_id, s.code, l.qty_ordered, l.qty_received,"
 	    " l.qty_cancelled, l.unit_cost FROM po_line l JOIN sku s ON s.id = l.sku_id"
 	    " WHERE l.po_id = ?1 ORDER BY l.line_no";
-	char supplier[40];
 	wf_stmt *st;
 	size_t cap = 0;
 	int rc;
@@ -382,7 +112,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 		    (long long)id);
 	p->id = wf_col_int(st, 0);
 	wf_key_format(&wf_record_po, p->id, p->key);
-	wf_strlcpy(supplier, wf_col_text(st, 1), sizeof supplier);
+	p->supplier_id = wf_col_int(st, 1);
 	p->wh_id = wf_col_int(st, 2);
 	wf_strlcpy(p->wh, wf_col_text(st, 3), sizeof p->wh);
 	wf_strlcpy(p->state, wf_col_text(st, 4), sizeof p->state);
@@ -395,7 +125,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	wf_strlcpy(p->reason, wf_col_text(st, 10), sizeof p->reason);
 	wf_strlcpy(p->owner, wf_col_text(st, 11), sizeof p->owner);
 	wf_stmt_reset(st);
-	if ((rc = supplier_find(db, supplier, &p->sup)) != 0)
+	if ((rc = wf_supplier_get(db, &p->sup, p->supplier_id)) != 0)
 		return rc;
 
 	if ((rc = wf_db_stmt(db, &st, lines)) != 0)
@@ -964,7 +694,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	struct wf_sku_info *skus = NULL;
 	int64_t *costs = NULL, wh_id, po_id, value, total = 0;
 	char wh_state[16], currency[4] = "", first_sku[72] = "";
-	struct supplier sup;
+	struct wf_supplier_info sup;
 	struct po p;
 	wf_stmt *st;
 	int64_t expected;
@@ -997,7 +727,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 		    WF_PO_MAX_LINES);
 		goto fail;
 	}
-	if ((rc = supplier_find(db, in->supplier, &sup)) != 0 ||
+	if ((rc = wf_supplier_find(db, &sup, in->supplier)) != 0 ||
 	    (rc = wf_warehouse_find(db, in->warehouse, &wh_id, wh_state)) != 0)
 		goto fail;
 	if (strcmp(sup.state, "active") != 0) {
@@ -1475,7 +1205,7 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 	static const char sql[] =
 	    "SELECT id FROM po WHERE (?1 IS NULL OR state = ?1)"
 	    " AND (?2 IS NULL OR supplier_id = ?2) ORDER BY id";
-	struct supplier sup;
+	struct wf_supplier_info sup;
 	wf_stmt *st;
 	struct po p;
 	int64_t *ids = NULL;
@@ -1485,7 +1215,7 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 	if (q->state && !wf_state_valid(po_machine(), q->state))
 		return wf_error_set(WF_EUSAGE, "unknown state '%.40s' (draft, sent, confirmed, "
 		    "partially_received, received, closed, cancelled)", q->state);
-	if (q->supplier && (rc = supplier_find(db, q->supplier, &sup)) != 0)
+	if (q->supplier && (rc = wf_supplier_find(db, &sup, q->supplier)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
@@ -1834,13 +1564,6 @@ const struct wf_invariant wf_po_invariants[] = {
 
 /* ---- state machines ---------------------------------------------------- */
 
-static const char *const supplier_states[] = { "active", "paused", NULL };
-static const struct wf_transition supplier_rows[] = {
-	{ "active", "pause",  "paused" },
-	{ "paused", "resume", "active" },
-	WF_TRANSITIONS_END
-};
-
 static const char *const po_states[] = {
 	"draft", "sent", "confirmed", "partially_received", "received", "closed",
 	"cancelled", NULL
@@ -1864,12 +1587,6 @@ static const struct wf_transition po_rows[] = {
 	WF_TRANSITIONS_END
 };
 
-static const struct wf_machine m_supplier = {
-	"supplier", "supplier", "suppliers",
-	supplier_states, supplier_rows, WF_SQL_STATE_GET("supplier", "state", "NULL"),
-	WF_SQL_STATE_SET("supplier", "state"), WF_SQL_STATE_ALL("supplier", "code", "state"), NULL, NULL
-};
-
 static const struct wf_machine m_po = {
 	"po", "po", "purchase orders (PO-N)",
 	po_states, po_rows, WF_SQL_STATE_GET("po", "state", "NULL"), WF_SQL_STATE_SET("po", "state"),
@@ -1877,13 +1594,8 @@ static const struct wf_machine m_po = {
 };
 
 
-static const struct wf_machine *const supplier_machines[] = { &m_supplier, NULL };
 static const struct wf_machine *const po_machines[] = { &m_po, NULL };
 
-const struct wf_record_type wf_record_supplier = {
-	"supplier", NULL, NULL, "supplier", supplier_machines, NULL,
-	"SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code", 0
-};
 const struct wf_record_type wf_record_po = {
 	"po", "a purchase order like PO-7", "PO-", "po", po_machines, wf_po_invariants,
 	"SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')"
