@@ -1,6 +1,7 @@
-/* po.c - purchase orders, receiving and supplier follow-up.
+/* po.c - purchase orders: create, send, confirm, receive, close, cancel,
+ * their stock and their exceptions (the follow-up mails are po_followup.c).
  *
- * owns: po, po_line, po_followup
+ * owns: po, po_line
  * reads: sku, bin, warehouse, movement, balance
  */
 #include <stdarg.h>
@@ -16,13 +17,13 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_po.h"
+#include "po_priv.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
 
-#define DAY ((int64_t)86400)
 #define OPEN_STATES_SQL "('sent','confirmed','partially_received')"
 
 static int
@@ -39,24 +40,8 @@ po_machine(void)
 
 /* ---- purchase orders: loading and the record ---------------------------------- */
 
-struct po_line {
-	int64_t id, line_no, sku_id, ordered, received, cancelled, unit_cost;
-	int     has_cost;
-	char    sku[72];
-};
-
-struct po {
-	int64_t id, supplier_id, wh_id;
-	char    key[32], wh[40], state[24], currency[4], owner[72], reason[520];
-	int     has_confirmed_for, has_sent, has_confirmed_at, has_reason;
-	int64_t expected, confirmed_for, sent_at, confirmed_at;
-	struct wf_supplier_info sup;
-	struct po_line *lines;
-	size_t  nlines;
-};
-
-static int64_t
-line_open(const struct po_line *l)
+int64_t
+wf_po_line_open(const struct po_line *l)
 {
 	int64_t open = l->ordered - l->received - l->cancelled;
 
@@ -182,14 +167,14 @@ add_time(cJSON *r, const char *key, int has, int64_t t)
 }
 
 /* The open units and their value at the lines' costs. */
-static int
-po_open(const struct po *p, int64_t *units, int64_t *value)
+int
+wf_po_open_value(const struct po *p, int64_t *units, int64_t *value)
 {
 	size_t i;
 
 	*units = *value = 0;
 	for (i = 0; i < p->nlines; i++) {
-		int64_t open = line_open(&p->lines[i]), v = 0;
+		int64_t open = wf_po_line_open(&p->lines[i]), v = 0;
 		*units += open;
 		if (p->lines[i].has_cost &&
 		    (wf_money_mul(open, p->lines[i].unit_cost, &v) != 0 ||
@@ -220,7 +205,7 @@ po_record(const struct po *p)
 		rc |= wf_jadd_str(o, "sku", l->sku);
 		rc |= wf_jadd_int(o, "qty", l->ordered);
 		rc |= wf_jadd_int(o, "received", l->received);
-		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "open", wf_po_line_open(l));
 		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
 		    wf_jadd_null(o, "unit_cost");
 		rc |= wf_jadd_int(o, "cancelled", l->cancelled);
@@ -251,8 +236,8 @@ fail:
 	return NULL;
 }
 
-static void
-po_columns(wf_out *out)
+void
+wf_po_columns(wf_out *out)
 {
 	static const char *const cols[] = {
 		"po", "supplier", "warehouse", "state", "currency", "expected",
@@ -353,12 +338,6 @@ unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
 #define EX_LATE    "po_late"
 #define EX_SLIPPED "po_slipped"
 
-struct eval {
-	int         late, slipped, unconfirmed;
-	const char *reason;        /* the one printed; NULL: none due */
-	int64_t     due;
-};
-
 static int
 po_is_open(const struct po *p)
 {
@@ -373,8 +352,8 @@ day_of(int64_t t)
 }
 
 /* What holds for P at NOW (the rules in wf_po.h). */
-static void
-po_eval(const struct po *p, int64_t now, struct eval *e)
+void
+wf_po_eval(const struct po *p, int64_t now, struct po_eval *e)
 {
 	int partial = strcmp(p->state, "partially_received") == 0;
 
@@ -392,7 +371,7 @@ po_eval(const struct po *p, int64_t now, struct eval *e)
 
 /* The facts behind a PO exception. */
 static cJSON *
-po_evidence(const struct po *p, const struct eval *e, int64_t now)
+po_evidence(const struct po *p, const struct po_eval *e, int64_t now)
 {
 	cJSON *ev = cJSON_CreateObject(), *lines = cJSON_CreateArray();
 	size_t i;
@@ -418,7 +397,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 		const struct po_line *l = &p->lines[i];
 		cJSON *o;
 
-		if (line_open(l) == 0)
+		if (wf_po_line_open(l) == 0)
 			continue;
 		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(lines, o)) {
 			cJSON_Delete(o);
@@ -426,7 +405,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 			break;
 		}
 		rc |= wf_jadd_str(o, "sku", l->sku);
-		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "open", wf_po_line_open(l));
 		rc |= wf_jadd_int(o, "ordered", l->ordered);
 		rc |= wf_jadd_int(o, "received", l->received);
 		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
@@ -441,7 +420,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 }
 
 static int
-po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
+po_raise(wf_db *db, const struct po *p, const struct po_eval *e, const char *kind)
 {
 	char due[11], expected[11], confirmed[11];
 	const char *email = p->sup.has_email ? p->sup.email : "no email on file";
@@ -452,7 +431,7 @@ po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
 	cJSON *ev;
 	int rc;
 
-	if ((rc = po_open(p, &units, &value)) != 0)
+	if ((rc = wf_po_open_value(p, &units, &value)) != 0)
 		return rc;
 	wf_date_format(e->due, due);
 	wf_date_format(p->expected, expected);
@@ -507,11 +486,11 @@ po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
 /* Bring P's exceptions up to date with its state and the clock: a late PO
  * has a po_late exception, a slipped one that is not late a po_slipped one;
  * each is resolved when its condition is gone. */
-static int
-po_sync_exceptions(wf_db *db, const struct po *p)
+int
+wf_po_sync_exceptions(wf_db *db, const struct po *p)
 {
 	char due[11], expected[11], confirmed[11];
-	struct eval e;
+	struct po_eval e;
 	int rc;
 
 	if (strcmp(p->state, "draft") == 0)
@@ -521,7 +500,7 @@ po_sync_exceptions(wf_db *db, const struct po *p)
 			return rc;
 		return po_clear(db, p, EX_SLIPPED, "%s %s", p->key, p->state);
 	}
-	po_eval(p, wf_db_now(db), &e);
+	wf_po_eval(p, wf_db_now(db), &e);
 	wf_date_format(e.due, due);
 	wf_date_format(p->expected, expected);
 	wf_date_format(p->confirmed_for, confirmed);
@@ -826,7 +805,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	    (rc = wf_history_add(db, "po", p.key, "po", "create", NULL, "draft",
 	    po_record(&p))) != 0)
 		goto fail;
-	po_columns(out);
+	wf_po_columns(out);
 	if ((rc = wf_out_emit(out, po_record(&p))) != 0)
 		goto fail;
 	po_free(&p);
@@ -860,9 +839,9 @@ po_change(wf_db *db, const char *key, po_fn fn, const void *arg, wf_out *out)
 	if ((rc = po_find(db, key, &p)) != 0 ||
 	    (rc = fn(db, &p, arg)) != 0)
 		goto fail;
-	po_columns(out);
+	wf_po_columns(out);
 	if ((rc = po_emit(db, &p, out)) != 0 ||
-	    (rc = po_sync_exceptions(db, &p)) != 0)
+	    (rc = wf_po_sync_exceptions(db, &p)) != 0)
 		goto fail;
 	po_free(&p);
 	return wf_tx_commit(db);
@@ -906,7 +885,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	}
 	for (i = 0; i < p->nlines; i++) {
 		const struct po_line *l = &p->lines[i];
-		struct wf_move m = { "expect", l->sku_id, line_open(l), 0, NULL, bin, "inbound",
+		struct wf_move m = { "expect", l->sku_id, wf_po_line_open(l), 0, NULL, bin, "inbound",
 		    p->key, p->key, NULL, 0, 0, NULL };
 		cJSON *o;
 
@@ -1012,7 +991,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 			l = &p->lines[i];
 	if (l == NULL)
 		return wf_error_set(WF_EREFUSED, "SKU '%s' is not on %s", r->sku, p->key);
-	open = line_open(l);
+	open = wf_po_line_open(l);
 	over = r->qty > open ? r->qty - open : 0;
 	if (over > 0 && !r->allow_over)
 		return wf_error_set(WF_EREFUSED,
@@ -1073,7 +1052,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		goto out;
 	l->received += r->qty;
 	for (all = 1, i = 0; i < p->nlines; i++)
-		if (line_open(&p->lines[i]) > 0)
+		if (wf_po_line_open(&p->lines[i]) > 0)
 			all = 0;
 	action = all ? "receive_all" : "receive_part";
 	if ((data = cJSON_CreateObject()) == NULL ||
@@ -1129,7 +1108,7 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 	}
 	for (i = 0; i < p->nlines; i++) {
 		const struct po_line *l = &p->lines[i];
-		int64_t open = line_open(l);
+		int64_t open = wf_po_line_open(l);
 		cJSON *o;
 
 		if ((rc = unexpect_line(db, p, l)) != 0)
@@ -1199,6 +1178,61 @@ wf_po_cancel(wf_db *db, const char *po, const char *reason, wf_out *out)
 
 /* ---- reading ---------------------------------------------------------------------- */
 
+/* The ids in column 0 of ST's rows, into *IDS (the caller frees it). */
+static int
+po_ids(wf_db *db, int64_t **ids, size_t *n, wf_stmt *st)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *nv = realloc(*ids, ncap * sizeof *nv);
+			if (nv == NULL) {
+				wf_stmt_reset(st);
+				free(*ids);
+				*ids = NULL;
+				return oom();
+			}
+			*ids = nv;
+			cap = ncap;
+		}
+		(*ids)[(*n)++] = wf_col_int(st, 0);
+	}
+	if (rc < 0) {
+		free(*ids);
+		*ids = NULL;
+	}
+	return rc;
+}
+
+int
+wf_po_each_open(wf_db *db, int (*fn)(wf_db *db, struct po *p, void *arg), void *arg)
+{
+	static const char sql[] =
+	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
+	wf_stmt *st;
+	int64_t *ids;
+	size_t n, i;
+	struct po p;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0 ||
+	    (rc = po_ids(db, &ids, &n, st)) != 0)
+		return rc;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = po_load(db, ids[i], &p)) != 0)
+			break;
+		rc = fn(db, &p, arg);
+		po_free(&p);
+	}
+	free(ids);
+	return rc;
+}
+
 int
 wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 {
@@ -1209,7 +1243,7 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 	wf_stmt *st;
 	struct po p;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, i;
 	int rc;
 
 	if (q->state && !wf_state_valid(po_machine(), q->state))
@@ -1221,21 +1255,9 @@ wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 		return rc;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_opt_int(st, 2, q->supplier != NULL, sup.id);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int64_t *nv = realloc(ids, ncap * sizeof *nv);
-			if (nv == NULL) {
-				wf_stmt_reset(st);
-				free(ids);
-				return oom();
-			}
-			ids = nv;
-			cap = ncap;
-		}
-		ids[n++] = wf_col_int(st, 0);
-	}
-	po_columns(out);
+	if ((rc = po_ids(db, &ids, &n, st)) != 0)
+		return rc;
+	wf_po_columns(out);
 	for (i = 0; rc == 0 && i < n; i++) {
 		if ((rc = po_load(db, ids[i], &p)) != 0)
 			break;
@@ -1255,210 +1277,12 @@ wf_po_show(wf_db *db, const char *po, wf_out *out)
 
 	if ((rc = po_find(db, po, &p)) != 0)
 		return rc;
-	po_columns(out);
+	wf_po_columns(out);
 	rc = wf_out_emit(out, po_record(&p));
 	q.ref = p.key;
 	if (rc == 0)
 		rc = wf_history_log(db, &q, out);
 	po_free(&p);
-	return rc;
-}
-
-/* ---- follow-up -------------------------------------------------------------------- */
-
-static void
-date_of(int64_t t, char out[11])
-{
-	wf_date_format(t, out);
-}
-
-static int
-followup_text(const struct po *p, const struct eval *e, wf_buf *subject, wf_buf *body)
-{
-	char due[11], expected[11], confirmed[11], sent[11];
-	int64_t units, value;
-	size_t i;
-	int rc = 0;
-
-	if ((rc = po_open(p, &units, &value)) != 0)
-		return rc;
-	date_of(e->due, due);
-	date_of(p->expected, expected);
-	date_of(p->confirmed_for, confirmed);
-	date_of(p->sent_at, sent);
-	if (strcmp(e->reason, "overdue") == 0) {
-		rc |= wf_buf_addf(subject, "%s overdue since %s: %lld units open", p->key, due,
-		    (long long)units);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nour purchase order %s was due on %s and "
-		    "has not arrived.\nPlease tell us when it will be delivered.\n", p->sup.name,
-		    p->key, due);
-	} else if (strcmp(e->reason, "partial") == 0) {
-		rc |= wf_buf_addf(subject, "%s partly delivered, overdue since %s: %lld units open",
-		    p->key, due, (long long)units);
-		rc |= wf_buf_addf(body, "Hello %s,\n\npart of our purchase order %s has arrived, "
-		    "but the rest was due on %s.\nPlease tell us when the open units will be "
-		    "delivered.\n", p->sup.name, p->key, due);
-	} else if (strcmp(e->reason, "slipped") == 0) {
-		rc |= wf_buf_addf(subject, "%s confirmed for %s, later than the %s we expected",
-		    p->key, confirmed, expected);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nyou confirmed our purchase order %s for %s, "
-		    "later than the %s we expected.\nPlease let us know if it can be delivered "
-		    "sooner.\n", p->sup.name, p->key, confirmed, expected);
-	} else {
-		rc |= wf_buf_addf(subject, "%s sent %s awaits your confirmation", p->key, sent);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nwe sent you our purchase order %s on %s "
-		    "and have not had your confirmation.\nPlease confirm it and its delivery "
-		    "date.\n", p->sup.name, p->key, sent);
-	}
-	rc |= wf_buf_addf(body, "\nPurchase order: %s\nDeliver to: %s\n", p->key, p->wh);
-	if (p->has_sent)
-		rc |= wf_buf_addf(body, "Sent: %s\n", sent);
-	rc |= wf_buf_addf(body, "Expected: %s\n", expected);
-	rc |= wf_buf_addf(body, "Confirmed for: %s\n", p->has_confirmed_for ? confirmed :
-	    "not confirmed");
-	rc |= wf_buf_adds(body, "\nStill open:\n");
-	for (i = 0; i < p->nlines; i++) {
-		const struct po_line *l = &p->lines[i];
-		if (line_open(l) == 0)
-			continue;
-		rc |= wf_buf_addf(body, "  %s: %lld of %lld units (%lld received)\n", l->sku,
-		    (long long)line_open(l), (long long)l->ordered, (long long)l->received);
-	}
-	rc |= wf_buf_addf(body, "\nKind regards,\n%s\n", p->owner);
-	return rc ? oom() : 0;
-}
-
-/* The last follow-up recorded for P: 1 with its reason and time, or 0. */
-static int
-last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
-{
-	static const char sql[] =
-	    "SELECT reason, sent_at FROM po_followup WHERE po_id = ?1 ORDER BY id DESC LIMIT 1";
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, po_id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc;
-	wf_strlcpy(reason, wf_col_text(st, 0), 16);
-	col_time(st, 1, at);
-	wf_stmt_reset(st);
-	return 1;
-}
-
-static int
-record_followup(wf_db *db, const struct po *p, const char *reason, const char *subject)
-{
-	static const char sql[] =
-	    "INSERT INTO po_followup (po_id, reason, sent_at, actor) VALUES (?1, ?2, ?3, ?4)";
-	wf_stmt *st;
-	cJSON *data;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, p->id);
-	wf_bind_text(st, 2, reason);
-	wf_bind_time(st, 3, wf_db_now(db));
-	wf_bind_text(st, 4, wf_db_actor(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		return rc;
-	if ((data = cJSON_CreateObject()) == NULL ||
-	    wf_jadd_str(data, "reason", reason) |
-	    wf_jadd_str(data, "email", p->sup.has_email ? p->sup.email : NULL) |
-	    wf_jadd_str(data, "subject", subject)) {
-		cJSON_Delete(data);
-		return oom();
-	}
-	return wf_history_add(db, "po", p->key, NULL, "followup", NULL, NULL, data);
-}
-
-static int
-followup_one(wf_db *db, struct po *p, int record, wf_out *out)
-{
-	wf_buf subject = {0}, body = {0};
-	char last[16] = "";
-	int64_t now = wf_db_now(db), at = 0;
-	struct eval e;
-	cJSON *r;
-	int rc;
-
-	po_eval(p, now, &e);
-	if ((rc = po_sync_exceptions(db, p)) != 0 || e.reason == NULL)
-		return rc;
-	if ((rc = last_followup(db, p->id, last, &at)) < 0)
-		return rc;
-	if (rc == 1 && strcmp(last, e.reason) == 0 &&
-	    now < at + p->sup.follow_up_every_days * DAY)
-		return 0;
-	if ((rc = followup_text(p, &e, &subject, &body)) != 0)
-		goto out;
-	r = wf_jrecord("followup");
-	if (r == NULL || wf_jadd_str(r, "po", p->key) | wf_jadd_str(r, "supplier", p->sup.code) |
-	    wf_jadd_str(r, "email", p->sup.has_email ? p->sup.email : NULL) |
-	    wf_jadd_str(r, "reason", e.reason) | wf_jadd_str(r, "subject", subject.p) |
-	    wf_jadd_str(r, "body", body.p) | wf_jadd_time(r, "due", e.due)) {
-		cJSON_Delete(r);
-		rc = oom();
-		goto out;
-	}
-	if ((rc = wf_out_emit(out, r)) != 0)
-		goto out;
-	if (record)
-		rc = record_followup(db, p, e.reason, subject.p);
-out:
-	wf_buf_free(&subject);
-	wf_buf_free(&body);
-	return rc;
-}
-
-int
-wf_po_followup(wf_db *db, int record, wf_out *out)
-{
-	static const char sql[] =
-	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
-	wf_stmt *st;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
-	struct po p;
-	int rc;
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		goto fail;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int64_t *nv = realloc(ids, ncap * sizeof *nv);
-			if (nv == NULL) {
-				wf_stmt_reset(st);
-				rc = oom();
-				goto fail;
-			}
-			ids = nv;
-			cap = ncap;
-		}
-		ids[n++] = wf_col_int(st, 0);
-	}
-	if (rc < 0)
-		goto fail;
-	po_columns(out);
-	for (i = 0; i < n; i++) {
-		if ((rc = po_load(db, ids[i], &p)) != 0)
-			goto fail;
-		rc = followup_one(db, &p, record, out);
-		po_free(&p);
-		if (rc != 0)
-			goto fail;
-	}
-	free(ids);
-	return wf_tx_commit(db);
-fail:
-	free(ids);
-	wf_tx_rollback(db);
 	return rc;
 }
 
