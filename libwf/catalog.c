@@ -13,6 +13,7 @@
 #include "wf_state.h"
 #include "wf_text.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 #include "wf_record.h"
 
 /* ---- lookups --------------------------------------------------------------- */
@@ -278,95 +279,42 @@ add_opt_money(cJSON *r, const char *key, int has, int64_t v, const char *cur)
 	return has ? wf_jadd_money(r, key, v, cur) : wf_jadd_null(r, key);
 }
 
-static int
-add_opt_int(cJSON *r, const char *key, int has, int64_t v)
-{
-	return has ? wf_jadd_int(r, key, v) : wf_jadd_null(r, key);
-}
 
 /* ---- warehouses ---------------------------------------------------------------- */
 
-struct warehouse_row {
-	int64_t id;
-	char code[40], name[256], country[4], postcode[64], timezone[72], owner[72], state[16];
-	int has_country, has_postcode, has_capacity;
-	int64_t capacity;
+enum {
+	WH_CODE, WH_NAME, WH_COUNTRY, WH_POSTCODE, WH_TIMEZONE, WH_CAPACITY, WH_OWNER,
+	WH_STATE, WH_FIELDS
 };
 
-static int
-warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
-{
-	static const char sql[] =
-	    "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
-	    " FROM warehouse WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
+static const struct wf_upsert_field warehouse_fields[WH_FIELDS] = {
+	[WH_CODE]     = { "warehouse", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[WH_NAME]     = { "name", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[WH_COUNTRY]  = { "country", WF_UPSERT_TEXT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_POSTCODE] = { "postcode", WF_UPSERT_TEXT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_TIMEZONE] = { "timezone", WF_UPSERT_TEXT, 0, "UTC", 0, 0 },
+	[WH_CAPACITY] = { "capacity", WF_UPSERT_INT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_OWNER]    = { "owner", WF_UPSERT_TEXT, 0, WF_OWNER_WAREHOUSE, 0, 0 },
+	[WH_STATE]    = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+};
 
-	memset(w, 0, sizeof *w);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		w->id = wf_col_int(st, 0);
-		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
-		wf_strlcpy(w->name, wf_col_text(st, 2), sizeof w->name);
-		w->has_country = !wf_col_null(st, 3);
-		wf_strlcpy(w->country, wf_col_text(st, 3), sizeof w->country);
-		w->has_postcode = !wf_col_null(st, 4);
-		wf_strlcpy(w->postcode, wf_col_text(st, 4), sizeof w->postcode);
-		wf_strlcpy(w->timezone, wf_col_text(st, 5), sizeof w->timezone);
-		w->has_capacity = !wf_col_null(st, 6);
-		w->capacity = wf_col_int(st, 6);
-		wf_strlcpy(w->owner, wf_col_text(st, 7), sizeof w->owner);
-		wf_strlcpy(w->state, wf_col_text(st, 8), sizeof w->state);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
-
-static cJSON *
-warehouse_record(const struct warehouse_row *w, const char *result)
-{
-	cJSON *r = wf_jrecord("warehouse");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "warehouse", w->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "name", w->name);
-	rc |= wf_jadd_str(r, "country", w->has_country ? w->country : NULL);
-	rc |= wf_jadd_str(r, "postcode", w->has_postcode ? w->postcode : NULL);
-	rc |= wf_jadd_str(r, "timezone", w->timezone);
-	rc |= add_opt_int(r, "capacity", w->has_capacity, w->capacity);
-	rc |= wf_jadd_str(r, "owner", w->owner);
-	rc |= wf_jadd_str(r, "state", w->state);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
+static const struct wf_upsert_type warehouse_type = {
+	.type = "warehouse", .history = "warehouse", .initial = "active",
+	.fields = warehouse_fields, .nfields = WH_FIELDS, .result_at = 1,
+	.load = "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
+	    " FROM warehouse WHERE code = ?1",
+	.insert = "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
+	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	.update = "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
+	    " capacity = ?6, owner = ?7, updated_at = ?8 WHERE code = ?1",
+};
 
 int
 wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 {
-	static const char ins[] =
-	    "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
-	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char upd[] =
-	    "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
-	    " capacity = ?6, owner = ?7, updated_at = ?8 WHERE code = ?1";
-	struct warehouse_row old, w;
-	const char *result;
+	struct wf_upsert u = { .t = &warehouse_type, .ref = in->code, .nkey = 1 };
 	char country[4] = "";
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
+	int rc;
 
 	if ((rc = wf_text_code("warehouse", in->code, 32)) != 0 ||
 	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
@@ -395,83 +343,14 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 	if (in->has_capacity && in->capacity < 0)
 		return wf_error_set(WF_EINPUT, "capacity: must not be negative");
 
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = warehouse_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	w = old;
-	if (!found) {
-		wf_strlcpy(w.code, in->code, sizeof w.code);
-		wf_strlcpy(w.timezone, "UTC", sizeof w.timezone);
-		wf_strlcpy(w.owner, WF_OWNER_WAREHOUSE, sizeof w.owner);
-		wf_strlcpy(w.state, "active", sizeof w.state);
-	}
-	if (in->name)
-		wf_strlcpy(w.name, in->name, sizeof w.name);
-	if (in->country) {
-		w.has_country = 1;
-		wf_strlcpy(w.country, country, sizeof w.country);
-	}
-	if (in->postcode) {
-		w.has_postcode = 1;
-		wf_strlcpy(w.postcode, in->postcode, sizeof w.postcode);
-	}
-	if (in->timezone)
-		wf_strlcpy(w.timezone, in->timezone, sizeof w.timezone);
-	if (in->has_capacity) {
-		w.has_capacity = 1;
-		w.capacity = in->capacity;
-	}
-	if (in->owner)
-		wf_strlcpy(w.owner, in->owner, sizeof w.owner);
-
-	if ((changes = cJSON_CreateObject()) == NULL) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (found) {
-		rc |= wf_change_text(changes, "name", old.name, w.name);
-		rc |= wf_change_text(changes, "country", old.has_country ? old.country : NULL,
-		    w.has_country ? w.country : NULL);
-		rc |= wf_change_text(changes, "postcode", old.has_postcode ? old.postcode : NULL,
-		    w.has_postcode ? w.postcode : NULL);
-		rc |= wf_change_text(changes, "timezone", old.timezone, w.timezone);
-		rc |= wf_change_int(changes, "capacity", old.has_capacity, old.capacity,
-		    w.has_capacity, w.capacity);
-		rc |= wf_change_text(changes, "owner", old.owner, w.owner);
-		if (rc) {
-			rc = wf_error_set(WF_ENOMEM, "out of memory");
-			goto fail;
-		}
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, w.code);
-		wf_bind_text(st, 2, w.name);
-		wf_bind_text(st, 3, w.has_country ? w.country : NULL);
-		wf_bind_text(st, 4, w.has_postcode ? w.postcode : NULL);
-		wf_bind_text(st, 5, w.timezone);
-		wf_bind_opt_int(st, 6, w.has_capacity, w.capacity);
-		wf_bind_text(st, 7, w.owner);
-		wf_bind_time(st, 8, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		rc = wf_history_upsert(db, "warehouse", w.code, !found, "active", changes,
-		    found ? NULL : warehouse_record(&w, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if ((rc = wf_out_emit(out, warehouse_record(&w, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
+	u.key[0] = u.given[WH_CODE] = wf_upsert_text(in->code);
+	u.given[WH_NAME] = wf_upsert_text(in->name);
+	u.given[WH_COUNTRY] = wf_upsert_text(in->country ? country : NULL);
+	u.given[WH_POSTCODE] = wf_upsert_text(in->postcode);
+	u.given[WH_TIMEZONE] = wf_upsert_text(in->timezone);
+	u.given[WH_CAPACITY] = wf_upsert_int(in->has_capacity, in->capacity);
+	u.given[WH_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* ---- bins ------------------------------------------------------------------------ */
