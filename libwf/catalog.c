@@ -355,20 +355,78 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 
 /* ---- bins ------------------------------------------------------------------------ */
 
+enum { BIN_REF, BIN_WAREHOUSE, BIN_KIND, BIN_OWNER, BIN_STATE, BIN_FIELDS };
+
+static const struct wf_upsert_field bin_fields[BIN_FIELDS] = {
+	[BIN_REF]       = { "bin", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[BIN_WAREHOUSE] = { "warehouse", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[BIN_KIND]      = { "kind", WF_UPSERT_TEXT, 0, "pick", 0, 0 },
+	/* a new bin's owner is its warehouse's (bin_merge) */
+	[BIN_OWNER]     = { "owner", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[BIN_STATE]     = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+};
+
+/* A bin add's own: the warehouse's code, and its owner when it is needed. */
+struct bin_add {
+	const char *wh;
+	char        owner[72];
+};
+
+/* The key is the warehouse's id and the bin's code. */
+static int
+bin_prepare(wf_db *db, struct wf_upsert *u)
+{
+	struct bin_add *a = u->arg;
+	int64_t wh_id;
+	int rc;
+
+	if ((rc = wf_warehouse_find(db, a->wh, &wh_id, NULL)) != 0)
+		return rc;
+	u->key[0] = wf_upsert_int(1, wh_id);
+	return 0;
+}
+
+static int
+bin_merge(wf_db *db, struct wf_upsert *u)
+{
+	static const char sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
+	struct bin_add *a = u->arg;
+	wf_stmt *st;
+	int rc;
+
+	if (u->found || u->given[BIN_OWNER].set)
+		return 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, u->key[0].i);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	wf_strlcpy(a->owner, wf_col_text(st, 0), sizeof a->owner);
+	if (rc == 1)
+		wf_stmt_reset(st);
+	u->val[BIN_OWNER] = wf_upsert_text(a->owner);
+	return 0;
+}
+
+static const struct wf_upsert_type bin_type = {
+	.type = "bin", .history = "bin", .initial = "active",
+	.fields = bin_fields, .nfields = BIN_FIELDS, .result_at = 1,
+	.load = "SELECT b.id, w.code || '/' || b.code, w.code, b.kind, b.owner, b.state"
+	    " FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE b.warehouse_id = ?1 AND b.code = ?2",
+	.insert = bin_ins,
+	.update = "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6",
+	.prepare = bin_prepare, .merge = bin_merge,
+};
+
 int
 wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 {
-	static const char owner_sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
-	static const char upd[] =
-	    "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6";
-	static const char get[] = "SELECT owner FROM bin WHERE id = ?1";
-	const char *slash = strchr(in->ref, '/');
-	const char *kind = NULL, *oldkind = NULL, *state = NULL, *result;
-	char wh[64], owner[72], oldowner[72] = "";
-	int64_t bin_id = 0, wh_id = 0;
-	cJSON *changes = NULL, *r = NULL, *data;
-	wf_stmt *st;
-	int rc, found;
+	struct wf_upsert u = { .t = &bin_type, .ref = in->ref, .nkey = 2 };
+	const char *slash = strchr(in->ref, '/'), *kind = NULL;
+	char wh[64];
+	struct bin_add a = { wh, "" };
+	int rc;
 
 	if (slash == NULL || slash == in->ref || (size_t)(slash - in->ref) >= sizeof wh)
 		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'",
@@ -383,81 +441,13 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 		return wf_error_set(WF_EUSAGE,
 		    "kind: expected pick, bulk, inbound, returns, damaged or quarantine, got '%.20s'",
 		    in->kind);
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	rc = wf_bin_find(db, in->ref, &bin_id, &wh_id, &oldkind, &state);
-	found = rc == 0;
-	if (rc == WF_ENOTFOUND && wf_warehouse_find(db, wh, &wh_id, NULL) == 0)
-		rc = 0;
-	if (rc != 0)
-		goto fail;
-	if (found) {
-		if ((rc = wf_db_stmt(db, &st, get)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, bin_id);
-		if ((rc = wf_db_step(db, st)) < 0)
-			goto fail;
-		wf_strlcpy(oldowner, wf_col_text(st, 0), sizeof oldowner);
-		wf_stmt_reset(st);
-		rc = 0;
-		wf_strlcpy(owner, oldowner, sizeof owner);
-	} else {
-		if ((rc = wf_db_stmt(db, &st, owner_sql)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, wh_id);
-		if ((rc = wf_db_step(db, st)) < 0)
-			goto fail;
-		wf_strlcpy(owner, wf_col_text(st, 0), sizeof owner);
-		wf_stmt_reset(st);
-		rc = 0;
-	}
-	if (in->owner)
-		wf_strlcpy(owner, in->owner, sizeof owner);
-	if (kind == NULL)
-		kind = found ? oldkind : "pick";
-	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (wf_change_text(changes, "kind", oldkind, kind) |
-	    wf_change_text(changes, "owner", oldowner, owner)))) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : bin_ins)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, wh_id);
-		wf_bind_text(st, 2, slash + 1);
-		wf_bind_text(st, 3, kind);
-		wf_bind_text(st, 4, owner);
-		wf_bind_time(st, 5, wf_db_now(db));
-		wf_bind_int(st, 6, bin_id);
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-	}
-	r = wf_jrecord("bin");
-	if (r == NULL || wf_jadd_str(r, "bin", in->ref) | wf_jadd_str(r, "result", result) |
-	    wf_jadd_str(r, "warehouse", wh) | wf_jadd_str(r, "kind", kind) |
-	    wf_jadd_str(r, "owner", owner) |
-	    wf_jadd_str(r, "state", found ? state : "active")) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	data = found ? NULL : cJSON_Duplicate(r, 1);
-	cJSON_DeleteItemFromObjectCaseSensitive(data, "result");
-	rc = wf_history_upsert(db, "bin", in->ref, !found, "active", changes, data);
-	changes = NULL;
-	if (rc)
-		goto fail;
-	rc = wf_out_emit(out, r);
-	r = NULL;
-	if (rc)
-		goto fail;
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	cJSON_Delete(r);
-	wf_tx_rollback(db);
-	return rc;
+	u.arg = &a;
+	u.key[1] = wf_upsert_text(slash + 1);
+	u.given[BIN_REF] = wf_upsert_text(in->ref);
+	u.given[BIN_WAREHOUSE] = wf_upsert_text(wh);
+	u.given[BIN_KIND] = wf_upsert_text(kind);
+	u.given[BIN_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* ---- SKUs ------------------------------------------------------------------------ */
