@@ -271,14 +271,6 @@ wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code)
 	return bin_ensure(db, bin_id, &rule_inbound, wh_id, "inbound", code);
 }
 
-/* ---- change records ---------------------------------------------------------- */
-
-static int
-add_opt_money(cJSON *r, const char *key, int has, int64_t v, const char *cur)
-{
-	return has ? wf_jadd_money(r, key, v, cur) : wf_jadd_null(r, key);
-}
-
 
 /* ---- warehouses ---------------------------------------------------------------- */
 
@@ -452,82 +444,40 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 
 /* ---- SKUs ------------------------------------------------------------------------ */
 
-struct sku_row {
-	int64_t id;
-	char code[72], title[520], owner[72], state[16], currency[4];
-	int has_price, has_cost, has_avg;
-	int64_t price, cost, avg_cost, lead_time_days, safety_days;
+enum {
+	SKU_CODE, SKU_TITLE, SKU_STATE, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_AVG_COST,
+	SKU_LEAD_TIME, SKU_SAFETY_DAYS, SKU_OWNER, SKU_FIELDS
 };
 
-static void
-sku_from_stmt(wf_stmt *st, struct sku_row *s)
-{
-	s->id = wf_col_int(st, 0);
-	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
-	wf_strlcpy(s->title, wf_col_text(st, 2), sizeof s->title);
-	wf_strlcpy(s->owner, wf_col_text(st, 3), sizeof s->owner);
-	wf_strlcpy(s->state, wf_col_text(st, 4), sizeof s->state);
-	wf_strlcpy(s->currency, wf_col_text(st, 5), sizeof s->currency);
-	s->has_price = !wf_col_null(st, 6);
-	s->price = wf_col_int(st, 6);
-	s->has_cost = !wf_col_null(st, 7);
-	s->cost = wf_col_int(st, 7);
-	s->has_avg = !wf_col_null(st, 8);
-	s->avg_cost = wf_col_int(st, 8);
-	s->lead_time_days = wf_col_int(st, 9);
-	s->safety_days = wf_col_int(st, 10);
-}
+#define SKU_MONEY(name, flags) { name, WF_UPSERT_MONEY, WF_UPSERT_NULL | (flags), NULL, 0, \
+	SKU_CURRENCY }
 
-#define SKU_COLS "id, code, title, owner, state, currency, price, cost, avg_cost," \
-                 " lead_time_days, safety_days"
+static const struct wf_upsert_field sku_fields[SKU_FIELDS] = {
+	[SKU_CODE]        = { "sku", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[SKU_TITLE]       = { "title", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[SKU_STATE]       = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+	[SKU_CURRENCY]    = { "currency", WF_UPSERT_TEXT, 0, WF_DEFAULT_CURRENCY, 0, 0 },
+	[SKU_PRICE]       = SKU_MONEY("price", WF_UPSERT_MINOR),
+	[SKU_COST]        = SKU_MONEY("cost", WF_UPSERT_MINOR),
+	[SKU_AVG_COST]    = SKU_MONEY("avg_cost", WF_UPSERT_STORED),
+	[SKU_LEAD_TIME]   = { "lead_time_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
+	[SKU_SAFETY_DAYS] = { "safety_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
+	[SKU_OWNER]       = { "owner", WF_UPSERT_TEXT, 0, WF_OWNER_SKU, 0, 0 },
+};
 
-static int
-sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
-{
-	static const char sql[] = "SELECT " SKU_COLS " FROM sku WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
+/* An update event lists the owner second, as it always has. */
+static const int sku_changes[] = {
+	SKU_TITLE, SKU_OWNER, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_LEAD_TIME,
+	SKU_SAFETY_DAYS, -1
+};
 
-	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		sku_from_stmt(st, s);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
+#define SKU_SELECT "SELECT id, code, title, state, currency, price, cost, avg_cost," \
+                   " lead_time_days, safety_days, owner FROM sku"
 
-static cJSON *
-sku_record(const struct sku_row *s, const char *result)
-{
-	cJSON *r = wf_jrecord("sku");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "sku", s->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "title", s->title);
-	rc |= wf_jadd_str(r, "state", s->state);
-	rc |= wf_jadd_str(r, "currency", s->currency);
-	rc |= add_opt_money(r, "price", s->has_price, s->price, s->currency);
-	rc |= add_opt_money(r, "cost", s->has_cost, s->cost, s->currency);
-	rc |= add_opt_money(r, "avg_cost", s->has_avg, s->avg_cost, s->currency);
-	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
-	rc |= wf_jadd_int(r, "safety_days", s->safety_days);
-	rc |= wf_jadd_str(r, "owner", s->owner);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
+/* A SKU add's own: the input, for the fields given in another form. */
+struct sku_add {
+	const struct wf_sku_in *in;
+};
 
 static int
 money_text(const char *what, const char *text, const char *cur, int64_t *out)
@@ -536,6 +486,43 @@ money_text(const char *what, const char *text, const char *cur, int64_t *out)
 		return wf_error_set(WF_EINPUT, "%s: %s", what, wf_error_msg());
 	if (*out < 0)
 		return wf_error_set(WF_EINPUT, "%s: must not be negative", what);
+	return 0;
+}
+
+/* A currency changes only while the SKU has no stock movement; money given
+ * as text is parsed in the currency the SKU ends up with. */
+static int
+sku_merge(wf_db *db, struct wf_upsert *u)
+{
+	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
+	const struct wf_sku_in *in = ((struct sku_add *)u->arg)->in;
+	const char *cur = u->val[SKU_CURRENCY].s;
+	wf_stmt *st;
+	int rc;
+
+	if (u->found && strcmp(u->old[SKU_CURRENCY].s, cur) != 0) {
+		if ((rc = wf_db_stmt(db, &st, moved)) != 0)
+			return rc;
+		wf_bind_int(st, 1, u->id);
+		if ((rc = wf_db_step(db, st)) != 0) {
+			wf_stmt_reset(st);
+			if (rc == 1)
+				rc = wf_error_set(WF_EREFUSED,
+				    "SKU '%s' has stock movements in %s; its currency cannot change",
+				    in->code, u->old[SKU_CURRENCY].s);
+			return rc;
+		}
+	}
+	if (in->price_text) {
+		if ((rc = money_text("price", in->price_text, cur, &u->val[SKU_PRICE].i)) != 0)
+			return rc;
+		u->val[SKU_PRICE].set = 1;
+	}
+	if (in->cost_text) {
+		if ((rc = money_text("cost", in->cost_text, cur, &u->val[SKU_COST].i)) != 0)
+			return rc;
+		u->val[SKU_COST].set = 1;
+	}
 	return 0;
 }
 
@@ -551,24 +538,47 @@ action_to(const struct wf_machine *m, const char *from, const char *to)
 	return NULL;
 }
 
+/* A state given with the SKU goes through the machine after the add. */
+static int
+sku_saved(wf_db *db, struct wf_upsert *u)
+{
+	const struct wf_machine *m = wf_machine_find("sku");
+	const struct wf_sku_in *in = ((struct sku_add *)u->arg)->in;
+	const char *state = u->val[SKU_STATE].s, *action, *to;
+	int rc;
+
+	if (in->state == NULL || strcmp(in->state, state) == 0)
+		return 0;
+	if ((action = action_to(m, state, in->state)) == NULL)
+		return wf_error_set(WF_EREFUSED, "SKU '%s' cannot go from %s to %s",
+		    in->code, state, in->state);
+	if ((rc = wf_state_apply(db, &to, m, u->id, in->code, action, NULL)) != 0)
+		return rc;
+	u->val[SKU_STATE] = wf_upsert_text(to);
+	if (strcmp(u->result, "unchanged") == 0)
+		u->result = "updated";
+	return 0;
+}
+
+static const struct wf_upsert_type sku_type = {
+	.type = "sku", .history = "sku", .initial = "active",
+	.fields = sku_fields, .nfields = SKU_FIELDS, .result_at = 1, .changes = sku_changes,
+	.load = SKU_SELECT " WHERE code = ?1",
+	.insert = "INSERT INTO sku (code, title, currency, price, cost, lead_time_days,"
+	    " safety_days, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	.update = "UPDATE sku SET title = ?2, currency = ?3, price = ?4, cost = ?5,"
+	    " lead_time_days = ?6, safety_days = ?7, owner = ?8, updated_at = ?9 WHERE code = ?1",
+	.merge = sku_merge, .saved = sku_saved,
+};
+
 int
 wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 {
-	static const char ins[] =
-	    "INSERT INTO sku (code, title, owner, currency, price, cost, lead_time_days,"
-	    " safety_days, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	static const char upd[] =
-	    "UPDATE sku SET title = ?2, owner = ?3, currency = ?4, price = ?5, cost = ?6,"
-	    " lead_time_days = ?7, safety_days = ?8, updated_at = ?9 WHERE code = ?1";
-	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
-	const struct wf_machine *m = wf_machine_find("sku");
-	struct sku_row old, s;
+	struct wf_upsert u = { .t = &sku_type, .ref = in->code, .nkey = 1 };
+	struct sku_add a = { in };
 	char cur[4];
-	const char *result;
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
+	int rc;
 
 	if ((rc = wf_text_sku("sku", in->code)) != 0 ||
 	    (in->title && (rc = wf_text_check("title", in->title, 500)) != 0) ||
@@ -580,120 +590,19 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 		return wf_error_set(WF_EINPUT, "lead time: expected 0 to 3650 days");
 	if (in->has_safety_days && (in->safety_days < 0 || in->safety_days > 3650))
 		return wf_error_set(WF_EINPUT, "safety days: expected 0 to 3650 days");
-	if (in->state && !wf_state_valid(m, in->state))
+	if (in->state && !wf_state_valid(wf_machine_find("sku"), in->state))
 		return wf_error_set(WF_EINPUT, "state: expected active, discontinued or blocked, got '%.20s'",
 		    in->state);
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = sku_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	s = old;
-	if (!found) {
-		wf_strlcpy(s.code, in->code, sizeof s.code);
-		wf_strlcpy(s.owner, WF_OWNER_SKU, sizeof s.owner);
-		wf_strlcpy(s.state, "active", sizeof s.state);
-		wf_strlcpy(s.currency, WF_DEFAULT_CURRENCY, sizeof s.currency);
-	}
-	if (in->currency && strcmp(cur, s.currency) != 0) {
-		if (found) {
-			if ((rc = wf_db_stmt(db, &st, moved)) != 0)
-				goto fail;
-			wf_bind_int(st, 1, s.id);
-			if ((rc = wf_db_step(db, st)) != 0) {
-				wf_stmt_reset(st);
-				if (rc == 1)
-					rc = wf_error_set(WF_EREFUSED,
-					    "SKU '%s' has stock movements in %s; its currency cannot change",
-					    s.code, s.currency);
-				goto fail;
-			}
-		}
-		wf_strlcpy(s.currency, cur, sizeof s.currency);
-	}
-	if (in->title)
-		wf_strlcpy(s.title, in->title, sizeof s.title);
-	if (in->owner)
-		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
-	if (in->price_text) {
-		if ((rc = money_text("price", in->price_text, s.currency, &s.price)) != 0)
-			goto fail;
-		s.has_price = 1;
-	} else if (in->has_price) {
-		s.has_price = 1;
-		s.price = in->price;
-	}
-	if (in->cost_text) {
-		if ((rc = money_text("cost", in->cost_text, s.currency, &s.cost)) != 0)
-			goto fail;
-		s.has_cost = 1;
-	} else if (in->has_cost) {
-		s.has_cost = 1;
-		s.cost = in->cost;
-	}
-	if (in->has_lead_time)
-		s.lead_time_days = in->lead_time_days;
-	if (in->has_safety_days)
-		s.safety_days = in->safety_days;
-
-	if ((changes = cJSON_CreateObject()) == NULL) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (found && (wf_change_text(changes, "title", old.title, s.title) |
-	    wf_change_text(changes, "owner", old.owner, s.owner) |
-	    wf_change_text(changes, "currency", old.currency, s.currency) |
-	    wf_change_int(changes, "price", old.has_price, old.price, s.has_price, s.price) |
-	    wf_change_int(changes, "cost", old.has_cost, old.cost, s.has_cost, s.cost) |
-	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1, s.lead_time_days) |
-	    wf_change_int(changes, "safety_days", 1, old.safety_days, 1, s.safety_days))) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, s.code);
-		wf_bind_text(st, 2, s.title);
-		wf_bind_text(st, 3, s.owner);
-		wf_bind_text(st, 4, s.currency);
-		wf_bind_opt_int(st, 5, s.has_price, s.price);
-		wf_bind_opt_int(st, 6, s.has_cost, s.cost);
-		wf_bind_int(st, 7, s.lead_time_days);
-		wf_bind_int(st, 8, s.safety_days);
-		wf_bind_time(st, 9, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		if (!found)
-			s.id = wf_db_last_id(db);
-		rc = wf_history_upsert(db, "sku", s.code, !found, "active", changes,
-		    found ? NULL : sku_record(&s, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if (in->state && strcmp(in->state, s.state) != 0) {
-		const char *action = action_to(m, s.state, in->state), *to;
-		if (action == NULL) {
-			rc = wf_error_set(WF_EREFUSED, "SKU '%s' cannot go from %s to %s",
-			    s.code, s.state, in->state);
-			goto fail;
-		}
-		if ((rc = wf_state_apply(db, &to, m, s.id, s.code, action, NULL)) != 0)
-			goto fail;
-		wf_strlcpy(s.state, to, sizeof s.state);
-		if (strcmp(result, "unchanged") == 0)
-			result = "updated";
-	}
-	if ((rc = wf_out_emit(out, sku_record(&s, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
+	u.arg = &a;
+	u.key[0] = u.given[SKU_CODE] = wf_upsert_text(in->code);
+	u.given[SKU_TITLE] = wf_upsert_text(in->title);
+	u.given[SKU_CURRENCY] = wf_upsert_text(in->currency ? cur : NULL);
+	u.given[SKU_PRICE] = wf_upsert_int(in->has_price, in->price);
+	u.given[SKU_COST] = wf_upsert_int(in->has_cost, in->cost);
+	u.given[SKU_LEAD_TIME] = wf_upsert_int(in->has_lead_time, in->lead_time_days);
+	u.given[SKU_SAFETY_DAYS] = wf_upsert_int(in->has_safety_days, in->safety_days);
+	u.given[SKU_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* A money field's text; it is parsed later in the SKU's currency. */
@@ -759,33 +668,27 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 int
 wf_sku_list(wf_db *db, wf_out *out)
 {
-	static const char sql[] = "SELECT " SKU_COLS " FROM sku ORDER BY code";
-	struct sku_row s;
+	static const char sql[] = SKU_SELECT " ORDER BY code";
 	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		sku_from_stmt(st, &s);
-		if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
-			break;
-	}
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_upsert_emit_rows(db, &sku_type, st, out);
 }
 
 int
 wf_sku_emit(wf_db *db, const char *code, wf_out *out)
 {
-	struct sku_row s;
-	int rc, found;
+	struct wf_upsert u = { .t = &sku_type, .nkey = 1 };
+	int rc;
 
-	if ((rc = sku_load(db, code, &s, &found)) != 0)
-		return rc;
-	if (!found)
-		return wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
-	return wf_out_emit(out, sku_record(&s, NULL));
+	u.key[0] = wf_upsert_text(code);
+	if ((rc = wf_upsert_load(db, &u)) == 0)
+		rc = u.found ? wf_out_emit(out, wf_upsert_record(u.t, u.val, NULL)) :
+		    wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
+	wf_upsert_free(&u);
+	return rc;
 }
 
 /* ---- state machines ---------------------------------------------------- */
