@@ -669,26 +669,16 @@ int
 wf_sku_list(wf_db *db, wf_out *out)
 {
 	static const char sql[] = SKU_SELECT " ORDER BY code";
-	wf_stmt *st;
-	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	return wf_upsert_emit_rows(db, &sku_type, st, out);
+	return wf_upsert_list(db, &sku_type, sql, NULL, out);
 }
 
 int
 wf_sku_emit(wf_db *db, const char *code, wf_out *out)
 {
-	struct wf_upsert u = { .t = &sku_type, .nkey = 1 };
-	int rc;
+	int rc = wf_upsert_show(db, &sku_type, code, out);
 
-	u.key[0] = wf_upsert_text(code);
-	if ((rc = wf_upsert_load(db, &u)) == 0)
-		rc = u.found ? wf_out_emit(out, wf_upsert_record(u.t, u.val, NULL)) :
-		    wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
-	wf_upsert_free(&u);
-	return rc;
+	return rc == 1 ? wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code) : rc;
 }
 
 /* ---- state machines ---------------------------------------------------- */

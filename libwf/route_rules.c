@@ -256,10 +256,9 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 			return rc;
 		}
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, &st, svcs)) != 0)
+	if (rc < 0)
 		return rc;
-	wf_bind_text(st, 1, warehouse);
-	return wf_upsert_emit_rows(db, &service_type, st, out);
+	return wf_upsert_list(db, &service_type, svcs, warehouse, out);
 }
 
 /* ---- import ------------------------------------------------------------------ */

@@ -169,21 +169,6 @@ wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
 	return wf_upsert(db, &u, out);
 }
 
-/* Emit supplier CODE as stored; WF_ENOTFOUND when there is none. */
-static int
-supplier_emit(wf_db *db, const char *code, wf_out *out)
-{
-	struct wf_upsert u = { .t = &supplier_type, .nkey = 1 };
-	int rc;
-
-	u.key[0] = wf_upsert_text(code);
-	if ((rc = wf_upsert_load(db, &u)) == 0)
-		rc = u.found ? wf_out_emit(out, wf_upsert_record(u.t, u.val, NULL)) :
-		    wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code);
-	wf_upsert_free(&u);
-	return rc;
-}
-
 int
 wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
 {
@@ -195,7 +180,7 @@ wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
 	if ((rc = wf_supplier_find(db, &s, code)) != 0 ||
 	    (rc = wf_state_apply(db, NULL, wf_machine_find("supplier"), s.id, s.code,
 	    action, NULL)) != 0 ||
-	    (rc = supplier_emit(db, code, out)) != 0) {
+	    (rc = wf_supplier_show(db, code, out)) != 0) {
 		wf_tx_rollback(db);
 		return rc;
 	}
@@ -206,18 +191,16 @@ int
 wf_supplier_list(wf_db *db, wf_out *out)
 {
 	static const char sql[] = SUPPLIER_SELECT " ORDER BY code";
-	wf_stmt *st;
-	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	return wf_upsert_emit_rows(db, &supplier_type, st, out);
+	return wf_upsert_list(db, &supplier_type, sql, NULL, out);
 }
 
 int
 wf_supplier_show(wf_db *db, const char *code, wf_out *out)
 {
-	return supplier_emit(db, code, out);
+	int rc = wf_upsert_show(db, &supplier_type, code, out);
+
+	return rc == 1 ? wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code) : rc;
 }
 
 /* ---- state machine ---------------------------------------------------- */

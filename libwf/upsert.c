@@ -197,12 +197,17 @@ wf_upsert_record(const struct wf_upsert_type *t, const struct wf_upsert_val *v,
 }
 
 int
-wf_upsert_emit_rows(wf_db *db, const struct wf_upsert_type *t, wf_stmt *st,
-    wf_out *out)
+wf_upsert_list(wf_db *db, const struct wf_upsert_type *t, const char *sql,
+    const char *arg, wf_out *out)
 {
 	struct wf_upsert_val v[WF_UPSERT_FIELDS];
+	wf_stmt *st;
 	int rc;
 
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	if (wf_stmt_params(st) >= 1)
+		wf_bind_text(st, 1, arg);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		wf_upsert_row(t, st, v);
 		if ((rc = wf_out_emit(out, wf_upsert_record(t, v, NULL))) != 0)
@@ -210,6 +215,19 @@ wf_upsert_emit_rows(wf_db *db, const struct wf_upsert_type *t, wf_stmt *st,
 	}
 	wf_stmt_reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+int
+wf_upsert_show(wf_db *db, const struct wf_upsert_type *t, const char *key, wf_out *out)
+{
+	struct wf_upsert u = { .t = t, .nkey = 1 };
+	int rc;
+
+	u.key[0] = wf_upsert_text(key);
+	if ((rc = wf_upsert_load(db, &u)) == 0)
+		rc = u.found ? wf_out_emit(out, wf_upsert_record(t, u.val, NULL)) : 1;
+	wf_upsert_free(&u);
+	return rc;
 }
 
 /* Record in CHANGES how field I went from U->old to U->val. */

@@ -148,9 +148,15 @@ void wf_upsert_row(const struct wf_upsert_type *t, wf_stmt *st, struct wf_upsert
 cJSON *wf_upsert_record(const struct wf_upsert_type *t, const struct wf_upsert_val *v,
     const char *result);
 
-/* Step ST, a statement shaped like T's load and bound by the caller, and
- * emit the record of every row.  Returns 0 or an error. */
-int wf_upsert_emit_rows(wf_db *db, const struct wf_upsert_type *t, wf_stmt *st,
-    wf_out *out);
+/* Emit the record of type T whose key is the text KEY (a key of one
+ * parameter), as stored.  Returns 0, 1 when there is none (nothing set:
+ * the caller says what is unknown), or an error. */
+int wf_upsert_show(wf_db *db, const struct wf_upsert_type *t, const char *key, wf_out *out);
+
+/* Run SQL, a static statement shaped like T's load (ARG, which may be
+ * NULL, bound as ?1 when it takes one), and emit every row's record.
+ * Returns 0 or an error. */
+int wf_upsert_list(wf_db *db, const struct wf_upsert_type *t, const char *sql,
+    const char *arg, wf_out *out);
 
 #endif
