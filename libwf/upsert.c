@@ -62,6 +62,22 @@ wf_upsert_row(const struct wf_upsert_type *t, wf_stmt *st, struct wf_upsert_val 
 	}
 }
 
+/* Bind U's key as ?1, ?2, ... of ST, which takes MAX parameters; the
+ * number of the key's parameters. */
+static int
+bind_key(wf_stmt *st, const struct wf_upsert *u, int max)
+{
+	int n;
+
+	for (n = 1; (size_t)n <= u->nkey && n <= max; n++) {
+		if (u->key[n - 1].s)
+			wf_bind_text(st, n, u->key[n - 1].s);
+		else
+			wf_bind_int(st, n, u->key[n - 1].i);
+	}
+	return (int)u->nkey;
+}
+
 void
 wf_upsert_free(struct wf_upsert *u)
 {
@@ -85,12 +101,7 @@ wf_upsert_load(wf_db *db, struct wf_upsert *u)
 	u->id = 0;
 	if ((rc = wf_db_stmt(db, &st, t->load)) != 0)
 		return rc;
-	for (i = 0; i < u->nkey; i++) {
-		if (u->key[i].s)
-			wf_bind_text(st, (int)i + 1, u->key[i].s);
-		else
-			wf_bind_int(st, (int)i + 1, u->key[i].i);
-	}
+	bind_key(st, u, wf_stmt_params(st));
 	if ((rc = wf_db_step(db, st)) < 0)
 		return rc;
 	if (rc == 1) {
@@ -287,14 +298,7 @@ write_row(wf_db *db, const struct wf_upsert *u)
 	if ((rc = wf_db_stmt(db, &st, u->found ? t->update : t->insert)) != 0)
 		return rc;
 	max = wf_stmt_params(st);
-	for (n = 1; (size_t)n <= u->nkey; n++) {
-		if (n > max)
-			continue;
-		if (u->key[n - 1].s)
-			wf_bind_text(st, n, u->key[n - 1].s);
-		else
-			wf_bind_int(st, n, u->key[n - 1].i);
-	}
+	n = bind_key(st, u, max) + 1;
 	for (i = 0; i < t->nfields; i++) {
 		const struct wf_upsert_val *v = &u->val[i];
 
