@@ -140,7 +140,7 @@ wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 }
 
 int
-wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
+wf_bin_name(wf_db *db, wf_buf *out, int64_t bin_id)
 {
 	static const char sql[] =
 	    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w"

@@ -869,7 +869,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
 		    p->sup.code, p->sup.state, p->key);
 	if ((rc = wf_bin_inbound(db, &bin, p->wh_id, WF_PO_INBOUND_BIN)) != 0 ||
-	    (rc = wf_bin_name(db, bin, &binname)) != 0)
+	    (rc = wf_bin_name(db, &binname, bin)) != 0)
 		goto out;
 	data = cJSON_CreateObject();
 	inbound = cJSON_CreateArray();
@@ -1017,7 +1017,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		target = v[0].bin;
 	else if ((rc = wf_bin_inbound(db, &target, p->wh_id, WF_PO_INBOUND_BIN)) != 0)
 		goto out;
-	if ((rc = wf_bin_name(db, target, &binname)) != 0)
+	if ((rc = wf_bin_name(db, &binname, target)) != 0)
 		goto out;
 
 	/* fold into the average before the units arrive: Q is the stock before */

@@ -53,7 +53,7 @@ shortage(wf_db *db, const struct wf_move *m)
 		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
 		wf_stmt_reset(st);
 	}
-	wf_bin_name(db, m->from_bin, &bin);
+	wf_bin_name(db, &bin, m->from_bin);
 	rc = wf_error_set(WF_EREFUSED, "insufficient stock: %s has %lld %s %s%s%s, %lld needed",
 	    wf_buf_str(&bin), (long long)have, sku, m->from_state,
 	    held_state(m->from_state) ? " for " : "",
@@ -224,7 +224,7 @@ static const char held_bins[] =
     " AND bal.holder = ?4";
 
 int
-wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
+wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id)
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
@@ -238,8 +238,8 @@ wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
 }
 
 int
-wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
-    const char *state, int64_t *qty)
+wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
+    const char *holder, const char *state)
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
@@ -261,7 +261,7 @@ alloc_add(wf_db *db, cJSON *allocs, int64_t bin, int64_t qty, int64_t movement)
 
 	if (allocs == NULL)
 		return 0;
-	if ((rc = wf_bin_name(db, bin, &name)) != 0)
+	if ((rc = wf_bin_name(db, &name, bin)) != 0)
 		return rc;
 	a = cJSON_CreateObject();
 	if (a == NULL || wf_jadd_str(a, "bin", name.p) | wf_jadd_int(a, "qty", qty) |
@@ -394,8 +394,8 @@ out:
 }
 
 int
-wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, cJSON *allocs)
+wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
+    int64_t qty, const char *ref)
 {
 	struct slots s = { NULL, 0, 0 };
 	int64_t have = 0, left = qty, take, mid;
@@ -757,7 +757,7 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 	if ((allocs = cJSON_CreateArray()) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	rc = reserve ? wf_stock_reserve(db, sku->id, wh, op->qty, op->ref, op->partial, &got, allocs)
-	    : wf_stock_unreserve(db, sku->id, wh, op->qty, op->ref, allocs);
+	    : wf_stock_unreserve(db, allocs, sku->id, wh, op->qty, op->ref);
 	if (rc != 0) {
 		cJSON_Delete(allocs);
 		return rc;

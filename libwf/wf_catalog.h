@@ -107,7 +107,7 @@ int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 int wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code);
 
 /* The "WH/BIN" text of a bin id into OUT. */
-int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
+int wf_bin_name(wf_db *db, wf_buf *out, int64_t bin_id);
 
 
 /* The record types this module owns (wf_record.h). */

@@ -111,8 +111,8 @@ int wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
 
 /* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand).
  * WF_EREFUSED when fewer are reserved. */
-int wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, cJSON *allocs);
+int wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
+    int64_t qty, const char *ref);
 
 /* Move QTY units of SKU_ID held by HOLDER at WH_ID (0: any warehouse) from
  * physical state FROM to state TO, bin by bin, recording ACTION and CAUSE
@@ -124,11 +124,11 @@ int wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holde
     const char *cause);
 
 /* Units of SKU_ID available to reserve at WH_ID (free on_hand in usable bins). */
-int wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty);
+int wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id);
 
 /* Units of SKU_ID in STATE held by HOLDER (WH_ID 0: every warehouse). */
-int wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
-    const char *state, int64_t *qty);
+int wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
+    const char *holder, const char *state);
 
 /* Book one raw movement (the ledger row; balances follow).  FROM_BIN or
  * TO_BIN 0 means outside.  Returns 0 and *id, or WF_EREFUSED when the source
