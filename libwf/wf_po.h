@@ -110,6 +110,12 @@ int wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out);
 /* Parse "PO-7" into 7.  Returns 0 or WF_EUSAGE. */
 int wf_po_parse_key(int64_t *id, const char *key);
 
+/* The changes of a PO: each takes the PO's key ("PO-7"), runs in one
+ * transaction, emits the PO as it is afterwards and brings its exceptions
+ * up to date.  Each returns 0; WF_EUSAGE for a malformed key; WF_ENOTFOUND
+ * for an unknown PO; WF_EREFUSED for an action its state does not allow
+ * (naming the legal ones) or for the reasons below; or a database error. */
+
 /* draft -> sent: books each line's open quantity inbound at the
  * warehouse's inbound bin (see above).  Refused for a paused supplier. */
 int wf_po_send(wf_db *db, const char *po, wf_out *out);
@@ -150,16 +156,20 @@ struct wf_po_query {
  * WF_ENOTFOUND for an unknown supplier. */
 int wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out);
 
-/* Emit the PO's record, then its history events, oldest first. */
+/* Emit the PO's record, then its history events, oldest first.  Returns 0,
+ * WF_EUSAGE for a malformed key, WF_ENOTFOUND, or an error. */
 int wf_po_show(wf_db *db, const char *po, wf_out *out);
 
 /* Emit the follow-ups due now (rules above), one per PO, by number:
  *   {"type":"followup","po":"PO-7","supplier":..,"email":..,"reason":..,
  *    "subject":..,"body":..,"due":..}
  * bringing the PO exceptions up to date on the way.  With RECORD, book
- * each as sent (po_followup and a "followup" history event). */
+ * each as sent (po_followup and a "followup" history event).  One
+ * transaction; returns 0 or an error.  (po_followup.c) */
 int wf_po_followup(wf_db *db, int record, wf_out *out);
 
+/* The POs' invariants: inbound stock matches open lines, receipts match
+ * the ledger, dates and quantities match the state (`wf check`). */
 extern const struct wf_invariant wf_po_invariants[];
 
 /* The record type this module owns (wf_record.h). */

@@ -40,8 +40,12 @@ int wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out);
  * Returns 0, WF_ENOTFOUND, WF_EREFUSED, or an error. */
 int wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out);
 
-/* Emit every supplier by code / one supplier.  WF_ENOTFOUND when unknown. */
+/* Emit every supplier ({"type":"supplier",...}), by code.  Returns 0 or
+ * an error. */
 int wf_supplier_list(wf_db *db, wf_out *out);
+
+/* Emit supplier CODE.  Returns 0, WF_ENOTFOUND ("unknown supplier 'X'"),
+ * or an error. */
 int wf_supplier_show(wf_db *db, const char *code, wf_out *out);
 
 /* A supplier as stored. */
