@@ -32,7 +32,9 @@
 #include "wf_sha256.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_supplier.h"
 #include "wf_text.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 
 #endif
