@@ -109,7 +109,7 @@ cmd_sku_list(struct cli *c)
 static int
 cmd_sku_show(struct cli *c)
 {
-	return wf_sku_show(c->db, c->argv[0], c->out);
+	return wf_stock_sku_show(c->db, c->argv[0], c->out);
 }
 
 /* receive, move, damage, count, reserve, unreserve: SKU QTY plus options */

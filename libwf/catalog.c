@@ -11,9 +11,9 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_state.h"
-#include "wf_stock.h"
 #include "wf_text.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 #include "wf_record.h"
 
 /* ---- lookups --------------------------------------------------------------- */
@@ -59,6 +59,20 @@ wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
 		return 0;
 	}
 	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
+}
+
+int
+wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost)
+{
+	static const char sql[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, sku_id);
+	wf_bind_int(st, 2, avg_cost);
+	return wf_db_done(db, st);
 }
 
 int
@@ -126,7 +140,7 @@ wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 }
 
 int
-wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
+wf_bin_name(wf_db *db, wf_buf *out, int64_t bin_id)
 {
 	static const char sql[] =
 	    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w"
@@ -146,25 +160,60 @@ wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out)
 	return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "bin %lld vanished", (long long)bin_id);
 }
 
-int
-wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
-    int64_t *bin_id)
+/* How a warehouse's bin for one purpose is found, and what is said and
+ * recorded when one is made.  Two rules, each as its caller has always
+ * behaved: a return's bin (only an active one will do) and a purchase
+ * order's inbound bin (active ones first, a blocked one after). */
+struct bin_rule {
+	const char *find;        /* ?1 the warehouse, ?2 the kind: the bin's id */
+	/* the refusal when WH/CODE is taken by a bin of another kind */
+	int (*taken)(const char *wh, const char *ref, const char *kind, const char *has);
+	int event_state;         /* the create event names the state, not the owner */
+};
+
+static int
+taken_ensure(const char *wh, const char *ref, const char *kind, const char *has)
 {
-	static const char find[] =
-	    "SELECT b.id FROM bin b WHERE b.warehouse_id = ?1 AND b.kind = ?2"
-	    " AND b.state = 'active' ORDER BY b.code LIMIT 1";
+	return wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
+	    "add a bin of kind %s to %s", ref, has, kind, kind, wh);
+}
+
+static int
+taken_inbound(const char *wh, const char *ref, const char *kind, const char *has)
+{
+	return wf_error_set(WF_EREFUSED, "warehouse %s has no %s bin and %s is a %s bin; "
+	    "add one with 'wf-stock bin add %s/BIN --kind %s'", wh, kind, ref, has, wh, kind);
+}
+
+static const struct bin_rule rule_ensure = {
+	"SELECT b.id FROM bin b WHERE b.warehouse_id = ?1 AND b.kind = ?2"
+	" AND b.state = 'active' ORDER BY b.code LIMIT 1",
+	taken_ensure, 0
+};
+
+static const struct bin_rule rule_inbound = {
+	"SELECT id FROM bin WHERE warehouse_id = ?1 AND kind = ?2"
+	" ORDER BY state <> 'active', code LIMIT 1",
+	taken_inbound, 1
+};
+
+static const char bin_ins[] =
+    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+
+static int
+bin_ensure(wf_db *db, int64_t *bin_id, const struct bin_rule *rule, int64_t wh_id,
+    const char *kind, const char *code)
+{
 	static const char same[] =
 	    "SELECT b.kind, w.code, w.owner FROM warehouse w LEFT JOIN bin b"
 	    " ON b.warehouse_id = w.id AND b.code = ?2 WHERE w.id = ?1";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 	char wh[40], owner[72], ref[80];
 	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, find)) != 0)
+	if ((rc = wf_db_stmt(db, &st, rule->find)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, kind);
@@ -184,13 +233,12 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	wf_strlcpy(owner, wf_col_text(st, 2), sizeof owner);
 	snprintf(ref, sizeof ref, "%s/%s", wh, code);
 	if (!wf_col_null(st, 0)) {
-		rc = wf_error_set(WF_EREFUSED, "bin %s exists but is of kind %s, not %s; "
-		    "add a bin of kind %s to %s", ref, wf_col_text(st, 0), kind, kind, wh);
+		rc = rule->taken(wh, ref, kind, wf_col_text(st, 0));
 		wf_stmt_reset(st);
 		return rc;
 	}
 	wf_stmt_reset(st);
-	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+	if ((rc = wf_db_stmt(db, &st, bin_ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
@@ -202,110 +250,63 @@ wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
 	*bin_id = wf_db_last_id(db);
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "bin", ref) | wf_jadd_str(data, "warehouse", wh) |
-	    wf_jadd_str(data, "kind", kind) | wf_jadd_str(data, "owner", owner)) {
+	    wf_jadd_str(data, "kind", kind) | (rule->event_state ?
+	    wf_jadd_str(data, "state", "active") : wf_jadd_str(data, "owner", owner))) {
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	return wf_history_add(db, "bin", ref, "bin", "create", NULL, "active", data);
 }
 
-/* ---- change records ---------------------------------------------------------- */
-
-static int
-add_opt_money(cJSON *r, const char *key, int has, int64_t v, const char *cur)
+int
+wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
+    int64_t *bin_id)
 {
-	return has ? wf_jadd_money(r, key, v, cur) : wf_jadd_null(r, key);
+	return bin_ensure(db, bin_id, &rule_ensure, wh_id, kind, code);
 }
 
-static int
-add_opt_int(cJSON *r, const char *key, int has, int64_t v)
+int
+wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code)
 {
-	return has ? wf_jadd_int(r, key, v) : wf_jadd_null(r, key);
+	return bin_ensure(db, bin_id, &rule_inbound, wh_id, "inbound", code);
 }
+
 
 /* ---- warehouses ---------------------------------------------------------------- */
 
-struct warehouse_row {
-	int64_t id;
-	char code[40], name[256], country[4], postcode[64], timezone[72], owner[72], state[16];
-	int has_country, has_postcode, has_capacity;
-	int64_t capacity;
+enum {
+	WH_CODE, WH_NAME, WH_COUNTRY, WH_POSTCODE, WH_TIMEZONE, WH_CAPACITY, WH_OWNER,
+	WH_STATE, WH_FIELDS
 };
 
-static int
-warehouse_load(wf_db *db, const char *code, struct warehouse_row *w, int *found)
-{
-	static const char sql[] =
-	    "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
-	    " FROM warehouse WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
+static const struct wf_upsert_field warehouse_fields[WH_FIELDS] = {
+	[WH_CODE]     = { "warehouse", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[WH_NAME]     = { "name", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[WH_COUNTRY]  = { "country", WF_UPSERT_TEXT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_POSTCODE] = { "postcode", WF_UPSERT_TEXT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_TIMEZONE] = { "timezone", WF_UPSERT_TEXT, 0, "UTC", 0, 0 },
+	[WH_CAPACITY] = { "capacity", WF_UPSERT_INT, WF_UPSERT_NULL, NULL, 0, 0 },
+	[WH_OWNER]    = { "owner", WF_UPSERT_TEXT, 0, WF_OWNER_WAREHOUSE, 0, 0 },
+	[WH_STATE]    = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+};
 
-	memset(w, 0, sizeof *w);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		w->id = wf_col_int(st, 0);
-		wf_strlcpy(w->code, wf_col_text(st, 1), sizeof w->code);
-		wf_strlcpy(w->name, wf_col_text(st, 2), sizeof w->name);
-		w->has_country = !wf_col_null(st, 3);
-		wf_strlcpy(w->country, wf_col_text(st, 3), sizeof w->country);
-		w->has_postcode = !wf_col_null(st, 4);
-		wf_strlcpy(w->postcode, wf_col_text(st, 4), sizeof w->postcode);
-		wf_strlcpy(w->timezone, wf_col_text(st, 5), sizeof w->timezone);
-		w->has_capacity = !wf_col_null(st, 6);
-		w->capacity = wf_col_int(st, 6);
-		wf_strlcpy(w->owner, wf_col_text(st, 7), sizeof w->owner);
-		wf_strlcpy(w->state, wf_col_text(st, 8), sizeof w->state);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
-
-static cJSON *
-warehouse_record(const struct warehouse_row *w, const char *result)
-{
-	cJSON *r = wf_jrecord("warehouse");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "warehouse", w->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "name", w->name);
-	rc |= wf_jadd_str(r, "country", w->has_country ? w->country : NULL);
-	rc |= wf_jadd_str(r, "postcode", w->has_postcode ? w->postcode : NULL);
-	rc |= wf_jadd_str(r, "timezone", w->timezone);
-	rc |= add_opt_int(r, "capacity", w->has_capacity, w->capacity);
-	rc |= wf_jadd_str(r, "owner", w->owner);
-	rc |= wf_jadd_str(r, "state", w->state);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
+static const struct wf_upsert_type warehouse_type = {
+	.type = "warehouse", .history = "warehouse", .initial = "active",
+	.fields = warehouse_fields, .nfields = WH_FIELDS, .result_at = 1,
+	.load = "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
+	    " FROM warehouse WHERE code = ?1",
+	.insert = "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
+	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	.update = "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
+	    " capacity = ?6, owner = ?7, updated_at = ?8 WHERE code = ?1",
+};
 
 int
 wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 {
-	static const char ins[] =
-	    "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
-	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char upd[] =
-	    "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
-	    " capacity = ?6, owner = ?7, updated_at = ?8 WHERE code = ?1";
-	struct warehouse_row old, w;
-	const char *result;
+	struct wf_upsert u = { .t = &warehouse_type, .ref = in->code, .nkey = 1 };
 	char country[4] = "";
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
+	int rc;
 
 	if ((rc = wf_text_code("warehouse", in->code, 32)) != 0 ||
 	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
@@ -334,104 +335,90 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 	if (in->has_capacity && in->capacity < 0)
 		return wf_error_set(WF_EINPUT, "capacity: must not be negative");
 
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = warehouse_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	w = old;
-	if (!found) {
-		wf_strlcpy(w.code, in->code, sizeof w.code);
-		wf_strlcpy(w.timezone, "UTC", sizeof w.timezone);
-		wf_strlcpy(w.owner, WF_OWNER_WAREHOUSE, sizeof w.owner);
-		wf_strlcpy(w.state, "active", sizeof w.state);
-	}
-	if (in->name)
-		wf_strlcpy(w.name, in->name, sizeof w.name);
-	if (in->country) {
-		w.has_country = 1;
-		wf_strlcpy(w.country, country, sizeof w.country);
-	}
-	if (in->postcode) {
-		w.has_postcode = 1;
-		wf_strlcpy(w.postcode, in->postcode, sizeof w.postcode);
-	}
-	if (in->timezone)
-		wf_strlcpy(w.timezone, in->timezone, sizeof w.timezone);
-	if (in->has_capacity) {
-		w.has_capacity = 1;
-		w.capacity = in->capacity;
-	}
-	if (in->owner)
-		wf_strlcpy(w.owner, in->owner, sizeof w.owner);
-
-	if ((changes = cJSON_CreateObject()) == NULL) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (found) {
-		rc |= wf_change_text(changes, "name", old.name, w.name);
-		rc |= wf_change_text(changes, "country", old.has_country ? old.country : NULL,
-		    w.has_country ? w.country : NULL);
-		rc |= wf_change_text(changes, "postcode", old.has_postcode ? old.postcode : NULL,
-		    w.has_postcode ? w.postcode : NULL);
-		rc |= wf_change_text(changes, "timezone", old.timezone, w.timezone);
-		rc |= wf_change_int(changes, "capacity", old.has_capacity, old.capacity,
-		    w.has_capacity, w.capacity);
-		rc |= wf_change_text(changes, "owner", old.owner, w.owner);
-		if (rc) {
-			rc = wf_error_set(WF_ENOMEM, "out of memory");
-			goto fail;
-		}
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, w.code);
-		wf_bind_text(st, 2, w.name);
-		wf_bind_text(st, 3, w.has_country ? w.country : NULL);
-		wf_bind_text(st, 4, w.has_postcode ? w.postcode : NULL);
-		wf_bind_text(st, 5, w.timezone);
-		wf_bind_opt_int(st, 6, w.has_capacity, w.capacity);
-		wf_bind_text(st, 7, w.owner);
-		wf_bind_time(st, 8, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		rc = wf_history_upsert(db, "warehouse", w.code, !found, "active", changes,
-		    found ? NULL : warehouse_record(&w, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if ((rc = wf_out_emit(out, warehouse_record(&w, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
+	u.key[0] = u.given[WH_CODE] = wf_upsert_text(in->code);
+	u.given[WH_NAME] = wf_upsert_text(in->name);
+	u.given[WH_COUNTRY] = wf_upsert_text(in->country ? country : NULL);
+	u.given[WH_POSTCODE] = wf_upsert_text(in->postcode);
+	u.given[WH_TIMEZONE] = wf_upsert_text(in->timezone);
+	u.given[WH_CAPACITY] = wf_upsert_int(in->has_capacity, in->capacity);
+	u.given[WH_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* ---- bins ------------------------------------------------------------------------ */
 
+enum { BIN_REF, BIN_WAREHOUSE, BIN_KIND, BIN_OWNER, BIN_STATE, BIN_FIELDS };
+
+static const struct wf_upsert_field bin_fields[BIN_FIELDS] = {
+	[BIN_REF]       = { "bin", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[BIN_WAREHOUSE] = { "warehouse", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[BIN_KIND]      = { "kind", WF_UPSERT_TEXT, 0, "pick", 0, 0 },
+	/* a new bin's owner is its warehouse's (bin_merge) */
+	[BIN_OWNER]     = { "owner", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[BIN_STATE]     = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+};
+
+/* A bin add's own: the warehouse's code, and its owner when it is needed. */
+struct bin_add {
+	const char *wh;
+	char        owner[72];
+};
+
+/* The key is the warehouse's id and the bin's code. */
+static int
+bin_prepare(wf_db *db, struct wf_upsert *u)
+{
+	struct bin_add *a = u->arg;
+	int64_t wh_id;
+	int rc;
+
+	if ((rc = wf_warehouse_find(db, a->wh, &wh_id, NULL)) != 0)
+		return rc;
+	u->key[0] = wf_upsert_int(1, wh_id);
+	return 0;
+}
+
+static int
+bin_merge(wf_db *db, struct wf_upsert *u)
+{
+	static const char sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
+	struct bin_add *a = u->arg;
+	wf_stmt *st;
+	int rc;
+
+	if (u->found || u->given[BIN_OWNER].set)
+		return 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, u->key[0].i);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	wf_strlcpy(a->owner, wf_col_text(st, 0), sizeof a->owner);
+	if (rc == 1)
+		wf_stmt_reset(st);
+	u->val[BIN_OWNER] = wf_upsert_text(a->owner);
+	return 0;
+}
+
+static const struct wf_upsert_type bin_type = {
+	.type = "bin", .history = "bin", .initial = "active",
+	.fields = bin_fields, .nfields = BIN_FIELDS, .result_at = 1,
+	.load = "SELECT b.id, w.code || '/' || b.code, w.code, b.kind, b.owner, b.state"
+	    " FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE b.warehouse_id = ?1 AND b.code = ?2",
+	.insert = bin_ins,
+	.update = "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6",
+	.prepare = bin_prepare, .merge = bin_merge,
+};
+
 int
 wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 {
-	static const char owner_sql[] = "SELECT owner FROM warehouse WHERE id = ?1";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
-	static const char upd[] =
-	    "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6";
-	static const char get[] = "SELECT owner FROM bin WHERE id = ?1";
-	const char *slash = strchr(in->ref, '/');
-	const char *kind = NULL, *oldkind = NULL, *state = NULL, *result;
-	char wh[64], owner[72], oldowner[72] = "";
-	int64_t bin_id = 0, wh_id = 0;
-	cJSON *changes = NULL, *r = NULL, *data;
-	wf_stmt *st;
-	int rc, found;
+	struct wf_upsert u = { .t = &bin_type, .ref = in->ref, .nkey = 2 };
+	const char *slash = strchr(in->ref, '/'), *kind = NULL;
+	char wh[64];
+	struct bin_add a = { wh, "" };
+	int rc;
 
 	if (slash == NULL || slash == in->ref || (size_t)(slash - in->ref) >= sizeof wh)
 		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'",
@@ -446,161 +433,51 @@ wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 		return wf_error_set(WF_EUSAGE,
 		    "kind: expected pick, bulk, inbound, returns, damaged or quarantine, got '%.20s'",
 		    in->kind);
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	rc = wf_bin_find(db, in->ref, &bin_id, &wh_id, &oldkind, &state);
-	found = rc == 0;
-	if (rc == WF_ENOTFOUND && wf_warehouse_find(db, wh, &wh_id, NULL) == 0)
-		rc = 0;
-	if (rc != 0)
-		goto fail;
-	if (found) {
-		if ((rc = wf_db_stmt(db, &st, get)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, bin_id);
-		if ((rc = wf_db_step(db, st)) < 0)
-			goto fail;
-		wf_strlcpy(oldowner, wf_col_text(st, 0), sizeof oldowner);
-		wf_stmt_reset(st);
-		rc = 0;
-		wf_strlcpy(owner, oldowner, sizeof owner);
-	} else {
-		if ((rc = wf_db_stmt(db, &st, owner_sql)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, wh_id);
-		if ((rc = wf_db_step(db, st)) < 0)
-			goto fail;
-		wf_strlcpy(owner, wf_col_text(st, 0), sizeof owner);
-		wf_stmt_reset(st);
-		rc = 0;
-	}
-	if (in->owner)
-		wf_strlcpy(owner, in->owner, sizeof owner);
-	if (kind == NULL)
-		kind = found ? oldkind : "pick";
-	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (wf_change_text(changes, "kind", oldkind, kind) |
-	    wf_change_text(changes, "owner", oldowner, owner)))) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_int(st, 1, wh_id);
-		wf_bind_text(st, 2, slash + 1);
-		wf_bind_text(st, 3, kind);
-		wf_bind_text(st, 4, owner);
-		wf_bind_time(st, 5, wf_db_now(db));
-		wf_bind_int(st, 6, bin_id);
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-	}
-	r = wf_jrecord("bin");
-	if (r == NULL || wf_jadd_str(r, "bin", in->ref) | wf_jadd_str(r, "result", result) |
-	    wf_jadd_str(r, "warehouse", wh) | wf_jadd_str(r, "kind", kind) |
-	    wf_jadd_str(r, "owner", owner) |
-	    wf_jadd_str(r, "state", found ? state : "active")) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	data = found ? NULL : cJSON_Duplicate(r, 1);
-	cJSON_DeleteItemFromObjectCaseSensitive(data, "result");
-	rc = wf_history_upsert(db, "bin", in->ref, !found, "active", changes, data);
-	changes = NULL;
-	if (rc)
-		goto fail;
-	rc = wf_out_emit(out, r);
-	r = NULL;
-	if (rc)
-		goto fail;
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	cJSON_Delete(r);
-	wf_tx_rollback(db);
-	return rc;
+	u.arg = &a;
+	u.key[1] = wf_upsert_text(slash + 1);
+	u.given[BIN_REF] = wf_upsert_text(in->ref);
+	u.given[BIN_WAREHOUSE] = wf_upsert_text(wh);
+	u.given[BIN_KIND] = wf_upsert_text(kind);
+	u.given[BIN_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* ---- SKUs ------------------------------------------------------------------------ */
 
-struct sku_row {
-	int64_t id;
-	char code[72], title[520], owner[72], state[16], currency[4];
-	int has_price, has_cost, has_avg;
-	int64_t price, cost, avg_cost, lead_time_days, safety_days;
+enum {
+	SKU_CODE, SKU_TITLE, SKU_STATE, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_AVG_COST,
+	SKU_LEAD_TIME, SKU_SAFETY_DAYS, SKU_OWNER, SKU_FIELDS
 };
 
-static void
-sku_from_stmt(wf_stmt *st, struct sku_row *s)
-{
-	s->id = wf_col_int(st, 0);
-	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
-	wf_strlcpy(s->title, wf_col_text(st, 2), sizeof s->title);
-	wf_strlcpy(s->owner, wf_col_text(st, 3), sizeof s->owner);
-	wf_strlcpy(s->state, wf_col_text(st, 4), sizeof s->state);
-	wf_strlcpy(s->currency, wf_col_text(st, 5), sizeof s->currency);
-	s->has_price = !wf_col_null(st, 6);
-	s->price = wf_col_int(st, 6);
-	s->has_cost = !wf_col_null(st, 7);
-	s->cost = wf_col_int(st, 7);
-	s->has_avg = !wf_col_null(st, 8);
-	s->avg_cost = wf_col_int(st, 8);
-	s->lead_time_days = wf_col_int(st, 9);
-	s->safety_days = wf_col_int(st, 10);
-}
+#define SKU_MONEY(name, flags) { name, WF_UPSERT_MONEY, WF_UPSERT_NULL | (flags), NULL, 0, \
+	SKU_CURRENCY }
 
-#define SKU_COLS "id, code, title, owner, state, currency, price, cost, avg_cost," \
-                 " lead_time_days, safety_days"
+static const struct wf_upsert_field sku_fields[SKU_FIELDS] = {
+	[SKU_CODE]        = { "sku", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[SKU_TITLE]       = { "title", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[SKU_STATE]       = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
+	[SKU_CURRENCY]    = { "currency", WF_UPSERT_TEXT, 0, WF_DEFAULT_CURRENCY, 0, 0 },
+	[SKU_PRICE]       = SKU_MONEY("price", WF_UPSERT_MINOR),
+	[SKU_COST]        = SKU_MONEY("cost", WF_UPSERT_MINOR),
+	[SKU_AVG_COST]    = SKU_MONEY("avg_cost", WF_UPSERT_STORED),
+	[SKU_LEAD_TIME]   = { "lead_time_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
+	[SKU_SAFETY_DAYS] = { "safety_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
+	[SKU_OWNER]       = { "owner", WF_UPSERT_TEXT, 0, WF_OWNER_SKU, 0, 0 },
+};
 
-static int
-sku_load(wf_db *db, const char *code, struct sku_row *s, int *found)
-{
-	static const char sql[] = "SELECT " SKU_COLS " FROM sku WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
+/* An update event lists the owner second, as it always has. */
+static const int sku_changes[] = {
+	SKU_TITLE, SKU_OWNER, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_LEAD_TIME,
+	SKU_SAFETY_DAYS, -1
+};
 
-	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		sku_from_stmt(st, s);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
+#define SKU_SELECT "SELECT id, code, title, state, currency, price, cost, avg_cost," \
+                   " lead_time_days, safety_days, owner FROM sku"
 
-static cJSON *
-sku_record(const struct sku_row *s, const char *result)
-{
-	cJSON *r = wf_jrecord("sku");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "sku", s->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "title", s->title);
-	rc |= wf_jadd_str(r, "state", s->state);
-	rc |= wf_jadd_str(r, "currency", s->currency);
-	rc |= add_opt_money(r, "price", s->has_price, s->price, s->currency);
-	rc |= add_opt_money(r, "cost", s->has_cost, s->cost, s->currency);
-	rc |= add_opt_money(r, "avg_cost", s->has_avg, s->avg_cost, s->currency);
-	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
-	rc |= wf_jadd_int(r, "safety_days", s->safety_days);
-	rc |= wf_jadd_str(r, "owner", s->owner);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
+/* A SKU add's own: the input, for the fields given in another form. */
+struct sku_add {
+	const struct wf_sku_in *in;
+};
 
 static int
 money_text(const char *what, const char *text, const char *cur, int64_t *out)
@@ -609,6 +486,43 @@ money_text(const char *what, const char *text, const char *cur, int64_t *out)
 		return wf_error_set(WF_EINPUT, "%s: %s", what, wf_error_msg());
 	if (*out < 0)
 		return wf_error_set(WF_EINPUT, "%s: must not be negative", what);
+	return 0;
+}
+
+/* A currency changes only while the SKU has no stock movement; money given
+ * as text is parsed in the currency the SKU ends up with. */
+static int
+sku_merge(wf_db *db, struct wf_upsert *u)
+{
+	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
+	const struct wf_sku_in *in = ((struct sku_add *)u->arg)->in;
+	const char *cur = u->val[SKU_CURRENCY].s;
+	wf_stmt *st;
+	int rc;
+
+	if (u->found && strcmp(u->old[SKU_CURRENCY].s, cur) != 0) {
+		if ((rc = wf_db_stmt(db, &st, moved)) != 0)
+			return rc;
+		wf_bind_int(st, 1, u->id);
+		if ((rc = wf_db_step(db, st)) != 0) {
+			wf_stmt_reset(st);
+			if (rc == 1)
+				rc = wf_error_set(WF_EREFUSED,
+				    "SKU '%s' has stock movements in %s; its currency cannot change",
+				    in->code, u->old[SKU_CURRENCY].s);
+			return rc;
+		}
+	}
+	if (in->price_text) {
+		if ((rc = money_text("price", in->price_text, cur, &u->val[SKU_PRICE].i)) != 0)
+			return rc;
+		u->val[SKU_PRICE].set = 1;
+	}
+	if (in->cost_text) {
+		if ((rc = money_text("cost", in->cost_text, cur, &u->val[SKU_COST].i)) != 0)
+			return rc;
+		u->val[SKU_COST].set = 1;
+	}
 	return 0;
 }
 
@@ -624,24 +538,47 @@ action_to(const struct wf_machine *m, const char *from, const char *to)
 	return NULL;
 }
 
+/* A state given with the SKU goes through the machine after the add. */
+static int
+sku_saved(wf_db *db, struct wf_upsert *u)
+{
+	const struct wf_machine *m = wf_machine_find("sku");
+	const struct wf_sku_in *in = ((struct sku_add *)u->arg)->in;
+	const char *state = u->val[SKU_STATE].s, *action, *to;
+	int rc;
+
+	if (in->state == NULL || strcmp(in->state, state) == 0)
+		return 0;
+	if ((action = action_to(m, state, in->state)) == NULL)
+		return wf_error_set(WF_EREFUSED, "SKU '%s' cannot go from %s to %s",
+		    in->code, state, in->state);
+	if ((rc = wf_state_apply(db, &to, m, u->id, in->code, action, NULL)) != 0)
+		return rc;
+	u->val[SKU_STATE] = wf_upsert_text(to);
+	if (strcmp(u->result, "unchanged") == 0)
+		u->result = "updated";
+	return 0;
+}
+
+static const struct wf_upsert_type sku_type = {
+	.type = "sku", .history = "sku", .initial = "active",
+	.fields = sku_fields, .nfields = SKU_FIELDS, .result_at = 1, .changes = sku_changes,
+	.load = SKU_SELECT " WHERE code = ?1",
+	.insert = "INSERT INTO sku (code, title, currency, price, cost, lead_time_days,"
+	    " safety_days, owner, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	.update = "UPDATE sku SET title = ?2, currency = ?3, price = ?4, cost = ?5,"
+	    " lead_time_days = ?6, safety_days = ?7, owner = ?8, updated_at = ?9 WHERE code = ?1",
+	.merge = sku_merge, .saved = sku_saved,
+};
+
 int
 wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 {
-	static const char ins[] =
-	    "INSERT INTO sku (code, title, owner, currency, price, cost, lead_time_days,"
-	    " safety_days, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	static const char upd[] =
-	    "UPDATE sku SET title = ?2, owner = ?3, currency = ?4, price = ?5, cost = ?6,"
-	    " lead_time_days = ?7, safety_days = ?8, updated_at = ?9 WHERE code = ?1";
-	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
-	const struct wf_machine *m = wf_machine_find("sku");
-	struct sku_row old, s;
+	struct wf_upsert u = { .t = &sku_type, .ref = in->code, .nkey = 1 };
+	struct sku_add a = { in };
 	char cur[4];
-	const char *result;
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
+	int rc;
 
 	if ((rc = wf_text_sku("sku", in->code)) != 0 ||
 	    (in->title && (rc = wf_text_check("title", in->title, 500)) != 0) ||
@@ -653,120 +590,19 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 		return wf_error_set(WF_EINPUT, "lead time: expected 0 to 3650 days");
 	if (in->has_safety_days && (in->safety_days < 0 || in->safety_days > 3650))
 		return wf_error_set(WF_EINPUT, "safety days: expected 0 to 3650 days");
-	if (in->state && !wf_state_valid(m, in->state))
+	if (in->state && !wf_state_valid(wf_machine_find("sku"), in->state))
 		return wf_error_set(WF_EINPUT, "state: expected active, discontinued or blocked, got '%.20s'",
 		    in->state);
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = sku_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	s = old;
-	if (!found) {
-		wf_strlcpy(s.code, in->code, sizeof s.code);
-		wf_strlcpy(s.owner, WF_OWNER_SKU, sizeof s.owner);
-		wf_strlcpy(s.state, "active", sizeof s.state);
-		wf_strlcpy(s.currency, WF_DEFAULT_CURRENCY, sizeof s.currency);
-	}
-	if (in->currency && strcmp(cur, s.currency) != 0) {
-		if (found) {
-			if ((rc = wf_db_stmt(db, &st, moved)) != 0)
-				goto fail;
-			wf_bind_int(st, 1, s.id);
-			if ((rc = wf_db_step(db, st)) != 0) {
-				wf_stmt_reset(st);
-				if (rc == 1)
-					rc = wf_error_set(WF_EREFUSED,
-					    "SKU '%s' has stock movements in %s; its currency cannot change",
-					    s.code, s.currency);
-				goto fail;
-			}
-		}
-		wf_strlcpy(s.currency, cur, sizeof s.currency);
-	}
-	if (in->title)
-		wf_strlcpy(s.title, in->title, sizeof s.title);
-	if (in->owner)
-		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
-	if (in->price_text) {
-		if ((rc = money_text("price", in->price_text, s.currency, &s.price)) != 0)
-			goto fail;
-		s.has_price = 1;
-	} else if (in->has_price) {
-		s.has_price = 1;
-		s.price = in->price;
-	}
-	if (in->cost_text) {
-		if ((rc = money_text("cost", in->cost_text, s.currency, &s.cost)) != 0)
-			goto fail;
-		s.has_cost = 1;
-	} else if (in->has_cost) {
-		s.has_cost = 1;
-		s.cost = in->cost;
-	}
-	if (in->has_lead_time)
-		s.lead_time_days = in->lead_time_days;
-	if (in->has_safety_days)
-		s.safety_days = in->safety_days;
-
-	if ((changes = cJSON_CreateObject()) == NULL) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (found && (wf_change_text(changes, "title", old.title, s.title) |
-	    wf_change_text(changes, "owner", old.owner, s.owner) |
-	    wf_change_text(changes, "currency", old.currency, s.currency) |
-	    wf_change_int(changes, "price", old.has_price, old.price, s.has_price, s.price) |
-	    wf_change_int(changes, "cost", old.has_cost, old.cost, s.has_cost, s.cost) |
-	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1, s.lead_time_days) |
-	    wf_change_int(changes, "safety_days", 1, old.safety_days, 1, s.safety_days))) {
-		rc = wf_error_set(WF_ENOMEM, "out of memory");
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, s.code);
-		wf_bind_text(st, 2, s.title);
-		wf_bind_text(st, 3, s.owner);
-		wf_bind_text(st, 4, s.currency);
-		wf_bind_opt_int(st, 5, s.has_price, s.price);
-		wf_bind_opt_int(st, 6, s.has_cost, s.cost);
-		wf_bind_int(st, 7, s.lead_time_days);
-		wf_bind_int(st, 8, s.safety_days);
-		wf_bind_time(st, 9, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		if (!found)
-			s.id = wf_db_last_id(db);
-		rc = wf_history_upsert(db, "sku", s.code, !found, "active", changes,
-		    found ? NULL : sku_record(&s, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if (in->state && strcmp(in->state, s.state) != 0) {
-		const char *action = action_to(m, s.state, in->state), *to;
-		if (action == NULL) {
-			rc = wf_error_set(WF_EREFUSED, "SKU '%s' cannot go from %s to %s",
-			    s.code, s.state, in->state);
-			goto fail;
-		}
-		if ((rc = wf_state_apply(db, &to, m, s.id, s.code, action, NULL)) != 0)
-			goto fail;
-		wf_strlcpy(s.state, to, sizeof s.state);
-		if (strcmp(result, "unchanged") == 0)
-			result = "updated";
-	}
-	if ((rc = wf_out_emit(out, sku_record(&s, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
+	u.arg = &a;
+	u.key[0] = u.given[SKU_CODE] = wf_upsert_text(in->code);
+	u.given[SKU_TITLE] = wf_upsert_text(in->title);
+	u.given[SKU_CURRENCY] = wf_upsert_text(in->currency ? cur : NULL);
+	u.given[SKU_PRICE] = wf_upsert_int(in->has_price, in->price);
+	u.given[SKU_COST] = wf_upsert_int(in->has_cost, in->cost);
+	u.given[SKU_LEAD_TIME] = wf_upsert_int(in->has_lead_time, in->lead_time_days);
+	u.given[SKU_SAFETY_DAYS] = wf_upsert_int(in->has_safety_days, in->safety_days);
+	u.given[SKU_OWNER] = wf_upsert_text(in->owner);
+	return wf_upsert(db, &u, out);
 }
 
 /* A money field's text; it is parsed later in the SKU's currency. */
@@ -832,36 +668,17 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 int
 wf_sku_list(wf_db *db, wf_out *out)
 {
-	static const char sql[] = "SELECT " SKU_COLS " FROM sku ORDER BY code";
-	struct sku_row s;
-	wf_stmt *st;
-	int rc;
+	static const char sql[] = SKU_SELECT " ORDER BY code";
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		sku_from_stmt(st, &s);
-		if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
-			break;
-	}
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
+	return wf_upsert_list(db, &sku_type, sql, NULL, out);
 }
 
 int
-wf_sku_show(wf_db *db, const char *code, wf_out *out)
+wf_sku_emit(wf_db *db, const char *code, wf_out *out)
 {
-	struct wf_levels_query q = { code, NULL, "warehouse" };
-	struct sku_row s;
-	int rc, found;
+	int rc = wf_upsert_show(db, &sku_type, code, out);
 
-	if ((rc = sku_load(db, code, &s, &found)) != 0)
-		return rc;
-	if (!found)
-		return wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
-	if ((rc = wf_out_emit(out, sku_record(&s, NULL))) != 0)
-		return rc;
-	return wf_stock_levels(db, &q, out);
+	return rc == 1 ? wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code) : rc;
 }
 
 /* ---- state machines ---------------------------------------------------- */

@@ -1,7 +1,8 @@
-/* po.c - suppliers, purchase orders, receiving and supplier follow-up.
+/* po.c - purchase orders: create, send, confirm, receive, close, cancel,
+ * their stock and their exceptions (the follow-up mails are po_followup.c).
  *
- * owns: supplier, po, po_line, po_followup
- * reads: sku, bin, warehouse, movement
+ * owns: po, po_line
+ * reads: sku, bin, warehouse, movement, balance
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,13 +17,13 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_po.h"
+#include "po_priv.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
 
-#define DAY ((int64_t)86400)
 #define OPEN_STATES_SQL "('sent','confirmed','partially_received')"
 
 static int
@@ -37,294 +38,10 @@ po_machine(void)
 	return wf_machine_find("po");
 }
 
-/* ---- suppliers ----------------------------------------------------------------- */
-
-struct supplier {
-	int64_t id;
-	char    code[40], name[256], email[256], owner[72], state[16];
-	int     has_email;
-	int64_t lead_time_days, confirm_within_days, follow_up_every_days;
-};
-
-#define SUPPLIER_COLS "id, code, name, email, lead_time_days, confirm_within_days," \
-                      " follow_up_every_days, owner, state"
-
-static void
-supplier_from_stmt(wf_stmt *st, struct supplier *s)
-{
-	s->id = wf_col_int(st, 0);
-	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
-	wf_strlcpy(s->name, wf_col_text(st, 2), sizeof s->name);
-	s->has_email = !wf_col_null(st, 3);
-	wf_strlcpy(s->email, wf_col_text(st, 3), sizeof s->email);
-	s->lead_time_days = wf_col_int(st, 4);
-	s->confirm_within_days = wf_col_int(st, 5);
-	s->follow_up_every_days = wf_col_int(st, 6);
-	wf_strlcpy(s->owner, wf_col_text(st, 7), sizeof s->owner);
-	wf_strlcpy(s->state, wf_col_text(st, 8), sizeof s->state);
-}
-
-/* Load supplier CODE into S; *found says whether it exists. */
-static int
-supplier_load(wf_db *db, const char *code, struct supplier *s, int *found)
-{
-	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier WHERE code = ?1";
-	wf_stmt *st;
-	int rc;
-
-	memset(s, 0, sizeof *s);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_text(st, 1, code);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		supplier_from_stmt(st, s);
-		wf_stmt_reset(st);
-	}
-	return 0;
-}
-
-static int
-supplier_find(wf_db *db, const char *code, struct supplier *s)
-{
-	int rc, found;
-
-	if ((rc = supplier_load(db, code, s, &found)) != 0)
-		return rc;
-	if (!found)
-		return wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code);
-	return 0;
-}
-
-static cJSON *
-supplier_record(const struct supplier *s, const char *result)
-{
-	cJSON *r = wf_jrecord("supplier");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "supplier", s->code);
-	if (result)
-		rc |= wf_jadd_str(r, "result", result);
-	rc |= wf_jadd_str(r, "name", s->name);
-	rc |= wf_jadd_str(r, "email", s->has_email ? s->email : NULL);
-	rc |= wf_jadd_int(r, "lead_time_days", s->lead_time_days);
-	rc |= wf_jadd_int(r, "confirm_within_days", s->confirm_within_days);
-	rc |= wf_jadd_int(r, "follow_up_every_days", s->follow_up_every_days);
-	rc |= wf_jadd_str(r, "owner", s->owner);
-	rc |= wf_jadd_str(r, "state", s->state);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
-
-static int
-check_email(const char *email)
-{
-	const char *at = strchr(email, '@');
-	int rc;
-
-	if ((rc = wf_text_check("email", email, 254)) != 0)
-		return rc;
-	if (at == NULL || at == email || at[1] == '\0' || strchr(at + 1, '@') ||
-	    strpbrk(email, " ,;<>\"") != NULL)
-		return wf_error_set(WF_EINPUT,
-		    "email: expected one address like orders@example.com, got '%.60s'", email);
-	return 0;
-}
-
-static int
-check_days(const char *what, int has, int64_t v, int64_t min, int64_t max)
-{
-	if (has && (v < min || v > max))
-		return wf_error_set(WF_EINPUT, "%s: expected %lld to %lld days, got %lld",
-		    what, (long long)min, (long long)max, (long long)v);
-	return 0;
-}
-
-int
-wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out)
-{
-	static const char ins[] =
-	    "INSERT INTO supplier (code, name, email, lead_time_days, confirm_within_days,"
-	    " follow_up_every_days, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char upd[] =
-	    "UPDATE supplier SET name = ?2, email = ?3, lead_time_days = ?4,"
-	    " confirm_within_days = ?5, follow_up_every_days = ?6, owner = ?7,"
-	    " updated_at = ?8 WHERE code = ?1";
-	struct supplier old, s;
-	const char *result;
-	cJSON *changes = NULL;
-	wf_stmt *st;
-	int rc, found;
-
-	if ((rc = wf_text_code("supplier", in->code, 32)) != 0 ||
-	    (in->name && (rc = wf_text_check("name", in->name, 200)) != 0) ||
-	    (in->email && (rc = check_email(in->email)) != 0) ||
-	    (rc = check_days("lead time", in->has_lead_time, in->lead_time_days, 0, 3650)) != 0 ||
-	    (rc = check_days("confirm within", in->has_confirm_within,
-	    in->confirm_within_days, 0, 365)) != 0 ||
-	    (rc = check_days("follow up every", in->has_follow_up_every,
-	    in->follow_up_every_days, 1, 365)) != 0)
-		return rc;
-	if (in->name && *in->name == '\0')
-		return wf_error_set(WF_EINPUT, "name: must not be empty");
-	if (in->owner && (*in->owner == '\0' ||
-	    (rc = wf_text_check("owner", in->owner, 64)) != 0))
-		return *in->owner ? rc : wf_error_set(WF_EINPUT, "owner: must not be empty");
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = supplier_load(db, in->code, &old, &found)) != 0)
-		goto fail;
-	s = old;
-	if (!found) {
-		if (in->name == NULL) {
-			rc = wf_error_set(WF_EUSAGE, "supplier '%s' is new: --name is required",
-			    in->code);
-			goto fail;
-		}
-		wf_strlcpy(s.code, in->code, sizeof s.code);
-		wf_strlcpy(s.owner, WF_OWNER_SUPPLIER, sizeof s.owner);
-		wf_strlcpy(s.state, "active", sizeof s.state);
-		s.lead_time_days = 14;
-		s.confirm_within_days = 2;
-		s.follow_up_every_days = 3;
-	}
-	if (in->name)
-		wf_strlcpy(s.name, in->name, sizeof s.name);
-	if (in->email) {
-		s.has_email = 1;
-		wf_strlcpy(s.email, in->email, sizeof s.email);
-	}
-	if (in->owner)
-		wf_strlcpy(s.owner, in->owner, sizeof s.owner);
-	if (in->has_lead_time)
-		s.lead_time_days = in->lead_time_days;
-	if (in->has_confirm_within)
-		s.confirm_within_days = in->confirm_within_days;
-	if (in->has_follow_up_every)
-		s.follow_up_every_days = in->follow_up_every_days;
-
-	if ((changes = cJSON_CreateObject()) == NULL ||
-	    (found && (wf_change_text(changes, "name", old.name, s.name) |
-	    wf_change_text(changes, "email", old.has_email ? old.email : NULL,
-	    s.has_email ? s.email : NULL) |
-	    wf_change_int(changes, "lead_time_days", 1, old.lead_time_days, 1,
-	    s.lead_time_days) |
-	    wf_change_int(changes, "confirm_within_days", 1, old.confirm_within_days, 1,
-	    s.confirm_within_days) |
-	    wf_change_int(changes, "follow_up_every_days", 1, old.follow_up_every_days, 1,
-	    s.follow_up_every_days) |
-	    wf_change_text(changes, "owner", old.owner, s.owner)))) {
-		rc = oom();
-		goto fail;
-	}
-	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0)
-			goto fail;
-		wf_bind_text(st, 1, s.code);
-		wf_bind_text(st, 2, s.name);
-		wf_bind_text(st, 3, s.has_email ? s.email : NULL);
-		wf_bind_int(st, 4, s.lead_time_days);
-		wf_bind_int(st, 5, s.confirm_within_days);
-		wf_bind_int(st, 6, s.follow_up_every_days);
-		wf_bind_text(st, 7, s.owner);
-		wf_bind_time(st, 8, wf_db_now(db));
-		if ((rc = wf_db_done(db, st)) != 0)
-			goto fail;
-		rc = wf_history_upsert(db, "supplier", s.code, !found, "active", changes,
-		    found ? NULL : supplier_record(&s, NULL));
-		changes = NULL;
-		if (rc)
-			goto fail;
-	}
-	if ((rc = wf_out_emit(out, supplier_record(&s, result))) != 0)
-		goto fail;
-	cJSON_Delete(changes);
-	return wf_tx_commit(db);
-fail:
-	cJSON_Delete(changes);
-	wf_tx_rollback(db);
-	return rc;
-}
-
-int
-wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out)
-{
-	struct supplier s;
-	int rc;
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = supplier_find(db, code, &s)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, wf_machine_find("supplier"), s.id, s.code,
-	    action, NULL)) != 0 ||
-	    (rc = supplier_find(db, code, &s)) != 0 ||
-	    (rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0) {
-		wf_tx_rollback(db);
-		return rc;
-	}
-	return wf_tx_commit(db);
-}
-
-int
-wf_supplier_list(wf_db *db, wf_out *out)
-{
-	static const char sql[] = "SELECT " SUPPLIER_COLS " FROM supplier ORDER BY code";
-	struct supplier s;
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		supplier_from_stmt(st, &s);
-		if ((rc = wf_out_emit(out, supplier_record(&s, NULL))) != 0)
-			break;
-	}
-	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
-int
-wf_supplier_show(wf_db *db, const char *code, wf_out *out)
-{
-	struct supplier s;
-	int rc;
-
-	if ((rc = supplier_find(db, code, &s)) != 0)
-		return rc;
-	return wf_out_emit(out, supplier_record(&s, NULL));
-}
-
 /* ---- purchase orders: loading and the record ---------------------------------- */
 
-struct po_line {
-	int64_t id, line_no, sku_id, ordered, received, cancelled, unit_cost;
-	int     has_cost;
-	char    sku[72];
-};
-
-struct po {
-	int64_t id, supplier_id, wh_id;
-	char    key[32], wh[40], state[24], currency[4], owner[72], reason[520];
-	int     has_confirmed_for, has_sent, has_confirmed_at, has_reason;
-	int64_t expected, confirmed_for, sent_at, confirmed_at;
-	struct supplier sup;
-	struct po_line *lines;
-	size_t  nlines;
-};
-
-static int64_t
-line_open(const struct po_line *l)
+int64_t
+wf_po_line_open(const struct po_line *l)
 {
 	int64_t open = l->ordered - l->received - l->cancelled;
 
@@ -360,15 +77,13 @@ static int
 po_load(wf_db *db, int64_t id, struct po *p)
 {
 	static const char head[] =
-	    "SELECT p.id, s.code, w.id, w.code, p.state, p.currency, p.expected_at,"
+	    "SELECT p.id, p.supplier_id, w.id, w.code, p.state, p.currency, p.expected_at,"
 	    " p.confirmed_for, p.sent_at, p.confirmed_at, p.reason, p.owner"
-	    " FROM po p JOIN supplier s ON s.id = p.supplier_id"
-	    " JOIN warehouse w ON w.id = p.warehouse_id WHERE p.id = ?1";
+	    " FROM po p JOIN warehouse w ON w.id = p.warehouse_id WHERE p.id = ?1";
 	static const char lines[] =
 	    "SELECT l.id, l.line_no, l.sku_id, s.code, l.qty_ordered, l.qty_received,"
 	    " l.qty_cancelled, l.unit_cost FROM po_line l JOIN sku s ON s.id = l.sku_id"
 	    " WHERE l.po_id = ?1 ORDER BY l.line_no";
-	char supplier[40];
 	wf_stmt *st;
 	size_t cap = 0;
 	int rc;
@@ -382,7 +97,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 		    (long long)id);
 	p->id = wf_col_int(st, 0);
 	wf_key_format(&wf_record_po, p->id, p->key);
-	wf_strlcpy(supplier, wf_col_text(st, 1), sizeof supplier);
+	p->supplier_id = wf_col_int(st, 1);
 	p->wh_id = wf_col_int(st, 2);
 	wf_strlcpy(p->wh, wf_col_text(st, 3), sizeof p->wh);
 	wf_strlcpy(p->state, wf_col_text(st, 4), sizeof p->state);
@@ -395,7 +110,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	wf_strlcpy(p->reason, wf_col_text(st, 10), sizeof p->reason);
 	wf_strlcpy(p->owner, wf_col_text(st, 11), sizeof p->owner);
 	wf_stmt_reset(st);
-	if ((rc = supplier_find(db, supplier, &p->sup)) != 0)
+	if ((rc = wf_supplier_get(db, &p->sup, p->supplier_id)) != 0)
 		return rc;
 
 	if ((rc = wf_db_stmt(db, &st, lines)) != 0)
@@ -452,14 +167,14 @@ add_time(cJSON *r, const char *key, int has, int64_t t)
 }
 
 /* The open units and their value at the lines' costs. */
-static int
-po_open(const struct po *p, int64_t *units, int64_t *value)
+int
+wf_po_open_value(const struct po *p, int64_t *units, int64_t *value)
 {
 	size_t i;
 
 	*units = *value = 0;
 	for (i = 0; i < p->nlines; i++) {
-		int64_t open = line_open(&p->lines[i]), v = 0;
+		int64_t open = wf_po_line_open(&p->lines[i]), v = 0;
 		*units += open;
 		if (p->lines[i].has_cost &&
 		    (wf_money_mul(open, p->lines[i].unit_cost, &v) != 0 ||
@@ -490,7 +205,7 @@ po_record(const struct po *p)
 		rc |= wf_jadd_str(o, "sku", l->sku);
 		rc |= wf_jadd_int(o, "qty", l->ordered);
 		rc |= wf_jadd_int(o, "received", l->received);
-		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "open", wf_po_line_open(l));
 		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
 		    wf_jadd_null(o, "unit_cost");
 		rc |= wf_jadd_int(o, "cancelled", l->cancelled);
@@ -521,8 +236,8 @@ fail:
 	return NULL;
 }
 
-static void
-po_columns(wf_out *out)
+void
+wf_po_columns(wf_out *out)
 {
 	static const char *const cols[] = {
 		"po", "supplier", "warehouse", "state", "currency", "expected",
@@ -599,71 +314,6 @@ inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_
 	return 0;
 }
 
-/* The warehouse's inbound bin: the first of kind inbound by code, active
- * ones first; WH/INBOUND is created when there is none. */
-static int
-inbound_bin(wf_db *db, int64_t wh_id, const char *wh, int64_t *bin)
-{
-	static const char find[] =
-	    "SELECT id FROM bin WHERE warehouse_id = ?1 AND kind = 'inbound'"
-	    " ORDER BY state <> 'active', code LIMIT 1";
-	static const char taken[] = "SELECT kind FROM bin WHERE warehouse_id = ?1 AND code = ?2";
-	static const char ins[] =
-	    "INSERT INTO bin (warehouse_id, code, kind, owner, created_at, updated_at)"
-	    " SELECT id, ?2, 'inbound', owner, ?3, ?3 FROM warehouse WHERE id = ?1";
-	wf_stmt *st;
-	wf_buf ref = {0};
-	cJSON *data;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, find)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		*bin = wf_col_int(st, 0);
-		wf_stmt_reset(st);
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, taken)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		rc = wf_error_set(WF_EREFUSED,
-		    "warehouse %s has no inbound bin and %s/%s is a %s bin; add one with "
-		    "'wf-stock bin add %s/BIN --kind inbound'", wh, wh, WF_PO_INBOUND_BIN,
-		    wf_col_text(st, 0), wh);
-		wf_stmt_reset(st);
-		return rc;
-	}
-	if (rc < 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
-		return rc;
-	wf_bind_int(st, 1, wh_id);
-	wf_bind_text(st, 2, WF_PO_INBOUND_BIN);
-	wf_bind_time(st, 3, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		return rc;
-	*bin = wf_db_last_id(db);
-	if (wf_buf_addf(&ref, "%s/%s", wh, WF_PO_INBOUND_BIN) != 0 ||
-	    (data = cJSON_CreateObject()) == NULL) {
-		wf_buf_free(&ref);
-		return oom();
-	}
-	if (wf_jadd_str(data, "bin", ref.p) | wf_jadd_str(data, "warehouse", wh) |
-	    wf_jadd_str(data, "kind", "inbound") | wf_jadd_str(data, "state", "active")) {
-		cJSON_Delete(data);
-		wf_buf_free(&ref);
-		return oom();
-	}
-	rc = wf_history_add(db, "bin", ref.p, "bin", "create", NULL, "active", data);
-	wf_buf_free(&ref);
-	return rc;
-}
-
 /* Book every inbound unit of line L held by P out again ('unexpect'). */
 static int
 unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
@@ -688,12 +338,6 @@ unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
 #define EX_LATE    "po_late"
 #define EX_SLIPPED "po_slipped"
 
-struct eval {
-	int         late, slipped, unconfirmed;
-	const char *reason;        /* the one printed; NULL: none due */
-	int64_t     due;
-};
-
 static int
 po_is_open(const struct po *p)
 {
@@ -708,8 +352,8 @@ day_of(int64_t t)
 }
 
 /* What holds for P at NOW (the rules in wf_po.h). */
-static void
-po_eval(const struct po *p, int64_t now, struct eval *e)
+void
+wf_po_eval(const struct po *p, int64_t now, struct po_eval *e)
 {
 	int partial = strcmp(p->state, "partially_received") == 0;
 
@@ -727,7 +371,7 @@ po_eval(const struct po *p, int64_t now, struct eval *e)
 
 /* The facts behind a PO exception. */
 static cJSON *
-po_evidence(const struct po *p, const struct eval *e, int64_t now)
+po_evidence(const struct po *p, const struct po_eval *e, int64_t now)
 {
 	cJSON *ev = cJSON_CreateObject(), *lines = cJSON_CreateArray();
 	size_t i;
@@ -753,7 +397,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 		const struct po_line *l = &p->lines[i];
 		cJSON *o;
 
-		if (line_open(l) == 0)
+		if (wf_po_line_open(l) == 0)
 			continue;
 		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(lines, o)) {
 			cJSON_Delete(o);
@@ -761,7 +405,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 			break;
 		}
 		rc |= wf_jadd_str(o, "sku", l->sku);
-		rc |= wf_jadd_int(o, "open", line_open(l));
+		rc |= wf_jadd_int(o, "open", wf_po_line_open(l));
 		rc |= wf_jadd_int(o, "ordered", l->ordered);
 		rc |= wf_jadd_int(o, "received", l->received);
 		rc |= l->has_cost ? wf_jadd_money(o, "unit_cost", l->unit_cost, p->currency) :
@@ -776,7 +420,7 @@ po_evidence(const struct po *p, const struct eval *e, int64_t now)
 }
 
 static int
-po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
+po_raise(wf_db *db, const struct po *p, const struct po_eval *e, const char *kind)
 {
 	char due[11], expected[11], confirmed[11];
 	const char *email = p->sup.has_email ? p->sup.email : "no email on file";
@@ -787,7 +431,7 @@ po_raise(wf_db *db, const struct po *p, const struct eval *e, const char *kind)
 	cJSON *ev;
 	int rc;
 
-	if ((rc = po_open(p, &units, &value)) != 0)
+	if ((rc = wf_po_open_value(p, &units, &value)) != 0)
 		return rc;
 	wf_date_format(e->due, due);
 	wf_date_format(p->expected, expected);
@@ -842,11 +486,11 @@ po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
 /* Bring P's exceptions up to date with its state and the clock: a late PO
  * has a po_late exception, a slipped one that is not late a po_slipped one;
  * each is resolved when its condition is gone. */
-static int
-po_sync_exceptions(wf_db *db, const struct po *p)
+int
+wf_po_sync_exceptions(wf_db *db, const struct po *p)
 {
 	char due[11], expected[11], confirmed[11];
-	struct eval e;
+	struct po_eval e;
 	int rc;
 
 	if (strcmp(p->state, "draft") == 0)
@@ -856,7 +500,7 @@ po_sync_exceptions(wf_db *db, const struct po *p)
 			return rc;
 		return po_clear(db, p, EX_SLIPPED, "%s %s", p->key, p->state);
 	}
-	po_eval(p, wf_db_now(db), &e);
+	wf_po_eval(p, wf_db_now(db), &e);
 	wf_date_format(e.due, due);
 	wf_date_format(p->expected, expected);
 	wf_date_format(p->confirmed_for, confirmed);
@@ -1029,7 +673,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	struct wf_sku_info *skus = NULL;
 	int64_t *costs = NULL, wh_id, po_id, value, total = 0;
 	char wh_state[16], currency[4] = "", first_sku[72] = "";
-	struct supplier sup;
+	struct wf_supplier_info sup;
 	struct po p;
 	wf_stmt *st;
 	int64_t expected;
@@ -1062,7 +706,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 		    WF_PO_MAX_LINES);
 		goto fail;
 	}
-	if ((rc = supplier_find(db, in->supplier, &sup)) != 0 ||
+	if ((rc = wf_supplier_find(db, &sup, in->supplier)) != 0 ||
 	    (rc = wf_warehouse_find(db, in->warehouse, &wh_id, wh_state)) != 0)
 		goto fail;
 	if (strcmp(sup.state, "active") != 0) {
@@ -1161,7 +805,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	    (rc = wf_history_add(db, "po", p.key, "po", "create", NULL, "draft",
 	    po_record(&p))) != 0)
 		goto fail;
-	po_columns(out);
+	wf_po_columns(out);
 	if ((rc = wf_out_emit(out, po_record(&p))) != 0)
 		goto fail;
 	po_free(&p);
@@ -1195,9 +839,9 @@ po_change(wf_db *db, const char *key, po_fn fn, const void *arg, wf_out *out)
 	if ((rc = po_find(db, key, &p)) != 0 ||
 	    (rc = fn(db, &p, arg)) != 0)
 		goto fail;
-	po_columns(out);
+	wf_po_columns(out);
 	if ((rc = po_emit(db, &p, out)) != 0 ||
-	    (rc = po_sync_exceptions(db, &p)) != 0)
+	    (rc = wf_po_sync_exceptions(db, &p)) != 0)
 		goto fail;
 	po_free(&p);
 	return wf_tx_commit(db);
@@ -1224,8 +868,8 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	if (strcmp(p->sup.state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
 		    p->sup.code, p->sup.state, p->key);
-	if ((rc = inbound_bin(db, p->wh_id, p->wh, &bin)) != 0 ||
-	    (rc = wf_bin_name(db, bin, &binname)) != 0)
+	if ((rc = wf_bin_inbound(db, &bin, p->wh_id, WF_PO_INBOUND_BIN)) != 0 ||
+	    (rc = wf_bin_name(db, &binname, bin)) != 0)
 		goto out;
 	data = cJSON_CreateObject();
 	inbound = cJSON_CreateArray();
@@ -1241,7 +885,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	}
 	for (i = 0; i < p->nlines; i++) {
 		const struct po_line *l = &p->lines[i];
-		struct wf_move m = { "expect", l->sku_id, line_open(l), 0, NULL, bin, "inbound",
+		struct wf_move m = { "expect", l->sku_id, wf_po_line_open(l), 0, NULL, bin, "inbound",
 		    p->key, p->key, NULL, 0, 0, NULL };
 		cJSON *o;
 
@@ -1347,7 +991,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 			l = &p->lines[i];
 	if (l == NULL)
 		return wf_error_set(WF_EREFUSED, "SKU '%s' is not on %s", r->sku, p->key);
-	open = line_open(l);
+	open = wf_po_line_open(l);
 	over = r->qty > open ? r->qty - open : 0;
 	if (over > 0 && !r->allow_over)
 		return wf_error_set(WF_EREFUSED,
@@ -1371,9 +1015,9 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		}
 	} else if (n > 0)
 		target = v[0].bin;
-	else if ((rc = inbound_bin(db, p->wh_id, p->wh, &target)) != 0)
+	else if ((rc = wf_bin_inbound(db, &target, p->wh_id, WF_PO_INBOUND_BIN)) != 0)
 		goto out;
-	if ((rc = wf_bin_name(db, target, &binname)) != 0)
+	if ((rc = wf_bin_name(db, &binname, target)) != 0)
 		goto out;
 
 	/* fold into the average before the units arrive: Q is the stock before */
@@ -1408,7 +1052,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		goto out;
 	l->received += r->qty;
 	for (all = 1, i = 0; i < p->nlines; i++)
-		if (line_open(&p->lines[i]) > 0)
+		if (wf_po_line_open(&p->lines[i]) > 0)
 			all = 0;
 	action = all ? "receive_all" : "receive_part";
 	if ((data = cJSON_CreateObject()) == NULL ||
@@ -1464,7 +1108,7 @@ end_po(wf_db *db, struct po *p, const char *action, const char *reason)
 	}
 	for (i = 0; i < p->nlines; i++) {
 		const struct po_line *l = &p->lines[i];
-		int64_t open = line_open(l);
+		int64_t open = wf_po_line_open(l);
 		cJSON *o;
 
 		if ((rc = unexpect_line(db, p, l)) != 0)
@@ -1534,43 +1178,86 @@ wf_po_cancel(wf_db *db, const char *po, const char *reason, wf_out *out)
 
 /* ---- reading ---------------------------------------------------------------------- */
 
+/* The ids in column 0 of ST's rows, into *IDS (the caller frees it). */
+static int
+po_ids(wf_db *db, int64_t **ids, size_t *n, wf_stmt *st)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *nv = realloc(*ids, ncap * sizeof *nv);
+			if (nv == NULL) {
+				wf_stmt_reset(st);
+				free(*ids);
+				*ids = NULL;
+				return oom();
+			}
+			*ids = nv;
+			cap = ncap;
+		}
+		(*ids)[(*n)++] = wf_col_int(st, 0);
+	}
+	if (rc < 0) {
+		free(*ids);
+		*ids = NULL;
+	}
+	return rc;
+}
+
+int
+wf_po_each_open(wf_db *db, int (*fn)(wf_db *db, struct po *p, void *arg), void *arg)
+{
+	static const char sql[] =
+	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
+	wf_stmt *st;
+	int64_t *ids;
+	size_t n, i;
+	struct po p;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0 ||
+	    (rc = po_ids(db, &ids, &n, st)) != 0)
+		return rc;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if ((rc = po_load(db, ids[i], &p)) != 0)
+			break;
+		rc = fn(db, &p, arg);
+		po_free(&p);
+	}
+	free(ids);
+	return rc;
+}
+
 int
 wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out)
 {
 	static const char sql[] =
 	    "SELECT id FROM po WHERE (?1 IS NULL OR state = ?1)"
 	    " AND (?2 IS NULL OR supplier_id = ?2) ORDER BY id";
-	struct supplier sup;
+	struct wf_supplier_info sup;
 	wf_stmt *st;
 	struct po p;
 	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, i;
 	int rc;
 
 	if (q->state && !wf_state_valid(po_machine(), q->state))
 		return wf_error_set(WF_EUSAGE, "unknown state '%.40s' (draft, sent, confirmed, "
 		    "partially_received, received, closed, cancelled)", q->state);
-	if (q->supplier && (rc = supplier_find(db, q->supplier, &sup)) != 0)
+	if (q->supplier && (rc = wf_supplier_find(db, &sup, q->supplier)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_opt_int(st, 2, q->supplier != NULL, sup.id);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int64_t *nv = realloc(ids, ncap * sizeof *nv);
-			if (nv == NULL) {
-				wf_stmt_reset(st);
-				free(ids);
-				return oom();
-			}
-			ids = nv;
-			cap = ncap;
-		}
-		ids[n++] = wf_col_int(st, 0);
-	}
-	po_columns(out);
+	if ((rc = po_ids(db, &ids, &n, st)) != 0)
+		return rc;
+	wf_po_columns(out);
 	for (i = 0; rc == 0 && i < n; i++) {
 		if ((rc = po_load(db, ids[i], &p)) != 0)
 			break;
@@ -1590,210 +1277,12 @@ wf_po_show(wf_db *db, const char *po, wf_out *out)
 
 	if ((rc = po_find(db, po, &p)) != 0)
 		return rc;
-	po_columns(out);
+	wf_po_columns(out);
 	rc = wf_out_emit(out, po_record(&p));
 	q.ref = p.key;
 	if (rc == 0)
 		rc = wf_history_log(db, &q, out);
 	po_free(&p);
-	return rc;
-}
-
-/* ---- follow-up -------------------------------------------------------------------- */
-
-static void
-date_of(int64_t t, char out[11])
-{
-	wf_date_format(t, out);
-}
-
-static int
-followup_text(const struct po *p, const struct eval *e, wf_buf *subject, wf_buf *body)
-{
-	char due[11], expected[11], confirmed[11], sent[11];
-	int64_t units, value;
-	size_t i;
-	int rc = 0;
-
-	if ((rc = po_open(p, &units, &value)) != 0)
-		return rc;
-	date_of(e->due, due);
-	date_of(p->expected, expected);
-	date_of(p->confirmed_for, confirmed);
-	date_of(p->sent_at, sent);
-	if (strcmp(e->reason, "overdue") == 0) {
-		rc |= wf_buf_addf(subject, "%s overdue since %s: %lld units open", p->key, due,
-		    (long long)units);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nour purchase order %s was due on %s and "
-		    "has not arrived.\nPlease tell us when it will be delivered.\n", p->sup.name,
-		    p->key, due);
-	} else if (strcmp(e->reason, "partial") == 0) {
-		rc |= wf_buf_addf(subject, "%s partly delivered, overdue since %s: %lld units open",
-		    p->key, due, (long long)units);
-		rc |= wf_buf_addf(body, "Hello %s,\n\npart of our purchase order %s has arrived, "
-		    "but the rest was due on %s.\nPlease tell us when the open units will be "
-		    "delivered.\n", p->sup.name, p->key, due);
-	} else if (strcmp(e->reason, "slipped") == 0) {
-		rc |= wf_buf_addf(subject, "%s confirmed for %s, later than the %s we expected",
-		    p->key, confirmed, expected);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nyou confirmed our purchase order %s for %s, "
-		    "later than the %s we expected.\nPlease let us know if it can be delivered "
-		    "sooner.\n", p->sup.name, p->key, confirmed, expected);
-	} else {
-		rc |= wf_buf_addf(subject, "%s sent %s awaits your confirmation", p->key, sent);
-		rc |= wf_buf_addf(body, "Hello %s,\n\nwe sent you our purchase order %s on %s "
-		    "and have not had your confirmation.\nPlease confirm it and its delivery "
-		    "date.\n", p->sup.name, p->key, sent);
-	}
-	rc |= wf_buf_addf(body, "\nPurchase order: %s\nDeliver to: %s\n", p->key, p->wh);
-	if (p->has_sent)
-		rc |= wf_buf_addf(body, "Sent: %s\n", sent);
-	rc |= wf_buf_addf(body, "Expected: %s\n", expected);
-	rc |= wf_buf_addf(body, "Confirmed for: %s\n", p->has_confirmed_for ? confirmed :
-	    "not confirmed");
-	rc |= wf_buf_adds(body, "\nStill open:\n");
-	for (i = 0; i < p->nlines; i++) {
-		const struct po_line *l = &p->lines[i];
-		if (line_open(l) == 0)
-			continue;
-		rc |= wf_buf_addf(body, "  %s: %lld of %lld units (%lld received)\n", l->sku,
-		    (long long)line_open(l), (long long)l->ordered, (long long)l->received);
-	}
-	rc |= wf_buf_addf(body, "\nKind regards,\n%s\n", p->owner);
-	return rc ? oom() : 0;
-}
-
-/* The last follow-up recorded for P: 1 with its reason and time, or 0. */
-static int
-last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
-{
-	static const char sql[] =
-	    "SELECT reason, sent_at FROM po_followup WHERE po_id = ?1 ORDER BY id DESC LIMIT 1";
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, po_id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc;
-	wf_strlcpy(reason, wf_col_text(st, 0), 16);
-	col_time(st, 1, at);
-	wf_stmt_reset(st);
-	return 1;
-}
-
-static int
-record_followup(wf_db *db, const struct po *p, const char *reason, const char *subject)
-{
-	static const char sql[] =
-	    "INSERT INTO po_followup (po_id, reason, sent_at, actor) VALUES (?1, ?2, ?3, ?4)";
-	wf_stmt *st;
-	cJSON *data;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, p->id);
-	wf_bind_text(st, 2, reason);
-	wf_bind_time(st, 3, wf_db_now(db));
-	wf_bind_text(st, 4, wf_db_actor(db));
-	if ((rc = wf_db_done(db, st)) != 0)
-		return rc;
-	if ((data = cJSON_CreateObject()) == NULL ||
-	    wf_jadd_str(data, "reason", reason) |
-	    wf_jadd_str(data, "email", p->sup.has_email ? p->sup.email : NULL) |
-	    wf_jadd_str(data, "subject", subject)) {
-		cJSON_Delete(data);
-		return oom();
-	}
-	return wf_history_add(db, "po", p->key, NULL, "followup", NULL, NULL, data);
-}
-
-static int
-followup_one(wf_db *db, struct po *p, int record, wf_out *out)
-{
-	wf_buf subject = {0}, body = {0};
-	char last[16] = "";
-	int64_t now = wf_db_now(db), at = 0;
-	struct eval e;
-	cJSON *r;
-	int rc;
-
-	po_eval(p, now, &e);
-	if ((rc = po_sync_exceptions(db, p)) != 0 || e.reason == NULL)
-		return rc;
-	if ((rc = last_followup(db, p->id, last, &at)) < 0)
-		return rc;
-	if (rc == 1 && strcmp(last, e.reason) == 0 &&
-	    now < at + p->sup.follow_up_every_days * DAY)
-		return 0;
-	if ((rc = followup_text(p, &e, &subject, &body)) != 0)
-		goto out;
-	r = wf_jrecord("followup");
-	if (r == NULL || wf_jadd_str(r, "po", p->key) | wf_jadd_str(r, "supplier", p->sup.code) |
-	    wf_jadd_str(r, "email", p->sup.has_email ? p->sup.email : NULL) |
-	    wf_jadd_str(r, "reason", e.reason) | wf_jadd_str(r, "subject", subject.p) |
-	    wf_jadd_str(r, "body", body.p) | wf_jadd_time(r, "due", e.due)) {
-		cJSON_Delete(r);
-		rc = oom();
-		goto out;
-	}
-	if ((rc = wf_out_emit(out, r)) != 0)
-		goto out;
-	if (record)
-		rc = record_followup(db, p, e.reason, subject.p);
-out:
-	wf_buf_free(&subject);
-	wf_buf_free(&body);
-	return rc;
-}
-
-int
-wf_po_followup(wf_db *db, int record, wf_out *out)
-{
-	static const char sql[] =
-	    "SELECT id FROM po WHERE state IN " OPEN_STATES_SQL " ORDER BY id";
-	wf_stmt *st;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
-	struct po p;
-	int rc;
-
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		goto fail;
-	while ((rc = wf_db_step(db, st)) == 1) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int64_t *nv = realloc(ids, ncap * sizeof *nv);
-			if (nv == NULL) {
-				wf_stmt_reset(st);
-				rc = oom();
-				goto fail;
-			}
-			ids = nv;
-			cap = ncap;
-		}
-		ids[n++] = wf_col_int(st, 0);
-	}
-	if (rc < 0)
-		goto fail;
-	po_columns(out);
-	for (i = 0; i < n; i++) {
-		if ((rc = po_load(db, ids[i], &p)) != 0)
-			goto fail;
-		rc = followup_one(db, &p, record, out);
-		po_free(&p);
-		if (rc != 0)
-			goto fail;
-	}
-	free(ids);
-	return wf_tx_commit(db);
-fail:
-	free(ids);
-	wf_tx_rollback(db);
 	return rc;
 }
 
@@ -1899,13 +1388,6 @@ const struct wf_invariant wf_po_invariants[] = {
 
 /* ---- state machines ---------------------------------------------------- */
 
-static const char *const supplier_states[] = { "active", "paused", NULL };
-static const struct wf_transition supplier_rows[] = {
-	{ "active", "pause",  "paused" },
-	{ "paused", "resume", "active" },
-	WF_TRANSITIONS_END
-};
-
 static const char *const po_states[] = {
 	"draft", "sent", "confirmed", "partially_received", "received", "closed",
 	"cancelled", NULL
@@ -1929,12 +1411,6 @@ static const struct wf_transition po_rows[] = {
 	WF_TRANSITIONS_END
 };
 
-static const struct wf_machine m_supplier = {
-	"supplier", "supplier", "suppliers",
-	supplier_states, supplier_rows, WF_SQL_STATE_GET("supplier", "state", "NULL"),
-	WF_SQL_STATE_SET("supplier", "state"), WF_SQL_STATE_ALL("supplier", "code", "state"), NULL, NULL
-};
-
 static const struct wf_machine m_po = {
 	"po", "po", "purchase orders (PO-N)",
 	po_states, po_rows, WF_SQL_STATE_GET("po", "state", "NULL"), WF_SQL_STATE_SET("po", "state"),
@@ -1942,13 +1418,8 @@ static const struct wf_machine m_po = {
 };
 
 
-static const struct wf_machine *const supplier_machines[] = { &m_supplier, NULL };
 static const struct wf_machine *const po_machines[] = { &m_po, NULL };
 
-const struct wf_record_type wf_record_supplier = {
-	"supplier", NULL, NULL, "supplier", supplier_machines, NULL,
-	"SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code", 0
-};
 const struct wf_record_type wf_record_po = {
 	"po", "a purchase order like PO-7", "PO-", "po", po_machines, wf_po_invariants,
 	"SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')"

@@ -13,331 +13,207 @@
 #include "wf_route.h"
 #include "wf_record.h"
 #include "wf_text.h"
+#include "wf_upsert.h"
 
-struct service_row {
-	int64_t id;
-	char    cutoff[8];
-	int64_t transit_days, cost;
-	char    currency[4];
-	wf_buf  countries;
+enum {
+	SVC_WAREHOUSE, SVC_CARRIER, SVC_SERVICE, SVC_CUTOFF, SVC_TRANSIT_DAYS, SVC_COST,
+	SVC_CURRENCY, SVC_COUNTRIES, SVC_FIELDS
 };
 
-/* 1 found (filling R), 0 not found, or an error. */
+static const struct wf_upsert_field service_fields[SVC_FIELDS] = {
+	[SVC_WAREHOUSE]    = { "warehouse", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[SVC_CARRIER]      = { "carrier", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[SVC_SERVICE]      = { "service", WF_UPSERT_TEXT, WF_UPSERT_KEY, NULL, 0, 0 },
+	[SVC_CUTOFF]       = { "cutoff", WF_UPSERT_TEXT, 0, NULL, 0, 0 },
+	[SVC_TRANSIT_DAYS] = { "transit_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
+	[SVC_COST]         = { "cost", WF_UPSERT_MONEY, 0, NULL, 0, SVC_CURRENCY },
+	[SVC_CURRENCY]     = { "currency", WF_UPSERT_TEXT, 0, WF_DEFAULT_CURRENCY, 0, 0 },
+	[SVC_COUNTRIES]    = { "countries", WF_UPSERT_LIST, 0, "", 0, 0 },
+};
+
+#define SERVICE_SELECT \
+	"SELECT s.id, w.code, s.carrier, s.service, s.cutoff, s.transit_days, s.cost," \
+	" s.currency, s.countries FROM carrier_service s JOIN warehouse w ON w.id = s.warehouse_id"
+
+/* A carrier service add's own: the input, and the stored forms of what it
+ * gives. */
+struct service_add {
+	const struct wf_carrier_in *in;
+	char        cutoff[8], currency[4];
+	wf_buf      countries;
+};
+
+/* The key is the warehouse's id, the carrier and the service. */
 static int
-service_load(wf_db *db, int64_t wh_id, const char *carrier, const char *service,
-    struct service_row *r)
+service_key(wf_db *db, struct wf_upsert *u, const char *wh, const char *carrier,
+    const char *service)
 {
-	static const char sql[] =
-	    "SELECT id, cutoff, transit_days, cost, currency, countries FROM carrier_service"
-	    " WHERE warehouse_id = ?1 AND carrier = ?2 AND service = ?3";
-	wf_stmt *st;
+	int64_t wh_id;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+	if ((rc = wf_warehouse_find(db, wh, &wh_id, NULL)) != 0)
 		return rc;
-	wf_bind_int(st, 1, wh_id);
-	wf_bind_text(st, 2, carrier);
-	wf_bind_text(st, 3, service);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc;
-	r->id = wf_col_int(st, 0);
-	wf_strlcpy(r->cutoff, wf_col_text(st, 1), sizeof r->cutoff);
-	r->transit_days = wf_col_int(st, 2);
-	r->cost = wf_col_int(st, 3);
-	wf_strlcpy(r->currency, wf_col_text(st, 4), sizeof r->currency);
-	wf_buf_reset(&r->countries);
-	rc = wf_buf_adds(&r->countries, wf_col_text(st, 5));
-	wf_stmt_reset(st);
-	return rc ? rc : 1;
-}
-
-/* "DE,AT" as ["DE","AT"]; "" as []. */
-static cJSON *
-countries_json(const char *s)
-{
-	cJSON *a = cJSON_CreateArray();
-
-	while (a && *s) {
-		size_t n = strcspn(s, ",");
-		char cc[8];
-		cJSON *item;
-
-		wf_strlcpy(cc, s, n + 1 < sizeof cc ? n + 1 : sizeof cc);
-		if ((item = cJSON_CreateString(cc)) == NULL || !cJSON_AddItemToArray(a, item)) {
-			cJSON_Delete(item);
-			cJSON_Delete(a);
-			return NULL;
-		}
-		s += n + (s[n] == ',');
-	}
-	return a;
-}
-
-static cJSON *
-service_record(const char *wh, const char *carrier, const char *service,
-    const char *result, const struct service_row *r)
-{
-	cJSON *o = wf_jrecord("carrier_service");
-	int rc = 0;
-
-	if (o == NULL)
-		return NULL;
-	rc |= wf_jadd_str(o, "warehouse", wh);
-	rc |= wf_jadd_str(o, "carrier", carrier);
-	rc |= wf_jadd_str(o, "service", service);
-	if (result)
-		rc |= wf_jadd_str(o, "result", result);
-	rc |= wf_jadd_str(o, "cutoff", r->cutoff);
-	rc |= wf_jadd_int(o, "transit_days", r->transit_days);
-	rc |= wf_jadd_money(o, "cost", r->cost, r->currency);
-	rc |= wf_jadd_str(o, "currency", r->currency);
-	rc |= wf_jadd_item(o, "countries", countries_json(wf_buf_str(&r->countries)));
-	if (rc) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	u->key[0] = wf_upsert_int(1, wh_id);
+	u->key[1] = wf_upsert_text(carrier);
+	u->key[2] = wf_upsert_text(service);
+	u->nkey = 3;
+	return 0;
 }
 
 static int
-emit(wf_out *out, cJSON *r)
+service_prepare(wf_db *db, struct wf_upsert *u)
 {
-	if (r == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	return wf_out_emit(out, r);
+	const struct wf_carrier_in *in = ((struct service_add *)u->arg)->in;
+
+	return service_key(db, u, in->warehouse, in->carrier, in->service);
 }
 
-/* {"from":..,"to":..} under FIELD of CHANGES when the texts differ. */
+/* Check the input and bring it to the stored form: the cutoff as HH:MM,
+ * money in the service's currency (the one given, else the one it had). */
 static int
-diff_text(cJSON *changes, const char *field, const char *old, const char *new)
+service_merge(wf_db *db, struct wf_upsert *u)
 {
-	cJSON *c;
-
-	if (strcmp(old, new) == 0)
-		return 0;
-	if ((c = cJSON_CreateObject()) == NULL)
-		return WF_ENOMEM;
-	if (wf_jadd_str(c, "from", old) | wf_jadd_str(c, "to", new)) {
-		cJSON_Delete(c);
-		return WF_ENOMEM;
-	}
-	return wf_jadd_item(changes, field, c);
-}
-
-static void
-service_key(wf_buf *b, const char *wh, const char *carrier, const char *service)
-{
-	wf_buf_reset(b);
-	wf_buf_addf(b, "%s/%s/%s", wh, carrier, service);
-}
-
-/* Check IN and bring it to the stored form in NEW (currency and countries
- * resolved against OLD when FOUND). */
-static int
-resolve(const struct wf_carrier_in *in, int found, const struct service_row *old,
-    struct service_row *new)
-{
+	struct service_add *a = u->arg;
+	const struct wf_carrier_in *in = a->in;
+	struct wf_upsert_val *cost = &u->val[SVC_COST];
 	int minutes, rc;
-	char cur[4];
 
+	(void)db;
 	if ((rc = wf_text_code("carrier", in->carrier, 32)) != 0 ||
 	    (rc = wf_text_code("service", in->service, 32)) != 0)
 		return rc;
 	if (in->cutoff == NULL || wf_route_cutoff_parse(in->cutoff, &minutes) != 0)
 		return wf_error_set(WF_EINPUT, "cutoff: expected HH:MM from 00:00 to 23:59, got '%.20s'",
 		    in->cutoff ? in->cutoff : "");
-	snprintf(new->cutoff, sizeof new->cutoff, "%02u:%02u", (unsigned)minutes / 60 % 24,
+	snprintf(a->cutoff, sizeof a->cutoff, "%02u:%02u", (unsigned)minutes / 60 % 24,
 	    (unsigned)minutes % 60);
+	u->val[SVC_CUTOFF] = wf_upsert_text(a->cutoff);
 	if (in->transit_days < 0 || in->transit_days > 365)
 		return wf_error_set(WF_EINPUT, "transit_days: expected 0 to 365, got %lld",
 		    (long long)in->transit_days);
-	new->transit_days = in->transit_days;
+	u->val[SVC_TRANSIT_DAYS] = wf_upsert_int(1, in->transit_days);
 	if (in->currency) {
-		if (wf_currency_norm(in->currency, cur) != 0)
+		if (wf_currency_norm(in->currency, a->currency) != 0)
 			return wf_error_set(WF_EINPUT, "currency: '%.20s' is not an ISO 4217 code",
 			    in->currency);
-	} else
-		wf_strlcpy(cur, found ? old->currency : WF_DEFAULT_CURRENCY, sizeof cur);
-	wf_strlcpy(new->currency, cur, sizeof new->currency);
+		u->val[SVC_CURRENCY] = wf_upsert_text(a->currency);
+	}
 	if (in->cost == NULL)
 		return wf_error_set(WF_EINPUT, "cost: required");
-	if (wf_money_parse(in->cost, cur, &new->cost) != 0)
+	if (wf_money_parse(in->cost, u->val[SVC_CURRENCY].s, &cost->i) != 0)
 		return wf_error_set(WF_EINPUT, "cost: %s", wf_error_msg());
-	if (new->cost < 0)
+	if (cost->i < 0)
 		return wf_error_set(WF_EINPUT, "cost: must not be negative");
-	wf_buf_reset(&new->countries);
+	cost->set = 1;
 	if (in->countries) {
-		if ((rc = wf_route_countries_norm(in->countries, &new->countries)) != 0)
+		if ((rc = wf_route_countries_norm(in->countries, &a->countries)) != 0)
 			return rc;
-	} else if (found && wf_buf_adds(&new->countries, wf_buf_str(&old->countries)) != 0)
-		return wf_error_set(WF_ENOMEM, "out of memory");
+		u->val[SVC_COUNTRIES] = wf_upsert_text(wf_buf_str(&a->countries));
+	}
 	return 0;
 }
 
-static int
-add(wf_db *db, const struct wf_carrier_in *in, wf_out *out, struct service_row *old,
-    struct service_row *new, wf_buf *key)
-{
-	static const char ins[] =
-	    "INSERT INTO carrier_service (warehouse_id, carrier, service, cutoff, transit_days,"
-	    " cost, currency, countries, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	static const char upd[] =
-	    "UPDATE carrier_service SET cutoff = ?2, transit_days = ?3, cost = ?4, currency = ?5,"
-	    " countries = ?6, updated_at = ?7 WHERE id = ?1";
-	const char *result = "created";
-	cJSON *data = NULL;
-	wf_stmt *st;
-	int64_t wh;
-	int rc, found;
+/* Carrier services are records of history with no state machine: their
+ * events have none, and a create event's data is the service itself. */
+static const struct wf_upsert_type service_type = {
+	.type = "carrier_service", .history = "carrier", .initial = NULL,
+	.fields = service_fields, .nfields = SVC_FIELDS, .result_at = SVC_SERVICE + 1,
+	.flags = WF_UPSERT_UNTYPED,
+	.load = SERVICE_SELECT
+	    " WHERE s.warehouse_id = ?1 AND s.carrier = ?2 AND s.service = ?3",
+	.insert = "INSERT INTO carrier_service (warehouse_id, carrier, service, cutoff,"
+	    " transit_days, cost, currency, countries, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	.update = "UPDATE carrier_service SET cutoff = ?4, transit_days = ?5, cost = ?6,"
+	    " currency = ?7, countries = ?8, updated_at = ?9 WHERE id = ?10",
+	.prepare = service_prepare, .merge = service_merge,
+};
 
-	if ((rc = wf_warehouse_find(db, in->warehouse, &wh, NULL)) != 0 ||
-	    (found = rc = service_load(db, wh, in->carrier, in->service, old)) < 0 ||
-	    (rc = resolve(in, found, old, new)) != 0)
-		return rc;
-	service_key(key, in->warehouse, in->carrier, in->service);
-	if (found) {
-		char a[40], b[40];
-		if ((data = cJSON_CreateObject()) == NULL)
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		rc |= diff_text(data, "cutoff", old->cutoff, new->cutoff);
-		if (old->transit_days != new->transit_days) {
-			cJSON *c = cJSON_CreateObject();
-			if (c == NULL || wf_jadd_int(c, "from", old->transit_days) |
-			    wf_jadd_int(c, "to", new->transit_days) | wf_jadd_item(data, "transit_days", c))
-				rc = WF_ENOMEM;
-		}
-		wf_money_format(old->cost, old->currency, a, sizeof a);
-		wf_money_format(new->cost, new->currency, b, sizeof b);
-		rc |= diff_text(data, "cost", a, b);
-		rc |= diff_text(data, "currency", old->currency, new->currency);
-		rc |= diff_text(data, "countries", wf_buf_str(&old->countries),
-		    wf_buf_str(&new->countries));
-		if (rc) {
-			cJSON_Delete(data);
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		}
-		result = data->child ? "updated" : "unchanged";
-		if (data->child == NULL) {
-			cJSON_Delete(data);
-			return emit(out, service_record(in->warehouse, in->carrier, in->service,
-			    result, new));
-		}
-	}
-	if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0) {
-		cJSON_Delete(data);
-		return rc;
-	}
-	if (found) {
-		wf_bind_int(st, 1, old->id);
-		wf_bind_text(st, 2, new->cutoff);
-		wf_bind_int(st, 3, new->transit_days);
-		wf_bind_int(st, 4, new->cost);
-		wf_bind_text(st, 5, new->currency);
-		wf_bind_text(st, 6, wf_buf_str(&new->countries));
-		wf_bind_time(st, 7, wf_db_now(db));
-	} else {
-		wf_bind_int(st, 1, wh);
-		wf_bind_text(st, 2, in->carrier);
-		wf_bind_text(st, 3, in->service);
-		wf_bind_text(st, 4, new->cutoff);
-		wf_bind_int(st, 5, new->transit_days);
-		wf_bind_int(st, 6, new->cost);
-		wf_bind_text(st, 7, new->currency);
-		wf_bind_text(st, 8, wf_buf_str(&new->countries));
-		wf_bind_time(st, 9, wf_db_now(db));
-	}
-	if ((rc = wf_db_done(db, st)) != 0) {
-		cJSON_Delete(data);
-		return rc;
-	}
-	if (!found) {
-		data = service_record(in->warehouse, in->carrier, in->service, NULL, new);
-		if (data == NULL)
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		/* the record's own type is not data */
-		cJSON_DeleteItemFromObjectCaseSensitive(data, "type");
-	}
-	if ((rc = wf_history_add(db, "carrier", wf_buf_str(key), NULL,
-	    found ? "update" : "create", NULL, NULL, data)) != 0)
-		return rc;
-	return emit(out, service_record(in->warehouse, in->carrier, in->service, result, new));
+/* The key of a service in history: "WH/CARRIER/SERVICE". */
+static int
+history_ref(wf_buf *b, const char *wh, const char *carrier, const char *service)
+{
+	if (wf_buf_addf(b, "%s/%s/%s", wh, carrier, service) != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	return 0;
 }
 
 int
 wf_carrier_add(wf_db *db, const struct wf_carrier_in *in, wf_out *out)
 {
-	struct service_row old, new;
-	wf_buf key = {0};
+	struct wf_upsert u = { .t = &service_type };
+	struct service_add a = { .in = in };
+	wf_buf ref = {0};
 	int rc;
 
-	memset(&old, 0, sizeof old);
-	memset(&new, 0, sizeof new);
 	if (in->warehouse == NULL || in->carrier == NULL || in->service == NULL)
 		return wf_error_set(WF_EINPUT, "warehouse, carrier and service are required");
-	if ((rc = wf_tx_begin(db)) != 0)
+	if ((rc = history_ref(&ref, in->warehouse, in->carrier, in->service)) != 0)
 		return rc;
-	rc = add(db, in, out, &old, &new, &key);
-	wf_buf_free(&old.countries);
-	wf_buf_free(&new.countries);
-	wf_buf_free(&key);
-	if (rc != 0) {
-		wf_tx_rollback(db);
-		return rc;
-	}
-	return wf_tx_commit(db);
+	u.arg = &a;
+	u.ref = wf_buf_str(&ref);
+	u.given[SVC_WAREHOUSE] = wf_upsert_text(in->warehouse);
+	u.given[SVC_CARRIER] = wf_upsert_text(in->carrier);
+	u.given[SVC_SERVICE] = wf_upsert_text(in->service);
+	rc = wf_upsert(db, &u, out);
+	wf_buf_free(&a.countries);
+	wf_buf_free(&ref);
+	return rc;
 }
 
 static int
-remove_service(wf_db *db, const char *wh_code, const char *carrier, const char *service,
-    wf_out *out, struct service_row *r, wf_buf *key)
+remove_service(wf_db *db, struct wf_upsert *u, wf_out *out)
 {
 	static const char del[] = "DELETE FROM carrier_service WHERE id = ?1";
+	const struct wf_upsert_val *v = u->val;
 	wf_stmt *st;
 	cJSON *data;
-	int64_t wh;
 	int rc;
 
-	if ((rc = wf_warehouse_find(db, wh_code, &wh, NULL)) != 0 ||
-	    (rc = service_load(db, wh, carrier, service, r)) < 0)
+	if ((rc = wf_upsert_load(db, u)) != 0)
 		return rc;
-	if (rc == 0)
-		return wf_error_set(WF_ENOTFOUND, "no carrier service %s/%s at %s", carrier,
-		    service, wh_code);
+	if (!u->found)
+		return wf_error_set(WF_ENOTFOUND, "no carrier service %s/%s at %s",
+		    v[SVC_CARRIER].s, v[SVC_SERVICE].s, v[SVC_WAREHOUSE].s);
 	if ((rc = wf_db_stmt(db, &st, del)) != 0)
 		return rc;
-	wf_bind_int(st, 1, r->id);
+	wf_bind_int(st, 1, u->id);
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
-	if ((data = service_record(wh_code, carrier, service, NULL, r)) == NULL)
+	if ((data = wf_upsert_record(u->t, v, NULL)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "type");
-	service_key(key, wh_code, carrier, service);
-	if ((rc = wf_history_add(db, "carrier", wf_buf_str(key), NULL, "remove", NULL, NULL,
-	    data)) != 0)
+	if ((rc = wf_history_add(db, "carrier", u->ref, NULL, "remove", NULL, NULL, data)) != 0)
 		return rc;
-	return emit(out, service_record(wh_code, carrier, service, "removed", r));
+	return wf_out_emit(out, wf_upsert_record(u->t, v, "removed"));
 }
 
 int
 wf_carrier_remove(wf_db *db, const char *warehouse, const char *carrier,
     const char *service, wf_out *out)
 {
-	struct service_row r;
-	wf_buf key = {0};
+	struct wf_upsert u = { .t = &service_type };
+	wf_buf ref = {0};
 	int rc;
 
-	memset(&r, 0, sizeof r);
-	if ((rc = wf_tx_begin(db)) != 0)
+	if ((rc = history_ref(&ref, warehouse, carrier, service)) != 0)
 		return rc;
-	rc = remove_service(db, warehouse, carrier, service, out, &r, &key);
-	wf_buf_free(&r.countries);
-	wf_buf_free(&key);
-	if (rc != 0) {
-		wf_tx_rollback(db);
+	u.ref = wf_buf_str(&ref);
+	u.given[SVC_WAREHOUSE] = wf_upsert_text(warehouse);
+	u.given[SVC_CARRIER] = wf_upsert_text(carrier);
+	u.given[SVC_SERVICE] = wf_upsert_text(service);
+	if ((rc = wf_tx_begin(db)) != 0) {
+		wf_buf_free(&ref);
 		return rc;
 	}
-	return wf_tx_commit(db);
+	if ((rc = service_key(db, &u, warehouse, carrier, service)) != 0 ||
+	    (rc = remove_service(db, &u, out)) != 0)
+		wf_tx_rollback(db);
+	else
+		rc = wf_tx_commit(db);
+	wf_upsert_free(&u);
+	wf_buf_free(&ref);
+	return rc;
 }
 
 int
@@ -346,9 +222,7 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 	static const char whs[] =
 	    "SELECT code, timezone, capacity FROM warehouse WHERE ?1 IS NULL OR code = ?1"
 	    " ORDER BY code";
-	static const char svcs[] =
-	    "SELECT w.code, s.carrier, s.service, s.cutoff, s.transit_days, s.cost, s.currency,"
-	    " s.countries FROM carrier_service s JOIN warehouse w ON w.id = s.warehouse_id"
+	static const char svcs[] = SERVICE_SELECT
 	    " WHERE ?1 IS NULL OR w.code = ?1 ORDER BY w.code, s.carrier, s.service";
 	static const char *const cap_cols[] = {
 		"warehouse", "timezone", "orders_per_day", NULL
@@ -357,7 +231,6 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 		"warehouse", "carrier", "service", "cutoff", "transit_days", "cost",
 		"currency", "countries", NULL
 	};
-	struct service_row r;
 	wf_stmt *st;
 	int rc;
 
@@ -383,26 +256,9 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 			return rc;
 		}
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, &st, svcs)) != 0)
+	if (rc < 0)
 		return rc;
-	memset(&r, 0, sizeof r);
-	wf_bind_text(st, 1, warehouse);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		wf_strlcpy(r.cutoff, wf_col_text(st, 3), sizeof r.cutoff);
-		r.transit_days = wf_col_int(st, 4);
-		r.cost = wf_col_int(st, 5);
-		wf_strlcpy(r.currency, wf_col_text(st, 6), sizeof r.currency);
-		wf_buf_reset(&r.countries);
-		if (wf_buf_adds(&r.countries, wf_col_text(st, 7)) != 0 ||
-		    (rc = emit(out, service_record(wf_col_text(st, 0), wf_col_text(st, 1),
-		    wf_col_text(st, 2), NULL, &r))) != 0) {
-			wf_stmt_reset(st);
-			wf_buf_free(&r.countries);
-			return rc ? rc : wf_error_set(WF_ENOMEM, "out of memory");
-		}
-	}
-	wf_buf_free(&r.countries);
-	return rc < 0 ? rc : 0;
+	return wf_upsert_list(db, &service_type, svcs, warehouse, out);
 }
 
 /* ---- import ------------------------------------------------------------------ */

@@ -53,7 +53,7 @@ shortage(wf_db *db, const struct wf_move *m)
 		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
 		wf_stmt_reset(st);
 	}
-	wf_bin_name(db, m->from_bin, &bin);
+	wf_bin_name(db, &bin, m->from_bin);
 	rc = wf_error_set(WF_EREFUSED, "insufficient stock: %s has %lld %s %s%s%s, %lld needed",
 	    wf_buf_str(&bin), (long long)have, sku, m->from_state,
 	    held_state(m->from_state) ? " for " : "",
@@ -106,7 +106,6 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	static const char get[] =
 	    "SELECT avg_cost, cost, (SELECT coalesce(sum(qty), 0) FROM balance"
 	    " WHERE sku_id = ?1 AND state IN " VALUED_SQL ") FROM sku WHERE id = ?1";
-	static const char set[] = "UPDATE sku SET avg_cost = ?2 WHERE id = ?1";
 	wf_stmt *st;
 	int64_t base, have, avg;
 	__int128 num;
@@ -128,11 +127,7 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	avg = (int64_t)((2 * num + (have + qty)) / (2 * (__int128)(have + qty)));
 	if (avg > WF_MONEY_MAX)
 		return wf_error_set(WF_EINPUT, "average cost out of range");
-	if ((rc = wf_db_stmt(db, &st, set)) != 0)
-		return rc;
-	wf_bind_int(st, 1, sku_id);
-	wf_bind_int(st, 2, avg);
-	return wf_db_done(db, st);
+	return wf_sku_set_avg_cost(db, sku_id, avg);
 }
 
 /* ---- bins with stock, in reservation order --------------------------------------- */
@@ -229,7 +224,7 @@ static const char held_bins[] =
     " AND bal.holder = ?4";
 
 int
-wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
+wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id)
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
@@ -243,8 +238,8 @@ wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty)
 }
 
 int
-wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
-    const char *state, int64_t *qty)
+wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
+    const char *holder, const char *state)
 {
 	struct slots s = { NULL, 0, 0 };
 	size_t i;
@@ -266,7 +261,7 @@ alloc_add(wf_db *db, cJSON *allocs, int64_t bin, int64_t qty, int64_t movement)
 
 	if (allocs == NULL)
 		return 0;
-	if ((rc = wf_bin_name(db, bin, &name)) != 0)
+	if ((rc = wf_bin_name(db, &name, bin)) != 0)
 		return rc;
 	a = cJSON_CreateObject();
 	if (a == NULL || wf_jadd_str(a, "bin", name.p) | wf_jadd_int(a, "qty", qty) |
@@ -399,8 +394,8 @@ out:
 }
 
 int
-wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, cJSON *allocs)
+wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
+    int64_t qty, const char *ref)
 {
 	struct slots s = { NULL, 0, 0 };
 	int64_t have = 0, left = qty, take, mid;
@@ -762,7 +757,7 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 	if ((allocs = cJSON_CreateArray()) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	rc = reserve ? wf_stock_reserve(db, sku->id, wh, op->qty, op->ref, op->partial, &got, allocs)
-	    : wf_stock_unreserve(db, sku->id, wh, op->qty, op->ref, allocs);
+	    : wf_stock_unreserve(db, allocs, sku->id, wh, op->qty, op->ref);
 	if (rc != 0) {
 		cJSON_Delete(allocs);
 		return rc;
@@ -1030,6 +1025,17 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 		return wf_out_emit(out, level_record(q->sku, q->warehouse, NULL, by, v));
 	}
 	return 0;
+}
+
+int
+wf_stock_sku_show(wf_db *db, const char *code, wf_out *out)
+{
+	struct wf_levels_query q = { code, NULL, "warehouse" };
+	int rc;
+
+	if ((rc = wf_sku_emit(db, code, out)) != 0)
+		return rc;
+	return wf_stock_levels(db, &q, out);
 }
 
 /* ---- ledger --------------------------------------------------------------------- */

@@ -34,7 +34,9 @@
 #include "wf_shipment.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_supplier.h"
 #include "wf_text.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 
 #endif

@@ -52,22 +52,41 @@ struct wf_sku_in {
 	const char *price_text, *cost_text;
 };
 
-/* Add or update; emit {"type":"warehouse"|"bin"|"sku", key, "result", ...}.
- * Return 0, WF_EINPUT for an invalid field, WF_ENOTFOUND for a bin in an
- * unknown warehouse, WF_EREFUSED for a change the rules forbid (a SKU's
- * currency once it has a cost history), or a database error. */
+/* Add warehouse IN->code, or change the fields given; emit
+ * {"type":"warehouse","warehouse":..,"result":"created"|"updated"|
+ * "unchanged",...}, with a history event on change.  Returns 0, WF_EINPUT
+ * for an invalid field, or a database error. */
 int wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out);
+
+/* Add bin IN->ref ("WH/BIN") of its kind (pick when new and not given),
+ * owned by its warehouse's owner unless given, or change the kind and owner
+ * given; emit {"type":"bin","bin":..,"result":..,...}.  Returns 0,
+ * WF_EINPUT for an invalid code or owner, WF_EUSAGE for an unknown kind,
+ * WF_ENOTFOUND for an unknown warehouse, or a database error. */
 int wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out);
+
+/* Add SKU IN->code, or change the fields given, then take it to IN->state
+ * (when given) through the sku machine; emit {"type":"sku","sku":..,
+ * "result":..,...}.  Returns 0, WF_EINPUT for an invalid field,
+ * WF_EREFUSED for a currency change once the SKU has stock movements or a
+ * state the machine cannot reach from the current one, or a database
+ * error. */
 int wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out);
 
-/* The batch line function for `wf-stock sku import` ({"type":"sku",...}). */
+/* The batch line function for `wf-stock sku import` ({"type":"sku",...}):
+ * the line's fields as wf_sku_add() takes them.  Returns what it returns,
+ * or WF_EINPUT located at the line for a field of the wrong type. */
 int wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused);
 
-/* Emit every SKU ({"type":"sku",...}), by code. */
+/* Emit every SKU ({"type":"sku",...}), by code.  Returns 0 or an error. */
 int wf_sku_list(wf_db *db, wf_out *out);
 
-/* Emit one SKU and its levels per warehouse.  WF_ENOTFOUND when unknown. */
-int wf_sku_show(wf_db *db, const char *code, wf_out *out);
+/* Emit one SKU ({"type":"sku",...}).  Returns 0, WF_ENOTFOUND when unknown,
+ * or an error.  (`sku show`, the SKU with its levels, is
+ * wf_stock_sku_show(): the catalogue knows nothing of stock.) */
+int wf_sku_emit(wf_db *db, const char *code, wf_out *out);
+
+/* ---- for other modules, inside the caller's transaction ------------------- */
 
 /* Lookups.  Each returns 0, or WF_ENOTFOUND naming the key ("unknown SKU
  * 'X'"), or a database error.  Any out-pointer may be NULL. */
@@ -78,12 +97,26 @@ struct wf_sku_info {
 	int64_t avg_cost, cost, price;
 	char    state[16];
 };
+/* SKU CODE into *INFO. */
 int wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info);
+/* Warehouse CODE: its id and its state. */
 int wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16]);
-/* A bin by "WH/BIN".  *kind and *state are static strings of the schema's
- * closed sets. */
+/* A bin by "WH/BIN": its id, its warehouse's id, its kind and its state
+ * (static strings of the schema's closed sets).  WF_EINPUT when REF is not
+ * of that form; WF_ENOTFOUND names the warehouse when that is unknown. */
 int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
     const char **kind, const char **state);
+
+/* The "WH/BIN" text of bin BIN_ID into OUT.  Returns 0, WF_EINTERNAL when
+ * there is no such bin, or an error. */
+int wf_bin_name(wf_db *db, wf_buf *out, int64_t bin_id);
+
+/* Set SKU_ID's moving average cost to AVG_COST (minor units of its
+ * currency): the stock ledger's valuation (wf_stock_revalue) owns the
+ * arithmetic, the catalogue the column.  No history event: the movement
+ * that changed it is the record.  Returns 0 or a database error. */
+int wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost);
+
 /* The first active bin of KIND in warehouse WH_ID by code, creating
  * WH/CODE of that kind (with its history event) when the warehouse has
  * none.  Returns 0 and *bin_id, WF_EREFUSED when WH/CODE exists with
@@ -91,9 +124,13 @@ int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
     int64_t *bin_id);
 
-/* The "WH/BIN" text of a bin id into OUT. */
-int wf_bin_name(wf_db *db, int64_t bin_id, wf_buf *out);
-
+/* The warehouse's inbound bin: the first bin of kind inbound by code,
+ * active ones first, a blocked one only when no active one is there; WH/CODE
+ * of kind inbound is made (with its history event) when the warehouse has
+ * none.  Returns 0 and *bin_id, WF_EREFUSED when WH/CODE exists with
+ * another kind (naming it and how to add an inbound bin), or a database
+ * error. */
+int wf_bin_inbound(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *code);
 
 /* The record types this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_sku;

@@ -1,14 +1,12 @@
 /*
- * wf_po.h - suppliers, purchase orders, receiving and supplier follow-up.
+ * wf_po.h - purchase orders, receiving and supplier follow-up.
  *
- * A supplier (its code) has a name, an email, a lead time, the days it has
- * to confirm an order, how often it is chased, an owner and a state
- * (active, paused).  A purchase order PO-N orders lines of SKUs from one
- * supplier into one warehouse, in one currency (its SKUs'), and moves
- * through the "po" state machine: draft -send-> sent -confirm-> confirmed,
- * receipts make it partially_received or received, close ends it (a short
- * shipment when partially received), cancel ends an order before anything
- * arrived.
+ * A purchase order PO-N orders lines of SKUs from one supplier
+ * (wf_supplier.h) into one warehouse, in one currency (its SKUs'), and
+ * moves through the "po" state machine: draft -send-> sent -confirm->
+ * confirmed, receipts make it partially_received or received, close ends it
+ * (a short shipment when partially received), cancel ends an order before
+ * anything arrived.
  *
  * Stock.  From send on, a line's open quantity (ordered - received -
  * cancelled) is a balance in state inbound, held by the PO's key, at the
@@ -61,38 +59,10 @@
 #include "wf_db.h"
 #include "wf_out.h"
 #include "wf_record.h"
+#include "wf_supplier.h"
 
-#define WF_OWNER_SUPPLIER  "purchasing"
 #define WF_PO_INBOUND_BIN  "INBOUND"
 #define WF_PO_MAX_LINES    1000
-
-/* ---- suppliers -------------------------------------------------------------- */
-
-struct wf_supplier_in {
-	const char *code;
-	const char *name, *email, *owner;   /* NULL: not given */
-	int         has_lead_time, has_confirm_within, has_follow_up_every;
-	int64_t     lead_time_days;          /* 0-3650 (default 14) */
-	int64_t     confirm_within_days;     /* 0-365 (default 2) */
-	int64_t     follow_up_every_days;    /* 1-365 (default 3) */
-};
-
-/* Add a supplier, or change the fields given (a name is required for a new
- * one); emit {"type":"supplier","supplier":CODE,"result":"created"|
- * "updated"|"unchanged",...}, with a history event on change.  Returns 0,
- * WF_EUSAGE (no name for a new supplier), WF_EINPUT for an invalid field,
- * or a database error. */
-int wf_supplier_add(wf_db *db, const struct wf_supplier_in *in, wf_out *out);
-
-/* Pause or resume (ACTION "pause"/"resume") supplier CODE through its state
- * machine and emit it.  A paused supplier gets no new orders (create and
- * send are refused) but its open orders are still received and chased.
- * Returns 0, WF_ENOTFOUND, WF_EREFUSED, or an error. */
-int wf_supplier_act(wf_db *db, const char *code, const char *action, wf_out *out);
-
-/* Emit every supplier by code / one supplier.  WF_ENOTFOUND when unknown. */
-int wf_supplier_list(wf_db *db, wf_out *out);
-int wf_supplier_show(wf_db *db, const char *code, wf_out *out);
 
 /* ---- purchase orders ---------------------------------------------------------- */
 
@@ -140,6 +110,12 @@ int wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out);
 /* Parse "PO-7" into 7.  Returns 0 or WF_EUSAGE. */
 int wf_po_parse_key(int64_t *id, const char *key);
 
+/* The changes of a PO: each takes the PO's key ("PO-7"), runs in one
+ * transaction, emits the PO as it is afterwards and brings its exceptions
+ * up to date.  Each returns 0; WF_EUSAGE for a malformed key; WF_ENOTFOUND
+ * for an unknown PO; WF_EREFUSED for an action its state does not allow
+ * (naming the legal ones) or for the reasons below; or a database error. */
+
 /* draft -> sent: books each line's open quantity inbound at the
  * warehouse's inbound bin (see above).  Refused for a paused supplier. */
 int wf_po_send(wf_db *db, const char *po, wf_out *out);
@@ -180,20 +156,23 @@ struct wf_po_query {
  * WF_ENOTFOUND for an unknown supplier. */
 int wf_po_list(wf_db *db, const struct wf_po_query *q, wf_out *out);
 
-/* Emit the PO's record, then its history events, oldest first. */
+/* Emit the PO's record, then its history events, oldest first.  Returns 0,
+ * WF_EUSAGE for a malformed key, WF_ENOTFOUND, or an error. */
 int wf_po_show(wf_db *db, const char *po, wf_out *out);
 
 /* Emit the follow-ups due now (rules above), one per PO, by number:
  *   {"type":"followup","po":"PO-7","supplier":..,"email":..,"reason":..,
  *    "subject":..,"body":..,"due":..}
  * bringing the PO exceptions up to date on the way.  With RECORD, book
- * each as sent (po_followup and a "followup" history event). */
+ * each as sent (po_followup and a "followup" history event).  One
+ * transaction; returns 0 or an error.  (po_followup.c) */
 int wf_po_followup(wf_db *db, int record, wf_out *out);
 
+/* The POs' invariants: inbound stock matches open lines, receipts match
+ * the ledger, dates and quantities match the state (`wf check`). */
 extern const struct wf_invariant wf_po_invariants[];
 
-/* The record types this module owns (wf_record.h). */
-extern const struct wf_record_type wf_record_supplier;
+/* The record type this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_po;
 
 #endif

@@ -61,7 +61,9 @@ struct wf_stock_op {
 int wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out);
 
 /* The batch line function for `wf-stock apply`:
- * {"type":"movement","action":...,"sku":...,"qty":...,...}. */
+ * {"type":"movement","action":...,"sku":...,"qty":...,...} performed as
+ * wf_stock_op() does.  Returns what it returns, or WF_EINPUT located at the
+ * line (a ledger row with its "movement" id is refused: it was booked). */
 int wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused);
 
 struct wf_levels_query {
@@ -77,6 +79,11 @@ struct wf_levels_query {
  * row of zeros.  Returns 0, WF_ENOTFOUND, WF_EUSAGE (bad by) or an error. */
 int wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out);
 
+/* `sku show`: emit SKU CODE's record, then its levels per warehouse (as
+ * wf_stock_levels() by warehouse).  Returns 0, WF_ENOTFOUND for an unknown
+ * SKU, or an error. */
+int wf_stock_sku_show(wf_db *db, const char *code, wf_out *out);
+
 struct wf_ledger_query {
 	const char *sku;          /* NULL: all */
 	const char *ref;          /* matches the cause or the holder; NULL: all */
@@ -84,14 +91,18 @@ struct wf_ledger_query {
 	int64_t     since;
 };
 
-/* Emit the ledger's movements, oldest first. */
+/* Emit the ledger's movements ({"type":"movement",...}), oldest first,
+ * those of Q's SKU, reference and time when given.  Returns 0,
+ * WF_ENOTFOUND for an unknown SKU, or an error. */
 int wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out);
 
 /* Emit {"type":"value","sku","warehouse","qty","unit_cost","value",
  * "currency"} per SKU and warehouse (on_hand, reserved, picked and packed
  * units at moving average cost, or the SKU's cost before any costed
  * receipt), then {"type":"value_total","currency","qty","value"} per
- * currency.  WAREHOUSE may be NULL. */
+ * currency.  WAREHOUSE may be NULL (every one).  Returns 0, WF_ENOTFOUND
+ * for an unknown warehouse, WF_EINPUT when a value is out of range, or an
+ * error. */
 int wf_stock_value(wf_db *db, const char *warehouse, wf_out *out);
 
 /* ---- for other modules: ids, inside the caller's transaction -------------- */
@@ -99,35 +110,39 @@ int wf_stock_value(wf_db *db, const char *warehouse, wf_out *out);
 /* Reserve QTY of SKU_ID at warehouse WH_ID for REF (on_hand -> reserved).
  * Without PARTIAL it is all or nothing (WF_EREFUSED naming what is
  * available); with it, *got says how many were reserved.  ALLOCS, when not
- * NULL, receives {"bin","qty"} objects.  Refuses a warehouse that is not
- * active. */
+ * NULL, receives {"bin","qty","movement"} objects.  Returns 0, or
+ * WF_EREFUSED (also for a warehouse that is not active), or an error. */
 int wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
     const char *ref, int partial, int64_t *got, cJSON *allocs);
 
-/* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand).
- * WF_EREFUSED when fewer are reserved. */
-int wf_stock_unreserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, cJSON *allocs);
+/* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand),
+ * in the reverse of reservation order; ALLOCS as for wf_stock_reserve().
+ * Returns 0, WF_EREFUSED when fewer are reserved, or an error. */
+int wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
+    int64_t qty, const char *ref);
 
 /* Move QTY units of SKU_ID held by HOLDER at WH_ID (0: any warehouse) from
  * physical state FROM to state TO, bin by bin, recording ACTION and CAUSE
  * (the cause reference; NULL: the holder).  TO may be "on_hand" (the units
  * stop being held), another held state, or "shipped" (they leave).
- * WF_EREFUSED when fewer are held. */
+ * Returns 0, WF_EREFUSED when fewer are held, or an error. */
 int wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
     int64_t qty, const char *from, const char *to, const char *action,
     const char *cause);
 
-/* Units of SKU_ID available to reserve at WH_ID (free on_hand in usable bins). */
-int wf_stock_available(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t *qty);
+/* *QTY: the units of SKU_ID available to reserve at WH_ID (free on_hand
+ * in usable bins).  Returns 0 or an error. */
+int wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id);
 
-/* Units of SKU_ID in STATE held by HOLDER (WH_ID 0: every warehouse). */
-int wf_stock_held(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
-    const char *state, int64_t *qty);
+/* *QTY: the units of SKU_ID in STATE held by HOLDER (WH_ID 0: every
+ * warehouse).  Returns 0 or an error. */
+int wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
+    const char *holder, const char *state);
 
 /* Book one raw movement (the ledger row; balances follow).  FROM_BIN or
- * TO_BIN 0 means outside.  Returns 0 and *id, or WF_EREFUSED when the source
- * balance is short. */
+ * TO_BIN 0 means outside.  Returns 0 and *id (when ID is not NULL),
+ * WF_EREFUSED naming what the source bin has when its balance is short, or
+ * an error. */
 struct wf_move {
 	const char *action;
 	int64_t     sku_id, qty;
@@ -140,9 +155,13 @@ struct wf_move {
 };
 int wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id);
 
-/* Fold a receipt of QTY at UNIT_COST into SKU_ID's moving average. */
+/* Fold a receipt of QTY at UNIT_COST into SKU_ID's moving average (the
+ * rule above), before the units are booked.  Returns 0, WF_EINPUT when the
+ * average is out of range, or an error. */
 int wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost);
 
+/* The ledger's invariants: balances match the movements, applied
+ * adjustments are booked (`wf check`). */
 extern const struct wf_invariant wf_stock_invariants[];
 
 /* The record types this module owns (wf_record.h). */
