@@ -7,24 +7,16 @@
 
 #include "cli.h"
 
+static const struct cli_opt init_opts[] = {
+	{ "currency", K_TEXT, "CUR", 0, NULL,
+	  "the base currency, the default of every amount without one (default EUR)" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
 static int
 cmd_init(struct cli *c)
 {
-	const char *result;
-	int from, rc;
-	cJSON *r;
-
-	if ((rc = wf_db_init(c->db, &result, &from)) != 0)
-		return rc;
-	r = wf_jrecord("init");
-	if (r == NULL || wf_jadd_str(r, "db", wf_db_filename(c->db)) ||
-	    wf_jadd_str(r, "result", result) ||
-	    wf_jadd_int(r, "schema_version", wf_schema_version) ||
-	    wf_jadd_int(r, "from_version", from)) {
-		cJSON_Delete(r);
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	}
-	return wf_out_emit(c->out, r);
+	return wf_config_init(c->db, cli_opt(c, "currency"), c->out);
 }
 
 static const struct cli_opt log_opts[] = {
@@ -114,7 +106,7 @@ static const enum cli_kind log_kinds[] = { K_RECORD, K_TEXT };
 static const enum cli_kind tool_kinds[] = { K_TOOL, K_TEXT };
 
 static const struct cli_cmd cmds[] = {
-	{ "init", "", 0, 0, C_WRITE | C_CREATE, NULL, cmd_init,
+	{ "init", "", 0, 0, C_WRITE | C_CREATE, init_opts, cmd_init,
 	  "create or migrate the database; idempotent", NULL },
 	{ "log", "[TYPE [REF]]", 0, 2, 0, log_opts, cmd_log,
 	  "history events, oldest first", log_kinds },

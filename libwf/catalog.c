@@ -34,7 +34,7 @@ intern(const char *const *set, const char *s)
 }
 
 int
-wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info)
+wf_sku_find(wf_db *db, struct wf_sku_info *info, const char *code)
 {
 	static const char sql[] =
 	    "SELECT id, currency, avg_cost, cost, price, state FROM sku WHERE code = ?1";
@@ -76,7 +76,7 @@ wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost)
 }
 
 int
-wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
+wf_warehouse_find(wf_db *db, int64_t *id, char state[16], const char *code)
 {
 	static const char sql[] = "SELECT id, state FROM warehouse WHERE code = ?1";
 	wf_stmt *st;
@@ -97,8 +97,8 @@ wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16])
 }
 
 int
-wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
-    const char **kind, const char **state)
+wf_bin_find(wf_db *db, int64_t *bin_id, int64_t *wh_id, const char **kind,
+    const char **state, const char *ref)
 {
 	static const char sql[] =
 	    "SELECT b.id, b.warehouse_id, b.kind, b.state FROM bin b"
@@ -133,7 +133,7 @@ wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
 		size_t n = (size_t)(slash - ref) < sizeof wh - 1 ? (size_t)(slash - ref) : sizeof wh - 1;
 		memcpy(wh, ref, n);
 		wh[n] = '\0';
-		if ((rc = wf_warehouse_find(db, wh, NULL, NULL)) != 0)
+		if ((rc = wf_warehouse_find(db, NULL, NULL, wh)) != 0)
 			return rc;
 	}
 	return wf_error_set(WF_ENOTFOUND, "unknown bin '%s'", ref);
@@ -259,8 +259,8 @@ bin_ensure(wf_db *db, int64_t *bin_id, const struct bin_rule *rule, int64_t wh_i
 }
 
 int
-wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
-    int64_t *bin_id)
+wf_bin_ensure(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *kind,
+    const char *code)
 {
 	return bin_ensure(db, bin_id, &rule_ensure, wh_id, kind, code);
 }
@@ -372,7 +372,7 @@ bin_prepare(wf_db *db, struct wf_upsert *u)
 	int64_t wh_id;
 	int rc;
 
-	if ((rc = wf_warehouse_find(db, a->wh, &wh_id, NULL)) != 0)
+	if ((rc = wf_warehouse_find(db, &wh_id, NULL, a->wh)) != 0)
 		return rc;
 	u->key[0] = wf_upsert_int(1, wh_id);
 	return 0;
@@ -735,15 +735,27 @@ static const struct wf_machine *const warehouse_machines[] = { &m_warehouse, NUL
 static const struct wf_machine *const bin_machines[] = { &m_bin, NULL };
 
 const struct wf_record_type wf_record_sku = {
-	"sku", NULL, NULL, "sku", sku_machines, NULL,
-	"SELECT code FROM sku WHERE code GLOB ?1 ORDER BY code", 0
+	.type = "sku",
+	.table = "sku",
+	.machines = sku_machines,
+	.complete = "SELECT code FROM sku WHERE code GLOB ?1 ORDER BY code",
+	.lookup = "SELECT 1 FROM sku WHERE code = ?1",
 };
 const struct wf_record_type wf_record_warehouse = {
-	"warehouse", NULL, NULL, "warehouse", warehouse_machines, NULL,
-	"SELECT code FROM warehouse WHERE code GLOB ?1 ORDER BY code", 0
+	.type = "warehouse",
+	.table = "warehouse",
+	.machines = warehouse_machines,
+	.complete = "SELECT code FROM warehouse WHERE code GLOB ?1 ORDER BY code",
+	.lookup = "SELECT 1 FROM warehouse WHERE code = ?1",
 };
 const struct wf_record_type wf_record_bin = {
-	"bin", NULL, NULL, "bin", bin_machines, NULL,
-	"SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
-	" WHERE w.code || '/' || b.code GLOB ?1 ORDER BY w.code, b.code", 0
+	.type = "bin",
+	.table = "bin",
+	.machines = bin_machines,
+	.complete = "SELECT w.code || '/' || b.code FROM bin b"
+	    " JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE w.code || '/' || b.code GLOB ?1 ORDER BY w.code, b.code",
+	.lookup = "SELECT 1 FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE w.code = substr(?1, 1, instr(?1, '/') - 1)"
+	    " AND b.code = substr(?1, instr(?1, '/') + 1)",
 };

@@ -634,40 +634,54 @@ fail:
 }
 
 int
-wf_db_init(wf_db *db, const char **result, int *from)
+wf_db_migrate(wf_db *db, const char **result, int *from)
 {
 	int rc, version = 0, i;
 	wf_buf sql = {0};
 
-	if ((rc = wf_tx_begin(db)) != 0)
-		return rc;
+	if (db->depth == 0)
+		return wf_error_set(WF_EINTERNAL, "migrate outside a transaction");
 	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != 0)
-		goto fail;
+		return rc;
 	*from = version;
 	for (i = version; i < wf_schema_version; i++)
-		if ((rc = wf_db_exec(db, wf_migrations[i])) != 0) {
-			wf_error_prefix("migration %d", i + 1);
-			goto fail;
-		}
+		if ((rc = wf_db_exec(db, wf_migrations[i])) != 0)
+			return wf_error_prefix("migration %d", i + 1);
 	if (version < wf_schema_version) {
 		if ((rc = wf_buf_addf(&sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
 		    WF_APPLICATION_ID, wf_schema_version)) != 0 ||
-		    (rc = wf_db_exec(db, sql.p)) != 0)
-			goto fail;
+		    (rc = wf_db_exec(db, sql.p)) != 0) {
+			wf_buf_free(&sql);
+			return rc;
+		}
 	}
 	wf_buf_free(&sql);
+	*result = version == wf_schema_version ? "unchanged" : version == 0 ? "created" : "migrated";
+	return 0;
+}
+
+int
+wf_db_wal(wf_db *db)
+{
+	if (db->dry_run || db->depth != 0)
+		return 0;
+	return wf_db_exec(db, "PRAGMA journal_mode = WAL");
+}
+
+int
+wf_db_init(wf_db *db, const char **result, int *from)
+{
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_db_migrate(db, result, from)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
 	if ((rc = wf_tx_commit(db)) != 0)
 		return rc;
-	*result = version == wf_schema_version ? "unchanged" : version == 0 ? "created" : "migrated";
-	if (!db->dry_run && version < wf_schema_version) {
-		if ((rc = wf_db_exec(db, "PRAGMA journal_mode = WAL")) != 0)
-			return rc;
-	}
-	return 0;
-fail:
-	wf_buf_free(&sql);
-	wf_tx_rollback(db);
-	return rc;
+	return strcmp(*result, "unchanged") != 0 ? wf_db_wal(db) : 0;
 }
 
 void

@@ -1069,6 +1069,7 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 	struct wf_raise r;
 	const cJSON *impact = NULL;
 	const char *type = NULL, *subject = NULL, *sp;
+	int found;
 	char stype[32];
 	int64_t prio = 0, id;
 	int fixed = 1, rc;
@@ -1102,6 +1103,12 @@ wf_exception_raise_line(wf_db *db, const struct wf_line *l, void *arg)
 	r.subject_ref = sp + 1;
 	if (!wf_record_in_history(stype))
 		return wf_jerr(l->at, "subject", "unknown record type '%s'", stype);
+	/* a subject names a record: an exception about nothing is no work */
+	if ((rc = wf_record_exists(db, &found, wf_record_find(stype), r.subject_ref)) != 0)
+		return rc;
+	if (found == 0)
+		return wf_jerr(l->at, "subject", "no %s '%.64s' here; an exception's subject "
+		    "names a record", stype, r.subject_ref);
 	if ((rc = wf_jget_int(l->at, l->obj, "priority", 0, 0, 100, &prio)) < 0)
 		return rc;
 	r.has_priority = rc == 0;
@@ -1255,8 +1262,12 @@ static const struct wf_machine m_exception = {
 static const struct wf_machine *const exception_machines[] = { &m_exception, NULL };
 
 const struct wf_record_type wf_record_exception = {
-	"exception", "an exception key like EX-12", "EX-", "exception", exception_machines,
-	wf_exception_invariants,
-	"SELECT 'EX-' || id FROM exception WHERE state NOT IN ('resolved', 'dismissed')"
-	" AND 'EX-' || id GLOB ?1 ORDER BY id", 0
+	.type = "exception",
+	.key_hint = "an exception key like EX-12",
+	.prefix = "EX-",
+	.table = "exception",
+	.machines = exception_machines,
+	.invariants = wf_exception_invariants,
+	.complete = "SELECT 'EX-' || id FROM exception WHERE state NOT IN ('resolved', 'dismissed')" " AND 'EX-' || id GLOB ?1 ORDER BY id",
+	.lookup = "SELECT 1 FROM exception WHERE id = ?1",
 };

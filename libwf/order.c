@@ -900,8 +900,8 @@ wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_
 		goto out;
 	for (k = 0; k < nlegs; k++)
 		for (i = 0; i < legs[k].nunits; i++)
-			if ((rc = wf_stock_reserve(db, legs[k].units[i].sku_id, legs[k].wh_id,
-			    legs[k].units[i].qty, o->ref, 0, NULL, NULL)) != 0)
+			if ((rc = wf_stock_reserve(db, NULL, NULL,
+			    legs[k].units[i].sku_id, legs[k].wh_id, legs[k].units[i].qty, o->ref, 0)) != 0)
 				goto out;
 	if ((rc = wf_order_route_clear(db, o->id)) != 0)
 		goto out;
@@ -1115,6 +1115,10 @@ static const struct wf_machine m_finance = {
 static const struct wf_machine *const order_machines[] = { &m_order, &m_finance, NULL };
 
 const struct wf_record_type wf_record_order = {
-	"order", NULL, NULL, "orders", order_machines, wf_order_invariants,
-	"SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000", 0
+	.type = "order",
+	.table = "orders",
+	.machines = order_machines,
+	.invariants = wf_order_invariants,
+	.complete = "SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000",
+	.lookup = "SELECT 1 FROM orders WHERE ref = ?1",
 };

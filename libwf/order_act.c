@@ -288,7 +288,7 @@ act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 	int rc;
 
 	memset(&leg, 0, sizeof leg);
-	if ((rc = wf_warehouse_find(db, a->warehouse, &leg.wh_id, NULL)) != 0 ||
+	if ((rc = wf_warehouse_find(db, &leg.wh_id, NULL, a->warehouse)) != 0 ||
 	    (rc = outstanding(db, &u, &n, o->i.id)) != 0)
 		return rc;
 	leg.units = u;

@@ -35,5 +35,8 @@ static const struct wf_machine m_payout = {
 static const struct wf_machine *const payout_machines[] = { &m_payout, NULL };
 
 const struct wf_record_type wf_record_payout = {
-	"payout", NULL, NULL, "payout", payout_machines, NULL, NULL, 0
+	.type = "payout",
+	.table = "payout",
+	.machines = payout_machines,
+	.lookup = "SELECT 1 FROM payout WHERE ref = ?1",
 };

@@ -327,7 +327,7 @@ unexpect_line(wf_db *db, const struct po *p, const struct po_line *l)
 	for (i = 0; i < n && rc == 0; i++) {
 		struct wf_move m = { "unexpect", l->sku_id, v[i].qty, v[i].bin, "inbound",
 		    0, NULL, p->key, p->key, NULL, 0, 0, NULL };
-		rc = wf_stock_book(db, &m, NULL);
+		rc = wf_stock_book(db, NULL, &m);
 	}
 	free(v);
 	return rc;
@@ -707,7 +707,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 		goto fail;
 	}
 	if ((rc = wf_supplier_find(db, &sup, in->supplier)) != 0 ||
-	    (rc = wf_warehouse_find(db, in->warehouse, &wh_id, wh_state)) != 0)
+	    (rc = wf_warehouse_find(db, &wh_id, wh_state, in->warehouse)) != 0)
 		goto fail;
 	if (strcmp(sup.state, "active") != 0) {
 		rc = wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before ordering",
@@ -727,7 +727,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	for (i = 0; i < nlines; i++) {
 		const struct wf_po_line_in *l = &lines[i];
 
-		if ((rc = wf_sku_find(db, l->sku, &skus[i])) != 0) {
+		if ((rc = wf_sku_find(db, &skus[i], l->sku)) != 0) {
 			rc = line_locate(rc, l, in->in_name);
 			goto fail;
 		}
@@ -891,7 +891,7 @@ do_send(wf_db *db, struct po *p, const void *unused)
 
 		if (m.qty == 0)
 			continue;
-		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+		if ((rc = wf_stock_book(db, NULL, &m)) != 0)
 			goto out;
 		if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(inbound, o)) {
 			cJSON_Delete(o);
@@ -984,7 +984,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 
 	if ((rc = wf_state_check(po_machine(), p->key, p->state, "receive_part")) != 0)
 		return rc;
-	if ((rc = wf_sku_find(db, r->sku, &sku)) != 0)
+	if ((rc = wf_sku_find(db, &sku, r->sku)) != 0)
 		return rc;
 	for (i = 0; i < p->nlines; i++)
 		if (p->lines[i].sku_id == sku.id)
@@ -1001,7 +1001,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 	if ((rc = inbound_slots(db, l->sku_id, p->key, &v, &n)) != 0)
 		return rc;
 	if (r->bin) {
-		if ((rc = wf_bin_find(db, r->bin, &target, &bin_wh, &kind, &bstate)) != 0)
+		if ((rc = wf_bin_find(db, &target, &bin_wh, &kind, &bstate, r->bin)) != 0)
 			goto out;
 		if (bin_wh != p->wh_id) {
 			rc = wf_error_set(WF_EREFUSED, "bin %s is not in %s, the warehouse of %s",
@@ -1028,7 +1028,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		struct wf_move m = { "receive", l->sku_id, 0, v[i].bin, "inbound", target,
 		    "on_hand", p->key, p->key, NULL, l->has_cost, l->unit_cost, p->currency };
 		m.qty = v[i].qty < left ? v[i].qty : left;
-		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+		if ((rc = wf_stock_book(db, NULL, &m)) != 0)
 			goto out;
 		left -= m.qty;
 	}
@@ -1041,7 +1041,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 			    p->key, (long long)left, l->sku);
 			goto out;
 		}
-		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+		if ((rc = wf_stock_book(db, NULL, &m)) != 0)
 			goto out;
 	}
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
@@ -1421,7 +1421,12 @@ static const struct wf_machine m_po = {
 static const struct wf_machine *const po_machines[] = { &m_po, NULL };
 
 const struct wf_record_type wf_record_po = {
-	"po", "a purchase order like PO-7", "PO-", "po", po_machines, wf_po_invariants,
-	"SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')"
-	" AND 'PO-' || id GLOB ?1 ORDER BY id", 0
+	.type = "po",
+	.key_hint = "a purchase order like PO-7",
+	.prefix = "PO-",
+	.table = "po",
+	.machines = po_machines,
+	.invariants = wf_po_invariants,
+	.complete = "SELECT 'PO-' || id FROM po WHERE state NOT IN ('closed', 'cancelled')" " AND 'PO-' || id GLOB ?1 ORDER BY id",
+	.lookup = "SELECT 1 FROM po WHERE id = ?1",
 };

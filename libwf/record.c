@@ -79,3 +79,53 @@ wf_key_format(const struct wf_record_type *t, int64_t id, char out[WF_KEY_LEN])
 {
 	snprintf(out, WF_KEY_LEN, "%s%lld", t->prefix, (long long)id);
 }
+
+int
+wf_record_exists(wf_db *db, int *found, const struct wf_record_type *t,
+    const char *key)
+{
+	wf_stmt *st;
+	int64_t id;
+	int rc;
+
+	*found = -1;
+	if (t->lookup == NULL)
+		return 0;
+	*found = 0;
+	if (t->prefix && wf_key_parse(&id, t, key) != 0) {
+		wf_error_clear();
+		return 0;
+	}
+	if ((rc = wf_db_stmt(db, &st, t->lookup)) != 0)
+		return rc;
+	if (t->prefix)
+		wf_bind_int(st, 1, id);
+	else
+		wf_bind_text(st, 1, key);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	wf_stmt_reset(st);
+	return 0;
+}
+
+int
+wf_record_named(wf_db *db, const struct wf_record_type **type,
+    const char *const *types, const char *key)
+{
+	const struct wf_record_type *t;
+	int found, rc;
+
+	*type = NULL;
+	for (; *types; types++) {
+		if ((t = wf_record_find(*types)) == NULL)
+			continue;
+		if ((rc = wf_record_exists(db, &found, t, key)) != 0)
+			return rc;
+		if (found == 1) {
+			*type = t;
+			return 0;
+		}
+	}
+	return 0;
+}

@@ -158,7 +158,7 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 		return wf_error_set(WF_EUSAGE, "--reason: required");
 	if ((rc = wf_text_check("reason", in->reason, 500)) != 0 ||
 	    (rc = wf_order_find(db, &o, in->order)) != 0 ||
-	    (rc = wf_sku_find(db, in->sku, &sku)) != 0 ||
+	    (rc = wf_sku_find(db, &sku, in->sku)) != 0 ||
 	    (rc = wf_db_stmt(db, &st, avail)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o.id);
@@ -233,13 +233,13 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 		return rc;
 	if (bin) {
 		const char *state;
-		if ((rc = wf_bin_find(db, bin, &bin_id, &wh, NULL, &state)) != 0)
+		if ((rc = wf_bin_find(db, &bin_id, &wh, NULL, &state, bin)) != 0)
 			return rc;
 		if (strcmp(state, "active") != 0)
 			return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there",
 			    bin, state);
 	} else if ((rc = shipped_from(db, &r, &wh)) != 0 ||
-	    (rc = wf_bin_ensure(db, wh, "returns", "RETURNS", &bin_id)) != 0)
+	    (rc = wf_bin_ensure(db, &bin_id, wh, "returns", "RETURNS")) != 0)
 		return rc;
 	memset(&mv, 0, sizeof mv);
 	mv.action = "return";
@@ -250,7 +250,7 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	mv.to_state = sellable ? "on_hand" : "damaged";
 	mv.ref = r.key;
 	mv.reason = condition;
-	if ((rc = wf_stock_book(db, &mv, NULL)) != 0 || (rc = wf_db_stmt(db, &st, upd)) != 0)
+	if ((rc = wf_stock_book(db, NULL, &mv)) != 0 || (rc = wf_db_stmt(db, &st, upd)) != 0)
 		return rc;
 	wf_bind_int(st, 1, r.id);
 	wf_bind_text(st, 2, condition);
@@ -395,7 +395,11 @@ static const struct wf_machine m_return = {
 static const struct wf_machine *const return_machines[] = { &m_return, NULL };
 
 const struct wf_record_type wf_record_return = {
-	"return", "a return key like RMA-12", "RMA-", "rma", return_machines, NULL,
-	"SELECT 'RMA-' || id FROM rma WHERE state <> 'closed'"
-	" AND 'RMA-' || id GLOB ?1 ORDER BY id", 0
+	.type = "return",
+	.key_hint = "a return key like RMA-12",
+	.prefix = "RMA-",
+	.table = "rma",
+	.machines = return_machines,
+	.complete = "SELECT 'RMA-' || id FROM rma WHERE state <> 'closed'" " AND 'RMA-' || id GLOB ?1 ORDER BY id",
+	.lookup = "SELECT 1 FROM rma WHERE id = ?1",
 };

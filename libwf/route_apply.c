@@ -340,6 +340,8 @@ const struct wf_invariant wf_route_invariants[] = {
 /* Routes: legs of orders (order_route), checked against the warehouses'
  * capacity; no history type of their own (a route is an order's event). */
 const struct wf_record_type wf_record_route = {
-	"route", NULL, NULL, "order_route", NULL, wf_route_invariants, NULL,
-	WF_RECORD_NOHISTORY
+	.type = "route",
+	.table = "order_route",
+	.invariants = wf_route_invariants,
+	.flags = WF_RECORD_NOHISTORY,
 };

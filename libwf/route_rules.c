@@ -51,7 +51,7 @@ service_key(wf_db *db, struct wf_upsert *u, const char *wh, const char *carrier,
 	int64_t wh_id;
 	int rc;
 
-	if ((rc = wf_warehouse_find(db, wh, &wh_id, NULL)) != 0)
+	if ((rc = wf_warehouse_find(db, &wh_id, NULL, wh)) != 0)
 		return rc;
 	u->key[0] = wf_upsert_int(1, wh_id);
 	u->key[1] = wf_upsert_text(carrier);
@@ -234,7 +234,7 @@ wf_carrier_list(wf_db *db, const char *warehouse, wf_out *out)
 	wf_stmt *st;
 	int rc;
 
-	if (warehouse && (rc = wf_warehouse_find(db, warehouse, NULL, NULL)) != 0)
+	if (warehouse && (rc = wf_warehouse_find(db, NULL, NULL, warehouse)) != 0)
 		return rc;
 	wf_out_columns(out, "capacity", cap_cols);
 	wf_out_columns(out, "carrier_service", svc_cols);
@@ -305,7 +305,7 @@ import_capacity(wf_db *db, const struct wf_line *l)
 	    &in.code)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "timezone", WF_J_NONEMPTY, 64, &in.timezone)) < 0)
 		return rc;
-	if ((rc = wf_warehouse_find(db, in.code, NULL, NULL)) != 0)
+	if ((rc = wf_warehouse_find(db, NULL, NULL, in.code)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
@@ -380,5 +380,6 @@ wf_carrier_import_line(wf_db *db, const struct wf_line *l, void *unused)
 
 /* Carrier services: a record of history, with no state of their own. */
 const struct wf_record_type wf_record_carrier = {
-	"carrier", NULL, NULL, "carrier_service", NULL, NULL, NULL, 0
+	.type = "carrier",
+	.table = "carrier_service",
 };

@@ -526,5 +526,17 @@ static const char m3[] =
 APPEND_ONLY("request", "the log of keyed requests")
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3 };
+/* Migration 4: the database's settings; the first is its base currency
+ * (design.md: the default of every money option that names none), EUR for
+ * a database made before it could be chosen. */
+static const char m4[] =
+"CREATE TABLE setting (\n"
+"  name  TEXT PRIMARY KEY CHECK (name = 'base_currency'),\n"
+"  value TEXT NOT NULL,\n"
+"  CHECK (name <> 'base_currency' OR value GLOB '[A-Z][A-Z][A-Z]')\n"
+") STRICT, WITHOUT ROWID;\n"
+"INSERT INTO setting (name, value) VALUES ('base_currency', 'EUR');\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -292,6 +292,11 @@ static const struct wf_machine m_shipment = {
 static const struct wf_machine *const shipment_machines[] = { &m_shipment, NULL };
 
 const struct wf_record_type wf_record_shipment = {
-	"shipment", "a shipment key like SH-3", "SH-", "shipment", shipment_machines, NULL,
-	"SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000", 0
+	.type = "shipment",
+	.key_hint = "a shipment key like SH-3",
+	.prefix = "SH-",
+	.table = "shipment",
+	.machines = shipment_machines,
+	.complete = "SELECT 'SH-' || id FROM shipment WHERE 'SH-' || id GLOB ?1 ORDER BY id DESC LIMIT 1000",
+	.lookup = "SELECT 1 FROM shipment WHERE id = ?1",
 };

@@ -63,7 +63,7 @@ shortage(wf_db *db, const struct wf_move *m)
 }
 
 int
-wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id)
+wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *m)
 {
 	static const char sql[] =
 	    "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state,"
@@ -312,8 +312,8 @@ sku_code(wf_db *db, int64_t sku_id, char out[72])
 }
 
 int
-wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, int partial, int64_t *got, cJSON *allocs)
+wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
+    int64_t wh_id, int64_t qty, const char *ref, int partial)
 {
 	struct slots s = { NULL, 0, 0 };
 	int64_t avail = 0, left = qty, take, mid;
@@ -344,7 +344,7 @@ wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
 		    s.v[i].bin, "reserved", ref, ref, NULL, 0, 0, NULL };
 		take = s.v[i].qty < left ? s.v[i].qty : left;
 		m.qty = take;
-		if ((rc = wf_stock_book(db, &m, &mid)) != 0 ||
+		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
 		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
 			goto out;
 		left -= take;
@@ -384,7 +384,7 @@ wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
 		    NULL, 0, 0, NULL };
 		take = s.v[i].qty < left ? s.v[i].qty : left;
 		m.qty = take;
-		if ((rc = wf_stock_book(db, &m, NULL)) != 0)
+		if ((rc = wf_stock_book(db, NULL, &m)) != 0)
 			goto out;
 		left -= take;
 	}
@@ -419,7 +419,7 @@ wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
 		    s.v[i].bin, "on_hand", ref, ref, NULL, 0, 0, NULL };
 		take = s.v[i].qty < left ? s.v[i].qty : left;
 		m.qty = take;
-		if ((rc = wf_stock_book(db, &m, &mid)) != 0 ||
+		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
 		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
 			goto out;
 		left -= take;
@@ -549,7 +549,7 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 	if ((rc = wf_history_add(db, "adjustment", ref, "adjustment", "create", NULL,
 	    "proposed", data)) != 0 ||
 	    (rc = wf_state_apply(db, NULL, m, id, ref, "approve", NULL)) != 0 ||
-	    (rc = wf_stock_book(db, &mv, mid)) != 0)
+	    (rc = wf_stock_book(db, mid, &mv)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, link)) != 0)
 		return rc;
@@ -594,7 +594,7 @@ usable_bin(wf_db *db, const char *ref, int64_t *bin, int64_t *wh, int for_putawa
 	const char *kind, *state;
 	int rc;
 
-	if ((rc = wf_bin_find(db, ref, bin, wh, &kind, &state)) != 0)
+	if ((rc = wf_bin_find(db, bin, wh, &kind, &state, ref)) != 0)
 		return rc;
 	if (for_putaway && strcmp(state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there", ref, state);
@@ -623,7 +623,7 @@ op_receive(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 		if ((rc = wf_stock_revalue(db, sku->id, op->qty, m.unit_cost)) != 0)
 			return rc;
 	}
-	if ((rc = wf_stock_book(db, &m, &id)) != 0)
+	if ((rc = wf_stock_book(db, &id, &m)) != 0)
 		return rc;
 	return emit_movement(db, id, out);
 }
@@ -649,7 +649,7 @@ op_move(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 		return rc;
 	if (!damage && m.to_bin == m.from_bin)
 		return wf_error_set(WF_EINPUT, "move: from and to are the same bin %s", from);
-	if ((rc = wf_stock_book(db, &m, &id)) != 0)
+	if ((rc = wf_stock_book(db, &id, &m)) != 0)
 		return rc;
 	return emit_movement(db, id, out);
 }
@@ -752,11 +752,11 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
 	    (rc = need("ref", op->ref, op->action)) != 0 ||
 	    (rc = wf_text_check("ref", op->ref, 128)) != 0 ||
-	    (rc = wf_warehouse_find(db, op->warehouse, &wh, NULL)) != 0)
+	    (rc = wf_warehouse_find(db, &wh, NULL, op->warehouse)) != 0)
 		return rc;
 	if ((allocs = cJSON_CreateArray()) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	rc = reserve ? wf_stock_reserve(db, sku->id, wh, op->qty, op->ref, op->partial, &got, allocs)
+	rc = reserve ? wf_stock_reserve(db, &got, allocs, sku->id, wh, op->qty, op->ref, op->partial)
 	    : wf_stock_unreserve(db, allocs, sku->id, wh, op->qty, op->ref);
 	if (rc != 0) {
 		cJSON_Delete(allocs);
@@ -792,7 +792,7 @@ op_handle(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku
 
 	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
 	    (rc = need("ref", op->ref, op->action)) != 0 ||
-	    (rc = wf_warehouse_find(db, op->warehouse, &wh, NULL)) != 0 ||
+	    (rc = wf_warehouse_find(db, &wh, NULL, op->warehouse)) != 0 ||
 	    (rc = wf_stock_advance(db, sku->id, wh, op->ref, op->qty, s->from, s->to,
 	    s->action, NULL)) != 0)
 		return rc;
@@ -835,7 +835,7 @@ wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out)
 		return rc;
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = wf_sku_find(db, op->sku, &sku)) != 0)
+	if ((rc = wf_sku_find(db, &sku, op->sku)) != 0)
 		goto fail;
 	if (strcmp(op->action, "receive") == 0)
 		rc = op_receive(db, op, &sku, out);
@@ -993,9 +993,9 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 		by = 2;
 	else
 		return wf_error_set(WF_EUSAGE, "--by: expected sku, warehouse or bin, got '%s'", q->by);
-	if (q->sku && (rc = wf_sku_find(db, q->sku, &sku)) != 0)
+	if (q->sku && (rc = wf_sku_find(db, &sku, q->sku)) != 0)
 		return rc;
-	if (q->warehouse && (rc = wf_warehouse_find(db, q->warehouse, &wh, NULL)) != 0)
+	if (q->warehouse && (rc = wf_warehouse_find(db, &wh, NULL, q->warehouse)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, level_sql[by][q->sku != NULL])) != 0)
 		return rc;
@@ -1057,7 +1057,7 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 	const char *sql;
 	int rc;
 
-	if (q->sku && (rc = wf_sku_find(db, q->sku, &sku)) != 0)
+	if (q->sku && (rc = wf_sku_find(db, &sku, q->sku)) != 0)
 		return rc;
 	wf_out_columns(out, "movement", movement_columns);
 	sql = q->sku ? sql_sku : q->ref ? sql_ref : q->has_since ? sql_since : sql_all;
@@ -1095,7 +1095,7 @@ wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
 	int64_t wh = 0;
 	int rc;
 
-	if (warehouse && (rc = wf_warehouse_find(db, warehouse, &wh, NULL)) != 0)
+	if (warehouse && (rc = wf_warehouse_find(db, &wh, NULL, warehouse)) != 0)
 		return rc;
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
@@ -1233,10 +1233,16 @@ static const struct wf_machine *const adjustment_machines[] = { &m_adjustment, N
 /* The ledger: no state and no history of its own (a movement is its own
  * record), but the stock invariants. */
 const struct wf_record_type wf_record_movement = {
-	"movement", NULL, NULL, "movement", NULL, wf_stock_invariants, NULL,
-	WF_RECORD_NOHISTORY
+	.type = "movement",
+	.table = "movement",
+	.invariants = wf_stock_invariants,
+	.flags = WF_RECORD_NOHISTORY,
 };
 const struct wf_record_type wf_record_adjustment = {
-	"adjustment", "an adjustment key like ADJ-4", "ADJ-", "adjustment",
-	adjustment_machines, NULL, NULL, 0
+	.type = "adjustment",
+	.key_hint = "an adjustment key like ADJ-4",
+	.prefix = "ADJ-",
+	.table = "adjustment",
+	.machines = adjustment_machines,
+	.lookup = "SELECT 1 FROM adjustment WHERE id = ?1",
 };

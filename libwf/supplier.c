@@ -221,6 +221,9 @@ static const struct wf_machine m_supplier = {
 static const struct wf_machine *const supplier_machines[] = { &m_supplier, NULL };
 
 const struct wf_record_type wf_record_supplier = {
-	"supplier", NULL, NULL, "supplier", supplier_machines, NULL,
-	"SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code", 0
+	.type = "supplier",
+	.table = "supplier",
+	.machines = supplier_machines,
+	.complete = "SELECT code FROM supplier WHERE code GLOB ?1 ORDER BY code",
+	.lookup = "SELECT 1 FROM supplier WHERE code = ?1",
 };

@@ -16,6 +16,7 @@
 #include "wf_catalog.h"
 #include "wf_check.h"
 #include "wf_complete.h"
+#include "wf_config.h"
 #include "wf_db.h"
 #include "wf_error.h"
 #include "wf_exception.h"

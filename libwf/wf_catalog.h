@@ -98,14 +98,14 @@ struct wf_sku_info {
 	char    state[16];
 };
 /* SKU CODE into *INFO. */
-int wf_sku_find(wf_db *db, const char *code, struct wf_sku_info *info);
+int wf_sku_find(wf_db *db, struct wf_sku_info *info, const char *code);
 /* Warehouse CODE: its id and its state. */
-int wf_warehouse_find(wf_db *db, const char *code, int64_t *id, char state[16]);
+int wf_warehouse_find(wf_db *db, int64_t *id, char state[16], const char *code);
 /* A bin by "WH/BIN": its id, its warehouse's id, its kind and its state
  * (static strings of the schema's closed sets).  WF_EINPUT when REF is not
  * of that form; WF_ENOTFOUND names the warehouse when that is unknown. */
-int wf_bin_find(wf_db *db, const char *ref, int64_t *bin_id, int64_t *wh_id,
-    const char **kind, const char **state);
+int wf_bin_find(wf_db *db, int64_t *bin_id, int64_t *wh_id, const char **kind,
+    const char **state, const char *ref);
 
 /* The "WH/BIN" text of bin BIN_ID into OUT.  Returns 0, WF_EINTERNAL when
  * there is no such bin, or an error. */
@@ -121,8 +121,8 @@ int wf_sku_set_avg_cost(wf_db *db, int64_t sku_id, int64_t avg_cost);
  * WH/CODE of that kind (with its history event) when the warehouse has
  * none.  Returns 0 and *bin_id, WF_EREFUSED when WH/CODE exists with
  * another kind, or a database error. */
-int wf_bin_ensure(wf_db *db, int64_t wh_id, const char *kind, const char *code,
-    int64_t *bin_id);
+int wf_bin_ensure(wf_db *db, int64_t *bin_id, int64_t wh_id, const char *kind,
+    const char *code);
 
 /* The warehouse's inbound bin: the first bin of kind inbound by code,
  * active ones first, a blocked one only when no active one is there; WH/CODE

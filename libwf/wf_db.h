@@ -70,6 +70,13 @@ int wf_db_open(wf_db **db, const char *path, unsigned flags);
  * "migrated" or "unchanged"; *from is the version found.  Idempotent. */
 int wf_db_init(wf_db *db, const char **result, int *from);
 
+/* The migrations of wf_db_init(), inside the caller's open transaction, so
+ * that more can happen in it; after it commits, wf_db_wal() puts a new or
+ * migrated database in WAL mode (no transaction may be open for that; a
+ * dry run leaves the mode alone). */
+int wf_db_migrate(wf_db *db, const char **result, int *from);
+int wf_db_wal(wf_db *db);
+
 void        wf_db_close(wf_db *db);
 const char *wf_db_filename(const wf_db *db);
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "wf_check.h"
+#include "wf_db.h"
 #include "wf_state.h"
 
 #define WF_RECORD_NOHISTORY 0x1   /* not a record type of history (wf log) */
@@ -36,6 +37,9 @@ struct wf_record_type {
 	 * thousand (wf_complete.h); NULL: the type is not completed. */
 	const char *complete;
 	unsigned flags;
+	/* Whether a record has a given key: a row when it exists.  ?1 is the
+	 * key as text, or the number of a numbered key.  NULL: not looked up. */
+	const char *lookup;
 };
 
 /* Every record type, in the order `wf states` and `wf check` walk them;
@@ -55,6 +59,19 @@ int wf_record_history_types(wf_buf *out);
 /* The I-th state machine of all record types (0-based), or NULL past the
  * last: the order of `wf states`. */
 const struct wf_machine *wf_machine_at(size_t i);
+
+/* Whether the record of type T with key KEY exists: *found 1 or 0 (0 too
+ * for a numbered key that is not well formed), or -1 when T has no lookup.
+ * Returns 0 or a database error. */
+int wf_record_exists(wf_db *db, int *found, const struct wf_record_type *t,
+    const char *key);
+
+/* The record type among TYPES (NULL-terminated names) that has a record
+ * with key KEY, into *type (NULL when none has).  For a free-text field
+ * that must not name a record of those types.  Returns 0 or a database
+ * error. */
+int wf_record_named(wf_db *db, const struct wf_record_type **type,
+    const char *const *types, const char *key);
 
 /* Longest key wf_key_format() writes, with its NUL. */
 #define WF_KEY_LEN 32

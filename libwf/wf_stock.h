@@ -112,8 +112,8 @@ int wf_stock_value(wf_db *db, const char *warehouse, wf_out *out);
  * available); with it, *got says how many were reserved.  ALLOCS, when not
  * NULL, receives {"bin","qty","movement"} objects.  Returns 0, or
  * WF_EREFUSED (also for a warehouse that is not active), or an error. */
-int wf_stock_reserve(wf_db *db, int64_t sku_id, int64_t wh_id, int64_t qty,
-    const char *ref, int partial, int64_t *got, cJSON *allocs);
+int wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
+    int64_t wh_id, int64_t qty, const char *ref, int partial);
 
 /* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand),
  * in the reverse of reservation order; ALLOCS as for wf_stock_reserve().
@@ -153,7 +153,7 @@ struct wf_move {
 	int64_t     unit_cost;
 	const char *currency;
 };
-int wf_stock_book(wf_db *db, const struct wf_move *m, int64_t *id);
+int wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *m);
 
 /* Fold a receipt of QTY at UNIT_COST into SKU_ID's moving average (the
  * rule above), before the units are booked.  Returns 0, WF_EINPUT when the

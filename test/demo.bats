@@ -45,9 +45,9 @@ load helper
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-alert: work the queue =='
-	assert_line --regexp '^EX-5 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
-	assert_line --regexp '^EX-5 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
-	assert_line --regexp '^EX-6 +payout_mismatch .* snoozed '
+	assert_line --regexp '^EX-4 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
+	assert_line --regexp '^EX-4 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
+	assert_line --regexp '^EX-2 +unroutable +order amzn:.* snoozed '
 	assert_equal "$stderr" ''
 }
 

@@ -234,19 +234,14 @@ exception() {
 }
 
 demo_alert() {
-	local due
-	# tomorrow evening by the tools' clock, which WF_NOW sets
-	due=$(date -u -d "${WF_NOW:-now} + 1 day" +%Y-%m-%dT18:00:00Z)
 	section "wf-alert: what the automations raise when they cannot do the work"
 	show_in wf-alert raise --format table <<-EOF
-	{"kind":"unroutable","subject":"order shop:1007","owner":"ops","evidence":{"ship_to":"DE","short":{"LAMP-2":2},"tried":["BER","MAD"]},"impact":{"money":"712.00","currency":"EUR","units":8,"orders":1,"due_at":"$due"},"next_action":"Split shop:1007: ship 6 LAMP-2 from MAD, backorder 2"}
 	{"kind":"stockout_risk","subject":"sku TEE-M","owner":"purchasing","evidence":{"available":23,"sold_per_day":2,"lead_time_days":21},"impact":{"money":"379.81","currency":"EUR","units":19,"orders":15},"next_action":"Order 60 TEE-M today: 11 days of stock, 21 days lead time"}
-	{"kind":"payout_mismatch","subject":"payout stripe:po_1QxZ","owner":"finance","evidence":{"expected":"1204.50","paid":"1191.20"},"impact":{"money":"13.30","currency":"EUR","orders":2},"next_action":"Match the two unexplained refunds in stripe:po_1QxZ"}
 	EOF
 
 	section "wf-alert: work the queue"
-	show wf-alert ack "$(exception unroutable "order shop:1007")" --format table
-	show wf-alert snooze "$(exception payout_mismatch)" --until +2d --format table
+	show wf-alert ack "$(exception stockout_risk)" --format table
+	show wf-alert snooze "$(exception unroutable)" --until +2d --format table
 	show wf-alert list --format table
 }
 

@@ -338,7 +338,7 @@ locked() {
 # (after a full disk or a lock the same command runs again and must work)
 
 ORDER='{"type":"order","channel":"shop","external_id":"1001","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","lines":[{"sku":"MUG-1","qty":2,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"25.00"}}'
-RAISE='{"kind":"unroutable","subject":"order shop:1001","owner":"ops","impact":{"money":"25.00","currency":"EUR","units":2,"orders":1},"next_action":"Receive MUG-1 at BER"}'
+RAISE='{"kind":"unroutable","subject":"sku MUG-1","owner":"ops","impact":{"money":"25.00","currency":"EUR","units":2,"orders":1},"next_action":"Receive MUG-1 at BER"}'
 
 @test "wf-stock receive: read-only file" { readonly_file wf-stock receive MUG-1 1 --to BER/A-01; }
 @test "wf-stock receive: read-only dir"  { readonly_dir  wf-stock receive MUG-1 1 --to BER/A-01; }

@@ -4,9 +4,16 @@
 load helper
 load man
 
+# The records the tests' exceptions are about: a subject must name one.
 setup() {
 	wf_setup
 	wf_init
+	wf-stock sku add MUG-1 >/dev/null
+	for id in 1 2 3 7 9 1001; do
+		printf '{"type":"order","channel":"shop","external_id":"%s","placed_at":"2026-11-19T09:00:00Z","currency":"EUR","lines":[{"sku":"MUG-1","qty":1,"unit_price":"1.00"}]}\n' "$id"
+	done | wf-order import >/dev/null
+	sql "INSERT INTO payout (provider, external_id, ref, currency, amount, owner, created_at, updated_at) VALUES ('stripe', 'po_1', 'stripe:po_1', 'EUR', 0, 'finance', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z');
+	     INSERT INTO event (at, actor, record_type, ref, machine, action, to_state, data) VALUES ('2026-11-20T09:00:00Z', 'tester', 'payout', 'stripe:po_1', 'payout', 'create', 'imported', '{}')"
 }
 
 # Raise one exception: raise_ex KIND SUBJECT [IMPACT] [OWNER]
@@ -28,8 +35,9 @@ state_of() {
 	sql "SELECT state FROM exception WHERE id = ${1#EX-}"
 }
 
+# The queue's events (the setup's records have theirs).
 events() {
-	sql "SELECT count(*) FROM event"
+	sql "SELECT count(*) FROM event WHERE record_type = 'exception'"
 }
 
 # ---- raise ------------------------------------------------------------------
@@ -41,7 +49,7 @@ events() {
 	run -0 --separate-stderr wf-alert raise <"$BATS_TEST_TMPDIR/in"
 	assert_output '{"type":"exception","exception":"EX-1","kind":"unroutable","subject":"order shop:1001","owner":"ops","priority":38,"evidence":{"short":{"MUG-1":2}},"impact":{"money":"59.80","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-21T18:00:00Z"},"next_action":"Receive MUG-1 at BER or split the order","state":"open","priority_fixed":false,"opened_at":"2026-11-20T09:00:00Z","last_seen_at":"2026-11-20T09:00:00Z","times_seen":1,"snoozed_until":null,"resolved_at":null,"resolution":null,"age":"0m","result":"created"}'
 	[ -z "$stderr" ]
-	run -0 sql "SELECT actor, action, to_state FROM event"
+	run -0 sql "SELECT actor, action, to_state FROM event WHERE record_type = 'exception'"
 	assert_output 'tester|create|open'
 }
 
@@ -57,7 +65,7 @@ events() {
 	assert_equal "$(field .next_action <<<"$output")" 'Split it'
 	run -0 sql "SELECT count(*) FROM exception"
 	assert_output 1
-	run -0 sql "SELECT action, data FROM event WHERE id = 2"
+	run -0 sql "SELECT action, data FROM event WHERE record_type = 'exception' ORDER BY id LIMIT 1 OFFSET 1"
 	assert_output 'raise|{"times_seen":2,"priority":6,"priority_fixed":false,"impact":{"money":null,"currency":null,"units":5,"orders":0,"due_at":null},"next_action":"Split it"}'
 }
 
@@ -131,6 +139,16 @@ events() {
 	assert_equal "${stderr_lines[1]}" 'wf-alert: 1 bad line skipped; 2 applied'
 	run -0 sql "SELECT group_concat(kind) FROM exception"
 	assert_output 'a,c'
+}
+
+@test "raise refuses a subject that names no record" {
+	run -3 --separate-stderr wf-alert raise <<<'{"kind":"a","subject":"order shop:404","owner":"ops","next_action":"x"}'
+	assert_equal "$stderr" "wf-alert: stdin:1: subject: no order 'shop:404' here; an exception's subject names a record (nothing applied)"
+	run -3 --separate-stderr wf-alert raise <<<'{"kind":"a","subject":"po PO-9","owner":"ops","next_action":"x"}'
+	run -3 --separate-stderr wf-alert raise <<<'{"kind":"a","subject":"sku MUG-2","owner":"ops","next_action":"x"}'
+	run -0 --separate-stderr wf-alert raise <<<'{"kind":"a","subject":"sku MUG-1","owner":"ops","next_action":"x"}'
+	run -0 sql "SELECT count(*) FROM exception"
+	assert_output 1
 }
 
 @test "raise refuses unknown keys, naming the one meant (its own format)" {
@@ -221,8 +239,10 @@ events() {
 	assert_equal "${#lines[@]}" 3
 	assert_equal "$(field .exception <<<"${lines[0]}")" EX-1
 	assert_equal "$(field .state <<<"${lines[0]}")" acknowledged
-	assert_line -n 1 --partial '"type":"event","event":1,"at":"2026-11-20T09:00:00Z","actor":"tester","record":"exception","ref":"EX-1","action":"create"'
-	assert_line -n 2 '{"type":"event","event":4,"at":"2026-11-20T09:00:00Z","actor":"ann","record":"exception","ref":"EX-1","action":"ack","machine":"exception","from":"open","to":"acknowledged","data":null}'
+	create=$(sql "SELECT min(id) FROM event WHERE ref = 'EX-1'")
+	ack=$(sql "SELECT max(id) FROM event WHERE ref = 'EX-1'")
+	assert_line -n 1 --partial "\"type\":\"event\",\"event\":$create,\"at\":\"2026-11-20T09:00:00Z\",\"actor\":\"tester\",\"record\":\"exception\",\"ref\":\"EX-1\",\"action\":\"create\""
+	assert_line -n 2 "{\"type\":\"event\",\"event\":$ack,\"at\":\"2026-11-20T09:00:00Z\",\"actor\":\"ann\",\"record\":\"exception\",\"ref\":\"EX-1\",\"action\":\"ack\",\"machine\":\"exception\",\"from\":\"open\",\"to\":\"acknowledged\",\"data\":null}"
 }
 
 @test "an unknown exception exits 1 and a malformed key exits 2" {

@@ -79,7 +79,7 @@ v1_database() {
 	run -4 --separate-stderr wf-stock levels
 	assert_equal "$stderr" "wf-stock: '$WF_DB' has schema version 1, older than this Workform ($(schema)); run 'wf init' to migrate it"
 	run -0 --separate-stderr wf init
-	assert_output "{\"type\":\"init\",\"db\":\"$WF_DB\",\"result\":\"migrated\",\"schema_version\":$(schema),\"from_version\":1}"
+	assert_output "{\"type\":\"init\",\"db\":\"$WF_DB\",\"result\":\"migrated\",\"schema_version\":$(schema),\"from_version\":1,\"currency\":\"EUR\"}"
 	run -0 --separate-stderr wf init
 	assert_output --partial "\"result\":\"unchanged\",\"schema_version\":$(schema),\"from_version\":$(schema)"
 	run -0 --separate-stderr wf check
@@ -201,7 +201,7 @@ v1_database() {
 
 @test "--help and --version go to stdout and exit 0" {
 	run -0 --separate-stderr wf --help
-	assert_line --partial 'wf init [--dry-run]'
+	assert_line --partial 'wf init [--currency CUR] [--dry-run]'
 	run -0 --separate-stderr wf log --help
 	assert_line -n 0 'usage: wf log [TYPE [REF]] [--since T] [--actor A]'
 	run -0 --separate-stderr wf --version
@@ -209,13 +209,31 @@ v1_database() {
 	[ "$(schema)" -ge 3 ]
 }
 
+@test "wf init --currency sets the base currency, EUR unless said, and may change it" {
+	run -0 --separate-stderr wf init --currency usd
+	assert_output --partial '"result":"created"'
+	assert_output --partial '"currency":"USD"'
+	run -0 --separate-stderr wf init
+	assert_output --partial '"result":"unchanged"'
+	assert_output --partial '"currency":"USD"'
+	run -0 --separate-stderr wf init --currency GBP
+	assert_output --partial '"result":"updated"'
+	run -2 --separate-stderr wf init --currency XYZ
+	assert_equal "$stderr" "wf: --currency: unknown currency 'XYZ' (an ISO 4217 code such as EUR or USD)"
+	run -0 sql "SELECT value FROM setting"
+	assert_output GBP
+	rm -f "$WF_DB"
+	run -0 --separate-stderr wf init
+	assert_output --partial '"currency":"EUR"'
+}
+
 @test "--format selects jsonl, table, csv or tsv" {
 	run -0 --separate-stderr wf init --format csv
-	assert_line -n 0 'type,db,result,schema_version,from_version'
+	assert_line -n 0 'type,db,result,schema_version,from_version,currency'
 	run -0 --separate-stderr wf init --format tsv
-	assert_line -n 0 "$(printf 'type\tdb\tresult\tschema_version\tfrom_version')"
+	assert_line -n 0 "$(printf 'type\tdb\tresult\tschema_version\tfrom_version\tcurrency')"
 	run -0 --separate-stderr wf init --format table
-	assert_line -n 0 --regexp '^DB +RESULT +SCHEMA VERSION +FROM VERSION$'
+	assert_line -n 0 --regexp '^DB +RESULT +SCHEMA VERSION +FROM VERSION +CURRENCY$'
 	run -2 --separate-stderr wf init --format xml
 	assert_equal "$stderr" "wf: unknown format 'xml' (jsonl, table, csv, tsv)"
 }

@@ -37,13 +37,27 @@ setup(wf_db *db)
 	    "\"impact\":{\"orders\":1,\"due_at\":\"2026-11-27T09:00:00Z\"},\"next_action\":\"Call\"}\n"
 	    "{\"kind\":\"fraud_check\",\"subject\":\"order shop:7\",\"owner\":\"risk\","
 	    "\"priority\":95,\"next_action\":\"Call the customer\"}\n";
+	/* the records the exceptions are about: a subject names a record */
+	static const char skus[] = "{\"type\":\"sku\",\"sku\":\"MUG-1\"}\n";
+	static const char orders[] =
+	    "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"1001\","
+	    "\"placed_at\":\"2026-11-19T09:00:00Z\",\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"1.00\"}]}\n"
+	    "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"9\","
+	    "\"placed_at\":\"2026-11-19T09:00:00Z\",\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"1.00\"}]}\n"
+	    "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"7\","
+	    "\"placed_at\":\"2026-11-19T09:00:00Z\",\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"1.00\"}]}\n"
+	    "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"1\","
+	    "\"placed_at\":\"2026-11-19T09:00:00Z\",\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"1.00\"}]}\n";
+	static const struct wf_order_import generic = { WF_ORDER_GENERIC, NULL };
 	static const char early[] =
-	    "{\"kind\":\"payout_mismatch\",\"subject\":\"payout stripe:po_1\",\"owner\":\"finance\","
+	    "{\"kind\":\"payout_mismatch\",\"subject\":\"order shop:1\",\"owner\":\"finance\","
 	    "\"impact\":{\"money\":\"12.40\",\"currency\":\"EUR\"},\"next_action\":\"Check\"}\n";
 	wf_out *out = wf_db_out(db);
 	int rc;
 
-	if ((rc = fuzz_setup_lines(db, wf_exception_raise_line, out, raises)) != 0 ||
+	if ((rc = fuzz_setup_lines(db, wf_sku_import_line, NULL, skus)) != 0 ||
+	    (rc = fuzz_setup_lines(db, wf_order_import_line, (void *)&generic, orders)) != 0 ||
+	    (rc = fuzz_setup_lines(db, wf_exception_raise_line, out, raises)) != 0 ||
 	    (rc = wf_exception_resolve(db, "EX-2", "ordered", out)) != 0 ||
 	    (rc = wf_exception_snooze(db, "EX-3", T0 + DAY, out)) != 0 ||
 	    (rc = wf_exception_dismiss(db, "EX-4", "not fraud", out)) != 0)

@@ -54,7 +54,7 @@ sku_cost(wf_db *db, const char *code)
 {
 	struct wf_sku_info info;
 
-	FUZZ_ASSERT(wf_sku_find(db, code, &info) == 0 && info.has_cost);
+	FUZZ_ASSERT(wf_sku_find(db, &info, code) == 0 && info.has_cost);
 	return info.cost;
 }
 
