@@ -1,4 +1,5 @@
 /* text.c - validation of codes and free text. */
+#include <stdio.h>
 #include <string.h>
 
 #include "wf_error.h"
@@ -68,4 +69,65 @@ wf_text_owner(const char *owner)
 	if (owner == NULL || *owner == '\0')
 		return wf_error_set(WF_EINPUT, "owner: must not be empty");
 	return wf_text_check("owner", owner, 64);
+}
+
+/* The code point of the UTF-8 sequence at P (valid UTF-8), and its length. */
+static unsigned long
+code_point(const unsigned char *p, size_t *len)
+{
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (p[0] < 0xE0) {
+		*len = 2;
+		return ((unsigned long)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+	}
+	if (p[0] < 0xF0) {
+		*len = 3;
+		return ((unsigned long)(p[0] & 0x0F) << 12) |
+		    ((unsigned long)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	}
+	*len = 4;
+	return ((unsigned long)(p[0] & 0x07) << 18) | ((unsigned long)(p[1] & 0x3F) << 12) |
+	    ((unsigned long)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* Controls, and the format characters that reorder or hide text. */
+static int
+unsafe(unsigned long c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C ||
+	    (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+	    (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0xFEFF;
+}
+
+int
+wf_text_clean(wf_buf *out, const char *what, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i, len, start = out->len;
+	char esc[8];
+
+	if (!wf_utf8_valid(s, n))
+		return wf_error_set(WF_EINPUT, "%s: not valid UTF-8", what);
+	for (i = 0; i < n; i += len) {
+		unsigned long c = code_point(p + i, &len);
+		int rc;
+
+		if (unsafe(c)) {
+			snprintf(esc, sizeof esc, "\\u%04lx", c);
+			if (out->len - start + strlen(esc) > max)
+				break;
+			rc = wf_buf_adds(out, esc);
+		} else {
+			if (out->len - start + len > max)
+				break;
+			rc = wf_buf_add(out, p + i, len);
+		}
+		if (rc)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_buf_add(out, "", 0) ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
 }
