@@ -6,7 +6,7 @@ load helper
 @test "wf init creates the database, then is unchanged" {
 	run -0 --separate-stderr wf init
 	assert_output --partial '"result":"created"'
-	assert_output --partial '"schema_version":2'
+	assert_output --partial '"schema_version":3'
 	run -0 --separate-stderr wf init
 	assert_output --partial '"result":"unchanged"'
 	[ -z "$stderr" ]
@@ -56,7 +56,7 @@ load helper
 	sql "PRAGMA user_version = 99"
 	sum=$(md5sum <"$WF_DB")
 	run -4 --separate-stderr wf check
-	assert_equal "$stderr" "wf: '$WF_DB' has schema version 99, newer than this Workform (2); upgrade Workform"
+	assert_equal "$stderr" "wf: '$WF_DB' has schema version 99, newer than this Workform (3); upgrade Workform"
 	run -4 --separate-stderr wf init
 	[ "$(md5sum <"$WF_DB")" = "$sum" ]
 }
@@ -71,11 +71,11 @@ v1_database() {
 @test "a version 1 database is refused until wf init migrates it" {
 	v1_database
 	run -4 --separate-stderr wf-stock levels
-	assert_equal "$stderr" "wf-stock: '$WF_DB' has schema version 1, older than this Workform (2); run 'wf init' to migrate it"
+	assert_equal "$stderr" "wf-stock: '$WF_DB' has schema version 1, older than this Workform (3); run 'wf init' to migrate it"
 	run -0 --separate-stderr wf init
-	assert_output "{\"type\":\"init\",\"db\":\"$WF_DB\",\"result\":\"migrated\",\"schema_version\":2,\"from_version\":1}"
+	assert_output "{\"type\":\"init\",\"db\":\"$WF_DB\",\"result\":\"migrated\",\"schema_version\":3,\"from_version\":1}"
 	run -0 --separate-stderr wf init
-	assert_output --partial '"result":"unchanged","schema_version":2,"from_version":2'
+	assert_output --partial '"result":"unchanged","schema_version":3,"from_version":3'
 	run -0 --separate-stderr wf check
 }
 
@@ -101,6 +101,26 @@ v1_database() {
 	run -0 wf-stock move MUG-1 7 --from BER/A-01 --to BER/B-01
 	run -0 sql "SELECT b.code, bal.state, bal.holder, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id ORDER BY 1, 2"
 	assert_output $'A-01|reserved|ORDER-1|3\nB-01|damaged||1\nB-01|on_hand||11'
+	run -0 --separate-stderr wf check
+}
+
+@test "migration 3 makes the payout tables again, keyed for the provider importers" {
+	v1_database
+	wf init >/dev/null
+	run -0 sql "SELECT name FROM pragma_table_info('payout_line') WHERE name IN ('provider', 'provider_id', 'category', 'order_ref', 'net_differs') ORDER BY 1"
+	assert_output $'category\nnet_differs\norder_ref\nprovider\nprovider_id'
+	run -0 sql "SELECT \"notnull\" FROM pragma_table_info('payout') WHERE name = 'amount'"
+	assert_output 0
+	# net = gross - fee unless the line says the provider's net differs
+	sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, posted_at, created_at, updated_at) VALUES ('x', '1', 'charge', 'EUR', 1000, 50, 950, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, posted_at, created_at, updated_at) VALUES ('x', '2', 'charge', 'EUR', 1000, 50, 900, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"CHECK constraint failed"* ]]
+	sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, net_differs, posted_at, created_at, updated_at) VALUES ('x', '2', 'charge', 'EUR', 1000, 50, 900, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	# one line per provider and transaction id; only known categories
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, net, posted_at, created_at, updated_at) VALUES ('x', '1', 'charge', 'EUR', 1, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"UNIQUE constraint failed"* ]]
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, net, posted_at, created_at, updated_at) VALUES ('x', '3', 'chargeback', 'EUR', 1, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"CHECK constraint failed"* ]]
 	run -0 --separate-stderr wf check
 }
 
@@ -199,7 +219,7 @@ v1_database() {
 	run -0 --separate-stderr wf log --help
 	assert_line -n 0 'usage: wf log [TYPE [REF]] [--since T] [--actor A]'
 	run -0 --separate-stderr wf --version
-	assert_output --regexp '^wf [0-9]+\.[0-9]+\.[0-9]+ \(schema 2'
+	assert_output --regexp '^wf [0-9]+\.[0-9]+\.[0-9]+ \(schema 3'
 }
 
 @test "--format selects jsonl, table, csv or tsv" {
