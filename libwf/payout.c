@@ -691,7 +691,7 @@ apply_line(wf_db *db, struct run *run, const wf_jloc *at, struct wf_payout_line_
 	const char *result;
 	cJSON *changes = NULL, *data, *rec;
 	wf_stmt *st;
-	int rc, found, was_unknown = 0;
+	int rc, found, written, was_unknown = 0;
 
 	/* lines that name no payout of their own belong to --payout */
 	if (in->payout == NULL && run->payout_id[0]) {
@@ -731,9 +731,10 @@ apply_line(wf_db *db, struct run *run, const wf_jloc *at, struct wf_payout_line_
 		}
 	}
 	result = wf_change_result(!found, changes);
-	if (!found || changes->child) {
-		int order_changed = found && (old.r.order_ref == NULL) != (n.order_ref == NULL) ?
-		    1 : found && n.order_ref && strcmp(old.r.order_ref, n.order_ref) != 0;
+	written = !found || changes->child;
+	if (written) {
+		int order_changed = found && ((old.r.order_ref == NULL) != (n.order_ref == NULL) ||
+		    (n.order_ref && strcmp(old.r.order_ref, n.order_ref) != 0));
 		if ((rc = wf_db_stmt(db, &st, found ? upd : ins)) != 0) {
 			cJSON_Delete(changes);
 			return rc;
@@ -782,7 +783,8 @@ apply_line(wf_db *db, struct run *run, const wf_jloc *at, struct wf_payout_line_
 		    &p, m)) != 0)
 			return rc;
 	}
-	if (n.unmapped || was_unknown) {
+	/* a line of an unknown type that came, changed or went */
+	if (written && (n.unmapped || was_unknown)) {
 		char subject[KEYLEN];
 		line_subject(subject, &n);
 		if (p.id)
