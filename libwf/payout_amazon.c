@@ -191,10 +191,10 @@ read_header(wf_tsv *t)
 	size_t n, i, j;
 	int rc;
 
+	/* no header at all is no input, as an empty JSON export is */
 	do {
 		if ((rc = next_line(t)) <= 0)
-			return rc == 0 ? wf_error_set(WF_EINPUT, "%s: empty: expected a settlement "
-			    "report's header row", t->name) : rc;
+			return rc;
 	} while (t->cur.len == 0);
 	if ((rc = check_text(t)) != 0)
 		return rc;
@@ -253,6 +253,8 @@ wf_tsv_read(void *ctx, cJSON **obj, long *line)
 		*line = t->line;
 		return rc;
 	}
+	if (!t->header)
+		return 0;
 	do {
 		if ((rc = next_line(t)) <= 0)
 			return rc;

@@ -278,6 +278,14 @@ amazon_v2() {
 	assert_output 0
 }
 
+@test "an empty export imports nothing, whatever its format" {
+	for from in amazon shopify stripe paypal generic; do
+		run -0 --separate-stderr wf-reconcile import --from "$from" </dev/null
+		assert_output ''
+		assert_equal "$stderr" ''
+	done
+}
+
 @test "amazon: an amount with grouping separators is refused, named by its row and column" {
 	amazon_v2 | sed 's/49,90/1.049,90/' >"$BATS_TEST_TMPDIR/v2.tsv"
 	run -3 --separate-stderr wf-reconcile import --from amazon "$BATS_TEST_TMPDIR/v2.tsv"
