@@ -2,24 +2,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
 #define END_OPTS { NULL, 0, NULL, 0, NULL, NULL }
-
-static int progress_shown;
-
-/* A long import on a terminal shows how far it got. */
-static void
-progress(void *c, long long lines)
-{
-	(void)c;
-	if (isatty(STDERR_FILENO)) {
-		fprintf(stderr, "\rwf-reconcile: %lld records read", lines);
-		progress_shown = 1;
-	}
-}
 
 static const struct cli_opt import_opts[] = {
 	{ "from", K_CHOICE, "FORMAT", O_REQ, "stripe|shopify|amazon|paypal|generic",
@@ -49,10 +35,7 @@ cmd_import(struct cli *c)
 		b.in = f;
 		b.name = c->argv[0];
 	}
-	b.progress = progress;
 	rc = wf_payout_import(c->db, &b, &imp);
-	if (progress_shown)
-		fputc('\n', stderr);
 	if (f)
 		fclose(f);
 	return rc;

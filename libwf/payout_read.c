@@ -172,6 +172,22 @@ wf_payout_line_copy(wf_stmt *st, struct line_row *l)
 #undef K
 }
 
+/* Step ST (bound) for at most one line: *found 1 with L, or 0. */
+static int
+line_step(wf_db *db, wf_stmt *st, struct line_row *l, int *found)
+{
+	int rc = wf_db_step(db, st);
+
+	if (rc < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1) {
+		wf_payout_line_copy(st, l);
+		wf_stmt_reset(st);
+	}
+	return 0;
+}
+
 int
 wf_payout_line_by_id(wf_db *db, int64_t id, struct line_row *l, int *found)
 {
@@ -182,14 +198,7 @@ wf_payout_line_by_id(wf_db *db, int64_t id, struct line_row *l, int *found)
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		wf_payout_line_copy(st, l);
-		wf_stmt_reset(st);
-	}
-	return 0;
+	return line_step(db, st, l, found);
 }
 
 int
@@ -204,14 +213,7 @@ wf_payout_line_by_key(wf_db *db, const char *provider, const char *provider_id,
 		return rc;
 	wf_bind_text(st, 1, provider);
 	wf_bind_text(st, 2, provider_id);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1) {
-		wf_payout_line_copy(st, l);
-		wf_stmt_reset(st);
-	}
-	return 0;
+	return line_step(db, st, l, found);
 }
 
 /* ---- records ----------------------------------------------------------------------- */

@@ -46,6 +46,16 @@
 #define BALANCE_INDEXES \
 	"CREATE INDEX balance_bin ON balance(bin_id, sku_id);\n" \
 	"CREATE INDEX balance_holder ON balance(holder, sku_id) WHERE holder <> '';\n"
+/* A payout's key, state and currency, the same in migrations 1 and 3. */
+#define PAYOUT_KEY \
+	"CREATE TABLE payout (\n" \
+	"  id          INTEGER PRIMARY KEY,\n" \
+	"  provider    TEXT NOT NULL " CODE("provider", 32) ",\n" \
+	"  external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 128),\n" \
+	"  ref         TEXT NOT NULL UNIQUE CHECK (ref = provider || ':' || external_id),\n" \
+	"  state       TEXT NOT NULL DEFAULT 'imported' CHECK ((state = 'imported' OR\n" \
+	"              state = 'matched' OR state = 'reconciled' OR state = 'mismatch')),\n" \
+	"  currency    TEXT NOT NULL " CUR("currency") ",\n"
 #define APPEND_ONLY(t, what) \
 	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN\n" \
 	"  SELECT RAISE(ABORT, 'wf: " what " is append-only; record a reversal instead');\n" \
@@ -359,14 +369,7 @@ BALANCE_INDEXES
 APPEND_ONLY("po_followup", "the follow-up log")
 
 /* ---- money -------------------------------------------------------------- */
-"CREATE TABLE payout (\n"
-"  id          INTEGER PRIMARY KEY,\n"
-"  provider    TEXT NOT NULL " CODE("provider", 32) ",\n"
-"  external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 128),\n"
-"  ref         TEXT NOT NULL UNIQUE CHECK (ref = provider || ':' || external_id),\n"
-"  state       TEXT NOT NULL DEFAULT 'imported' CHECK ((state = 'imported' OR\n"
-"              state = 'matched' OR state = 'reconciled' OR state = 'mismatch')),\n"
-"  currency    TEXT NOT NULL " CUR("currency") ",\n"
+PAYOUT_KEY
 "  amount      INTEGER NOT NULL,\n"
 "  fees        INTEGER NOT NULL DEFAULT 0,\n"
 "  paid_at     TEXT " TSN("paid_at") ",\n"
@@ -529,14 +532,7 @@ BALANCE_INDEXES
 static const char m3[] =
 "DROP TABLE payout_line;\n"
 "DROP TABLE payout;\n"
-"CREATE TABLE payout (\n"
-"  id          INTEGER PRIMARY KEY,\n"
-"  provider    TEXT NOT NULL " CODE("provider", 32) ",\n"
-"  external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 128),\n"
-"  ref         TEXT NOT NULL UNIQUE CHECK (ref = provider || ':' || external_id),\n"
-"  state       TEXT NOT NULL DEFAULT 'imported' CHECK ((state = 'imported' OR\n"
-"              state = 'matched' OR state = 'reconciled' OR state = 'mismatch')),\n"
-"  currency    TEXT NOT NULL " CUR("currency") ",\n"
+PAYOUT_KEY
 "  amount      INTEGER " MONEYN("amount") ",\n"
 "  arrival     TEXT " DATEN("arrival") ",\n"
 "  status      TEXT CHECK (status IS NULL OR length(status) BETWEEN 1 AND 64),\n"
