@@ -746,8 +746,14 @@ shopify_line(struct wf_payout_parse *ps, const wf_jloc *at, const cJSON *o,
 	    (rc = opt_id(at, o, "source_order_id", &l->provider_order)) != 0 ||
 	    (rc = opt_id(at, o, "source_order_transaction_id", &l->payment_id)) != 0 ||
 	    (rc = wf_jget_time(at, o, "processed_at", WF_J_REQ, &l->posted_at)) != 0 ||
-	    (rc = wf_payout_keep_text(r, at, "type", type, &l->provider_type)) != 0 ||
 	    (rc = wf_payout_keep_text(r, at, "payout_status", status, &l->status)) != 0)
+		return rc;
+	/* the raw type is the pair: an adjustment of a charge, a debit of an
+	 * adjustment reversal; the category comes from the type */
+	if ((l->provider_type = source_type ? wf_payout_keep(r, "%s/%s", type, source_type) :
+	    type) == NULL)
+		return wf_error_code();
+	if ((rc = wf_payout_keep_text(r, at, "type", l->provider_type, &l->provider_type)) != 0)
 		return rc;
 	if ((rc = wf_jget_money(at, o, "fee", WF_J_NUMOK, l->currency, &l->fee)) < 0 ||
 	    (rc = wf_jget_money(at, o, "net", WF_J_NUMOK, l->currency, &l->net)) < 0)

@@ -354,7 +354,7 @@ amazon_v2() {
 	jq -c '.transactions[:3][] | if .id == 77412310 then .type = "gift_card_breakage" else . end' \
 	    "$PLATFORMS/$SHOPIFY_TXNS" >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr wf-reconcile import --from shopify "$BATS_TEST_TMPDIR/in"
-	assert_equal "$(line 77412310 | jq -c '[.category, .unmapped, .provider_type, .result]')" '["other",true,"gift_card_breakage","created"]'
+	assert_equal "$(line 77412310 | jq -c '[.category, .unmapped, .provider_type, .result]')" '["other",true,"gift_card_breakage/Payments::Balance::AdjustmentReversal","created"]'
 	# again, unchanged: nothing is written, the exception is not raised again
 	before=$(events)
 	run -0 --separate-stderr wf-reconcile import --from shopify "$BATS_TEST_TMPDIR/in"
@@ -362,9 +362,9 @@ amazon_v2() {
 	assert_equal "$(events)" "$before"
 	run -0 --separate-stderr wf-alert list --kind unknown_category --format jsonl
 	assert_equal "$(jq -c '[.subject, .owner, .impact.money, .evidence]' <<<"$output")" \
-	    '["payout shopify:623721858","finance","50.00",{"lines":[{"provider_id":"77412310","provider_type":"gift_card_breakage","net":"50.00","currency":"USD"}],"count":1,"provider":"shopify"}]'
+	    '["payout shopify:623721858","finance","50.00",{"lines":[{"provider_id":"77412310","provider_type":"gift_card_breakage/Payments::Balance::AdjustmentReversal","net":"50.00","currency":"USD"}],"count":1,"provider":"shopify"}]'
 	assert_equal "$(jq -r .next_action <<<"$output")" \
-	    "Find out what Shopify means by 'gift_card_breakage' (the lines: wf-reconcile show shopify:623721858), book the line by hand, and report the type so that wf-reconcile learns it; until then it counts as other (50.00 USD)"
+	    "Find out what Shopify means by 'gift_card_breakage/Payments::Balance::AdjustmentReversal' (the lines: wf-reconcile show shopify:623721858), book the line by hand, and report the type so that wf-reconcile learns it; until then it counts as other (50.00 USD)"
 	# Shopify's corrected export says what it was
 	jq -c '.transactions[1]' "$PLATFORMS/$SHOPIFY_TXNS" >"$BATS_TEST_TMPDIR/fixed"
 	run -0 --separate-stderr wf-reconcile import --from shopify "$BATS_TEST_TMPDIR/fixed"
