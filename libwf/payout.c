@@ -107,25 +107,31 @@ provider_name(const char *provider)
 	    strcmp(provider, "paypal") == 0 ? "PayPal" : provider;
 }
 
-/* Whether payout P's lines add up to its amount: raise or resolve
- * payout_unbalanced.  Lines whose net is not gross - fee are named. */
+/* Whether payout P's lines add up to its amount, and its own transfer to
+ * the bank is that amount: raise or resolve payout_unbalanced.  Lines
+ * whose net is not gross - fee are named. */
 static int
 check_balance(wf_db *db, const struct payout_row *p)
 {
 	static const char differs[] = "SELECT provider_id FROM payout_line"
 	    " WHERE payout_id = ?1 AND net_differs = 1 ORDER BY posted_at, id LIMIT 20";
 	struct wf_payout_sum s;
-	char next[600], note[200], a[32], n[32], d[32];
+	char next[700], note[200], a[32], n[32], t[32];
+	int64_t off;
 	cJSON *ev, *ids;
 	wf_stmt *st;
-	int rc, k = 0;
+	int rc, k = 0, bad_sum, bad_transfer;
 
-	if ((rc = wf_payout_sum(db, &s, p->id)) != 0 || !s.checkable)
+	if ((rc = wf_payout_sum(db, &s, p->id)) != 0)
 		return rc;
+	bad_sum = s.checkable && s.difference != 0;
+	bad_transfer = s.has_amount && s.has_transfer && s.transfer != -s.amount;
+	if (!s.checkable && !(s.has_amount && s.has_transfer))
+		return 0;       /* nothing to compare yet */
 	wf_money_format(s.amount, p->currency, a, sizeof a);
 	wf_money_format(s.net, p->currency, n, sizeof n);
-	wf_money_format(s.difference, p->currency, d, sizeof d);
-	if (s.difference == 0) {
+	wf_money_format(s.transfer, p->currency, t, sizeof t);
+	if (!bad_sum && !bad_transfer) {
 		snprintf(note, sizeof note, "its lines add up to its amount, %s %s", a, p->currency);
 		return clear_ex(db, WF_EX_PAYOUT_UNBALANCED, p->ref, note);
 	}
@@ -137,8 +143,11 @@ check_balance(wf_db *db, const struct payout_row *p)
 	k |= wf_jadd_str(ev, "currency", p->currency);
 	k |= wf_jadd_money(ev, "amount", s.amount, p->currency);
 	k |= wf_jadd_money(ev, "lines_net", s.net, p->currency);
-	k |= wf_jadd_money(ev, "difference", s.difference, p->currency);
+	k |= s.checkable ? wf_jadd_money(ev, "difference", s.difference, p->currency) :
+	    wf_jadd_null(ev, "difference");
 	k |= wf_jadd_int(ev, "lines", s.summed);
+	k |= s.has_transfer ? wf_jadd_money(ev, "transfer", s.transfer, p->currency) :
+	    wf_jadd_null(ev, "transfer");
 	k |= wf_jadd_item(ev, "net_differs", ids);
 	if (k) {
 		cJSON_Delete(ev);
@@ -162,11 +171,21 @@ check_balance(wf_db *db, const struct payout_row *p)
 		cJSON_Delete(ev);
 		return rc;
 	}
-	snprintf(next, sizeof next, "Compare %s with %s's report of it: import the lines it "
-	    "lacks (wf-reconcile import --from %s), or resolve this with a note saying why its "
-	    "%lld lines add up to %s, not %s %s", p->ref, provider_name(p->provider),
-	    p->provider, (long long)s.summed, n, a, p->currency);
-	return raise_ex(db, WF_EX_PAYOUT_UNBALANCED, p->ref, ev, s.difference, p->currency, next);
+	if (bad_sum) {
+		snprintf(next, sizeof next, "Compare %s with %s's report of it: import the lines "
+		    "it lacks (wf-reconcile import --from %s), or resolve this with a note saying "
+		    "why its %lld lines add up to %s, not %s %s", p->ref,
+		    provider_name(p->provider), p->provider, (long long)s.summed, n, a,
+		    p->currency);
+		off = s.difference;
+	} else {
+		snprintf(next, sizeof next, "Compare %s with %s's report of it and the bank "
+		    "statement: its transfer to the bank is %s, its amount %s %s; import the "
+		    "corrected payout, or resolve this with a note saying which is right",
+		    p->ref, provider_name(p->provider), t, a, p->currency);
+		wf_money_add(s.transfer, s.amount, &off);
+	}
+	return raise_ex(db, WF_EX_PAYOUT_UNBALANCED, p->ref, ev, off, p->currency, next);
 }
 
 /* Lines of types no map knows: raise or resolve unknown_category for the
@@ -765,7 +784,7 @@ apply_line(wf_db *db, struct run *run, const wf_jloc *at, struct wf_payout_line_
 		}
 		if ((rc = line_event(db, &n, found ? "update_line" : "add_line", data)) != 0)
 			return rc;
-		/* the payout the line is in changed; with it, any it left */
+		/* the payout the line is in changed with it */
 		if (p.id)
 			mark(m, p.id, T_CHANGED);
 	}

@@ -250,8 +250,11 @@ wf_payout_sum(wf_db *db, struct wf_payout_sum *sum, int64_t id)
 	wf_bind_int(st, 1, id);
 	while ((rc = wf_db_step(db, st)) == 1) {
 		sum->lines++;
-		if (wf_col_int(st, 1))
+		if (wf_col_int(st, 1)) {
+			sum->has_transfer = 1;
+			sum->transfer = wf_col_int(st, 0);
 			continue;
+		}
 		sum->summed++;
 		if (wf_money_add(sum->net, wf_col_int(st, 0), &sum->net) != 0) {
 			wf_stmt_reset(st);

@@ -144,6 +144,8 @@ struct wf_payout_sum {
 	int64_t amount;
 	int     checkable;       /* amount known and at least one line summed */
 	int64_t difference;      /* net - amount, when checkable */
+	int     has_transfer;    /* the payout's own line is there */
+	int64_t transfer;        /* its net: -amount when the two agree */
 };
 
 /* Sum payout ID's lines into *sum.  Returns 0, WF_EINPUT when the sum

@@ -108,7 +108,7 @@ amazon_v2() {
 	assert_equal "$(jq -c '[.exception, .subject, .owner, .state, .impact.money, .impact.currency]' <<<"$output")" \
 	    '["EX-1","payout shopify:623721858","finance","open","39.48","USD"]'
 	assert_equal "$(jq -c .evidence <<<"$output")" \
-	    '{"payout":"shopify:623721858","currency":"USD","amount":"41.90","lines_net":"81.38","difference":"39.48","lines":24,"net_differs":["758509248"]}'
+	    '{"payout":"shopify:623721858","currency":"USD","amount":"41.90","lines_net":"81.38","difference":"39.48","lines":24,"transfer":"-41.90","net_differs":["758509248"]}'
 	assert_equal "$(jq -r .next_action <<<"$output")" \
 	    "Compare shopify:623721858 with Shopify's report of it: import the lines it lacks (wf-reconcile import --from shopify), or resolve this with a note saying why its 24 lines add up to 81.38, not 41.90 USD"
 }
@@ -181,6 +181,24 @@ amazon_v2() {
 	assert_equal "$(payout | jq -c '[.result, .lines, .lines_net, .difference]')" '["updated",26,"41.90","0.00"]'
 	run -0 sql "SELECT state, resolution FROM exception WHERE kind = 'payout_unbalanced'"
 	assert_output 'resolved|its lines add up to its amount, 41.90 USD'
+}
+
+@test "a payout whose own transfer to the bank is not its amount is unbalanced too" {
+	cat >"$BATS_TEST_TMPDIR/in" <<-'EOF'
+	{"type":"payout","payout":"bank:9","amount":"10.00","currency":"EUR"}
+	{"type":"payout_line","payout":"bank:9","provider_id":"c1","category":"charge","gross":"10.00","currency":"EUR","posted_at":"2026-11-20T09:00:00Z"}
+	{"type":"payout_line","payout":"bank:9","provider_id":"p1","category":"transfer","is_payout":true,"gross":"-9.00","currency":"EUR","posted_at":"2026-11-21T09:00:00Z"}
+	EOF
+	run -0 --separate-stderr wf-reconcile import --from generic "$BATS_TEST_TMPDIR/in"
+	assert_equal "$(payout | jq -c '[.lines, .lines_net, .difference]')" '[2,"10.00","0.00"]'
+	run -0 --separate-stderr wf-alert list --kind payout_unbalanced --format jsonl
+	assert_equal "$(jq -c '[.impact.money, .evidence.transfer, .evidence.difference]' <<<"$output")" '["1.00","-9.00","0.00"]'
+	assert_equal "$(jq -r .next_action <<<"$output")" \
+	    "Compare bank:9 with bank's report of it and the bank statement: its transfer to the bank is -9.00, its amount 10.00 EUR; import the corrected payout, or resolve this with a note saying which is right"
+	sed -i 's/"-9.00"/"-10.00"/' "$BATS_TEST_TMPDIR/in"
+	wf-reconcile import --from generic "$BATS_TEST_TMPDIR/in" >/dev/null
+	run -0 sql "SELECT state FROM exception"
+	assert_output resolved
 }
 
 @test "--channel names the channel of the orders the lines link" {

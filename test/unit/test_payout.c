@@ -407,6 +407,7 @@ TEST(sum_find_and_each_read_what_import_wrote)
 	EQ_INT(s.net, 950);
 	EQ_INT(s.checkable, 1);
 	EQ_INT(s.difference, 0);
+	EQ_INT(s.has_transfer, 0);
 	EQ_INT(wf_payout_line_each(db, &q, count_line, &n), 0);
 	EQ_INT(n, 2);
 	EQ_INT(wf_payout_find(db, &info, &found, "bank:8"), 0);
