@@ -108,7 +108,7 @@ wf_text_clean(wf_buf *out, const char *what, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i, len, start = out->len;
-	char esc[8];
+	char esc[16];
 
 	if (!wf_utf8_valid(s, n))
 		return wf_error_set(WF_EINPUT, "%s: not valid UTF-8", what);
