@@ -46,7 +46,7 @@ UNITS    = $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
 FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_NAMES = $(FUZZ_SRC:test/fuzz/%.c=%)
 REPLAYS   = $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_LIB  = test/fuzz/common.c test/fuzz/importer.c test/fuzz/orders.c
+FUZZ_LIB  = test/fuzz/common.c test/fuzz/importer.c test/fuzz/orders.c test/fuzz/payouts.c
 FUZZ_DEPS = $(FUZZ_LIB) test/fuzz/fuzz.h
 # Benchmark programs: bench/NAME.c -> $(B)/bench/NAME (built by `make bench`).
 BENCH_PROGS = $(patsubst bench/%.c,$(B)/bench/%,$(filter-out bench/util.c,$(wildcard bench/*.c)))

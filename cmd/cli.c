@@ -19,7 +19,7 @@ enum {
 static const char *const kind_names[] = {
 	"none", "text", "int", "money", "time", "file", "choice", "sku",
 	"warehouse", "bin", "order", "po", "supplier", "exception", "return",
-	"shipment", "record", "tool", "owner"
+	"shipment", "record", "tool", "owner", "payout"
 };
 
 struct globals {

@@ -22,7 +22,7 @@
 enum cli_kind {
 	K_NONE, K_TEXT, K_INT, K_MONEY, K_TIME, K_FILE, K_CHOICE, K_SKU,
 	K_WAREHOUSE, K_BIN, K_ORDER, K_PO, K_SUPPLIER, K_EXCEPTION, K_RETURN,
-	K_SHIPMENT, K_RECORD, K_TOOL, K_OWNER
+	K_SHIPMENT, K_RECORD, K_TOOL, K_OWNER, K_PAYOUT
 };
 
 #define O_REQ 0x1       /* the option must be given */

@@ -53,10 +53,18 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 		wf_tx_all_or_nothing(db, 1);
 	for (;;) {
 		wf_jloc at, member, elem;
-		const char *from;
+		const char *from = NULL;
 		struct wf_line l;
+		long line = 0;
 
-		lrc = wf_jsonl_read(r, &obj);
+		if (b->source) {
+			obj = NULL;
+			lrc = b->source(b->source_ctx, &obj, &line);
+		} else {
+			lrc = wf_jsonl_read(r, &obj);
+			line = wf_jsonl_lineno(r);
+			from = wf_jsonl_member(r);
+		}
 		if (lrc == 0)
 			break;
 		if (lrc < 0 && !wf_batch_line_error(lrc)) {
@@ -64,17 +72,17 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 			goto fail;
 		}
 		if (lrc > 0) {
-			at = (wf_jloc)WF_JLOC_ROOT(b->name, wf_jsonl_lineno(r));
+			at = (wf_jloc)WF_JLOC_ROOT(b->name, line);
 			l.at = &at;
 			/* a record of a list: "stdin:1: orders[3]" */
-			if ((from = wf_jsonl_member(r)) != NULL) {
+			if (from != NULL) {
 				member = (wf_jloc)WF_JLOC_KEY(&at, from);
 				elem = (wf_jloc)WF_JLOC_IDX(*from ? &member : &at, wf_jsonl_index(r));
 				l.at = &elem;
 			}
 			l.obj = obj;
 			l.strict = b->strict;
-			l.lineno = wf_jsonl_lineno(r);
+			l.lineno = line;
 			if (b->keep_going && (rc = wf_tx_begin(db)) != 0) {
 				cJSON_Delete(obj);
 				goto fail;
@@ -84,7 +92,7 @@ wf_batch_run(wf_db *db, struct wf_batch *b, wf_line_fn fn, void *arg)
 			if (lrc == 0 && b->keep_going && (rc = wf_tx_commit(db)) != 0)
 				goto fail;
 			if (lrc != 0) {
-				locate(b, wf_jsonl_lineno(r), l.at);
+				locate(b, line, l.at);
 				if (b->keep_going && wf_batch_line_error(lrc)) {
 					char msg[1024];
 					wf_strlcpy(msg, wf_error_msg(), sizeof msg);

@@ -13,6 +13,10 @@
 #define TS(col)   "CHECK (" col " GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z')"
 #define TSN(col)  "CHECK (" col " IS NULL OR " col " GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z')"
 #define CUR(col)  "CHECK (" col " GLOB '[A-Z][A-Z][A-Z]')"
+#define DATEN(col) "CHECK (" col " IS NULL OR " col " GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]')"
+/* Money in minor units, within what survives JSON (wf_money.h). */
+#define MONEY(col) "CHECK (" col " BETWEEN -9007199254740991 AND 9007199254740991)"
+#define MONEYN(col) "CHECK (" col " IS NULL OR " col " BETWEEN -9007199254740991 AND 9007199254740991)"
 #define OWNER     "owner TEXT NOT NULL CHECK (owner <> '' AND length(owner) <= 64)"
 #define STAMPS    "created_at TEXT NOT NULL " TS("created_at") ",\n" \
                   "  updated_at TEXT NOT NULL " TS("updated_at")
@@ -42,6 +46,16 @@
 #define BALANCE_INDEXES \
 	"CREATE INDEX balance_bin ON balance(bin_id, sku_id);\n" \
 	"CREATE INDEX balance_holder ON balance(holder, sku_id) WHERE holder <> '';\n"
+/* A payout's key, state and currency, the same in migrations 1 and 3. */
+#define PAYOUT_KEY \
+	"CREATE TABLE payout (\n" \
+	"  id          INTEGER PRIMARY KEY,\n" \
+	"  provider    TEXT NOT NULL " CODE("provider", 32) ",\n" \
+	"  external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 128),\n" \
+	"  ref         TEXT NOT NULL UNIQUE CHECK (ref = provider || ':' || external_id),\n" \
+	"  state       TEXT NOT NULL DEFAULT 'imported' CHECK ((state = 'imported' OR\n" \
+	"              state = 'matched' OR state = 'reconciled' OR state = 'mismatch')),\n" \
+	"  currency    TEXT NOT NULL " CUR("currency") ",\n"
 #define APPEND_ONLY(t, what) \
 	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t " BEGIN\n" \
 	"  SELECT RAISE(ABORT, 'wf: " what " is append-only; record a reversal instead');\n" \
@@ -355,14 +369,7 @@ BALANCE_INDEXES
 APPEND_ONLY("po_followup", "the follow-up log")
 
 /* ---- money -------------------------------------------------------------- */
-"CREATE TABLE payout (\n"
-"  id          INTEGER PRIMARY KEY,\n"
-"  provider    TEXT NOT NULL " CODE("provider", 32) ",\n"
-"  external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 128),\n"
-"  ref         TEXT NOT NULL UNIQUE CHECK (ref = provider || ':' || external_id),\n"
-"  state       TEXT NOT NULL DEFAULT 'imported' CHECK ((state = 'imported' OR\n"
-"              state = 'matched' OR state = 'reconciled' OR state = 'mismatch')),\n"
-"  currency    TEXT NOT NULL " CUR("currency") ",\n"
+PAYOUT_KEY
 "  amount      INTEGER NOT NULL,\n"
 "  fees        INTEGER NOT NULL DEFAULT 0,\n"
 "  paid_at     TEXT " TSN("paid_at") ",\n"
@@ -538,5 +545,74 @@ static const char m4[] =
 "INSERT INTO setting (name, value) VALUES ('base_currency', 'EUR');\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4 };
+/* Migration 5: payouts and their lines as the provider importers of
+ * wf-reconcile write them (issue 14).  Nothing wrote either table before,
+ * so both are made again rather than altered: a payout may be known before
+ * its amount (a line names it first), and a line is keyed by its provider's
+ * transaction id, may arrive before or without its payout, and keeps the
+ * provider's type and ids next to the category it was mapped to.
+ *
+ * A line's money is signed from the merchant's side: gross is what moved
+ * for the customer or the counterparty, fee what the provider kept (negative
+ * when it gave a fee back), net what reached the balance.  net = gross - fee
+ * unless the provider said otherwise, which net_differs records: the line is
+ * kept as given and the import reports it, never rounds it away.
+ * is_payout marks the payout's own line, the transfer of its amount from the
+ * provider's balance to the bank, which is not part of its sum; unmapped a
+ * type the importer does not know (category other, with an exception). */
+static const char m5[] =
+"DROP TABLE payout_line;\n"
+"DROP TABLE payout;\n"
+PAYOUT_KEY
+"  amount      INTEGER " MONEYN("amount") ",\n"
+"  arrival     TEXT " DATEN("arrival") ",\n"
+"  status      TEXT CHECK (status IS NULL OR length(status) BETWEEN 1 AND 64),\n"
+"  description TEXT,\n"
+"  " OWNER ",\n"
+"  " STAMPS ",\n"
+"  UNIQUE (provider, external_id)\n"
+") STRICT;\n"
+"CREATE INDEX payout_arrival ON payout(arrival);\n"
+
+"CREATE TABLE payout_line (\n"
+"  id             INTEGER PRIMARY KEY,\n"
+"  provider       TEXT NOT NULL " CODE("provider", 32) ",\n"
+"  provider_id    TEXT NOT NULL CHECK (length(provider_id) BETWEEN 1 AND 200),\n"
+"  payout_id      INTEGER REFERENCES payout(id),\n"
+"  category       TEXT NOT NULL CHECK ((category = 'charge' OR category = 'refund' OR\n"
+"                 category = 'fee' OR category = 'dispute' OR\n"
+"                 category = 'dispute_reversal' OR category = 'adjustment' OR\n"
+"                 category = 'reserve_hold' OR category = 'reserve_release' OR\n"
+"                 category = 'transfer' OR category = 'other')),\n"
+"  provider_type  TEXT CHECK (provider_type IS NULL OR length(provider_type) BETWEEN 1 AND 255),\n"
+"  unmapped       INTEGER NOT NULL DEFAULT 0 CHECK (unmapped = 0 OR\n"
+"                 (unmapped = 1 AND category = 'other')),\n"
+"  is_payout      INTEGER NOT NULL DEFAULT 0 CHECK (is_payout = 0 OR\n"
+"                 (is_payout = 1 AND category = 'transfer' AND payout_id IS NOT NULL)),\n"
+"  status         TEXT CHECK (status IS NULL OR length(status) BETWEEN 1 AND 64),\n"
+"  currency       TEXT NOT NULL " CUR("currency") ",\n"
+"  gross          INTEGER NOT NULL " MONEY("gross") ",\n"
+"  fee            INTEGER NOT NULL DEFAULT 0 " MONEY("fee") ",\n"
+"  net            INTEGER NOT NULL " MONEY("net") ",\n"
+"  net_differs    INTEGER NOT NULL DEFAULT 0 CHECK (net_differs = 0 OR net_differs = 1),\n"
+"  provider_order TEXT CHECK (provider_order IS NULL OR length(provider_order) BETWEEN 1 AND 128),\n"
+"  order_ref      TEXT CHECK (order_ref IS NULL OR length(order_ref) BETWEEN 3 AND 161),\n"
+"  order_id       INTEGER REFERENCES orders(id),\n"
+"  payment_id     TEXT CHECK (payment_id IS NULL OR length(payment_id) BETWEEN 1 AND 255),\n"
+"  posted_at      TEXT NOT NULL " TS("posted_at") ",\n"
+"  available_at   TEXT " TSN("available_at") ",\n"
+"  description    TEXT,\n"
+"  " STAMPS ",\n"
+"  CHECK ((net = gross - fee) = (net_differs = 0)),\n"
+"  UNIQUE (provider, provider_id)\n"
+") STRICT;\n"
+"CREATE INDEX payout_line_payout ON payout_line(payout_id) WHERE payout_id IS NOT NULL;\n"
+"CREATE UNIQUE INDEX payout_line_self ON payout_line(payout_id) WHERE is_payout = 1;\n"
+"CREATE INDEX payout_line_unassigned ON payout_line(provider, posted_at) WHERE payout_id IS NULL;\n"
+"CREATE INDEX payout_line_order_ref ON payout_line(order_ref) WHERE order_ref IS NOT NULL;\n"
+"CREATE INDEX payout_line_order ON payout_line(order_id) WHERE order_id IS NOT NULL;\n"
+"CREATE INDEX payout_line_payment ON payout_line(payment_id) WHERE payment_id IS NOT NULL;\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -1,4 +1,5 @@
 /* text.c - validation of codes and free text. */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -95,6 +96,35 @@ wf_text_escape(wf_buf *b, const char *s, size_t n)
 		}
 	}
 	return rc ? WF_ENOMEM : 0;
+}
+
+int
+wf_text_clean(wf_buf *out, const char *what, const char *s, size_t max)
+{
+	size_t n = strlen(s), i, start = out->len;
+	char esc[16];
+
+	if (!wf_utf8_valid(s, n))
+		return wf_error_set(WF_EINPUT, "%s: not valid UTF-8", what);
+	for (i = 0; i < n; ) {
+		uint32_t cp;
+		int len = wf_utf8_next(s + i, n - i, &cp), rc;
+
+		if (wf_text_unsafe(cp)) {
+			snprintf(esc, sizeof esc, "\\u%04lx", (unsigned long)cp);
+			if (out->len - start + strlen(esc) > max)
+				break;
+			rc = wf_buf_adds(out, esc);
+		} else {
+			if (out->len - start + (size_t)len > max)
+				break;
+			rc = wf_buf_add(out, s + i, (size_t)len);
+		}
+		if (rc)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		i += (size_t)len;
+	}
+	return wf_buf_add(out, "", 0) ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
 }
 
 int

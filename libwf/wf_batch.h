@@ -42,6 +42,14 @@ struct wf_batch {
 	 * the list members whose arrays hold the records (NULL-terminated,
 	 * possibly empty), read as wf_jsonl_documents() says. */
 	const char *const *documents;
+	/* NULL: read IN as JSON.  Otherwise the records come from SOURCE (a
+	 * format that is not JSON, such as a tab-separated file): it returns 1
+	 * with an object (the batch frees it) and the line it began on, 0 at
+	 * the end, a line error (WF_EINPUT, with a located message; reading may
+	 * go on, so keep_going skips it) or another error, which stops the
+	 * batch. */
+	int        (*source)(void *ctx, cJSON **obj, long *line);
+	void        *source_ctx;
 	wf_report_fn report;      /* bad lines under keep_going; may be NULL */
 	void        *report_ctx;
 	/* called every 10000 lines with the count so far; may be NULL */

@@ -1,13 +1,197 @@
 /*
- * wf_payout.h - payouts from payment providers (PROVIDER:ID).
+ * wf_payout.h - payouts from payment providers and marketplaces, and their
+ * lines (PROVIDER:ID).
  *
- * The record type and its state machine; wf-reconcile's import, matching
- * and reports are still to come.
+ * A payout is the money a provider sends to the bank in one transfer:
+ * shopify:623721858, stripe:po_1Moqx..., amazon:6016502941 (a settlement),
+ * paypal:5TY05013RG002845M (a withdrawal).  Its lines are the provider's
+ * balance transactions: each normalised to one category (charge, refund,
+ * fee, dispute, dispute_reversal, adjustment, reserve_hold, reserve_release,
+ * transfer, other) with signed gross, fee and net in minor units of its
+ * currency (net = gross - fee; fee is what the provider kept), the
+ * provider's ids and type, and the order it names.  A line is keyed by its
+ * provider and the provider's transaction id, so importing it again changes
+ * nothing, and may arrive before its payout, or without one (Stripe balance
+ * transactions do not name theirs; PayPal keeps money in a balance).
+ *
+ * Importing (wf_payout_import) reads a provider's export as it comes and
+ * writes payouts and lines idempotently, with history events on the payout,
+ * and opens exceptions (owner finance) for what the provider's numbers do
+ * not explain: payout_unbalanced when the lines' net does not add up to the
+ * payout's amount, unknown_category for a type the importer does not know.
+ * Matching lines to orders, and the payout state machine past `imported`,
+ * are wf-reconcile's second half; the calls at the end are its seams.
+ *
+ * Ownership: records emitted are taken by the writer; strings in the query
+ * and import structs stay the caller's; rows handed to callbacks are valid
+ * only during the call.
  */
 #ifndef WF_PAYOUT_H
 #define WF_PAYOUT_H
 
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "wf_batch.h"
+#include "wf_db.h"
+#include "wf_out.h"
 #include "wf_record.h"
+
+/* The owner of payouts and of the exceptions their import opens. */
+#define WF_OWNER_PAYOUT "finance"
+
+/* The exception kinds the import raises (subject: payout REF). */
+#define WF_EX_PAYOUT_UNBALANCED "payout_unbalanced"
+#define WF_EX_UNKNOWN_CATEGORY  "unknown_category"
+
+/* The line categories, NULL-terminated, in the schema's order. */
+extern const char *const wf_payout_categories[];
+
+enum wf_payout_format {
+	WF_PAYOUT_GENERIC,       /* Workform's payout and payout_line records */
+	WF_PAYOUT_STRIPE,        /* balance transactions and payouts */
+	WF_PAYOUT_SHOPIFY,       /* Shopify Payments payouts and transactions */
+	WF_PAYOUT_AMAZON,        /* settlement flat file, older layout or V2 */
+	WF_PAYOUT_PAYPAL         /* transaction search */
+};
+
+/* "generic", "stripe", "shopify", "amazon" or "paypal" into *f.  Returns
+ * 0, or WF_EUSAGE naming the formats. */
+int wf_payout_format_parse(const char *s, enum wf_payout_format *f);
+
+struct wf_payout_import {
+	enum wf_payout_format format;
+	/* The channel of the orders lines name: shopify:ID, amazon:ORDER-ID.
+	 * NULL: the provider's own name; PayPal's invoice_id names an order
+	 * only with a channel (or when it is a key CHANNEL:ID itself). */
+	const char *channel;
+	/* Lines that name no payout of their own belong to this one ("ID", or
+	 * "PROVIDER:ID" of the importer's provider).  NULL: they stay without
+	 * a payout until one names them. */
+	const char *payout;
+};
+
+/*
+ * Import B->in (named B->name in messages) in format IMP->format, in one
+ * transaction: every line and payout applies, or none does (B->keep_going
+ * skips bad records and applies the rest).  Emits, to the db's writer, one
+ * payout_line record per line as it is read, with "result" created, updated
+ * or unchanged, then one payout record per payout the input touched, with
+ * its result; a re-import of the same input prints only unchanged and
+ * writes nothing.  Payouts whose lines changed are checked: lines whose net
+ * does not add up to the amount open (or update) payout_unbalanced, lines
+ * that do resolve it; lines of unknown types open unknown_category.
+ * JSON formats take the document as the provider writes it (a list
+ * document or JSON lines, pretty-printed or not); amazon reads the
+ * tab-separated flat file.  Returns 0, WF_EUSAGE (a bad channel or
+ * payout), WF_EINPUT for bad input (located: "stdin:3: amount: ...",
+ * nothing applied), WF_EREFUSED for input that contradicts what is stored
+ * (a line moved to another payout, a payout's currency changed), or a
+ * database or output error. */
+int wf_payout_import(wf_db *db, struct wf_batch *b, const struct wf_payout_import *imp);
+
+struct wf_payout_query {
+	const char *state;       /* NULL: every state */
+	const char *provider;    /* NULL: every provider */
+};
+
+/* Emit the matching payouts as payout records, latest arrival first.
+ * Returns 0, WF_EUSAGE for an unknown state, or an error. */
+int wf_payout_list(wf_db *db, const struct wf_payout_query *q, wf_out *out);
+
+/* Emit payout REF, then its lines as payout_line records in the order they
+ * were posted.  Returns 0, WF_ENOTFOUND, or an error. */
+int wf_payout_show(wf_db *db, const char *ref, wf_out *out);
+
+struct wf_payout_line_query {
+	const char *provider;    /* NULL: every provider */
+	const char *payout;      /* a payout's REF; NULL: any */
+	const char *category;    /* NULL: any */
+	const char *order;       /* lines naming this order key; NULL: any */
+	int         unassigned;  /* only lines in no payout yet */
+};
+
+/* Emit the matching lines as payout_line records, in the order they were
+ * posted.  Returns 0, WF_EUSAGE for an unknown category, WF_ENOTFOUND for
+ * an unknown payout, or an error. */
+int wf_payout_lines(wf_db *db, const struct wf_payout_line_query *q, wf_out *out);
+
+/* ---- for matching (wf-reconcile's second half) ---------------------------- */
+
+struct wf_payout_info {
+	int64_t id;
+	char    ref[168];
+	char    provider[40];
+	char    state[16];
+	char    currency[4];
+	int     has_amount;
+	int64_t amount;
+	char    arrival[11];     /* "YYYY-MM-DD", or "" */
+};
+
+/* Look up payout REF: *found 1 with INFO filled, or 0.  Returns 0 or a
+ * database error. */
+int wf_payout_find(wf_db *db, struct wf_payout_info *info, int *found, const char *ref);
+
+/* What a payout's lines add up to.  The payout's own transfer to the bank
+ * (is_payout) is not part of it. */
+struct wf_payout_sum {
+	int64_t lines;           /* every line of the payout */
+	int64_t summed;          /* the lines in the sum */
+	int64_t net;             /* their net */
+	int     has_amount;      /* the payout's amount is known */
+	int64_t amount;
+	int     checkable;       /* amount known and at least one line summed */
+	int64_t difference;      /* net - amount, when checkable */
+	int     has_transfer;    /* the payout's own line is there */
+	int64_t transfer;        /* its net: -amount when the two agree */
+};
+
+/* Sum payout ID's lines into *sum.  Returns 0, WF_EINPUT when the sum
+ * passes the money limit, or a database error. */
+int wf_payout_sum(wf_db *db, struct wf_payout_sum *sum, int64_t id);
+
+/* One line as stored, for a callback. */
+struct wf_payout_line_row {
+	int64_t     id;
+	int64_t     payout_id;   /* 0: in no payout yet */
+	const char *payout;      /* its REF, or NULL */
+	const char *provider, *provider_id, *category, *provider_type, *status;
+	int         unmapped, is_payout, net_differs;
+	const char *currency;
+	int64_t     gross, fee, net;
+	const char *provider_order, *order_ref, *payment_id, *description;
+	int64_t     order_id;    /* 0: not linked to an order yet */
+	int64_t     posted_at;
+	int         has_available;
+	int64_t     available_at;
+};
+
+typedef int (*wf_payout_line_fn)(void *arg, const struct wf_payout_line_row *l);
+
+/* Call FN for each line matching Q, in the order they were posted, until
+ * it returns nonzero (which is returned).  FN must not write to the
+ * database.  Returns 0, WF_EUSAGE, WF_ENOTFOUND, FN's code, or an error. */
+int wf_payout_line_each(wf_db *db, const struct wf_payout_line_query *q,
+    wf_payout_line_fn fn, void *arg);
+
+/* Link line LINE_ID to order ORDER_ID (0: unlink), recording RULE (the
+ * matching tier that decided, such as "provider_order") in a `link_line`
+ * event on the payout.  Linking a line to the order it is linked to changes
+ * nothing.  Runs in the caller's transaction or its own.  Returns 0,
+ * WF_ENOTFOUND (no such line or order), or a database error. */
+int wf_payout_line_link(wf_db *db, int64_t line_id, int64_t order_id, const char *rule);
+
+/* Apply ACTION (match, mismatch, reconcile, accept) to payout REF through
+ * its state machine, with DATA (taken, may be NULL) in the event; *to, when
+ * not NULL, receives the new state.  Returns 0, WF_ENOTFOUND, WF_EREFUSED
+ * for an illegal transition (nothing changed), or a database error. */
+int wf_payout_act(wf_db *db, const char **to, const char *ref, const char *action,
+    cJSON *data);
+
+/* The payout invariants for wf check. */
+extern const struct wf_invariant wf_payout_invariants[];
 
 /* The record type this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_payout;

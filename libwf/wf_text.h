@@ -70,6 +70,13 @@ int wf_text_sku(const char *what, const char *code);
  * most 64 bytes.  Callers for whom an owner is optional test NULL first. */
 int wf_text_owner(const char *owner);
 
+/* Free text from a platform or provider, made safe to store: each
+ * character wf_text_unsafe() names becomes the visible text "\u001b" (its
+ * code point), so nothing is lost and nothing acts on a terminal; text past
+ * MAX bytes is cut between characters.  Appends to OUT.  Returns 0,
+ * WF_EINPUT for invalid UTF-8 (message starts with WHAT), or WF_ENOMEM. */
+int wf_text_clean(wf_buf *out, const char *what, const char *s, size_t max);
+
 /* Whether S is NULL or only spaces, tabs and line ends (1 or 0). */
 int wf_text_blank(const char *s);
 

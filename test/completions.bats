@@ -427,6 +427,26 @@ demo_tool() {
 	assert_output "$(printf '%s\n' cheapest fastest margin)"
 }
 
+@test "bash: wf-reconcile completes its commands, formats, categories and payouts" {
+	[ -x "$WF_BIN/wf-reconcile" ] || skip "wf-reconcile is not built yet"
+	stocked_db
+	sql "INSERT INTO payout (provider, external_id, ref, currency, owner, created_at, updated_at) VALUES
+	  ('shopify', '623721858', 'shopify:623721858', 'USD', 'finance', '$WF_NOW', '$WF_NOW'),
+	  ('stripe', 'po_1', 'stripe:po_1', 'USD', 'finance', '$WF_NOW', '$WF_NOW')"
+	run -0 bash_complete 'wf-reconcile '
+	assert_output "$(printf '%s\n' import list show lines)"
+	run -0 bash_complete 'wf-reconcile import --from '
+	assert_output "$(printf '%s\n' stripe shopify amazon paypal generic)"
+	run -0 bash_complete 'wf-reconcile lines --category dis'
+	assert_output "$(printf '%s\n' dispute dispute_reversal)"
+	run -0 bash_complete 'wf-reconcile show sh'
+	assert_output 'shopify:623721858'
+	run -0 bash_complete 'wf reconcile import --payout st'
+	assert_output 'stripe:po_1'
+	run -0 bash_complete 'wf-reconcile lines --order shop:'
+	assert_output "$(printf '%s\n' 1002 1001)"
+}
+
 # ---- fish ------------------------------------------------------------------------
 
 @test "fish: the script parses" {

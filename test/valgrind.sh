@@ -47,6 +47,8 @@ EOF
 printf '%s\n' '{"order":{"id":450789469,"created_at":"2026-11-20T10:00:00+01:00","currency":"EUR","total_price":"9.00","financial_status":"paid","line_items":[{"id":11,"variant_id":4242,"sku":"","quantity":1,"price":"9.00"}]}}' >"$tmp/shopify"
 printf '%s\n' '{"type":"order","channel":"shop","external_id":"2001","placed_at":"2026-11-20T07:00:00Z","currency":"EUR","ship_to":{"name":"Bo","country":"DE","postcode":"10115","city":"Berlin"},"promise_by":"2026-11-25T18:00:00Z","lines":[{"sku":"MUG-1","qty":1,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"12.50"}}' >"$tmp/route-orders"
 printf '%s\n' '{"type":"po_line","sku":"MUG-1","qty":20,"cost":"3.90"}' '{"sku":"TEE-M","qty":4}' >"$tmp/po-lines"
+printf '%s\n' '{"type":"payout_line","provider":"bank","provider_id":"t1","category":"charge","gross":"1.001","currency":"EUR","posted_at":"2026-11-20T09:00:00Z"}' >"$tmp/bad-payout"
+printf '%s\n' '{"id":"txn_w","object":"balance_transaction","amount":500,"currency":"eur","created":1795165200,"type":"wibble","description":"a\u001bb"}' >"$tmp/unknown-type"
 cat >"$tmp/raise" <<'EOF'
 {"kind":"unroutable","subject":"order shop:1001","owner":"ops","evidence":{"short":{"MUG-1":2}},"impact":{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"next_action":"Receive MUG-1 at BER"}
 {"kind":"stockout","subject":"sku MUG-1","owner":"purchasing","next_action":"Order more"}
@@ -142,6 +144,20 @@ done <<'CMDS'
 0 wf-alert show EX-1
 2 wf-alert ack EX-x
 1 wf-alert ack EX-99
+0 wf-reconcile import --from shopify test/fixtures/platforms/shopify_payments_balance_transactions.json
+0 wf-reconcile import --from shopify test/fixtures/platforms/shopify_payments_balance_transactions.json
+0 wf-reconcile import --from shopify test/fixtures/platforms/shopify_payments_payout.json
+0 wf-reconcile import --from stripe test/fixtures/platforms/stripe_payout.openapi_fixture.json
+0 wf-reconcile import --from stripe --payout po_1MoqxPLgUG5tbmjcbKNyeRhP test/fixtures/platforms/stripe_balance_transaction.openapi_fixture.json
+0 wf-reconcile import --from amazon test/fixtures/platforms/amazon_settlement_flatfile_v1.tsv
+0 wf-reconcile import --from paypal --channel shop test/fixtures/platforms/paypal_transaction_search.json
+0 wf-reconcile import --from stripe < unknown-type
+3 wf-reconcile import --from generic < bad-payout
+2 wf-reconcile import --from venmo
+0 wf-reconcile list --format table
+0 wf-reconcile show shopify:623721858
+0 wf-reconcile lines --unassigned --format csv
+1 wf-reconcile show shopify:1
 0 wf check
 CMDS
 exit $fail

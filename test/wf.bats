@@ -110,6 +110,26 @@ v1_database() {
 	run -0 --separate-stderr wf check
 }
 
+@test "migration 5 makes the payout tables again, keyed for the provider importers" {
+	v1_database
+	wf init >/dev/null
+	run -0 sql "SELECT name FROM pragma_table_info('payout_line') WHERE name IN ('provider', 'provider_id', 'category', 'order_ref', 'net_differs') ORDER BY 1"
+	assert_output $'category\nnet_differs\norder_ref\nprovider\nprovider_id'
+	run -0 sql "SELECT \"notnull\" FROM pragma_table_info('payout') WHERE name = 'amount'"
+	assert_output 0
+	# net = gross - fee unless the line says the provider's net differs
+	sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, posted_at, created_at, updated_at) VALUES ('x', '1', 'charge', 'EUR', 1000, 50, 950, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, posted_at, created_at, updated_at) VALUES ('x', '2', 'charge', 'EUR', 1000, 50, 900, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"CHECK constraint failed"* ]]
+	sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, fee, net, net_differs, posted_at, created_at, updated_at) VALUES ('x', '2', 'charge', 'EUR', 1000, 50, 900, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	# one line per provider and transaction id; only known categories
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, net, posted_at, created_at, updated_at) VALUES ('x', '1', 'charge', 'EUR', 1, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"UNIQUE constraint failed"* ]]
+	run ! --separate-stderr sql "INSERT INTO payout_line (provider, provider_id, category, currency, gross, net, posted_at, created_at, updated_at) VALUES ('x', '3', 'chargeback', 'EUR', 1, 1, '$WF_NOW', '$WF_NOW', '$WF_NOW')"
+	[[ $stderr == *"CHECK constraint failed"* ]]
+	run -0 --separate-stderr wf check
+}
+
 @test "history and the stock ledger refuse UPDATE and DELETE in the schema" {
 	wf_init
 	sql "INSERT INTO event (at, actor, record_type, ref, action) VALUES ('2026-11-20T09:00:00Z', 'x', 'sku', 'A', 'create')"

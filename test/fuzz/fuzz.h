@@ -140,6 +140,10 @@ int fuzz_catalogue(wf_db *db);
  * and 0x04 for a channel given on the command line. */
 int fuzz_orders(enum wf_order_format format, const uint8_t *data, size_t size);
 
+/* The payout importers' target (payouts.c): FORMAT's export, after a flags
+ * byte: FUZZ_STRICT, FUZZ_KEEP_GOING, 0x04 a channel, 0x08 --payout. */
+int fuzz_payouts(enum wf_payout_format format, const uint8_t *data, size_t size);
+
 /* Member KEY of O when it is a string, else NULL. */
 const char *fuzz_str(const cJSON *o, const char *key);
 /* Whether A and B have the same members in the same order, equal except

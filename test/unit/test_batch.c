@@ -212,3 +212,67 @@ TEST(a_savepoint_around_all_or_nothing_undoes_it_cleanly)
 	EQ_INT(count(db, "SELECT count(*) FROM warehouse"), 2);
 	close_db(db);
 }
+
+/* A record source that is not JSON: records from a list, one of them a
+ * line error, named by the lines the source gives. */
+struct fake {
+	const char *const *skus;        /* NULL: a line error there */
+	int n, i;
+};
+
+static int
+fake_read(void *ctx, cJSON **obj, long *line)
+{
+	struct fake *f = ctx;
+
+	if (f->i == f->n)
+		return 0;
+	*line = 10 * (f->i + 1);
+	if (f->skus[f->i++] == NULL)
+		return wf_error_set(WF_EINPUT, "fake:%ld: not a record", *line);
+	*obj = cJSON_CreateObject();
+	cJSON_AddStringToObject(*obj, "sku", f->skus[f->i - 1]);
+	return 1;
+}
+
+static int
+from_source(wf_db *db, struct fake *f, int keep_going)
+{
+	struct wf_batch b;
+
+	memset(&b, 0, sizeof b);
+	b.name = "fake";
+	b.keep_going = keep_going;
+	b.source = fake_read;
+	b.source_ctx = f;
+	return wf_batch_run(db, &b, wf_sku_import_line, NULL);
+}
+
+TEST(a_source_feeds_the_batch_its_records_and_lines)
+{
+	static const char *const good[] = { "S-1", "S-2" };
+	static const char *const bad[] = { "S-3", "", "S-4" };
+	struct fake f = { good, 2, 0 };
+	wf_db *db = open_db();
+
+	EQ_INT(from_source(db, &f, 0), 0);
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 2);
+	/* a bad record is named by the line the source gave */
+	f = (struct fake){ bad, 3, 0 };
+	EQ_INT(from_source(db, &f, 0), WF_EINPUT);
+	HAS_STR(wf_error_msg(), "fake:20: sku: must not be empty (nothing applied)");
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 2);
+	close_db(db);
+}
+
+TEST(a_sources_line_error_is_skipped_under_keep_going)
+{
+	static const char *const skus[] = { "S-1", NULL, "S-2" };
+	struct fake f = { skus, 3, 0 };
+	wf_db *db = open_db();
+
+	EQ_INT(from_source(db, &f, 1), WF_EINPUT);
+	HAS_STR(wf_error_msg(), "1 bad line skipped; 2 applied");
+	EQ_INT(count(db, "SELECT count(*) FROM sku"), 2);
+	close_db(db);
+}

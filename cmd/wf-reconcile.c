@@ -1,0 +1,105 @@
+/* wf-reconcile - payouts from payment providers, and their lines. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define END_OPTS { NULL, 0, NULL, 0, NULL, NULL }
+
+static const struct cli_opt import_opts[] = {
+	{ "from", K_CHOICE, "FORMAT", O_REQ, "stripe|shopify|amazon|paypal|generic",
+	  "the provider whose export this is" },
+	{ "channel", K_TEXT, "C", 0, NULL,
+	  "the channel of the orders lines name (default: the provider's name)" },
+	{ "payout", K_PAYOUT, "PAYOUT", 0, NULL,
+	  "lines that name no payout belong to PAYOUT" },
+	END_OPTS
+};
+
+static int
+cmd_import(struct cli *c)
+{
+	struct wf_payout_import imp = { WF_PAYOUT_GENERIC, cli_opt(c, "channel"),
+	    cli_opt(c, "payout") };
+	struct wf_batch b = cli_batch(c);
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = wf_payout_format_parse(cli_opt(c, "from"), &imp.format)) != 0)
+		return rc;
+	if (c->argc == 1 && strcmp(c->argv[0], "-") != 0) {
+		if ((f = fopen(c->argv[0], "r")) == NULL)
+			return wf_error_set(WF_EUSAGE, "cannot open '%s': %s", c->argv[0],
+			    strerror(errno));
+		b.in = f;
+		b.name = c->argv[0];
+	}
+	rc = wf_payout_import(c->db, &b, &imp);
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+static const struct cli_opt list_opts[] = {
+	{ "state", K_CHOICE, "S", 0, "imported|matched|reconciled|mismatch",
+	  "only payouts in state S" },
+	{ "provider", K_TEXT, "P", 0, NULL, "only payouts of provider P" },
+	END_OPTS
+};
+
+static int
+cmd_list(struct cli *c)
+{
+	struct wf_payout_query q = { cli_opt(c, "state"), cli_opt(c, "provider") };
+
+	return wf_payout_list(c->db, &q, c->out);
+}
+
+static int
+cmd_show(struct cli *c)
+{
+	return wf_payout_show(c->db, c->argv[0], c->out);
+}
+
+static const struct cli_opt lines_opts[] = {
+	{ "payout", K_PAYOUT, "PAYOUT", 0, NULL, "only the lines of PAYOUT" },
+	{ "provider", K_TEXT, "P", 0, NULL, "only lines of provider P" },
+	{ "category", K_CHOICE, "C", 0, "charge|refund|fee|dispute|dispute_reversal|"
+	  "adjustment|reserve_hold|reserve_release|transfer|other", "only lines of category C" },
+	{ "order", K_ORDER, "REF", 0, NULL, "only lines that name order REF" },
+	{ "unassigned", K_NONE, NULL, 0, NULL, "only lines in no payout yet" },
+	END_OPTS
+};
+
+static int
+cmd_lines(struct cli *c)
+{
+	struct wf_payout_line_query q = { cli_opt(c, "provider"), cli_opt(c, "payout"),
+	    cli_opt(c, "category"), cli_opt(c, "order"), cli_flag(c, "unassigned") };
+
+	return wf_payout_lines(c->db, &q, c->out);
+}
+
+static const enum cli_kind import_kinds[] = { K_FILE };
+static const enum cli_kind payout_kinds[] = { K_PAYOUT };
+
+static const struct cli_cmd cmds[] = {
+	{ "import", "[FILE]", 0, 1, C_WRITE | C_STDIN, import_opts, cmd_import,
+	  "import a provider's payouts and balance transactions (FILE, else stdin)",
+	  import_kinds },
+	{ "list", "", 0, 0, 0, list_opts, cmd_list,
+	  "payouts, latest arrival first", NULL },
+	{ "show", "PAYOUT", 1, 1, 0, NULL, cmd_show,
+	  "one payout with its lines", payout_kinds },
+	{ "lines", "", 0, 0, 0, lines_opts, cmd_lines,
+	  "payout lines, in the order they were posted", NULL },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+int
+main(int argc, char **argv)
+{
+	return cli_main("wf-reconcile", "payouts from payment providers, and their lines",
+	    cmds, argc, argv);
+}
