@@ -44,11 +44,13 @@ TEST(sku_codes_are_printable_ascii)
 static const char *
 esc(const char *s)
 {
-	static wf_buf b;
+	static char out[256];
+	wf_buf b = {0};
 
-	wf_buf_reset(&b);
 	wf_text_escape(&b, s, strlen(s));
-	return wf_buf_str(&b);
+	wf_strlcpy(out, wf_buf_str(&b), sizeof out);
+	wf_buf_free(&b);
+	return out;
 }
 
 TEST(escapes_are_visible_and_leave_the_rest_alone)
