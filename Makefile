@@ -54,7 +54,8 @@ MANPAGES = $(wildcard man/*.[1-8])
 
 .PHONY: all build deps check check-real check-unit check-bats check-asan \
         check-valgrind check-fuzz-replay check-crash demo demo-real lint install \
-        uninstall clean bench bench-build fuzz fuzz-build
+        uninstall clean bench bench-build fuzz fuzz-build fuzz-binaries \
+        build-asan check-asan-unit check-asan-bats
 
 all:
 	@.ci/deps build
@@ -133,8 +134,10 @@ check-fuzz-replay: $(REPLAYS)
 	done; exit $$fail
 
 BATS_JOBS ?= 1
+# BATS_FILES: the suites to run (default all); .ci/run splits them.
+BATS_FILES ?= test/
 check-bats: $(BINS)
-	WF_BIN=$(CURDIR)/$(B) bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS)) test/
+	WF_BIN=$(CURDIR)/$(B) bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS)) $(BATS_FILES)
 
 # The same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -143,6 +146,17 @@ check-asan:
 	@.ci/deps build test
 	@$(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)" check-real
+
+# The pieces of check-asan, for .ci/run to run side by side: the build,
+# the unit tests and fuzz replays, and the bats suites (BATS_FILES).
+ASAN_MAKE = $(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
+	  LDFLAGS="$(ASAN_FLAGS)"
+build-asan:
+	@$(ASAN_MAKE) build
+check-asan-unit:
+	@$(ASAN_MAKE) check-unit check-fuzz-replay
+check-asan-bats:
+	@$(ASAN_MAKE) check-bats
 
 # The unit tests, the fuzz replays and the binaries' commands under valgrind
 # (test/valgrind.sh): no leak of any kind, no memory error.
@@ -182,11 +196,15 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS    ?= 1
 FUZZ_SAN     = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
-fuzz:
+fuzz: fuzz-binaries
+	@test/fuzz/run -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) build-fuzz $(FUZZ_NAMES)
+
+# The libFuzzer binaries alone (.ci/run builds them before it runs
+# FUZZ_NAMES in pieces beside other steps).
+fuzz-binaries:
 	@.ci/deps build fuzz
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(FUZZ_SAN)" fuzz-build
-	@test/fuzz/run -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) build-fuzz $(FUZZ_NAMES)
 
 fuzz-build: $(FUZZ_SRC:test/fuzz/%.c=$(B)/libfuzzer/%)
 
