@@ -26,7 +26,7 @@
 
 #define ORDER_COLS "id, state, finance_state, coalesce(held_from, ''), currency, total," \
 	" paid, refunded, promise_by, coalesce(ship_country, ''), source_hash," \
-	" coalesce(hold_reason, '')"
+	" coalesce(hold_reason, ''), channel_updated_at"
 
 static void
 order_from_stmt(wf_stmt *st, struct wf_order_row *o)
@@ -46,6 +46,8 @@ order_from_stmt(wf_stmt *st, struct wf_order_row *o)
 	wf_strlcpy(o->i.ship_country, wf_col_text(st, 9), sizeof o->i.ship_country);
 	wf_strlcpy(o->hash, wf_col_text(st, 10), sizeof o->hash);
 	wf_strlcpy(o->hold_reason, wf_col_text(st, 11), sizeof o->hold_reason);
+	o->has_channel_time = !wf_col_null(st, 12) &&
+	    wf_time_parse(wf_col_text(st, 12), &o->channel_time) == 0;
 }
 
 int

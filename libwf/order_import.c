@@ -225,10 +225,11 @@ wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
 	in->k_lines = "lines";
 	in->k_line_discount = "discount";
 	in->k_discount = "discount";
-	if ((what = not_an_order(o, WF_ORDER_GENERIC)) != NULL)
-		return wf_jerr(at, NULL, "%s", what);
+	/* a payload of another kind has keys this format does not: say what
+	 * it is rather than which key is unknown */
 	if ((rc = wf_jcheck_keys(at, o, known)) != 0)
-		return rc;
+		return (what = not_an_order(o, WF_ORDER_GENERIC)) != NULL ?
+		    wf_jerr(at, NULL, "%s", what) : rc;
 	if ((rc = wf_jget_str(at, o, "type", 0, 32, &type)) < 0)
 		return rc;
 	if (type && strcmp(type, "order") != 0)
@@ -307,6 +308,7 @@ wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
 			    "expected pending, authorized, paid, partially_refunded, refunded "
 			    "or voided, got \"%.32s\"", wf_text_plain(st) ? st : "?");
 		in->channel_status = statuses[k];
+		in->status_says = 1;
 		in->pay_status = k <= 1 || k == 5 ? "pending" : statuses[k];
 		if ((amount = money_ge0(&l_pay, pay, "amount", 0, in->currency, &in->paid)) < 0)
 			return amount;
@@ -497,7 +499,10 @@ wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 		l_items.up = at;
 		l_ship.up = at;
 	}
-	if ((what = not_an_order(o, WF_ORDER_SHOPIFY)) != NULL)
+	/* an order has line_items and created_at, and no order_id: anything
+	 * else may be another kind of payload */
+	if ((!has(o, "line_items") || has(o, "order_id") || !has(o, "created_at")) &&
+	    (what = not_an_order(o, WF_ORDER_SHOPIFY)) != NULL)
 		return wf_jerr(at, NULL, "%s", what);
 	if (!has(o, "line_items") && has(o, "id"))
 		return wf_jerr(at, "line_items", "missing: a Shopify order has line_items; "
@@ -790,32 +795,6 @@ finance_target(const struct wf_order_in *in)
 
 /* ---- a re-import's payment ----------------------------------------------------- */
 
-/* What the order's channel last said and Workform keeps besides the row
- * order.c loads. */
-struct was {
-	int     has_updated;
-	int64_t updated_at;
-};
-
-static int
-load_was(wf_db *db, struct was *w, int64_t id)
-{
-	static const char sql[] = "SELECT channel_updated_at FROM orders WHERE id = ?1";
-	wf_stmt *st;
-	int rc;
-
-	memset(w, 0, sizeof *w);
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, id);
-	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "order %lld vanished", (long long)id);
-	w->has_updated = !wf_col_null(st, 0) &&
-	    wf_time_parse(wf_col_text(st, 0), &w->updated_at) == 0;
-	wf_stmt_reset(st);
-	return 0;
-}
-
 /* Whether a stored finance state agrees with the state a channel's amounts
  * say: local states the channel does not know (invoiced, reconciled,
  * disputed) agree with what they were reached from. */
@@ -897,11 +876,11 @@ payment_side(const char *status_key, const char *status, int64_t paid, int64_t r
 	return s;
 }
 
-/* Raise KIND (owner finance) about order REF: the stored payment O/W
- * against the channel's IN (total TOTAL) as evidence, the larger difference
- * of paid or refunded as the money at stake, NEXT as the next action. */
+/* Raise KIND (owner finance) about order REF: the stored payment O against
+ * the channel's IN (total TOTAL) as evidence, the larger difference of paid
+ * or refunded as the money at stake, NEXT as the next action. */
 static int
-raise_finance(wf_db *db, const char *ref, const struct wf_order_row *o, const struct was *w,
+raise_finance(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, int64_t total, const char *kind, const char *next)
 {
 	struct wf_raise r;
@@ -911,7 +890,7 @@ raise_finance(wf_db *db, const char *ref, const struct wf_order_row *o, const st
 	int rc;
 
 	a = payment_side("finance_state", o->i.finance_state, o->i.paid, o->i.refunded,
-	    o->i.total, o->i.currency, w->has_updated, w->updated_at);
+	    o->i.total, o->i.currency, o->has_channel_time, o->channel_time);
 	b = payment_side("status", in->channel_status, in->paid, in->refunded, total,
 	    in->currency, in->has_updated, in->updated_at);
 	if (ev == NULL || a == NULL || b == NULL) {
@@ -944,7 +923,7 @@ raise_finance(wf_db *db, const char *ref, const struct wf_order_row *o, const st
 }
 
 static int
-raise_less(wf_db *db, const char *ref, const struct wf_order_row *o, const struct was *w,
+raise_less(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, int64_t total)
 {
 	char p1[48], r1[48], p0[48], r0[48];
@@ -959,7 +938,7 @@ raise_less(wf_db *db, const char *ref, const struct wf_order_row *o, const struc
 	    amount(p1, in->paid, in->currency), amount(r1, in->refunded, in->currency), ref,
 	    amount(p0, o->i.paid, o->i.currency), amount(r0, o->i.refunded, o->i.currency)))
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	rc = raise_finance(db, ref, o, w, in, total, WF_EX_LESS, next.p);
+	rc = raise_finance(db, ref, o, in, total, WF_EX_LESS, next.p);
 	wf_buf_free(&next);
 	return rc;
 }
@@ -1160,25 +1139,46 @@ still_open(const struct wf_order_row *o)
 	return strcmp(s, "new") == 0 || strcmp(s, "promised") == 0;
 }
 
-/* Whether an order in STATE has left the building or ended (a channel's
- * change can no longer be a conflict about stock). */
+/* Whether an order in STATE has ended (a channel's change can no longer be
+ * a conflict about it). */
 static int
 done(const char *state)
 {
 	return strcmp(state, "cancelled") == 0 || strcmp(state, "closed") == 0;
 }
 
-/* Whether the channel says something of IN that the stored order O does not:
- * content, money, or a cancellation. */
+/* Whether an order in STATE has left the building, or ended. */
+static int
+gone(const char *state)
+{
+	return done(state) || strcmp(state, "shipped") == 0 ||
+	    strcmp(state, "delivered") == 0 || strcmp(state, "returned") == 0 ||
+	    strcmp(state, "partially_returned") == 0;
+}
+
+/* Whether the channel says of the order's content something that the
+ * stored order O does not: its lines, address, amounts, or a cancellation.
+ * (A payment is judged by the money, whatever the stamps.) */
 static int
 differs(const struct wf_order_row *o, const struct wf_order_in *in, const char *hash)
 {
-	return strcmp(hash, o->hash) != 0 || in->paid != o->i.paid ||
-	    in->refunded != o->i.refunded ||
+	return strcmp(hash, o->hash) != 0 ||
 	    (in->cancelled && strcmp(o->i.state, "cancelled") != 0);
 }
 
 /* ---- the order in, against the order stored -------------------------------------- */
+
+/* Clear the exception KIND about order REF with NOTE when one is open:
+ * looked up first, as most imports have none to clear. */
+static int
+clear_open(wf_db *db, const char *ref, const char *kind, const char *note)
+{
+	int open, rc;
+
+	if ((rc = wf_exception_is_open(db, &open, kind, "order", ref)) != 0 || !open)
+		return rc;
+	return wf_order_clear(db, ref, kind, note);
+}
 
 /* Bring the stored order O (key REF) to what the channel's IN says, as the
  * rules of wf-order(1) "Re-imports" allow, and emit it with its result. */
@@ -1188,16 +1188,14 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 {
 	const struct wf_machine *fm = wf_machine_find("order.finance");
 	const struct wf_machine *om = wf_machine_find("order");
-	struct was w;
 	struct fin f;
 	cJSON *changes = NULL, *conflict = NULL, *data;
-	int rc, content, open = still_open(o), updated = 0, conflicted = 0, k;
+	int rc = 0, content, open = still_open(o), updated = 0, conflicted = 0, k;
+	int elsewhere, cancel_late;
 
-	if ((rc = load_was(db, &w, o->i.id)) != 0)
-		return rc;
 	/* a snapshot no newer than the one applied changes nothing */
-	if (in->has_updated && w.has_updated && (in->updated_at < w.updated_at ||
-	    (in->updated_at == w.updated_at && differs(o, in, hash))))
+	if (in->has_updated && o->has_channel_time && (in->updated_at < o->channel_time ||
+	    (in->updated_at == o->channel_time && differs(o, in, hash))))
 		return wf_order_emit_result(db, ref, "stale", out);
 
 	if ((changes = cJSON_CreateObject()) == NULL)
@@ -1213,16 +1211,22 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 			goto out;
 		}
 	}
+	/* the channel fulfilled or cancelled an order that holds stock */
+	elsewhere = content && in->fulfilled && !in->cancelled &&
+	    strcmp(o->i.state, "new") != 0 && !gone(o->i.state);
+	cancel_late = in->cancelled && !open && !done(o->i.state);
 	plan_finance(o, in, &f);
 	if (f.kind == FIN_APPLY &&
 	    ((rc = change_money(changes, "paid", o->i.paid, in->paid, in->currency)) != 0 ||
 	    (rc = change_money(changes, "refunded", o->i.refunded, in->refunded,
 	    in->currency)) != 0))
 		goto out;
-	if (in->has_updated && (!w.has_updated || in->updated_at > w.updated_at)) {
-		/* the channel's stamp of the newest snapshot applied */
+	if (in->has_updated && (!o->has_channel_time || in->updated_at > o->channel_time) &&
+	    conflict == NULL && !elsewhere && !cancel_late) {
+		/* the channel's stamp of the newest snapshot applied: not of one
+		 * held back for a person, which must come back as a conflict */
 		cJSON *t = cJSON_CreateObject();
-		if (t == NULL || (w.has_updated ? wf_jadd_time(t, "from", w.updated_at) :
+		if (t == NULL || (o->has_channel_time ? wf_jadd_time(t, "from", o->channel_time) :
 		    wf_jadd_null(t, "from")) | wf_jadd_time(t, "to", in->updated_at)) {
 			cJSON_Delete(t);
 			rc = wf_error_set(WF_ENOMEM, "out of memory");
@@ -1263,39 +1267,33 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 		updated = 1;
 	}
 	if (f.kind == FIN_LESS) {
-		if ((rc = raise_less(db, ref, o, &w, in, total)) != 0)
+		if ((rc = raise_less(db, ref, o, in, total)) != 0)
 			goto out;
 		conflicted = 1;
-	} else if ((rc = wf_order_clear(db, ref, WF_EX_LESS,
+	} else if ((rc = clear_open(db, ref, WF_EX_LESS,
 	    "an import from the channel agrees with the order's payment again")) != 0)
 		goto out;
 	if (f.kind == FIN_CONFLICT) {
-		if ((rc = raise_finance(db, ref, o, &w, in, total, WF_EX_FINANCE,
+		if ((rc = raise_finance(db, ref, o, in, total, WF_EX_FINANCE,
 		    "The channel reports a payment the order's finance state cannot reach by one "
 		    "transition that happened; check the payment in the channel and in wf-order "
 		    "show, and settle it by hand")) != 0)
 			goto out;
 		conflicted = 1;
-	} else if ((rc = wf_order_clear(db, ref, WF_EX_FINANCE,
+	} else if ((rc = clear_open(db, ref, WF_EX_FINANCE,
 	    "the channel's payment state was applied")) != 0)
 		goto out;
 
 	/* the channel says it shipped the order itself */
-	if (content && in->fulfilled && !in->cancelled) {
-		if (strcmp(o->i.state, "new") == 0) {
-			if ((rc = wf_state_apply(db, NULL, om, o->i.id, ref, "close_external",
-			    NULL)) != 0)
-				goto out;
-			updated = 1;
-		} else if (!done(o->i.state) && strcmp(o->i.state, "shipped") != 0 &&
-		    strcmp(o->i.state, "delivered") != 0 &&
-		    strcmp(o->i.state, "returned") != 0 &&
-		    strcmp(o->i.state, "partially_returned") != 0) {
-			if (conflict == NULL && (conflict = cJSON_CreateObject()) == NULL) {
-				rc = wf_error_set(WF_ENOMEM, "out of memory");
-				goto out;
-			}
-			wf_jadd_bool(conflict, "fulfilled", 1);
+	if (content && in->fulfilled && !in->cancelled && strcmp(o->i.state, "new") == 0) {
+		if ((rc = wf_state_apply(db, NULL, om, o->i.id, ref, "close_external", NULL)) != 0)
+			goto out;
+		updated = 1;
+	} else if (elsewhere) {
+		if ((conflict == NULL && (conflict = cJSON_CreateObject()) == NULL) ||
+		    wf_jadd_bool(conflict, "fulfilled", 1)) {
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			goto out;
 		}
 	}
 	if (conflict && !done(o->i.state)) {
@@ -1320,7 +1318,7 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 			    (rc = wf_order_clear_all(db, ref, "the channel cancelled the order")) != 0)
 				goto out;
 			updated = 1;
-		} else if (strcmp(o->i.state, "closed") != 0) {
+		} else if (cancel_late) {
 			cJSON *ev = cJSON_CreateObject();
 			wf_jadd_str(ev, "state", o->i.state);
 			wf_jadd_str(ev, "reason", in->cancel_reason);
@@ -1361,6 +1359,16 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 	if (in->refunded > in->paid)
 		return wf_jerr(at, "payment", "refunded %lld is more than paid %lld (minor units)",
 		    (long long)in->refunded, (long long)in->paid);
+	/* Workform's own format says what it means: its status and amounts
+	 * agree (a platform's amounts decide, as the platform computes them) */
+	if (in->status_says && ((strcmp(in->pay_status, "refunded") == 0 &&
+	    in->refunded < in->paid) || (strcmp(in->pay_status, "partially_refunded") == 0 &&
+	    (in->refunded == 0 || in->refunded >= in->paid)))) {
+		char a[48], b[48];
+		return wf_jerr(at, "payment", "status %s, but %s refunded of %s paid",
+		    in->pay_status, amount(a, in->refunded, in->currency),
+		    amount(b, in->paid, in->currency));
+	}
 	/* the address as given: hashed, and stored by create and update */
 	if (in->ship_to && (rc = wf_json_write(&ship, in->ship_to)) != 0)
 		return rc;

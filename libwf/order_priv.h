@@ -44,6 +44,7 @@ struct wf_order_in {
 	 * total was paid, refunded that all of it was refunded (design.md:
 	 * money a record says was paid is never silently zero). */
 	int         paid_is_total, refunded_is_all;
+	int         status_says;        /* the status must agree with the amounts */
 	int         has_updated;        /* the channel's updated_at, when given */
 	int64_t     updated_at;
 	int         cancelled;
@@ -70,10 +71,13 @@ int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 /* ---- order.c, for the importer ------------------------------------------------ */
 
 /* An order as stored: what others may know (wf_order_info), the
- * fingerprint of its content, and why it is held ("" when it is not). */
+ * fingerprint of its content, why it is held ("" when it is not), and the
+ * channel's updated_at of the snapshot last applied, when it gave one. */
 struct wf_order_row {
 	struct wf_order_info i;
 	char hash[24], hold_reason[256];
+	int     has_channel_time;
+	int64_t channel_time;
 };
 
 /* Load order REF into *O.  Returns 1, 0 when there is none, or a database

@@ -164,6 +164,36 @@ finance_actions() {
 	assert_equal "$stderr" "wf-order: stdin:1: payment.refunded: missing: a payment that is partially_refunded says how much was refunded (nothing applied)"
 }
 
+@test "a generic payment whose status and amounts disagree is refused" {
+	run -3 --separate-stderr wf-order import <<<"$(paying '{"status":"refunded","refunded":"0.00"}')"
+	assert_equal "$stderr" "wf-order: stdin:1: payment: status refunded, but 0.00 EUR refunded of 29.90 EUR paid (nothing applied)"
+	run -3 --separate-stderr wf-order import <<<"$(paying '{"status":"partially_refunded","amount":"29.90","refunded":"29.90"}')"
+	assert_equal "$stderr" "wf-order: stdin:1: payment: status partially_refunded, but 29.90 EUR refunded of 29.90 EUR paid (nothing applied)"
+}
+
+@test "the same payload that reported less, sent again, is the same conflict" {
+	wf-order import <<<"$(changed '.updated_at = "2026-11-20T08:00:00Z"')" >/dev/null
+	less=$(changed '.updated_at = "2026-11-20T08:30:00Z" | .payment = {"status":"paid","amount":"20.00"}')
+	run -0 --separate-stderr wf-order import <<<"$less"
+	assert_output --partial '"result":"conflict"'
+	run -0 --separate-stderr wf-order import <<<"$less"
+	assert_output --partial '"result":"conflict"'
+	run -0 sql "SELECT times_seen FROM exception WHERE kind = 'channel_reports_less'"
+	assert_output 2
+}
+
+@test "the same change held back after the reservation, sent again, is the same conflict" {
+	wf-order import <<<"$(changed '.updated_at = "2026-11-20T08:00:00Z"')" >/dev/null
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	change=$(changed '.updated_at = "2026-11-20T08:30:00Z" | .lines[0].qty = 3')
+	run -0 --separate-stderr wf-order import <<<"$change"
+	assert_output --partial '"result":"conflict"'
+	run -0 --separate-stderr wf-order import <<<"$change"
+	assert_output --partial '"result":"conflict"'
+	run -0 sql "SELECT times_seen FROM exception WHERE kind = 'order_changed'"
+	assert_output 2
+}
+
 @test "a Shopify order paid without total_price was paid its computed total" {
 	run -0 --separate-stderr wf-order import --from shopify <<'EOF'
 {"id":7,"created_at":"2026-11-20T08:00:00Z","currency":"EUR","financial_status":"paid","shipping_lines":[{"price":"4.90"}],"line_items":[{"sku":"MUG-1","quantity":2,"price":"12.50"}]}
