@@ -19,7 +19,10 @@
  * while it is new or promised (or held from there); a change that arrives
  * after stock was reserved is not applied: the order keeps its state, an
  * exception "order_changed" is raised for a person to decide, and the result
- * is "conflict".  Payment changes move the finance machine at any time.
+ * is "conflict".  Payment changes move the finance machine at any time,
+ * but only by transitions the money shows and never backwards; and a
+ * snapshot older than the one applied (the channel's updated_at) is
+ * "stale" and changes nothing (wf-order(1), "RE-IMPORTS").
  * An order is never lost for an incomplete catalogue: a line with an unknown
  * SKU is imported, the order is put on hold and "order_unknown_sku" raised.
  *
