@@ -20,6 +20,10 @@ progress(void *c, long long lines)
 	}
 }
 
+/* The list members of a Shopify document that hold its orders:
+ * {"orders":[...]} as the Admin API lists them. */
+static const char *const shopify_documents[] = { "orders", NULL };
+
 static const struct cli_opt import_opts[] = {
 	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify", "the payload format (default generic)" },
 	{ "channel", K_TEXT, "C", 0, NULL, "the channel of every order (shopify: default shopify)" },
@@ -35,9 +39,12 @@ cmd_import(struct cli *c)
 	int rc;
 
 	b.progress = progress;
-	if (from && strcmp(from, "shopify") == 0)
+	if (from && strcmp(from, "shopify") == 0) {
+		/* the platform's documents as they come: a list, {"orders":[...]},
+		 * {"order":{...}} or JSON lines, pretty-printed or not */
 		imp.format = WF_ORDER_SHOPIFY;
-	else if (from && strcmp(from, "generic") != 0)
+		b.documents = shopify_documents;
+	} else if (from && strcmp(from, "generic") != 0)
 		return wf_error_set(WF_EUSAGE, "--from: expected generic or shopify, got '%s'", from);
 	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
 	if (progress_shown)

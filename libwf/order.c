@@ -26,7 +26,7 @@
 
 #define ORDER_COLS "id, state, finance_state, coalesce(held_from, ''), currency, total," \
 	" paid, refunded, promise_by, coalesce(ship_country, ''), source_hash," \
-	" coalesce(hold_reason, '')"
+	" coalesce(hold_reason, ''), channel_updated_at"
 
 static void
 order_from_stmt(wf_stmt *st, struct wf_order_row *o)
@@ -46,6 +46,8 @@ order_from_stmt(wf_stmt *st, struct wf_order_row *o)
 	wf_strlcpy(o->i.ship_country, wf_col_text(st, 9), sizeof o->i.ship_country);
 	wf_strlcpy(o->hash, wf_col_text(st, 10), sizeof o->hash);
 	wf_strlcpy(o->hold_reason, wf_col_text(st, 11), sizeof o->hold_reason);
+	o->has_channel_time = !wf_col_null(st, 12) &&
+	    wf_time_parse(wf_col_text(st, 12), &o->channel_time) == 0;
 }
 
 int
@@ -72,7 +74,7 @@ wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 	int rc = wf_order_load(db, &o, ref);
 
 	if (rc == 0)
-		return wf_error_set(WF_ENOTFOUND, "unknown order '%s'", ref);
+		return wf_order_unknown(db, ref);
 	if (rc < 0)
 		return rc;
 	if (info)
@@ -556,19 +558,22 @@ wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 	    "INSERT INTO orders (channel, external_id, ref, finance_state, owner, currency,"
 	    " placed_at, promise_by, ship_name, ship_country, ship_postcode, ship_city,"
 	    " ship_to, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
-	    " source_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
+	    " source_hash, created_at, updated_at, channel_updated_at) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	    " ?22, ?22, ?23)";
 	const struct wf_machine *m = wf_machine_find("order");
 	wf_stmt *st;
 	int64_t id, unknown;
 	char placed[WF_TIME_LEN], promise[WF_TIME_LEN], now[WF_TIME_LEN];
-	char money[40], data[128];
+	char updated[WF_TIME_LEN], money[40], data[128];
 	int rc;
 
 	wf_time_format(in->placed_at, placed);
 	if (in->has_promise)
 		wf_time_format(in->promise_by, promise);
 	wf_time_format(wf_db_now(db), now);
+	if (in->has_updated)
+		wf_time_format(in->updated_at, updated);
 	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_static(st, 1, in->channel);
@@ -594,6 +599,8 @@ wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 	wf_bind_int(st, 20, in->refunded);
 	wf_bind_static(st, 21, hash);
 	wf_bind_static(st, 22, now);
+	if (in->has_updated)
+		wf_bind_static(st, 23, updated);
 	if ((rc = wf_db_done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
@@ -665,11 +672,16 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	wf_bind_int(st, 1, o->i.id);
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
 		goto out;
-	rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
+	/* no event when no field a reader sees changed (the fingerprint did) */
+	if (changes->child)
+		rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
+	else
+		cJSON_Delete(changes);
 	changes = NULL;
 	if (rc)
 		goto out;
-	if (unknown > 0)
+	/* an order the channel fulfilled itself never takes stock: no hold */
+	if (unknown > 0 && !in->fulfilled)
 		rc = hold_for_unknown(db, ref, o->i.id);
 	else if (strcmp(o->i.state, "on_hold") == 0 &&
 	    strncmp(o->hold_reason, "unknown SKU", 11) == 0) {
@@ -1122,3 +1134,71 @@ const struct wf_record_type wf_record_order = {
 	.complete = "SELECT ref FROM orders WHERE ref GLOB ?1 ORDER BY placed_at DESC, id DESC LIMIT 1000",
 	.lookup = "SELECT 1 FROM orders WHERE ref = ?1",
 };
+
+/* ---- import: the channel's stamp ------------------------------------------------- */
+
+int
+wf_order_set_channel_time(wf_db *db, int64_t id, int64_t t)
+{
+	static const char sql[] =
+	    "UPDATE orders SET channel_updated_at = ?2, updated_at = ?3 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_time(st, 2, t);
+	wf_bind_time(st, 3, wf_db_now(db));
+	return wf_db_done(db, st);
+}
+
+/* ---- an order that is not there ---------------------------------------------------- */
+
+int
+wf_order_unknown(wf_db *db, const char *ref)
+{
+	/* the orders whose external id is the key typed, or what follows its
+	 * channel (a key without its channel, or with a wrong one), through
+	 * the index; and those whose key is about as long, to compare */
+	static const char sql[] =
+	    "SELECT ref, external_id = ?1 OR external_id = ?2 FROM orders"
+	    " WHERE external_id = ?1 OR external_id = ?2 OR length(ref) BETWEEN ?3 AND ?4"
+	    " ORDER BY id DESC";
+	struct wf_text_near near;
+	const char *colon = strchr(ref, ':');
+	char bare[3][200];
+	int64_t len = (int64_t)strlen(ref), d = len / 3 < 1 ? 1 : len / 3;
+	int nbare = 0, rc, k;
+	wf_buf msg = {0};
+	wf_stmt *st;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	wf_bind_text(st, 2, colon ? colon + 1 : ref);
+	wf_bind_int(st, 3, len - d);
+	wf_bind_int(st, 4, len + d);
+	wf_text_near_init(&near, ref);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *cand = wf_col_text(st, 0);
+		wf_text_near_add(&near, cand);
+		for (k = 0; k < nbare && strcmp(bare[k], cand) != 0; k++)
+			;
+		if (wf_col_int(st, 1) && k == nbare && nbare < 3 && strlen(cand) < sizeof bare[0])
+			wf_strlcpy(bare[nbare++], cand, sizeof bare[0]);
+	}
+	if (rc < 0)
+		return rc;
+	rc = wf_buf_addf(&msg, "unknown order '%s'", ref);
+	if (wf_text_near_best(&near) && (near.dist < 0 || nbare == 0))
+		rc |= wf_buf_addf(&msg, "; did you mean '%s'?", wf_text_near_best(&near));
+	else
+		for (k = 0; k < nbare; k++)
+			rc |= wf_buf_addf(&msg, "%s'%s'%s", k == 0 ? "; did you mean " :
+			    k + 1 == nbare ? " or " : ", ", bare[k], k + 1 == nbare ? "?" : "");
+	rc = rc ? wf_error_set(WF_ENOMEM, "out of memory") :
+	    wf_error_set(WF_ENOTFOUND, "%s", wf_buf_str(&msg));
+	wf_buf_free(&msg);
+	return rc;
+}

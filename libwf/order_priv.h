@@ -38,12 +38,24 @@ struct wf_order_in {
 	int64_t     shipping_paid, discount, tax, total;
 	int         has_total, taxes_included;
 	const char *pay_status;         /* pending paid partially_refunded refunded */
+	const char *channel_status;     /* the status as the channel named it */
 	int64_t     paid, refunded;
+	/* The payment said its status without an amount: paid means the
+	 * total was paid, refunded that all of it was refunded (design.md:
+	 * money a record says was paid is never silently zero). */
+	int         paid_is_total, refunded_is_all;
+	int         status_says;        /* the status must agree with the amounts */
+	int         has_updated;        /* the channel's updated_at, when given */
+	int64_t     updated_at;
 	int         cancelled;
 	const char *cancel_reason;
 	int         fulfilled;          /* the channel says it already shipped */
 	struct wf_order_line_in *lines;
 	size_t      nlines;
+	/* The payload's names of the fields the importer checks after parsing,
+	 * for located errors: "lines", "discount" (per line), "discount". */
+	const char *k_lines, *k_line_discount, *k_discount;
+	int         wrapped;            /* Shopify's {"order":{...}} */
 };
 
 /* Parse a generic / Shopify line into IN (zeroed by the caller).  The
@@ -59,10 +71,13 @@ int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 /* ---- order.c, for the importer ------------------------------------------------ */
 
 /* An order as stored: what others may know (wf_order_info), the
- * fingerprint of its content, and why it is held ("" when it is not). */
+ * fingerprint of its content, why it is held ("" when it is not), and the
+ * channel's updated_at of the snapshot last applied, when it gave one. */
 struct wf_order_row {
 	struct wf_order_info i;
 	char hash[24], hold_reason[256];
+	int     has_channel_time;
+	int64_t channel_time;
 };
 
 /* Load order REF into *O.  Returns 1, 0 when there is none, or a database
@@ -81,9 +96,10 @@ int wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 
 /* Rewrite the content of order O (key REF), which may still change, from IN
  * (SHIP, HASH, SUBTOTAL, TOTAL as for wf_order_create), with CHANGES as the
- * update event's data (taken; NULL is out of memory).  The order is held
- * when a SKU is unknown, or released when it was held only for that.
- * Returns 0 or an error; emits nothing. */
+ * update event's data (taken; NULL is out of memory; empty: no event, only
+ * the fingerprint changed).  The order is held when a SKU is unknown
+ * (unless the channel fulfilled it), or released when it was held only for
+ * that.  Returns 0 or an error; emits nothing. */
 int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
     int64_t total, cJSON *changes);
@@ -91,6 +107,11 @@ int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 /* Set what order ID was paid and has refunded, in minor units (no event:
  * the finance transitions that follow carry them).  Returns 0 or an error. */
 int wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded);
+
+/* Keep T as the channel's updated_at of the snapshot of order ID last
+ * applied (no event: the caller's update event names it).  Returns 0 or an
+ * error. */
+int wf_order_set_channel_time(wf_db *db, int64_t id, int64_t t);
 
 /* Cancel order ID (key REF) for REASON: the transition, with DATA (taken,
  * may be NULL) as its data plus the reason, and the reason kept on the

@@ -614,5 +614,15 @@ PAYOUT_KEY
 "CREATE INDEX payout_line_payment ON payout_line(payment_id) WHERE payment_id IS NOT NULL;\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5 };
+/* Migration 6: what an order's channel last said (issue 13).  An import
+ * keeps the channel's own updated_at of the snapshot it applied, so an
+ * older snapshot that arrives later changes nothing; and an order key
+ * typed without its channel ("450789469" for shopify:450789469) is found
+ * by its external id without reading every order. */
+static const char m6[] =
+"ALTER TABLE orders ADD COLUMN channel_updated_at TEXT " TSN("channel_updated_at") ";\n"
+"CREATE INDEX orders_external_id ON orders(external_id);\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

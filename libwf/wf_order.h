@@ -19,7 +19,10 @@
  * while it is new or promised (or held from there); a change that arrives
  * after stock was reserved is not applied: the order keeps its state, an
  * exception "order_changed" is raised for a person to decide, and the result
- * is "conflict".  Payment changes move the finance machine at any time.
+ * is "conflict".  Payment changes move the finance machine at any time,
+ * but only by transitions the money shows and never backwards; and a
+ * snapshot older than the one applied (the channel's updated_at) is
+ * "stale" and changes nothing (wf-order(1), "RE-IMPORTS").
  * An order is never lost for an incomplete catalogue: a line with an unknown
  * SKU is imported, the order is put on hold and "order_unknown_sku" raised.
  *
@@ -47,12 +50,16 @@
 #include "wf_record.h"
 
 #define WF_OWNER_ORDER  "fulfilment"
+#define WF_OWNER_FINANCE "finance"
 
 /* Exception kinds raised by orders (cleared when the condition goes). */
 #define WF_EX_UNKNOWN_SKU "order_unknown_sku"
 #define WF_EX_CHANGED     "order_changed"
 #define WF_EX_CANCELLED   "order_cancelled_at_channel"
 #define WF_EX_FINANCE     "order_finance_conflict"
+/* A re-import in which the channel reports less paid or refunded than the
+ * order has (owner finance): nothing is changed until an import agrees. */
+#define WF_EX_LESS        "channel_reports_less"
 
 /* ---- import ------------------------------------------------------------------ */
 
@@ -129,8 +136,16 @@ struct wf_order_info {
 	char    ship_country[4];
 };
 /* Look order REF up into *info (may be NULL: whether it exists).  Returns
- * 0, WF_ENOTFOUND ("unknown order 'REF'"), or a database error. */
+ * 0, WF_ENOTFOUND (as wf_order_unknown() says it), or a database error. */
 int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
+
+/* For a caller that found no order REF: set WF_ENOTFOUND "unknown order
+ * 'REF'", with the nearest existing key when there is one ("; did you mean
+ * 'shopify:450789469'?"): one that differs only in case, else one whose
+ * external id is REF or what follows REF's channel (up to three, newest
+ * first), else the nearest by edits (wf_text_near).  Reads every order's
+ * key: for error paths only.  Returns WF_ENOTFOUND, or a database error. */
+int wf_order_unknown(wf_db *db, const char *ref);
 
 /* ---- for routing and the order's actions, in the caller's transaction ------- */
 

@@ -7,13 +7,18 @@
  *
  * Properties of a line that imported, besides fuzz_batch()'s:
  *  - it printed one "order" record whose result is created, updated,
- *    unchanged or conflict;
+ *    unchanged, stale or conflict;
+ *  - an order that existed never has less paid or refunded than before
+ *    (wf-order(1), "Re-imports"), and a stale one is as it was;
+ *  - every string of the record is text that cannot act on a terminal
+ *    (wf_text_check), and its discount is at most its subtotal;
  *  - its key is CHANNEL:EXTERNAL_ID, the channel being the one given, the
  *    line's (generic) or "shopify", and the external id the line's id as
  *    written, whatever its JSON type;
  *  - a new order has as many lines as the payload;
  *  - importing the same line again changes nothing: "unchanged" (a
- *    conflict stays a conflict) and the same record otherwise.
+ *    conflict stays a conflict, a stale line stale) and the same record
+ *    otherwise.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,12 @@
 #define FUZZ_CHANNEL 0x04
 
 static const struct fuzz_target target;
+
+/* The order a line names, as it was before the line ran. */
+static struct {
+	int     found;
+	int64_t paid, refunded;
+} before;
 
 static int
 setup(wf_db *db)
@@ -90,10 +101,67 @@ id_text(const cJSON *v)
 	return NULL;
 }
 
+/* Every string in V passes wf_text_check. */
+static void
+strings_safe(const cJSON *v)
+{
+	const cJSON *c;
+
+	for (c = v->child; c; c = c->next) {
+		FUZZ_ASSERT(c->string == NULL || wf_text_check("key", c->string, (size_t)-1) == 0);
+		if (cJSON_IsString(c))
+			FUZZ_ASSERT(wf_text_check("value", c->valuestring, (size_t)-1) == 0);
+		strings_safe(c);
+	}
+}
+
+/* Money of record R as minor units (the record's amounts are exact). */
+static int64_t
+money_of(const cJSON *r, const char *key)
+{
+	int64_t v = 0;
+
+	FUZZ_ASSERT(wf_money_parse(fuzz_str(r, key), fuzz_str(r, "currency"), &v) == 0);
+	return v;
+}
+
+/* The key the line names, into KEY (empty when it names none). */
+static void
+key_of(const struct wf_order_import *imp, const cJSON *p, char *key, size_t n)
+{
+	const char *ch = imp->channel ? imp->channel : imp->format == WF_ORDER_SHOPIFY ?
+	    "shopify" : fuzz_str(p, "channel");
+	const char *ext = id_text(cJSON_GetObjectItemCaseSensitive(p,
+	    imp->format == WF_ORDER_SHOPIFY ? "id" : "external_id"));
+
+	if (ch && ext)
+		snprintf(key, n, "%s:%s", ch, ext);
+	else
+		key[0] = '\0';
+}
+
+static void
+order_pre(wf_db *db, const struct wf_line *l, void *arg)
+{
+	const struct wf_order_import *imp = arg;
+	struct wf_order_info o;
+	char key[512];
+
+	memset(&before, 0, sizeof before);
+	key_of(imp, payload(imp, l->obj), key, sizeof key);
+	if (*key && wf_order_find(db, &o, key) == 0) {
+		before.found = 1;
+		before.paid = o.paid;
+		before.refunded = o.refunded;
+	}
+}
+
 static void
 order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *first)
 {
-	static const char *const results[] = { "created", "updated", "unchanged", "conflict", NULL };
+	static const char *const results[] = {
+		"created", "updated", "unchanged", "stale", "conflict", NULL
+	};
 	static const char *const skip[] = { "result", NULL };
 	const struct wf_order_import *imp = arg;
 	const cJSON *p = payload(imp, l->obj), *r, *lines, *n;
@@ -109,6 +177,18 @@ order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *f
 	for (i = 0; results[i] && strcmp(results[i], result) != 0; i++)
 		;
 	FUZZ_ASSERT(results[i] != NULL);
+	FUZZ_ASSERT((strcmp(result, "created") == 0) == !before.found);
+
+	/* money never moves backwards; nothing stored can act on a terminal */
+	if (before.found) {
+		FUZZ_ASSERT(money_of(r, "paid") >= before.paid);
+		FUZZ_ASSERT(money_of(r, "refunded") >= before.refunded);
+		if (strcmp(result, "stale") == 0)
+			FUZZ_ASSERT(money_of(r, "paid") == before.paid &&
+			    money_of(r, "refunded") == before.refunded);
+	}
+	strings_safe(r);
+	FUZZ_ASSERT(money_of(r, "discount") <= money_of(r, "subtotal"));
 
 	/* the key */
 	FUZZ_ASSERT((channel = fuzz_str(r, "channel")) != NULL);
@@ -137,8 +217,8 @@ order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *f
 		fprintf(stderr, "again: %s\n", wf_error_msg());
 	FUZZ_ASSERT(rerun.rc == 0 && rerun.n == 1);
 	again = fuzz_str(rerun.rec[0], "result");
-	FUZZ_ASSERT(again && strcmp(again, strcmp(result, "conflict") == 0 ?
-	    "conflict" : "unchanged") == 0);
+	FUZZ_ASSERT(again && strcmp(again, strcmp(result, "conflict") == 0 ||
+	    strcmp(result, "stale") == 0 ? result : "unchanged") == 0);
 	if (!fuzz_same_except(r, rerun.rec[0], skip)) {
 		fuzz_print("first", r);
 		fuzz_print("again", rerun.rec[0]);
@@ -148,7 +228,7 @@ order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *f
 }
 
 static const struct fuzz_target target = {
-	setup, wf_order_import_line, 0, 0, NULL, order_ok, NULL
+	setup, wf_order_import_line, 0, 0, order_pre, order_ok, NULL
 };
 
 int
