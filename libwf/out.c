@@ -1,4 +1,5 @@
 /* out.c - JSON lines, table, CSV and TSV writers with held output. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,12 @@ wf_out_columns(wf_out *o, const char *type, const char *const *keys)
 			o->spec[i].keys = keys;
 			return;
 		}
-	if (o->nspec < sizeof o->spec / sizeof o->spec[0]) {
-		o->spec[o->nspec].type = type;
-		o->spec[o->nspec].keys = keys;
-		o->nspec++;
-	}
+	/* one spec per record type a command prints: a handful, fixed when
+	 * the program is written, so more is a programming error */
+	assert(o->nspec < sizeof o->spec / sizeof o->spec[0]);
+	o->spec[o->nspec].type = type;
+	o->spec[o->nspec].keys = keys;
+	o->nspec++;
 }
 
 static const char *const *

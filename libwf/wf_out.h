@@ -52,7 +52,8 @@ int wf_out_emit(wf_out *o, cJSON *rec);
 
 /* Table columns for records of TYPE: only these keys, in this order
  * (NULL-terminated, static storage).  JSON lines, CSV and TSV still carry
- * every key.  Setting the columns of a type again replaces them. */
+ * every key.  Setting the columns of a type again replaces them.  At most
+ * 16 types per writer (asserted: a command prints a handful). */
 void wf_out_columns(wf_out *o, const char *type, const char *const *keys);
 
 /* Table: print the records of the first record's type vertically, one
