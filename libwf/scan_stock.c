@@ -214,8 +214,9 @@ judge(int k, const struct wf_risk *r, int64_t m, int64_t overstock_days, wf_buf 
 		else if (r->d_used > 0 &&
 		    (__int128)overstock_days * r->d_used - (__int128)left * 100 >= (__int128)m * 100)
 			rc = wf_buf_addf(note, "cover %lld.%lld days, under the limit of %lld days by "
-			    "at least %lld units", (long long)(r->cover10 / 10),
-			    (long long)(r->cover10 % 10), (long long)overstock_days, (long long)m);
+			    "at least %lld unit%s", (long long)(r->cover10 / 10),
+			    (long long)(r->cover10 % 10), (long long)overstock_days, (long long)m,
+			    m == 1 ? "" : "s");
 		else
 			return BAND;
 		break;

@@ -254,7 +254,8 @@ risk_field() {
 	run -0 --separate-stderr wf-alert scan --kind stock
 	assert_equal "$(field '[.exception, .kind, .subject, .warehouse, .result, .owner, .state] | join(" ")' <<<"$output")" \
 	    'EX-1 stockout_before_po sku MUG-1 BER opened purchasing open'
-	# runs out on day 9 - 36 = -6 short before day 10: 6 units bridge it
+	# the lowest before the receipt on day 10 is on day 9: 30 - 4 * 9 = -6,
+	# so 6 units bridge it (no safety stock)
 	assert_equal "$(field .next_action <<<"$output")" \
 	    'Order 6 MUG-1 from ACME today: runs out on 2026-11-28, next receipt 2026-11-30'
 	assert_equal "$(field .impact <<<"$output" | jq -c .)" \
@@ -362,7 +363,7 @@ risk_field() {
 	run -0 --separate-stderr wf-alert scan
 	changed overstock resolved
 	assert_equal "$(field .resolution <<<"$output")" \
-	    'cover 100.0 days, under the limit of 180 days by at least 1 units'
+	    'cover 100.0 days, under the limit of 180 days by at least 1 unit'
 }
 
 # ---- the scan's promises -----------------------------------------------------
