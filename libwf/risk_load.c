@@ -8,7 +8,7 @@
  * Why whole tables: a query per SKU costs a round of index seeks and, on a
  * large ledger, a random page read per movement; reading the window of the
  * ledger in time order reads its pages once, in the order they were
- * written (bench/README.md has the numbers).
+ * written (the scan workload of bench/README.md measures these reads).
  *
  * reads: sku, warehouse, bin, balance, movement, orders, order_line, order_route, po, po_line, supplier
  */
