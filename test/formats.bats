@@ -52,6 +52,7 @@ wf-route|carrier list|
 wf-alert|list|
 wf-alert|list|--all
 wf-alert|show|EX-1
+wf-alert|risk|
 wf-po|supplier list|
 wf-po|supplier show|ACME
 wf-po|list|
