@@ -115,6 +115,15 @@ EOF
 	assert_output --partial '"state":"resolved"'
 }
 
+@test "a re-imported order whose SKUs became known is released and its hold reason goes with the hold" {
+	wf-order import <<<"$(order 7 LAMP-2 1)" >/dev/null
+	wf-stock sku add LAMP-2 >/dev/null
+	run -0 --separate-stderr wf-order import <<<"$(order 7 LAMP-2 2)"
+	assert_output --partial '"result":"updated"'
+	run -0 --separate-stderr wf-order show shop:7 --format jsonl
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.state, .hold_reason]')" '["new",null]'
+}
+
 @test "a change after stock was reserved is not applied: the order keeps its state and an exception opens" {
 	wf-order import <<<"$(order 1001 MUG-1 2)" >/dev/null
 	wf-order reserve shop:1001 --warehouse BER >/dev/null
