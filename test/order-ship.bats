@@ -133,6 +133,26 @@ split_order() {
 	assert_output '0|0'
 }
 
+@test "show in CSV: the order, then its lines, shipments and returns, each under a header of its own" {
+	split_order
+	wf-order ship shop:1 --warehouse MUC >/dev/null
+	wf-order ship shop:1 --warehouse BER >/dev/null
+	wf-order return open shop:1 --sku MUG-1 --qty 1 --reason 'too small' >/dev/null
+	run -0 --separate-stderr wf-order show shop:1 --format csv
+	assert_equal "$stderr" ''
+	# each block: a header line, then its rows (bats drops the blank lines between)
+	assert_equal "$(grep -c '^type,' <<<"$output")" 5
+	assert_line -n 0 --regexp '^type,order,channel,.*,lines$'
+	assert_line -n 1 --regexp '^order,shop:1,shop,1,shipped,.*,1$'
+	assert_line -n 2 --regexp '^type,order,line,sku,'
+	assert_line -n 3 --regexp '^order\.lines,shop:1,1,MUG-1,'
+	assert_line -n 4 --regexp '^type,shipment,order,warehouse,state,'
+	assert_line --regexp '^shipment,SH-1,shop:1,MUC,shipped,ups,standard,'
+	assert_line --regexp '^shipment,SH-2,shop:1,BER,shipped,dhl,parcel,'
+	assert_line --regexp '^type,return,order,sku,qty,'
+	assert_line --regexp '^return,RMA-1,shop:1,MUG-1,1,too small,authorised,'
+}
+
 @test "pick opens a shipment per warehouse and picks it; pack packs it; ship ships it" {
 	split_order
 	wf-order pick shop:1 >/dev/null
