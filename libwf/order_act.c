@@ -679,6 +679,9 @@ check_fields(const struct action *t, const struct wf_order_action *a)
 			continue;
 		if ((t->needs & f->bit) && (v == NULL || *v == '\0'))
 			return wf_error_set(WF_EINPUT, "%s: required for %s", f->name, t->name);
+		/* given is given: an empty value is not taken for none */
+		if (v && *v == '\0')
+			return wf_error_set(WF_EINPUT, "%s: must not be empty", f->name);
 		if (v && f->max && (rc = wf_text_check(f->name, v, f->max)) != 0)
 			return rc;
 	}

@@ -226,3 +226,16 @@ split_order() {
 	assert_line $'opt\tship\t--warehouse'
 	assert_line $'entry\tunreserve'
 }
+
+@test "an option given empty is refused by name, not taken for none or left to the database" {
+	wf-stock receive MUG-1 2 --to BER/A-01 >/dev/null
+	wf-order import <<<"$(order 1 MUG-1 1)" >/dev/null
+	run -2 --separate-stderr wf-order invoice shop:1 --number ''
+	assert_equal "$stderr" 'wf-order: number: must not be empty'
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	run -2 --separate-stderr wf-order ship shop:1 --carrier ''
+	assert_equal "$stderr" 'wf-order: carrier: must not be empty'
+	run -2 --separate-stderr wf-order ship shop:1 --carrier dhl --tracking ''
+	assert_equal "$stderr" 'wf-order: tracking: must not be empty'
+	assert_equal "$(state shop:1)" reserved
+}
