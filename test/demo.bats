@@ -31,9 +31,9 @@ load helper
 	assert_line '== wf-route: carrier services per warehouse, loaded as JSON lines =='
 	assert_line --regexp '^MAD +seur +24h +created +17:00 +1 +3\.60 +EUR +\["ES","PT"\]$'
 	# the plan and the run decide the same; the plan comes first
-	assert_equal "$(grep -cE '^shop:1002 +routed +BER +dhl +parcel +2026-11-20T15:00:00Z +2026-11-21T15:00:00Z +4\.10 +26\.29 +\[\]$' <<<"$output")" 2
+	assert_equal "$(grep -cE '^shop:1002 +routed +BER +dhl +parcel +2026-11-20T15:00:00Z +2026-11-21T15:00:00Z +4\.10 +26\.29 +\[\] +-$' <<<"$output")" 2
 	assert_equal "$(grep -cE '^shop:1003 +routed +MAD +seur +24h ' <<<"$output")" 2
-	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\]$' <<<"$output")" 2
+	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\] +-$' <<<"$output")" 2
 	assert_line '{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"margin":"26.29","rank":1}'
 	assert_line '{"warehouse":"MAD","carrier":"seur","service":"24h","result":"no_stock","detail":"TEE-M: 0 available, 1 needed","margin":"26.69","rank":null}'
 	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +order amzn:302-4417093-2290516 +fulfilment +0m +Add a carrier service to FR at MAD$'

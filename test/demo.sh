@@ -190,7 +190,7 @@ demo_route() {
 	EOF
 
 	section "wf-route: where each new order would ship from (a plan writes nothing)"
-	show wf-route --format table
+	show wf-route --new --format table
 	printf '%s$ %s%s\n' "$dim" \
 		"wf-route --explain shop:1002 | jq -c '.candidates[] | {warehouse, carrier, service, result, detail, margin, rank}'" \
 		"$off"
@@ -199,7 +199,7 @@ demo_route() {
 	echo
 
 	section "wf-route: route them; the order no warehouse can ship is held, with an exception"
-	show wf-route --apply --format table
+	show wf-route --new --apply --format table
 	show wf-alert list --kind unroutable --format table
 	show wf-order list --state reserved --format table
 }
