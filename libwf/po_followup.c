@@ -134,8 +134,12 @@ followup_one(wf_db *db, struct po *p, int record, wf_out *out)
 	int rc;
 
 	wf_po_eval(p, now, &e);
-	if ((rc = wf_po_sync_exceptions(db, p)) != 0 || e.reason == NULL)
+	/* only a run that records writes: the exceptions come up to date with
+	 * the follow-ups booked */
+	if (record && (rc = wf_po_sync_exceptions(db, p)) != 0)
 		return rc;
+	if (e.reason == NULL)
+		return 0;
 	if ((rc = last_followup(db, p->id, last, &at)) < 0)
 		return rc;
 	if (rc == 1 && strcmp(last, e.reason) == 0 &&
