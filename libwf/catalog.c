@@ -58,13 +58,13 @@ wf_sku_find(wf_db *db, struct wf_sku_info *info, const char *code)
 	if ((rc = wf_db_step(db, st)) == 1) {
 		if (info) {
 			info->id = wf_col_int(st, 0);
-			wf_strlcpy(info->currency, wf_col_text(st, 1), sizeof info->currency);
+			wf_upsert_copy(info->currency, sizeof info->currency, wf_col_text(st, 1));
 			info->has_avg_cost = !wf_col_null(st, 2);
 			info->avg_cost = wf_col_int(st, 2);
 			info->has_cost = !wf_col_null(st, 3);
 			info->cost = wf_col_int(st, 3);
 			info->price = wf_col_int(st, 4);
-			wf_strlcpy(info->state, wf_col_text(st, 5), sizeof info->state);
+			wf_upsert_copy(info->state, sizeof info->state, wf_col_text(st, 5));
 		}
 		wf_stmt_reset(st);
 		return 0;
@@ -100,7 +100,7 @@ wf_warehouse_find(wf_db *db, int64_t *id, char state[16], const char *code)
 		if (id)
 			*id = wf_col_int(st, 0);
 		if (state)
-			wf_strlcpy(state, wf_col_text(st, 1), 16);
+			wf_upsert_copy(state, 16, wf_col_text(st, 1));
 		wf_stmt_reset(st);
 		return 0;
 	}

@@ -12,6 +12,7 @@
 #include "wf_json.h"
 #include "wf_po.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 
 static void
 date_of(int64_t t, char out[11])
@@ -89,7 +90,7 @@ last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
 	wf_bind_int(st, 1, po_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc;
-	wf_strlcpy(reason, wf_col_text(st, 0), 16);
+	wf_upsert_copy(reason, 16, wf_col_text(st, 0));
 	if (wf_time_parse(wf_col_text(st, 1), at) != 0)
 		*at = 0;
 	wf_stmt_reset(st);

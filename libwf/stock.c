@@ -18,6 +18,7 @@
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
+#include "wf_upsert.h"
 
 #define HELD_SQL "('inbound','reserved','picked','packed')"
 #define VALUED_SQL "('on_hand','reserved','picked','packed')"
@@ -57,7 +58,7 @@ shortage(wf_db *db, const struct wf_move *m)
 	wf_bind_text(st, 4, held_state(m->from_state) ? m->holder : "");
 	if ((rc = wf_db_step(db, st)) == 1) {
 		have = wf_col_int(st, 0);
-		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
+		wf_upsert_copy(sku, sizeof sku, wf_col_text(st, 1));
 		wf_stmt_reset(st);
 	}
 	wf_bin_name(db, &bin, m->from_bin);
@@ -334,9 +335,9 @@ warehouse_code(wf_db *db, int64_t wh_id, char out[40], char state[16])
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse %lld",
 		    (long long)wh_id);
-	wf_strlcpy(out, wf_col_text(st, 0), 40);
+	wf_upsert_copy(out, 40, wf_col_text(st, 0));
 	if (state)
-		wf_strlcpy(state, wf_col_text(st, 1), 16);
+		wf_upsert_copy(state, 16, wf_col_text(st, 1));
 	wf_stmt_reset(st);
 	return 0;
 }
@@ -353,7 +354,7 @@ sku_code(wf_db *db, int64_t sku_id, char out[72])
 	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU %lld", (long long)sku_id);
-	wf_strlcpy(out, wf_col_text(st, 0), 72);
+	wf_upsert_copy(out, 72, wf_col_text(st, 0));
 	wf_stmt_reset(st);
 	return 0;
 }
@@ -757,7 +758,7 @@ wf_stock_adjustment_act(wf_db *db, const struct wf_adjustment_act *a, wf_out *ou
 	}
 	rc = wf_buf_adds(&bin, wf_col_text(st, 2)) | wf_buf_adds(&reason, wf_col_text(st, 4));
 	delta = wf_col_int(st, 3);
-	wf_strlcpy(state, wf_col_text(st, 5), sizeof state);
+	wf_upsert_copy(state, sizeof state, wf_col_text(st, 5));
 	sku_id = wf_col_int(st, 7);
 	bin_id = wf_col_int(st, 8);
 	wf_stmt_reset(st);
