@@ -144,6 +144,19 @@ movements() {
 	assert_equal "$stderr" "wf-stock: the total value in EUR is past the largest amount Workform keeps (90071992547409.91 EUR); nothing was printed"
 }
 
+@test "wf-stock value whose units add up past 2^53 - 1 prints nothing" {
+	wf-stock sku add Z-1 --cost 0 >/dev/null
+	wf-stock sku add Z-2 --cost 0 >/dev/null
+	wf-stock receive Z-1 9007199254740991 --to BER/A-01 >/dev/null
+	wf-stock receive Z-2 9007199254740991 --to BER/B-01 >/dev/null
+	run -1 --separate-stderr wf-stock value
+	assert_output ''
+	assert_equal "$stderr" "wf-stock: the units valued in EUR add up past 9007199254740991; nothing was printed"
+	# each SKU alone is within the limit and shows
+	run -0 --separate-stderr wf-stock levels --by sku
+	assert_line '{"type":"level","sku":"Z-2","on_hand":9007199254740991,"reserved":0,"available":9007199254740991,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+}
+
 # ---- moving average cost: rounding, not truncation ----------------------------------
 
 avg_cost() {
