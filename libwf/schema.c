@@ -682,5 +682,22 @@ static const char m8[] =
 "CREATE INDEX shipment_order ON shipment(order_id);\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8 };
+/* Migration 9: no balance past 2^53 - 1 units (issue 13), what a number
+ * keeps through JSON.  A movement of more would make a balance of more, so
+ * this bounds movements too.  (That a SKU's stock, all its balances
+ * together, stays within it as well is the stock ledger's rule, checked
+ * where units come in from outside: a trigger here would sum a SKU's
+ * balances on every reservation.) */
+static const char m9[] =
+"CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance\n"
+"WHEN NEW.qty > 9007199254740991 BEGIN\n"
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
+"END;\n"
+"CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance\n"
+"WHEN NEW.qty > 9007199254740991 BEGIN\n"
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
+"END;\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -134,9 +134,11 @@ demo_stock() {
 	quiet wf-stock receive CANDLE-S 120 --to MAD/A-01 --cost 1.75 --ref DN-7103
 	show wf-stock sku show MUG-1 --format table
 
-	section "wf-stock: restock the pick face, then reserve for order shop:1001"
+	# an order's stock is reserved by wf-order or wf-route (below); --ref
+	# holds units for anything else, named in free text
+	section "wf-stock: restock the pick face, then hold two mugs for the showroom"
 	quiet wf-stock move MUG-1 10 --from BER/R-01 --to BER/A-01
-	show wf-stock reserve MUG-1 2 --warehouse BER --ref shop:1001 --format table
+	show wf-stock reserve MUG-1 2 --warehouse BER --ref showroom --format table
 	show wf-stock levels --sku MUG-1 --by bin --format table
 
 	section "wf-stock: a stock count finds two T-shirts missing"
