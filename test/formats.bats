@@ -44,6 +44,11 @@ wf-stock|levels|--by bin
 wf-stock|levels|--by sku
 wf-stock|ledger|
 wf-stock|value|
+wf-stock|warehouse list|
+wf-stock|warehouse show|BER
+wf-stock|bin list|
+wf-stock|adjustment list|
+wf-stock|adjustment show|ADJ-1
 wf-order|list|
 wf-order|show|shop:1002
 wf-order|show|shopify:450789469
@@ -67,6 +72,12 @@ readers() {
 	grep -v '^$' <<<"$READERS"
 }
 
+# vertical COMMAND: 1 when COMMAND shows one record (its name ends in
+# "show"), else 0.
+vertical() {
+	case $1 in *show) echo 1 ;; *) echo 0 ;; esac
+}
+
 # run_reader TOOL COMMAND ARGS FORMAT: the command's output in FORMAT.
 run_reader() {
 	local tool=$1 cmd=$2 args=$3 fmt=$4
@@ -78,12 +89,27 @@ run_reader() {
 }
 
 # The JSON lines as the text a delimited cell carries: nested values as
-# compact JSON, null as nothing, numbers and booleans as written.
+# compact JSON, null as nothing, numbers and booleans as written.  A show
+# command's record (VERTICAL 1) prints each of its lists of objects as a
+# block of its own, rows of type "TYPE.KEY" that carry the record's key,
+# and the list's length in the record's row (wf_out_vertical).
 json_as_cells() {
-	jq -c 'with_entries(.value |= (
-		if type == "object" or type == "array" then tojson
-		elif . == null then ""
-		else tostring end))'
+	jq -c -s --argjson vertical "${1:-0}" '
+		def listed: type == "array" and (.[0] | type) == "object";
+		(.[0].type) as $vt
+		| .[]
+		| if $vertical == 1 and .type == $vt then
+			(to_entries[1]) as $k
+			| (map_values(if listed then length else . end)),
+			  (to_entries[] | select(.value | listed) | .key as $list
+			   | .value[] | select(type == "object")
+			   | {type: "\($vt).\($list)"}
+			     + (if has($k.key) then {} else {($k.key): $k.value} end) + .)
+		  else . end
+		| with_entries(.value |= (
+			if type == "object" or type == "array" then tojson
+			elif . == null then ""
+			else tostring end))'
 }
 
 # The CSV on stdin as JSON objects, one per row: each block (a header, its
@@ -142,7 +168,7 @@ tsv_as_cells() {
 @test "every field of every reading command's JSON lines is in its CSV, with the same value" {
 	local tool cmd args failed=""
 	while IFS='|' read -r tool cmd args; do
-		json=$(run_reader "$tool" "$cmd" "$args" jsonl | json_as_cells)
+		json=$(run_reader "$tool" "$cmd" "$args" jsonl | json_as_cells "$(vertical "$cmd")")
 		csv=$(run_reader "$tool" "$cmd" "$args" csv | csv_as_cells)
 		if [ "$json" != "$csv" ]; then
 			failed="$failed $tool:'$cmd $args'"
@@ -155,7 +181,7 @@ tsv_as_cells() {
 @test "every field of every reading command's JSON lines is in its TSV, with the same value" {
 	local tool cmd args failed=""
 	while IFS='|' read -r tool cmd args; do
-		json=$(run_reader "$tool" "$cmd" "$args" jsonl | json_as_cells)
+		json=$(run_reader "$tool" "$cmd" "$args" jsonl | json_as_cells "$(vertical "$cmd")")
 		tsv=$(run_reader "$tool" "$cmd" "$args" tsv | tsv_as_cells)
 		if [ "$json" != "$tsv" ]; then
 			failed="$failed $tool:'$cmd $args'"
