@@ -304,11 +304,13 @@ next_action(int k, const struct wf_risk *r, int64_t overstock_days, wf_buf *out)
 			    r->warehouse, (long long)r->available, (long long)r->waiting);
 		break;
 	case WF_RISK_STOCKOUT_BEFORE_PO:
-		if (r->has_order_by && r->order_by_day >= r->today)
+		/* a bridge order covers the days to a known receipt; when what is
+		 * on order is overdue there is no such day, and the overdue PO is
+		 * what a person can act on */
+		if (r->has_next_receipt && r->has_order_by && r->order_by_day >= r->today)
 			rc = wf_buf_addf(out, "Order %lld %s %s %s%s: runs out on %s, next receipt %s",
 			    bridge(r), r->sku, from, r->order_by_day == r->today ? "today" : "by ",
-			    r->order_by_day == r->today ? "" : ob, so,
-			    r->has_next_receipt ? nr : "unknown (overdue)");
+			    r->order_by_day == r->today ? "" : ob, so, nr);
 		else if (r->next_po)
 			rc = wf_buf_addf(out, "Expedite PO-%lld %s or move %s to %s: runs out on %s, "
 			    "next receipt %s", (long long)r->next_po, from, r->sku, r->warehouse, so, nr);
