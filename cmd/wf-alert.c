@@ -7,18 +7,18 @@
 #include "wf_scan.h"
 
 static const char *const list_columns[] = {
-	"exception", "priority", "kind", "subject", "owner", "age", "next_action", NULL
+	"exception", "priority", "kind", "subject", "warehouse", "owner", "age", "next_action", NULL
 };
 
 /* --all and --state: closed and snoozed ones too, so the state shows. */
 static const char *const all_columns[] = {
-	"exception", "state", "priority", "kind", "subject", "owner", "age",
+	"exception", "state", "priority", "kind", "subject", "warehouse", "owner", "age",
 	"next_action", NULL
 };
 
 /* What the changing commands show in a table: the change, not the queue. */
 static const char *const change_columns[] = {
-	"exception", "kind", "subject", "owner", "state", "snoozed_until",
+	"exception", "kind", "subject", "warehouse", "owner", "state", "snoozed_until",
 	"resolution", NULL
 };
 
