@@ -236,13 +236,12 @@ exception() {
 }
 
 demo_alert() {
-	section "wf-alert: what the automations raise when they cannot do the work"
-	show_in wf-alert raise --format table <<-EOF
-	{"kind":"stockout_risk","subject":"sku TEE-M","owner":"purchasing","evidence":{"available":23,"sold_per_day":2,"lead_time_days":21},"impact":{"money":"379.81","currency":"EUR","units":19,"orders":15},"next_action":"Order 60 TEE-M today: 11 days of stock, 21 days lead time"}
-	EOF
+	section "wf-alert: what the stock scan finds (cron runs it; nothing is raised by hand)"
+	show wf-alert risk --warehouse BER --format table
+	show wf-alert scan --format table
 
 	section "wf-alert: work the queue"
-	show wf-alert ack "$(exception stockout_risk)" --format table
+	show wf-alert ack "$(exception stockout_before_po "sku TEE-M")" --format table
 	show wf-alert snooze "$(exception unroutable)" --until +2d --format table
 	show wf-alert list --format table
 }
