@@ -56,6 +56,14 @@ load helper
 	assert_equal "$stderr" ''
 }
 
+@test "the demo's own words are comments, never passed off as a tool's output" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '# wf check printed nothing and exited 0: no violations'
+	refute_line 'no violations'
+	refute_line --regexp '^\(.*\)$'
+}
+
 @test "the demo's sections come in order: stock, order, route (inside order), po, alert, then check" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
@@ -89,7 +97,7 @@ load helper
 	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +- +fulfilment +18d '
 	# once recorded, the follow-up is not due again: the command prints nothing
 	for i in "${!lines[@]}"; do
-		[ "${lines[i]}" != '(nothing due: the follow-up was recorded)' ] || break
+		[ "${lines[i]}" != '# wf-po followup printed nothing: the follow-up was recorded, none is due' ] || break
 	done
 	assert_equal "${lines[i - 1]}" '$ wf-po followup --format table'
 	assert_equal "$stderr" ''

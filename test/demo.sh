@@ -52,6 +52,12 @@ show() {
 	echo
 }
 
+# note TEXT: the demo's own words about what a command just did, marked
+# as a comment so that nothing the demo says passes for a tool's output.
+note() {
+	printf '%s# %s%s\n\n' "$dim" "$*" "$off"
+}
+
 # quiet CMD ARGS...: print the command as typed and run it, its output left
 # out: a later command shows the result.
 quiet() {
@@ -102,7 +108,7 @@ demo_check() {
 	section "wf: verify every invariant"
 	show wf check --list --format table
 	show wf check --format table
-	echo "no violations"
+	note "wf check printed nothing and exited 0: no violations"
 }
 
 demo_stock() {
@@ -148,7 +154,7 @@ demo_stock() {
 	show wf-stock levels --format table
 	show wf-stock value --format table
 	show wf check --format table
-	echo "no violations"
+	note "wf check printed nothing and exited 0: no violations"
 }
 
 demo_order() {
@@ -225,7 +231,7 @@ demo_po() {
 	show wf-po followup --record --format table
 	show wf-alert list --format table
 	show wf-po followup --format table
-	echo "(nothing due: the follow-up was recorded)"
+	note "wf-po followup printed nothing: the follow-up was recorded, none is due"
 }
 
 # exception KIND [SUBJECT]: the key of the exception of KIND (about
