@@ -41,6 +41,8 @@ po_machine(void)
 }
 
 /* printf into a new string (the caller frees it), or NULL. */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *
 vformat(const char *fmt, va_list ap)
 {
