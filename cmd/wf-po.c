@@ -78,11 +78,14 @@ cmd_supplier_resume(struct cli *c)
 }
 
 static const struct cli_opt create_opts[] = {
-	{ "supplier", K_SUPPLIER, "S", O_REQ, NULL, "the supplier" },
-	{ "warehouse", K_WAREHOUSE, "WH", O_REQ, NULL, "where the goods are delivered" },
+	{ "supplier", K_SUPPLIER, "S", 0, NULL, "the supplier (required but with --from-suggestions)" },
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL,
+	  "where the goods are delivered (required but with --from-suggestions)" },
 	{ "expected", K_TIME, "DATE", 0, NULL,
 	  "expected delivery (default: now + the supplier's lead time)" },
 	{ "owner", K_OWNER, "O", 0, NULL, "owner (default: the supplier's)" },
+	{ "from-suggestions", K_NONE, NULL, 0, NULL,
+	  "stdin: wf-po suggest's lines; one draft PO per supplier and warehouse" },
 	END_OPTS
 };
 
@@ -93,6 +96,19 @@ cmd_create(struct cli *c)
 	struct wf_po_line_in *lines = NULL;
 	int i, rc;
 
+	if (cli_flag(c, "from-suggestions")) {
+		if (c->argc > 0 || cli_opt(c, "supplier") || cli_opt(c, "warehouse") ||
+		    cli_opt(c, "expected") || cli_opt(c, "owner"))
+			return wf_error_set(WF_EUSAGE, "create --from-suggestions: the suggestions "
+			    "on stdin say what to order from whom; no lines or other options");
+		if (isatty(STDIN_FILENO))
+			return wf_error_set(WF_EUSAGE, "create --from-suggestions: pipe wf-po "
+			    "suggest into it: wf-po suggest | wf-po create --from-suggestions");
+		return wf_po_create_suggested(c->db, stdin, "stdin", c->out);
+	}
+	if (cli_opt(c, "supplier") == NULL || cli_opt(c, "warehouse") == NULL)
+		return wf_error_set(WF_EUSAGE, "create: --%s is required (or --from-suggestions)",
+		    cli_opt(c, "supplier") == NULL ? "supplier" : "warehouse");
 	memset(&in, 0, sizeof in);
 	in.supplier = cli_opt(c, "supplier");
 	in.warehouse = cli_opt(c, "warehouse");
@@ -222,6 +238,27 @@ cmd_followup(struct cli *c)
 	return wf_po_followup(c->db, cli_flag(c, "record"), c->out);
 }
 
+static const struct cli_opt suggest_opts[] = {
+	{ "supplier", K_SUPPLIER, "S", 0, NULL, "only what this supplier supplies" },
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "only this warehouse" },
+	{ "cover-days", K_INT, "N", 0, NULL,
+	  "days of demand an order covers past its lead time (default 14)" },
+	END_OPTS
+};
+
+static int
+cmd_suggest(struct cli *c)
+{
+	struct wf_po_suggest_opts o = { cli_opt(c, "supplier"), cli_opt(c, "warehouse"),
+	    WF_PO_DEFAULT_COVER };
+	int rc;
+
+	if (cli_opt(c, "cover-days") &&
+	    (rc = cli_int(cli_opt(c, "cover-days"), "--cover-days", 1, 365, &o.cover_days)) != 0)
+		return rc;
+	return wf_po_suggest(c->db, &o, c->out);
+}
+
 static const enum cli_kind k_text[] = { K_TEXT };
 static const enum cli_kind k_supplier[] = { K_SUPPLIER };
 static const enum cli_kind k_po[] = { K_PO };
@@ -251,6 +288,8 @@ static const struct cli_cmd cmds[] = {
 	  "cancel an order before anything arrived", k_po },
 	{ "list", "", 0, 0, 0, list_opts, cmd_list, "purchase orders, by number", NULL },
 	{ "show", "PO", 1, 1, 0, NULL, cmd_show, "one order, then its history", k_po },
+	{ "suggest", "", 0, 0, 0, suggest_opts, cmd_suggest,
+	  "what to order now, per SKU and warehouse, grouped by supplier", NULL },
 	{ "followup", "", 0, 0, C_WRITE, followup_opts, cmd_followup,
 	  "the supplier follow-ups due now, as mail-ready JSON lines", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }

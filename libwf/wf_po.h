@@ -107,6 +107,41 @@ struct wf_po_in {
  * a SKU that is not active, or SKUs of different currencies. */
 int wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out);
 
+/* ---- reorder suggestions (po_suggest.c) ---------------------------------------- */
+
+#define WF_PO_DEFAULT_COVER 14   /* days of demand an order covers past its lead time */
+
+struct wf_po_suggest_opts {
+	const char *supplier;        /* NULL: every supplier, and SKUs with none known */
+	const char *warehouse;       /* NULL: every warehouse */
+	int64_t     cover_days;      /* 1-365: the review period */
+};
+
+/* `wf-po suggest`: one {"type":"suggestion","sku","warehouse","supplier",
+ * "qty","order_by","expected","reason","unit_cost","value","currency",
+ * "position","reorder_point","target","cover_days"} record per active SKU
+ * and warehouse whose position (wf_risk.h) is at or below its reorder
+ * point: qty = target - position, target = demand over the lead time (14
+ * days when none is known) plus COVER_DAYS, rounded up, plus the safety
+ * stock.  supplier is the SKU's (its latest PO line's) or null; order_by
+ * today, or the day that passed when the last day to order is gone;
+ * expected today plus the lead time (null when none is known); reason the
+ * risk status; unit_cost the SKU's cost, else its average cost, else null.
+ * Sorted by supplier (none last), warehouse, SKU.  Returns 0, WF_EUSAGE
+ * for cover days out of range, WF_ENOTFOUND for an unknown supplier or
+ * warehouse, or an error. */
+int wf_po_suggest(wf_db *db, const struct wf_po_suggest_opts *o, wf_out *out);
+
+/* `wf-po create --from-suggestions`: read suggestion records (as
+ * wf_po_suggest prints them; other keys refused) from IN, named IN_NAME in
+ * errors, and create one draft PO per supplier and warehouse, in the order
+ * they first appear, each line at the suggestion's unit_cost (else the
+ * SKU's cost), emitting each PO as wf_po_create does.  All or nothing.
+ * Returns 0; WF_EINPUT for a bad line (located), a suggestion with no
+ * supplier, a SKU twice for one PO, or no suggestions; or wf_po_create's
+ * codes. */
+int wf_po_create_suggested(wf_db *db, FILE *in, const char *in_name, wf_out *out);
+
 /* Parse "PO-7" into 7.  Returns 0 or WF_EUSAGE. */
 int wf_po_parse_key(int64_t *id, const char *key);
 

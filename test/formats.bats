@@ -22,6 +22,10 @@ setup_file() {
 		"$PLATFORMS/stripe_balance_transaction.openapi_fixture.json" >/dev/null
 	wf-reconcile import --from shopify \
 		"$PLATFORMS/shopify_payments_balance_transactions.json" >/dev/null
+	# the demo's held order, released, waits for a SKU with no stock: a
+	# suggestion
+	wf-stock sku add VASE-9 --cost 3.00 >/dev/null
+	wf-order release shop:1004 >/dev/null
 }
 
 setup() {
@@ -62,6 +66,7 @@ wf-po|supplier list|
 wf-po|supplier show|ACME
 wf-po|list|
 wf-po|show|PO-1
+wf-po|suggest|
 wf-reconcile|list|
 wf-reconcile|show|@first_payout
 wf-reconcile|lines|

@@ -202,7 +202,7 @@ EOF
 	run -2 --separate-stderr wf-po create --supplier ACME --warehouse BER MUG-1:5 MUG-1:3
 	assert_equal "$stderr" "wf-po: SKU 'MUG-1' is on the order twice; give one line per SKU"
 	run -2 --separate-stderr wf-po create --warehouse BER MUG-1:5
-	assert_equal "${stderr_lines[0]}" "wf-po: create: --supplier is required"
+	assert_equal "${stderr_lines[0]}" "wf-po: create: --supplier is required (or --from-suggestions)"
 	run -0 sql "SELECT count(*) FROM po"
 	assert_output 0
 }
