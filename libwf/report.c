@@ -1,0 +1,967 @@
+/*
+ * report.c - `wf report`: the operator's morning page (wf_report.h).
+ *
+ * This file builds the page: the capture of the tools' records, the head
+ * and summary, and the sections stock cover, suppliers and stock;
+ * report_ops.c has the queue, orders and money.  No SQL: every number
+ * comes from the call the matching command makes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report_priv.h"
+#include "wf_catalog.h"
+#include "wf_error.h"
+#include "wf_exception.h"
+#include "wf_html.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_po.h"
+#include "wf_stock.h"
+#include "wf_time.h"
+
+/* ---- capture and field readers --------------------------------------------- */
+
+int
+rpt_capture(struct rpt_cap *cap)
+{
+	memset(cap, 0, sizeof *cap);
+	if ((cap->f = open_memstream(&cap->p, &cap->n)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (wf_out_new(&cap->out, cap->f, WF_FMT_JSONL) != 0) {
+		fclose(cap->f);
+		free(cap->p);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int
+rpt_collect(struct rpt_cap *cap, int rc, const char *type, cJSON **list)
+{
+	int frc = wf_out_finish(cap->out);
+	char *s, *nl;
+
+	wf_out_free(cap->out);
+	if (fclose(cap->f) != 0 && frc == 0)
+		frc = wf_error_set(WF_ENOMEM, "out of memory");
+	*list = NULL;
+	if (rc == 0)
+		rc = frc;
+	if (rc == 0 && (*list = cJSON_CreateArray()) == NULL)
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+	for (s = cap->p; rc == 0 && s && *s; s = nl + 1) {
+		cJSON *rec;
+
+		if ((nl = strchr(s, '\n')) == NULL)
+			nl = s + strlen(s) - 1;
+		if ((rc = wf_json_parse(s, (size_t)(nl - s) + (*nl != '\n'), &rec)) != 0)
+			break;
+		if (type == NULL || (rj_str(rec, "type") && strcmp(rj_str(rec, "type"), type) == 0))
+			cJSON_AddItemToArray(*list, rec);
+		else
+			cJSON_Delete(rec);
+	}
+	free(cap->p);
+	if (rc != 0) {
+		cJSON_Delete(*list);
+		*list = NULL;
+	}
+	return rc;
+}
+
+const char *
+rj_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int64_t
+rj_int(const cJSON *o, const char *key)
+{
+	const char *lex = wf_json_lexeme(cJSON_GetObjectItemCaseSensitive(o, key));
+	return lex ? strtoll(lex, NULL, 10) : 0;
+}
+
+int
+rj_time(const cJSON *o, const char *key, int64_t *t)
+{
+	const char *s = rj_str(o, key);
+
+	*t = 0;
+	return s && wf_time_parse(s, t) == 0;
+}
+
+int64_t
+rj_money(const cJSON *o, const char *key, const char *cur)
+{
+	const char *s = rj_str(o, key);
+	int64_t v = 0;
+
+	if (cur == NULL)
+		cur = rj_str(o, "currency");
+	if (s == NULL || cur == NULL || wf_money_parse(s, cur, &v) != 0)
+		return 0;
+	return v;
+}
+
+void
+rpt_sum_add(struct rpt_sum *s, const char *cur, int64_t v)
+{
+	size_t i;
+
+	if (cur == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->cur[i], cur) == 0) {
+			if (wf_money_add(s->v[i], v, &s->v[i]) != 0)
+				s->v[i] = v < 0 ? -WF_MONEY_MAX : WF_MONEY_MAX;
+			return;
+		}
+	if (s->n == RPT_CUR)
+		return;
+	wf_strlcpy(s->cur[s->n], cur, sizeof s->cur[0]);
+	s->v[s->n++] = v;
+}
+
+int
+rpt_money(wf_buf *b, int64_t v, const char *cur, int with_cur)
+{
+	char m[32];
+
+	if (wf_money_format(v, cur, m, sizeof m) != 0)
+		return wf_buf_addf(b, "%lld", (long long)v);
+	return with_cur ? wf_buf_addf(b, "%s %s", m, cur) : wf_buf_adds(b, m);
+}
+
+int
+rpt_sum_text(wf_buf *b, const struct rpt_sum *s)
+{
+	size_t i;
+	int rc = 0;
+
+	if (s->n == 0)
+		return wf_buf_adds(b, "0");
+	for (i = 0; i < s->n; i++) {
+		if (i > 0)
+			rc |= wf_buf_adds(b, ", ");
+		rc |= rpt_money(b, s->v[i], s->cur[i], 1);
+	}
+	return rc ? WF_ENOMEM : 0;
+}
+
+int
+rpt_open(wf_buf *b, const char *id, const char *title, const char *lead)
+{
+	int rc = wf_buf_addf(b, "<section id=\"%s\"><h2>", id);
+
+	rc |= wf_html_text(b, title);
+	rc |= wf_buf_adds(b, "</h2>");
+	if (lead)
+		rc |= wf_html_elem(b, "<p class=\"lead\">", lead, "</p>");
+	return rc ? WF_ENOMEM : 0;
+}
+
+int
+rpt_nomem(void)
+{
+	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+int
+rpt_close(wf_buf *b)
+{
+	return wf_buf_adds(b, "</section>\n");
+}
+
+int
+rpt_missing(wf_buf *b, const char *text)
+{
+	return wf_html_elem(b, "<p class=\"missing\">", text, "</p>");
+}
+
+void
+rpt_age(char out[32], int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(out, 32, "%lldd %lldh", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(out, 32, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(out, 32, "%lldm", (long long)(s / 60));
+}
+
+/* ---- lookups by key --------------------------------------------------------- */
+
+/* An index of a list's records by one or two string members, for
+ * bsearch(). */
+struct ix {
+	const char *k1, *k2;
+	const cJSON *rec;
+};
+
+static int
+ix_cmp(const void *a, const void *b)
+{
+	const struct ix *x = a, *y = b;
+	int c = strcmp(x->k1, y->k1);
+	return c ? c : strcmp(x->k2 ? x->k2 : "", y->k2 ? y->k2 : "");
+}
+
+/* Index LIST by K1 (and K2, or NULL); records without K1 are left out. */
+static int
+ix_build(struct ix **ix, size_t *n, const cJSON *list, const char *k1, const char *k2)
+{
+	const cJSON *rec;
+	size_t i = 0;
+
+	*n = 0;
+	if ((*ix = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof **ix)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(rec, list) {
+		if (rj_str(rec, k1) == NULL)
+			continue;
+		(*ix)[i].k1 = rj_str(rec, k1);
+		(*ix)[i].k2 = k2 ? rj_str(rec, k2) : NULL;
+		(*ix)[i++].rec = rec;
+	}
+	qsort(*ix, i, sizeof **ix, ix_cmp);
+	*n = i;
+	return 0;
+}
+
+static const cJSON *
+ix_find(const struct ix *ix, size_t n, const char *k1, const char *k2)
+{
+	struct ix key = { k1, k2, NULL };
+	const struct ix *hit = bsearch(&key, ix, n, sizeof *ix, ix_cmp);
+	return hit ? hit->rec : NULL;
+}
+
+/* ---- POs: open, due, late ----------------------------------------------------- */
+
+/* Whether a PO in STATE is still to arrive. */
+static int
+po_open(const char *state)
+{
+	return state && (strcmp(state, "sent") == 0 || strcmp(state, "confirmed") == 0 ||
+	    strcmp(state, "partially_received") == 0);
+}
+
+/* When a PO is due: its confirmed date, else its expected one (wf_po.h). */
+static int
+po_due(const cJSON *po, int64_t *due)
+{
+	return rj_time(po, "confirmed_for", due) || rj_time(po, "expected", due);
+}
+
+/* ---- stock cover ---------------------------------------------------------------- */
+
+/* One SKU at one warehouse, as the cover section shows it.  Today the
+ * numbers are those main has: levels, open POs, the SKU's lead time and the
+ * open exceptions about the SKU.  The risk fields (HAS_RISK and below) are
+ * what `wf-alert risk` prints; cover_rows() is the one place to fill them
+ * in once that lands, and the section draws days of cover against lead
+ * time when they are there. */
+struct cover_row {
+	const char *sku, *warehouse, *why;
+	int64_t     available, on_order, lead_time_days;
+	int         has_receipt;
+	int64_t     next_receipt;
+	int         has_risk;
+	char        cover_days[16], daily_demand[16], stockout_first[11], status[24];
+};
+
+#define COVER_MAX 30
+
+static int
+cover_cmp(const void *a, const void *b)
+{
+	const struct cover_row *x = a, *y = b;
+	int c;
+
+	if (x->available != y->available)
+		return x->available < y->available ? -1 : 1;
+	if ((c = strcmp(x->sku, y->sku)) != 0)
+		return c;
+	return strcmp(x->warehouse, y->warehouse);
+}
+
+/* Whether an open exception in the queue is about SKU: its subject
+ * "sku SKU". */
+static const cJSON *
+queue_about_sku(const struct rpt *r, const char *sku)
+{
+	const cJSON *ex;
+
+	cJSON_ArrayForEach(ex, r->queue) {
+		const char *s = rj_str(ex, "subject");
+		if (s && strncmp(s, "sku ", 4) == 0 && strcmp(s + 4, sku) == 0)
+			return ex;
+	}
+	return NULL;
+}
+
+/* The SKUs at risk into *ROWS (*N of them, at most COVER_MAX, *MORE
+ * left out), from LEVELS (by warehouse), POS and SKUS.  Without demand
+ * numbers a SKU is listed when it is out of stock at a warehouse or an
+ * open exception names it. */
+static int
+cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
+    const cJSON *levels, const cJSON *pos, const struct ix *skus, size_t nskus)
+{
+	const cJSON *lv;
+	size_t cap = (size_t)cJSON_GetArraySize(levels) + 1;
+
+	*n = *more = 0;
+	if ((*rows = calloc(cap, sizeof **rows)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(lv, levels) {
+		struct cover_row *c = &(*rows)[*n];
+		const cJSON *po, *sku, *ex;
+
+		c->sku = rj_str(lv, "sku");
+		c->warehouse = rj_str(lv, "warehouse");
+		if (c->sku == NULL || c->warehouse == NULL)
+			continue;
+		c->available = rj_int(lv, "available");
+		c->on_order = rj_int(lv, "inbound");
+		ex = queue_about_sku(r, c->sku);
+		if (c->available > 0 && ex == NULL)
+			continue;
+		if (c->available <= 0)
+			r->out_of_stock++;
+		c->why = ex ? rj_str(ex, "kind") : "out of stock";
+		if ((sku = ix_find(skus, nskus, c->sku, NULL)) != NULL)
+			c->lead_time_days = rj_int(sku, "lead_time_days");
+		cJSON_ArrayForEach(po, pos) {
+			const cJSON *l;
+			int64_t due;
+			const char *wh = rj_str(po, "warehouse");
+
+			if (!po_open(rj_str(po, "state")) || !wh ||
+			    strcmp(wh, c->warehouse) != 0 || !po_due(po, &due))
+				continue;
+			cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(po, "lines")) {
+				const char *s = rj_str(l, "sku");
+				if (s && strcmp(s, c->sku) == 0 && rj_int(l, "open") > 0 &&
+				    (!c->has_receipt || due < c->next_receipt)) {
+					c->has_receipt = 1;
+					c->next_receipt = due;
+				}
+			}
+		}
+		(*n)++;
+	}
+	qsort(*rows, *n, sizeof **rows, cover_cmp);
+	if (*n > COVER_MAX) {
+		*more = *n - COVER_MAX;
+		*n = COVER_MAX;
+	}
+	return 0;
+}
+
+static int
+section_cover(struct rpt *r, wf_buf *b, const cJSON *levels, const cJSON *pos,
+    const struct ix *skus, size_t nskus)
+{
+	static const struct wf_html_series series[] = {
+		{ "available", "#2f7d4f" }, { "on order", "#9cc3e6" } };
+	struct cover_row *rows = NULL;
+	struct wf_html_bar *bars = NULL;
+	int64_t *v = NULL;
+	char (*labels)[160] = NULL, (*notes)[48] = NULL;
+	size_t n, more, i;
+	int rc;
+
+	if ((rc = cover_rows(r, &rows, &n, &more, levels, pos, skus, nskus)) != 0)
+		return rc;
+	rc = rpt_open(b, "cover", "Stock cover",
+	    "SKUs out of stock at a warehouse, or named by an open exception, "
+	    "with what is on order and when it lands.");
+	rc |= rpt_missing(b, "Days of cover against lead time, and the projected "
+	    "stock to the next receipt, need the demand numbers of wf-alert risk, "
+	    "which this version does not have yet: this section shows what is "
+	    "available and on order instead.");
+	if (rc == 0 && n == 0)
+		rc = wf_html_elem(b, "<p class=\"good\">", "Nothing at risk: every SKU is in "
+		    "stock at every warehouse that holds it, and no open exception names one.",
+		    "</p>");
+	if (rc == 0 && n > 0) {
+		bars = calloc(n, sizeof *bars);
+		v = calloc(2 * n, sizeof *v);
+		labels = calloc(n, sizeof *labels);
+		notes = calloc(n, sizeof *notes);
+		if (!bars || !v || !labels || !notes)
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		char d[11];
+
+		snprintf(labels[i], sizeof labels[i], "%s @ %s", rows[i].sku, rows[i].warehouse);
+		v[2 * i] = rows[i].available;
+		v[2 * i + 1] = rows[i].on_order;
+		if (rows[i].has_receipt) {
+			wf_date_format(rows[i].next_receipt, d);
+			snprintf(notes[i], sizeof notes[i], "%lld + %lld by %s",
+			    (long long)rows[i].available, (long long)rows[i].on_order, d);
+		} else
+			snprintf(notes[i], sizeof notes[i], "%lld, nothing on order",
+			    (long long)rows[i].available);
+		bars[i].label = labels[i];
+		bars[i].v = v + 2 * i;
+		bars[i].note = notes[i];
+	}
+	if (rc == 0 && n > 0)
+		rc = wf_html_bars(b, "Units available and on order, per SKU at risk",
+		    series, 2, bars, n);
+	if (rc == 0 && n > 0)
+		rc = wf_buf_adds(b, "<table class=\"cover\"><thead><tr><th>SKU<th>Warehouse"
+		    "<th class=\"n\">Available<th class=\"n\">On order<th>Next receipt"
+		    "<th class=\"n\">Lead time (days)<th>Why listed</thead><tbody>\n");
+	for (i = 0; rc == 0 && i < n; i++) {
+		char d[11] = "-";
+
+		if (rows[i].has_receipt)
+			wf_date_format(rows[i].next_receipt, d);
+		rc |= wf_html_elem(b, "<tr><td>", rows[i].sku, "</td>");
+		rc |= wf_html_elem(b, "<td>", rows[i].warehouse, "</td>");
+		rc |= wf_buf_addf(b, "<td class=\"n%s\">%lld</td><td class=\"n\">%lld</td>"
+		    "<td>%s</td><td class=\"n\">%lld</td>", rows[i].available <= 0 ? " bad" : "",
+		    (long long)rows[i].available, (long long)rows[i].on_order, d,
+		    (long long)rows[i].lead_time_days);
+		rc |= wf_html_elem(b, "<td>", rows[i].why, "</td></tr>\n");
+	}
+	if (rc == 0 && n > 0)
+		rc = wf_buf_adds(b, "</tbody></table>");
+	if (rc == 0 && more > 0)
+		rc = wf_buf_addf(b, "<p class=\"more\">%zu more not shown "
+		    "(wf-stock levels lists every one).</p>", more);
+	if (rc == 0)
+		rc = rpt_close(b);
+	free(rows);
+	free(bars);
+	free(v);
+	free(labels);
+	free(notes);
+	return rc ? rpt_nomem() : 0;
+}
+
+/* ---- suppliers -------------------------------------------------------------- */
+
+struct po_row {
+	const cJSON *po;
+	int64_t      due;
+	int64_t      units, value;
+};
+
+static int
+po_row_cmp(const void *a, const void *b)
+{
+	const struct po_row *x = a, *y = b;
+
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return strcmp(rj_str(x->po, "po"), rj_str(y->po, "po"));
+}
+
+static int
+section_suppliers(struct rpt *r, wf_buf *b, const cJSON *pos)
+{
+	struct po_row *rows;
+	struct wf_html_mark *marks = NULL;
+	char (*labels)[160] = NULL, (*notes)[64] = NULL;
+	const cJSON *po;
+	size_t n = 0, i, drafts = 0;
+	int rc;
+
+	if ((rows = calloc((size_t)cJSON_GetArraySize(pos) + 1, sizeof *rows)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(po, pos) {
+		const char *st = rj_str(po, "state"), *cur = rj_str(po, "currency");
+		const cJSON *l;
+
+		if (st && strcmp(st, "draft") == 0)
+			drafts++;
+		if (!po_open(st) || rj_str(po, "po") == NULL)
+			continue;
+		rows[n].po = po;
+		if (!po_due(po, &rows[n].due))
+			rows[n].due = r->now;
+		cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(po, "lines")) {
+			int64_t open = rj_int(l, "open"), lv = 0;
+
+			rows[n].units += open;
+			if (cur && wf_money_mul(rj_money(l, "unit_cost", cur), open, &lv) == 0)
+				wf_money_add(rows[n].value, lv, &rows[n].value);
+		}
+		if (rows[n].due < r->now)
+			r->late_pos++;
+		n++;
+	}
+	qsort(rows, n, sizeof *rows, po_row_cmp);
+	rc = rpt_open(b, "suppliers", "Suppliers",
+	    "Open purchase orders by the date they are due (confirmed, else expected); "
+	    "late ones first and in red.");
+	if (rc == 0 && n == 0)
+		rc = rpt_missing(b, "No open purchase orders: nothing is on its way "
+		    "(wf-po create and wf-po send order stock; see wf-po(1)).");
+	if (rc == 0 && n > 0) {
+		marks = calloc(n, sizeof *marks);
+		labels = calloc(n, sizeof *labels);
+		notes = calloc(n, sizeof *notes);
+		if (!marks || !labels || !notes)
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		int64_t days = (rows[i].due - r->now) / 86400;
+
+		snprintf(labels[i], sizeof labels[i], "%s %s \xe2\x86\x92 %s",
+		    rj_str(rows[i].po, "po"), rj_str(rows[i].po, "supplier") ?
+		    rj_str(rows[i].po, "supplier") : "", rj_str(rows[i].po, "warehouse") ?
+		    rj_str(rows[i].po, "warehouse") : "");
+		if (rows[i].due < r->now)
+			snprintf(notes[i], sizeof notes[i], "%lld units, %lld d late",
+			    (long long)rows[i].units, (long long)((r->now - rows[i].due) / 86400));
+		else
+			snprintf(notes[i], sizeof notes[i], "%lld units, in %lld d",
+			    (long long)rows[i].units, (long long)days);
+		marks[i].label = labels[i];
+		marks[i].at = rows[i].due;
+		marks[i].late = rows[i].due < r->now;
+		marks[i].note = notes[i];
+	}
+	if (rc == 0 && n > 0)
+		rc = wf_html_timeline(b, "Open purchase orders by due date", r->now, marks, n);
+	if (rc == 0 && n > 0)
+		rc = wf_buf_adds(b, "<table class=\"pos\"><thead><tr><th>PO<th>Supplier"
+		    "<th>Warehouse<th>State<th>Due<th class=\"n\">Open units"
+		    "<th class=\"n\">Open value<th>Status</thead><tbody>\n");
+	for (i = 0; rc == 0 && i < n; i++) {
+		const cJSON *p = rows[i].po;
+		char d[11], age[32];
+		int late = rows[i].due < r->now;
+
+		wf_date_format(rows[i].due, d);
+		rc |= wf_html_elem(b, late ? "<tr class=\"late\"><td>" : "<tr><td>",
+		    rj_str(p, "po"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(p, "supplier"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(p, "warehouse"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(p, "state"), "</td>");
+		rc |= wf_buf_addf(b, "<td>%s</td><td class=\"n\">%lld</td><td class=\"n\">", d,
+		    (long long)rows[i].units);
+		rc |= rpt_money(b, rows[i].value, rj_str(p, "currency"), 1);
+		if (late) {
+			rpt_age(age, r->now - rows[i].due);
+			rc |= wf_buf_addf(b, "</td><td><span class=\"badge bad\">late %s</span>"
+			    "</td></tr>\n", age);
+		} else {
+			rpt_age(age, rows[i].due - r->now);
+			rc |= wf_buf_addf(b, "</td><td>due in %s</td></tr>\n", age);
+		}
+	}
+	if (rc == 0 && n > 0)
+		rc = wf_buf_adds(b, "</tbody></table>");
+	if (rc == 0 && drafts > 0)
+		rc = wf_buf_addf(b, "<p class=\"more\">%zu draft%s not sent yet "
+		    "(wf-po list --state draft).</p>", drafts, drafts == 1 ? "" : "s");
+	if (rc == 0)
+		rc = rpt_close(b);
+	free(rows);
+	free(marks);
+	free(labels);
+	free(notes);
+	return rc ? rpt_nomem() : 0;
+}
+
+/* ---- stock ------------------------------------------------------------------ */
+
+static int
+section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
+    const cJSON *values)
+{
+	struct ix *lix = NULL, *vix = NULL;
+	size_t nl = 0, nv = 0, nwh = 0, i;
+	struct wf_html_bar *bars = NULL;
+	int64_t *bv = NULL;
+	char (*wl)[64] = NULL, (*wn)[48] = NULL;
+	const cJSON *rec, *sku;
+	int rc;
+
+	if ((rc = ix_build(&lix, &nl, levels, "sku", "warehouse")) != 0 ||
+	    (rc = ix_build(&vix, &nv, values, "sku", "warehouse")) != 0)
+		goto out;
+	rc = rpt_open(b, "stock", "Stock",
+	    "Every SKU with its title, units on hand and inventory value per warehouse "
+	    "(on hand, picked and packed units at moving average cost), as wf-stock value "
+	    "prints them.");
+	/* value per warehouse and currency, for the chart */
+	if (rc == 0 && (wl = calloc(nv + 1, sizeof *wl)) != NULL &&
+	    (wn = calloc(nv + 1, sizeof *wn)) != NULL &&
+	    (bv = calloc(nv + 1, sizeof *bv)) != NULL &&
+	    (bars = calloc(nv + 1, sizeof *bars)) != NULL) {
+		char cur[RPT_CUR * 8][4];
+
+		cJSON_ArrayForEach(rec, values) {
+			const char *wh = rj_str(rec, "warehouse"), *c = rj_str(rec, "currency");
+			char key[64];
+			size_t k;
+
+			if (!wh || !c || rj_str(rec, "type") == NULL ||
+			    strcmp(rj_str(rec, "type"), "value") != 0)
+				continue;
+			snprintf(key, sizeof key, "%s (%s)", wh, c);
+			for (k = 0; k < nwh && strcmp(wl[k], key) != 0; k++)
+				;
+			if (k == nwh) {
+				if (nwh == RPT_CUR * 8)
+					continue;
+				wf_strlcpy(wl[nwh], key, sizeof wl[0]);
+				wf_strlcpy(cur[nwh], c, sizeof cur[0]);
+				nwh++;
+			}
+			wf_money_add(bv[k], rj_money(rec, "value", NULL), &bv[k]);
+		}
+		for (i = 0; i < nwh; i++) {
+			wf_money_format(bv[i], cur[i], wn[i], sizeof wn[i]);
+			bars[i].label = wl[i];
+			bars[i].v = &bv[i];
+			bars[i].note = wn[i];
+		}
+	} else if (rc == 0)
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+	if (rc == 0 && nwh > 0) {
+		static const struct wf_html_series s[] = { { "value", "#2f6fb0" } };
+		rc = wf_html_bars(b, "Inventory value per warehouse", s, 1, bars, nwh);
+	}
+	if (rc == 0) {
+		rc = wf_buf_adds(b, "<table class=\"stock\"><thead><tr><th>SKU<th>Title"
+		    "<th>Warehouse<th class=\"n\">On hand<th class=\"n\">Valued units"
+		    "<th class=\"n\">Unit cost<th class=\"n\">Value<th>Currency</thead><tbody>\n");
+	}
+	/* one row per SKU and warehouse of wf-stock value, SKU by SKU; a SKU
+	 * without one shows once, with nothing */
+	cJSON_ArrayForEach(sku, skus) {
+		const char *code = rj_str(sku, "sku");
+		const struct ix key = { code, "", NULL };
+		size_t at;
+		int first = 1;
+
+		if (rc != 0 || code == NULL)
+			break;
+		/* the first value row of CODE */
+		{
+			size_t lo = 0, hi = nv;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (ix_cmp(&vix[mid], &key) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			at = lo;
+		}
+		for (; at < nv && strcmp(vix[at].k1, code) == 0; at++) {
+			const cJSON *v = vix[at].rec;
+			const cJSON *lv = ix_find(lix, nl, code, vix[at].k2);
+
+			rc |= wf_html_elem(b, "<tr><td>", code, "</td>");
+			rc |= wf_html_elem(b, "<td>", rj_str(sku, "title"), "</td>");
+			rc |= wf_html_elem(b, "<td>", vix[at].k2, "</td>");
+			rc |= wf_buf_addf(b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+			    (long long)(lv ? rj_int(lv, "on_hand") : 0), (long long)rj_int(v, "qty"));
+			rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(v, "unit_cost"), "</td>");
+			rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(v, "value"), "</td>");
+			rc |= wf_html_elem(b, "<td>", rj_str(v, "currency"), "</td></tr>\n");
+			first = 0;
+		}
+		if (first) {
+			rc |= wf_html_elem(b, "<tr class=\"none\"><td>", code, "</td>");
+			rc |= wf_html_elem(b, "<td>", rj_str(sku, "title"), "</td>");
+			rc |= wf_html_elem(b, "<td>-</td><td class=\"n\">0</td><td class=\"n\">0"
+			    "</td><td class=\"n\">", rj_str(sku, "avg_cost"), "</td>");
+			rc |= wf_html_elem(b, "<td class=\"n\">-</td><td>", rj_str(sku, "currency"),
+			    "</td></tr>\n");
+		}
+	}
+	if (rc == 0)
+		rc = wf_buf_adds(b, "</tbody><tfoot>");
+	cJSON_ArrayForEach(rec, values) {
+		const char *t = rj_str(rec, "type");
+
+		if (rc != 0 || t == NULL || strcmp(t, "value_total") != 0)
+			continue;
+		rpt_sum_add(&r->stock_value, rj_str(rec, "currency"), rj_money(rec, "value", NULL));
+		rc |= wf_buf_addf(b, "<tr class=\"total\"><td>total</td><td></td><td></td>"
+		    "<td></td><td class=\"n\">%lld</td><td></td>", (long long)rj_int(rec, "qty"));
+		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(rec, "value"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(rec, "currency"), "</td></tr>\n");
+	}
+	if (rc == 0)
+		rc = wf_buf_adds(b, "</tfoot></table>");
+	if (rc == 0 && cJSON_GetArraySize(skus) == 0)
+		rc = rpt_missing(b, "No SKUs yet: add them with wf-stock sku add or "
+		    "wf-stock sku import (wf-stock(1)).");
+	if (rc == 0)
+		rc = rpt_close(b);
+out:
+	free(lix);
+	free(vix);
+	free(bars);
+	free(bv);
+	free(wl);
+	free(wn);
+	return rc ? rpt_nomem() : 0;
+}
+
+/* ---- the page ----------------------------------------------------------------- */
+
+static const char css[] =
+	":root{color-scheme:light}"
+	"body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;"
+	"color:#1d2430;background:#f3f5f8;margin:0}"
+	"main{max-width:980px;margin:0 auto;padding:20px 20px 40px}"
+	"header h1{font-size:22px;margin:0 0 2px}"
+	"header p{margin:0;color:#5b6575}"
+	".tiles{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0 6px}"
+	".tile{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:10px 14px;"
+	"min-width:120px;flex:1}"
+	".tile b{display:block;font-size:22px;font-variant-numeric:tabular-nums}"
+	".tile span{color:#5b6575;font-size:12px;text-transform:uppercase;letter-spacing:.04em}"
+	".tile.bad b{color:#b3261e}.tile.fine b{color:#2f7d4f}"
+	"nav{margin:6px 0 0;font-size:13px}nav a{color:#2f6fb0;margin-right:12px}"
+	"section{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:14px 18px;"
+	"margin:16px 0}"
+	"h2{font-size:17px;margin:0 0 4px}h3{font-size:14px;margin:14px 0 4px}"
+	".lead{color:#5b6575;margin:0 0 10px}"
+	".missing{background:#fff8e1;border-left:4px solid #e0a800;padding:8px 12px;margin:8px 0}"
+	".good{background:#eef7f0;border-left:4px solid #2f7d4f;padding:8px 12px;margin:8px 0}"
+	".more{color:#5b6575;font-size:13px}"
+	"table{border-collapse:collapse;width:100%;margin:8px 0;font-size:13px}"
+	"th{text-align:left;font-weight:600;color:#5b6575;border-bottom:2px solid #dde2ea;"
+	"padding:4px 6px;white-space:nowrap}"
+	"td{border-bottom:1px solid #eef1f5;padding:3px 6px;vertical-align:top}"
+	"tbody tr:nth-child(even){background:#f8fafc}"
+	".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+	"td.bad,tr.late td:first-child{color:#b3261e;font-weight:600}"
+	"tr.total td{font-weight:600;border-top:2px solid #dde2ea}"
+	"tr.none td{color:#8a93a2}"
+	".badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:12px;"
+	"background:#e8edf4}.badge.bad{background:#fbe3e1;color:#b3261e}"
+	".chart{display:block;max-width:100%;height:auto;margin:6px 0}"
+	".chart .lb{font-size:12px;text-anchor:end;fill:#1d2430}"
+	".chart .nt,.chart .lg{font-size:12px;fill:#5b6575}"
+	".chart .ax{font-size:11px;fill:#8a93a2}"
+	".chart .today{stroke:#8a93a2;stroke-dasharray:3 3}"
+	".chart line.due{stroke:#9cc3e6;stroke-width:3}.chart circle.due{fill:#2f6fb0}"
+	".chart line.late{stroke:#f1b0aa;stroke-width:3}.chart circle.late{fill:#b3261e}"
+	"footer{color:#8a93a2;font-size:12px;margin-top:18px}"
+	"footer code{background:#e8edf4;padding:1px 4px;border-radius:3px}";
+
+static int
+tile(wf_buf *b, const char *cls, const char *value, const char *what)
+{
+	int rc = wf_buf_addf(b, "<div class=\"tile %s\">", cls);
+	rc |= wf_html_elem(b, "<b>", value, "</b>");
+	rc |= wf_html_elem(b, "<span>", what, "</span></div>");
+	return rc;
+}
+
+static int
+page(struct rpt *r, wf_buf *b, wf_buf *sec, size_t nsec)
+{
+	char t[WF_TIME_LEN], d[11], num[32];
+	const char *db = wf_db_filename(r->db), *base;
+	wf_buf v = {0};
+	size_t i;
+	int rc = 0;
+
+	base = db && strrchr(db, '/') ? strrchr(db, '/') + 1 : db;
+	wf_time_format(r->now, t);
+	wf_date_format(r->now, d);
+	rc |= wf_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<meta name=\"generator\" content=\"wf report\">"
+	    "<title>Workform morning page %s</title>\n<style>%s</style></head>\n"
+	    "<body><main><header><h1>Workform morning page, %s</h1><p>", d, css, d);
+	rc |= wf_html_elem(b, "As of <time>", t, "</time> from ");
+	rc |= wf_html_elem(b, "<code>", base, "</code>");
+	if (r->o->has_since) {
+		wf_time_format(r->o->since, t);
+		rc |= wf_html_elem(b, "; orders and payouts since <time>", t, "</time>");
+	}
+	rc |= wf_buf_adds(b, ".</p></header>\n<div class=\"tiles\">");
+	snprintf(num, sizeof num, "%lld", r->open_work);
+	rc |= tile(b, r->open_work ? "bad" : "fine", num, "exceptions to work");
+	rc |= tile(b, "", r->oldest_age[0] ? r->oldest_age : "-", "oldest in the queue");
+	snprintf(num, sizeof num, "%lld", r->on_hold);
+	rc |= tile(b, r->on_hold ? "bad" : "fine", num, "orders on hold");
+	snprintf(num, sizeof num, "%lld", r->late_pos);
+	rc |= tile(b, r->late_pos ? "bad" : "fine", num, "late purchase orders");
+	snprintf(num, sizeof num, "%lld", r->out_of_stock);
+	rc |= tile(b, r->out_of_stock ? "bad" : "fine", num, "SKU-warehouses out of stock");
+	rc |= rpt_sum_text(&v, &r->stock_value);
+	rc |= tile(b, "", wf_buf_str(&v), "inventory value");
+	wf_buf_free(&v);
+	rc |= wf_buf_adds(b, "</div>\n<nav><a href=\"#cover\">Stock cover</a>"
+	    "<a href=\"#queue\">The queue</a><a href=\"#orders\">Orders</a>"
+	    "<a href=\"#money\">Money</a><a href=\"#suppliers\">Suppliers</a>"
+	    "<a href=\"#stock\">Stock</a></nav>\n");
+	for (i = 0; i < nsec; i++)
+		rc |= wf_buf_add(b, sec[i].p, sec[i].len);
+	rc |= wf_buf_adds(b, "<footer><p>Written by <code>wf report</code>; every number is "
+	    "the one wf-stock levels and value, wf-alert list, wf-order list, wf-po list "
+	    "and wf-reconcile list and lines print for the same database and clock. "
+	    "wf-report(1) shows how to mail it every morning.</p></footer>\n"
+	    "</main></body></html>\n");
+	return rc ? WF_ENOMEM : 0;
+}
+
+/* Run CALL(db, ..., cap.out) into *LIST. */
+#define COLLECT(list, type, call) do {                                          \
+		struct rpt_cap cap_;                                             \
+		if ((rc = rpt_capture(&cap_)) != 0)                              \
+			goto out;                                                \
+		rc = rpt_collect(&cap_, (call), (type), &(list));                \
+		if (rc != 0)                                                     \
+			goto out;                                                \
+	} while (0)
+#define CAP cap_.out
+
+int
+wf_report_html(wf_db *db, wf_buf *b, const struct wf_report_opts *o)
+{
+	static const struct wf_exception_query qq = { NULL, NULL, NULL, 0 };
+	static const struct wf_levels_query lq = { NULL, NULL, "warehouse" };
+	static const struct wf_po_query pq = { NULL, NULL };
+	struct rpt r;
+	cJSON *skus = NULL, *levels = NULL, *values = NULL, *pos = NULL;
+	struct ix *six = NULL;
+	size_t nsix = 0, i;
+	wf_buf sec[6];
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	memset(sec, 0, sizeof sec);
+	r.db = db;
+	r.o = o;
+	r.now = wf_db_now(db);
+	COLLECT(r.queue, "exception", wf_exception_list(db, &qq, CAP));
+	COLLECT(skus, "sku", wf_sku_list(db, CAP));
+	COLLECT(levels, "level", wf_stock_levels(db, &lq, CAP));
+	COLLECT(values, NULL, wf_stock_value(db, NULL, CAP));
+	COLLECT(pos, "po", wf_po_list(db, &pq, CAP));
+	if ((rc = ix_build(&six, &nsix, skus, "sku", NULL)) != 0 ||
+	    (rc = section_cover(&r, &sec[0], levels, pos, six, nsix)) != 0 ||
+	    (rc = rpt_queue(&r, &sec[1])) != 0 ||
+	    (rc = rpt_orders(&r, &sec[2])) != 0 ||
+	    (rc = rpt_money_section(&r, &sec[3])) != 0 ||
+	    (rc = section_suppliers(&r, &sec[4], pos)) != 0 ||
+	    (rc = section_stock(&r, &sec[5], skus, levels, values)) != 0)
+		goto out;
+	if (page(&r, b, sec, 6) != 0)
+		rc = rpt_nomem();
+out:
+	for (i = 0; i < 6; i++)
+		wf_buf_free(&sec[i]);
+	free(six);
+	cJSON_Delete(r.queue);
+	cJSON_Delete(r.orders);
+	cJSON_Delete(skus);
+	cJSON_Delete(levels);
+	cJSON_Delete(values);
+	cJSON_Delete(pos);
+	return rc;
+}
+
+#undef COLLECT
+#undef CAP
+
+/* Write N bytes of P to PATH through a temporary file beside it, renamed
+ * over PATH once it is whole. */
+static int
+write_file(const char *path, const char *p, size_t n)
+{
+	wf_buf tmp = {0};
+	int fd, rc = 0;
+	size_t off = 0;
+
+	if (wf_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if ((fd = open(tmp.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+		rc = wf_error_set(WF_EIO, "cannot write '%s': %s", path, strerror(errno));
+		wf_buf_free(&tmp);
+		return rc;
+	}
+	while (off < n) {
+		ssize_t w = write(fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = wf_error_set(WF_EIO, "cannot write '%s': %s", path,
+			    w < 0 ? strerror(errno) : "short write");
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (rc == 0 && fsync(fd) != 0)
+		rc = wf_error_set(WF_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = wf_error_set(WF_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (rc == 0 && rename(tmp.p, path) != 0)
+		rc = wf_error_set(WF_EIO, "cannot write '%s': %s", path, strerror(errno));
+	if (rc != 0)
+		unlink(tmp.p);
+	wf_buf_free(&tmp);
+	return rc;
+}
+
+int
+wf_report(wf_db *db, const struct wf_report_opts *o, wf_out *out)
+{
+	static const char *const sections[] = {
+		"cover", "queue", "orders", "money", "suppliers", "stock", NULL };
+	wf_buf b = {0};
+	cJSON *rec, *names;
+	size_t i;
+	int rc;
+
+	if ((rc = wf_report_html(db, &b, o)) != 0)
+		goto done;
+	if (o->path == NULL) {
+		if (fwrite(b.p, 1, b.len, o->stream) != b.len || fflush(o->stream) != 0)
+			rc = wf_error_set(WF_EIO, "cannot write the page: %s", strerror(errno));
+		goto done;
+	}
+	if ((rc = write_file(o->path, b.p, b.len)) != 0)
+		goto done;
+	rec = wf_jrecord("report");
+	names = cJSON_CreateArray();
+	if (rec == NULL || names == NULL) {
+		cJSON_Delete(rec);
+		cJSON_Delete(names);
+		rc = rpt_nomem();
+		goto done;
+	}
+	for (i = 0; sections[i]; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(sections[i]));
+	if (wf_jadd_str(rec, "file", o->path) ||
+	    wf_jadd_int(rec, "bytes", (int64_t)b.len) ||
+	    wf_jadd_time(rec, "generated_at", wf_db_now(db)) ||
+	    wf_jadd_item(rec, "sections", names)) {
+		cJSON_Delete(rec);
+		rc = rpt_nomem();
+		goto done;
+	}
+	rc = wf_out_emit(out, rec);
+done:
+	wf_buf_free(&b);
+	return rc;
+}
