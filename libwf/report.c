@@ -294,19 +294,16 @@ cover_cmp(const void *a, const void *b)
 	return strcmp(x->warehouse, y->warehouse);
 }
 
-/* Whether an open exception in the queue is about SKU: its subject
- * "sku SKU". */
+/* An open exception in the queue about SKU (subject "sku SKU"), or NULL;
+ * QIX indexes the queue by subject. */
 static const cJSON *
-queue_about_sku(const struct rpt *r, const char *sku)
+queue_about_sku(const struct ix *qix, size_t nq, const char *sku)
 {
-	const cJSON *ex;
+	char subject[128];
 
-	cJSON_ArrayForEach(ex, r->queue) {
-		const char *s = rj_str(ex, "subject");
-		if (s && strncmp(s, "sku ", 4) == 0 && strcmp(s + 4, sku) == 0)
-			return ex;
-	}
-	return NULL;
+	if (snprintf(subject, sizeof subject, "sku %s", sku) >= (int)sizeof subject)
+		return NULL;
+	return ix_find(qix, nq, subject, NULL);
 }
 
 /* The SKUs at risk into *ROWS (*N of them, at most COVER_MAX, *MORE
@@ -318,11 +315,17 @@ cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
     const cJSON *levels, const cJSON *pos, const struct ix *skus, size_t nskus)
 {
 	const cJSON *lv;
-	size_t cap = (size_t)cJSON_GetArraySize(levels) + 1;
+	size_t cap = (size_t)cJSON_GetArraySize(levels) + 1, nq;
+	struct ix *qix;
+	int rc;
 
 	*n = *more = 0;
-	if ((*rows = calloc(cap, sizeof **rows)) == NULL)
+	if ((rc = ix_build(&qix, &nq, r->queue, "subject", NULL)) != 0)
+		return rc;
+	if ((*rows = calloc(cap, sizeof **rows)) == NULL) {
+		free(qix);
 		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
 	cJSON_ArrayForEach(lv, levels) {
 		struct cover_row *c = &(*rows)[*n];
 		const cJSON *po, *sku, *ex;
@@ -333,7 +336,7 @@ cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
 			continue;
 		c->available = rj_int(lv, "available");
 		c->on_order = rj_int(lv, "inbound");
-		ex = queue_about_sku(r, c->sku);
+		ex = queue_about_sku(qix, nq, c->sku);
 		if (c->available > 0 && ex == NULL)
 			continue;
 		if (c->available <= 0)
@@ -360,6 +363,7 @@ cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
 		}
 		(*n)++;
 	}
+	free(qix);
 	qsort(*rows, *n, sizeof **rows, cover_cmp);
 	if (*n > COVER_MAX) {
 		*more = *n - COVER_MAX;
@@ -584,11 +588,18 @@ section_suppliers(struct rpt *r, wf_buf *b, const cJSON *pos)
 /* ---- stock ------------------------------------------------------------------ */
 
 static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
 section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
     const cJSON *values)
 {
 	struct ix *lix = NULL, *vix = NULL;
-	size_t nl = 0, nv = 0, nwh = 0, i;
+	const char **wh = NULL;
+	size_t nl = 0, nv = 0, nwh = 0, nw = 0, i;
 	struct wf_html_bar *bars = NULL;
 	int64_t *bv = NULL;
 	char (*wl)[64] = NULL, (*wn)[48] = NULL;
@@ -610,14 +621,14 @@ section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
 		char cur[RPT_CUR * 8][4];
 
 		cJSON_ArrayForEach(rec, values) {
-			const char *wh = rj_str(rec, "warehouse"), *c = rj_str(rec, "currency");
+			const char *w = rj_str(rec, "warehouse"), *c = rj_str(rec, "currency");
 			char key[64];
 			size_t k;
 
-			if (!wh || !c || rj_str(rec, "type") == NULL ||
+			if (!w || !c || rj_str(rec, "type") == NULL ||
 			    strcmp(rj_str(rec, "type"), "value") != 0)
 				continue;
-			snprintf(key, sizeof key, "%s (%s)", wh, c);
+			snprintf(key, sizeof key, "%s (%s)", w, c);
 			for (k = 0; k < nwh && strcmp(wl[k], key) != 0; k++)
 				;
 			if (k == nwh) {
@@ -641,77 +652,106 @@ section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
 		static const struct wf_html_series s[] = { { "value", "#2f6fb0" } };
 		rc = wf_html_bars(b, "Inventory value per warehouse", s, 1, bars, nwh);
 	}
-	if (rc == 0) {
-		rc = wf_buf_adds(b, "<table class=\"stock\"><thead><tr><th>SKU<th>Title"
-		    "<th>Warehouse<th class=\"n\">On hand<th class=\"n\">Valued units"
-		    "<th class=\"n\">Unit cost<th class=\"n\">Value<th>Currency</thead><tbody>\n");
+	/* the warehouses, as columns */
+	if (rc == 0 && (wh = calloc(nv + 1, sizeof *wh)) == NULL)
+		rc = WF_ENOMEM;
+	for (i = 0; rc == 0 && i < nv; i++) {
+		size_t k;
+
+		if (vix[i].k2 == NULL)
+			continue;
+		for (k = 0; k < nw && strcmp(wh[k], vix[i].k2) != 0; k++)
+			;
+		if (k == nw)
+			wh[nw++] = vix[i].k2;
 	}
-	/* one row per SKU and warehouse of wf-stock value, SKU by SKU; a SKU
-	 * without one shows once, with nothing */
+	if (rc == 0)
+		qsort(wh, nw, sizeof *wh, str_cmp);
+	rc |= wf_buf_adds(b, "<div class=\"wide\"><table class=\"stock\"><thead><tr>"
+	    "<th rowspan=\"2\">SKU<th rowspan=\"2\">Title<th rowspan=\"2\">Currency"
+	    "<th rowspan=\"2\">Unit cost");
+	for (i = 0; rc == 0 && i < nw; i++)
+		rc |= wf_html_elem(b, "<th colspan=\"2\" class=\"wh\">", wh[i], "");
+	rc |= wf_buf_adds(b, "</tr><tr>");
+	for (i = 0; rc == 0 && i < nw; i++)
+		rc |= wf_buf_adds(b, "<th>on hand<th>value");
+	rc |= wf_buf_adds(b, "</thead><tbody>\n");
+	/* one row per SKU, by code: its on hand (wf-stock levels) and value
+	 * (wf-stock value) at each warehouse.  Cells are left open (the next
+	 * <td> or the </tr> closes them): 10k SKUs must fit the page. */
 	cJSON_ArrayForEach(sku, skus) {
-		const char *code = rj_str(sku, "sku");
-		const struct ix key = { code, "", NULL };
-		size_t at;
-		int first = 1;
+		const char *code = rj_str(sku, "sku"), *unit = NULL;
+		size_t k;
 
 		if (rc != 0 || code == NULL)
 			break;
-		/* the first value row of CODE */
-		{
-			size_t lo = 0, hi = nv;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (ix_cmp(&vix[mid], &key) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			at = lo;
+		for (k = 0; k < nw && unit == NULL; k++) {
+			const cJSON *v = ix_find(vix, nv, code, wh[k]);
+			if (v)
+				unit = rj_str(v, "unit_cost");
 		}
-		for (; at < nv && strcmp(vix[at].k1, code) == 0; at++) {
-			const cJSON *v = vix[at].rec;
-			const cJSON *lv = ix_find(lix, nl, code, vix[at].k2);
+		if (unit == NULL)
+			unit = rj_str(sku, "avg_cost") ? rj_str(sku, "avg_cost") : rj_str(sku, "cost");
+		rc |= wf_html_elem(b, "<tr><td>", code, "");
+		rc |= wf_html_elem(b, "<td>", rj_str(sku, "title"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(sku, "currency"), "");
+		rc |= wf_html_elem(b, "<td>", unit, "");
+		for (k = 0; k < nw; k++) {
+			const cJSON *v = ix_find(vix, nv, code, wh[k]);
+			const cJSON *lv = ix_find(lix, nl, code, wh[k]);
 
-			rc |= wf_html_elem(b, "<tr><td>", code, "</td>");
-			rc |= wf_html_elem(b, "<td>", rj_str(sku, "title"), "</td>");
-			rc |= wf_html_elem(b, "<td>", vix[at].k2, "</td>");
-			rc |= wf_buf_addf(b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
-			    (long long)(lv ? rj_int(lv, "on_hand") : 0), (long long)rj_int(v, "qty"));
-			rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(v, "unit_cost"), "</td>");
-			rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(v, "value"), "</td>");
-			rc |= wf_html_elem(b, "<td>", rj_str(v, "currency"), "</td></tr>\n");
-			first = 0;
+			if (v == NULL && lv == NULL)
+				rc |= wf_buf_adds(b, "<td><td>");
+			else {
+				rc |= wf_buf_addf(b, "<td>%lld", (long long)(lv ? rj_int(lv, "on_hand") : 0));
+				rc |= wf_html_elem(b, "<td>", v ? rj_str(v, "value") : NULL, "");
+			}
 		}
-		if (first) {
-			rc |= wf_html_elem(b, "<tr class=\"none\"><td>", code, "</td>");
-			rc |= wf_html_elem(b, "<td>", rj_str(sku, "title"), "</td>");
-			rc |= wf_html_elem(b, "<td>-</td><td class=\"n\">0</td><td class=\"n\">0"
-			    "</td><td class=\"n\">", rj_str(sku, "avg_cost"), "</td>");
-			rc |= wf_html_elem(b, "<td class=\"n\">-</td><td>", rj_str(sku, "currency"),
-			    "</td></tr>\n");
-		}
+		rc |= wf_buf_adds(b, "</tr>\n");
 	}
-	if (rc == 0)
-		rc = wf_buf_adds(b, "</tbody><tfoot>");
+	rc |= wf_buf_adds(b, "</tbody><tfoot>");
+	/* per currency: the value at each warehouse, then wf-stock value's total */
+	cJSON_ArrayForEach(rec, values) {
+		const char *t = rj_str(rec, "type"), *cur = rj_str(rec, "currency");
+		size_t k;
+
+		if (rc != 0 || t == NULL || cur == NULL || strcmp(t, "value_total") != 0)
+			continue;
+		rpt_sum_add(&r->stock_value, cur, rj_money(rec, "value", NULL));
+		rc |= wf_html_elem(b, "<tr class=\"total\"><td>total<td><td>", cur, "<td>");
+		for (k = 0; k < nw; k++) {
+			const cJSON *v;
+			int64_t sum = 0;
+
+			cJSON_ArrayForEach(v, values) {
+				const char *w = rj_str(v, "warehouse"), *c = rj_str(v, "currency");
+				if (w && c && strcmp(w, wh[k]) == 0 && strcmp(c, cur) == 0)
+					wf_money_add(sum, rj_money(v, "value", NULL), &sum);
+			}
+			rc |= wf_buf_adds(b, "<td><td>");
+			rc |= rpt_money(b, sum, cur, 0);
+		}
+		rc |= wf_buf_adds(b, "</tr>\n");
+	}
+	rc |= wf_buf_adds(b, "</tfoot></table></div>");
 	cJSON_ArrayForEach(rec, values) {
 		const char *t = rj_str(rec, "type");
 
 		if (rc != 0 || t == NULL || strcmp(t, "value_total") != 0)
 			continue;
-		rpt_sum_add(&r->stock_value, rj_str(rec, "currency"), rj_money(rec, "value", NULL));
-		rc |= wf_buf_addf(b, "<tr class=\"total\"><td>total</td><td></td><td></td>"
-		    "<td></td><td class=\"n\">%lld</td><td></td>", (long long)rj_int(rec, "qty"));
-		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(rec, "value"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(rec, "currency"), "</td></tr>\n");
+		rc |= wf_buf_adds(b, "<p class=\"sum\">Inventory value: <b>");
+		rc |= wf_html_text(b, rj_str(rec, "value"));
+		rc |= wf_html_elem(b, " ", rj_str(rec, "currency"), "</b> in ");
+		rc |= wf_buf_addf(b, "%lld units valued (on hand, picked and packed).</p>",
+		    (long long)rj_int(rec, "qty"));
 	}
-	if (rc == 0)
-		rc = wf_buf_adds(b, "</tfoot></table>");
 	if (rc == 0 && cJSON_GetArraySize(skus) == 0)
 		rc = rpt_missing(b, "No SKUs yet: add them with wf-stock sku add or "
 		    "wf-stock sku import (wf-stock(1)).");
 	if (rc == 0)
 		rc = rpt_close(b);
 out:
+	free(wh);
 	free(lix);
 	free(vix);
 	free(bars);
@@ -753,6 +793,14 @@ static const char css[] =
 	"td.bad,tr.late td:first-child{color:#b3261e;font-weight:600}"
 	"tr.total td{font-weight:600;border-top:2px solid #dde2ea}"
 	"tr.none td{color:#8a93a2}"
+	".wide{overflow-x:auto}"
+	/* a long table is laid out only when it scrolls into view */
+	"section{content-visibility:auto;contain-intrinsic-size:auto 600px}"
+	"table.stock,table.queue{table-layout:fixed}"
+	"table.stock td:nth-child(n+4),table.queue td:nth-child(6),table.queue td:nth-child(7)"
+	"{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+	"table.stock th.wh{text-align:center;border-bottom:1px solid #dde2ea}"
+	".sum{font-size:15px}"
 	".badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:12px;"
 	"background:#e8edf4}.badge.bad{background:#fbe3e1;color:#b3261e}"
 	".chart{display:block;max-width:100%;height:auto;margin:6px 0}"

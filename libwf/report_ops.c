@@ -245,19 +245,20 @@ rpt_queue(struct rpt *r, wf_buf *b)
 	}
 	rc |= wf_buf_adds(b, "</tbody></table>");
 	rc |= wf_buf_adds(b, "<h3>Oldest first</h3><table class=\"queue\"><thead><tr>"
-	    "<th>Exception<th>Kind<th>Subject<th>Owner<th>State<th class=\"n\">Priority"
-	    "<th class=\"n\">Age<th>Next action</thead><tbody>\n");
+	    "<th>Exception<th>Kind<th>Subject<th>Owner<th>State<th>Priority"
+	    "<th>Age<th>Next action</thead><tbody>\n");
 	for (i = 0; i < n; i++) {
 		const cJSON *e = rows[i];
 
-		rc |= wf_html_elem(b, "<tr><td>", rj_str(e, "exception"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(e, "kind"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(e, "subject"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(e, "owner"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(e, "state"), "</td>");
-		rc |= wf_buf_addf(b, "<td class=\"n\">%lld</td>", (long long)rj_int(e, "priority"));
-		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(e, "age"), "</td>");
-		rc |= wf_html_elem(b, "<td>", rj_str(e, "next_action"), "</td></tr>\n");
+		/* cells left open, as in the stock table: a long queue must fit */
+		rc |= wf_html_elem(b, "<tr><td>", rj_str(e, "exception"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "kind"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "subject"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "owner"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "state"), "");
+		rc |= wf_buf_addf(b, "<td>%lld", (long long)rj_int(e, "priority"));
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "age"), "");
+		rc |= wf_html_elem(b, "<td>", rj_str(e, "next_action"), "</tr>\n");
 	}
 	rc |= wf_buf_adds(b, "</tbody></table>");
 close:

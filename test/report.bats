@@ -89,10 +89,10 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	# nothing became an element
 	run -1 grep -Ei '<(script|img|iframe|object|embed)[ >]|<b>ops' "$DOM"
 	# and each shows as the characters it is
-	grep -qF '<td>XSS-1</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$DOM"
+	grep -qF '<tr><td>XSS-1</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$DOM"
 	grep -qF '<td>"&gt;&lt;img src=x onerror=alert(2)&gt;</td><td>"&gt;&lt;img src=x onerror=alert(3)&gt;</td>' "$DOM"
 	grep -qF '<td>&lt;b&gt;ops&lt;/b&gt;</td>' "$DOM"
-	grep -qF '<td>&lt;script&gt;alert(4)&lt;/script&gt; &amp; "quote" &lt;img src=x onerror=alert(5)&gt;</td>' "$DOM"
+	grep -qF '<td>&lt;script&gt;alert(4)&lt;/script&gt; &amp; "quote" &lt;img src=x onerror=alert(5)&gt;</td></tr>' "$DOM"
 }
 
 @test "the page has no script, fetches nothing and links only within itself" {
@@ -102,36 +102,48 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	assert_line 'href="#stock"'
 }
 
-@test "every stock row equals wf-stock value, with on hand from wf-stock levels" {
+@test "every SKU's row has its on hand and value per warehouse as wf-stock levels and value print them" {
 	local levels skus want
 	levels=$BATS_TEST_TMPDIR/levels.json skus=$BATS_TEST_TMPDIR/skus.json
 	demo wf-stock levels --format jsonl >"$levels"
 	demo wf-stock sku list --format jsonl >"$skus"
 	run -0 --separate-stderr demo wf-stock value --format jsonl
-	want=$(jq -r --slurpfile l "$levels" --slurpfile s "$skus" "$HTML"'
-		select(.type == "value") | . as $v
-		| ([$l[] | select(.sku == $v.sku and .warehouse == $v.warehouse)][0].on_hand // 0) as $oh
-		| ([$s[] | select(.sku == $v.sku)][0].title // "") as $t
-		| "<tr><td>\(.sku | html)</td><td>\($t | html)</td><td>\(.warehouse)</td><td class=\"n\">\($oh)</td><td class=\"n\">\(.qty)</td><td class=\"n\">\(.unit_cost // "")</td><td class=\"n\">\(.value)</td><td>\(.currency)</td></tr>"' <<<"$output")
-	[ "$(wc -l <<<"$want")" -ge 7 ]
-	diff <(printf '%s\n' "$want" | sort) \
-		<(sed -n '/<table class="stock">/,/<\/table>/p' "$DOM" | grep -o '<tr><td>.*</tr>' | sort)
+	want=$(jq -rs --slurpfile l "$levels" --slurpfile s "$skus" "$HTML"'
+		[.[] | select(.type == "value")] as $v
+		| ([$v[].warehouse] | unique) as $wh
+		| $s[] | . as $sku
+		| ([$wh[] as $w | $v[] | select(.sku == $sku.sku and .warehouse == $w and .unit_cost != null) | .unit_cost][0]
+		   // $sku.avg_cost // $sku.cost // "") as $unit
+		| "<tr><td>\($sku.sku | html)</td><td>\($sku.title // "" | html)</td><td>\($sku.currency)</td><td>\($unit)</td>"
+		  + ([$wh[] as $w
+		      | ([$v[] | select(.sku == $sku.sku and .warehouse == $w)][0]) as $val
+		      | ([$l[] | select(.sku == $sku.sku and .warehouse == $w)][0]) as $lv
+		      | if $val == null and $lv == null then "<td></td><td></td>"
+		        else "<td>\($lv.on_hand // 0)</td><td>\($val.value // "")</td>" end] | add)
+		  + "</tr>"' <<<"$output")
+	[ "$(wc -l <<<"$want")" -ge 6 ]
+	diff <(printf '%s\n' "$want") \
+		<(sed -n '/<table class="stock">/,/<\/table>/p' "$DOM" | grep -o '<tr><td>.*</tr>' | grep -v '^<tr><td>total')
 }
 
 @test "the stock totals and the inventory value tile equal wf-stock value's totals" {
 	run -0 --separate-stderr demo wf-stock value --format jsonl
-	local total
-	total=$(jq -r 'select(.type == "value_total") | "\(.qty) \(.value) \(.currency)"' <<<"$output")
-	read -r qty value cur <<<"$total"
-	grep -qF "<tr class=\"total\"><td>total</td><td></td><td></td><td></td><td class=\"n\">$qty</td><td></td><td class=\"n\">$value</td><td>$cur</td></tr>" "$DOM"
+	local qty value cur
+	read -r qty value cur < <(jq -r 'select(.type == "value_total") | "\(.qty) \(.value) \(.currency)"' <<<"$output")
+	grep -qF "<p class=\"sum\">Inventory value: <b>$value $cur</b> in $qty units valued" "$DOM"
 	grep -qF "<div class=\"tile \"><b>$value $cur</b><span>inventory value</span></div>" "$DOM"
+	# the total row: each warehouse's value, summed from wf-stock value
+	local want
+	want=$(jq -rs '[.[] | select(.type == "value")] | group_by(.warehouse)
+		| map("<td></td><td>\(map(.value | sub("\\.";"") | tonumber) | add | tostring | .[:-2] + "." + .[-2:])</td>") | add' <<<"$output")
+	grep -qF "<tr class=\"total\"><td>total</td><td></td><td>$cur</td><td></td>$want</tr>" "$DOM"
 }
 
 @test "the queue lists every exception wf-alert list prints, oldest first, with its next action" {
 	run -0 --separate-stderr demo wf-alert list --format jsonl
 	local want
 	want=$(jq -rs "$HTML"'sort_by(.opened_at, (.exception | ltrimstr("EX-") | tonumber))[]
-		| "<tr><td>\(.exception)</td><td>\(.kind | html)</td><td>\(.subject | html)</td><td>\(.owner | html)</td><td>\(.state)</td><td class=\"n\">\(.priority)</td><td class=\"n\">\(.age)</td><td>\(.next_action | html)</td></tr>"' <<<"$output")
+		| "<tr><td>\(.exception)</td><td>\(.kind | html)</td><td>\(.subject | html)</td><td>\(.owner | html)</td><td>\(.state)</td><td>\(.priority)</td><td>\(.age)</td><td>\(.next_action | html)</td></tr>"' <<<"$output")
 	diff <(printf '%s\n' "$want") \
 		<(sed -n '/<table class="queue">/,/<\/table>/p' "$DOM" | grep -o '<tr><td>.*</tr>')
 	local work
