@@ -431,6 +431,30 @@ add(int64_t *to, int64_t v)
 
 #define PURSES 32
 
+/* Where a payout's money is: 'r' received, 't' in transit, 0 nowhere (the
+ * transfer failed or was cancelled).  The provider's status says so when
+ * it is one of the common ones (Stripe's and Shopify's); otherwise a
+ * payout has arrived when its arrival date is TODAY or before. */
+static int
+cash_state(const char *status, const char *arrival, const char *today)
+{
+	static const char *const received[] = { "paid", "deposited", NULL };
+	static const char *const transit[] = { "in_transit", "pending", "scheduled", NULL };
+	static const char *const none[] = { "failed", "canceled", "cancelled", NULL };
+	size_t i;
+
+	for (i = 0; status && received[i]; i++)
+		if (strcmp(status, received[i]) == 0)
+			return 'r';
+	for (i = 0; status && transit[i]; i++)
+		if (strcmp(status, transit[i]) == 0)
+			return 't';
+	for (i = 0; status && none[i]; i++)
+		if (strcmp(status, none[i]) == 0)
+			return 0;
+	return arrival && strcmp(arrival, today) <= 0 ? 'r' : 't';
+}
+
 int
 rpt_money_section(struct rpt *r, wf_buf *b)
 {
@@ -476,9 +500,11 @@ rpt_money_section(struct rpt *r, wf_buf *b)
 		if ((pu = purse_of(p, &n, PURSES, rj_str(x, "provider"), rj_str(x, "currency"))) == NULL)
 			continue;
 		pu->payouts++;
-		/* arrived when its arrival date is today or before */
-		add(arr && strcmp(arr, today) <= 0 ? &pu->received : &pu->in_transit,
-		    rj_money(x, "amount", NULL));
+		switch (cash_state(rj_str(x, "status"), arr, today)) {
+		case 'r': add(&pu->received, rj_money(x, "amount", NULL)); break;
+		case 't': add(&pu->in_transit, rj_money(x, "amount", NULL)); break;
+		default:  break;         /* failed or cancelled: no money moves */
+		}
 	}
 	cJSON_ArrayForEach(x, lines) {
 		const char *cat = rj_str(x, "category");
@@ -549,8 +575,10 @@ rpt_money_section(struct rpt *r, wf_buf *b)
 			bars[i].v = v + 3 * i;
 			bars[i].note = notes[i];
 		}
-		rc |= wf_buf_addf(b, "</tbody></table><p class=\"more\">Received: payouts "
-		    "whose arrival date is %s or earlier; in transit: the others.</p>", today);
+		rc |= wf_buf_addf(b, "</tbody></table><p class=\"more\">Received: payouts the "
+		    "provider calls paid, or without such a status whose arrival date is %s or "
+		    "earlier; in transit: in_transit, pending or scheduled ones, and later "
+		    "arrivals; failed and cancelled ones in neither.</p>", today);
 		if (any)
 			rc |= wf_html_bars(b, "Fees / refunds / disputes per provider and currency",
 			    s, 3, bars, n);

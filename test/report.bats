@@ -302,6 +302,20 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	refute_output --partial 'no payouts imported yet'
 }
 
+@test "money counts a payout as received or in transit by the provider's status, else by its arrival" {
+	wf_init
+	wf-reconcile import --from generic >/dev/null <<-'EOF'
+	{"type":"payout","payout":"bank:1","amount":"10.00","currency":"EUR","arrival":"2026-11-19","status":"paid"}
+	{"type":"payout","payout":"bank:2","amount":"20.00","currency":"EUR","arrival":"2026-11-18","status":"in_transit"}
+	{"type":"payout","payout":"bank:3","amount":"40.00","currency":"EUR","arrival":"2026-11-18","status":"failed"}
+	{"type":"payout","payout":"bank:4","amount":"80.00","currency":"EUR","arrival":"2026-11-25"}
+	{"type":"payout","payout":"bank:5","amount":"160.00","currency":"EUR","arrival":"2026-11-20"}
+	EOF
+	run -0 --separate-stderr wf report
+	# received 10 + 160 (arrived today), in transit 20 + 80, the failed one in neither
+	assert_output --partial '<tr><td>bank</td><td>EUR</td><td class="n">5</td><td class="n">170.00</td><td class="n">100.00</td>'
+}
+
 @test "the cron line in wf-report(1) mails the page, whole and in base64" {
 	wf_init
 	local line
