@@ -667,7 +667,9 @@ section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
 	}
 	if (rc == 0)
 		qsort(wh, nw, sizeof *wh, str_cmp);
-	rc |= wf_buf_adds(b, "<div class=\"wide\"><table class=\"stock\"><thead><tr>"
+	rc |= wf_buf_adds(b, "<div class=\"wide\"><table class=\"stock\"><colgroup>"
+	    "<col style=\"width:12%\"><col style=\"width:22%\"><col style=\"width:7%\">"
+	    "<col style=\"width:8%\"></colgroup><thead><tr>"
 	    "<th rowspan=\"2\">SKU<th rowspan=\"2\">Title<th rowspan=\"2\">Currency"
 	    "<th rowspan=\"2\">Unit cost");
 	for (i = 0; rc == 0 && i < nw; i++)
@@ -787,7 +789,8 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%;margin:8px 0;font-size:13px}"
 	"th{text-align:left;font-weight:600;color:#5b6575;border-bottom:2px solid #dde2ea;"
 	"padding:4px 6px;white-space:nowrap}"
-	"td{border-bottom:1px solid #eef1f5;padding:3px 6px;vertical-align:top}"
+	"td{border-bottom:1px solid #eef1f5;padding:3px 6px;vertical-align:top;"
+	"overflow-wrap:anywhere}"
 	"tbody tr:nth-child(even){background:#f8fafc}"
 	".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	"td.bad,tr.late td:first-child{color:#b3261e;font-weight:600}"

@@ -244,7 +244,10 @@ rpt_queue(struct rpt *r, wf_buf *b)
 		rc |= wf_buf_addf(b, "<td class=\"n\">%lld</td></tr>\n", (long long)owners.count[k]);
 	}
 	rc |= wf_buf_adds(b, "</tbody></table>");
-	rc |= wf_buf_adds(b, "<h3>Oldest first</h3><table class=\"queue\"><thead><tr>"
+	rc |= wf_buf_adds(b, "<h3>Oldest first</h3><table class=\"queue\"><colgroup>"
+	    "<col style=\"width:8%\"><col style=\"width:13%\"><col style=\"width:13%\">"
+	    "<col style=\"width:10%\"><col style=\"width:12%\"><col style=\"width:7%\">"
+	    "<col style=\"width:5%\"><col></colgroup><thead><tr>"
 	    "<th>Exception<th>Kind<th>Subject<th>Owner<th>State<th>Priority"
 	    "<th>Age<th>Next action</thead><tbody>\n");
 	for (i = 0; i < n; i++) {
