@@ -775,7 +775,7 @@ static const char css[] =
 	".tiles{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0 6px}"
 	".tile{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:10px 14px;"
 	"min-width:120px;flex:1}"
-	".tile b{display:block;font-size:22px;font-variant-numeric:tabular-nums}"
+	".tile b{display:block;font-size:21px;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}"
 	".tile span{color:#5b6575;font-size:12px;text-transform:uppercase;letter-spacing:.04em}"
 	".tile.bad b{color:#b3261e}.tile.fine b{color:#2f7d4f}"
 	"nav{margin:6px 0 0;font-size:13px}nav a{color:#2f6fb0;margin-right:12px}"
