@@ -211,7 +211,7 @@ fuzz-build: $(FUZZ_SRC:test/fuzz/%.c=$(B)/libfuzzer/%)
 # --- demo -------------------------------------------------------------------
 
 demo:
-	@.ci/deps build test
+	@.ci/deps build demo
 	@$(MAKE) --no-print-directory build
 	@WF_BIN=$(CURDIR)/$(B) ./test/demo.sh
 

@@ -5,9 +5,10 @@
  *
  * Reads the movement lines bench/gen writes, parses each with cJSON, looks up
  * the SKU and bins by code (a reservation takes the first pick bin of the
- * warehouse that holds enough on hand) and inserts one movement row, letting
- * the schema's trigger keep the balances; one transaction.  Nothing else: no
- * validation, no state checks, no output.
+ * warehouse that holds enough on hand; a shipment, of the "ledger" kind, the
+ * bin its reservation holds) and inserts one movement row, at its "at" or
+ * the bench clock, letting the schema's trigger keep the balances; one
+ * transaction.  Nothing else: no validation, no state checks, no output.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 static const char ins_move[] =
     "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state,"
     " to_bin, to_state, holder, ref, unit_cost, currency)"
-    " VALUES ('2026-11-20T09:00:00Z', 'bench', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)";
+    " VALUES (coalesce(?11, '2026-11-20T09:00:00Z'), 'bench', ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+    " ?8, ?8, ?9, ?10)";
 static const char get_sku[] = "SELECT id FROM sku WHERE code = ?1";
 static const char get_bin[] =
     "SELECT b.id FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
@@ -27,6 +29,9 @@ static const char get_pick[] =
     " JOIN warehouse w ON w.id = b.warehouse_id"
     " WHERE s.sku_id = ?1 AND s.state = 'on_hand' AND s.holder = '' AND s.qty >= ?3"
     " AND b.kind = 'pick' AND w.code = ?2 LIMIT 1";
+static const char get_held[] =
+    "SELECT bin_id FROM balance WHERE sku_id = ?1 AND state = 'reserved' AND holder = ?2"
+    " AND qty >= ?3 LIMIT 1";
 
 static sqlite3 *db;
 static sqlite3_stmt *sbin;
@@ -50,7 +55,7 @@ bin_id(const char *ref, long lineno)
 int
 main(int argc, char **argv)
 {
-	sqlite3_stmt *sm, *ssku, *spick;
+	sqlite3_stmt *sm, *ssku, *spick, *sheld;
 	cJSON *o;
 	long lineno = 0;
 
@@ -61,6 +66,7 @@ main(int argc, char **argv)
 	ssku = prepare(db, get_sku);
 	sbin = prepare(db, get_bin);
 	spick = prepare(db, get_pick);
+	sheld = prepare(db, get_held);
 	while ((o = next_line(stdin, &lineno)) != NULL) {
 		const char *action = jstr(o, "action");
 		int64_t sku, qty = jint(o, "qty"), from, to;
@@ -71,6 +77,8 @@ main(int argc, char **argv)
 		sqlite3_bind_text(sm, 1, action, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(sm, 2, sku);
 		sqlite3_bind_int64(sm, 3, qty);
+		if (jstr(o, "at") != NULL)
+			sqlite3_bind_text(sm, 11, jstr(o, "at"), -1, SQLITE_STATIC);
 		if (strcmp(action, "receive") == 0) {
 			to = bin_id(jstr(o, "to"), lineno);
 			sqlite3_bind_int64(sm, 6, to);
@@ -95,6 +103,16 @@ main(int argc, char **argv)
 			sqlite3_bind_int64(sm, 6, from);
 			sqlite3_bind_text(sm, 7, "reserved", -1, SQLITE_STATIC);
 			sqlite3_bind_text(sm, 8, jstr(o, "ref"), -1, SQLITE_STATIC);
+		} else if (strcmp(action, "ship") == 0) {
+			sqlite3_bind_int64(sheld, 1, sku);
+			sqlite3_bind_text(sheld, 2, jstr(o, "ref"), -1, SQLITE_STATIC);
+			sqlite3_bind_int64(sheld, 3, qty);
+			if ((from = lookup(db, sheld)) < 0)
+				die("line %ld: no reservation to ship", lineno);
+			sqlite3_bind_int64(sm, 4, from);
+			sqlite3_bind_text(sm, 5, "reserved", -1, SQLITE_STATIC);
+			sqlite3_bind_text(sm, 7, "shipped", -1, SQLITE_STATIC);
+			sqlite3_bind_text(sm, 8, jstr(o, "ref"), -1, SQLITE_STATIC);
 		} else
 			die("line %ld: unknown action '%s'", lineno, action);
 		run(db, sm);
@@ -104,6 +122,7 @@ main(int argc, char **argv)
 	sqlite3_finalize(ssku);
 	sqlite3_finalize(sbin);
 	sqlite3_finalize(spick);
+	sqlite3_finalize(sheld);
 	bench_commit(db);
 	return 0;
 }

@@ -22,6 +22,10 @@
  *   routeorders SCALE orders like "orders", placed in the week before
  *               2026-11-20T09:00:00Z and promised 2-9 days after it (20%
  *               without a promise): what wf-route finds to route on that day
+ *   ledger      "movements" spread evenly over the 56 days before
+ *               2026-11-20T09:00:00Z (an "at" on each line), every
+ *               reservation shipped in the same second: the history the
+ *               stock-risk numbers read (bench/floor_apply only)
  *
  * The same SCALE and KIND always give the same bytes: the generator uses its
  * own PRNG (splitmix64), integer arithmetic only, and derives each SKU's
@@ -231,11 +235,16 @@ struct stock {
 	int32_t bulk, pick;     /* on hand */
 };
 
+/* DATED: each line carries "at" (LEDGER_FROM + k * LEDGER_SPAN / SCALE) and
+ * each reservation is followed by its shipment. */
+#define LEDGER_FROM 1790294400          /* 2026-09-25T00:00:00Z */
+#define LEDGER_SPAN (56 * 86400 - 3600)  /* to an hour before the bench clock */
+
 static void
-gen_movements(const struct scale *s)
+gen_movements(const struct scale *s, int dated)
 {
 	struct stock *st = calloc(s->skus * s->whs, sizeof *st);
-	char code[32], from[32], to[32], cost[32];
+	char code[32], from[32], to[32], cost[32], at[48] = "";
 	uint64_t k, order = 1000;
 
 	if (st == NULL) {
@@ -247,6 +256,11 @@ gen_movements(const struct scale *s)
 		struct stock *x = NULL;
 		int32_t q;
 
+		if (dated) {
+			char t[24];
+			iso(t, sizeof t, LEDGER_FROM + (int64_t)(k * LEDGER_SPAN / s->n));
+			snprintf(at, sizeof at, ",\"at\":\"%s\"", t);
+		}
 		/* 55% reservations, 30% moves, 15% receipts: a reservation or a
 		 * move looks at a few SKUs for one with the stock, and falls back
 		 * to the next kind when none has it. */
@@ -263,8 +277,11 @@ gen_movements(const struct scale *s)
 			x->pick -= q;
 			sku_code(code, sizeof code, i);
 			printf("{\"type\":\"movement\",\"action\":\"reserve\",\"sku\":\"%s\","
-			    "\"qty\":%d,\"warehouse\":\"%s\",\"ref\":\"shop:%" PRIu64 "\"}\n",
-			    code, q, warehouses[w].code, ++order);
+			    "\"qty\":%d,\"warehouse\":\"%s\",\"ref\":\"shop:%" PRIu64 "\"%s}\n",
+			    code, q, warehouses[w].code, ++order, at);
+			if (dated)
+				printf("{\"type\":\"movement\",\"action\":\"ship\",\"sku\":\"%s\","
+				    "\"qty\":%d,\"ref\":\"shop:%" PRIu64 "\"%s}\n", code, q, order, at);
 			continue;
 		}
 		if (r < 85)
@@ -285,7 +302,7 @@ gen_movements(const struct scale *s)
 			bulk_bin(from, sizeof from, s, i, w);
 			pick_bin(to, sizeof to, s, i, w);
 			printf("{\"type\":\"movement\",\"action\":\"move\",\"sku\":\"%s\","
-			    "\"qty\":%d,\"from\":\"%s\",\"to\":\"%s\"}\n", code, q, from, to);
+			    "\"qty\":%d,\"from\":\"%s\",\"to\":\"%s\"%s}\n", code, q, from, to, at);
 			continue;
 		}
 		i = skewed(s->skus), w = pick(s->whs);
@@ -296,7 +313,7 @@ gen_movements(const struct scale *s)
 		bulk_bin(to, sizeof to, s, i, w);
 		money(cost, sizeof cost, sku_cost(i));
 		printf("{\"type\":\"movement\",\"action\":\"receive\",\"sku\":\"%s\","
-		    "\"qty\":%d,\"to\":\"%s\",\"cost\":\"%s\"}\n", code, q, to, cost);
+		    "\"qty\":%d,\"to\":\"%s\",\"cost\":\"%s\"%s}\n", code, q, to, cost, at);
 	}
 	free(st);
 }
@@ -481,7 +498,7 @@ main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
 		"skus", "warehouses", "suppliers", "movements", "orders", "rules", "stock",
-		"routeorders", NULL
+		"routeorders", "ledger", NULL
 	};
 	static char obuf[1 << 20];
 	struct scale s;
@@ -491,7 +508,7 @@ main(int argc, char **argv)
 
 	if (argc != 3 || (n = strtoull(argv[1], &end, 10)) == 0 || *end) {
 		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders|"
-		    "rules|stock|routeorders\n");
+		    "rules|stock|routeorders|ledger\n");
 		return 2;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], argv[2]) != 0; k++)
@@ -507,11 +524,12 @@ main(int argc, char **argv)
 	case 0: gen_skus(&s); break;
 	case 1: gen_warehouses(&s); break;
 	case 2: gen_suppliers(&s); break;
-	case 3: gen_movements(&s); break;
+	case 3: gen_movements(&s, 0); break;
 	case 4: gen_orders(&s); break;
 	case 5: gen_rules(&s); break;
 	case 6: gen_stock(&s); break;
 	case 7: gen_routeorders(&s); break;
+	case 8: gen_movements(&s, 1); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen: write error");

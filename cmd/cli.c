@@ -804,13 +804,16 @@ cli_main(const char *prog, const char *summary, const struct cli_cmd *cmds,
 		free(c.optv);
 		return 10;
 	}
-	if (fmt == WF_FMT_TABLE) {
+	{
 		size_t n = strlen(c.cmd->name);
-		/* show commands print their record as field: value lines */
+		/* show commands print their record as field: value lines in a
+		 * table, and its lists of objects as blocks of their own in CSV
+		 * and TSV (JSON lines are as they are) */
 		if (n >= 4 && strcmp(c.cmd->name + n - 4, "show") == 0)
 			wf_out_vertical(c.out, 1);
-		wf_out_width(c.out, terminal_width());
 	}
+	if (fmt == WF_FMT_TABLE)
+		wf_out_width(c.out, terminal_width());
 	if (!(c.cmd->flags & C_NODB)) {
 		if ((rc = wf_db_path(&path, g.db)) != 0 ||
 		    (rc = wf_db_open(&c.db, wf_buf_str(&path),

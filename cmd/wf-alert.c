@@ -1,21 +1,24 @@
-/* wf-alert - the exception queue: list it, show one, and work it. */
+/* wf-alert - the exception queue: list it, show one, and work it; the
+ * scans that fill it, and the stock-risk numbers behind them. */
 #include <stdio.h>
 
 #include "cli.h"
+#include "wf_risk.h"
+#include "wf_scan.h"
 
 static const char *const list_columns[] = {
-	"exception", "priority", "kind", "subject", "owner", "age", "next_action", NULL
+	"exception", "priority", "kind", "subject", "warehouse", "owner", "age", "next_action", NULL
 };
 
 /* --all and --state: closed and snoozed ones too, so the state shows. */
 static const char *const all_columns[] = {
-	"exception", "state", "priority", "kind", "subject", "owner", "age",
+	"exception", "state", "priority", "kind", "subject", "warehouse", "owner", "age",
 	"next_action", NULL
 };
 
 /* What the changing commands show in a table: the change, not the queue. */
 static const char *const change_columns[] = {
-	"exception", "kind", "subject", "owner", "state", "snoozed_until",
+	"exception", "kind", "subject", "warehouse", "owner", "state", "snoozed_until",
 	"resolution", NULL
 };
 
@@ -126,6 +129,99 @@ cmd_raise(struct cli *c)
 	return wf_batch_run(c->db, &b, wf_exception_raise_line, c->out);
 }
 
+/* ---- scan and risk -------------------------------------------------------- */
+
+static const char *const risk_columns[] = {
+	"sku", "warehouse", "status", "available", "waiting", "on_order", "daily_demand",
+	"cover_days", "stockout_first", "next_receipt", "order_by", "orders_short",
+	"revenue_at_risk", NULL
+};
+
+static const char *const scan_columns[] = {
+	"exception", "result", "kind", "subject", "warehouse", "priority", "next_action", NULL
+};
+
+#define RISK_OPTS \
+	{ "window", K_INT, "DAYS", 0, NULL, \
+	  "days of shipments that measure demand (default 56)" }, \
+	{ "service-level", K_TEXT, "PCT", 0, NULL, \
+	  "the chance, in percent, of not running out in a lead time (default 95)" }, \
+	{ "overstock-days", K_INT, "N", 0, NULL, \
+	  "days of cover past which stock is overstock (default 180)" }
+
+static const struct cli_opt risk_opts[] = {
+	{ "sku", K_SKU, "SKU", 0, NULL, "one SKU" },
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "one warehouse" },
+	RISK_OPTS,
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static const struct cli_opt scan_opts[] = {
+	{ "kind", K_CHOICE, "KIND", 0, "stock", "only the rules of this kind (default: every kind)" },
+	{ "fail-on", K_INT, "PRIORITY", 0, NULL,
+	  "exit 1 when an exception of the kinds scanned is open at this priority or above" },
+	RISK_OPTS,
+	{ "hysteresis", K_INT, "PCT", 0, NULL,
+	  "resolve only past the threshold by PCT of the reorder point (default 10)" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static int
+risk_options(struct cli *c, struct wf_risk_opts *o)
+{
+	const char *v;
+	int rc;
+
+	wf_risk_defaults(o);
+	if ((v = cli_opt(c, "window")) && (rc = cli_int(v, "--window", 1, 365,
+	    &o->window_days)) != 0)
+		return rc;
+	if ((v = cli_opt(c, "service-level")) && (rc = wf_risk_parse_service(v,
+	    &o->service_bp)) != 0)
+		return rc;
+	if ((v = cli_opt(c, "overstock-days")) && (rc = cli_int(v, "--overstock-days", 1,
+	    3650, &o->overstock_days)) != 0)
+		return rc;
+	return 0;
+}
+
+static int
+cmd_risk(struct cli *c)
+{
+	struct wf_risk_opts o;
+	int rc;
+
+	if ((rc = risk_options(c, &o)) != 0)
+		return rc;
+	o.sku = cli_opt(c, "sku");
+	o.warehouse = cli_opt(c, "warehouse");
+	wf_out_columns(c->out, "risk", risk_columns);
+	return wf_risk_list(c->db, &o, c->out);
+}
+
+static int
+cmd_scan(struct cli *c)
+{
+	struct wf_scan_opts o;
+	const char *v;
+	int rc;
+
+	wf_scan_defaults(&o);
+	if ((rc = risk_options(c, &o.risk)) != 0)
+		return rc;
+	o.kind = cli_opt(c, "kind");
+	if ((v = cli_opt(c, "hysteresis")) && (rc = cli_int(v, "--hysteresis", 0, 100,
+	    &o.hysteresis_pct)) != 0)
+		return rc;
+	if ((v = cli_opt(c, "fail-on")) != NULL) {
+		if ((rc = cli_int(v, "--fail-on", 0, 100, &o.fail_on)) != 0)
+			return rc;
+		o.has_fail_on = 1;
+	}
+	wf_out_columns(c->out, "exception", scan_columns);
+	return wf_scan_run(c->db, &o, c->out);
+}
+
 static const enum cli_kind ex_kinds[] = { K_EXCEPTION };
 static const enum cli_kind assign_kinds[] = { K_EXCEPTION, K_OWNER };
 
@@ -150,6 +246,10 @@ static const struct cli_cmd cmds[] = {
 	  "open a resolved or dismissed exception again", ex_kinds },
 	{ "raise", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_raise,
 	  "open or update exceptions from JSON lines on stdin", NULL },
+	{ "scan", "", 0, 0, C_WRITE, scan_opts, cmd_scan,
+	  "open, update and resolve exceptions from what the database says now", NULL },
+	{ "risk", "", 0, 0, 0, risk_opts, cmd_risk,
+	  "the stock-risk numbers per SKU and warehouse, behind the stock scan", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -87,6 +87,8 @@ static int
 act(struct cli *c, const char *action)
 {
 	struct wf_order_action a;
+	wf_buf note = {0};
+	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.order = c->argv[0];
@@ -97,7 +99,13 @@ act(struct cli *c, const char *action)
 	a.tracking = cli_opt(c, "tracking");
 	a.cost = cli_opt(c, "cost");
 	a.reason = cli_opt(c, "reason");
-	return wf_order_act(c->db, &a, c->out);
+	a.number = cli_opt(c, "number");
+	a.note = &note;
+	rc = wf_order_act(c->db, &a, c->out);
+	if (rc == 0 && note.len)
+		cli_report(NULL, 0, wf_buf_str(&note));
+	wf_buf_free(&note);
+	return rc;
 }
 
 static const struct cli_opt reserve_opts[] = {
@@ -106,8 +114,10 @@ static const struct cli_opt reserve_opts[] = {
 };
 
 static const struct cli_opt ship_opts[] = {
-	{ "carrier", K_TEXT, "C", O_REQ, NULL, "the carrier, e.g. dhl" },
-	{ "service", K_TEXT, "S", 0, NULL, "the carrier's service, e.g. parcel" },
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL,
+	  "the leg to ship (needed when the order is held at several)" },
+	{ "carrier", K_TEXT, "C", 0, NULL, "the carrier, e.g. dhl (default: the route's)" },
+	{ "service", K_TEXT, "S", 0, NULL, "the carrier's service, e.g. parcel (default: the route's)" },
 	{ "tracking", K_TEXT, "T", 0, NULL, "the tracking number" },
 	{ "cost", K_MONEY, "MONEY", 0, NULL, "what the shipment cost, in the order's currency" },
 	END_OPTS
@@ -118,7 +128,14 @@ static const struct cli_opt reason_opts[] = {
 	END_OPTS
 };
 
+static const struct cli_opt invoice_opts[] = {
+	{ "number", K_TEXT, "N", 0, NULL, "the invoice number (no other order may have it)" },
+	END_OPTS
+};
+
 static int cmd_reserve(struct cli *c) { return act(c, "reserve"); }
+static int cmd_unreserve(struct cli *c) { return act(c, "unreserve"); }
+static int cmd_invoice(struct cli *c) { return act(c, "invoice"); }
 static int cmd_pick(struct cli *c)    { return act(c, "pick"); }
 static int cmd_pack(struct cli *c)    { return act(c, "pack"); }
 static int cmd_ship(struct cli *c)    { return act(c, "ship"); }
@@ -140,13 +157,20 @@ static const struct cli_opt return_open_opts[] = {
 	{ "sku", K_SKU, "SKU", O_REQ, NULL, "the SKU coming back" },
 	{ "qty", K_INT, "N", O_REQ, NULL, "how many" },
 	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why the customer returns it" },
+	{ "requested", K_NONE, NULL, 0, NULL,
+	  "leave it requested, for return authorise or reject (default: authorised)" },
 	END_OPTS
 };
 
 static int
 cmd_return_open(struct cli *c)
 {
-	struct wf_return_open r = { c->argv[0], cli_opt(c, "sku"), cli_opt(c, "reason"), 0 };
+	struct wf_return_open r = {
+		.order = c->argv[0],
+		.sku = cli_opt(c, "sku"),
+		.reason = cli_opt(c, "reason"),
+		.requested = cli_flag(c, "requested"),
+	};
 	int rc;
 
 	if ((rc = cli_qty(cli_opt(c, "qty"), "--qty", &r.qty)) != 0)
@@ -155,7 +179,8 @@ cmd_return_open(struct cli *c)
 }
 
 static const struct cli_opt return_receive_opts[] = {
-	{ "condition", K_CHOICE, "C", O_REQ, "sellable|damaged", "the state the units came back in" },
+	{ "condition", K_CHOICE, "C", 0, "sellable|damaged",
+	  "the state the units came back in (without it: they wait for return inspect)" },
 	{ "bin", K_BIN, "WH/BIN", 0, NULL, "where they go (default: the returns bin)" },
 	END_OPTS
 };
@@ -165,6 +190,51 @@ cmd_return_receive(struct cli *c)
 {
 	return wf_return_receive(c->db, c->argv[0], cli_opt(c, "condition"),
 	    cli_opt(c, "bin"), c->out);
+}
+
+static const struct cli_opt return_inspect_opts[] = {
+	{ "condition", K_CHOICE, "C", O_REQ, "sellable|damaged", "what the inspection found" },
+	END_OPTS
+};
+
+static int
+cmd_return_inspect(struct cli *c)
+{
+	return wf_return_inspect(c->db, c->argv[0], cli_opt(c, "condition"), c->out);
+}
+
+static const struct cli_opt return_put_opts[] = {
+	{ "bin", K_BIN, "WH/BIN", 0, NULL, "where they go (default: where they wait)" },
+	END_OPTS
+};
+
+static int
+cmd_return_restock(struct cli *c)
+{
+	return wf_return_restock(c->db, c->argv[0], cli_opt(c, "bin"), c->out);
+}
+
+static int
+cmd_return_write_off(struct cli *c)
+{
+	return wf_return_write_off(c->db, c->argv[0], cli_opt(c, "bin"), c->out);
+}
+
+static int
+cmd_return_authorise(struct cli *c)
+{
+	return wf_return_authorise(c->db, c->argv[0], c->out);
+}
+
+static const struct cli_opt return_reject_opts[] = {
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why (kept in the history)" },
+	END_OPTS
+};
+
+static int
+cmd_return_reject(struct cli *c)
+{
+	return wf_return_reject(c->db, c->argv[0], cli_opt(c, "reason"), c->out);
 }
 
 static const struct cli_opt return_refund_opts[] = {
@@ -186,7 +256,7 @@ cmd_return_close(struct cli *c)
 
 static const struct cli_opt shipments_opts[] = {
 	{ "state", K_CHOICE, "S", 0, "planned|picked|packed|shipped|in_transit|delivered|"
-	  "failed|returned_to_sender", "one state" },
+	  "failed|returned_to_sender|cancelled", "one state" },
 	END_OPTS
 };
 
@@ -207,10 +277,13 @@ static const struct cli_cmd cmds[] = {
 	  "an order with its lines, shipments, returns and history", k_order },
 	{ "reserve", "REF", 1, 1, C_WRITE, reserve_opts, cmd_reserve,
 	  "reserve every line at one warehouse, whole or not at all", k_order },
+	{ "unreserve", "REF", 1, 1, C_WRITE, NULL, cmd_unreserve,
+	  "reserved -> new: the units back on hand, the route's legs dropped", k_order },
 	{ "pick", "REF", 1, 1, C_WRITE, NULL, cmd_pick, "reserved -> picked", k_order },
 	{ "pack", "REF", 1, 1, C_WRITE, NULL, cmd_pack, "picked -> packed", k_order },
 	{ "ship", "REF", 1, 1, C_WRITE, ship_opts, cmd_ship,
-	  "ship what the order holds as SH-N (from reserved, picked or packed)", k_order },
+	  "ship what the order holds at one warehouse as SH-N (one leg of a split order)",
+	  k_order },
 	{ "deliver", "REF", 1, 1, C_WRITE, NULL, cmd_deliver, "shipped -> delivered", k_order },
 	{ "close", "REF", 1, 1, C_WRITE, NULL, cmd_close, "delivered or shipped -> closed", k_order },
 	{ "hold", "REF", 1, 1, C_WRITE, reason_opts, cmd_hold,
@@ -219,12 +292,24 @@ static const struct cli_cmd cmds[] = {
 	  "back to where it was before the hold", k_order },
 	{ "cancel", "REF", 1, 1, C_WRITE, reason_opts, cmd_cancel,
 	  "cancel; held stock goes back on hand", k_order },
+	{ "invoice", "REF", 1, 1, C_WRITE, invoice_opts, cmd_invoice,
+	  "finance paid -> invoiced (B2B), keeping the invoice number", k_order },
 	{ "apply", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_apply,
 	  "order_event lines from stdin in one transaction", NULL },
 	{ "return open", "REF", 1, 1, C_WRITE, return_open_opts, cmd_return_open,
 	  "open RMA-N for shipped units", k_order },
+	{ "return authorise", "RMA", 1, 1, C_WRITE, NULL, cmd_return_authorise,
+	  "requested -> authorised", k_return },
+	{ "return reject", "RMA", 1, 1, C_WRITE, return_reject_opts, cmd_return_reject,
+	  "requested or authorised -> rejected", k_return },
 	{ "return receive", "RMA", 1, 1, C_WRITE, return_receive_opts, cmd_return_receive,
 	  "book returned units back into stock or as damaged", k_return },
+	{ "return inspect", "RMA", 1, 1, C_WRITE, return_inspect_opts, cmd_return_inspect,
+	  "received -> inspected: the condition of units received without one", k_return },
+	{ "return restock", "RMA", 1, 1, C_WRITE, return_put_opts, cmd_return_restock,
+	  "received or inspected -> restocked: the units on hand", k_return },
+	{ "return write-off", "RMA", 1, 1, C_WRITE, return_put_opts, cmd_return_write_off,
+	  "received or inspected -> written_off: the units damaged", k_return },
 	{ "return refund", "RMA", 1, 1, C_WRITE, return_refund_opts, cmd_return_refund,
 	  "record a refund, up to what was paid", k_return },
 	{ "return close", "RMA", 1, 1, C_WRITE, NULL, cmd_return_close, "close a return", k_return },

@@ -108,7 +108,6 @@ cmd_create(struct cli *c)
 			    "create: give SKU:QTY[@COST] arguments or po_line records on stdin");
 		in.in = stdin;
 		in.in_name = "stdin";
-		in.strict = c->strict;
 		return wf_po_create(c->db, &in, c->out);
 	}
 	if ((lines = calloc((size_t)c->argc, sizeof *lines)) == NULL)

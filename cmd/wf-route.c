@@ -10,7 +10,10 @@
 static const struct cli_opt route_opts[] = {
 	{ "apply", K_NONE, NULL, 0, NULL,
 	  "reserve the stock and move routed orders to reserved; hold unroutable ones" },
-	{ "explain", K_NONE, NULL, 0, NULL, "add every candidate with its result" },
+	{ "explain", K_NONE, NULL, 0, NULL,
+	  "add every candidate with its result (a table: one row per candidate)" },
+	{ "new", K_NONE, NULL, 0, NULL,
+	  "route every new order and every order held as unroutable (the form for cron)" },
 	{ "policy", K_CHOICE, "P", 0, "cheapest|fastest|margin",
 	  "how to choose among the candidates (default margin)" },
 	{ "split", K_NONE, NULL, 0, NULL,
@@ -33,13 +36,16 @@ cmd_route(struct cli *c)
 	o.split = cli_flag(c, "split");
 	o.refs = c->argv;
 	o.nrefs = (size_t)c->argc;
-	/* a terminal is not input: `wf-route` typed alone routes the new orders */
-	o.in = c->argc == 0 && !isatty(STDIN_FILENO) ? stdin : NULL;
+	o.new_orders = cli_flag(c, "new");
+	/* stdin is the list of orders unless it is a terminal, or REFs or
+	 * --new say which orders instead */
+	o.in = c->argc == 0 && !o.new_orders && !isatty(STDIN_FILENO) ? stdin : NULL;
 	o.in_name = "stdin";
 	o.keep_going = c->keep_going;
 	o.strict = c->strict;
 	o.report = cli_report;
 	o.report_ctx = c;
+	o.note = cli_report;
 	return wf_route_run(c->db, &o, c->out);
 }
 
@@ -104,7 +110,7 @@ static const enum cli_kind k_service[] = { K_WAREHOUSE, K_TEXT, K_TEXT };
 
 static const struct cli_cmd cmds[] = {
 	{ "", "[REF...]", 0, -1, C_WRITE | C_STDIN, route_opts, cmd_route,
-	  "decide where orders ship from (REFs, else order lines on stdin, else new orders)",
+	  "decide where orders ship from (REFs, order lines on stdin, or --new)",
 	  k_orders },
 	{ "carrier add", "WH CARRIER SERVICE", 3, 3, C_WRITE, add_opts, cmd_carrier_add,
 	  "add or change a carrier service of a warehouse", k_service },

@@ -32,6 +32,25 @@ cmd_warehouse_add(struct cli *c)
 	return wf_warehouse_add(c->db, &in, c->out);
 }
 
+static int
+cmd_warehouse_list(struct cli *c)
+{
+	return wf_warehouse_list(c->db, c->out);
+}
+
+static int
+cmd_warehouse_show(struct cli *c)
+{
+	return wf_warehouse_show(c->db, c->argv[0], c->out);
+}
+
+/* warehouse pause|resume|close|reopen WH: the action is the command's last word */
+static int
+cmd_warehouse_act(struct cli *c)
+{
+	return wf_warehouse_act(c->db, c->argv[0], strchr(c->cmd->name, ' ') + 1, c->out);
+}
+
 static const struct cli_opt bin_opts[] = {
 	{ "kind", K_CHOICE, "KIND", 0, "pick|bulk|inbound|returns|damaged|quarantine",
 	  "what the bin is for (default pick)" },
@@ -47,11 +66,30 @@ cmd_bin_add(struct cli *c)
 	return wf_bin_add(c->db, &in, c->out);
 }
 
+static const struct cli_opt bin_list_opts[] = {
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "only this warehouse's bins" },
+	END_OPTS
+};
+
+static int
+cmd_bin_list(struct cli *c)
+{
+	return wf_bin_list(c->db, cli_opt(c, "warehouse"), c->out);
+}
+
+/* bin block|unblock WH/BIN */
+static int
+cmd_bin_act(struct cli *c)
+{
+	return wf_bin_act(c->db, c->argv[0], strchr(c->cmd->name, ' ') + 1, c->out);
+}
+
 static const struct cli_opt sku_opts[] = {
 	{ "title", K_TEXT, "T", 0, NULL, "title" },
 	{ "cost", K_MONEY, "MONEY", 0, NULL, "standard unit cost, e.g. 4.10" },
 	{ "price", K_MONEY, "MONEY", 0, NULL, "selling price" },
-	{ "currency", K_TEXT, "C", 0, NULL, "ISO 4217 currency (default EUR)" },
+	{ "currency", K_TEXT, "C", 0, NULL,
+	  "ISO 4217 currency (default: the database's, wf init --currency)" },
 	{ "lead-time", K_INT, "DAYS", 0, NULL, "supplier lead time in days" },
 	{ "safety-days", K_INT, "DAYS", 0, NULL, "days of cover to keep as safety stock" },
 	{ "owner", K_OWNER, "O", 0, NULL, "owner (default purchasing)" },
@@ -112,6 +150,13 @@ cmd_sku_show(struct cli *c)
 	return wf_stock_sku_show(c->db, c->argv[0], c->out);
 }
 
+/* sku discontinue|activate|block|unblock SKU */
+static int
+cmd_sku_act(struct cli *c)
+{
+	return wf_sku_act(c->db, c->argv[0], strchr(c->cmd->name, ' ') + 1, c->out);
+}
+
 /* receive, move, damage, count, reserve, unreserve: SKU QTY plus options */
 static int
 stock_op(struct cli *c, const char *action)
@@ -142,7 +187,8 @@ stock_op(struct cli *c, const char *action)
 static const struct cli_opt receive_opts[] = {
 	{ "to", K_BIN, "WH/BIN", O_REQ, NULL, "the bin the units go to" },
 	{ "cost", K_MONEY, "MONEY", 0, NULL, "unit cost; updates the moving average" },
-	{ "ref", K_TEXT, "REF", 0, NULL, "the cause, e.g. a delivery note or PO-7" },
+	{ "ref", K_TEXT, "REF", 0, NULL,
+	  "the cause, e.g. a delivery note DN-5501 (a PO is received with wf-po)" },
 	{ "reason", K_TEXT, "TEXT", 0, NULL, "a note kept with the movement" },
 	END_OPTS
 };
@@ -169,6 +215,8 @@ cmd_move(struct cli *c)
 static const struct cli_opt adjust_opts[] = {
 	{ "at", K_BIN, "WH/BIN", O_REQ, NULL, "the bin" },
 	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why (kept on the adjustment)" },
+	{ "propose", K_NONE, NULL, 0, NULL,
+	  "only propose it: ADJ-N waits for 'adjustment approve', nothing moves" },
 	END_OPTS
 };
 
@@ -187,7 +235,47 @@ cmd_adjust(struct cli *c)
 		return wf_error_set(WF_EUSAGE, "DELTA: must not be zero");
 	op.at = cli_opt(c, "at");
 	op.reason = cli_opt(c, "reason");
+	op.propose = cli_flag(c, "propose");
 	return wf_stock_op(c->db, &op, c->out);
+}
+
+static const struct cli_opt approve_opts[] = {
+	{ "defer", K_NONE, NULL, 0, NULL,
+	  "approve only; book it later with 'adjustment apply'" },
+	END_OPTS
+};
+
+static const struct cli_opt reject_opts[] = {
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why it is rejected" },
+	END_OPTS
+};
+
+/* adjustment approve|apply|reject ADJ */
+static int
+cmd_adjustment_act(struct cli *c)
+{
+	struct wf_adjustment_act a = { c->argv[0], strchr(c->cmd->name, ' ') + 1,
+	    cli_flag(c, "defer"), cli_opt(c, "reason") };
+
+	return wf_stock_adjustment_act(c->db, &a, c->out);
+}
+
+static const struct cli_opt adjustment_list_opts[] = {
+	{ "state", K_CHOICE, "S", 0, "proposed|approved|applied|rejected",
+	  "only adjustments in this state" },
+	END_OPTS
+};
+
+static int
+cmd_adjustment_list(struct cli *c)
+{
+	return wf_stock_adjustment_list(c->db, cli_opt(c, "state"), c->out);
+}
+
+static int
+cmd_adjustment_show(struct cli *c)
+{
+	return wf_stock_adjustment_show(c->db, c->argv[0], c->out);
 }
 
 static const struct cli_opt damage_opts[] = {
@@ -215,7 +303,8 @@ cmd_count(struct cli *c)
 
 static const struct cli_opt reserve_opts[] = {
 	{ "warehouse", K_WAREHOUSE, "WH", O_REQ, NULL, "the warehouse" },
-	{ "ref", K_TEXT, "REF", O_REQ, NULL, "what the units are reserved for, e.g. shop:1001" },
+	{ "ref", K_TEXT, "REF", O_REQ, NULL,
+	  "what the units are held for, as free text (an order is reserved with wf-order)" },
 	{ "partial", K_NONE, NULL, 0, NULL, "reserve what is available instead of refusing" },
 	END_OPTS
 };
@@ -318,25 +407,61 @@ cmd_value(struct cli *c)
 static const enum cli_kind k_text[] = { K_TEXT };
 static const enum cli_kind k_bin[] = { K_BIN };
 static const enum cli_kind k_sku[] = { K_SKU };
+static const enum cli_kind k_warehouse[] = { K_WAREHOUSE };
 static const enum cli_kind k_sku_qty[] = { K_SKU, K_INT };
 
 static const struct cli_cmd cmds[] = {
 	{ "warehouse add", "CODE", 1, 1, C_WRITE, warehouse_opts, cmd_warehouse_add,
 	  "add a warehouse, or change the fields given", k_text },
+	{ "warehouse list", "", 0, 0, 0, NULL, cmd_warehouse_list, "every warehouse", NULL },
+	{ "warehouse show", "WH", 1, 1, 0, NULL, cmd_warehouse_show, "one warehouse",
+	  k_warehouse },
+	{ "warehouse pause", "WH", 1, 1, C_WRITE, NULL, cmd_warehouse_act,
+	  "stop reserving at a warehouse (what it holds stays)", k_warehouse },
+	{ "warehouse resume", "WH", 1, 1, C_WRITE, NULL, cmd_warehouse_act,
+	  "reserve at a paused warehouse again", k_warehouse },
+	{ "warehouse close", "WH", 1, 1, C_WRITE, NULL, cmd_warehouse_act,
+	  "close an empty warehouse: no reservations, no purchase orders", k_warehouse },
+	{ "warehouse reopen", "WH", 1, 1, C_WRITE, NULL, cmd_warehouse_act,
+	  "open a closed warehouse again", k_warehouse },
 	{ "bin add", "WH/BIN", 1, 1, C_WRITE, bin_opts, cmd_bin_add,
 	  "add a bin to a warehouse, or change its kind", k_bin },
+	{ "bin list", "", 0, 0, 0, bin_list_opts, cmd_bin_list,
+	  "every bin, by warehouse and code", NULL },
+	{ "bin block", "WH/BIN", 1, 1, C_WRITE, NULL, cmd_bin_act,
+	  "block a bin: it takes no stock and none of its stock is reserved", k_bin },
+	{ "bin unblock", "WH/BIN", 1, 1, C_WRITE, NULL, cmd_bin_act,
+	  "put a blocked bin back to use", k_bin },
 	{ "sku add", "SKU", 1, 1, C_WRITE, sku_opts, cmd_sku_add,
 	  "add a SKU, or change the fields given", k_text },
 	{ "sku import", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_sku_import,
 	  "add or update SKUs from JSON lines on stdin", NULL },
 	{ "sku list", "", 0, 0, 0, NULL, cmd_sku_list, "every SKU", NULL },
 	{ "sku show", "SKU", 1, 1, 0, NULL, cmd_sku_show, "one SKU and its levels", k_sku },
+	{ "sku discontinue", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,
+	  "stop ordering a SKU from suppliers (its stock still sells)", k_sku },
+	{ "sku activate", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,
+	  "make a discontinued SKU active again", k_sku },
+	{ "sku block", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,
+	  "block a SKU (a recall, a listing problem)", k_sku },
+	{ "sku unblock", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,
+	  "make a blocked SKU active again", k_sku },
 	{ "receive", "SKU QTY", 2, 2, C_WRITE, receive_opts, cmd_receive,
 	  "book units arriving into a bin (to on_hand)", k_sku_qty },
 	{ "move", "SKU QTY", 2, 2, C_WRITE, move_opts, cmd_move,
 	  "move on-hand units between bins", k_sku_qty },
 	{ "adjust", "SKU DELTA", 2, 2, C_WRITE, adjust_opts, cmd_adjust,
-	  "book a correction of DELTA units (ADJ-N)", k_sku_qty },
+	  "book a correction of DELTA units (ADJ-N), or propose it", k_sku_qty },
+	{ "adjustment approve", "ADJ", 1, 1, C_WRITE, approve_opts, cmd_adjustment_act,
+	  "approve a proposed adjustment and book it", k_text },
+	{ "adjustment apply", "ADJ", 1, 1, C_WRITE, NULL, cmd_adjustment_act,
+	  "book an approved adjustment", k_text },
+	{ "adjustment reject", "ADJ", 1, 1, C_WRITE, reject_opts, cmd_adjustment_act,
+	  "reject a proposed or approved adjustment; nothing moves", k_text },
+	{ "adjustment list", "", 0, 0, 0, adjustment_list_opts, cmd_adjustment_list,
+	  "adjustments, by number", NULL },
+	{ "adjustment show", "ADJ", 1, 1, 0, NULL, cmd_adjustment_show,
+	  "one adjustment, then its history", k_text },
 	{ "damage", "SKU QTY", 2, 2, C_WRITE, damage_opts, cmd_damage,
 	  "mark on-hand units in a bin as damaged", k_sku_qty },
 	{ "count", "SKU QTY", 2, 2, C_WRITE, count_opts, cmd_count,

@@ -1,11 +1,13 @@
-/* catalog.c - SKUs, warehouses and bins: add, import, list, look up.
+/* catalog.c - SKUs, warehouses and bins: add, import, list, look up, and
+ * their states.
  *
  * owns: sku, warehouse, bin
- * reads: movement
+ * reads: movement, balance
  */
 #include <string.h>
 
 #include "wf_catalog.h"
+#include "wf_config.h"
 #include "wf_error.h"
 #include "wf_history.h"
 #include "wf_json.h"
@@ -17,6 +19,15 @@
 #include "wf_record.h"
 
 /* ---- lookups --------------------------------------------------------------- */
+
+/* The keys an unknown one may be near (wf_upsert_unknown). */
+static const char near_sku[] =
+    "SELECT code FROM sku WHERE length(code) BETWEEN ?1 AND ?2 ORDER BY code";
+static const char near_warehouse[] =
+    "SELECT code FROM warehouse WHERE length(code) BETWEEN ?1 AND ?2 ORDER BY code";
+static const char near_bin[] =
+    "SELECT w.code || '/' || b.code FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
+    " WHERE length(w.code) + 1 + length(b.code) BETWEEN ?1 AND ?2 ORDER BY w.code, b.code";
 
 static const char *const bin_kinds[] = {
 	"pick", "bulk", "inbound", "returns", "damaged", "quarantine", NULL
@@ -47,18 +58,18 @@ wf_sku_find(wf_db *db, struct wf_sku_info *info, const char *code)
 	if ((rc = wf_db_step(db, st)) == 1) {
 		if (info) {
 			info->id = wf_col_int(st, 0);
-			wf_strlcpy(info->currency, wf_col_text(st, 1), sizeof info->currency);
+			wf_upsert_copy(info->currency, sizeof info->currency, wf_col_text(st, 1));
 			info->has_avg_cost = !wf_col_null(st, 2);
 			info->avg_cost = wf_col_int(st, 2);
 			info->has_cost = !wf_col_null(st, 3);
 			info->cost = wf_col_int(st, 3);
 			info->price = wf_col_int(st, 4);
-			wf_strlcpy(info->state, wf_col_text(st, 5), sizeof info->state);
+			wf_upsert_copy(info->state, sizeof info->state, wf_col_text(st, 5));
 		}
 		wf_stmt_reset(st);
 		return 0;
 	}
-	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code);
+	return rc < 0 ? rc : wf_upsert_unknown(db, near_sku, "SKU", code);
 }
 
 int
@@ -89,11 +100,11 @@ wf_warehouse_find(wf_db *db, int64_t *id, char state[16], const char *code)
 		if (id)
 			*id = wf_col_int(st, 0);
 		if (state)
-			wf_strlcpy(state, wf_col_text(st, 1), 16);
+			wf_upsert_copy(state, 16, wf_col_text(st, 1));
 		wf_stmt_reset(st);
 		return 0;
 	}
-	return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse '%s'", code);
+	return rc < 0 ? rc : wf_upsert_unknown(db, near_warehouse, "warehouse", code);
 }
 
 int
@@ -129,14 +140,15 @@ wf_bin_find(wf_db *db, int64_t *bin_id, int64_t *wh_id, const char **kind,
 	if (rc < 0)
 		return rc;
 	{
-		char wh[64];
-		size_t n = (size_t)(slash - ref) < sizeof wh - 1 ? (size_t)(slash - ref) : sizeof wh - 1;
-		memcpy(wh, ref, n);
-		wh[n] = '\0';
-		if ((rc = wf_warehouse_find(db, NULL, NULL, wh)) != 0)
+		wf_buf wh = {0};
+		if (wf_buf_add(&wh, ref, (size_t)(slash - ref)) != 0)
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		rc = wf_warehouse_find(db, NULL, NULL, wf_buf_str(&wh));
+		wf_buf_free(&wh);
+		if (rc != 0)
 			return rc;
 	}
-	return wf_error_set(WF_ENOTFOUND, "unknown bin '%s'", ref);
+	return wf_upsert_unknown(db, near_bin, "bin", ref);
 }
 
 int
@@ -208,7 +220,7 @@ bin_ensure(wf_db *db, int64_t *bin_id, const struct bin_rule *rule, int64_t wh_i
 	static const char same[] =
 	    "SELECT b.kind, w.code, w.owner FROM warehouse w LEFT JOIN bin b"
 	    " ON b.warehouse_id = w.id AND b.code = ?2 WHERE w.id = ?1";
-	char wh[40], owner[72], ref[80];
+	wf_buf wh = {0}, owner = {0}, ref = {0};
 	wf_stmt *st;
 	cJSON *data;
 	int rc;
@@ -229,33 +241,42 @@ bin_ensure(wf_db *db, int64_t *bin_id, const struct bin_rule *rule, int64_t wh_i
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "warehouse %lld vanished",
 		    (long long)wh_id);
-	wf_strlcpy(wh, wf_col_text(st, 1), sizeof wh);
-	wf_strlcpy(owner, wf_col_text(st, 2), sizeof owner);
-	snprintf(ref, sizeof ref, "%s/%s", wh, code);
-	if (!wf_col_null(st, 0)) {
-		rc = rule->taken(wh, ref, kind, wf_col_text(st, 0));
+	if (wf_buf_adds(&wh, wf_col_text(st, 1)) | wf_buf_adds(&owner, wf_col_text(st, 2)) |
+	    wf_buf_addf(&ref, "%s/%s", wf_col_text(st, 1), code)) {
 		wf_stmt_reset(st);
-		return rc;
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!wf_col_null(st, 0)) {
+		rc = rule->taken(wh.p, ref.p, kind, wf_col_text(st, 0));
+		wf_stmt_reset(st);
+		goto out;
 	}
 	wf_stmt_reset(st);
 	if ((rc = wf_db_stmt(db, &st, bin_ins)) != 0)
-		return rc;
+		goto out;
 	wf_bind_int(st, 1, wh_id);
 	wf_bind_text(st, 2, code);
 	wf_bind_text(st, 3, kind);
-	wf_bind_text(st, 4, owner);
+	wf_bind_text(st, 4, owner.p);
 	wf_bind_time(st, 5, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
-		return rc;
+		goto out;
 	*bin_id = wf_db_last_id(db);
 	data = cJSON_CreateObject();
-	if (data == NULL || wf_jadd_str(data, "bin", ref) | wf_jadd_str(data, "warehouse", wh) |
+	if (data == NULL || wf_jadd_str(data, "bin", ref.p) | wf_jadd_str(data, "warehouse", wh.p) |
 	    wf_jadd_str(data, "kind", kind) | (rule->event_state ?
-	    wf_jadd_str(data, "state", "active") : wf_jadd_str(data, "owner", owner))) {
+	    wf_jadd_str(data, "state", "active") : wf_jadd_str(data, "owner", owner.p))) {
 		cJSON_Delete(data);
-		return wf_error_set(WF_ENOMEM, "out of memory");
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
 	}
-	return wf_history_add(db, "bin", ref, "bin", "create", NULL, "active", data);
+	rc = wf_history_add(db, "bin", ref.p, "bin", "create", NULL, "active", data);
+out:
+	wf_buf_free(&wh);
+	wf_buf_free(&owner);
+	wf_buf_free(&ref);
+	return rc;
 }
 
 int
@@ -290,11 +311,13 @@ static const struct wf_upsert_field warehouse_fields[WH_FIELDS] = {
 	[WH_STATE]    = { "state", WF_UPSERT_TEXT, WF_UPSERT_STORED, "active", 0, 0 },
 };
 
+#define WAREHOUSE_SELECT "SELECT id, code, name, country, postcode, timezone, capacity," \
+                         " owner, state FROM warehouse"
+
 static const struct wf_upsert_type warehouse_type = {
 	.type = "warehouse", .history = "warehouse", .initial = "active",
 	.fields = warehouse_fields, .nfields = WH_FIELDS, .result_at = 1,
-	.load = "SELECT id, code, name, country, postcode, timezone, capacity, owner, state"
-	    " FROM warehouse WHERE code = ?1",
+	.load = WAREHOUSE_SELECT " WHERE code = ?1",
 	.insert = "INSERT INTO warehouse (code, name, country, postcode, timezone, capacity,"
 	    " owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
 	.update = "UPDATE warehouse SET name = ?2, country = ?3, postcode = ?4, timezone = ?5,"
@@ -345,6 +368,67 @@ wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out)
 	return wf_upsert(db, &u, out);
 }
 
+int
+wf_warehouse_list(wf_db *db, wf_out *out)
+{
+	static const char sql[] = WAREHOUSE_SELECT " ORDER BY code";
+
+	return wf_upsert_list(db, &warehouse_type, sql, NULL, out);
+}
+
+int
+wf_warehouse_show(wf_db *db, const char *code, wf_out *out)
+{
+	int rc = wf_upsert_show(db, &warehouse_type, code, out);
+
+	return rc == 1 ? wf_warehouse_find(db, NULL, NULL, code) : rc;
+}
+
+/* A warehouse closes empty: nothing on hand, held or inbound in its bins. */
+static int
+warehouse_empty(wf_db *db, int64_t wh_id, const char *code)
+{
+	static const char sql[] =
+	    "SELECT s.code, b.code, bal.state, bal.qty FROM bin b"
+	    " JOIN balance bal ON bal.bin_id = b.id JOIN sku s ON s.id = bal.sku_id"
+	    " WHERE b.warehouse_id = ?1 ORDER BY b.code, s.code LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, wh_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc;
+	rc = wf_error_set(WF_EREFUSED, "warehouse %s still holds stock (%lld %s %s at %s/%s, "
+	    "see 'wf-stock levels --warehouse %s'); move it out, or end what holds it, "
+	    "before closing", code, (long long)wf_col_int(st, 3), wf_col_text(st, 0),
+	    wf_col_text(st, 2), code, wf_col_text(st, 1), code);
+	wf_stmt_reset(st);
+	return rc;
+}
+
+int
+wf_warehouse_act(wf_db *db, const char *code, const char *action, wf_out *out)
+{
+	const struct wf_machine *m = wf_machine_find("warehouse");
+	char state[16];
+	int64_t id;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_warehouse_find(db, &id, state, code)) != 0 ||
+	    (rc = wf_state_check(m, code, state, action)) != 0 ||
+	    (strcmp(action, "close") == 0 && (rc = warehouse_empty(db, id, code)) != 0) ||
+	    (rc = wf_state_apply(db, NULL, m, id, code, action, NULL)) != 0 ||
+	    (rc = wf_upsert_show(db, &warehouse_type, code, out)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
+}
+
 /* ---- bins ------------------------------------------------------------------------ */
 
 enum { BIN_REF, BIN_WAREHOUSE, BIN_KIND, BIN_OWNER, BIN_STATE, BIN_FIELDS };
@@ -361,7 +445,7 @@ static const struct wf_upsert_field bin_fields[BIN_FIELDS] = {
 /* A bin add's own: the warehouse's code, and its owner when it is needed. */
 struct bin_add {
 	const char *wh;
-	char        owner[72];
+	wf_buf      owner;
 };
 
 /* The key is the warehouse's id and the bin's code. */
@@ -391,55 +475,105 @@ bin_merge(wf_db *db, struct wf_upsert *u)
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, u->key[0].i);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	wf_strlcpy(a->owner, wf_col_text(st, 0), sizeof a->owner);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	u->val[BIN_OWNER] = wf_upsert_text(a->owner);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "warehouse %s vanished", a->wh);
+	rc = wf_buf_adds(&a->owner, wf_col_text(st, 0));
+	wf_stmt_reset(st);
+	if (rc != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	u->val[BIN_OWNER] = wf_upsert_text(wf_buf_str(&a->owner));
 	return 0;
 }
+
+#define BIN_SELECT "SELECT b.id, w.code || '/' || b.code, w.code, b.kind, b.owner, b.state" \
+                   " FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
 
 static const struct wf_upsert_type bin_type = {
 	.type = "bin", .history = "bin", .initial = "active",
 	.fields = bin_fields, .nfields = BIN_FIELDS, .result_at = 1,
-	.load = "SELECT b.id, w.code || '/' || b.code, w.code, b.kind, b.owner, b.state"
-	    " FROM bin b JOIN warehouse w ON w.id = b.warehouse_id"
-	    " WHERE b.warehouse_id = ?1 AND b.code = ?2",
+	.load = BIN_SELECT " WHERE b.warehouse_id = ?1 AND b.code = ?2",
 	.insert = bin_ins,
 	.update = "UPDATE bin SET kind = ?3, owner = ?4, updated_at = ?5 WHERE id = ?6",
 	.prepare = bin_prepare, .merge = bin_merge,
 };
 
+/* The warehouse part of "WH/BIN" into WH, or WF_EINPUT. */
+static int
+bin_warehouse(wf_buf *wh, const char *ref)
+{
+	const char *slash = strchr(ref, '/');
+
+	if (slash == NULL || slash == ref || slash[1] == '\0')
+		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'", ref);
+	if (wf_buf_add(wh, ref, (size_t)(slash - ref)) != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	return 0;
+}
+
 int
 wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out)
 {
 	struct wf_upsert u = { .t = &bin_type, .ref = in->ref, .nkey = 2 };
-	const char *slash = strchr(in->ref, '/'), *kind = NULL;
-	char wh[64];
-	struct bin_add a = { wh, "" };
+	const char *kind = NULL;
+	wf_buf wh = {0};
+	struct bin_add a = { NULL, {0} };
 	int rc;
 
-	if (slash == NULL || slash == in->ref || (size_t)(slash - in->ref) >= sizeof wh)
-		return wf_error_set(WF_EINPUT, "expected a bin as WAREHOUSE/BIN, got '%.60s'",
-		    in->ref);
-	memcpy(wh, in->ref, (size_t)(slash - in->ref));
-	wh[slash - in->ref] = '\0';
-	if ((rc = wf_text_code("warehouse", wh, 32)) != 0 ||
-	    (rc = wf_text_code("bin", slash + 1, 32)) != 0 ||
+	if ((rc = bin_warehouse(&wh, in->ref)) != 0)
+		goto out;
+	if ((rc = wf_text_code("warehouse", wh.p, 32)) != 0 ||
+	    (rc = wf_text_code("bin", in->ref + wh.len + 1, 32)) != 0 ||
 	    (rc = (in->owner ? wf_text_owner(in->owner) : 0)) != 0)
-		return rc;
-	if (in->kind && (kind = intern(bin_kinds, in->kind)) == NULL)
-		return wf_error_set(WF_EUSAGE,
+		goto out;
+	if (in->kind && (kind = intern(bin_kinds, in->kind)) == NULL) {
+		rc = wf_error_set(WF_EUSAGE,
 		    "kind: expected pick, bulk, inbound, returns, damaged or quarantine, got '%.20s'",
 		    in->kind);
+		goto out;
+	}
+	a.wh = wh.p;
 	u.arg = &a;
-	u.key[1] = wf_upsert_text(slash + 1);
+	u.key[1] = wf_upsert_text(in->ref + wh.len + 1);
 	u.given[BIN_REF] = wf_upsert_text(in->ref);
-	u.given[BIN_WAREHOUSE] = wf_upsert_text(wh);
+	u.given[BIN_WAREHOUSE] = wf_upsert_text(wh.p);
 	u.given[BIN_KIND] = wf_upsert_text(kind);
 	u.given[BIN_OWNER] = wf_upsert_text(in->owner);
-	return wf_upsert(db, &u, out);
+	rc = wf_upsert(db, &u, out);
+out:
+	wf_buf_free(&a.owner);
+	wf_buf_free(&wh);
+	return rc;
+}
+
+int
+wf_bin_list(wf_db *db, const char *warehouse, wf_out *out)
+{
+	static const char sql[] = BIN_SELECT
+	    " WHERE ?1 IS NULL OR w.code = ?1 ORDER BY w.code, b.code";
+	int rc;
+
+	if (warehouse && (rc = wf_warehouse_find(db, NULL, NULL, warehouse)) != 0)
+		return rc;
+	return wf_upsert_list(db, &bin_type, sql, warehouse, out);
+}
+
+int
+wf_bin_act(wf_db *db, const char *ref, const char *action, wf_out *out)
+{
+	static const char sql[] = BIN_SELECT " WHERE w.code || '/' || b.code = ?1";
+	const struct wf_machine *m = wf_machine_find("bin");
+	int64_t id;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_bin_find(db, &id, NULL, NULL, NULL, ref)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, m, id, ref, action, NULL)) != 0 ||
+	    (rc = wf_upsert_list(db, &bin_type, sql, ref, out)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
 }
 
 /* ---- SKUs ------------------------------------------------------------------------ */
@@ -474,9 +608,11 @@ static const int sku_changes[] = {
 #define SKU_SELECT "SELECT id, code, title, state, currency, price, cost, avg_cost," \
                    " lead_time_days, safety_days, owner FROM sku"
 
-/* A SKU add's own: the input, for the fields given in another form. */
+/* A SKU add's own: the input, for the fields given in another form, and
+ * the database's base currency, a new SKU's when it names none. */
 struct sku_add {
 	const struct wf_sku_in *in;
+	char        base[4];
 };
 
 static int
@@ -495,11 +631,18 @@ static int
 sku_merge(wf_db *db, struct wf_upsert *u)
 {
 	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
-	const struct wf_sku_in *in = ((struct sku_add *)u->arg)->in;
-	const char *cur = u->val[SKU_CURRENCY].s;
+	struct sku_add *a = u->arg;
+	const struct wf_sku_in *in = a->in;
+	const char *cur;
 	wf_stmt *st;
 	int rc;
 
+	if (!u->found && !u->given[SKU_CURRENCY].set) {
+		if ((rc = wf_config_base_currency(db, a->base)) != 0)
+			return rc;
+		u->val[SKU_CURRENCY] = wf_upsert_text(a->base);
+	}
+	cur = u->val[SKU_CURRENCY].s;
 	if (u->found && strcmp(u->old[SKU_CURRENCY].s, cur) != 0) {
 		if ((rc = wf_db_stmt(db, &st, moved)) != 0)
 			return rc;
@@ -576,7 +719,7 @@ int
 wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 {
 	struct wf_upsert u = { .t = &sku_type, .ref = in->code, .nkey = 1 };
-	struct sku_add a = { in };
+	struct sku_add a = { in, "" };
 	char cur[4];
 	int rc;
 
@@ -633,7 +776,8 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 
 	(void)unused;
 	memset(&in, 0, sizeof in);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+	/* Workform's own format: a misspelt key is refused, never ignored */
+	if ((rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
 		return rc;
@@ -678,7 +822,25 @@ wf_sku_emit(wf_db *db, const char *code, wf_out *out)
 {
 	int rc = wf_upsert_show(db, &sku_type, code, out);
 
-	return rc == 1 ? wf_error_set(WF_ENOTFOUND, "unknown SKU '%s'", code) : rc;
+	return rc == 1 ? wf_sku_find(db, NULL, code) : rc;
+}
+
+int
+wf_sku_act(wf_db *db, const char *code, const char *action, wf_out *out)
+{
+	struct wf_sku_info sku;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_sku_find(db, &sku, code)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, wf_machine_find("sku"), sku.id, code, action,
+	    NULL)) != 0 ||
+	    (rc = wf_upsert_show(db, &sku_type, code, out)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
 }
 
 /* ---- state machines ---------------------------------------------------- */

@@ -207,28 +207,50 @@ evidence_json(const char *text)
 	return cJSON_CreateString(text ? text : "");
 }
 
+/* The warehouse of a stock exception of `wf-alert scan` (scan.c): its
+ * subject is "sku SKU@WH", and its evidence (the risk record) names WH.
+ * Then the WH inside REF; else NULL (a SKU code may hold '@' itself). */
+static const char *
+at_warehouse(const char *stype, const char *ref, const cJSON *ev)
+{
+	const char *at = strrchr(ref, '@');
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warehouse");
+
+	if (strcmp(stype, "sku") != 0 || at == NULL || !cJSON_IsString(w) ||
+	    strcmp(w->valuestring, at + 1) != 0)
+		return NULL;
+	return at + 1;
+}
+
 /* The exception record for a row selected with EX_COLS.  NULL: no memory. */
 static cJSON *
 ex_record(wf_db *db, wf_stmt *st)
 {
 	char key[KEYLEN], subject[MAX_REF + 64], age[32];
 	int64_t opened = 0;
-	cJSON *r = wf_jrecord("exception");
+	cJSON *r = wf_jrecord("exception"), *ev;
+	const char *wh;
 	int rc = 0;
 
 	if (r == NULL)
 		return NULL;
+	ev = evidence_json(col_or_null(st, C_EVIDENCE));
+	wh = at_warehouse(wf_col_text(st, C_STYPE), wf_col_text(st, C_SREF), ev);
+
 	wf_exception_key(key, wf_col_int(st, C_ID));
-	snprintf(subject, sizeof subject, "%s %s", wf_col_text(st, C_STYPE),
-	    wf_col_text(st, C_SREF));
+	snprintf(subject, sizeof subject, "%s %.*s", wf_col_text(st, C_STYPE),
+	    (int)(wh ? strlen(wf_col_text(st, C_SREF)) - strlen(wh) - 1 :
+	    strlen(wf_col_text(st, C_SREF))), wf_col_text(st, C_SREF));
 	wf_time_parse(wf_col_text(st, C_OPENED), &opened);
 	age_format(age, sizeof age, wf_db_now(db) - opened);
 	rc |= wf_jadd_str(r, "exception", key);
 	rc |= wf_jadd_str(r, "kind", wf_col_text(st, C_KIND));
 	rc |= wf_jadd_str(r, "subject", subject);
+	if (wh)
+		rc |= wf_jadd_str(r, "warehouse", wh);
 	rc |= wf_jadd_str(r, "owner", wf_col_text(st, C_OWNER));
 	rc |= wf_jadd_int(r, "priority", wf_col_int(st, C_PRIORITY));
-	rc |= wf_jadd_item(r, "evidence", evidence_json(col_or_null(st, C_EVIDENCE)));
+	rc |= wf_jadd_item(r, "evidence", ev);
 	rc |= wf_jadd_item(r, "impact", impact_json(wf_col_int(st, C_MONEY),
 	    col_or_null(st, C_CURRENCY), wf_col_int(st, C_UNITS),
 	    wf_col_int(st, C_ORDERS), col_or_null(st, C_DUE)));

@@ -4,6 +4,7 @@
  * owns: orders, order_line, order_route
  * reads: sku, balance, shipment_line
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,7 @@ wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref)
 struct order_view {
 	const char *channel, *external_id, *state, *finance_state, *placed_at, *promise_by;
 	const char *currency, *ship_name, *ship_country, *ship_postcode, *ship_city;
-	const char *owner, *hold_reason, *cancel_reason;
+	const char *owner, *hold_reason, *cancel_reason, *invoice_number;
 	int64_t subtotal, discount, shipping_paid, tax, total, paid, refunded, nlines;
 };
 
@@ -119,6 +120,7 @@ order_build(const char *ref, const struct order_view *v, const char *result, int
 	rc |= wf_jadd_lit(r, "total", wf_json_money(v->total, v->currency));
 	rc |= wf_jadd_lit(r, "paid", wf_json_money(v->paid, v->currency));
 	rc |= wf_jadd_lit(r, "refunded", wf_json_money(v->refunded, v->currency));
+	rc |= wf_jadd_lit(r, "invoice_number", wf_json_str(v->invoice_number));
 	if (!v->ship_name && !v->ship_country && !v->ship_postcode && !v->ship_city)
 		rc |= wf_jadd_lit(r, "ship_to", cJSON_CreateNull());
 	else if ((ship = cJSON_CreateObject()) == NULL)
@@ -150,8 +152,8 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    "SELECT channel, external_id, state, finance_state, placed_at, promise_by,"
 	    " currency, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
 	    " ship_name, ship_country, ship_postcode, ship_city, owner, hold_reason,"
-	    " cancel_reason, id, (SELECT count(*) FROM order_line WHERE order_id = orders.id)"
-	    " FROM orders WHERE ref = ?1";
+	    " cancel_reason, id, (SELECT count(*) FROM order_line WHERE order_id = orders.id),"
+	    " invoice_number FROM orders WHERE ref = ?1";
 	static const char lines_sql[] =
 	    "SELECT line_no, sku, sku_id IS NOT NULL, title, qty, unit_price, discount, tax,"
 	    " qty_shipped, qty_returned, external_id FROM order_line WHERE order_id = ?1"
@@ -192,6 +194,7 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	v.cancel_reason = wf_col_str(st, 20);
 	id = wf_col_int(st, 21);
 	v.nlines = wf_col_int(st, 22);
+	v.invoice_number = wf_col_str(st, 23);
 	r = order_build(ref, &v, result, !with_lines);
 	wf_stmt_reset(st);
 	if (r == NULL || !with_lines)
@@ -303,7 +306,7 @@ wf_order_clear_all(wf_db *db, const char *ref, const char *note)
 {
 	static const char *const kinds[] = {
 		WF_EX_UNKNOWN_SKU, WF_EX_CHANGED, WF_EX_CANCELLED, WF_EX_FINANCE,
-		"unroutable", NULL
+		WF_EX_UNROUTABLE, NULL
 	};
 	size_t i;
 	int rc;
@@ -542,6 +545,7 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 	v.owner = in->owner ? in->owner : WF_OWNER_ORDER;
 	v.hold_reason = NULL;
 	v.cancel_reason = NULL;
+	v.invoice_number = NULL;
 	v.nlines = (int64_t)in->nlines;
 	wf_out_columns(out, "order", order_result_columns);
 	if ((r = order_build(ref, &v, "created", 1)) == NULL)
@@ -640,7 +644,6 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	    " subtotal = ?10, discount = ?11, shipping_paid = ?12, tax = ?13, total = ?14,"
 	    " source_hash = ?15, owner = coalesce(?16, owner), updated_at = ?17 WHERE id = ?1";
 	static const char del[] = "DELETE FROM order_line WHERE order_id = ?1";
-	const struct wf_machine *m = wf_machine_find("order");
 	wf_stmt *st;
 	int64_t unknown;
 	int rc;
@@ -685,11 +688,11 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 		rc = hold_for_unknown(db, ref, o->i.id);
 	else if (strcmp(o->i.state, "on_hold") == 0 &&
 	    strncmp(o->hold_reason, "unknown SKU", 11) == 0) {
-		/* the change named known SKUs: the hold's reason is gone */
-		cJSON *data = cJSON_CreateObject();
-		wf_jadd_str(data, "reason", "the updated order's SKUs are all known");
-		if ((rc = wf_state_apply(db, NULL, m, o->i.id, ref, "release", data)) == 0)
-			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, "the updated order's SKUs are all known");
+		/* the change named known SKUs: the hold and its reason are gone */
+		static const char why[] = "the updated order's SKUs are all known";
+		struct wf_order_key k = { o->i.id, ref, o->i.state, o->hold_reason };
+		if ((rc = wf_order_release(db, NULL, &k, why)) == 0)
+			rc = wf_order_clear(db, ref, WF_EX_UNKNOWN_SKU, why);
 	}
 out:
 	cJSON_Delete(changes);
@@ -704,45 +707,54 @@ wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id, int6
 {
 	static const char *const open_sql[] = {
 		"SELECT id, qty - qty_shipped FROM order_line WHERE order_id = ?1 AND sku_id = ?2"
-		" AND qty > qty_shipped ORDER BY line_no LIMIT 64",
+		" AND qty > qty_shipped ORDER BY line_no",
 		"SELECT id, qty_shipped - qty_returned FROM order_line WHERE order_id = ?1"
-		" AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no LIMIT 64",
+		" AND sku_id = ?2 AND qty_shipped > qty_returned ORDER BY line_no",
 	};
 	static const char *const add_sql[] = {
 		"UPDATE order_line SET qty_shipped = qty_shipped + ?2 WHERE id = ?1",
 		"UPDATE order_line SET qty_returned = qty_returned + ?2 WHERE id = ?1",
 	};
-	struct { int64_t id, open; } ol[64];
+	struct open_line { int64_t id, open; } l;
+	const struct open_line *ol;
+	wf_buf v = {0};
 	size_t nl, j;
 	wf_stmt *st;
 	int rc;
 
+	assert(what == WF_ORDER_SHIPPED || what == WF_ORDER_RETURNED);
 	*left = qty;
-	/* 64 lines at a time: a line that took all it can drops out of the next */
-	do {
-		if ((rc = wf_db_stmt(db, &st, open_sql[what])) != 0)
-			return rc;
-		wf_bind_int(st, 1, order_id);
-		wf_bind_int(st, 2, sku_id);
-		for (nl = 0; (rc = wf_db_step(db, st)) == 1; nl++) {
-			ol[nl].id = wf_col_int(st, 0);
-			ol[nl].open = wf_col_int(st, 1);
+	/* every open line first, then the updates: a statement is not stepped
+	 * while the lines it reads change */
+	if ((rc = wf_db_stmt(db, &st, open_sql[what])) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, sku_id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		l.id = wf_col_int(st, 0);
+		l.open = wf_col_int(st, 1);
+		if (wf_buf_add(&v, &l, sizeof l) != 0) {
+			wf_stmt_reset(st);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
 		}
-		if (rc < 0)
-			return rc;
-		for (j = 0; j < nl && *left > 0; j++) {
-			int64_t q = ol[j].open < *left ? ol[j].open : *left;
-			if ((fn && (rc = fn(db, arg, ol[j].id, q)) != 0) ||
-			    (rc = wf_db_stmt(db, &st, add_sql[what])) != 0)
-				return rc;
-			wf_bind_int(st, 1, ol[j].id);
-			wf_bind_int(st, 2, q);
-			if ((rc = wf_db_done(db, st)) != 0)
-				return rc;
-			*left -= q;
-		}
-	} while (*left > 0 && nl == 64);
-	return 0;
+	}
+	ol = (const struct open_line *)(void *)v.p;
+	nl = v.len / sizeof l;
+	for (j = 0; rc == 0 && j < nl && *left > 0; j++) {
+		int64_t q = ol[j].open < *left ? ol[j].open : *left;
+		assert(q > 0);
+		if ((fn && (rc = fn(db, arg, ol[j].id, q)) != 0) ||
+		    (rc = wf_db_stmt(db, &st, add_sql[what])) != 0)
+			break;
+		wf_bind_int(st, 1, ol[j].id);
+		wf_bind_int(st, 2, q);
+		if ((rc = wf_db_done(db, st)) != 0)
+			break;
+		*left -= q;
+	}
+	wf_buf_free(&v);
+	return rc < 0 ? rc : 0;
 }
 
 int
@@ -1201,4 +1213,43 @@ wf_order_unknown(wf_db *db, const char *ref)
 	    wf_error_set(WF_ENOTFOUND, "%s", wf_buf_str(&msg));
 	wf_buf_free(&msg);
 	return rc;
+}
+/* ---- invoicing (B2B) ------------------------------------------------------------ */
+
+int
+wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
+{
+	static const char dup[] =
+	    "SELECT ref FROM orders WHERE invoice_number = ?1 AND id <> ?2";
+	static const char upd[] =
+	    "UPDATE orders SET invoice_number = ?2, updated_at = ?3 WHERE id = ?1";
+	wf_stmt *st;
+	cJSON *data = NULL;
+	int rc;
+
+	if (number) {
+		if ((rc = wf_db_stmt(db, &st, dup)) != 0)
+			return rc;
+		wf_bind_text(st, 1, number);
+		wf_bind_int(st, 2, id);
+		if ((rc = wf_db_step(db, st)) == 1) {
+			rc = wf_error_set(WF_EREFUSED, "invoice number '%s' is order %s's already",
+			    number, wf_col_text(st, 0));
+			wf_stmt_reset(st);
+			return rc;
+		}
+		if (rc < 0)
+			return rc;
+		if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "number", number)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+	}
+	if ((rc = wf_state_apply(db, NULL, wf_machine_find("order.finance"), id, ref, "invoice",
+	    data)) != 0 || (rc = wf_db_stmt(db, &st, upd)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	wf_bind_text(st, 2, number);
+	wf_bind_time(st, 3, wf_db_now(db));
+	return wf_db_done(db, st);
 }

@@ -1,19 +1,23 @@
 /* order_act.c - what is done to an order by hand or by an order_event line:
- * reserve, pick, pack, ship, deliver, close, hold, release, cancel.  One
- * table says what each action takes and which handler does its work; the
- * order machine (order.c) says whether it may happen.
+ * reserve, unreserve, pick, pack, ship, deliver, close, hold, release,
+ * cancel, invoice.  One table says what each action takes and which handler
+ * does its work; the order's machines (order.c) say whether it may happen.
  *
  * It writes no table itself: the order changes through order.c, stock
- * through the ledger (wf_stock.h), shipments through shipment.c.
+ * through the ledger (wf_stock.h), shipments through shipment.c.  It reads
+ * the route's legs (order.c's) for the carrier a leg ships with, and the
+ * carrier services (route_rules.c's) to say when a carrier is set up nowhere.
  *
- * reads: order_line, balance, bin
+ * reads: order_line, order_route, balance, bin, warehouse, carrier_service
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "order_priv.h"
 #include "wf_catalog.h"
 #include "wf_error.h"
+#include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
@@ -94,47 +98,89 @@ advance_all(wf_db *db, const char *ref, int64_t order_id, const char *from,
 	return rc;
 }
 
-/* Put back on hand whatever the order holds (cancel): reserved, picked and
- * packed units return to their bins. */
+/* The units an order holds, per warehouse, SKU and held state. */
+struct held {
+	int64_t wh, sku, qty;
+	int     k;              /* index into held_states */
+	char    code[33];       /* the warehouse's */
+};
+
+static const struct { const char *state, *back; } held_states[] = {
+	{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },
+};
+
+#define NHELD (sizeof held_states / sizeof held_states[0])
+
+/* Every unit order REF holds (at warehouse WH_ID; 0: at any) into V, an
+ * array of struct held by warehouse code, SKU and state (reserved first). */
 static int
-release_held(wf_db *db, const char *ref, cJSON *data)
+held_units(wf_db *db, wf_buf *v, const char *ref, int64_t wh_id)
 {
 	static const char sql[] =
-	    "SELECT sku_id, state, sum(qty) FROM balance WHERE holder = ?1 AND holder <> ''"
-	    " AND state IN ('reserved','picked','packed') GROUP BY sku_id, state";
-	static const struct { const char *state, *action; } back[] = {
-		{ "reserved", "unreserve" }, { "picked", "unpick" }, { "packed", "unpack" },
-	};
-	struct row {
-		int64_t sku, qty;
-		int k;
-	} rows[256];
-	size_t n = 0, i, k;
+	    "SELECT b.warehouse_id, w.code, bal.sku_id, bal.state, sum(bal.qty)"
+	    " FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " JOIN warehouse w ON w.id = b.warehouse_id"
+	    " WHERE bal.holder = ?1 AND bal.holder <> '' AND (?2 = 0 OR b.warehouse_id = ?2)"
+	    " AND (bal.state = 'reserved' OR bal.state = 'picked' OR bal.state = 'packed')"
+	    " GROUP BY b.warehouse_id, bal.sku_id, bal.state"
+	    " ORDER BY w.code, bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0"
+	    " WHEN 'picked' THEN 1 ELSE 2 END";
+	struct held h;
 	wf_stmt *st;
-	int64_t total = 0;
 	int rc;
 
+	wf_buf_reset(v);
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && n < sizeof rows / sizeof rows[0]) {
-		for (k = 0; k < 3 && strcmp(back[k].state, wf_col_text(st, 1)) != 0; k++)
+	wf_bind_int(st, 2, wh_id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *s = wf_col_text(st, 3);
+		memset(&h, 0, sizeof h);
+		h.wh = wf_col_int(st, 0);
+		wf_strlcpy(h.code, wf_col_text(st, 1), sizeof h.code);
+		h.sku = wf_col_int(st, 2);
+		h.qty = wf_col_int(st, 4);
+		for (h.k = 0; (size_t)h.k < NHELD && strcmp(held_states[h.k].state, s) != 0; h.k++)
 			;
-		rows[n].sku = wf_col_int(st, 0);
-		rows[n].qty = wf_col_int(st, 2);
-		rows[n++].k = (int)k;
+		assert((size_t)h.k < NHELD);
+		if (wf_buf_add(v, &h, sizeof h) != 0) {
+			wf_stmt_reset(st);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
 	}
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
+	return rc < 0 ? rc : 0;
+}
+
+#define HELD_N(v)  ((v)->len / sizeof(struct held))
+#define HELD_AT(v) ((struct held *)(void *)(v)->p)
+
+/* Put back on hand whatever the order holds (cancel, unreserve): reserved,
+ * picked and packed units return to their bins; DATA (may be NULL) gets
+ * the count. */
+static int
+release_held(wf_db *db, const char *ref, cJSON *data)
+{
+	wf_buf v = {0};
+	struct held *h;
+	int64_t total = 0;
+	size_t i, n;
+	int rc;
+
+	if ((rc = held_units(db, &v, ref, 0)) != 0)
+		goto out;
+	h = HELD_AT(&v);
+	n = HELD_N(&v);
 	for (i = 0; i < n; i++) {
-		if ((rc = wf_stock_advance(db, rows[i].sku, 0, ref, rows[i].qty,
-		    back[rows[i].k].state, "on_hand", back[rows[i].k].action, ref)) != 0)
-			return rc;
-		total += rows[i].qty;
+		if ((rc = wf_stock_advance(db, h[i].sku, h[i].wh, ref, h[i].qty,
+		    held_states[h[i].k].state, "on_hand", held_states[h[i].k].back, ref)) != 0)
+			goto out;
+		total += h[i].qty;
 	}
-	return data ? wf_jadd_int(data, "units_released", total) : 0;
+	rc = data ? wf_jadd_int(data, "units_released", total) : 0;
+out:
+	wf_buf_free(&v);
+	return rc;
 }
 
 /* Shipment *ARG carries QTY units of order line LINE_ID (for wf_order_spread()). */
@@ -144,28 +190,106 @@ ship_line(wf_db *db, void *arg, int64_t line_id, int64_t qty)
 	return wf_shipment_add_line(db, *(const int64_t *)arg, line_id, qty);
 }
 
-/* A shipment per warehouse holding the order's units: open SH-N, move the
- * units out, record the lines, ship it. */
+/* The carrier and service order ORDER_ID's route chose for its leg at
+ * warehouse WH_ID, into CARRIER and SERVICE ("" when it has none). */
+static int
+leg_route(wf_db *db, char carrier[33], char service[33], int64_t order_id, int64_t wh_id)
+{
+	static const char sql[] =
+	    "SELECT coalesce(carrier, ''), coalesce(service, '') FROM order_route"
+	    " WHERE order_id = ?1 AND warehouse_id = ?2";
+	wf_stmt *st;
+	int rc;
+
+	carrier[0] = service[0] = '\0';
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, wh_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		wf_strlcpy(carrier, wf_col_text(st, 0), 33);
+		wf_strlcpy(service, wf_col_text(st, 1), 33);
+		wf_stmt_reset(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* A note into NOTE when no warehouse has set up CARRIER while some carrier
+ * is set up: those that are, and the nearest of them, so that a typo shows
+ * at once. */
+static int
+carrier_note(wf_db *db, const char *carrier, wf_buf *note)
+{
+	static const char sql[] = "SELECT DISTINCT carrier FROM carrier_service ORDER BY carrier";
+	struct wf_text_near near;
+	wf_buf list = {0};
+	wf_stmt *st;
+	int rc, err = 0;
+
+	wf_text_near_init(&near, carrier);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		const char *c = wf_col_text(st, 0);
+		if (strcmp(c, carrier) == 0) {
+			wf_stmt_reset(st);
+			wf_buf_free(&list);
+			return 0;
+		}
+		wf_text_near_add(&near, c);
+		err |= wf_buf_addf(&list, "%s%s", list.len ? ", " : "", c);
+	}
+	if (rc < 0) {
+		wf_buf_free(&list);
+		return rc;
+	}
+	/* a business that does not route has set up no carrier: nothing to say */
+	if (list.len == 0)
+		return 0;
+	wf_buf_reset(note);
+	err |= wf_buf_addf(note, "no warehouse has set up carrier '%s'; shipped with it anyway", carrier);
+	if (wf_text_near_best(&near))
+		err |= wf_buf_addf(note, " (did you mean '%s'? set up: %s)", wf_text_near_best(&near),
+		    list.p);
+	else
+		err |= wf_buf_addf(note, " (set up: %s)", list.p);
+	wf_buf_free(&list);
+	return err ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
+}
+
+/* "BER, MUC": the warehouses of the N held units H, each once. */
+static int
+warehouse_list(wf_buf *b, const struct held *h, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || h[i].wh != h[i - 1].wh)
+			rc |= wf_buf_addf(b, "%s%s", i ? ", " : "", h[i].code);
+	return rc ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
+}
+
+/* One leg: the units the order holds at one warehouse (the one named, or
+ * the only one) go out as one shipment: open SH-N, move the units out (the
+ * pick and pack moves small warehouses skip included), record the lines,
+ * ship it.  The order is shipped when no line is left to ship; until then
+ * the leg is an event of the order's. */
 static int
 act_ship(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
     wf_out *out)
 {
-	static const char whs[] =
-	    "SELECT DISTINCT b.warehouse_id FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.holder = ?1 AND bal.state IN ('reserved','picked','packed')"
-	    " ORDER BY b.warehouse_id";
-	static const char held[] =
-	    "SELECT bal.sku_id, bal.state, sum(bal.qty) FROM balance bal JOIN bin b"
-	    " ON b.id = bal.bin_id WHERE bal.holder = ?1 AND b.warehouse_id = ?2"
-	    " AND bal.state IN ('reserved','picked','packed') GROUP BY bal.sku_id, bal.state"
-	    " ORDER BY bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1"
-	    " ELSE 2 END";
-	const char *ref = a->order;
+	static const char *const next[] = { "picked", "packed", "shipped" };
+	static const char *const move[] = { "pick", "pack", "ship" };
+	const char *ref = a->order, *carrier, *service;
+	char rcarrier[33], rservice[33], key[WF_KEY_LEN], code[33];
+	wf_buf v = {0}, msg = {0};
 	struct wf_shipment_in in;
-	int64_t wh[32], cost = 0, open;
-	size_t nwh = 0, w;
-	wf_stmt *st;
-	int has_cost = 0, rc;
+	struct held *h;
+	int64_t wh = 0, cost = 0, sid, open;
+	size_t n, i, here = 0;
+	cJSON *data;
+	int has_cost = 0, elsewhere = 0, rc, k;
 
 	if (a->cost) {
 		if (wf_money_parse(a->cost, o->i.currency, &cost) != 0 || cost < 0)
@@ -173,84 +297,114 @@ act_ship(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *
 			    "must not be negative" : wf_error_msg());
 		has_cost = 1;
 	}
-	if ((rc = wf_db_stmt(db, &st, whs)) != 0)
+	if (a->warehouse && (rc = wf_warehouse_find(db, &wh, NULL, a->warehouse)) != 0)
 		return rc;
-	wf_bind_text(st, 1, ref);
-	while ((rc = wf_db_step(db, st)) == 1 && nwh < sizeof wh / sizeof wh[0])
-		wh[nwh++] = wf_col_int(st, 0);
-	if (rc == 1)
-		wf_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	if (nwh == 0)
-		return wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
+	if ((rc = held_units(db, &v, ref, 0)) != 0)
+		goto out;
+	h = HELD_AT(&v);
+	n = HELD_N(&v);
+	if (n == 0) {
+		rc = wf_error_set(WF_EREFUSED, "order %s holds no stock to ship", ref);
+		goto out;
+	}
+	if (wh == 0) {
+		for (i = 1; i < n && h[i].wh == h[0].wh; i++)
+			;
+		if (i < n) {
+			if ((rc = warehouse_list(&msg, h, n)) == 0)
+				rc = wf_error_set(WF_EINPUT, "warehouse: order %s is held at %s: ship "
+				    "each leg with --warehouse WH", ref, msg.p);
+			goto out;
+		}
+		wh = h[0].wh;
+	}
+	for (i = 0; i < n; i++)
+		if (h[i].wh == wh)
+			here++;
+		else
+			elsewhere = 1;
+	if (here == 0) {
+		if ((rc = warehouse_list(&msg, h, n)) == 0)
+			rc = wf_error_set(WF_EREFUSED, "order %s holds nothing at %s (it is held at %s)",
+			    ref, a->warehouse, msg.p);
+		goto out;
+	}
+	for (i = 0; h[i].wh != wh; i++)
+		;
+	wf_strlcpy(code, h[i].code, sizeof code);
+	/* carrier and service: as given, else the route's for this leg */
+	if ((rc = leg_route(db, rcarrier, rservice, o->i.id, wh)) != 0)
+		goto out;
+	carrier = a->carrier ? a->carrier : *rcarrier ? rcarrier : NULL;
+	if (carrier == NULL) {
+		rc = wf_error_set(WF_EINPUT, "carrier: required: no route chose one for %s at %s",
+		    ref, code);
+		goto out;
+	}
+	service = a->service ? a->service :
+	    *rservice && strcmp(carrier, rcarrier) == 0 ? rservice : NULL;
+	if (a->carrier && a->note && (rc = carrier_note(db, a->carrier, a->note)) != 0)
+		goto out;
 	memset(&in, 0, sizeof in);
 	in.order_id = o->i.id;
 	in.order = ref;
-	in.carrier = a->carrier;
-	in.service = a->service;
+	in.wh_id = wh;
+	in.carrier = carrier;
+	in.service = service;
 	in.tracking = a->tracking;
+	in.has_cost = has_cost;
 	in.cost = cost;
 	in.currency = o->i.currency;
-	for (w = 0; w < nwh; w++) {
-		struct { int64_t sku, qty; int k; } h[256];
-		size_t nh = 0, i;
-		char key[WF_KEY_LEN];
-		int64_t sid;
-
-		in.wh_id = wh[w];
-		in.has_cost = has_cost && w == 0;     /* the cost goes on the first shipment */
-		if ((rc = wf_shipment_open(db, &sid, key, &in)) != 0)
-			return rc;
-		/* the held units, per SKU and state */
-		if ((rc = wf_db_stmt(db, &st, held)) != 0)
-			return rc;
-		wf_bind_text(st, 1, ref);
-		wf_bind_int(st, 2, wh[w]);
-		while ((rc = wf_db_step(db, st)) == 1 && nh < sizeof h / sizeof h[0]) {
-			const char *s = wf_col_text(st, 1);
-			h[nh].sku = wf_col_int(st, 0);
-			h[nh].qty = wf_col_int(st, 2);
-			h[nh++].k = s[0] == 'r' ? 0 : s[1] == 'i' ? 1 : 2;
+	/* the shipment the pick opened, else one of its own */
+	if ((rc = wf_shipment_find_open(db, &sid, key, o->i.id, wh)) == 0)
+		rc = wf_shipment_open(db, &sid, key, &in);
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		int64_t left;
+		if (h[i].wh != wh)
+			continue;
+		/* from the state it is held in to shipped: the steps a small
+		 * warehouse skips are done on the way */
+		for (k = h[i].k; k < 3; k++)
+			if ((rc = wf_stock_advance(db, h[i].sku, wh, ref, h[i].qty,
+			    held_states[k].state, next[k], move[k], k == 2 ? key : ref)) != 0)
+				goto out;
+		/* the units go to the SKU's lines, and into the shipment */
+		if ((rc = wf_order_spread(db, &left, o->i.id, h[i].sku, h[i].qty,
+		    WF_ORDER_SHIPPED, ship_line, &sid)) != 0)
+			goto out;
+		if (left > 0) {
+			rc = wf_error_set(WF_EINTERNAL, "order %s held %lld more units than its lines "
+			    "need", ref, (long long)left);
+			goto out;
 		}
-		if (rc == 1)
-			wf_stmt_reset(st);
-		if (rc < 0)
-			return rc;
-		for (i = 0; i < nh; i++) {
-			int64_t left;
-			/* small warehouses skip steps: do them */
-			if (h[i].k == 0 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "reserved", "picked", "pick", ref)) != 0)
-				return rc;
-			if (h[i].k <= 1 && (rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty,
-			    "picked", "packed", "pack", ref)) != 0)
-				return rc;
-			if ((rc = wf_stock_advance(db, h[i].sku, wh[w], ref, h[i].qty, "packed",
-			    "shipped", "ship", key)) != 0)
-				return rc;
-			/* the units go to the SKU's lines, and into the shipment */
-			if ((rc = wf_order_spread(db, &left, o->i.id, h[i].sku, h[i].qty,
-			    WF_ORDER_SHIPPED, ship_line, &sid)) != 0)
-				return rc;
-			if (left > 0)
-				return wf_error_set(WF_EINTERNAL,
-				    "order %s held %lld more units than its lines need", ref,
-				    (long long)left);
-		}
-		if ((rc = wf_shipment_ship(db, sid, key)) != 0)
-			return rc;
-		if (out && (rc = wf_shipment_emit(db, sid, out)) != 0)
-			return rc;
 	}
-	/* every line shipped: the order is */
-	if ((rc = wf_order_lines_open(db, &open, o->i.id, WF_ORDER_SHIPPED)) != 0)
-		return rc;
-	if (open != 0)
-		return wf_error_set(WF_EREFUSED,
+	if ((rc = wf_shipment_ship(db, sid, key, &in)) != 0 ||
+	    (out && (rc = wf_shipment_emit(db, sid, out)) != 0) ||
+	    (rc = wf_order_lines_open(db, &open, o->i.id, WF_ORDER_SHIPPED)) != 0)
+		goto out;
+	if (open > 0 && !elsewhere) {
+		rc = wf_error_set(WF_EREFUSED,
 		    "order %s: %lld line(s) were not held in full and cannot ship", ref,
 		    (long long)open);
-	return 0;
+		goto out;
+	}
+	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "shipment", key) |
+	    wf_jadd_str(data, "warehouse", code) | (open ? wf_jadd_int(data, "lines_open", open) : 0)) {
+		cJSON_Delete(data);
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* the last leg ships the order; one before it is the order's event */
+	if (open == 0)
+		rc = wf_state_apply(db, NULL, wf_machine_find("order"), o->i.id, ref, "ship", data);
+	else
+		rc = wf_history_add(db, "order", ref, NULL, "ship_leg", NULL, NULL, data);
+out:
+	wf_buf_free(&v);
+	wf_buf_free(&msg);
+	return rc;
 }
 
 /* ---- the actions -------------------------------------------------------------------- */
@@ -300,21 +454,92 @@ act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 	}
 	rc = wf_order_reserve(db, &k, &leg, 1, d);
 	free(u);
-	return rc ? rc : wf_order_clear(db, a->order, "unroutable", "reserved by hand");
+	return rc ? rc : wf_order_clear(db, a->order, WF_EX_UNROUTABLE, "reserved by hand");
+}
+
+/* The reserved units back on hand and the route legs gone: the order is new
+ * again, to be reserved or routed afresh. */
+static int
+act_unreserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	cJSON *d = cJSON_CreateObject();
+	int rc;
+
+	if (d == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if ((rc = release_held(db, a->order, d)) != 0 ||
+	    (rc = wf_order_route_clear(db, o->i.id)) != 0) {
+		cJSON_Delete(d);
+		return rc;
+	}
+	return wf_state_apply(db, NULL, wf_machine_find("order"), o->i.id, a->order, "unreserve", d);
+}
+
+/* Each warehouse's shipment follows the order's ACTION (pick, pack): the
+ * open one there takes it; pick opens one, planned, where there is none, with
+ * the route's carrier and service for that leg when it has them.  (An order
+ * picked before shipments opened at pick has none to pack: its shipment
+ * opens when it ships.) */
+static int
+stage_shipments(wf_db *db, const struct wf_order_row *o, const char *ref, const char *action)
+{
+	char carrier[33], service[33], key[WF_KEY_LEN];
+	struct wf_shipment_in in;
+	wf_buf v = {0};
+	struct held *h;
+	size_t n, i;
+	int64_t sid;
+	int rc;
+
+	if ((rc = held_units(db, &v, ref, 0)) != 0)
+		goto out;
+	h = HELD_AT(&v);
+	n = HELD_N(&v);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && h[i].wh == h[i - 1].wh)
+			continue;
+		if ((rc = wf_shipment_find_open(db, &sid, key, o->i.id, h[i].wh)) < 0)
+			goto out;
+		if (rc == 0 && strcmp(action, "pick") != 0)
+			continue;
+		if (rc == 0) {
+			if ((rc = leg_route(db, carrier, service, o->i.id, h[i].wh)) != 0)
+				goto out;
+			memset(&in, 0, sizeof in);
+			in.order_id = o->i.id;
+			in.wh_id = h[i].wh;
+			in.order = ref;
+			in.carrier = *carrier ? carrier : NULL;
+			in.service = *service ? service : NULL;
+			if ((rc = wf_shipment_open(db, &sid, key, &in)) != 0)
+				goto out;
+		}
+		if ((rc = wf_shipment_step(db, sid, key, action)) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	wf_buf_free(&v);
+	return rc;
 }
 
 static int
 act_pick(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
     wf_out *out)
 {
-	return advance_all(db, a->order, o->i.id, "reserved", "picked", "pick", NULL);
+	int rc = advance_all(db, a->order, o->i.id, "reserved", "picked", "pick", NULL);
+
+	return rc ? rc : stage_shipments(db, o, a->order, "pick");
 }
 
 static int
 act_pack(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
     wf_out *out)
 {
-	return advance_all(db, a->order, o->i.id, "picked", "packed", "pack", NULL);
+	int rc = advance_all(db, a->order, o->i.id, "picked", "packed", "pack", NULL);
+
+	return rc ? rc : stage_shipments(db, o, a->order, "pack");
 }
 
 static int
@@ -359,13 +584,22 @@ act_cancel(wf_db *db, const struct wf_order_row *o, const struct wf_order_action
 		cJSON_Delete(d);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = release_held(db, a->order, d)) != 0) {
+	if ((rc = release_held(db, a->order, d)) != 0 ||
+	    (rc = wf_shipment_cancel_order(db, o->i.id)) != 0) {
 		cJSON_Delete(d);
 		return rc;
 	}
 	if ((rc = wf_order_cancel(db, a->order, o->i.id, a->reason, d)) != 0)
 		return rc;
 	return wf_order_clear_all(db, a->order, "the order was cancelled");
+}
+
+/* Finance: paid -> invoiced, with its number. */
+static int
+act_invoice(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	return wf_order_invoice(db, o->i.id, a->order, a->number);
 }
 
 /* The fields of struct wf_order_action an action takes. */
@@ -375,6 +609,7 @@ act_cancel(wf_db *db, const struct wf_order_row *o, const struct wf_order_action
 #define F_TRACKING  0x08u
 #define F_COST      0x10u
 #define F_REASON    0x20u
+#define F_NUMBER    0x40u
 
 static const struct field {
 	unsigned    bit;
@@ -387,6 +622,7 @@ static const struct field {
 	{ F_TRACKING,  "tracking",  128 },
 	{ F_COST,      "cost",      0 },
 	{ F_REASON,    "reason",    500 },
+	{ F_NUMBER,    "number",    64 },
 };
 
 static const char *
@@ -398,6 +634,7 @@ field_value(const struct wf_order_action *a, unsigned bit)
 	case F_SERVICE:   return a->service;
 	case F_TRACKING:  return a->tracking;
 	case F_COST:      return a->cost;
+	case F_NUMBER:    return a->number;
 	default:          return a->reason;
 	}
 }
@@ -405,21 +642,25 @@ field_value(const struct wf_order_action *a, unsigned bit)
 #define APPLIES 0x1             /* the handler applies the transition itself */
 
 static const struct action {
-	const char *name;       /* the action, as the order machine names it */
+	const char *name;       /* the action, as its machine names it */
+	const char *machine;    /* "order" or "order.finance" */
 	unsigned    takes;      /* the fields it reads */
 	unsigned    needs;      /* those it cannot do without */
 	act_fn     *fn;         /* NULL: the transition alone */
 	unsigned    flags;
 } actions[] = {
-	{ "reserve", F_WAREHOUSE, F_WAREHOUSE, act_reserve, APPLIES },
-	{ "pick",    0, 0, act_pick, 0 },
-	{ "pack",    0, 0, act_pack, 0 },
-	{ "ship",    F_CARRIER | F_SERVICE | F_TRACKING | F_COST, F_CARRIER, act_ship, 0 },
-	{ "deliver", 0, 0, act_deliver, 0 },
-	{ "close",   0, 0, NULL, 0 },
-	{ "hold",    F_REASON, F_REASON, act_hold, APPLIES },
-	{ "release", 0, 0, act_release, APPLIES },
-	{ "cancel",  F_REASON, F_REASON, act_cancel, APPLIES },
+	{ "reserve",   "order", F_WAREHOUSE, F_WAREHOUSE, act_reserve, APPLIES },
+	{ "unreserve", "order", 0, 0, act_unreserve, APPLIES },
+	{ "pick",      "order", 0, 0, act_pick, 0 },
+	{ "pack",      "order", 0, 0, act_pack, 0 },
+	{ "ship",      "order", F_WAREHOUSE | F_CARRIER | F_SERVICE | F_TRACKING | F_COST, 0,
+	  act_ship, APPLIES },
+	{ "deliver",   "order", 0, 0, act_deliver, 0 },
+	{ "close",     "order", 0, 0, NULL, 0 },
+	{ "hold",      "order", F_REASON, F_REASON, act_hold, APPLIES },
+	{ "release",   "order", 0, 0, act_release, APPLIES },
+	{ "cancel",    "order", F_REASON, F_REASON, act_cancel, APPLIES },
+	{ "invoice",   "order.finance", F_NUMBER, 0, act_invoice, APPLIES },
 };
 
 #define NACTIONS (sizeof actions / sizeof actions[0])
@@ -438,13 +679,16 @@ check_fields(const struct action *t, const struct wf_order_action *a)
 			continue;
 		if ((t->needs & f->bit) && (v == NULL || *v == '\0'))
 			return wf_error_set(WF_EINPUT, "%s: required for %s", f->name, t->name);
+		/* given is given: an empty value is not taken for none */
+		if (v && *v == '\0')
+			return wf_error_set(WF_EINPUT, "%s: must not be empty", f->name);
 		if (v && f->max && (rc = wf_text_check(f->name, v, f->max)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
-/* "action: expected reserve, pick, ... or cancel, got 'X'". */
+/* "action: expected reserve, pick, ... or invoice, got 'X'". */
 static int
 unknown_action(const char *action)
 {
@@ -464,8 +708,8 @@ unknown_action(const char *action)
 static int
 act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 {
-	const struct wf_machine *m = wf_machine_find("order");
 	const struct action *t = NULL;
+	const struct wf_machine *m;
 	struct wf_order_row o;
 	size_t i;
 	int rc;
@@ -478,10 +722,14 @@ act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 	/* an action of the machine that no command does is refused as unknown;
 	 * one the machine does not allow from here, as the machine refuses it */
 	if (t == NULL)
-		return (rc = wf_state_check(m, a->order, o.i.state, a->action)) != 0 ? rc :
-		    unknown_action(a->action);
-	if ((rc = check_fields(t, a)) != 0 ||
-	    (rc = wf_state_check(m, a->order, o.i.state, t->name)) != 0)
+		return (rc = wf_state_check(wf_machine_find("order"), a->order, o.i.state,
+		    a->action)) != 0 ? rc : unknown_action(a->action);
+	m = wf_machine_find(t->machine);
+	assert(m != NULL);
+	/* the machine first: an action the order's state does not allow is
+	 * refused before anything else about it is looked at */
+	if ((rc = wf_state_check(m, a->order, strcmp(t->machine, "order") == 0 ? o.i.state :
+	    o.i.finance_state, t->name)) != 0 || (rc = check_fields(t, a)) != 0)
 		return rc;
 	if ((t->fn && (rc = t->fn(db, &o, a, out)) != 0) || (!(t->flags & APPLIES) &&
 	    (rc = wf_state_apply(db, NULL, m, o.i.id, a->order, t->name, NULL)) != 0))
@@ -498,10 +746,14 @@ wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out)
 		return wf_error_set(WF_EINPUT, "order: required");
 	if (a->action == NULL)
 		return wf_error_set(WF_EINPUT, "action: required");
+	if (a->note)
+		wf_buf_reset(a->note);
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = act(db, a, out)) != 0) {
 		wf_tx_rollback(db);
+		if (a->note)
+			wf_buf_reset(a->note);
 		return rc;
 	}
 	return wf_tx_commit(db);
@@ -512,7 +764,7 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 {
 	static const char *const known[] = {
 		"type", "order", "action", "warehouse", "carrier", "service", "tracking",
-		"cost", "reason", NULL
+		"cost", "reason", "number", NULL
 	};
 	struct wf_order_action a;
 	const char *type = NULL;
@@ -533,7 +785,8 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 	    (rc = wf_jget_str(l->at, l->obj, "service", 0, 64, &a.service)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "tracking", 0, 128, &a.tracking)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "cost", 0, 40, &a.cost)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0)
+	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "number", WF_J_NONEMPTY, 64, &a.number)) < 0)
 		return rc;
 	return wf_order_act(db, &a, wf_db_out(db));
 }

@@ -162,4 +162,10 @@ int wf_order_spread(wf_db *db, int64_t *left, int64_t order_id, int64_t sku_id,
 int wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id,
     enum wf_order_count what);
 
+/* Invoice order ID (key REF): its finance state moves paid -> invoiced, with
+ * NUMBER (may be NULL) kept on it and in the event.  Returns 0, WF_EREFUSED
+ * for a finance state that allows no invoice or a NUMBER another order has,
+ * or an error. */
+int wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number);
+
 #endif

@@ -1,4 +1,5 @@
 /* out.c - JSON lines, table, CSV and TSV writers with held output. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,11 @@ struct wf_out {
 	long long count;
 	struct colspec spec[16];
 	size_t    nspec;
-	int       vertical;      /* table: the first record's type as field: value */
+	int       vertical;      /* table: the first record's type as field: value;
+	                            csv/tsv: its lists of objects as blocks */
+	char      vtype[64];     /* that type, once a record has been emitted */
+	struct sublist { const char *type, *key; } sub[8];   /* wf_out_sublist */
+	size_t    nsub;
 	size_t    term_width;    /* table: fit to this many columns (0: no limit) */
 	wf_buf    line;
 	int       err;
@@ -117,11 +122,12 @@ wf_out_columns(wf_out *o, const char *type, const char *const *keys)
 			o->spec[i].keys = keys;
 			return;
 		}
-	if (o->nspec < sizeof o->spec / sizeof o->spec[0]) {
-		o->spec[o->nspec].type = type;
-		o->spec[o->nspec].keys = keys;
-		o->nspec++;
-	}
+	/* one spec per record type a command prints: a handful, fixed when
+	 * the program is written, so more is a programming error */
+	assert(o->nspec < sizeof o->spec / sizeof o->spec[0]);
+	o->spec[o->nspec].type = type;
+	o->spec[o->nspec].keys = keys;
+	o->nspec++;
 }
 
 static const char *const *
@@ -444,6 +450,137 @@ emit_delimited(wf_out *o, const cJSON *rec)
 	return put(o, o->line.p, o->line.len);
 }
 
+/* Whether list member C holds objects: a block of its own when split. */
+static int
+sub_table(const cJSON *c)
+{
+	return cJSON_IsArray(c) && cJSON_IsObject(c->child);
+}
+
+/* Whether REC is a record that wf_out_vertical() shows as one: of the type
+ * of the first record emitted since it was turned on. */
+static int
+vertical_record(wf_out *o, const cJSON *rec)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "type");
+
+	if (!o->vertical || !cJSON_IsString(t))
+		return 0;
+	if (o->vtype[0] == '\0')
+		wf_strlcpy(o->vtype, t->valuestring, sizeof o->vtype);
+	return strcmp(o->vtype, t->valuestring) == 0;
+}
+
+/* Whether wf_out_sublist() named KEY for records of type TYPE (T). */
+static int
+sublisted(const wf_out *o, const cJSON *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; cJSON_IsString(t) && i < o->nsub; i++)
+		if (strcmp(o->sub[i].type, t->valuestring) == 0 && strcmp(o->sub[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether REC has a list to split out: any list of objects when ALL, else
+ * one wf_out_sublist() named. */
+static int
+has_sublist(const wf_out *o, const cJSON *rec, int all)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "type"), *c;
+
+	for (c = rec->child; c; c = c->next)
+		if (sub_table(c) && (all || sublisted(o, t, c->string)))
+			return 1;
+	return 0;
+}
+
+/* Hand REC to FN split in rows: first a copy of it with each list of
+ * objects to split (every one when ALL, else those wf_out_sublist() named)
+ * as its length, then each such list's objects as rows of type "TYPE.KEY"
+ * that carry the record's key (its second member) before their own fields.
+ * FN takes each row. */
+static int
+split_record(wf_out *o, const cJSON *rec, int all, int (*fn)(wf_out *, cJSON *))
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "type");
+	const cJSON *key = rec->child ? rec->child->next : NULL, *c, *e, *x;
+	cJSON *top = cJSON_Duplicate(rec, 1);
+	wf_buf type = {0};
+	int rc = 0;
+
+	if (top == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	for (c = rec->child; c; c = c->next)
+		if (sub_table(c) && (all || sublisted(o, t, c->string))) {
+			cJSON *n = cJSON_CreateNumber(cJSON_GetArraySize(c));
+			if (n == NULL || !cJSON_ReplaceItemInObjectCaseSensitive(top, c->string, n)) {
+				cJSON_Delete(n);
+				cJSON_Delete(top);
+				return wf_error_set(WF_ENOMEM, "out of memory");
+			}
+		}
+	if ((rc = fn(o, top)) != 0)
+		return rc;
+	for (c = rec->child; c && rc == 0; c = c->next) {
+		if (!sub_table(c) || !(all || sublisted(o, t, c->string)))
+			continue;
+		wf_buf_reset(&type);
+		if (wf_buf_addf(&type, "%s.%s", cJSON_IsString(t) ? t->valuestring : "", c->string)) {
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+		cJSON_ArrayForEach(e, c) {
+			cJSON *row;
+			int k;
+			if (!cJSON_IsObject(e))
+				continue;
+			k = (row = wf_jrecord(type.p)) == NULL;
+			if (!k && key && key != c && !cJSON_GetObjectItemCaseSensitive(e, key->string))
+				k |= wf_jadd_item(row, key->string, cJSON_Duplicate(key, 1));
+			for (x = e->child; x && !k; x = x->next)
+				k |= wf_jadd_item(row, x->string, cJSON_Duplicate(x, 1));
+			if (k) {
+				cJSON_Delete(row);
+				rc = wf_error_set(WF_ENOMEM, "out of memory");
+				break;
+			}
+			if ((rc = fn(o, row)) != 0)
+				break;
+		}
+	}
+	wf_buf_free(&type);
+	return rc;
+}
+
+/* Row takers for split_record(). */
+static int
+take_delimited(wf_out *o, cJSON *row)
+{
+	int rc = emit_delimited(o, row);
+
+	cJSON_Delete(row);
+	return rc;
+}
+
+static int
+take_table(wf_out *o, cJSON *row)
+{
+	if (o->nrows == o->caprows) {
+		size_t cap = o->caprows ? o->caprows * 2 : 64;
+		cJSON **p = realloc(o->rows, cap * sizeof *p);
+		if (p == NULL) {
+			cJSON_Delete(row);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		o->rows = p;
+		o->caprows = cap;
+	}
+	o->rows[o->nrows++] = row;
+	return 0;
+}
+
 /* Keep REC in the journal. */
 static int
 journal_add(wf_out *o, const cJSON *rec)
@@ -508,21 +645,21 @@ wf_out_emit(wf_out *o, cJSON *rec)
 		break;
 	case WF_FMT_CSV:
 	case WF_FMT_TSV:
-		rc = emit_delimited(o, rec);
+		if (vertical_record(o, rec))
+			rc = split_record(o, rec, 1, take_delimited);
+		else if (o->nsub && has_sublist(o, rec, 0))
+			rc = split_record(o, rec, 0, take_delimited);
+		else
+			rc = emit_delimited(o, rec);
 		cJSON_Delete(rec);
 		break;
 	case WF_FMT_TABLE:
-		if (o->nrows == o->caprows) {
-			size_t cap = o->caprows ? o->caprows * 2 : 64;
-			cJSON **p = realloc(o->rows, cap * sizeof *p);
-			if (p == NULL) {
-				cJSON_Delete(rec);
-				return wf_error_set(WF_ENOMEM, "out of memory");
-			}
-			o->rows = p;
-			o->caprows = cap;
-		}
-		o->rows[o->nrows++] = rec;
+		/* a vertical record shows its lists itself (vertical()) */
+		if (o->nsub && !vertical_record(o, rec) && has_sublist(o, rec, 0)) {
+			rc = split_record(o, rec, 0, take_table);
+			cJSON_Delete(rec);
+		} else
+			rc = take_table(o, rec);
 		break;
 	}
 	if (rc == 0)
@@ -924,6 +1061,23 @@ void
 wf_out_vertical(wf_out *o, int on)
 {
 	o->vertical = on;
+	o->vtype[0] = '\0';
+}
+
+int
+wf_out_sublist(wf_out *o, const char *type, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsub; i++)
+		if (strcmp(o->sub[i].type, type) == 0 && strcmp(o->sub[i].key, key) == 0)
+			return 0;
+	if (o->nsub == sizeof o->sub / sizeof o->sub[0])
+		return wf_error_set(WF_EINTERNAL, "more than %zu lists split out of records",
+		    sizeof o->sub / sizeof o->sub[0]);
+	o->sub[o->nsub].type = type;
+	o->sub[o->nsub++].key = key;
+	return 0;
 }
 
 void

@@ -4,6 +4,7 @@
  * owns: po, po_line
  * reads: sku, bin, warehouse, movement, balance
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
+#include "wf_upsert.h"
 
 #define OPEN_STATES_SQL "('sent','confirmed','partially_received')"
 
@@ -36,6 +38,23 @@ static const struct wf_machine *
 po_machine(void)
 {
 	return wf_machine_find("po");
+}
+
+/* printf into a new string (the caller frees it), or NULL. */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *s;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
 }
 
 /* ---- purchase orders: loading and the record ---------------------------------- */
@@ -99,16 +118,16 @@ po_load(wf_db *db, int64_t id, struct po *p)
 	wf_key_format(&wf_record_po, p->id, p->key);
 	p->supplier_id = wf_col_int(st, 1);
 	p->wh_id = wf_col_int(st, 2);
-	wf_strlcpy(p->wh, wf_col_text(st, 3), sizeof p->wh);
-	wf_strlcpy(p->state, wf_col_text(st, 4), sizeof p->state);
-	wf_strlcpy(p->currency, wf_col_text(st, 5), sizeof p->currency);
+	wf_upsert_copy(p->wh, sizeof p->wh, wf_col_text(st, 3));
+	wf_upsert_copy(p->state, sizeof p->state, wf_col_text(st, 4));
+	wf_upsert_copy(p->currency, sizeof p->currency, wf_col_text(st, 5));
 	col_time(st, 6, &p->expected);
 	p->has_confirmed_for = col_time(st, 7, &p->confirmed_for);
 	p->has_sent = col_time(st, 8, &p->sent_at);
 	p->has_confirmed_at = col_time(st, 9, &p->confirmed_at);
 	p->has_reason = !wf_col_null(st, 10);
-	wf_strlcpy(p->reason, wf_col_text(st, 10), sizeof p->reason);
-	wf_strlcpy(p->owner, wf_col_text(st, 11), sizeof p->owner);
+	wf_upsert_copy(p->reason, sizeof p->reason, wf_col_text(st, 10));
+	wf_upsert_copy(p->owner, sizeof p->owner, wf_col_text(st, 11));
 	wf_stmt_reset(st);
 	if ((rc = wf_supplier_get(db, &p->sup, p->supplier_id)) != 0)
 		return rc;
@@ -133,7 +152,7 @@ po_load(wf_db *db, int64_t id, struct po *p)
 		l->id = wf_col_int(st, 0);
 		l->line_no = wf_col_int(st, 1);
 		l->sku_id = wf_col_int(st, 2);
-		wf_strlcpy(l->sku, wf_col_text(st, 3), sizeof l->sku);
+		wf_upsert_copy(l->sku, sizeof l->sku, wf_col_text(st, 3));
 		l->ordered = wf_col_int(st, 4);
 		l->received = wf_col_int(st, 5);
 		l->cancelled = wf_col_int(st, 6);
@@ -473,14 +492,19 @@ static int
 po_clear(wf_db *db, const struct po *p, const char *kind, const char *fmt, ...)
 {
 	const char *result;
-	char note[256];
+	char *note;
 	int64_t id;
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(note, sizeof note, fmt, ap);
+	note = vformat(fmt, ap);
 	va_end(ap);
-	return wf_exception_clear(db, &id, &result, kind, "po", p->key, note);
+	if (note == NULL)
+		return oom();
+	rc = wf_exception_clear(db, &id, &result, kind, "po", p->key, note);
+	free(note);
+	return rc;
 }
 
 /* Bring P's exceptions up to date with its state and the clock: a late PO
@@ -590,7 +614,8 @@ collect_line(wf_db *db, const struct wf_line *l, void *arg)
 	int rc;
 
 	(void)db;
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+	/* Workform's own format: a misspelt key is refused, never ignored */
+	if ((rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
 		return rc;
@@ -638,15 +663,21 @@ line_error(const struct wf_po_line_in *l, const char *name, const char *fmt, ...
 static int
 line_error(const struct wf_po_line_in *l, const char *name, const char *fmt, ...)
 {
-	char msg[512];
+	char *msg;
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg = vformat(fmt, ap);
 	va_end(ap);
+	if (msg == NULL)
+		return oom();
 	if (l->lineno > 0)
-		return wf_error_set(WF_EINPUT, "%s:%ld: %s", name ? name : "stdin", l->lineno, msg);
-	return wf_error_set(WF_EUSAGE, "%s", msg);
+		rc = wf_error_set(WF_EINPUT, "%s:%ld: %s", name ? name : "stdin", l->lineno, msg);
+	else
+		rc = wf_error_set(WF_EUSAGE, "%s", msg);
+	free(msg);
+	return rc;
 }
 
 /* Locate a lookup's error at the line it came from. */
@@ -685,8 +716,7 @@ wf_po_create(wf_db *db, const struct wf_po_in *in, wf_out *out)
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if (nlines == 0 && in->in) {
-		struct wf_batch b = { .in = in->in, .name = in->in_name ? in->in_name : "stdin",
-		    .strict = in->strict };
+		struct wf_batch b = { .in = in->in, .name = in->in_name ? in->in_name : "stdin" };
 		if ((rc = wf_batch_run(db, &b, collect_line, &set)) != 0) {
 			free(set.v);
 			if (wf_tx_depth(db) > 0)
@@ -868,6 +898,14 @@ do_send(wf_db *db, struct po *p, const void *unused)
 	if (strcmp(p->sup.state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "supplier %s is %s; resume it before sending %s",
 		    p->sup.code, p->sup.state, p->key);
+	{
+		char wh_state[16];
+		if ((rc = wf_warehouse_find(db, NULL, wh_state, p->wh)) != 0)
+			return rc;
+		if (strcmp(wh_state, "closed") == 0)
+			return wf_error_set(WF_EREFUSED, "warehouse %s is closed; reopen it "
+			    "('wf-stock warehouse reopen %s') or cancel %s", p->wh, p->wh, p->key);
+	}
 	if ((rc = wf_bin_inbound(db, &bin, p->wh_id, WF_PO_INBOUND_BIN)) != 0 ||
 	    (rc = wf_bin_name(db, &binname, bin)) != 0)
 		goto out;
@@ -982,6 +1020,7 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 	cJSON *data = NULL;
 	int rc, all;
 
+	assert(r->qty > 0);
 	if ((rc = wf_state_check(po_machine(), p->key, p->state, "receive_part")) != 0)
 		return rc;
 	if ((rc = wf_sku_find(db, &sku, r->sku)) != 0)
@@ -1044,6 +1083,8 @@ do_receive(wf_db *db, struct po *p, const void *arg)
 		if ((rc = wf_stock_book(db, NULL, &m)) != 0)
 			goto out;
 	}
+	/* every unit received came from inbound, or from outside when allowed */
+	assert(over <= r->qty);
 	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
 		goto out;
 	wf_bind_int(st, 1, l->id);

@@ -12,6 +12,7 @@
 #include "wf_json.h"
 #include "wf_po.h"
 #include "wf_time.h"
+#include "wf_upsert.h"
 
 static void
 date_of(int64_t t, char out[11])
@@ -89,7 +90,7 @@ last_followup(wf_db *db, int64_t po_id, char reason[16], int64_t *at)
 	wf_bind_int(st, 1, po_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc;
-	wf_strlcpy(reason, wf_col_text(st, 0), 16);
+	wf_upsert_copy(reason, 16, wf_col_text(st, 0));
 	if (wf_time_parse(wf_col_text(st, 1), at) != 0)
 		*at = 0;
 	wf_stmt_reset(st);
@@ -134,8 +135,12 @@ followup_one(wf_db *db, struct po *p, int record, wf_out *out)
 	int rc;
 
 	wf_po_eval(p, now, &e);
-	if ((rc = wf_po_sync_exceptions(db, p)) != 0 || e.reason == NULL)
+	/* only a run that records writes: the exceptions come up to date with
+	 * the follow-ups booked */
+	if (record && (rc = wf_po_sync_exceptions(db, p)) != 0)
 		return rc;
+	if (e.reason == NULL)
+		return 0;
 	if ((rc = last_followup(db, p->id, last, &at)) < 0)
 		return rc;
 	if (rc == 1 && strcmp(last, e.reason) == 0 &&

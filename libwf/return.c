@@ -1,4 +1,6 @@
-/* return.c - returns (RMA-N): open, receive back into stock, refund, close.
+/* return.c - returns (RMA-N): open, authorise or reject, receive back into
+ * stock (in their condition at once, or to be inspected, restocked or
+ * written off later), refund, close.
  *
  * The order a return belongs to changes only through the order's API
  * (wf_order.h); where its units left from, through the shipment's.
@@ -6,6 +8,7 @@
  * owns: rma
  * reads: orders, order_line, sku, bin, warehouse
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,16 +26,17 @@
 #include "wf_text.h"
 
 struct rma_row {
-	int64_t id, order_id, sku_id, qty, wh_id;
+	int64_t id, order_id, sku_id, qty, bin_id;
 	char key[WF_KEY_LEN], order[200], sku[72], state[24], currency[4];
+	char condition[16];     /* "" until known */
 };
 
 static int
 rma_load(wf_db *db, const char *key, struct rma_row *r)
 {
 	static const char sql[] =
-	    "SELECT r.id, r.order_id, r.sku_id, r.qty, o.ref, s.code, r.state, r.currency"
-	    " FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
+	    "SELECT r.id, r.order_id, r.sku_id, r.qty, o.ref, s.code, r.state, r.currency,"
+	    " coalesce(r.bin_id, 0), coalesce(r.condition, '') FROM rma r JOIN orders o ON o.id = r.order_id JOIN sku s ON s.id = r.sku_id"
 	    " WHERE r.id = ?1";
 	wf_stmt *st;
 	int64_t id = 0;
@@ -52,6 +56,8 @@ rma_load(wf_db *db, const char *key, struct rma_row *r)
 	wf_strlcpy(r->sku, wf_col_text(st, 5), sizeof r->sku);
 	wf_strlcpy(r->state, wf_col_text(st, 6), sizeof r->state);
 	wf_strlcpy(r->currency, wf_col_text(st, 7), sizeof r->currency);
+	r->bin_id = wf_col_int(st, 8);
+	wf_strlcpy(r->condition, wf_col_text(st, 9), sizeof r->condition);
 	wf_key_format(&wf_record_return, r->id, r->key);
 	wf_stmt_reset(st);
 	return 0;
@@ -193,9 +199,10 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
+	/* authorised at once, unless a person is to decide */
 	if ((rc = wf_history_add(db, "return", key, "return", "create", NULL, "requested",
 	    data)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, m, id, key, "authorise", NULL)) != 0)
+	    (!in->requested && (rc = wf_state_apply(db, NULL, m, id, key, "authorise", NULL)) != 0))
 		return rc;
 	return wf_return_emit(db, id, out);
 }
@@ -213,31 +220,73 @@ shipped_from(wf_db *db, const struct rma_row *r, int64_t *wh)
 	return rc < 0 ? rc : 0;
 }
 
+/* "sellable" or "damaged" into *SELLABLE (1 or 0). */
+static int
+condition_of(const char *condition, int *sellable)
+{
+	if (condition && strcmp(condition, "sellable") == 0)
+		*sellable = 1;
+	else if (condition && strcmp(condition, "damaged") == 0)
+		*sellable = 0;
+	else
+		return wf_error_set(WF_EUSAGE,
+		    "--condition: expected sellable or damaged, got '%.20s'", condition ? condition : "");
+	return 0;
+}
+
+/* BIN ("WH/BIN"), which must be active, into *bin_id and *wh. */
+static int
+active_bin(wf_db *db, int64_t *bin_id, int64_t *wh, const char *bin)
+{
+	const char *state;
+	int rc;
+
+	if ((rc = wf_bin_find(db, bin_id, wh, NULL, &state, bin)) != 0)
+		return rc;
+	if (strcmp(state, "active") != 0)
+		return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there", bin, state);
+	return 0;
+}
+
+/* Set return R's condition (NULL: not inspected yet) and bin. */
+static int
+set_place(wf_db *db, const struct rma_row *r, const char *condition, int64_t bin_id)
+{
+	static const char upd[] =
+	    "UPDATE rma SET condition = ?2, bin_id = ?3, updated_at = ?4 WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, upd)) != 0)
+		return rc;
+	wf_bind_int(st, 1, r->id);
+	wf_bind_text(st, 2, condition);
+	wf_bind_int(st, 3, bin_id);
+	wf_bind_time(st, 4, wf_db_now(db));
+	return wf_db_done(db, st);
+}
+
+/* The units arrive: into BIN (else the shipping warehouse's returns bin)
+ * on hand or damaged as CONDITION says, the return received and restocked
+ * or written off; without a condition as "returned", the return received,
+ * for `return inspect` to decide.  The order takes them back either way. */
 static int
 receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_out *out)
 {
-	static const char upd[] = "UPDATE rma SET condition = ?2, bin_id = ?3 WHERE id = ?1";
 	const struct wf_machine *rm = wf_machine_find("return");
 	struct rma_row r;
 	struct wf_move mv;
-	int sellable, rc;
+	int sellable = 0, rc;
 	int64_t bin_id, wh;
-	wf_stmt *st;
 
-	if (strcmp(condition, "sellable") != 0 && strcmp(condition, "damaged") != 0)
-		return wf_error_set(WF_EUSAGE,
-		    "--condition: expected sellable or damaged, got '%.20s'", condition);
-	sellable = condition[0] == 's';
+	if (condition && (rc = condition_of(condition, &sellable)) != 0)
+		return rc;
 	if ((rc = rma_load(db, key, &r)) != 0 ||
 	    (rc = wf_state_check(rm, r.key, r.state, "receive")) != 0)
 		return rc;
 	if (bin) {
-		const char *state;
-		if ((rc = wf_bin_find(db, &bin_id, &wh, NULL, &state, bin)) != 0)
+		if ((rc = active_bin(db, &bin_id, &wh, bin)) != 0)
 			return rc;
-		if (strcmp(state, "active") != 0)
-			return wf_error_set(WF_EREFUSED, "bin %s is %s; nothing can be put there",
-			    bin, state);
 	} else if ((rc = shipped_from(db, &r, &wh)) != 0 ||
 	    (rc = wf_bin_ensure(db, &bin_id, wh, "returns", "RETURNS")) != 0)
 		return rc;
@@ -247,19 +296,111 @@ receive(wf_db *db, const char *key, const char *condition, const char *bin, wf_o
 	mv.qty = r.qty;
 	mv.from_state = "shipped";
 	mv.to_bin = bin_id;
-	mv.to_state = sellable ? "on_hand" : "damaged";
+	mv.to_state = condition == NULL ? "returned" : sellable ? "on_hand" : "damaged";
 	mv.ref = r.key;
 	mv.reason = condition;
-	if ((rc = wf_stock_book(db, NULL, &mv)) != 0 || (rc = wf_db_stmt(db, &st, upd)) != 0)
-		return rc;
-	wf_bind_int(st, 1, r.id);
-	wf_bind_text(st, 2, condition);
-	wf_bind_int(st, 3, bin_id);
-	if ((rc = wf_db_done(db, st)) != 0 ||
+	if ((rc = wf_stock_book(db, NULL, &mv)) != 0 ||
+	    (rc = set_place(db, &r, condition, bin_id)) != 0 ||
 	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key, "receive", NULL)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key,
-	    sellable ? "restock" : "write_off", NULL)) != 0 ||
+	    (condition && (rc = wf_state_apply(db, NULL, rm, r.id, r.key,
+	    sellable ? "restock" : "write_off", NULL)) != 0) ||
 	    (rc = wf_order_take_back(db, r.order_id, r.order, r.sku_id, r.qty, r.key)) != 0)
+		return rc;
+	return wf_return_emit(db, r.id, out);
+}
+
+/* A received return inspected: what condition its units are in, kept on
+ * it; they stay where they wait until restock or write_off books them. */
+static int
+inspect(wf_db *db, const char *key, const char *condition, wf_out *out)
+{
+	const struct wf_machine *rm = wf_machine_find("return");
+	struct rma_row r;
+	cJSON *data;
+	int sellable, rc;
+
+	if ((rc = condition_of(condition, &sellable)) != 0 ||
+	    (rc = rma_load(db, key, &r)) != 0 ||
+	    (rc = wf_state_check(rm, r.key, r.state, "inspect")) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "condition", condition)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	if ((rc = wf_state_apply(db, NULL, rm, r.id, r.key, "inspect", data)) != 0 ||
+	    (rc = set_place(db, &r, condition, r.bin_id)) != 0)
+		return rc;
+	return wf_return_emit(db, r.id, out);
+}
+
+/* The units of a return received without a condition, waiting as
+ * "returned" in their bin, booked: ACTION "restock" puts them on hand,
+ * "write_off" books them damaged, where they wait or in BIN.  A return
+ * inspected as damaged is not restocked. */
+static int
+put_away(wf_db *db, const char *key, const char *action, const char *bin, wf_out *out)
+{
+	const struct wf_machine *rm = wf_machine_find("return");
+	int sellable = strcmp(action, "restock") == 0;
+	struct rma_row r;
+	struct wf_move mv;
+	int64_t bin_id, wh;
+	int rc;
+
+	if ((rc = rma_load(db, key, &r)) != 0 ||
+	    (rc = wf_state_check(rm, r.key, r.state, action)) != 0)
+		return rc;
+	if (sellable && strcmp(r.condition, "damaged") == 0)
+		return wf_error_set(WF_EREFUSED, "%s was inspected as damaged: write it off "
+		    "(wf-order return write-off %s)", r.key, r.key);
+	/* received: its units wait as returned in the bin they came to */
+	assert(r.bin_id != 0);
+	bin_id = r.bin_id;
+	if (bin && (rc = active_bin(db, &bin_id, &wh, bin)) != 0)
+		return rc;
+	memset(&mv, 0, sizeof mv);
+	mv.action = action;
+	mv.sku_id = r.sku_id;
+	mv.qty = r.qty;
+	mv.from_bin = r.bin_id;
+	mv.from_state = "returned";
+	mv.to_bin = bin_id;
+	mv.to_state = sellable ? "on_hand" : "damaged";
+	mv.ref = r.key;
+	mv.reason = *r.condition ? r.condition : NULL;
+	if ((rc = wf_stock_book(db, NULL, &mv)) != 0 ||
+	    (rc = set_place(db, &r, *r.condition ? r.condition : sellable ? "sellable" : "damaged",
+	    bin_id)) != 0 ||
+	    (rc = wf_state_apply(db, NULL, rm, r.id, r.key, action, NULL)) != 0)
+		return rc;
+	return wf_return_emit(db, r.id, out);
+}
+
+/* A person decides on a requested return: authorise it, or reject it for
+ * REASON (kept in the event; its units can go on another return). */
+static int
+decide(wf_db *db, const char *key, const char *action, const char *reason, wf_out *out)
+{
+	const struct wf_machine *rm = wf_machine_find("return");
+	struct rma_row r;
+	cJSON *data = NULL;
+	int rc;
+
+	if ((rc = rma_load(db, key, &r)) != 0 ||
+	    (rc = wf_state_check(rm, r.key, r.state, action)) != 0)
+		return rc;
+	if (reason) {
+		if (*reason == '\0')
+			return wf_error_set(WF_EUSAGE, "--reason: required");
+		if ((rc = wf_text_check("reason", reason, 500)) != 0)
+			return rc;
+		if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "reason", reason)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+	}
+	if ((rc = wf_state_apply(db, NULL, rm, r.id, r.key, action, data)) != 0)
 		return rc;
 	return wf_return_emit(db, r.id, out);
 }
@@ -345,6 +486,38 @@ wf_return_receive(wf_db *db, const char *rma, const char *condition,
     const char *bin, wf_out *out)
 {
 	IN_TX(receive(db, rma, condition, bin, out));
+}
+
+int
+wf_return_inspect(wf_db *db, const char *rma, const char *condition, wf_out *out)
+{
+	IN_TX(inspect(db, rma, condition, out));
+}
+
+int
+wf_return_restock(wf_db *db, const char *rma, const char *bin, wf_out *out)
+{
+	IN_TX(put_away(db, rma, "restock", bin, out));
+}
+
+int
+wf_return_write_off(wf_db *db, const char *rma, const char *bin, wf_out *out)
+{
+	IN_TX(put_away(db, rma, "write_off", bin, out));
+}
+
+int
+wf_return_authorise(wf_db *db, const char *rma, wf_out *out)
+{
+	IN_TX(decide(db, rma, "authorise", NULL, out));
+}
+
+int
+wf_return_reject(wf_db *db, const char *rma, const char *reason, wf_out *out)
+{
+	if (reason == NULL)
+		return wf_error_set(WF_EUSAGE, "--reason: required");
+	IN_TX(decide(db, rma, "reject", reason, out));
 }
 
 int

@@ -1,7 +1,7 @@
 /* route.c - routing orders: wf_route_run takes the orders from their source
- * (REFs, order lines on stdin, or every new and unroutable order) in
- * chunks, inside its transactions, and has each decided (route_decide.c)
- * and, with --apply, applied (route_apply.c).
+ * (REFs, order lines on stdin, or with --new every new and unroutable
+ * order) in chunks, inside its transactions, and has each decided
+ * (route_decide.c) and, with --apply, applied (route_apply.c).
  *
  * reads: orders
  */
@@ -93,10 +93,13 @@ route_one(struct run *r, const struct key *k)
 	if ((rc = wf_route_decide(r)) != 0)
 		return rc;
 	if (strcmp(d->result, "unroutable") != 0) {
-		if (r->o->apply && (rc = wf_route_apply_routed(r)) != 0)
+		/* emitted before the stock it takes leaves the cache: the
+		 * explanation is of the stock it was decided on */
+		if ((r->o->apply && (rc = wf_route_apply_routed(r)) != 0) ||
+		    (rc = wf_route_emit(r, NULL)) != 0)
 			return rc;
 		wf_route_take(r);
-		return wf_route_emit(r, NULL);
+		return 0;
 	}
 	if (r->o->apply) {
 		if ((rc = wf_route_apply_unroutable(r, ex)) != 0)
@@ -115,7 +118,7 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 	static const char held[] =
 	    "SELECT id, ref, placed_at FROM orders WHERE state = 'on_hold'"
 	    " AND placed_at >= ?1 AND (placed_at > ?1 OR id > ?2)"
-	    " AND hold_reason GLOB 'unroutable*' AND held_from IN ('new','promised')"
+	    " AND hold_reason GLOB ?4 || '*' AND held_from IN ('new','promised')"
 	    " ORDER BY placed_at, id LIMIT ?3";
 	static const char fresh[] =
 	    "SELECT id, ref, placed_at FROM orders WHERE state = 'new'"
@@ -133,9 +136,15 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 		return 0;
 	}
 	if (s->kind == SRC_FILE) {
-		char line[256];
+		/* a key is at most 167 bytes (read_input): it fits, with its
+		 * newline, and a line longer than that is not one of ours */
+		char line[sizeof r->batch->ref + 2];
 		while (*got < n && fgets(line, sizeof line, s->tmp)) {
-			line[strcspn(line, "\n")] = '\0';
+			size_t len = strcspn(line, "\n");
+			if (line[len] != '\n')
+				return wf_error_set(WF_EINTERNAL, "the order list holds a key past %zu bytes",
+				    sizeof r->batch->ref - 1);
+			line[len] = '\0';
 			r->batch[*got].id = 0;
 			wf_strlcpy(r->batch[(*got)++].ref, line, sizeof r->batch->ref);
 		}
@@ -147,6 +156,8 @@ source_next(struct run *r, struct source *s, size_t n, size_t *got)
 		wf_bind_text(st, 1, s->placed);
 		wf_bind_int(st, 2, s->last_id);
 		wf_bind_int(st, 3, (int64_t)n);
+		if (s->phase == 0)
+			wf_bind_text(st, 4, WF_EX_UNROUTABLE);
 		while ((rc = wf_db_step(r->db, st)) == 1) {
 			r->batch[*got].id = wf_col_int(st, 0);
 			wf_strlcpy(r->batch[(*got)++].ref, wf_col_text(st, 1), sizeof r->batch->ref);
@@ -181,16 +192,16 @@ order_exists(wf_db *db, const char *ref)
 
 /* Read the input lines before routing anything, so a bad line stops the run
  * before it changes a thing: the order keys go to a temporary file.
- * *lines: the non-blank lines read. */
+ * *orders: the keys written there. */
 static int
-read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long *lines,
+read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long *orders,
     long long *bad)
 {
 	wf_jsonl *jr;
 	cJSON *obj;
 	int rc = 0, lrc;
 
-	*lines = *bad = 0;
+	*orders = *bad = 0;
 	if ((s->tmp = tmpfile()) == NULL)
 		return wf_error_set(WF_EIO, "cannot create a temporary file");
 	if ((rc = wf_jsonl_open(&jr, o->in, o->in_name ? o->in_name : "stdin", 0)) != 0)
@@ -199,7 +210,6 @@ read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long
 		wf_jloc at = WF_JLOC_ROOT(wf_jsonl_name(jr), wf_jsonl_lineno(jr));
 		const char *ref = NULL;
 
-		(*lines)++;
 		if (lrc > 0) {
 			lrc = wf_jget_str(&at, obj, "order", WF_J_NONEMPTY | (o->strict ? WF_J_REQ : 0),
 			    167, &ref);
@@ -214,6 +224,8 @@ read_input(wf_db *db, const struct wf_route_opts *o, struct source *s, long long
 					lrc = wf_error_set(WF_ENOTFOUND, "%s", wf_error_msg());
 				} else if (fprintf(s->tmp, "%s\n", ref) < 0)
 					lrc = wf_error_set(WF_EIO, "cannot write a temporary file");
+				else
+					(*orders)++;
 			}
 			if (lrc > 0)
 				lrc = 0;        /* no order key: not an order line */
@@ -311,10 +323,15 @@ wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out)
 {
 	struct source s;
 	struct run r;
-	long long lines = 0, bad = 0;
+	long long orders = 0, bad = 0;
 	size_t i;
 	int rc;
 
+	if (o->nrefs > 0 && o->new_orders)
+		return wf_error_set(WF_EUSAGE, "--new routes every new order: give it no REF");
+	if (o->nrefs == 0 && !o->new_orders && o->in == NULL)
+		return wf_error_set(WF_EUSAGE, "no orders to route: give REFs, order lines on "
+		    "stdin, or --new to route every new order");
 	memset(&r, 0, sizeof r);
 	memset(&s, 0, sizeof s);
 	r.db = db;
@@ -336,16 +353,21 @@ wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out)
 		s.refs = o->refs;
 		s.nrefs = o->nrefs;
 		r.dedupe = 1;
-	} else if (o->in) {
-		if ((rc = read_input(db, o, &s, &lines, &bad)) != 0) {
+	} else if (o->new_orders)
+		s.kind = SRC_DEFAULT;
+	else {
+		/* the input is the list, however short: no line routes nothing */
+		if ((rc = read_input(db, o, &s, &orders, &bad)) != 0) {
 			if (s.tmp)
 				fclose(s.tmp);
 			return rc;
 		}
-		s.kind = lines > 0 ? SRC_FILE : SRC_DEFAULT;
-		r.dedupe = lines > 0;
-	} else
-		s.kind = SRC_DEFAULT;
+		s.kind = SRC_FILE;
+		r.dedupe = 1;
+		if (orders == 0 && bad == 0 && o->note)
+			o->note(o->note_ctx, 0, "no order lines on stdin: nothing to route "
+			    "(--new routes every new order)");
+	}
 	rc = run_orders(&r, &s);
 	if (s.tmp)
 		fclose(s.tmp);

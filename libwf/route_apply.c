@@ -167,7 +167,7 @@ wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 	size_t i;
 	int rc = 0, n = 0;
 
-	rc |= wf_buf_adds(&why, "unroutable: ");
+	rc |= wf_buf_adds(&why, WF_EX_UNROUTABLE ": ");
 	for (i = 0; i < WF_ROUTE_NREASONS; i++)
 		if (r->d.reasons & wf_route_reason_bits[i])
 			rc |= wf_buf_addf(&why, "%s%s", n++ ? ", " : "",

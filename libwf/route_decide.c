@@ -6,6 +6,7 @@
  *
  * reads: orders, order_line, order_route, sku, bin, warehouse, balance, movement, carrier_service
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +15,6 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_time.h"
-
-/* Sets of warehouses a split tries per order, at most. */
-#define MAX_SPLIT_SETS 65536
 
 const unsigned wf_route_reason_bits[WF_ROUTE_NREASONS] = {
 	WF_ROUTE_UNKNOWN_SKU, WF_ROUTE_NO_WAREHOUSE, WF_ROUTE_NO_STOCK, WF_ROUTE_NO_SERVICE,
@@ -235,6 +233,7 @@ wf_route_free(struct run *r)
 	free(r->stock_ok);
 	free(r->seen);
 	free(r->batch);
+	wf_buf_free(&r->note);
 }
 
 /* ---- warehouses, services, the clock --------------------------------------------- */
@@ -621,7 +620,8 @@ wf_route_eligible(const struct order *o, char why[64])
 {
 	if (strcmp(o->state, "new") == 0 || strcmp(o->state, "promised") == 0)
 		return 1;
-	if (strcmp(o->state, "on_hold") == 0 && strncmp(o->hold_reason, "unroutable", 10) == 0 &&
+	if (strcmp(o->state, "on_hold") == 0 &&
+	    strncmp(o->hold_reason, WF_EX_UNROUTABLE, strlen(WF_EX_UNROUTABLE)) == 0 &&
 	    (strcmp(o->held_from, "new") == 0 || strcmp(o->held_from, "promised") == 0))
 		return 1;
 	snprintf(why, 64, "state:%s", o->state);
@@ -747,7 +747,8 @@ check(struct run *r, size_t w, size_t s, struct cand *c)
 	c->cost = sv->cost;
 	if (!r->stock_ok[w])
 		c->fails |= WF_ROUTE_NO_STOCK;
-	if (!wf_route_covers(sv->countries, o->country) || strcmp(sv->currency, o->currency) != 0)
+	c->other_cur = strcmp(sv->currency, o->currency) != 0;
+	if (!wf_route_covers(sv->countries, o->country) || c->other_cur)
 		c->fails |= WF_ROUTE_NO_SERVICE;
 	if ((wh->now_min < sv->cutoff && (rc = cap_left(r, wh, 0, &left0)) != 0) ||
 	    (rc = cap_left(r, wh, 1, &left1)) != 0)
@@ -806,7 +807,7 @@ split(struct run *r)
 {
 	const struct order *o = &r->ord;
 	struct decision *d = &r->d;
-	struct { int w, c; } u[64];
+	struct usable { int w, c; } *u;
 	enum wf_route_policy p = r->o->policy == WF_ROUTE_MARGIN ? WF_ROUTE_CHEAPEST :
 	    r->o->policy;
 	int idx[WF_ROUTE_MAX_LEGS], n = 0, k, best_k = 0, tried = 0;
@@ -814,8 +815,12 @@ split(struct run *r)
 	size_t i, nl = o->nlines, c;
 	int w;
 
+	/* the warehouses' rows after the lines' (one allocation) */
+	if ((rem = malloc((nl + 1) * sizeof *rem + (r->nwh + 1) * sizeof *u)) == NULL)
+		return oom();
+	u = (struct usable *)(void *)(rem + nl + 1);
 	/* warehouses with some of the order and a usable service: the best */
-	for (w = 0; w < (int)r->nwh && n < 64; w++) {
+	for (w = 0; w < (int)r->nwh; w++) {
 		int some = 0, b = -1;
 		for (i = 0; i < nl; i++)
 			some |= o->lines[i].v[w] > 0;
@@ -836,8 +841,7 @@ split(struct run *r)
 			u[n++].c = b;
 		}
 	}
-	if ((rem = malloc((nl + 1) * sizeof *rem)) == NULL)
-		return oom();
+	assert(n <= (int)r->nwh);
 	for (k = 2; k <= n && k <= WF_ROUTE_MAX_LEGS && best_k == 0; k++) {
 		int j;
 		for (j = 0; j < k; j++)
@@ -846,7 +850,7 @@ split(struct run *r)
 			int64_t cost = 0;
 			int ok = 1;
 
-			if (++tried > MAX_SPLIT_SETS)
+			if (++tried > WF_ROUTE_MAX_SPLIT_SETS)
 				goto done;
 			for (i = 0; i < nl; i++)
 				rem[i] = o->lines[i].qty;
@@ -1182,12 +1186,47 @@ last_times(const struct decision *d, int64_t *ship_by, int64_t *promise)
 	}
 }
 
+/* The route record's note into R->note ("" for none): the services that
+ * fail for their currency alone -- they cover the order's country and
+ * pass every other check, but there are no exchange rates to compare their
+ * price -- so that a carrier priced in the wrong currency shows in the
+ * plain output, not only under --explain. */
+static int
+note_of(struct run *r)
+{
+	const struct order *o = &r->ord;
+	size_t i;
+	int rc = 0, n = 0;
+
+	wf_buf_reset(&r->note);
+	for (i = 0; i < r->ncand; i++) {
+		const struct cand *c = &r->cand[i];
+		const struct wh *w = &r->wh[c->w];
+		const struct svc *s = c->s >= 0 ? &w->svc[c->s] : NULL;
+		if (s == NULL || !c->other_cur || c->fails != WF_ROUTE_NO_SERVICE ||
+		    !wf_route_covers(s->countries, o->country))
+			continue;
+		rc |= wf_buf_addf(&r->note, "%s %s %s/%s (%s)", n++ ? "," : "not compared, priced "
+		    "in another currency than the order's:", w->code, s->carrier, s->service,
+		    s->currency);
+	}
+	return rc ? oom() : 0;
+}
+
 int
 wf_route_emit(struct run *r, const char *exception)
 {
 	static const char *const cols[] = {
 		"order", "result", "warehouse", "carrier", "service", "ship_by", "promise",
-		"cost", "margin", "reasons", NULL
+		"cost", "margin", "reasons", "note", NULL
+	};
+	static const char *const cand_cols[] = {
+		"order", "warehouse", "carrier", "service", "result", "rank", "ship_by", "promise",
+		"cost", "currency", "margin", "detail", NULL
+	};
+	static const char *const leg_cols[] = {
+		"order", "warehouse", "carrier", "service", "ship_by", "promise", "cost", "lines",
+		NULL
 	};
 	const struct order *o = &r->ord;
 	const struct decision *d = &r->d;
@@ -1195,11 +1234,17 @@ wf_route_emit(struct run *r, const char *exception)
 	const struct wh *w = one ? &r->wh[d->legs[0].w] : NULL;
 	const struct svc *s = one ? &w->svc[d->legs[0].s] : NULL;
 	int64_t ship_by, promise;
-	cJSON *x = wf_jrecord("route");
+	cJSON *x;
 	int rc = 0;
 
+	/* a table shows the candidates and a split's legs as rows of their own */
 	wf_out_columns(r->out, "route", cols);
-	if (x == NULL)
+	wf_out_columns(r->out, "route.candidates", cand_cols);
+	wf_out_columns(r->out, "route.legs", leg_cols);
+	if ((rc = wf_out_sublist(r->out, "route", "candidates")) != 0 ||
+	    (rc = wf_out_sublist(r->out, "route", "legs")) != 0 || (rc = note_of(r)) != 0)
+		return rc;
+	if ((x = wf_jrecord("route")) == NULL)
 		return oom();
 	last_times(d, &ship_by, &promise);
 	rc |= wf_jadd_str(x, "order", o->ref);
@@ -1214,6 +1259,7 @@ wf_route_emit(struct run *r, const char *exception)
 	    wf_jadd_null(x, "margin");
 	rc |= wf_jadd_str(x, "currency", o->currency);
 	rc |= reasons_json(r, x, "reasons");
+	rc |= wf_jadd_str(x, "note", r->note.len ? r->note.p : NULL);
 	if (strcmp(d->result, "split") == 0)
 		rc |= wf_jadd_item(x, "legs", wf_route_legs_json(r));
 	if (exception)

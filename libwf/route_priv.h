@@ -88,6 +88,7 @@ struct order {
 struct cand {
 	int      w, s;           /* s -1: the warehouse has no service */
 	unsigned fails;          /* every check that fails */
+	int      other_cur;      /* its service is priced in another currency */
 	int      day;            /* -1: none */
 	int64_t  ship_by, promise, cost;
 	int      has_margin;
@@ -136,6 +137,7 @@ struct run {
 	int64_t *scratch;        /* split: allocations being tried */
 	struct wf_order_units *units;   /* applying: the legs' units */
 	int    *stock_ok;        /* per warehouse */
+	wf_buf   note;           /* the route record's note, made again per order */
 	int64_t *seen;           /* orders decided (REF and stdin sources) */
 	size_t  capseen, nseen;
 	int     dedupe;

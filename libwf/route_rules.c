@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "wf_catalog.h"
+#include "wf_config.h"
 #include "wf_error.h"
 #include "wf_history.h"
 #include "wf_json.h"
@@ -78,7 +79,6 @@ service_merge(wf_db *db, struct wf_upsert *u)
 	struct wf_upsert_val *cost = &u->val[SVC_COST];
 	int minutes, rc;
 
-	(void)db;
 	if ((rc = wf_text_code("carrier", in->carrier, 32)) != 0 ||
 	    (rc = wf_text_code("service", in->service, 32)) != 0)
 		return rc;
@@ -96,6 +96,11 @@ service_merge(wf_db *db, struct wf_upsert *u)
 		if (wf_currency_norm(in->currency, a->currency) != 0)
 			return wf_error_set(WF_EINPUT, "currency: '%.20s' is not an ISO 4217 code",
 			    in->currency);
+		u->val[SVC_CURRENCY] = wf_upsert_text(a->currency);
+	} else if (!u->found) {
+		/* a new service priced in no currency is in the shop's own */
+		if ((rc = wf_config_base_currency(db, a->currency)) != 0)
+			return rc;
 		u->val[SVC_CURRENCY] = wf_upsert_text(a->currency);
 	}
 	if (in->cost == NULL)
@@ -165,16 +170,31 @@ static int
 remove_service(wf_db *db, struct wf_upsert *u, wf_out *out)
 {
 	static const char del[] = "DELETE FROM carrier_service WHERE id = ?1";
+	/* the warehouse's services, as CARRIER/SERVICE */
+	static const char near[] =
+	    "SELECT s.carrier || '/' || s.service FROM carrier_service s"
+	    " JOIN warehouse w ON w.id = s.warehouse_id"
+	    " WHERE w.code = ?3 AND length(s.carrier) + 1 + length(s.service) BETWEEN ?1 AND ?2"
+	    " ORDER BY s.carrier, s.service";
 	const struct wf_upsert_val *v = u->val;
+	wf_buf name = {0}, best = {0};
 	wf_stmt *st;
 	cJSON *data;
 	int rc;
 
 	if ((rc = wf_upsert_load(db, u)) != 0)
 		return rc;
-	if (!u->found)
-		return wf_error_set(WF_ENOTFOUND, "no carrier service %s/%s at %s",
-		    v[SVC_CARRIER].s, v[SVC_SERVICE].s, v[SVC_WAREHOUSE].s);
+	if (!u->found) {
+		if (wf_buf_addf(&name, "%s/%s", v[SVC_CARRIER].s, v[SVC_SERVICE].s) != 0)
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+		else if ((rc = wf_upsert_near(db, &best, near, name.p, v[SVC_WAREHOUSE].s)) == 0)
+			rc = wf_error_set(WF_ENOTFOUND, "no carrier service %s at %s%s%s%s",
+			    name.p, v[SVC_WAREHOUSE].s, best.len ? "; did you mean '" : "",
+			    wf_buf_str(&best), best.len ? "'?" : "");
+		wf_buf_free(&name);
+		wf_buf_free(&best);
+		return rc;
+	}
 	if ((rc = wf_db_stmt(db, &st, del)) != 0)
 		return rc;
 	wf_bind_int(st, 1, u->id);
@@ -196,7 +216,9 @@ wf_carrier_remove(wf_db *db, const char *warehouse, const char *carrier,
 	wf_buf ref = {0};
 	int rc;
 
-	if ((rc = history_ref(&ref, warehouse, carrier, service)) != 0)
+	if ((rc = wf_text_code("carrier", carrier, 32)) != 0 ||
+	    (rc = wf_text_code("service", service, 32)) != 0 ||
+	    (rc = history_ref(&ref, warehouse, carrier, service)) != 0)
 		return rc;
 	u.ref = wf_buf_str(&ref);
 	u.given[SVC_WAREHOUSE] = wf_upsert_text(warehouse);
@@ -348,15 +370,16 @@ wf_carrier_import_line(wf_db *db, const struct wf_line *l, void *unused)
 	memset(&in, 0, sizeof in);
 	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
 		return rc;
+	/* Workform's own format: a misspelt key is refused, never ignored */
 	if (type && strcmp(type, "capacity") == 0) {
-		if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known_cap)) != 0)
+		if ((rc = wf_jcheck_keys(l->at, l->obj, known_cap)) != 0)
 			return rc;
 		return import_capacity(db, l);
 	}
 	if (type && strcmp(type, "carrier_service") != 0)
 		return wf_jerr(l->at, "type", "expected \"carrier_service\" or \"capacity\", got \"%.32s\"",
 		    type);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known_svc)) != 0)
+	if ((rc = wf_jcheck_keys(l->at, l->obj, known_svc)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_REQ | WF_J_NONEMPTY, 32,
 	    &in.warehouse)) < 0 ||

@@ -624,5 +624,80 @@ static const char m6[] =
 "CREATE INDEX orders_external_id ON orders(external_id);\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6 };
+/* Migration 7: an order's invoice number, kept when its finance state moves
+ * paid -> invoiced (`wf-order invoice REF --number N`, for B2B); no two
+ * orders share one. */
+static const char m7[] =
+"ALTER TABLE orders ADD COLUMN invoice_number TEXT\n"
+"  CHECK (invoice_number IS NULL OR length(invoice_number) BETWEEN 1 AND 64);\n"
+"CREATE UNIQUE INDEX orders_invoice ON orders(invoice_number)\n"
+"  WHERE invoice_number IS NOT NULL;\n"
+;
+
+/* Migration 8: a shipment opens when its order is picked, not when it
+ * ships, so that it walks planned -> picked -> packed -> shipped with the
+ * units; until it ships it may have no carrier yet, and it is cancelled with
+ * its order.  SQLite cannot change a CHECK in place: both shipment tables
+ * are made again (shipment_line points at shipment) and renamed, which
+ * carries the reference along. */
+static const char m8[] =
+"CREATE TABLE shipment_new (\n"
+"  id           INTEGER PRIMARY KEY,\n"
+"  order_id     INTEGER NOT NULL REFERENCES orders(id),\n"
+"  warehouse_id INTEGER REFERENCES warehouse(id),\n"
+"  state        TEXT NOT NULL DEFAULT 'planned' CHECK ((state = 'planned' OR\n"
+"               state = 'picked' OR\n"
+"               state = 'packed' OR state = 'shipped' OR state = 'in_transit' OR\n"
+"               state = 'delivered' OR state = 'failed' OR\n"
+"               state = 'returned_to_sender' OR state = 'cancelled')),\n"
+"  carrier      TEXT CHECK (carrier <> ''),\n"
+"  service      TEXT,\n"
+"  tracking     TEXT,\n"
+"  cost         INTEGER CHECK (cost >= 0),\n"
+"  currency     TEXT " "CHECK (currency IS NULL OR currency GLOB '[A-Z][A-Z][A-Z]'),\n"
+"  " OWNER ",\n"
+"  shipped_at   TEXT " TSN("shipped_at") ",\n"
+"  delivered_at TEXT " TSN("delivered_at") ",\n"
+"  " STAMPS ",\n"
+"  CHECK ((cost IS NULL) = (currency IS NULL)),\n"
+"  CHECK (carrier IS NOT NULL OR state = 'planned' OR state = 'picked' OR\n"
+"         state = 'packed' OR state = 'cancelled')\n"
+") STRICT;\n"
+"INSERT INTO shipment_new (id, order_id, warehouse_id, state, carrier, service, tracking,\n"
+"  cost, currency, owner, shipped_at, delivered_at, created_at, updated_at)\n"
+"  SELECT id, order_id, warehouse_id, state, carrier, service, tracking, cost, currency,\n"
+"  owner, shipped_at, delivered_at, created_at, updated_at FROM shipment;\n"
+"CREATE TABLE shipment_line_new (\n"
+"  shipment_id   INTEGER NOT NULL REFERENCES shipment_new(id),\n"
+"  order_line_id INTEGER NOT NULL REFERENCES order_line(id),\n"
+"  qty           INTEGER NOT NULL CHECK (qty > 0),\n"
+"  PRIMARY KEY (shipment_id, order_line_id)\n"
+") STRICT;\n"
+"INSERT INTO shipment_line_new (shipment_id, order_line_id, qty)\n"
+"  SELECT shipment_id, order_line_id, qty FROM shipment_line;\n"
+"DROP TABLE shipment_line;\n"
+"DROP TABLE shipment;\n"
+"ALTER TABLE shipment_new RENAME TO shipment;\n"
+"ALTER TABLE shipment_line_new RENAME TO shipment_line;\n"
+"CREATE INDEX shipment_order ON shipment(order_id);\n"
+;
+
+/* Migration 9: no balance past 2^53 - 1 units (issue 13), what a number
+ * keeps through JSON.  A movement of more would make a balance of more, so
+ * this bounds movements too.  (That a SKU's stock, all its balances
+ * together, stays within it as well is the stock ledger's rule, checked
+ * where units come in from outside: a trigger here would sum a SKU's
+ * balances on every reservation.) */
+static const char m9[] =
+"CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance\n"
+"WHEN NEW.qty > 9007199254740991 BEGIN\n"
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
+"END;\n"
+"CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance\n"
+"WHEN NEW.qty > 9007199254740991 BEGIN\n"
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
+"END;\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

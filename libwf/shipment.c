@@ -1,11 +1,14 @@
-/* shipment.c - shipments (SH-N): opened, filled and shipped by an order's
- * ship action, delivered by its deliver action; listed and shown.
+/* shipment.c - shipments (SH-N): opened when an order is picked (or ships
+ * unpicked), picked, packed, filled and shipped with it, delivered by its
+ * deliver action, cancelled with it; listed and shown.
  *
  * owns: shipment, shipment_line
  * reads: orders, order_line, warehouse
  */
+#include <assert.h>
 #include <string.h>
 
+#include "wf_buf.h"
 #include "wf_error.h"
 #include "wf_history.h"
 #include "wf_json.h"
@@ -80,45 +83,122 @@ stamp(wf_db *db, const char *sql, int64_t id)
 }
 
 int
-wf_shipment_ship(wf_db *db, int64_t id, const char *key)
-{
-	static const char shipped_at[] = "UPDATE shipment SET shipped_at = ?2 WHERE id = ?1";
-	int rc;
-
-	if ((rc = stamp(db, shipped_at, id)) != 0)
-		return rc;
-	return wf_state_apply(db, NULL, wf_machine_find("shipment"), id, key, "ship", NULL);
-}
-
-int
-wf_shipment_deliver_order(wf_db *db, int64_t order_id)
+wf_shipment_find_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN], int64_t order_id,
+    int64_t wh_id)
 {
 	static const char sql[] =
-	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')";
-	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("shipment");
-	int64_t ids[64];
-	size_t n = 0, i;
+	    "SELECT id FROM shipment WHERE order_id = ?1 AND warehouse_id = ?2"
+	    " AND (state = 'planned' OR state = 'picked' OR state = 'packed') ORDER BY id LIMIT 1";
 	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
-	while ((rc = wf_db_step(db, st)) == 1 && n < 64)
-		ids[n++] = wf_col_int(st, 0);
-	if (rc == 1)
+	wf_bind_int(st, 2, wh_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*id = wf_col_int(st, 0);
+		wf_key_format(&wf_record_shipment, *id, key);
 		wf_stmt_reset(st);
-	if (rc < 0)
+	}
+	return rc;
+}
+
+int
+wf_shipment_step(wf_db *db, int64_t id, const char *key, const char *action)
+{
+	return wf_state_apply(db, NULL, wf_machine_find("shipment"), id, key, action, NULL);
+}
+
+int
+wf_shipment_ship(wf_db *db, int64_t id, const char *key, const struct wf_shipment_in *in)
+{
+	static const char sql[] =
+	    "UPDATE shipment SET carrier = ?2, service = ?3, tracking = coalesce(?4, tracking),"
+	    " cost = CASE WHEN ?5 IS NULL THEN cost ELSE ?5 END,"
+	    " currency = CASE WHEN ?5 IS NULL THEN currency ELSE ?6 END,"
+	    " shipped_at = ?7, updated_at = ?7 WHERE id = ?1";
+	wf_stmt *st;
+	cJSON *data;
+	int rc;
+
+	assert(in->carrier != NULL);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	for (i = 0; i < n; i++) {
+	wf_bind_int(st, 1, id);
+	wf_bind_text(st, 2, in->carrier);
+	wf_bind_text(st, 3, in->service);
+	wf_bind_text(st, 4, in->tracking);
+	wf_bind_opt_int(st, 5, in->has_cost, in->cost);
+	wf_bind_text(st, 6, in->has_cost ? in->currency : NULL);
+	wf_bind_time(st, 7, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "carrier", in->carrier) |
+	    wf_jadd_str(data, "service", in->service) | wf_jadd_str(data, "tracking", in->tracking)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_state_apply(db, NULL, wf_machine_find("shipment"), id, key, "ship", data);
+}
+
+/* ACTION on every shipment of order ORDER_ID that SQL (?1: the order)
+ * selects, oldest first, and then, when STAMP_SQL is not NULL, its time
+ * column set to now. */
+static int
+each_shipment(wf_db *db, int64_t order_id, const char *sql, const char *action,
+    const char *stamp_sql)
+{
+	const int64_t *ids;
+	wf_buf v = {0};
+	size_t n, i;
+	wf_stmt *st;
+	int rc;
+
+	/* the ids first: the statement is not stepped while their rows change */
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		int64_t id = wf_col_int(st, 0);
+		if (wf_buf_add(&v, &id, sizeof id) != 0) {
+			wf_stmt_reset(st);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	ids = (const int64_t *)(void *)v.p;
+	n = v.len / sizeof *ids;
+	for (i = 0; rc == 0 && i < n; i++) {
 		char key[WF_KEY_LEN];
 		wf_key_format(&wf_record_shipment, ids[i], key);
-		if ((rc = wf_state_apply(db, NULL, m, ids[i], key, "deliver", NULL)) != 0 ||
-		    (rc = stamp(db, delivered_at, ids[i])) != 0)
-			return rc;
+		if ((rc = wf_shipment_step(db, ids[i], key, action)) == 0 && stamp_sql)
+			rc = stamp(db, stamp_sql, ids[i]);
 	}
-	return 0;
+	wf_buf_free(&v);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_shipment_deliver_order(wf_db *db, int64_t order_id)
+{
+	static const char sql[] =
+	    "SELECT id FROM shipment WHERE order_id = ?1 AND state IN ('shipped','in_transit')"
+	    " ORDER BY id";
+	static const char delivered_at[] = "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
+
+	return each_shipment(db, order_id, sql, "deliver", delivered_at);
+}
+
+int
+wf_shipment_cancel_order(wf_db *db, int64_t order_id)
+{
+	static const char sql[] =
+	    "SELECT id FROM shipment WHERE order_id = ?1"
+	    " AND (state = 'planned' OR state = 'picked' OR state = 'packed') ORDER BY id";
+
+	return each_shipment(db, order_id, sql, "cancel", NULL);
 }
 
 int
@@ -169,7 +249,7 @@ shipment_from_stmt(wf_stmt *st)
 	rc |= wf_jadd_str(r, "order", wf_col_text(st, 1));
 	rc |= wf_jadd_str(r, "warehouse", wf_col_str(st, 2));
 	rc |= wf_jadd_str(r, "state", wf_col_text(st, 3));
-	rc |= wf_jadd_str(r, "carrier", wf_col_text(st, 4));
+	rc |= wf_jadd_str(r, "carrier", wf_col_str(st, 4));
 	rc |= wf_jadd_str(r, "service", wf_col_str(st, 5));
 	rc |= wf_jadd_str(r, "tracking", wf_col_str(st, 6));
 	if (cur)
@@ -264,7 +344,7 @@ wf_shipment_list(wf_db *db, const char *state, wf_out *out)
 
 static const char *const shipment_states[] = {
 	"planned", "picked", "packed", "shipped", "in_transit", "delivered",
-	"failed", "returned_to_sender", NULL
+	"failed", "returned_to_sender", "cancelled", NULL
 };
 static const struct wf_transition shipment_rows[] = {
 	{ "planned",    "pick",    "picked" },
@@ -280,6 +360,8 @@ static const struct wf_transition shipment_rows[] = {
 	{ "failed",     "retry",   "in_transit" },
 	{ "failed",     "return_to_sender", "returned_to_sender" },
 	{ "in_transit", "return_to_sender", "returned_to_sender" },
+	{ "picked",     "cancel",  "cancelled" },
+	{ "packed",     "cancel",  "cancelled" },
 	WF_TRANSITIONS_END
 };
 

@@ -1,8 +1,10 @@
-/* stock.c - the ledger, reservations, counts, levels and valuation.
+/* stock.c - the ledger, reservations, handling, counts, adjustments and
+ * the moving average cost (levels and value are levels.c's).
  *
  * owns: movement, balance, adjustment
  * reads: sku, bin, warehouse
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +18,15 @@
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
+#include "wf_upsert.h"
 
 #define HELD_SQL "('inbound','reserved','picked','packed')"
 #define VALUED_SQL "('on_hand','reserved','picked','packed')"
+
+/* The most units a SKU has in stock, all balances together (and so the
+ * most any one balance, level or movement has): what survives JSON.  The
+ * schema bounds each balance; wf_stock_book() the SKU's sum. */
+#define STOCK_MAX ((int64_t)9007199254740991)
 
 static int
 held_state(const char *s)
@@ -50,7 +58,7 @@ shortage(wf_db *db, const struct wf_move *m)
 	wf_bind_text(st, 4, held_state(m->from_state) ? m->holder : "");
 	if ((rc = wf_db_step(db, st)) == 1) {
 		have = wf_col_int(st, 0);
-		wf_strlcpy(sku, wf_col_text(st, 1), sizeof sku);
+		wf_upsert_copy(sku, sizeof sku, wf_col_text(st, 1));
 		wf_stmt_reset(st);
 	}
 	wf_bin_name(db, &bin, m->from_bin);
@@ -59,6 +67,38 @@ shortage(wf_db *db, const struct wf_move *m)
 	    held_state(m->from_state) ? " for " : "",
 	    held_state(m->from_state) ? m->holder : "", (long long)m->qty);
 	wf_buf_free(&bin);
+	return rc;
+}
+
+/* Units coming in from outside (M has no source bin) must not take the
+ * SKU's stock, all its balances together, past STOCK_MAX; only they add to
+ * it.  0, or WF_EREFUSED saying by how much. */
+static int
+within_max(wf_db *db, const struct wf_move *m)
+{
+	static const char sql[] =
+	    "SELECT code, (SELECT coalesce(sum(qty), 0) FROM balance WHERE sku_id = ?1)"
+	    " FROM sku WHERE id = ?1";
+	wf_stmt *st;
+	int64_t have;
+	int rc;
+
+	if (m->from_bin != 0 || m->to_bin == 0)
+		return 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, m->sku_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "SKU %lld vanished",
+		    (long long)m->sku_id);
+	have = wf_col_int(st, 1);
+	if (m->qty > STOCK_MAX - have)
+		rc = wf_error_set(WF_EREFUSED, "%s has %lld units; %lld more would take its "
+		    "stock past %lld, the most Workform keeps", wf_col_text(st, 0),
+		    (long long)have, (long long)m->qty, (long long)STOCK_MAX);
+	else
+		rc = 0;
+	wf_stmt_reset(st);
 	return rc;
 }
 
@@ -72,7 +112,11 @@ wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *m)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+	assert(m->qty > 0 && (m->from_bin != 0 || m->to_bin != 0));
+	if (m->qty > STOCK_MAX)
+		return wf_error_set(WF_EREFUSED, "a movement of %lld units is past %lld, the most "
+		    "Workform keeps", (long long)m->qty, (long long)STOCK_MAX);
+	if ((rc = within_max(db, m)) != 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_time(st, 1, wf_db_now(db));
 	wf_bind_text(st, 2, wf_db_actor(db));
@@ -111,6 +155,7 @@ wf_stock_revalue(wf_db *db, int64_t sku_id, int64_t qty, int64_t unit_cost)
 	__int128 num;
 	int rc;
 
+	assert(qty > 0 && unit_cost >= 0);
 	if ((rc = wf_db_stmt(db, &st, get)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
@@ -160,7 +205,10 @@ slots_push(struct slots *s, wf_stmt *st)
 	v->bin = wf_col_int(st, 0);
 	v->qty = wf_col_int(st, 1);
 	v->rank = (int)wf_col_int(st, 2);
-	wf_strlcpy(v->code, wf_col_text(st, 3), sizeof v->code);
+	/* a bin code is at most 32 characters of [A-Za-z0-9._-] (the schema's) */
+	if (wf_strlcpy(v->code, wf_col_text(st, 3), sizeof v->code) >= sizeof v->code)
+		return wf_error_set(WF_EINTERNAL, "bin %lld has a code past 32 characters",
+		    (long long)v->bin);
 	return 0;
 }
 
@@ -287,9 +335,9 @@ warehouse_code(wf_db *db, int64_t wh_id, char out[40], char state[16])
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown warehouse %lld",
 		    (long long)wh_id);
-	wf_strlcpy(out, wf_col_text(st, 0), 40);
+	wf_upsert_copy(out, 40, wf_col_text(st, 0));
 	if (state)
-		wf_strlcpy(state, wf_col_text(st, 1), 16);
+		wf_upsert_copy(state, 16, wf_col_text(st, 1));
 	wf_stmt_reset(st);
 	return 0;
 }
@@ -306,14 +354,15 @@ sku_code(wf_db *db, int64_t sku_id, char out[72])
 	wf_bind_int(st, 1, sku_id);
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_ENOTFOUND, "unknown SKU %lld", (long long)sku_id);
-	wf_strlcpy(out, wf_col_text(st, 0), 72);
+	wf_upsert_copy(out, 72, wf_col_text(st, 0));
 	wf_stmt_reset(st);
 	return 0;
 }
 
-int
-wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
-    int64_t wh_id, int64_t qty, const char *ref, int partial)
+/* Reserve for HOLDER, the movements caused by CAUSE (wf_stock_reserve). */
+static int
+reserve_for(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id, int64_t wh_id,
+    int64_t qty, const char *holder, const char *cause, int partial)
 {
 	struct slots s = { NULL, 0, 0 };
 	int64_t avail = 0, left = qty, take, mid;
@@ -336,12 +385,12 @@ wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
 		if ((rc = sku_code(db, sku_id, sku)) == 0)
 			rc = wf_error_set(WF_EREFUSED,
 			    "insufficient stock: %s has %lld %s available, %lld requested for %s",
-			    wh, (long long)avail, sku, (long long)qty, ref);
+			    wh, (long long)avail, sku, (long long)qty, cause);
 		goto out;
 	}
 	for (i = 0; i < s.n && left > 0; i++) {
 		struct wf_move m = { "reserve", sku_id, 0, s.v[i].bin, "on_hand",
-		    s.v[i].bin, "reserved", ref, ref, NULL, 0, 0, NULL };
+		    s.v[i].bin, "reserved", holder, cause, NULL, 0, 0, NULL };
 		take = s.v[i].qty < left ? s.v[i].qty : left;
 		m.qty = take;
 		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
@@ -349,6 +398,8 @@ wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
 			goto out;
 		left -= take;
 	}
+	/* all of it, unless a part was asked for and that is all there was */
+	assert(left == 0 || (partial && avail < qty));
 	if (got)
 		*got = qty - left;
 out:
@@ -357,9 +408,16 @@ out:
 }
 
 int
-wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
-    int64_t qty, const char *from, const char *to, const char *action,
-    const char *cause)
+wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
+    int64_t wh_id, int64_t qty, const char *ref, int partial)
+{
+	return reserve_for(db, got, allocs, sku_id, wh_id, qty, ref, ref, partial);
+}
+
+/* wf_stock_advance(), naming the holder NAME in a refusal. */
+static int
+advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder, const char *name,
+    int64_t qty, const char *from, const char *to, const char *action, const char *cause)
 {
 	struct slots s = { NULL, 0, 0 };
 	int64_t have = 0, left = qty, take;
@@ -374,7 +432,7 @@ wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
 	if (have < qty) {
 		if ((rc = sku_code(db, sku_id, sku)) == 0)
 			rc = wf_error_set(WF_EREFUSED, "only %lld %s %s for %s, %lld needed",
-			    (long long)have, sku, from, holder, (long long)qty);
+			    (long long)have, sku, from, name, (long long)qty);
 		goto out;
 	}
 	for (i = 0; i < s.n && left > 0; i++) {
@@ -388,6 +446,54 @@ wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
 			goto out;
 		left -= take;
 	}
+	assert(left == 0);
+out:
+	free(s.v);
+	return rc;
+}
+
+int
+wf_stock_advance(wf_db *db, int64_t sku_id, int64_t wh_id, const char *holder,
+    int64_t qty, const char *from, const char *to, const char *action,
+    const char *cause)
+{
+	return advance(db, sku_id, wh_id, holder, holder, qty, from, to, action, cause);
+}
+
+/* Give back what HOLDER has reserved, the movements caused by CAUSE
+ * (wf_stock_unreserve). */
+static int
+unreserve_for(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id, int64_t qty,
+    const char *holder, const char *cause)
+{
+	struct slots s = { NULL, 0, 0 };
+	int64_t have = 0, left = qty, take, mid;
+	char sku[72], wh[40];
+	size_t i;
+	int rc;
+
+	if ((rc = load_slots(db, held_bins, 1, sku_id, wh_id, "reserved", holder, &s)) != 0)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		have += s.v[i].qty;
+	if (have < qty) {
+		if ((rc = sku_code(db, sku_id, sku)) == 0 &&
+		    (rc = warehouse_code(db, wh_id, wh, NULL)) == 0)
+			rc = wf_error_set(WF_EREFUSED, "only %lld %s reserved for %s at %s, %lld to unreserve",
+			    (long long)have, sku, cause, wh, (long long)qty);
+		goto out;
+	}
+	for (i = 0; i < s.n && left > 0; i++) {
+		struct wf_move m = { "unreserve", sku_id, 0, s.v[i].bin, "reserved",
+		    s.v[i].bin, "on_hand", holder, cause, NULL, 0, 0, NULL };
+		take = s.v[i].qty < left ? s.v[i].qty : left;
+		m.qty = take;
+		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
+		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
+			goto out;
+		left -= take;
+	}
+	assert(left == 0);
 out:
 	free(s.v);
 	return rc;
@@ -397,36 +503,7 @@ int
 wf_stock_unreserve(wf_db *db, cJSON *allocs, int64_t sku_id, int64_t wh_id,
     int64_t qty, const char *ref)
 {
-	struct slots s = { NULL, 0, 0 };
-	int64_t have = 0, left = qty, take, mid;
-	char sku[72], wh[40];
-	size_t i;
-	int rc;
-
-	if ((rc = load_slots(db, held_bins, 1, sku_id, wh_id, "reserved", ref, &s)) != 0)
-		goto out;
-	for (i = 0; i < s.n; i++)
-		have += s.v[i].qty;
-	if (have < qty) {
-		if ((rc = sku_code(db, sku_id, sku)) == 0 &&
-		    (rc = warehouse_code(db, wh_id, wh, NULL)) == 0)
-			rc = wf_error_set(WF_EREFUSED, "only %lld %s reserved for %s at %s, %lld to unreserve",
-			    (long long)have, sku, ref, wh, (long long)qty);
-		goto out;
-	}
-	for (i = 0; i < s.n && left > 0; i++) {
-		struct wf_move m = { "unreserve", sku_id, 0, s.v[i].bin, "reserved",
-		    s.v[i].bin, "on_hand", ref, ref, NULL, 0, 0, NULL };
-		take = s.v[i].qty < left ? s.v[i].qty : left;
-		m.qty = take;
-		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
-		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
-			goto out;
-		left -= take;
-	}
-out:
-	free(s.v);
-	return rc;
+	return unreserve_for(db, allocs, sku_id, wh_id, qty, ref, ref);
 }
 
 /* ---- records ------------------------------------------------------------------- */
@@ -485,11 +562,12 @@ movement_from_stmt(wf_stmt *st)
 	return r;
 }
 
+/* Emit the record FN makes of the row SQL (a static statement of one
+ * parameter, an id) selects for ID.  Returns 0, 1 when there is no such
+ * row (nothing emitted), or an error. */
 static int
-emit_movement(wf_db *db, int64_t id, wf_out *out)
+emit_row(wf_db *db, const char *sql, int64_t id, cJSON *(*fn)(wf_stmt *), wf_out *out)
 {
-	wf_out_columns(out, "movement", movement_columns);
-	static const char sql[] = MOVEMENT_SELECT " WHERE m.id = ?1";
 	wf_stmt *st;
 	cJSON *r;
 	int rc;
@@ -498,35 +576,79 @@ emit_movement(wf_db *db, int64_t id, wf_out *out)
 		return rc;
 	wf_bind_int(st, 1, id);
 	if ((rc = wf_db_step(db, st)) != 1)
-		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "movement %lld vanished", (long long)id);
-	r = movement_from_stmt(st);
+		return rc < 0 ? rc : 1;
+	r = fn(st);
 	wf_stmt_reset(st);
 	return wf_out_emit(out, r);
 }
 
+static int
+emit_movement(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = MOVEMENT_SELECT " WHERE m.id = ?1";
+	int rc;
+
+	wf_out_columns(out, "movement", movement_columns);
+	if ((rc = emit_row(db, sql, id, movement_from_stmt, out)) == 1)
+		rc = wf_error_set(WF_EINTERNAL, "movement %lld vanished", (long long)id);
+	return rc;
+}
+
 /* ---- adjustments ----------------------------------------------------------------- */
 
-/* Book an adjustment ADJ-N of DELTA at BIN, through proposed, approved and
- * applied, with the movement ACTION ("adjust" or "count"). */
+#define ADJ_SELECT \
+	"SELECT a.id, s.code, w.code || '/' || b.code, a.delta, a.reason, a.state," \
+	" a.movement_id, a.sku_id, a.bin_id FROM adjustment a JOIN sku s ON s.id = a.sku_id" \
+	" JOIN bin b ON b.id = a.bin_id JOIN warehouse w ON w.id = b.warehouse_id"
+
+static const struct wf_machine *
+adj_machine(void)
+{
+	return wf_machine_find("adjustment");
+}
+
+/* The adjustment record of the current row of ST, an ADJ_SELECT. */
+static cJSON *
+adj_record(wf_stmt *st)
+{
+	cJSON *r = wf_jrecord("adjustment");
+	char key[WF_KEY_LEN];
+
+	wf_key_format(&wf_record_adjustment, wf_col_int(st, 0), key);
+	if (r == NULL || wf_jadd_str(r, "adjustment", key) | wf_jadd_str(r, "sku", wf_col_text(st, 1)) |
+	    wf_jadd_str(r, "bin", wf_col_text(st, 2)) | wf_jadd_int(r, "delta", wf_col_int(st, 3)) |
+	    wf_jadd_str(r, "reason", wf_col_text(st, 4)) | wf_jadd_str(r, "state", wf_col_text(st, 5)) |
+	    (wf_col_null(st, 6) ? wf_jadd_null(r, "movement") :
+	    wf_jadd_int(r, "movement", wf_col_int(st, 6)))) {
+		cJSON_Delete(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Emit adjustment ID as it is now: 0, 1 when there is none, or an error. */
 static int
-adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
-    const char *sku, int64_t delta, const char *reason, const char *action,
-    char ref[32], int64_t *mid, cJSON **rec)
+adj_emit(wf_db *db, int64_t id, wf_out *out)
+{
+	static const char sql[] = ADJ_SELECT " WHERE a.id = ?1";
+
+	return emit_row(db, sql, id, adj_record, out);
+}
+
+/* Create adjustment ADJ-N of DELTA at BIN, proposed (its create event);
+ * *ID and KEY receive it. */
+static int
+adj_create(wf_db *db, int64_t *id, char key[WF_KEY_LEN], int64_t sku_id, int64_t bin_id,
+    const char *sku, const char *bin, int64_t delta, const char *reason)
 {
 	static const char ins[] =
 	    "INSERT INTO adjustment (sku_id, bin_id, delta, reason, owner, created_at, updated_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
-	static const char link[] = "UPDATE adjustment SET movement_id = ?2 WHERE id = ?1";
-	const struct wf_machine *m = wf_machine_find("adjustment");
-	struct wf_move mv = { action, sku_id, delta > 0 ? delta : -delta,
-	    delta > 0 ? 0 : bin_id, delta > 0 ? NULL : "on_hand",
-	    delta > 0 ? bin_id : 0, delta > 0 ? "on_hand" : NULL, NULL, NULL, reason,
-	    0, 0, NULL };
 	wf_stmt *st;
-	cJSON *data, *r;
-	int64_t id;
+	cJSON *data;
 	int rc;
 
+	assert(delta != 0);
 	if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku_id);
@@ -537,21 +659,43 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 	wf_bind_time(st, 6, wf_db_now(db));
 	if ((rc = wf_db_done(db, st)) != 0)
 		return rc;
-	id = wf_db_last_id(db);
-	wf_key_format(&wf_record_adjustment, id, ref);
-	mv.ref = ref;
+	*id = wf_db_last_id(db);
+	wf_key_format(&wf_record_adjustment, *id, key);
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "sku", sku) | wf_jadd_str(data, "bin", bin) |
 	    wf_jadd_int(data, "delta", delta) | wf_jadd_str(data, "reason", reason)) {
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_history_add(db, "adjustment", ref, "adjustment", "create", NULL,
-	    "proposed", data)) != 0 ||
-	    (rc = wf_state_apply(db, NULL, m, id, ref, "approve", NULL)) != 0 ||
-	    (rc = wf_stock_book(db, mid, &mv)) != 0)
+	return wf_history_add(db, "adjustment", key, "adjustment", "create", NULL, "proposed",
+	    data);
+}
+
+/* Book approved adjustment ID (KEY) of DELTA units of SKU_ID at BIN_ID
+ * (named BIN) with the movement ACTION ("adjust" or "count"), and apply
+ * it.  *MID receives the movement. */
+static int
+adj_book(wf_db *db, int64_t *mid, int64_t id, const char *key, int64_t sku_id,
+    int64_t bin_id, const char *bin, int64_t delta, const char *reason, const char *action)
+{
+	static const char link[] = "UPDATE adjustment SET movement_id = ?2 WHERE id = ?1";
+	struct wf_move mv = { action, sku_id, delta > 0 ? delta : -delta,
+	    delta > 0 ? 0 : bin_id, delta > 0 ? NULL : "on_hand",
+	    delta > 0 ? bin_id : 0, delta > 0 ? "on_hand" : NULL, NULL, key, reason,
+	    0, 0, NULL };
+	const char *state;
+	wf_stmt *st;
+	cJSON *data;
+	int rc;
+
+	/* units go only into an active bin (the bin may have been blocked since
+	 * the adjustment was proposed) */
+	if (delta > 0 && ((rc = wf_bin_find(db, NULL, NULL, NULL, &state, bin)) != 0 ||
+	    (strcmp(state, "active") != 0 && (rc = wf_error_set(WF_EREFUSED,
+	    "bin %s is %s; nothing can be put there (%s stays approved)", bin, state, key)) != 0)))
 		return rc;
-	if ((rc = wf_db_stmt(db, &st, link)) != 0)
+	if ((rc = wf_stock_book(db, mid, &mv)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, link)) != 0)
 		return rc;
 	wf_bind_int(st, 1, id);
 	wf_bind_int(st, 2, *mid);
@@ -562,20 +706,137 @@ adjustment(wf_db *db, int64_t sku_id, int64_t bin_id, const char *bin,
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	if ((rc = wf_state_apply(db, NULL, m, id, ref, "apply", data)) != 0)
+	return wf_state_apply(db, NULL, adj_machine(), id, key, "apply", data);
+}
+
+/* An adjustment of DELTA at BIN (ID, found by the caller) proposed, or
+ * proposed, approved and booked at once: the adjustment's id into *ID,
+ * its key into KEY, its movement into *MID (0 when proposed). */
+static int
+adjustment(wf_db *db, int64_t *id, char key[WF_KEY_LEN], int64_t *mid, int64_t sku_id,
+    int64_t bin_id, const char *sku, const char *bin, int64_t delta, const char *reason,
+    const char *action, int propose)
+{
+	int rc;
+
+	*mid = 0;
+	if ((rc = adj_create(db, id, key, sku_id, bin_id, sku, bin, delta, reason)) != 0 ||
+	    propose)
 		return rc;
-	if (rec) {
-		r = wf_jrecord("adjustment");
-		if (r == NULL || wf_jadd_str(r, "adjustment", ref) | wf_jadd_str(r, "sku", sku) |
-		    wf_jadd_str(r, "bin", bin) | wf_jadd_int(r, "delta", delta) |
-		    wf_jadd_str(r, "reason", reason) | wf_jadd_str(r, "state", "applied") |
-		    wf_jadd_int(r, "movement", *mid)) {
-			cJSON_Delete(r);
-			return wf_error_set(WF_ENOMEM, "out of memory");
-		}
-		*rec = r;
+	if ((rc = wf_state_apply(db, NULL, adj_machine(), *id, key, "approve", NULL)) != 0)
+		return rc;
+	return adj_book(db, mid, *id, key, sku_id, bin_id, bin, delta, reason, action);
+}
+
+int
+wf_stock_adjustment_act(wf_db *db, const struct wf_adjustment_act *a, wf_out *out)
+{
+	static const char sql[] = ADJ_SELECT " WHERE a.id = ?1";
+	const struct wf_machine *m = adj_machine();
+	int64_t id, sku_id, bin_id, delta, mid;
+	wf_buf bin = {0}, reason = {0};
+	char key[WF_KEY_LEN], state[16];
+	cJSON *data = NULL;
+	wf_stmt *st;
+	int rc, book;
+
+	if (strcmp(a->action, "reject") == 0 && (a->reason == NULL || *a->reason == '\0'))
+		return wf_error_set(WF_EUSAGE, "reject: a reason is required (--reason TEXT)");
+	if ((a->reason && (rc = wf_text_check("reason", a->reason, 500)) != 0) ||
+	    (rc = wf_key_parse(&id, &wf_record_adjustment, a->adjustment)) != 0)
+		return rc;
+	wf_key_format(&wf_record_adjustment, id, key);
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		goto fail;
+	wf_bind_int(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1) {
+		if (rc == 0)
+			rc = wf_error_set(WF_ENOTFOUND, "unknown adjustment '%s'", key);
+		goto fail;
 	}
-	return 0;
+	rc = wf_buf_adds(&bin, wf_col_text(st, 2)) | wf_buf_adds(&reason, wf_col_text(st, 4));
+	delta = wf_col_int(st, 3);
+	wf_upsert_copy(state, sizeof state, wf_col_text(st, 5));
+	sku_id = wf_col_int(st, 7);
+	bin_id = wf_col_int(st, 8);
+	wf_stmt_reset(st);
+	if (rc != 0) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* approve books it at once unless deferred; apply books an approved one */
+	book = strcmp(a->action, "apply") == 0 || (strcmp(a->action, "approve") == 0 && !a->defer);
+	if (strcmp(a->action, "reject") == 0 && ((data = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(data, "reason", a->reason))) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = wf_state_check(m, key, state, a->action)) != 0)
+		goto fail;
+	if (strcmp(a->action, "apply") != 0) {
+		rc = wf_state_apply(db, NULL, m, id, key, a->action, data);
+		data = NULL;        /* taken */
+		if (rc != 0)
+			goto fail;
+	}
+	if (book && (rc = adj_book(db, &mid, id, key, sku_id, bin_id, bin.p, delta, reason.p,
+	    "adjust")) != 0)
+		goto fail;
+	if ((rc = adj_emit(db, id, out)) != 0) {
+		rc = rc == 1 ? wf_error_set(WF_EINTERNAL, "%s vanished", key) : rc;
+		goto fail;
+	}
+	wf_buf_free(&bin);
+	wf_buf_free(&reason);
+	return wf_tx_commit(db);
+fail:
+	cJSON_Delete(data);
+	wf_buf_free(&bin);
+	wf_buf_free(&reason);
+	wf_tx_rollback(db);
+	return rc;
+}
+
+int
+wf_stock_adjustment_list(wf_db *db, const char *state, wf_out *out)
+{
+	static const char sql[] = ADJ_SELECT " WHERE ?1 IS NULL OR a.state = ?1 ORDER BY a.id";
+	wf_stmt *st;
+	int rc;
+
+	if (state && !wf_state_valid(adj_machine(), state))
+		return wf_error_set(WF_EUSAGE, "--state: expected proposed, approved, applied or "
+		    "rejected, got '%.40s'", state);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, state);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if ((rc = wf_out_emit(out, adj_record(st))) != 0) {
+			wf_stmt_reset(st);
+			break;
+		}
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_stock_adjustment_show(wf_db *db, const char *key, wf_out *out)
+{
+	struct wf_log_query q = { "adjustment", NULL, 0, 0, NULL };
+	char ref[WF_KEY_LEN];
+	int64_t id;
+	int rc;
+
+	if ((rc = wf_key_parse(&id, &wf_record_adjustment, key)) != 0)
+		return rc;
+	wf_key_format(&wf_record_adjustment, id, ref);
+	if ((rc = adj_emit(db, id, out)) == 1)
+		return wf_error_set(WF_ENOTFOUND, "unknown adjustment '%s'", ref);
+	if (rc != 0)
+		return rc;
+	q.ref = ref;
+	return wf_history_log(db, &q, out);
 }
 
 /* ---- commands ---------------------------------------------------------------------- */
@@ -658,9 +919,8 @@ static int
 op_adjust(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
     wf_out *out)
 {
-	int64_t bin, mid;
-	cJSON *rec = NULL;
-	char ref[32];
+	int64_t bin, mid, id;
+	char ref[WF_KEY_LEN];
 	int rc;
 
 	if ((rc = need("at", op->at, "adjust")) != 0 ||
@@ -669,10 +929,11 @@ op_adjust(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku
 	if (op->qty == 0)
 		return wf_error_set(WF_EINPUT, "delta: must not be zero");
 	if ((rc = usable_bin(db, op->at, &bin, NULL, op->qty > 0)) != 0 ||
-	    (rc = adjustment(db, sku->id, bin, op->at, op->sku, op->qty, op->reason,
-	    "adjust", ref, &mid, &rec)) != 0)
+	    (rc = adjustment(db, &id, ref, &mid, sku->id, bin, op->sku, op->at, op->qty,
+	    op->reason, "adjust", op->propose)) != 0)
 		return rc;
-	return wf_out_emit(out, rec);
+	rc = adj_emit(db, id, out);
+	return rc == 1 ? wf_error_set(WF_EINTERNAL, "%s vanished", ref) : rc;
 }
 
 static int
@@ -683,9 +944,9 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 	    "SELECT coalesce(sum(CASE WHEN state = 'on_hand' THEN qty END), 0),"
 	    " coalesce(sum(CASE WHEN state = 'reserved' THEN qty END), 0)"
 	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state IN ('on_hand','reserved')";
-	int64_t bin, free_qty = 0, reserved = 0, recorded, delta, mid = 0;
+	int64_t bin, free_qty = 0, reserved = 0, recorded, delta, mid = 0, id;
 	wf_stmt *st;
-	char ref[32] = "";
+	char ref[WF_KEY_LEN] = "";
 	cJSON *data, *r;
 	int rc;
 
@@ -711,8 +972,8 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 		    "counted %lld %s at %s but %lld are reserved there; unreserve or move "
 		    "the reservations before booking this count", (long long)op->qty,
 		    op->sku, op->at, (long long)reserved);
-	if (delta != 0 && (rc = adjustment(db, sku->id, bin, op->at, op->sku, delta,
-	    "count", "count", ref, &mid, NULL)) != 0)
+	if (delta != 0 && (rc = adjustment(db, &id, ref, &mid, sku->id, bin, op->sku, op->at,
+	    delta, "count", "count", 0)) != 0)
 		return rc;
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_str(data, "bin", op->at) |
@@ -741,23 +1002,107 @@ op_count(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
 	return wf_out_emit(out, r);
 }
 
+/* ---- free refs ------------------------------------------------------------------- */
+
+/* A --ref that names no order and no purchase order is free text ("trade
+ * fair", "DN-5501").  Units held for it are held by FREE_PREFIX and the
+ * ref: no order key (a channel code has no space) and no PO key starts so,
+ * so an order or PO made later with the same key finds none of them. */
+#define FREE_PREFIX "ref "
+
+/* Whether ACTION moves units held for its ref (1 or 0). */
+static int
+op_holds(const char *action)
+{
+	return strcmp(action, "reserve") == 0 || strcmp(action, "unreserve") == 0 ||
+	    strcmp(action, "pick") == 0 || strcmp(action, "pack") == 0 ||
+	    strcmp(action, "ship") == 0;
+}
+
+/* Refuse OP's ref when it names an order or a purchase order, saying which
+ * command moves that record's stock. */
+static int
+free_ref(wf_db *db, const struct wf_stock_op *op)
+{
+	static const char *const named[] = { "order", "po", NULL };
+	const struct wf_record_type *t;
+	const char *a = op->action, *r = op->ref;
+	int rc;
+
+	if ((rc = wf_record_named(db, &t, named, r)) != 0 || t == NULL)
+		return rc;
+	if (strcmp(t->type, "po") == 0)
+		return wf_error_set(WF_EREFUSED, "%s is a purchase order: its stock moves only "
+		    "with wf-po ('wf-po receive %s %s QTY', 'wf-po cancel %s --reason TEXT'); "
+		    "--ref names anything else", r, r, op->sku, r);
+	if (strcmp(a, "reserve") == 0)
+		return wf_error_set(WF_EREFUSED, "%s is an order: reserve it with 'wf-order "
+		    "reserve %s --warehouse %s'; --ref names anything else", r, r,
+		    op->warehouse ? op->warehouse : "WH");
+	if (strcmp(a, "pick") == 0 || strcmp(a, "pack") == 0)
+		return wf_error_set(WF_EREFUSED, "%s is an order: %s it with 'wf-order %s %s'; "
+		    "--ref names anything else", r, a, a, r);
+	if (strcmp(a, "ship") == 0)
+		return wf_error_set(WF_EREFUSED, "%s is an order: ship it with 'wf-order ship %s "
+		    "--carrier C'; --ref names anything else", r, r);
+	if (strcmp(a, "unreserve") == 0)
+		return wf_error_set(WF_EREFUSED, "%s is an order: its units go back when it is "
+		    "cancelled ('wf-order cancel %s --reason TEXT'); --ref names anything else",
+		    r, r);
+	return wf_error_set(WF_EREFUSED, "%s is an order: its stock moves only with wf-order "
+	    "(see wf-order(1)); --ref names anything else", r);
+}
+
+/* The holder of OP's free ref into HOLDER, for units of SKU_ID held in
+ * STATE at WH (STATE NULL: for new units, which the ref must be free to
+ * hold).  Units the free ref holds there stay its own to move on or give
+ * back, even when an order or PO has since been made with the same key:
+ * no order's units are touched.  Units that a ref held before free refs had
+ * their prefix are held by the bare ref: while it still holds some there,
+ * it is their holder. */
+static int
+free_holder(wf_db *db, wf_buf *holder, const struct wf_stock_op *op, int64_t sku_id,
+    int64_t wh, const char *state)
+{
+	int64_t q = 0;
+	int rc;
+
+	if (wf_buf_addf(holder, FREE_PREFIX "%s", op->ref) != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (state == NULL)
+		return free_ref(db, op);
+	if ((rc = wf_stock_held(db, &q, sku_id, wh, holder->p, state)) != 0 || q > 0 ||
+	    (rc = free_ref(db, op)) != 0)
+		return rc;
+	if ((rc = wf_stock_held(db, &q, sku_id, wh, op->ref, state)) != 0 || q == 0)
+		return rc;
+	wf_buf_reset(holder);
+	return wf_buf_adds(holder, op->ref) ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
+}
+
 static int
 op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
     wf_out *out, int reserve)
 {
 	cJSON *allocs = NULL, *r = NULL;
 	int64_t wh, got = op->qty;
+	wf_buf holder = {0};
 	int rc;
 
 	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
 	    (rc = need("ref", op->ref, op->action)) != 0 ||
-	    (rc = wf_text_check("ref", op->ref, 128)) != 0 ||
-	    (rc = wf_warehouse_find(db, &wh, NULL, op->warehouse)) != 0)
+	    (rc = wf_warehouse_find(db, &wh, NULL, op->warehouse)) != 0 ||
+	    (rc = free_holder(db, &holder, op, sku->id, wh, reserve ? NULL : "reserved")) != 0) {
+		wf_buf_free(&holder);
 		return rc;
-	if ((allocs = cJSON_CreateArray()) == NULL)
+	}
+	if ((allocs = cJSON_CreateArray()) == NULL) {
+		wf_buf_free(&holder);
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	rc = reserve ? wf_stock_reserve(db, &got, allocs, sku->id, wh, op->qty, op->ref, op->partial)
-	    : wf_stock_unreserve(db, allocs, sku->id, wh, op->qty, op->ref);
+	}
+	rc = reserve ? reserve_for(db, &got, allocs, sku->id, wh, op->qty, holder.p, op->ref,
+	    op->partial) : unreserve_for(db, allocs, sku->id, wh, op->qty, holder.p, op->ref);
+	wf_buf_free(&holder);
 	if (rc != 0) {
 		cJSON_Delete(allocs);
 		return rc;
@@ -786,6 +1131,7 @@ op_handle(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku
 		{ "ship", "packed", "shipped" },
 	};
 	const struct step *s = &steps[op->action[1] == 'i' ? 0 : op->action[1] == 'a' ? 1 : 2];
+	wf_buf holder = {0};
 	cJSON *r;
 	int64_t wh;
 	int rc;
@@ -793,9 +1139,13 @@ op_handle(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku
 	if ((rc = need("warehouse", op->warehouse, op->action)) != 0 ||
 	    (rc = need("ref", op->ref, op->action)) != 0 ||
 	    (rc = wf_warehouse_find(db, &wh, NULL, op->warehouse)) != 0 ||
-	    (rc = wf_stock_advance(db, sku->id, wh, op->ref, op->qty, s->from, s->to,
-	    s->action, NULL)) != 0)
+	    (rc = free_holder(db, &holder, op, sku->id, wh, s->from)) != 0 ||
+	    (rc = advance(db, sku->id, wh, holder.p, op->ref, op->qty, s->from, s->to,
+	    s->action, op->ref)) != 0) {
+		wf_buf_free(&holder);
 		return rc;
+	}
+	wf_buf_free(&holder);
 	r = wf_jrecord("handling");
 	if (r == NULL || wf_jadd_str(r, "sku", op->sku) | wf_jadd_str(r, "warehouse", op->warehouse) |
 	    wf_jadd_str(r, "ref", op->ref) | wf_jadd_str(r, "action", s->action) |
@@ -835,7 +1185,9 @@ wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out)
 		return rc;
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
-	if ((rc = wf_sku_find(db, &sku, op->sku)) != 0)
+	/* reserve, unreserve, pick, pack and ship check their ref in free_holder */
+	if ((rc = wf_sku_find(db, &sku, op->sku)) != 0 ||
+	    (op->ref && !op_holds(op->action) && (rc = free_ref(db, op)) != 0))
 		goto fail;
 	if (strcmp(op->action, "receive") == 0)
 		rc = op_receive(db, op, &sku, out);
@@ -866,24 +1218,25 @@ wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 {
 	static const char *const known[] = {
 		"type", "action", "sku", "qty", "delta", "from", "to", "at", "warehouse",
-		"ref", "reason", "cost", "partial", NULL
+		"ref", "reason", "cost", "partial", "propose", NULL
 	};
 	struct wf_stock_op op;
 	const char *type = NULL;
-	int rc, partial = 0;
+	int rc, partial = 0, propose = 0;
 
 	(void)unused;
 	memset(&op, 0, sizeof op);
-	if (l->strict && (rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
+	/* A ledger row already happened: applying it would book it twice. */
+	if (cJSON_GetObjectItemCaseSensitive(l->obj, "movement"))
+		return wf_jerr(l->at, "movement", "this is a ledger row that was already booked; "
+		    "apply takes new movements (drop \"movement\" to book it again on purpose)");
+	/* Workform's own format: a misspelt key is refused, never ignored */
+	if ((rc = wf_jcheck_keys(l->at, l->obj, known)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(l->at, l->obj, "type", 0, 32, &type)) < 0)
 		return rc;
 	if (type && strcmp(type, "movement") != 0)
 		return wf_jerr(l->at, "type", "expected \"movement\", got \"%.32s\"", type);
-	/* A ledger row already happened: applying it would book it twice. */
-	if (cJSON_GetObjectItemCaseSensitive(l->obj, "movement"))
-		return wf_jerr(l->at, "movement", "this is a ledger row that was already booked; "
-		    "apply takes new movements (drop \"movement\" to book it again on purpose)");
 	if ((rc = wf_jget_str(l->at, l->obj, "action", WF_J_REQ | WF_J_NONEMPTY, 32, &op.action)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "sku", WF_J_REQ | WF_J_NONEMPTY, 64, &op.sku)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "from", WF_J_NONEMPTY, 100, &op.from)) < 0 ||
@@ -892,9 +1245,13 @@ wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 	    (rc = wf_jget_str(l->at, l->obj, "warehouse", WF_J_NONEMPTY, 40, &op.warehouse)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "ref", WF_J_NONEMPTY, 128, &op.ref)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "reason", WF_J_NONEMPTY, 500, &op.reason)) < 0 ||
-	    (rc = wf_jget_bool(l->at, l->obj, "partial", 0, &partial)) < 0)
+	    (rc = wf_jget_bool(l->at, l->obj, "partial", 0, &partial)) < 0 ||
+	    (rc = wf_jget_bool(l->at, l->obj, "propose", 0, &propose)) < 0)
 		return rc;
 	op.partial = partial;
+	op.propose = propose;
+	if (propose && strcmp(op.action, "adjust") != 0)
+		return wf_jerr(l->at, "propose", "only an adjust line can be proposed");
 	if (strcmp(op.action, "adjust") == 0)
 		rc = wf_jget_int(l->at, l->obj, "delta", WF_J_REQ, -WF_JSON_INT_MAX,
 		    WF_JSON_INT_MAX, &op.qty);
@@ -915,127 +1272,6 @@ wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 		}
 	}
 	return wf_stock_op(db, &op, wf_db_out(db));
-}
-
-/* ---- levels --------------------------------------------------------------------- */
-
-#define USABLE "(b.state = 'active' AND b.kind IN ('pick','bulk','inbound','returns'))"
-#define SUM_IF(cond) "coalesce(sum(CASE WHEN " cond " THEN bal.qty END), 0)"
-#define LEVEL_SUMS \
-	SUM_IF("(bal.state = 'on_hand' AND " USABLE ") OR bal.state = 'reserved'") ", " \
-	SUM_IF("bal.state = 'reserved'") ", " \
-	SUM_IF("bal.state = 'inbound'") ", " SUM_IF("bal.state = 'picked'") ", " \
-	SUM_IF("bal.state = 'packed'") ", " SUM_IF("bal.state = 'damaged'") ", " \
-	SUM_IF("bal.state = 'returned'") ", " SUM_IF("bal.state = 'quarantine'") ", " \
-	SUM_IF("bal.state = 'on_hand' AND NOT " USABLE)
-#define LEVEL_FROM \
-	" FROM balance bal JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id" \
-	" JOIN warehouse w ON w.id = b.warehouse_id"
-#define BY_SKU   "SELECT s.code, NULL, NULL, " LEVEL_SUMS LEVEL_FROM
-#define BY_WH    "SELECT s.code, w.code, NULL, " LEVEL_SUMS LEVEL_FROM
-#define BY_BIN   "SELECT s.code, w.code, b.code, " LEVEL_SUMS LEVEL_FROM
-#define ONE_SKU  " WHERE bal.sku_id = ?1 AND (?2 IS NULL OR w.id = ?2)"
-#define ALL_SKUS " WHERE (?2 IS NULL OR w.id = ?2)"
-
-static const char *const level_sql[3][2] = {
-	{ BY_SKU ALL_SKUS " GROUP BY s.code ORDER BY s.code",
-	  BY_SKU ONE_SKU " GROUP BY s.code" },
-	{ BY_WH ALL_SKUS " GROUP BY s.code, w.code ORDER BY s.code, w.code",
-	  BY_WH ONE_SKU " GROUP BY w.code ORDER BY w.code" },
-	{ BY_BIN ALL_SKUS " GROUP BY s.code, w.code, b.code ORDER BY s.code, w.code, b.code",
-	  BY_BIN ONE_SKU " GROUP BY w.code, b.code ORDER BY w.code, b.code" },
-};
-
-static cJSON *
-level_record(const char *sku, const char *wh, const char *bin, int by, const int64_t v[9])
-{
-	cJSON *r = wf_jrecord("level");
-	int rc = 0;
-
-	if (r == NULL)
-		return NULL;
-	rc |= wf_jadd_str(r, "sku", sku);
-	if (by >= 1)
-		rc |= wf_jadd_str(r, "warehouse", wh);
-	if (by == 2)
-		rc |= wf_jadd_str(r, "bin", bin);
-	rc |= wf_jadd_int(r, "on_hand", v[0]);
-	rc |= wf_jadd_int(r, "reserved", v[1]);
-	rc |= wf_jadd_int(r, "available", v[0] - v[1]);
-	rc |= wf_jadd_int(r, "inbound", v[2]);
-	rc |= wf_jadd_int(r, "picked", v[3]);
-	rc |= wf_jadd_int(r, "packed", v[4]);
-	rc |= wf_jadd_int(r, "damaged", v[5]);
-	rc |= wf_jadd_int(r, "returned", v[6]);
-	rc |= wf_jadd_int(r, "quarantine", v[7]);
-	rc |= wf_jadd_int(r, "unusable", v[8]);
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
-}
-
-int
-wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
-{
-	struct wf_sku_info sku;
-	int64_t wh = 0, v[9];
-	wf_stmt *st;
-	wf_buf bin = {0};
-	int by, rc, i, rows = 0;
-
-	if (q->by == NULL || strcmp(q->by, "warehouse") == 0)
-		by = 1;
-	else if (strcmp(q->by, "sku") == 0)
-		by = 0;
-	else if (strcmp(q->by, "bin") == 0)
-		by = 2;
-	else
-		return wf_error_set(WF_EUSAGE, "--by: expected sku, warehouse or bin, got '%s'", q->by);
-	if (q->sku && (rc = wf_sku_find(db, &sku, q->sku)) != 0)
-		return rc;
-	if (q->warehouse && (rc = wf_warehouse_find(db, &wh, NULL, q->warehouse)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, level_sql[by][q->sku != NULL])) != 0)
-		return rc;
-	if (q->sku)
-		wf_bind_int(st, 1, sku.id);
-	wf_bind_opt_int(st, 2, q->warehouse != NULL, wh);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		cJSON *r;
-		for (i = 0; i < 9; i++)
-			v[i] = wf_col_int(st, 3 + i);
-		wf_buf_reset(&bin);
-		if (by == 2 && wf_buf_addf(&bin, "%s/%s", wf_col_text(st, 1), wf_col_text(st, 2))) {
-			rc = WF_ENOMEM;
-			break;
-		}
-		r = level_record(wf_col_text(st, 0), col_or_null(st, 1), bin.p, by, v);
-		if ((rc = wf_out_emit(out, r)) != 0)
-			break;
-		rows++;
-	}
-	wf_stmt_reset(st);
-	wf_buf_free(&bin);
-	if (rc < 0)
-		return rc;
-	if (rows == 0 && q->sku) {
-		memset(v, 0, sizeof v);
-		return wf_out_emit(out, level_record(q->sku, q->warehouse, NULL, by, v));
-	}
-	return 0;
-}
-
-int
-wf_stock_sku_show(wf_db *db, const char *code, wf_out *out)
-{
-	struct wf_levels_query q = { code, NULL, "warehouse" };
-	int rc;
-
-	if ((rc = wf_sku_emit(db, code, out)) != 0)
-		return rc;
-	return wf_stock_levels(db, &q, out);
 }
 
 /* ---- ledger --------------------------------------------------------------------- */
@@ -1072,93 +1308,6 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 		if ((rc = wf_out_emit(out, movement_from_stmt(st))) != 0)
 			break;
 	wf_stmt_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
-/* ---- value ---------------------------------------------------------------------- */
-
-int
-wf_stock_value(wf_db *db, const char *warehouse, wf_out *out)
-{
-	static const char sql[] =
-	    "SELECT s.code, w.code, sum(bal.qty), s.avg_cost, s.cost, s.currency"
-	    " FROM balance bal JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id"
-	    " JOIN warehouse w ON w.id = b.warehouse_id"
-	    " WHERE bal.state IN " VALUED_SQL " AND (?1 IS NULL OR w.id = ?1)"
-	    " GROUP BY s.id, w.id ORDER BY s.currency, s.code, w.code";
-	struct total {
-		char    cur[4];
-		int64_t qty, value;
-	} *totals = NULL;
-	size_t nt = 0, i;
-	wf_stmt *st;
-	int64_t wh = 0;
-	int rc;
-
-	if (warehouse && (rc = wf_warehouse_find(db, &wh, NULL, warehouse)) != 0)
-		return rc;
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_opt_int(st, 1, warehouse != NULL, wh);
-	while ((rc = wf_db_step(db, st)) == 1) {
-		const char *cur = wf_col_text(st, 5);
-		int64_t qty = wf_col_int(st, 2), unit = 0, value = 0;
-		int has_unit = 1;
-		cJSON *r;
-
-		if (!wf_col_null(st, 3))
-			unit = wf_col_int(st, 3);
-		else if (!wf_col_null(st, 4))
-			unit = wf_col_int(st, 4);
-		else
-			has_unit = 0;
-		if (wf_money_mul(qty, unit, &value) != 0) {
-			rc = wf_error_set(WF_EINPUT, "value of %s is out of range", wf_col_text(st, 0));
-			break;
-		}
-		/* rows come ordered by currency: a new one starts a new total */
-		if (nt == 0 || strcmp(totals[nt - 1].cur, cur) != 0) {
-			struct total *p = realloc(totals, (nt + 1) * sizeof *p);
-			if (p == NULL) {
-				rc = wf_error_set(WF_ENOMEM, "out of memory");
-				break;
-			}
-			totals = p;
-			wf_strlcpy(totals[nt].cur, cur, sizeof totals[nt].cur);
-			totals[nt].qty = totals[nt].value = 0;
-			nt++;
-		}
-		i = nt - 1;
-		totals[i].qty += qty;
-		if (wf_money_add(totals[i].value, value, &totals[i].value) != 0) {
-			rc = wf_error_set(WF_EINPUT, "total value in %s is out of range", cur);
-			break;
-		}
-		r = wf_jrecord("value");
-		if (r == NULL || wf_jadd_str(r, "sku", wf_col_text(st, 0)) |
-		    wf_jadd_str(r, "warehouse", wf_col_text(st, 1)) | wf_jadd_int(r, "qty", qty) |
-		    (has_unit ? wf_jadd_money(r, "unit_cost", unit, cur) : wf_jadd_null(r, "unit_cost")) |
-		    wf_jadd_money(r, "value", value, cur) | wf_jadd_str(r, "currency", cur)) {
-			cJSON_Delete(r);
-			rc = wf_error_set(WF_ENOMEM, "out of memory");
-			break;
-		}
-		if ((rc = wf_out_emit(out, r)) != 0)
-			break;
-	}
-	wf_stmt_reset(st);
-	for (i = 0; rc >= 0 && i < nt; i++) {
-		cJSON *r = wf_jrecord("value_total");
-		if (r == NULL || wf_jadd_str(r, "currency", totals[i].cur) |
-		    wf_jadd_int(r, "qty", totals[i].qty) |
-		    wf_jadd_money(r, "value", totals[i].value, totals[i].cur)) {
-			cJSON_Delete(r);
-			rc = wf_error_set(WF_ENOMEM, "out of memory");
-			break;
-		}
-		rc = wf_out_emit(out, r);
-	}
-	free(totals);
 	return rc < 0 ? rc : 0;
 }
 

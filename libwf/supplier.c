@@ -58,15 +58,15 @@ static void
 supplier_from_stmt(wf_stmt *st, struct wf_supplier_info *s)
 {
 	s->id = wf_col_int(st, 0);
-	wf_strlcpy(s->code, wf_col_text(st, 1), sizeof s->code);
-	wf_strlcpy(s->name, wf_col_text(st, 2), sizeof s->name);
+	wf_upsert_copy(s->code, sizeof s->code, wf_col_text(st, 1));
+	wf_upsert_copy(s->name, sizeof s->name, wf_col_text(st, 2));
 	s->has_email = !wf_col_null(st, 3);
-	wf_strlcpy(s->email, wf_col_text(st, 3), sizeof s->email);
+	wf_upsert_copy(s->email, sizeof s->email, wf_col_text(st, 3));
 	s->lead_time_days = wf_col_int(st, 4);
 	s->confirm_within_days = wf_col_int(st, 5);
 	s->follow_up_every_days = wf_col_int(st, 6);
-	wf_strlcpy(s->owner, wf_col_text(st, 7), sizeof s->owner);
-	wf_strlcpy(s->state, wf_col_text(st, 8), sizeof s->state);
+	wf_upsert_copy(s->owner, sizeof s->owner, wf_col_text(st, 7));
+	wf_upsert_copy(s->state, sizeof s->state, wf_col_text(st, 8));
 }
 
 /* The supplier SQL selects by ?1 (bound to CODE, or else to ID) into *S:
@@ -96,10 +96,12 @@ int
 wf_supplier_find(wf_db *db, struct wf_supplier_info *s, const char *code)
 {
 	static const char sql[] = SUPPLIER_SELECT " WHERE code = ?1";
+	static const char near[] =
+	    "SELECT code FROM supplier WHERE length(code) BETWEEN ?1 AND ?2 ORDER BY code";
 	int rc = supplier_lookup(db, s, sql, code, 0);
 
 	if (rc == 0)
-		return wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code);
+		return wf_upsert_unknown(db, near, "supplier", code);
 	return rc < 0 ? rc : 0;
 }
 
@@ -198,9 +200,10 @@ wf_supplier_list(wf_db *db, wf_out *out)
 int
 wf_supplier_show(wf_db *db, const char *code, wf_out *out)
 {
+	struct wf_supplier_info s;
 	int rc = wf_upsert_show(db, &supplier_type, code, out);
 
-	return rc == 1 ? wf_error_set(WF_ENOTFOUND, "unknown supplier '%s'", code) : rc;
+	return rc == 1 ? wf_supplier_find(db, &s, code) : rc;
 }
 
 /* ---- state machine ---------------------------------------------------- */

@@ -4,6 +4,7 @@
  * It owns no table: it runs the statements each record module gives it, on
  * that module's table.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +12,22 @@
 #include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_text.h"
 #include "wf_upsert.h"
 
 static int
 oom(void)
 {
 	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+void
+wf_upsert_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = wf_strlcpy(dst, src, n);
+
+	assert(len < n);
+	(void)len;
 }
 
 struct wf_upsert_val
@@ -53,6 +64,7 @@ wf_upsert_row(const struct wf_upsert_type *t, wf_stmt *st, struct wf_upsert_val 
 {
 	size_t i;
 
+	assert(t->nfields <= WF_UPSERT_FIELDS);
 	for (i = 0; i < t->nfields; i++) {
 		int col = (int)i + 1;
 
@@ -69,6 +81,7 @@ bind_key(wf_stmt *st, const struct wf_upsert *u, int max)
 {
 	int n;
 
+	assert(u->nkey <= WF_UPSERT_KEYS);
 	for (n = 1; (size_t)n <= u->nkey && n <= max; n++) {
 		if (u->key[n - 1].s)
 			wf_bind_text(st, n, u->key[n - 1].s);
@@ -148,20 +161,24 @@ static cJSON *
 list_json(const char *s)
 {
 	cJSON *a = cJSON_CreateArray();
+	wf_buf item = {0};
 
 	while (a && *s) {
 		size_t n = strcspn(s, ",");
-		char item[8];
-		cJSON *c;
+		cJSON *c = NULL;
 
-		wf_strlcpy(item, s, n + 1 < sizeof item ? n + 1 : sizeof item);
-		if ((c = cJSON_CreateString(item)) == NULL || !cJSON_AddItemToArray(a, c)) {
+		wf_buf_reset(&item);
+		if (wf_buf_add(&item, s, n) != 0 ||
+		    (c = cJSON_CreateString(wf_buf_str(&item))) == NULL ||
+		    !cJSON_AddItemToArray(a, c)) {
 			cJSON_Delete(c);
 			cJSON_Delete(a);
-			return NULL;
+			a = NULL;
+			break;
 		}
 		s += n + (s[n] == ',');
 	}
+	wf_buf_free(&item);
 	return a;
 }
 
@@ -377,6 +394,8 @@ wf_upsert(wf_db *db, struct wf_upsert *u, wf_out *out)
 {
 	int rc;
 
+	assert(u->t->nfields <= WF_UPSERT_FIELDS && u->t->result_at <= u->t->nfields);
+
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = save(db, u)) != 0 ||
@@ -388,4 +407,52 @@ wf_upsert(wf_db *db, struct wf_upsert *u, wf_out *out)
 	}
 	wf_upsert_free(u);
 	return wf_tx_commit(db);
+}
+
+int
+wf_upsert_near(wf_db *db, wf_buf *best, const char *sql, const char *word,
+    const char *scope)
+{
+	struct wf_text_near near;
+	size_t len = strlen(word), d = len / 3 ? len / 3 : 1;
+	const char *b;
+	wf_stmt *st;
+	int rc;
+
+	wf_text_near_init(&near, word);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, (int64_t)(len > d ? len - d : 0));
+	wf_bind_int(st, 2, (int64_t)(len + d));
+	if (wf_stmt_params(st) >= 3)
+		wf_bind_text(st, 3, scope);
+	while ((rc = wf_db_step(db, st)) == 1)
+		wf_text_near_add(&near, wf_col_text(st, 0));
+	if (rc < 0)
+		return rc;
+	/* a stored key is safe text, but say so: nothing acts on a terminal */
+	if ((b = wf_text_near_best(&near)) != NULL && wf_text_escape(best, b, strlen(b)) != 0)
+		return oom();
+	return 0;
+}
+
+int
+wf_upsert_unknown(wf_db *db, const char *sql, const char *what, const char *word)
+{
+	wf_buf said = {0}, best = {0};
+	int rc;
+
+	if ((rc = wf_upsert_near(db, &best, sql, word, NULL)) != 0)
+		return rc;
+	/* the word may come from anywhere: nothing in it acts on a terminal */
+	if (wf_text_escape(&said, word, strlen(word)) != 0)
+		rc = oom();
+	else if (best.len)
+		rc = wf_error_set(WF_ENOTFOUND, "unknown %s '%s'; did you mean '%s'?", what,
+		    wf_buf_str(&said), wf_buf_str(&best));
+	else
+		rc = wf_error_set(WF_ENOTFOUND, "unknown %s '%s'", what, wf_buf_str(&said));
+	wf_buf_free(&said);
+	wf_buf_free(&best);
+	return rc;
 }

@@ -26,7 +26,7 @@
 
 #define WF_OWNER_SKU       "purchasing"
 #define WF_OWNER_WAREHOUSE "operations"
-#define WF_DEFAULT_CURRENCY "EUR"
+#define WF_DEFAULT_CURRENCY "EUR"   /* a record's when nothing else says */
 
 /* Optional fields: has_* says whether the value was given. */
 struct wf_warehouse_in {
@@ -58,6 +58,22 @@ struct wf_sku_in {
  * for an invalid field, or a database error. */
 int wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out);
 
+/* Emit every warehouse ({"type":"warehouse",...}), by code.  Returns 0 or
+ * an error. */
+int wf_warehouse_list(wf_db *db, wf_out *out);
+
+/* Emit warehouse CODE.  Returns 0, WF_ENOTFOUND (naming a near code, as
+ * wf_warehouse_find does), or an error. */
+int wf_warehouse_show(wf_db *db, const char *code, wf_out *out);
+
+/* Take warehouse CODE through ACTION of the warehouse machine (pause,
+ * resume, close, reopen) and emit it.  A paused warehouse takes no
+ * reservations; a closed one takes nothing (no reservation, no purchase
+ * order), and a warehouse closes only when it holds no stock at all (on
+ * hand, held or inbound).  Returns 0, WF_ENOTFOUND, WF_EREFUSED for an
+ * action its state does not allow or stock still there, or an error. */
+int wf_warehouse_act(wf_db *db, const char *code, const char *action, wf_out *out);
+
 /* Add bin IN->ref ("WH/BIN") of its kind (pick when new and not given),
  * owned by its warehouse's owner unless given, or change the kind and owner
  * given; emit {"type":"bin","bin":..,"result":..,...}.  Returns 0,
@@ -65,9 +81,23 @@ int wf_warehouse_add(wf_db *db, const struct wf_warehouse_in *in, wf_out *out);
  * WF_ENOTFOUND for an unknown warehouse, or a database error. */
 int wf_bin_add(wf_db *db, const struct wf_bin_in *in, wf_out *out);
 
+/* Emit every bin ({"type":"bin",...}) of WAREHOUSE (NULL: of every one), by
+ * warehouse and bin code.  Returns 0, WF_ENOTFOUND for an unknown
+ * warehouse, or an error. */
+int wf_bin_list(wf_db *db, const char *warehouse, wf_out *out);
+
+/* Take bin REF ("WH/BIN") through ACTION of the bin machine (block,
+ * unblock) and emit it.  A blocked bin keeps its stock, takes none, and
+ * none of it is reserved.  Returns 0, WF_EINPUT for a REF not of that
+ * form, WF_ENOTFOUND, WF_EREFUSED for an action its state does not allow,
+ * or an error. */
+int wf_bin_act(wf_db *db, const char *ref, const char *action, wf_out *out);
+
 /* Add SKU IN->code, or change the fields given, then take it to IN->state
  * (when given) through the sku machine; emit {"type":"sku","sku":..,
- * "result":..,...}.  Returns 0, WF_EINPUT for an invalid field,
+ * "result":..,...}.  A new SKU that names no currency is in the database's
+ * base currency (wf_config_base_currency).  Returns 0, WF_EINPUT for an
+ * invalid field,
  * WF_EREFUSED for a currency change once the SKU has stock movements or a
  * state the machine cannot reach from the current one, or a database
  * error. */
@@ -86,10 +116,16 @@ int wf_sku_list(wf_db *db, wf_out *out);
  * wf_stock_sku_show(): the catalogue knows nothing of stock.) */
 int wf_sku_emit(wf_db *db, const char *code, wf_out *out);
 
+/* Take SKU CODE through ACTION of the sku machine (discontinue, activate,
+ * block, unblock) and emit it.  Returns 0, WF_ENOTFOUND, WF_EREFUSED for an
+ * action its state does not allow, or an error. */
+int wf_sku_act(wf_db *db, const char *code, const char *action, wf_out *out);
+
 /* ---- for other modules, inside the caller's transaction ------------------- */
 
-/* Lookups.  Each returns 0, or WF_ENOTFOUND naming the key ("unknown SKU
- * 'X'"), or a database error.  Any out-pointer may be NULL. */
+/* Lookups.  Each returns 0, or WF_ENOTFOUND naming the key and the nearest
+ * known one ("unknown SKU 'mug-1'; did you mean 'MUG-1'?"), or a database
+ * error.  Any out-pointer may be NULL. */
 struct wf_sku_info {
 	int64_t id;
 	char    currency[4];

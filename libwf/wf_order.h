@@ -44,6 +44,7 @@
 #include <cJSON.h>
 
 #include "wf_batch.h"
+#include "wf_buf.h"
 #include "wf_check.h"
 #include "wf_db.h"
 #include "wf_out.h"
@@ -60,6 +61,9 @@
 /* A re-import in which the channel reports less paid or refunded than the
  * order has (owner finance): nothing is changed until an import agrees. */
 #define WF_EX_LESS        "channel_reports_less"
+/* Raised by routing (wf_route.h) for an order no warehouse can ship; the
+ * order's hold_reason then begins with it ("unroutable: no_stock"). */
+#define WF_EX_UNROUTABLE  "unroutable"
 
 /* ---- import ------------------------------------------------------------------ */
 
@@ -83,18 +87,34 @@ int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
 /* One action on one order, as typed or as an order_event line. */
 struct wf_order_action {
 	const char *order;       /* "shop:1001" */
-	const char *action;      /* reserve pick pack ship deliver close hold
-	                            release cancel */
-	const char *warehouse;   /* reserve */
+	const char *action;      /* reserve unreserve pick pack ship deliver
+	                            close hold release cancel invoice */
+	const char *warehouse;   /* reserve; ship: the leg to ship */
 	const char *carrier, *service, *tracking, *cost;   /* ship; cost in the
 	                            order's currency as decimal text */
 	const char *reason;      /* hold, cancel */
+	const char *number;      /* invoice: the invoice number (may be NULL) */
+	wf_buf     *note;        /* out, may be NULL: what the operator should
+	                            know of an action that succeeded (ship: a
+	                            carrier no warehouse has set up) */
 };
 
-/* Perform A and emit the order (and, for ship, its shipments).  Returns 0,
- * WF_EINPUT / WF_EUSAGE for a bad field, WF_ENOTFOUND for an unknown order
- * or warehouse, WF_EREFUSED for an illegal transition (naming the legal
- * actions) or stock that is not there; nothing is written on error. */
+/* Perform A and emit the order (and, for ship, its shipment).  The order's
+ * machine is checked first: an action its state does not allow is refused
+ * before anything else is looked at.
+ *
+ * ship ships the units the order holds at one warehouse (WAREHOUSE, which
+ * may be left out when it holds units at one only) as one shipment; carrier
+ * and service default to the route's leg there.  The order moves to shipped
+ * when its last leg ships; until then each leg is an event of its own.
+ * invoice moves the finance state paid -> invoiced, keeping NUMBER, which no
+ * other order may have.  unreserve puts the reserved units back on hand and
+ * drops the route legs (reserved -> new).
+ *
+ * Returns 0, WF_EINPUT / WF_EUSAGE for a bad field, WF_ENOTFOUND for an
+ * unknown order or warehouse, WF_EREFUSED for an illegal transition (naming
+ * the legal actions) or stock that is not there; nothing is written on
+ * error. */
 int wf_order_act(wf_db *db, const struct wf_order_action *a, wf_out *out);
 
 /* The batch line function for `wf-order apply`:

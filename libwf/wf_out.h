@@ -52,14 +52,26 @@ int wf_out_emit(wf_out *o, cJSON *rec);
 
 /* Table columns for records of TYPE: only these keys, in this order
  * (NULL-terminated, static storage).  JSON lines, CSV and TSV still carry
- * every key.  Setting the columns of a type again replaces them. */
+ * every key.  Setting the columns of a type again replaces them.  At most
+ * 16 types per writer (asserted: a command prints a handful). */
 void wf_out_columns(wf_out *o, const char *type, const char *const *keys);
 
 /* Table: print the records of the first record's type vertically, one
  * "field  value" line each (nested objects as "key.field", lists of
  * objects as a table under the field's name), as psql's \x does; the
- * records of other types follow as tables.  For show commands. */
+ * records of other types follow as tables.  CSV and TSV: a list of objects
+ * in those records is its length in the record's row, and follows it as a
+ * block of its own, one row per object: "type" TYPE.KEY ("order.lines"),
+ * the record's key, then the object's fields.  JSON lines are unchanged.
+ * For show commands. */
 void wf_out_vertical(wf_out *o, int on);
+
+/* Table, CSV and TSV: records of TYPE show their list KEY of objects as
+ * rows of their own, as a vertical record does (above): its length in the
+ * record's row, then a block of rows of type TYPE.KEY, each with the
+ * record's key, right after it.  JSON lines are unchanged.  TYPE and KEY
+ * are static.  Returns 0, or WF_EINTERNAL past 8 such lists. */
+int wf_out_sublist(wf_out *o, const char *type, const char *key);
 
 /* Table: fit each block to COLS columns (a terminal's width), wrapping the
  * widest text cells onto more lines; 0 (the default) never cuts a cell. */

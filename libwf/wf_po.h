@@ -89,10 +89,10 @@ struct wf_po_in {
 	const struct wf_po_line_in *lines;
 	size_t      nlines;
 	/* With no lines: read {"type":"po_line","sku":..,"qty":..,"cost":".."}
-	 * JSON lines from IN (named IN_NAME in errors); all or nothing. */
+	 * JSON lines from IN (named IN_NAME in errors); all or nothing.  A key
+	 * of another name is refused, with the nearest known key. */
 	FILE       *in;
 	const char *in_name;
-	int         strict;          /* refuse unknown keys on those lines */
 };
 
 /* Create PO-N in state draft and emit its record:
@@ -163,9 +163,10 @@ int wf_po_show(wf_db *db, const char *po, wf_out *out);
 /* Emit the follow-ups due now (rules above), one per PO, by number:
  *   {"type":"followup","po":"PO-7","supplier":..,"email":..,"reason":..,
  *    "subject":..,"body":..,"due":..}
- * bringing the PO exceptions up to date on the way.  With RECORD, book
- * each as sent (po_followup and a "followup" history event).  One
- * transaction; returns 0 or an error.  (po_followup.c) */
+ * Without RECORD nothing is written: what would be sent, printed.  With
+ * RECORD, book each as sent (po_followup and a "followup" history event)
+ * and bring the PO exceptions up to date on the way.  One transaction;
+ * returns 0 or an error.  (po_followup.c) */
 int wf_po_followup(wf_db *db, int record, wf_out *out);
 
 /* The POs' invariants: inbound stock matches open lines, receipts match

@@ -2,9 +2,12 @@
  * wf_return.h - returns (RMA-N): units of a shipped order coming back.
  *
  * A return is opened for up to the units of one SKU an order shipped and
- * has not yet put on a return (requested, then authorised at once), booked
- * back into stock when the units arrive (received, then restocked or
- * written_off), refunded, and closed.  The order follows through its own
+ * has not yet put on a return (that is not rejected): requested, then
+ * authorised at once, or left requested for a person to authorise or
+ * reject.  When the units arrive they are booked back into stock (received):
+ * in the condition they came in, at once (restocked or written_off), or
+ * waiting as "returned" stock in their bin until a person inspects them and
+ * restocks or writes them off; then the return is refunded and closed.  The order follows through its own
  * API (wf_order.h): its lines take the units back and it becomes
  * partially_returned or returned; a refund moves its finance state.
  *
@@ -27,24 +30,47 @@
 struct wf_return_open {
 	const char *order, *sku, *reason;
 	int64_t     qty;
+	int         requested;   /* leave it requested (else: authorised) */
 };
 
 /* Open RMA-N for QTY units of SKU of ORDER, at most the shipped units not
- * already on a return (that are not rejected).  Returns 0, WF_EUSAGE for a
- * missing qty or reason, WF_EINPUT for a bad reason, WF_ENOTFOUND for an
- * unknown order or SKU, WF_EREFUSED for more than can come back. */
+ * already on a return (that are not rejected), authorised unless REQUESTED.
+ * Returns 0, WF_EUSAGE for a missing qty or reason, WF_EINPUT for a bad
+ * reason, WF_ENOTFOUND for an unknown order or SKU, WF_EREFUSED for more
+ * than can come back. */
 int wf_return_open(wf_db *db, const struct wf_return_open *r, wf_out *out);
 
 /* Book a return's units back: CONDITION "sellable" -> on hand in BIN (or
  * the shipping warehouse's returns bin, made as WH/RETURNS if it has
- * none), "damaged" -> damaged there.  The RMA goes to restocked or
- * written_off, the order to partially_returned or returned.  Returns 0,
- * WF_EUSAGE for a bad condition or key, WF_ENOTFOUND for an unknown
- * return or bin, WF_EREFUSED for a transition the return's state does not
- * allow, a bin that is not active, or no shipment saying where the units
- * came from. */
+ * none), "damaged" -> damaged there, and the RMA goes received, then
+ * restocked or written_off; CONDITION NULL -> "returned" there, the RMA
+ * received, to be inspected.  The order goes to partially_returned or
+ * returned.  Returns 0, WF_EUSAGE for a bad condition or key, WF_ENOTFOUND
+ * for an unknown return or bin, WF_EREFUSED for a transition the return's
+ * state does not allow, a bin that is not active, or no shipment saying
+ * where the units came from. */
 int wf_return_receive(wf_db *db, const char *rma, const char *condition,
     const char *bin, wf_out *out);
+
+/* Inspect a return received without a condition: CONDITION ("sellable" or
+ * "damaged") is kept on it and it goes inspected; its units stay where they
+ * wait.  Returns 0, WF_EUSAGE, WF_ENOTFOUND or WF_EREFUSED as receive does. */
+int wf_return_inspect(wf_db *db, const char *rma, const char *condition, wf_out *out);
+
+/* Book the units of a return received without a condition (inspected or
+ * not) from "returned" to on hand (restock) or damaged (write_off), where
+ * they wait or into BIN (may be NULL); the RMA goes restocked or
+ * written_off.  A return inspected as damaged is not restocked
+ * (WF_EREFUSED).  Returns 0, WF_EUSAGE, WF_ENOTFOUND or WF_EREFUSED. */
+int wf_return_restock(wf_db *db, const char *rma, const char *bin, wf_out *out);
+int wf_return_write_off(wf_db *db, const char *rma, const char *bin, wf_out *out);
+
+/* A person's decision on a requested return: authorise it, or reject it
+ * for REASON (kept in the event; its units may go on another return).
+ * Returns 0, WF_EUSAGE (a missing reason), WF_EINPUT (a bad one),
+ * WF_ENOTFOUND or WF_EREFUSED (the return's state). */
+int wf_return_authorise(wf_db *db, const char *rma, wf_out *out);
+int wf_return_reject(wf_db *db, const char *rma, const char *reason, wf_out *out);
 
 /* Record a refund of AMOUNT (decimal text in the order's currency), at most
  * what was paid and not yet refunded; moves the order's finance state.

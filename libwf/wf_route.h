@@ -45,7 +45,9 @@
  * using its best usable service by the policy (cheapest first under
  * margin), lines allocated greedily in warehouse-code order (a line may be
  * split); among sets of the same size the lowest total shipping cost wins,
- * ties on the warehouse codes.  At most WF_ROUTE_MAX_LEGS warehouses.
+ * ties on the warehouse codes.  At most WF_ROUTE_MAX_LEGS warehouses, and
+ * at most WF_ROUTE_MAX_SPLIT_SETS sets tried per order (the smaller sets
+ * first): an order past either is unroutable.
  *
  * Applying (route_apply.c).  See wf_route_run().  Routing writes no table
  * of its own: an order is reserved, held and given its legs through the
@@ -69,8 +71,8 @@
 #include "wf_record.h"
 
 #define WF_OWNER_ROUTE     "wf-route"
-#define WF_EX_UNROUTABLE   "unroutable"
 #define WF_ROUTE_MAX_LEGS  8
+#define WF_ROUTE_MAX_SPLIT_SETS 65536
 #define WF_ROUTE_CHUNK     500     /* orders read and decided at a time */
 #define WF_ROUTE_HOLD_MS   250     /* --apply commits once it held the lock this long */
 #define WF_ROUTE_CHECKPOINT "8192" /* --apply: WAL pages before a checkpoint (32 MiB) */
@@ -118,16 +120,20 @@ enum wf_route_policy { WF_ROUTE_MARGIN, WF_ROUTE_CHEAPEST, WF_ROUTE_FASTEST };
 struct wf_route_opts {
 	enum wf_route_policy policy;
 	int          apply, explain, split;
-	/* where the orders come from: REFS when NREFS > 0, else the lines of
-	 * IN that carry an "order" key when there is at least one non-blank
-	 * line, else every new order and every order held as unroutable */
+	/* where the orders come from, exactly one of: REFS (NREFS > 0); NEW,
+	 * every new order and every order held as unroutable (the form for
+	 * cron); or the lines of IN that carry an "order" key (none: nothing
+	 * is routed) */
 	char *const *refs;
 	size_t       nrefs;
+	int          new_orders;
 	FILE        *in;           /* NULL: no input */
 	const char  *in_name;      /* "stdin" */
 	int          keep_going, strict;
 	wf_report_fn report;       /* bad lines under keep_going */
 	void        *report_ctx;
+	wf_report_fn note;         /* told (code 0) when IN held no order line; may be NULL */
+	void        *note_ctx;
 	size_t       chunk;        /* 0: WF_ROUTE_CHUNK */
 };
 
@@ -151,7 +157,8 @@ struct wf_route_opts {
  * reason; a next action).  Orders in other states are reported "skipped"
  * and not touched.  Under dry-run the whole run is one transaction, rolled back.
  *
- * Returns 0 (also when orders are unroutable or skipped); WF_ENOTFOUND for
+ * Returns 0 (also when orders are unroutable or skipped); WF_EUSAGE when
+ * the options name no source of orders, or more than one; WF_ENOTFOUND for
  * an unknown REF (nothing done); WF_EINPUT for a bad input line (nothing
  * done; with keep_going the line is reported and skipped, and WF_EINPUT is
  * returned at the end); or a database error, which stops the run: the

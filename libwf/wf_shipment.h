@@ -1,12 +1,16 @@
 /*
- * wf_shipment.h - shipments (SH-N): what left a warehouse for an order.
+ * wf_shipment.h - shipments (SH-N): what leaves a warehouse for an order.
  *
- * A shipment belongs to one order and one warehouse.  The order's ship
- * action (wf_order.h) makes them: it opens one per warehouse holding the
- * order's units (planned), moves the units out through the ledger with the
- * shipment's key as the cause, records which order lines' units it carries,
- * and ships it.  The shipment machine (wf-states(7)) runs planned ...
- * delivered; in_transit, failed and returned_to_sender wait for carriers.
+ * A shipment belongs to one order and one warehouse.  The order's actions
+ * (wf_order.h) drive them: pick opens one per warehouse holding the order's
+ * units (planned) and picks it, pack packs it; ship ships the one of the
+ * leg's warehouse (opening it when the order was never picked), moving the
+ * units out through the ledger with the shipment's key as the cause and
+ * recording which order lines' units it carries; cancel cancels those not
+ * shipped.  A shipment opened before it ships may have no carrier yet.
+ * The shipment machine (wf-states(7)) runs planned ... delivered; in_transit,
+ * failed and returned_to_sender wait for carriers.  Shipments open at pick,
+ * not at reservation, so that routing, which reserves, writes no more.
  *
  * Orders drive shipments, never the reverse: this module calls no order
  * API, so the order module can call it.
@@ -36,8 +40,9 @@ struct wf_shipment_in {
 	const char *currency;
 };
 
-/* Open a shipment for IN (planned), with its create event.  *id receives
- * its id and KEY its key ("SH-3").  Returns 0 or a database error. */
+/* Open a shipment for IN (planned), with its create event; IN's carrier,
+ * service, tracking and cost may be NULL or unset.  *id receives its id and
+ * KEY its key ("SH-3").  Returns 0 or a database error. */
 int wf_shipment_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN],
     const struct wf_shipment_in *in);
 
@@ -45,10 +50,26 @@ int wf_shipment_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN],
  * Returns 0 or a database error. */
 int wf_shipment_add_line(wf_db *db, int64_t id, int64_t line_id, int64_t qty);
 
-/* Ship shipment ID (key KEY): shipped_at is now, and the ship transition.
- * Returns 0, WF_EREFUSED when the machine does not allow it, or a database
+/* The open shipment (planned, picked or packed) of order ORDER_ID at
+ * warehouse WH_ID: 1 with *id and KEY, 0 when there is none, or a database
  * error. */
-int wf_shipment_ship(wf_db *db, int64_t id, const char *key);
+int wf_shipment_find_open(wf_db *db, int64_t *id, char key[WF_KEY_LEN], int64_t order_id,
+    int64_t wh_id);
+
+/* Take shipment ID (key KEY) through ACTION of its machine ("pick", "pack",
+ * "cancel").  Returns 0, WF_EREFUSED when its state does not allow it, or a
+ * database error. */
+int wf_shipment_step(wf_db *db, int64_t id, const char *key, const char *action);
+
+/* Ship shipment ID (key KEY) with IN's carrier (required) and service, and
+ * its tracking and cost when IN has them: shipped_at is now, and the ship
+ * transition, whose event names carrier, service and tracking.  Returns 0,
+ * WF_EREFUSED when the machine does not allow it, or a database error. */
+int wf_shipment_ship(wf_db *db, int64_t id, const char *key, const struct wf_shipment_in *in);
+
+/* Cancel every shipment of order ORDER_ID that has not shipped.  Returns 0
+ * or an error. */
+int wf_shipment_cancel_order(wf_db *db, int64_t order_id);
 
 /* Deliver every shipment of order ORDER_ID that is shipped or in transit:
  * the deliver transition, and delivered_at is now.  Returns 0 or an error. */

@@ -48,16 +48,28 @@ struct wf_stock_op {
 	const char *ref, *reason;
 	const char *cost;     /* receive: unit cost as decimal text, SKU currency */
 	int         partial;  /* reserve: take what is available */
+	int         propose;  /* adjust: only propose it (ADJ-N proposed, no movement) */
 };
 
 /* Perform OP and emit what it did: {"type":"movement",...} for receive,
- * move and damage; {"type":"adjustment",...} for adjust; {"type":"count",...}
- * for count; {"type":"reservation",...} for reserve and unreserve;
- * {"type":"handling",...} for pick (reserved -> picked), pack (picked ->
- * packed) and ship (packed -> out of the building) of REF's units.
+ * move and damage; {"type":"adjustment",...} for adjust (proposed only with
+ * PROPOSE, else proposed, approved and applied at once);
+ * {"type":"count",...} for count; {"type":"reservation",...} for reserve
+ * and unreserve; {"type":"handling",...} for pick (reserved -> picked),
+ * pack (picked -> packed) and ship (packed -> out of the building) of REF's
+ * units.
+ *
+ * REF is free text ("trade fair", "DN-5501"), never the key of an order
+ * or a purchase order: those move their stock through their own modules,
+ * and a REF that names one is refused, naming the command to use.  Units
+ * held for a free REF are held by "ref " and REF (wf_stock_ledger shows
+ * that holder), so that an order or PO made later with the same key holds
+ * none of them.
+ *
  * Returns 0; WF_EINPUT for an invalid field; WF_ENOTFOUND for an unknown
  * SKU, warehouse or bin; WF_EREFUSED when the stock is not there, a bin is
- * blocked, or a warehouse is not active; nothing is written on error. */
+ * blocked, a warehouse is not active, REF names an order or a PO, or a
+ * SKU's stock would pass 2^53 - 1 units; nothing is written on error. */
 int wf_stock_op(wf_db *db, const struct wf_stock_op *op, wf_out *out);
 
 /* The batch line function for `wf-stock apply`:
@@ -100,10 +112,40 @@ int wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out);
  * "currency"} per SKU and warehouse (on_hand, reserved, picked and packed
  * units at moving average cost, or the SKU's cost before any costed
  * receipt), then {"type":"value_total","currency","qty","value"} per
- * currency.  WAREHOUSE may be NULL (every one).  Returns 0, WF_ENOTFOUND
- * for an unknown warehouse, WF_EINPUT when a value is out of range, or an
- * error. */
+ * currency.  WAREHOUSE may be NULL (every one).  Everything is computed
+ * before anything is emitted.  Returns 0, WF_ENOTFOUND for an unknown
+ * warehouse, WF_EREFUSED (nothing emitted) when a value or a total is past
+ * what money keeps (wf_money.h), or an error.  (levels.c) */
 int wf_stock_value(wf_db *db, const char *warehouse, wf_out *out);
+
+/* ---- adjustments ----------------------------------------------------------- */
+
+/* A decision on a proposed adjustment ADJ-N (wf-stock adjust --propose).
+ * approve  proposed -> approved, then booked (-> applied) unless DEFER;
+ * apply    books an approved one (-> applied);
+ * reject   proposed or approved -> rejected, with REASON (required).
+ * Booking moves the units as adjust does; when the stock or the bin refuses
+ * it, nothing changes. */
+struct wf_adjustment_act {
+	const char *adjustment;   /* its key, "ADJ-4" */
+	const char *action;       /* approve, apply, reject */
+	int         defer;        /* approve: leave it approved, to book later */
+	const char *reason;       /* reject: why */
+};
+
+/* Take the decision and emit the adjustment as it is afterwards
+ * ({"type":"adjustment",...}).  Returns 0, WF_EUSAGE for a malformed key
+ * or a reject without a reason, WF_ENOTFOUND, WF_EREFUSED for an action its
+ * state does not allow or a booking the stock refuses, or an error. */
+int wf_stock_adjustment_act(wf_db *db, const struct wf_adjustment_act *a, wf_out *out);
+
+/* Emit every adjustment in STATE (NULL: every one), by number.  Returns 0,
+ * WF_EUSAGE for an unknown state, or an error. */
+int wf_stock_adjustment_list(wf_db *db, const char *state, wf_out *out);
+
+/* Emit adjustment KEY, then its history events, oldest first.  Returns 0,
+ * WF_EUSAGE for a malformed key, WF_ENOTFOUND, or an error. */
+int wf_stock_adjustment_show(wf_db *db, const char *key, wf_out *out);
 
 /* ---- for other modules: ids, inside the caller's transaction -------------- */
 

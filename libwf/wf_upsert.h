@@ -159,4 +159,25 @@ int wf_upsert_show(wf_db *db, const struct wf_upsert_type *t, const char *key, w
 int wf_upsert_list(wf_db *db, const struct wf_upsert_type *t, const char *sql,
     const char *arg, wf_out *out);
 
+/* Copy SRC, a stored value, into DST of N bytes, a fixed field of a
+ * record's struct (a code, a state, an owner): the record's rules bound
+ * what is stored, so it fits, and an assertion says so -- never a silent
+ * cut. */
+void wf_upsert_copy(char *dst, size_t n, const char *src);
+
+/* The key nearest WORD (wf_text_near: the same but for case, or a few
+ * edits away) among those SQL lists, escaped for a message, appended to
+ * BEST (nothing when none is near).  SQL is a static statement of one text
+ * column: the keys whose length is between ?1 and ?2 (the only lengths that
+ * can be near), within SCOPE bound as ?3 when it takes a third parameter
+ * (a warehouse, say).  Returns 0 or an error. */
+int wf_upsert_near(wf_db *db, wf_buf *best, const char *sql, const char *word,
+    const char *scope);
+
+/* The refusal for WORD, a key no record of WHAT ("SKU", "warehouse") has:
+ * WF_ENOTFOUND with "unknown WHAT 'WORD'", and "; did you mean 'KEY'?"
+ * when one of the keys SQL lists is near it (wf_upsert_near(), no scope).
+ * Returns WF_ENOTFOUND, or a database error. */
+int wf_upsert_unknown(wf_db *db, const char *sql, const char *what, const char *word);
+
 #endif

@@ -31,24 +31,37 @@ load helper
 	assert_line '== wf-route: carrier services per warehouse, loaded as JSON lines =='
 	assert_line --regexp '^MAD +seur +24h +created +17:00 +1 +3\.60 +EUR +\["ES","PT"\]$'
 	# the plan and the run decide the same; the plan comes first
-	assert_equal "$(grep -cE '^shop:1002 +routed +BER +dhl +parcel +2026-11-20T15:00:00Z +2026-11-21T15:00:00Z +4\.10 +26\.29 +\[\]$' <<<"$output")" 2
+	assert_equal "$(grep -cE '^shop:1002 +routed +BER +dhl +parcel +2026-11-20T15:00:00Z +2026-11-21T15:00:00Z +4\.10 +26\.29 +\[\] +-$' <<<"$output")" 2
 	assert_equal "$(grep -cE '^shop:1003 +routed +MAD +seur +24h ' <<<"$output")" 2
-	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\]$' <<<"$output")" 2
+	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\] +-$' <<<"$output")" 2
 	assert_line '{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"margin":"26.29","rank":1}'
 	assert_line '{"warehouse":"MAD","carrier":"seur","service":"24h","result":"no_stock","detail":"TEE-M: 0 available, 1 needed","margin":"26.69","rank":null}'
-	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +order amzn:302-4417093-2290516 +fulfilment +0m +Add a carrier service to FR at MAD$'
+	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +order amzn:302-4417093-2290516 +- +fulfilment +0m +Add a carrier service to FR at MAD$'
 	assert_line --regexp '^shop:1003 +reserved +paid '
 	assert_equal "$stderr" ''
 }
 
-@test "the demo's alert section raises exceptions and lists the queue" {
+@test "the demo's alert section shows what the stock scan raises, and works the queue" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '== wf-alert: what the stock scan finds (cron runs it; nothing is raised by hand) =='
+	# nothing is raised by hand: the exceptions come from the tools
+	refute_line --partial 'wf-alert raise'
+	# PO-1's rest is overdue: the stock that waits for it is at risk
+	assert_line --regexp '^TEE-M +BER +stockout_before_po +22 +0 +0 '
+	assert_line --regexp '^EX-8 +opened +stockout_before_po +sku TEE-M +BER +[0-9]+ +Chase PO-1 from ACME, overdue: TEE-M runs out at BER on '
 	assert_line '== wf-alert: work the queue =='
-	assert_line --regexp '^EX-4 +created +49 +stockout_risk +sku TEE-M +purchasing +open$'
-	assert_line --regexp '^EX-4 +49 +stockout_risk +sku TEE-M +purchasing +[0-9]+m +Order 60 TEE-M today'
+	assert_line --regexp '^EX-8 +stockout_before_po +sku TEE-M +BER +purchasing +acknowledged '
 	assert_line --regexp '^EX-2 +unroutable +order amzn:.* snoozed '
 	assert_equal "$stderr" ''
+}
+
+@test "the demo's own words are comments, never passed off as a tool's output" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line '# wf check printed nothing and exited 0: no violations'
+	refute_line 'no violations'
+	refute_line --regexp '^\(.*\)$'
 }
 
 @test "the demo's sections come in order: stock, order, route (inside order), po, alert, then check" {
@@ -80,11 +93,11 @@ load helper
 	assert_line --regexp '^PO-1 +ACME +BER +partially_received +EUR '
 	assert_line --regexp '^PO-1 +ACME +orders@acme\.example +partial +PO-1 partly delivered, overdue since '
 	assert_line '  MUG-1: 8 of 20 units (12 received)'
-	assert_line --regexp '^EX-3 +50 +po_late +po PO-1 +purchasing +0m +chase ACME '
-	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +fulfilment +18d '
+	assert_line --regexp '^EX-3 +50 +po_late +po PO-1 +- +purchasing +0m +chase ACME '
+	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +- +fulfilment +18d '
 	# once recorded, the follow-up is not due again: the command prints nothing
 	for i in "${!lines[@]}"; do
-		[ "${lines[i]}" != '(nothing due: the follow-up was recorded)' ] || break
+		[ "${lines[i]}" != '# wf-po followup printed nothing: the follow-up was recorded, none is due' ] || break
 	done
 	assert_equal "${lines[i - 1]}" '$ wf-po followup --format table'
 	assert_equal "$stderr" ''

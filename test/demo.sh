@@ -52,6 +52,12 @@ show() {
 	echo
 }
 
+# note TEXT: the demo's own words about what a command just did, marked
+# as a comment so that nothing the demo says passes for a tool's output.
+note() {
+	printf '%s# %s%s\n\n' "$dim" "$*" "$off"
+}
+
 # quiet CMD ARGS...: print the command as typed and run it, its output left
 # out: a later command shows the result.
 quiet() {
@@ -102,7 +108,7 @@ demo_check() {
 	section "wf: verify every invariant"
 	show wf check --list --format table
 	show wf check --format table
-	echo "no violations"
+	note "wf check printed nothing and exited 0: no violations"
 }
 
 demo_stock() {
@@ -134,9 +140,11 @@ demo_stock() {
 	quiet wf-stock receive CANDLE-S 120 --to MAD/A-01 --cost 1.75 --ref DN-7103
 	show wf-stock sku show MUG-1 --format table
 
-	section "wf-stock: restock the pick face, then reserve for order shop:1001"
+	# an order's stock is reserved by wf-order or wf-route (below); --ref
+	# holds units for anything else, named in free text
+	section "wf-stock: restock the pick face, then hold two mugs for the showroom"
 	quiet wf-stock move MUG-1 10 --from BER/R-01 --to BER/A-01
-	show wf-stock reserve MUG-1 2 --warehouse BER --ref shop:1001 --format table
+	show wf-stock reserve MUG-1 2 --warehouse BER --ref showroom --format table
 	show wf-stock levels --sku MUG-1 --by bin --format table
 
 	section "wf-stock: a stock count finds two T-shirts missing"
@@ -146,7 +154,7 @@ demo_stock() {
 	show wf-stock levels --format table
 	show wf-stock value --format table
 	show wf check --format table
-	echo "no violations"
+	note "wf check printed nothing and exited 0: no violations"
 }
 
 demo_order() {
@@ -190,7 +198,7 @@ demo_route() {
 	EOF
 
 	section "wf-route: where each new order would ship from (a plan writes nothing)"
-	show wf-route --format table
+	show wf-route --new --format table
 	printf '%s$ %s%s\n' "$dim" \
 		"wf-route --explain shop:1002 | jq -c '.candidates[] | {warehouse, carrier, service, result, detail, margin, rank}'" \
 		"$off"
@@ -199,7 +207,7 @@ demo_route() {
 	echo
 
 	section "wf-route: route them; the order no warehouse can ship is held, with an exception"
-	show wf-route --apply --format table
+	show wf-route --new --apply --format table
 	show wf-alert list --kind unroutable --format table
 	show wf-order list --state reserved --format table
 }
@@ -223,7 +231,7 @@ demo_po() {
 	show wf-po followup --record --format table
 	show wf-alert list --format table
 	show wf-po followup --format table
-	echo "(nothing due: the follow-up was recorded)"
+	note "wf-po followup printed nothing: the follow-up was recorded, none is due"
 }
 
 # exception KIND [SUBJECT]: the key of the exception of KIND (about
@@ -234,13 +242,12 @@ exception() {
 }
 
 demo_alert() {
-	section "wf-alert: what the automations raise when they cannot do the work"
-	show_in wf-alert raise --format table <<-EOF
-	{"kind":"stockout_risk","subject":"sku TEE-M","owner":"purchasing","evidence":{"available":23,"sold_per_day":2,"lead_time_days":21},"impact":{"money":"379.81","currency":"EUR","units":19,"orders":15},"next_action":"Order 60 TEE-M today: 11 days of stock, 21 days lead time"}
-	EOF
+	section "wf-alert: what the stock scan finds (cron runs it; nothing is raised by hand)"
+	show wf-alert risk --warehouse BER --format table
+	show wf-alert scan --format table
 
 	section "wf-alert: work the queue"
-	show wf-alert ack "$(exception stockout_risk)" --format table
+	show wf-alert ack "$(exception stockout_before_po "sku TEE-M")" --format table
 	show wf-alert snooze "$(exception unroutable)" --until +2d --format table
 	show wf-alert list --format table
 }

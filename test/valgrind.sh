@@ -119,10 +119,10 @@ done <<'CMDS'
 0 wf-route carrier add BER dhl parcel --cutoff 16:00 --transit-days 1 --cost 4.10 --countries DE
 0 wf-route carrier list
 0 wf-order import < route-orders
-0 wf-route --explain
+0 wf-route --new --explain
 0 wf-route shop:2001 --policy cheapest --format table
-0 wf-route --apply
-0 wf-route
+0 wf-route --new --apply
+0 wf-route --new
 2 wf-route --policy best
 0 wf-po supplier add ACME --name Acme --email orders@acme.example
 0 wf-po create --supplier ACME --warehouse BER MUG-1:20@4.10 TEE-M:10

@@ -215,13 +215,14 @@ events() {
 	assert_equal "$stderr" "wf-alert: unknown state 'later' (open, acknowledged, in_progress, snoozed, resolved, dismissed)"
 }
 
-@test "list --format table shows id, priority, kind, subject, owner, age and next action" {
+@test "list --format table shows id, priority, kind, subject, warehouse, owner, age and next action" {
 	queue
 	run -0 --separate-stderr wf-alert list --format table
 	assert_equal "${#lines[@]}" 4
-	assert_line -n 0 --regexp '^EXCEPTION +PRIORITY +KIND +SUBJECT +OWNER +AGE +NEXT ACTION$'
-	assert_line -n 1 --regexp '^EX-2 +56  stockout +sku MUG-1 +purchasing +0m +Look at sku MUG-1$'
-	assert_line -n 3 --regexp '^EX-3 +12  payout_mismatch +payout stripe:po_1 +finance +0m +Look at payout stripe:po_1$'
+	assert_line -n 0 --regexp '^EXCEPTION +PRIORITY +KIND +SUBJECT +WAREHOUSE +OWNER +AGE +NEXT ACTION$'
+	# only a stock scan's exceptions have a warehouse (scan-stock.bats)
+	assert_line -n 1 --regexp '^EX-2 +56  stockout +sku MUG-1 +- +purchasing +0m +Look at sku MUG-1$'
+	assert_line -n 3 --regexp '^EX-3 +12  payout_mismatch +payout stripe:po_1 +- +finance +0m +Look at payout stripe:po_1$'
 }
 
 @test "list on an empty queue prints nothing" {

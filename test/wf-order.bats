@@ -46,7 +46,7 @@ level() {	# level SKU FIELD (at BER)
 
 @test "a generic order imports, then is unchanged, then updated with an event" {
 	run -0 --separate-stderr wf-order import <<<"$(order 1001 MUG-1 2)"
-	assert_output '{"type":"order","order":"shop:1001","result":"created","channel":"shop","external_id":"1001","state":"new","finance_state":"paid","placed_at":"2026-11-20T08:00:00Z","promise_by":"2026-11-23T18:00:00Z","currency":"EUR","subtotal":"25.00","discount":"0.00","shipping_paid":"4.90","tax":"0.00","total":"29.90","paid":"29.90","refunded":"0.00","ship_to":{"name":"Ann","country":"DE","postcode":"10115","city":"Berlin"},"owner":"fulfilment","hold_reason":null,"cancel_reason":null,"lines":1}'
+	assert_output '{"type":"order","order":"shop:1001","result":"created","channel":"shop","external_id":"1001","state":"new","finance_state":"paid","placed_at":"2026-11-20T08:00:00Z","promise_by":"2026-11-23T18:00:00Z","currency":"EUR","subtotal":"25.00","discount":"0.00","shipping_paid":"4.90","tax":"0.00","total":"29.90","paid":"29.90","refunded":"0.00","invoice_number":null,"ship_to":{"name":"Ann","country":"DE","postcode":"10115","city":"Berlin"},"owner":"fulfilment","hold_reason":null,"cancel_reason":null,"lines":1}'
 	run -0 --separate-stderr wf-order import <<<"$(order 1001 MUG-1 2)"
 	assert_output --partial '"result":"unchanged"'
 	run -0 --separate-stderr wf-order import <<<"$(order 1001 MUG-1 3)"
@@ -113,6 +113,15 @@ EOF
 	assert_output --partial '"state":"new"'
 	run -0 wf-alert list --all
 	assert_output --partial '"state":"resolved"'
+}
+
+@test "a re-imported order whose SKUs became known is released and its hold reason goes with the hold" {
+	wf-order import <<<"$(order 7 LAMP-2 1)" >/dev/null
+	wf-stock sku add LAMP-2 >/dev/null
+	run -0 --separate-stderr wf-order import <<<"$(order 7 LAMP-2 2)"
+	assert_output --partial '"result":"updated"'
+	run -0 --separate-stderr wf-order show shop:7 --format jsonl
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.state, .hold_reason]')" '["new",null]'
 }
 
 @test "a change after stock was reserved is not applied: the order keeps its state and an exception opens" {

@@ -725,8 +725,8 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	wf-po send PO-1 >/dev/null
 	run -0 exceptions 2026-12-04T09:00:00Z
 	assert_output ''
-	at 2026-12-06T09:00:00Z wf-po followup >/dev/null
-	at 2026-12-06T10:00:00Z wf-po followup >/dev/null
+	at 2026-12-06T09:00:00Z wf-po followup --record >/dev/null
+	at 2026-12-06T10:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-06T10:00:00Z
 	assert_output 'EX-1 po_late po PO-1 anna open'
 	run -0 --separate-stderr at 2026-12-06T10:00:00Z wf-alert show EX-1
@@ -751,7 +751,7 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	assert_output 'EX-1 po_slipped po PO-1 purchasing open'
 	run -0 sql "SELECT next_action, impact_units, due_at FROM exception"
 	assert_output 'chase ACME (orders@acme.example) for PO-1: confirmed for 2026-12-10, 6 days after the expected 2026-12-04|30|2026-12-04T09:00:00Z'
-	at 2026-12-11T09:00:00Z wf-po followup >/dev/null
+	at 2026-12-11T09:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-11T09:00:00Z
 	assert_line 'EX-2 po_late po PO-1 purchasing open'
 	assert_line 'EX-1 po_slipped po PO-1 purchasing resolved'
@@ -765,7 +765,7 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	sent_po
 	wf-po create --supplier ACME --warehouse BER MUG-1:5 >/dev/null
 	wf-po send PO-2 >/dev/null
-	at 2026-12-05T09:00:00Z wf-po followup >/dev/null
+	at 2026-12-05T09:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-05T09:00:00Z
 	assert_output $'EX-1 po_late po PO-1 purchasing open\nEX-2 po_late po PO-2 purchasing open'
 	at 2026-12-05T10:00:00Z wf-po confirm PO-1 --date 2026-12-04T12:00:00Z >/dev/null

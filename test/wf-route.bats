@@ -60,9 +60,13 @@ state() {	# state REF: fulfilment state
 }
 
 # route ARGS...: decide quietly and print "order result warehouse carrier
-# service ship_by" per order.
+# service ship_by" per order: the orders named, else (--new) every new one.
 route() {
-	wf-route --format jsonl "$@" </dev/null |
+	local a new=--new
+	for a in "$@"; do
+		case $a in *:*) new= ;; esac
+	done
+	wf-route --format jsonl $new "$@" </dev/null |
 		jq -r '[.order, .result, .warehouse, .carrier, .service, .ship_by] | map(. // "-") | join(" ")'
 }
 
@@ -169,7 +173,7 @@ EOF
 	import 1001 MUG-1 2
 	stock TEE-M 1 BER
 	import 1002 MUG-1 1 TEE-M 3
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -c '[.result, .reasons, [.candidates[] | [.warehouse, .carrier, .result, .detail]]]' <<<"$output")" \
 		'["unroutable",["no_stock"],[["BER","dhl","no_stock","MUG-1: 1 available, 2 needed"],["MUC",null,"no_stock","MUG-1: 0 available, 2 needed"]]]
 ["unroutable",["no_stock"],[["BER","dhl","no_stock","TEE-M: 1 available, 3 needed"],["MUC",null,"no_stock","MUG-1: 0 available, 1 needed; TEE-M: 0 available, 3 needed"]]]'
@@ -179,7 +183,7 @@ EOF
 	service BER dhl parcel 14:00 2 4.10
 	stock MUG-1 5 MUC
 	import 1001 MUG-1 2
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -c '[.reasons, .candidates[1]]' <<<"$output")" \
 		'[["no_stock","no_service"],{"warehouse":"MUC","carrier":null,"service":null,"result":"no_service","detail":"MUC has no carrier service","ship_by":null,"promise":null,"cost":null,"currency":null,"margin":null,"rank":null}]'
 }
@@ -189,7 +193,7 @@ EOF
 	stock MUG-1 5 BER
 	import 1001 MUG-1 1
 	COUNTRY='' import 1002 MUG-1 1
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -c '[.order, .result, .candidates[0].detail]' <<<"$output")" \
 		'["shop:1001","unroutable","dhl/parcel does not ship to DE (only AT)"]
 ["shop:1002","unroutable","the order has no ship-to country; dhl/parcel ships only to AT"]'
@@ -202,7 +206,7 @@ EOF
 	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 --currency USD >/dev/null
 	stock MUG-1 5 BER
 	import 1001 MUG-1 1
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '.candidates[0] | .result + ": " + .detail' <<<"$output")" \
 		'no_service: dhl/parcel is priced in USD; the order is in EUR'
 }
@@ -212,7 +216,7 @@ EOF
 	service BER dhl parcel 14:00 2 4.10
 	stock MUG-1 5 BER
 	import 1001 MUG-1 1
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '.candidates[0] | .result + ": " + .detail' <<<"$output")" \
 		'no_capacity: BER ships 0 orders a day: full on 2026-11-20 and 2026-11-21'
 }
@@ -221,7 +225,7 @@ EOF
 	service BER dhl parcel 14:00 4 4.10
 	stock MUG-1 5 BER
 	import 1001 MUG-1 1
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '.candidates[0] | .result + ": " + .detail' <<<"$output")" \
 		'late: promise 2026-11-24T13:00:00Z is after promise_by 2026-11-23T18:00:00Z'
 	PROMISE='' import 1002 MUG-1 1
@@ -291,7 +295,7 @@ three_ways() {
 
 @test "policy margin (the default) picks the highest revenue - landed cost of goods - shipping" {
 	three_ways
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '[.warehouse, .margin, .cost] | join(" ")' <<<"$output")" 'MUC 11.00 6.00'
 	assert_equal "$(jq -r '.candidates[] | [.warehouse, .margin, .rank] | join(" ")' <<<"$output")" \
 		$'BER 2.00 2\nHAM -4.00 3\nMUC 11.00 1'
@@ -326,7 +330,7 @@ three_ways() {
 }
 
 @test "an unknown policy is a usage error" {
-	run -2 --separate-stderr wf-route --policy slowest </dev/null
+	run -2 --separate-stderr wf-route --new --policy slowest </dev/null
 	assert_equal "${stderr%%$'\n'*}" "wf-route: --policy: expected cheapest, fastest or margin, got 'slowest'"
 }
 
@@ -340,7 +344,7 @@ three_ways() {
 	assert_output 'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z'
 	WF_NOW=2026-11-20T13:00:00Z run -0 route
 	assert_output 'shop:1001 routed BER dhl parcel 2026-11-21T13:00:00Z'
-	WF_NOW=2026-11-20T13:00:00Z run -0 --separate-stderr wf-route --format jsonl </dev/null
+	WF_NOW=2026-11-20T13:00:00Z run -0 --separate-stderr wf-route --new --format jsonl </dev/null
 	assert_equal "$(jq -r .promise <<<"$output")" 2026-11-23T13:00:00Z
 }
 
@@ -353,11 +357,11 @@ three_ways() {
 	stock MUG-1 5 NYC
 	import 1001 MUG-1 1
 	# 15:00Z: 16:00 in Berlin (past the cutoff), 10:00 in New York (before it)
-	WF_NOW=2026-11-20T15:00:00Z run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	WF_NOW=2026-11-20T15:00:00Z run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '.candidates[] | select(.carrier) | [.warehouse, .ship_by, .promise] | join(" ")' <<<"$output")" \
 		$'BER 2026-11-21T13:00:00Z 2026-11-22T13:00:00Z\nNYC 2026-11-20T19:00:00Z 2026-11-21T19:00:00Z'
 	# 23:30Z: already the 21st in Berlin, still the 20th in New York (past 14:00)
-	WF_NOW=2026-11-20T23:30:00Z run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
+	WF_NOW=2026-11-20T23:30:00Z run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
 	assert_equal "$(jq -r '.candidates[] | select(.carrier) | [.warehouse, .ship_by] | join(" ")' <<<"$output")" \
 		$'BER 2026-11-21T13:00:00Z\nNYC 2026-11-21T19:00:00Z'
 }
@@ -368,7 +372,7 @@ three_ways() {
 	PROMISE='' import 1001 MUG-1 1
 	# Saturday 2027-03-27 after the cutoff: ships Sunday the 28th, when Berlin
 	# is on summer time (UTC+2), and arrives two days later
-	WF_NOW=2027-03-27T14:00:00Z run -0 --separate-stderr wf-route --format jsonl </dev/null
+	WF_NOW=2027-03-27T14:00:00Z run -0 --separate-stderr wf-route --new --format jsonl </dev/null
 	assert_equal "$(jq -r '[.ship_by, .promise] | join(" ")' <<<"$output")" \
 		'2027-03-28T12:00:00Z 2027-03-30T12:00:00Z'
 }
@@ -429,8 +433,8 @@ EOF
 	import 1001 MUG-1 4 TEE-M 1
 	run -0 route
 	assert_output 'shop:1001 unroutable - - - -'
-	run -0 --separate-stderr wf-route --split --apply --format jsonl </dev/null
-	assert_equal "$(jq -c 'del(.type)' <<<"$output")" '{"order":"shop:1001","result":"split","warehouse":null,"carrier":null,"service":null,"ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"9.10","margin":"31.40","currency":"EUR","reasons":[],"legs":[{"warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","lines":[{"sku":"MUG-1","qty":3}]},{"warehouse":"MUC","carrier":"ups","service":"standard","ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"5.00","lines":[{"sku":"MUG-1","qty":1},{"sku":"TEE-M","qty":1}]}]}'
+	run -0 --separate-stderr wf-route --new --split --apply --format jsonl </dev/null
+	assert_equal "$(jq -c 'del(.type)' <<<"$output")" '{"order":"shop:1001","result":"split","warehouse":null,"carrier":null,"service":null,"ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"9.10","margin":"31.40","currency":"EUR","reasons":[],"note":null,"legs":[{"warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","lines":[{"sku":"MUG-1","qty":3}]},{"warehouse":"MUC","carrier":"ups","service":"standard","ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"5.00","lines":[{"sku":"MUG-1","qty":1},{"sku":"TEE-M","qty":1}]}]}'
 	assert_equal "$(reserved MUG-1 BER) $(reserved MUG-1 MUC) $(reserved TEE-M MUC)" '3 1 1'
 	run -0 sql "SELECT w.code, r.carrier, r.service, r.cost FROM order_route r JOIN warehouse w ON w.id = r.warehouse_id ORDER BY w.code"
 	assert_output $'BER|dhl|parcel|410\nMUC|ups|standard|500'
@@ -447,7 +451,7 @@ EOF
 	stock MUG-1 2 MUC
 	stock MUG-1 2 HAM
 	import 1001 MUG-1 4
-	run -0 --separate-stderr wf-route --split --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --split --format jsonl </dev/null
 	assert_equal "$(jq -c '[.cost, [.legs[] | .warehouse]]' <<<"$output")" '["10.00",["HAM","MUC"]]'
 }
 
@@ -470,8 +474,8 @@ EOF
 	stock MUG-1 5 BER
 	stock MUG-1 5 MUC
 	import 1001 MUG-1 2
-	run -0 --separate-stderr wf-route --explain --format jsonl </dev/null
-	assert_output '{"type":"route","order":"shop:1001","result":"routed","warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","margin":"12.90","currency":"EUR","reasons":[],"candidates":[{"warehouse":"BER","carrier":"dhl","service":"express","result":"ok","detail":null,"ship_by":"2026-11-20T11:00:00Z","promise":"2026-11-21T11:00:00Z","cost":"9.90","currency":"EUR","margin":"7.10","rank":2},{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","currency":"EUR","margin":"12.90","rank":1},{"warehouse":"MUC","carrier":"ups","service":"standard","result":"no_service","detail":"ups/standard does not ship to DE (only AT)","ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"5.00","currency":"EUR","margin":"12.00","rank":null}]}'
+	run -0 --separate-stderr wf-route --new --explain --format jsonl </dev/null
+	assert_output '{"type":"route","order":"shop:1001","result":"routed","warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","margin":"12.90","currency":"EUR","reasons":[],"note":null,"candidates":[{"warehouse":"BER","carrier":"dhl","service":"express","result":"ok","detail":null,"ship_by":"2026-11-20T11:00:00Z","promise":"2026-11-21T11:00:00Z","cost":"9.90","currency":"EUR","margin":"7.10","rank":2},{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z","cost":"4.10","currency":"EUR","margin":"12.90","rank":1},{"warehouse":"MUC","carrier":"ups","service":"standard","result":"no_service","detail":"ups/standard does not ship to DE (only AT)","ship_by":"2026-11-20T15:00:00Z","promise":"2026-11-22T15:00:00Z","cost":"5.00","currency":"EUR","margin":"12.00","rank":null}]}'
 	assert_equal "$stderr" ''
 }
 
@@ -479,9 +483,9 @@ EOF
 	service BER dhl parcel 14:00 2 4.10
 	stock MUG-1 5 BER
 	import 1001 MUG-1 2
-	run -0 --separate-stderr wf-route --format table </dev/null
-	assert_line -n 0 --regexp '^ORDER +RESULT +WAREHOUSE +CARRIER +SERVICE +SHIP BY +PROMISE +COST +MARGIN +REASONS$'
-	assert_line -n 1 --regexp '^shop:1001 +routed +BER +dhl +parcel +2026-11-20T13:00:00Z +2026-11-22T13:00:00Z +4\.10 +12\.90 +\[\]$'
+	run -0 --separate-stderr wf-route --new --format table </dev/null
+	assert_line -n 0 --regexp '^ORDER +RESULT +WAREHOUSE +CARRIER +SERVICE +SHIP BY +PROMISE +COST +MARGIN +REASONS +NOTE$'
+	assert_line -n 1 --regexp '^shop:1001 +routed +BER +dhl +parcel +2026-11-20T13:00:00Z +2026-11-22T13:00:00Z +4\.10 +12\.90 +\[\] +-$'
 }
 
 @test "every record wf-route prints is documented in wf-records(5), nested keys too" {
@@ -498,7 +502,7 @@ EOF
 	import 1001 MUG-1 4
 	import 1002 MUG-1 1
 	import 1003 TEE-M 1
-	run -0 --separate-stderr wf-route --split --explain --apply --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --split --explain --apply --format jsonl </dev/null
 	assert_equal "$(jq -r .result <<<"$output" | tr '\n' ' ')" 'split routed unroutable '
 	documented route
 	subkeys_documented route candidates
@@ -571,7 +575,7 @@ EOF
 	assert_equal "$stderr" "wf-route: stdin:1: order: missing (nothing applied)"
 }
 
-@test "without REFs or input every new order and every order held as unroutable is routed" {
+@test "--new routes every new order and every order held as unroutable" {
 	service BER dhl parcel 14:00 2 4.10
 	stock MUG-1 1 BER
 	import 1001 MUG-1 2
@@ -586,13 +590,73 @@ EOF
 	assert_equal "$(state shop:1001) $(state shop:1003)" 'reserved on_hold'
 }
 
+@test "stdin with no order lines routes nothing, even with --apply: wf-order list --channel none | wf-route" {
+	service BER dhl parcel 14:00 2 4.10
+	stock MUG-1 5 BER
+	import 1001 MUG-1 1
+	wf-order list --state new --channel none --format jsonl >"$BATS_TEST_TMPDIR/in"
+	assert_equal "$(wc -c <"$BATS_TEST_TMPDIR/in")" 0
+	run -0 --separate-stderr wf-route --apply --format jsonl <"$BATS_TEST_TMPDIR/in"
+	assert_output ''
+	assert_equal "$stderr" 'wf-route: no order lines on stdin: nothing to route (--new routes every new order)'
+	run -0 --separate-stderr wf-route --apply --format jsonl <<<'{"type":"note","text":"no order here"}'
+	assert_output ''
+	assert_equal "$(state shop:1001) $(reserved MUG-1 BER)" 'new 0'
+}
+
+@test "with stdin a terminal, no REF and no --new, wf-route is a usage error naming --new" {
+	import 1001 MUG-1 1
+	# script(1) gives the command a terminal for stdin
+	run -2 script -qec "wf-route --apply" /dev/null
+	assert_output --partial 'wf-route: no orders to route: give REFs, order lines on stdin, or --new to route every new order'
+	assert_equal "$(state shop:1001)" new
+}
+
+@test "--new takes no REF" {
+	import 1001 MUG-1 1
+	run -2 --separate-stderr wf-route --new shop:1001 </dev/null
+	assert_output ''
+	assert_equal "$stderr" 'wf-route: --new routes every new order: give it no REF'
+}
+
+@test "--explain as a table: the route, then one row per candidate with its result and why" {
+	service BER dhl parcel 14:00 2 4.10
+	service MUC ups standard 16:00 2 5.00 AT
+	stock MUG-1 5 BER
+	stock MUG-1 5 MUC
+	import 1001 MUG-1 2
+	run -0 --separate-stderr wf-route --new --explain --format table </dev/null
+	assert_line -n 0 --regexp '^ORDER +RESULT +WAREHOUSE .* NOTE$'
+	assert_line -n 1 --regexp '^shop:1001 +routed +BER +dhl +parcel '
+	assert_line -n 2 --regexp '^ORDER +WAREHOUSE +CARRIER +SERVICE +RESULT +RANK +SHIP BY +PROMISE +COST +CURRENCY +MARGIN +DETAIL$'
+	assert_line -n 3 --regexp '^shop:1001 +BER +dhl +parcel +ok +1 .* EUR +12\.90 +-$'
+	assert_line -n 4 --regexp '^shop:1001 +MUC +ups +standard +no_service +- .* ups/standard does not ship to DE \(only AT\)$'
+	assert_equal "${#lines[@]}" 5
+	run -0 --separate-stderr wf-route --new --explain --format csv </dev/null
+	assert_line -n 2 'type,order,warehouse,carrier,service,result,detail,ship_by,promise,cost,currency,margin,rank'
+	assert_line -n 4 --partial 'route.candidates,shop:1001,MUC,ups,standard,no_service,ups/standard does not ship to DE (only AT),'
+}
+
+@test "a carrier priced in another currency than the order's shows in the plain route output" {
+	service BER dhl parcel 14:00 2 4.10
+	wf-route carrier add MUC ups standard --cutoff 16:00 --transit-days 1 --cost 3.00 --currency USD >/dev/null
+	stock MUG-1 5 BER
+	stock MUG-1 5 MUC
+	import 1001 MUG-1 2
+	run -0 --separate-stderr wf-route --new --format jsonl </dev/null
+	assert_equal "$(jq -r '[.warehouse, .note] | join(" ")' <<<"$output")" \
+		"BER not compared, priced in another currency than the order's: MUC ups/standard (USD)"
+	run -0 --separate-stderr wf-route --new --format table </dev/null
+	assert_line -n 1 --regexp "^shop:1001 +routed +BER .* not compared, priced in another currency than the order's: MUC ups/standard \(USD\)$"
+}
+
 # ---- applying ----------------------------------------------------------------------------------
 
 @test "--apply reserves the stock, records the leg and moves the order to reserved" {
 	service BER dhl parcel 14:00 2 4.10
 	stock MUG-1 5 BER
 	import 1001 MUG-1 2
-	run -0 --separate-stderr wf-route --apply --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
 	assert_output --partial '"result":"routed","warehouse":"BER"'
 	assert_equal "$(state shop:1001) $(reserved MUG-1 BER)" 'reserved 2'
 	run -0 sql "SELECT carrier, service, ship_by, promise, cost, currency FROM order_route"
@@ -604,7 +668,7 @@ EOF
 @test "an unroutable order is held and an exception opens, once, with evidence and a next action" {
 	service BER dhl parcel 14:00 2 4.10
 	import 1001 MUG-1 2
-	run -0 --separate-stderr wf-route --apply --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
 	assert_equal "$(jq -c '[.result, .reasons, .exception]' <<<"$output")" '["unroutable",["no_stock"],"EX-1"]'
 	assert_equal "$(state shop:1001)" on_hold
 	run -0 sql "SELECT hold_reason FROM orders"
@@ -668,7 +732,7 @@ EOF
 	sqlite3 "$WF_DB" .dump >"$BATS_TEST_TMPDIR/before"
 	run -0 route --explain --split
 	assert_output $'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z\nshop:1002 unroutable - - - -'
-	run -0 --separate-stderr wf-route --apply --dry-run --format jsonl </dev/null
+	run -0 --separate-stderr wf-route --new --apply --dry-run --format jsonl </dev/null
 	assert_equal "$(jq -r .result <<<"$output")" $'routed\nunroutable'
 	assert_equal "$stderr" 'wf-route: dry run: nothing was written'
 	sqlite3 "$WF_DB" .dump >"$BATS_TEST_TMPDIR/after"
@@ -739,7 +803,7 @@ EOF
 	# 20000 orders of one MUG-1 (awk: the order function takes a minute for these)
 	awk 'BEGIN { for (i = 10000; i < 30000; i++) printf "{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"%d\",\"placed_at\":\"2026-11-20T08:00:00Z\",\"currency\":\"EUR\",\"ship_to\":{\"country\":\"DE\"},\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"12.50\"}]}\n", i }' |
 		wf-order import >/dev/null
-	wf-route --apply --format jsonl </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	wf-route --new --apply --format jsonl </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	# once the run has committed its first orders ...
 	until [ "$(sql "SELECT count(*) FROM orders WHERE state = 'reserved'")" -gt 0 ]; do
@@ -773,7 +837,7 @@ EOF
 	for i in $(seq 1000 2199); do refs+=("shop:$i"); done
 	printf '{"order":"%s"}\n' "${refs[@]}" | tac >"$BATS_TEST_TMPDIR/in5"
 	for i in 1 2 3; do
-		wf-route --apply --format jsonl </dev/null >"$BATS_TEST_TMPDIR/out$i" 2>"$BATS_TEST_TMPDIR/err$i" &
+		wf-route --new --apply --format jsonl </dev/null >"$BATS_TEST_TMPDIR/out$i" 2>"$BATS_TEST_TMPDIR/err$i" &
 		pids+=($!)
 	done
 	wf-route --apply --format jsonl "${refs[@]}" >"$BATS_TEST_TMPDIR/out4" 2>"$BATS_TEST_TMPDIR/err4" &

@@ -152,10 +152,13 @@ EOF
 	assert_output 'A-1,C-1'
 }
 
-@test "sku import --strict refuses unknown keys" {
+@test "sku import refuses unknown keys, --strict or not: it is Workform's own format" {
 	run -3 --separate-stderr wf-stock sku import --strict <<<'{"sku":"A-1","colour":"red"}'
 	assert_equal "$stderr" "wf-stock: stdin:1: colour: unknown key (nothing applied)"
-	run -0 --separate-stderr wf-stock sku import <<<'{"sku":"A-1","colour":"red"}'
+	run -3 --separate-stderr wf-stock sku import <<<'{"sku":"A-1","colour":"red"}'
+	assert_equal "$stderr" "wf-stock: stdin:1: colour: unknown key (nothing applied)"
+	run -0 sql "SELECT count(*) FROM sku"
+	assert_output 0
 }
 
 @test "sku list and sku show" {

@@ -1,0 +1,133 @@
+/*
+ * risk_priv.h - what the two halves of the risk module share: the snapshot
+ * risk_load.c reads (catalogue, balances, the window of the ledger, the
+ * waiting order lines, the open PO lines, each sorted by SKU and warehouse
+ * code rank) and risk.c walks.
+ *
+ * Ownership: the context owns every array and string; risk_ctx_free()
+ * releases them.
+ */
+#ifndef RISK_PRIV_H
+#define RISK_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wf_db.h"
+#include "wf_risk.h"
+
+#define DAY 86400
+#define NONE UINT32_MAX
+
+/* ---- the snapshot ---------------------------------------------------------- */
+
+struct rwh {
+	int64_t id;
+	char   *code;
+	int     active;
+};
+
+struct rsku {
+	int64_t id;
+	char   *code;
+	char    state[16];
+	char    currency[4];
+	int     has_price;
+	int64_t price, lead_time, safety_days;
+	int64_t latest_po;           /* its latest PO line's PO, 0: none */
+	int64_t sup;                 /* that PO's supplier id */
+};
+
+struct rsup {
+	int64_t id;
+	char   *code;
+	int64_t stated;              /* lead_time_days */
+	int64_t n, secs;             /* receipts measured, their total seconds */
+	int64_t lt10, ltsd10;
+};
+
+struct rbin {
+	uint32_t wh;                 /* warehouse rank */
+	int      usable;
+};
+
+/* id -> rank: a direct table when the ids are dense enough, else a search
+ * of (id, rank) pairs sorted by id. */
+struct idmap {
+	uint32_t *direct;
+	int64_t   max;
+	struct idpair { int64_t id; uint32_t rank; } *pairs;
+	size_t    n;
+};
+
+/* Stock per SKU, warehouse: free on-hand units in usable bins. */
+struct bal {
+	uint32_t sku, wh;
+	int64_t  avail;
+};
+
+/* A day's net change of those units (shipped 0), or units shipped (1). */
+struct hist {
+	uint32_t sku, wh;
+	int32_t  day;                /* relative to today: -window .. 0 */
+	int32_t  shipped;
+	int64_t  qty;
+};
+
+/* A waiting order line. */
+struct ord {
+	uint32_t sku, wh;            /* wh NONE: not routed */
+	int32_t  due;                /* relative, >= 0 */
+	uint32_t line_no;
+	int64_t  order, qty, line_qty, value;
+};
+
+/* An open PO line. */
+struct pol {
+	uint32_t sku, wh;
+	int32_t  day;                /* relative; < 0: overdue */
+	int32_t  unconfirmed;
+	int64_t  qty, po;
+};
+
+#define VEC(T) struct { T *v; size_t n, cap; }
+
+struct ctx {
+	wf_db  *db;
+	const struct wf_risk_opts *o;
+	int64_t now, today;
+	int64_t one_sku;             /* 0: every SKU */
+	uint32_t one_wh;             /* NONE: every warehouse */
+	VEC(struct rwh)  wh;
+	VEC(struct rsku) sku;
+	VEC(struct rsup) sup;
+	VEC(struct rbin) bin;
+	struct idmap whid, skuid, binid;
+	VEC(struct bal)  bal;
+	VEC(struct hist) hist;
+	VEC(struct ord)  ord;
+	VEC(struct pol)  pol;
+	/* scratch of the walk */
+	VEC(struct wf_risk_event) ev, rc;
+	VEC(struct wf_risk_line) lines;
+	VEC(uint32_t) pairs;
+	double *days;                /* window + 1 */
+};
+
+/* Room for one more element of SIZE bytes in the array whose pointer is at
+ * VP (N used, *CAP allocated).  Returns 0 or WF_ENOMEM. */
+int risk_grow(void *vp, size_t n, size_t *cap, size_t size);
+
+/* A pointer to a new last element of VEC, or NULL when out of memory. */
+#define PUSH(vec) (risk_grow(&(vec).v, (vec).n, &(vec).cap, sizeof *(vec).v) ? NULL : \
+	&(vec).v[(vec).n++])
+
+/* The supplier of id ID, or NULL. */
+struct rsup *risk_sup_find(struct ctx *c, int64_t id);
+
+/* Read the snapshot into C (c->db, o, now, today, one_sku set): every
+ * array filled and sorted.  Returns 0 or an error. */
+int risk_load(struct ctx *c);
+void risk_ctx_free(struct ctx *c);
+
+#endif
