@@ -20,6 +20,7 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_po.h"
+#include "wf_risk.h"
 #include "wf_stock.h"
 #include "wf_time.h"
 
@@ -264,106 +265,89 @@ po_due(const cJSON *po, int64_t *due)
 
 /* ---- stock cover ---------------------------------------------------------------- */
 
-/* One SKU at one warehouse, as the cover section shows it.  Today the
- * numbers are those main has: levels, open POs, the SKU's lead time and the
- * open exceptions about the SKU.  The risk fields (HAS_RISK and below) are
- * what `wf-alert risk` prints; cover_rows() is the one place to fill them
- * in once that lands, and the section draws days of cover against lead
- * time when they are there. */
-struct cover_row {
-	const char *sku, *warehouse, *why;
-	int64_t     available, on_order, lead_time_days;
-	int         has_receipt;
-	int64_t     next_receipt;
-	int         has_risk;
-	char        cover_days[16], daily_demand[16], stockout_first[11], status[24];
-};
+/* The risk statuses that put a SKU on the page: the stock-risk exception
+ * kinds but overstock (wf_risk.h). */
+static int
+at_risk(const char *status)
+{
+	static const char *const st[] = { "stockout_now", "stockout_before_po",
+		"order_by_passed", "below_reorder_point", "orders_short", NULL };
+	size_t i;
 
-#define COVER_MAX 30
+	for (i = 0; status && st[i]; i++)
+		if (strcmp(status, st[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A decimal with one place ("366.7") in tenths; 0 for null. */
+static int64_t
+tenths(const cJSON *o, const char *key)
+{
+	const char *s = rj_str(o, key), *dot;
+	int64_t v;
+
+	if (s == NULL)
+		return 0;
+	v = strtoll(s, NULL, 10) * 10;
+	if ((dot = strchr(s, '.')) != NULL && dot[1] >= '0' && dot[1] <= '9')
+		v += dot[1] - '0';
+	return v;
+}
+
+/* The stockout date of a risk record, for sorting: its day, or far away. */
+static int64_t
+runs_out(const cJSON *x)
+{
+	int64_t t;
+	return rj_time(x, "stockout_first", &t) ? t : INT64_MAX;
+}
 
 static int
 cover_cmp(const void *a, const void *b)
 {
-	const struct cover_row *x = a, *y = b;
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	int64_t tx = runs_out(x), ty = runs_out(y);
 	int c;
 
-	if (x->available != y->available)
-		return x->available < y->available ? -1 : 1;
-	if ((c = strcmp(x->sku, y->sku)) != 0)
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	if ((c = strcmp(rj_str(x, "sku"), rj_str(y, "sku"))) != 0)
 		return c;
-	return strcmp(x->warehouse, y->warehouse);
+	return strcmp(rj_str(x, "warehouse"), rj_str(y, "warehouse"));
 }
 
-/* An open exception in the queue about SKU (subject "sku SKU"), or NULL;
- * QIX indexes the queue by subject. */
-static const cJSON *
-queue_about_sku(const struct ix *qix, size_t nq, const char *sku)
-{
-	char subject[128];
+#define COVER_MAX 30
 
-	if (snprintf(subject, sizeof subject, "sku %s", sku) >= (int)sizeof subject)
-		return NULL;
-	return ix_find(qix, nq, subject, NULL);
-}
-
-/* The SKUs at risk into *ROWS (*N of them, at most COVER_MAX, *MORE
- * left out), from LEVELS (by warehouse), POS and SKUS.  Without demand
- * numbers a SKU is listed when it is out of stock at a warehouse or an
- * open exception names it. */
+/* The SKUs at risk, as `wf-alert risk` prints them (its default options),
+ * into *ROWS: the records whose status is a stock-risk kind other than
+ * overstock, the earliest to run out first; *N of them (at most
+ * COVER_MAX), *MORE left out.  This is the one function that knows where
+ * the cover numbers come from. */
 static int
-cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
-    const cJSON *levels, const cJSON *pos, const struct ix *skus, size_t nskus)
+cover_rows(struct rpt *r, cJSON **risk, const cJSON ***rows, size_t *n, size_t *more)
 {
-	const cJSON *lv;
-	size_t cap = (size_t)cJSON_GetArraySize(levels) + 1, nq;
-	struct ix *qix;
+	struct wf_risk_opts o;
+	struct rpt_cap cap;
+	const cJSON *x;
 	int rc;
 
 	*n = *more = 0;
-	if ((rc = ix_build(&qix, &nq, r->queue, "subject", NULL)) != 0)
+	*rows = NULL;
+	wf_risk_defaults(&o);
+	if ((rc = rpt_capture(&cap)) != 0 ||
+	    (rc = rpt_collect(&cap, wf_risk_list(r->db, &o, cap.out), "risk", risk)) != 0)
 		return rc;
-	if ((*rows = calloc(cap, sizeof **rows)) == NULL) {
-		free(qix);
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	}
-	cJSON_ArrayForEach(lv, levels) {
-		struct cover_row *c = &(*rows)[*n];
-		const cJSON *po, *sku, *ex;
+	if ((*rows = calloc((size_t)cJSON_GetArraySize(*risk) + 1, sizeof **rows)) == NULL)
+		return rpt_nomem();
+	cJSON_ArrayForEach(x, *risk) {
+		const char *st = rj_str(x, "status");
 
-		c->sku = rj_str(lv, "sku");
-		c->warehouse = rj_str(lv, "warehouse");
-		if (c->sku == NULL || c->warehouse == NULL)
-			continue;
-		c->available = rj_int(lv, "available");
-		c->on_order = rj_int(lv, "inbound");
-		ex = queue_about_sku(qix, nq, c->sku);
-		if (c->available > 0 && ex == NULL)
-			continue;
-		if (c->available <= 0)
+		if (st && strcmp(st, "stockout_now") == 0)
 			r->out_of_stock++;
-		c->why = ex ? rj_str(ex, "kind") : "out of stock";
-		if ((sku = ix_find(skus, nskus, c->sku, NULL)) != NULL)
-			c->lead_time_days = rj_int(sku, "lead_time_days");
-		cJSON_ArrayForEach(po, pos) {
-			const cJSON *l;
-			int64_t due;
-			const char *wh = rj_str(po, "warehouse");
-
-			if (!po_open(rj_str(po, "state")) || !wh ||
-			    strcmp(wh, c->warehouse) != 0 || !po_due(po, &due))
-				continue;
-			cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(po, "lines")) {
-				const char *s = rj_str(l, "sku");
-				if (s && strcmp(s, c->sku) == 0 && rj_int(l, "open") > 0 &&
-				    (!c->has_receipt || due < c->next_receipt)) {
-					c->has_receipt = 1;
-					c->next_receipt = due;
-				}
-			}
-		}
-		(*n)++;
+		if (at_risk(st) && rj_str(x, "sku") && rj_str(x, "warehouse"))
+			(*rows)[(*n)++] = x;
 	}
-	free(qix);
 	qsort(*rows, *n, sizeof **rows, cover_cmp);
 	if (*n > COVER_MAX) {
 		*more = *n - COVER_MAX;
@@ -373,89 +357,114 @@ cover_rows(struct rpt *r, struct cover_row **rows, size_t *n, size_t *more,
 }
 
 static int
-section_cover(struct rpt *r, wf_buf *b, const cJSON *levels, const cJSON *pos,
-    const struct ix *skus, size_t nskus)
+section_cover(struct rpt *r, wf_buf *b)
 {
-	static const struct wf_html_series series[] = {
-		{ "available", "#2f7d4f" }, { "on order", "#9cc3e6" } };
-	struct cover_row *rows = NULL;
+	static const struct wf_html_series days[] = { { "days of cover", "#2f7d4f" } };
+	cJSON *risk = NULL;
+	const cJSON **rows = NULL;
 	struct wf_html_bar *bars = NULL;
+	struct wf_html_mark *marks = NULL;
 	int64_t *v = NULL;
-	char (*labels)[160] = NULL, (*notes)[48] = NULL;
-	size_t n, more, i;
+	char (*labels)[160] = NULL, (*notes)[96] = NULL, (*mnotes)[64] = NULL;
+	size_t n, more, i, nm = 0;
 	int rc;
 
-	if ((rc = cover_rows(r, &rows, &n, &more, levels, pos, skus, nskus)) != 0)
-		return rc;
+	if ((rc = cover_rows(r, &risk, &rows, &n, &more)) != 0)
+		goto out;
 	rc = rpt_open(b, "cover", "Stock cover",
-	    "SKUs out of stock at a warehouse, or named by an open exception, "
-	    "with what is on order and when it lands.");
-	rc |= rpt_missing(b, "Days of cover against lead time, and the projected "
-	    "stock to the next receipt, need the demand numbers of wf-alert risk, "
-	    "which this version does not have yet: this section shows what is "
-	    "available and on order instead.");
+	    "SKUs at risk, as wf-alert risk reckons them: days of cover against lead "
+	    "time, and when the projected stock runs out against the next receipt.");
 	if (rc == 0 && n == 0)
-		rc = wf_html_elem(b, "<p class=\"good\">", "Nothing at risk: every SKU is in "
-		    "stock at every warehouse that holds it, and no open exception names one.",
+		rc = wf_html_elem(b, "<p class=\"good\">", "Nothing at risk: wf-alert risk "
+		    "finds no SKU out of stock, short of orders, or below its reorder point.",
 		    "</p>");
 	if (rc == 0 && n > 0) {
 		bars = calloc(n, sizeof *bars);
-		v = calloc(2 * n, sizeof *v);
+		marks = calloc(n, sizeof *marks);
+		v = calloc(n, sizeof *v);
 		labels = calloc(n, sizeof *labels);
 		notes = calloc(n, sizeof *notes);
-		if (!bars || !v || !labels || !notes)
-			rc = wf_error_set(WF_ENOMEM, "out of memory");
+		mnotes = calloc(n, sizeof *mnotes);
+		if (!bars || !marks || !v || !labels || !notes || !mnotes)
+			rc = WF_ENOMEM;
 	}
 	for (i = 0; rc == 0 && i < n; i++) {
-		char d[11];
+		const cJSON *x = rows[i];
+		const char *lt = rj_str(x, "lead_time_days"), *cov = rj_str(x, "cover_days");
+		const char *nr = rj_str(x, "next_receipt");
+		int64_t out_at;
 
-		snprintf(labels[i], sizeof labels[i], "%s @ %s", rows[i].sku, rows[i].warehouse);
-		v[2 * i] = rows[i].available;
-		v[2 * i + 1] = rows[i].on_order;
-		if (rows[i].has_receipt) {
-			wf_date_format(rows[i].next_receipt, d);
-			snprintf(notes[i], sizeof notes[i], "%lld + %lld by %s",
-			    (long long)rows[i].available, (long long)rows[i].on_order, d);
-		} else
-			snprintf(notes[i], sizeof notes[i], "%lld, nothing on order",
-			    (long long)rows[i].available);
+		if (snprintf(labels[i], sizeof labels[i], "%s @ %s", rj_str(x, "sku"),
+		    rj_str(x, "warehouse")) < 0)
+			labels[i][0] = '\0';
+		v[i] = tenths(x, "cover_days");
+		if (snprintf(notes[i], sizeof notes[i], "%s d cover, lead time %s d",
+		    cov ? cov : "-", lt ? lt : "-") < 0)
+			notes[i][0] = '\0';
 		bars[i].label = labels[i];
-		bars[i].v = v + 2 * i;
+		bars[i].v = &v[i];
 		bars[i].note = notes[i];
+		if (rj_time(x, "stockout_first", &out_at)) {
+			int64_t rcpt;
+			int before = !rj_time(x, "next_receipt", &rcpt) || out_at < rcpt;
+
+			if (snprintf(mnotes[nm], sizeof mnotes[nm], "out %s%s%s",
+			    rj_str(x, "stockout_first"), nr ? ", receipt " : "", nr ? nr : "") < 0)
+				mnotes[nm][0] = '\0';
+			marks[nm].label = labels[i];
+			marks[nm].at = out_at;
+			marks[nm].late = before;
+			marks[nm].note = mnotes[nm];
+			nm++;
+		}
 	}
 	if (rc == 0 && n > 0)
-		rc = wf_html_bars(b, "Units available and on order, per SKU at risk",
-		    series, 2, bars, n);
+		rc = wf_html_bars(b, "Days of cover, with the lead time beside", days, 1, bars, n);
+	if (rc == 0 && nm > 0)
+		rc = wf_html_timeline(b, "When the projected stock runs out (red: before the "
+		    "next receipt)", r->now, marks, nm);
 	if (rc == 0 && n > 0)
 		rc = wf_buf_adds(b, "<table class=\"cover\"><thead><tr><th>SKU<th>Warehouse"
-		    "<th class=\"n\">Available<th class=\"n\">On order<th>Next receipt"
-		    "<th class=\"n\">Lead time (days)<th>Why listed</thead><tbody>\n");
+		    "<th>Status<th class=\"n\">Available<th class=\"n\">On order"
+		    "<th class=\"n\">Daily demand<th class=\"n\">Cover (days)"
+		    "<th class=\"n\">Lead time (days)<th>Runs out<th>Next receipt<th>Order by"
+		    "</thead><tbody>\n");
 	for (i = 0; rc == 0 && i < n; i++) {
-		char d[11] = "-";
+		const cJSON *x = rows[i];
 
-		if (rows[i].has_receipt)
-			wf_date_format(rows[i].next_receipt, d);
-		rc |= wf_html_elem(b, "<tr><td>", rows[i].sku, "</td>");
-		rc |= wf_html_elem(b, "<td>", rows[i].warehouse, "</td>");
-		rc |= wf_buf_addf(b, "<td class=\"n%s\">%lld</td><td class=\"n\">%lld</td>"
-		    "<td>%s</td><td class=\"n\">%lld</td>", rows[i].available <= 0 ? " bad" : "",
-		    (long long)rows[i].available, (long long)rows[i].on_order, d,
-		    (long long)rows[i].lead_time_days);
-		rc |= wf_html_elem(b, "<td>", rows[i].why, "</td></tr>\n");
+		rc |= wf_html_elem(b, "<tr><td>", rj_str(x, "sku"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(x, "warehouse"), "</td>");
+		rc |= wf_html_elem(b, "<td><span class=\"badge bad\">", rj_str(x, "status"),
+		    "</span></td>");
+		rc |= wf_buf_addf(b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+		    (long long)rj_int(x, "available"),
+		    (long long)(rj_int(x, "on_order") + rj_int(x, "overdue_on_order")));
+		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(x, "daily_demand"), "</td>");
+		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(x, "cover_days"), "</td>");
+		rc |= wf_html_elem(b, "<td class=\"n\">", rj_str(x, "lead_time_days"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(x, "stockout_first"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(x, "next_receipt"), "</td>");
+		rc |= wf_html_elem(b, "<td>", rj_str(x, "order_by"), "</td></tr>\n");
 	}
 	if (rc == 0 && n > 0)
 		rc = wf_buf_adds(b, "</tbody></table>");
 	if (rc == 0 && more > 0)
 		rc = wf_buf_addf(b, "<p class=\"more\">%zu more not shown "
-		    "(wf-stock levels lists every one).</p>", more);
+		    "(wf-alert risk lists every one).</p>", more);
 	if (rc == 0)
 		rc = rpt_close(b);
+	if (rc != 0)             /* past cover_rows(), only the buffer fails */
+		rc = rpt_nomem();
+out:
+	cJSON_Delete(risk);
 	free(rows);
 	free(bars);
+	free(marks);
 	free(v);
 	free(labels);
 	free(notes);
-	return rc ? rpt_nomem() : 0;
+	free(mnotes);
+	return rc;
 }
 
 /* ---- suppliers -------------------------------------------------------------- */
@@ -804,7 +813,7 @@ static const char css[] =
 	"{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	"table.stock th.wh{text-align:center;border-bottom:1px solid #dde2ea}"
 	".sum{font-size:15px}"
-	".badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:12px;"
+	".badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:12px;white-space:nowrap;"
 	"background:#e8edf4}.badge.bad{background:#fbe3e1;color:#b3261e}"
 	".chart{display:block;max-width:100%;height:auto;margin:6px 0}"
 	".chart .lb{font-size:12px;text-anchor:end;fill:#1d2430}"
@@ -894,8 +903,7 @@ wf_report_html(wf_db *db, wf_buf *b, const struct wf_report_opts *o)
 	static const struct wf_po_query pq = { NULL, NULL };
 	struct rpt r;
 	cJSON *skus = NULL, *levels = NULL, *values = NULL, *pos = NULL;
-	struct ix *six = NULL;
-	size_t nsix = 0, i;
+	size_t i;
 	wf_buf sec[6];
 	int rc;
 
@@ -909,8 +917,7 @@ wf_report_html(wf_db *db, wf_buf *b, const struct wf_report_opts *o)
 	COLLECT(levels, "level", wf_stock_levels(db, &lq, CAP));
 	COLLECT(values, NULL, wf_stock_value(db, NULL, CAP));
 	COLLECT(pos, "po", wf_po_list(db, &pq, CAP));
-	if ((rc = ix_build(&six, &nsix, skus, "sku", NULL)) != 0 ||
-	    (rc = section_cover(&r, &sec[0], levels, pos, six, nsix)) != 0 ||
+	if ((rc = section_cover(&r, &sec[0])) != 0 ||
 	    (rc = rpt_queue(&r, &sec[1])) != 0 ||
 	    (rc = rpt_orders(&r, &sec[2])) != 0 ||
 	    (rc = rpt_money_section(&r, &sec[3])) != 0 ||
@@ -922,7 +929,6 @@ wf_report_html(wf_db *db, wf_buf *b, const struct wf_report_opts *o)
 out:
 	for (i = 0; i < 6; i++)
 		wf_buf_free(&sec[i]);
-	free(six);
 	cJSON_Delete(r.queue);
 	cJSON_Delete(r.orders);
 	cJSON_Delete(skus);

@@ -5,8 +5,9 @@
  *
  * Sections, in order: stock cover, the queue, orders, money, suppliers,
  * stock.  Each draws its numbers from the same libwf calls the tools make
- * (wf_stock_levels, wf_stock_value, wf_sku_list, wf_exception_list,
- * wf_order_list, wf_po_list, wf_payout_list, wf_payout_lines), captured as
+ * (wf_risk_list, wf_stock_levels, wf_stock_value, wf_sku_list,
+ * wf_exception_list, wf_order_list, wf_po_list, wf_payout_list,
+ * wf_payout_lines), captured as
  * their JSON-lines records, so the page and the CLI cannot disagree.  A
  * section whose data is missing, or whose numbers no module computes yet,
  * says so in a sentence instead of drawing an empty chart.

@@ -81,8 +81,9 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	<section id="suppliers"><h2>Suppliers</h2>
 	<section id="stock"><h2>Stock</h2>
 	EOF
-	# cover 1, queue 2 (kinds, owner x age), orders 1, suppliers 1, stock 1
-	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 6
+	# cover 2 (days, run-out dates), queue 2 (kinds, owner x age), orders 1,
+	# suppliers 1, stock 1
+	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 7
 }
 
 @test "hostile titles, owners and next actions stay text in the DOM" {
@@ -196,17 +197,21 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 
 @test "a section whose data is missing says so in words" {
 	grep -qF '<p class="missing">no payouts imported yet: see wf-reconcile(1)</p>' "$DOM"
-	grep -qF 'need the demand numbers of wf-alert risk' "$DOM"
 	grep -qF 'needs wf-order promises' "$DOM"
 }
 
-@test "stock cover lists the SKUs an open exception names, with what is on order" {
-	# TEE-M: 10 on order with PO-1, named by the stockout_risk exception
-	run -0 --separate-stderr demo wf-stock levels --sku TEE-M --warehouse BER --format jsonl
-	local avail inbound
-	avail=$(jq .available <<<"$output")
-	inbound=$(jq .inbound <<<"$output")
-	grep -qE "<tr><td>TEE-M</td><td>BER</td><td class=\"n\">$avail</td><td class=\"n\">$inbound</td><td>[0-9-]{10}</td><td class=\"n\">21</td><td>stockout_risk</td></tr>" "$DOM"
+@test "stock cover has every SKU wf-alert risk puts at risk, with its numbers, soonest out first" {
+	run -0 --separate-stderr demo wf-alert risk --format jsonl
+	local want
+	want=$(jq -rs '[.[] | select(.status | IN("stockout_now", "stockout_before_po",
+			"order_by_passed", "below_reorder_point", "orders_short"))]
+		| sort_by(.stockout_first // "9999", .sku, .warehouse)[]
+		| "<tr><td>\(.sku)</td><td>\(.warehouse)</td><td><span class=\"badge bad\">\(.status)</span></td><td class=\"n\">\(.available)</td><td class=\"n\">\(.on_order + .overdue_on_order)</td><td class=\"n\">\(.daily_demand)</td><td class=\"n\">\(.cover_days // "")</td><td class=\"n\">\(.lead_time_days // "")</td><td>\(.stockout_first // "")</td><td>\(.next_receipt // "")</td><td>\(.order_by // "")</td></tr>"' <<<"$output")
+	[ -n "$want" ]
+	diff <(printf '%s\n' "$want") \
+		<(sed -n '/<table class="cover">/,/<\/table>/p' "$DOM" | grep -o '<tr><td>.*</tr>')
+	n=$(jq -s '[.[] | select(.status == "stockout_now")] | length' <<<"$output")
+	grep -qF "<b>$n</b><span>SKU-warehouses out of stock</span>" "$DOM"
 }
 
 @test "make demo writes the morning page and prints its path" {
