@@ -1011,7 +1011,6 @@ wf_report(wf_db *db, const struct wf_report_opts *o, wf_out *out)
 		cJSON_AddItemToArray(names, cJSON_CreateString(sections[i]));
 	if (wf_jadd_str(rec, "file", o->path) ||
 	    wf_jadd_int(rec, "bytes", (int64_t)b.len) ||
-	    wf_jadd_time(rec, "generated_at", wf_db_now(db)) ||
 	    wf_jadd_item(rec, "sections", names)) {
 		cJSON_Delete(rec);
 		rc = rpt_nomem();

@@ -43,7 +43,7 @@ struct wf_report_opts {
 int wf_report_html(wf_db *db, wf_buf *b, const struct wf_report_opts *o);
 
 /* Build the page and write it to O->path or O->stream.  With a path, emit
- * {"type":"report","file":PATH,"bytes":N,"generated_at":T,"sections":[..]}
+ * {"type":"report","file":PATH,"bytes":N,"sections":[..]}
  * to OUT once the file is in place; to a stream nothing is emitted (the
  * page is the output).  Returns 0, WF_EIO naming the file when it cannot
  * be written (an existing file at PATH is then left as it was), or an
