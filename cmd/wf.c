@@ -93,6 +93,29 @@ cmd_states(struct cli *c)
 	return 0;
 }
 
+static const struct cli_opt report_opts[] = {
+	{ "out", K_FILE, "FILE.html", 0, NULL,
+	  "write the page to FILE.html (replaced whole) instead of standard output" },
+	{ "since", K_TIME, "T", 0, NULL,
+	  "orders placed, payouts arriving and payout lines posted at or after T only" },
+	{ NULL, 0, NULL, 0, NULL, NULL }
+};
+
+static int
+cmd_report(struct cli *c)
+{
+	struct wf_report_opts o = { 0, 0, NULL, stdout };
+	int rc;
+
+	o.path = cli_opt(c, "out");
+	if (cli_opt(c, "since")) {
+		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &o.since)) != 0)
+			return rc;
+		o.has_since = 1;
+	}
+	return wf_report(c->db, &o, c->out);
+}
+
 /* Reached only when main() did not find the tool: the table entry is there
  * so that --help, the man page and the completions know about `wf TOOL`. */
 static int
@@ -112,6 +135,8 @@ static const struct cli_cmd cmds[] = {
 	  "history events, oldest first", log_kinds },
 	{ "check", "", 0, 0, 0, check_opts, cmd_check,
 	  "verify every invariant; exit 1 and one line per violation", NULL },
+	{ "report", "", 0, 0, 0, report_opts, cmd_report,
+	  "the morning page: one self-contained HTML file with charts", NULL },
 	{ "states", "[MACHINE]", 0, 1, C_NODB, NULL, cmd_states,
 	  "print the state machines' transition tables", NULL },
 	{ "", "TOOL [ARGS...]", 1, -1, C_NODB, NULL, cmd_tool,

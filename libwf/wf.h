@@ -29,6 +29,7 @@
 #include "wf_payout.h"
 #include "wf_po.h"
 #include "wf_record.h"
+#include "wf_report.h"
 #include "wf_return.h"
 #include "wf_route.h"
 #include "wf_sha256.h"

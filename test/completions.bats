@@ -317,7 +317,7 @@ demo_tool() {
 	run -0 bash_complete 'wf '
 	local t tools=""
 	for t in "$WF_BIN"/wf-*; do tools="$tools ${t##*/wf-}"; done
-	assert_output "$(printf '%s\n' init log check states $tools demo)"
+	assert_output "$(printf '%s\n' init log check report states $tools demo)"
 	run -0 bash_complete 'wf de'
 	assert_output 'demo'
 }

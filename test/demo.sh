@@ -270,3 +270,8 @@ main() {
 }
 
 main "$@"
+
+# The morning page of the database the demo leaves (wf-report(1)), on the
+# clock it ended on.
+wf report --out "$dir/morning.html" >/dev/null
+printf '\nThe morning page (wf-report(1)): %s\n' "$dir/morning.html"

@@ -41,6 +41,7 @@ wf|log|order shop:1002
 wf|states|
 wf|check|--list
 wf|check|
+wf|report|--out @tmp/report.html
 wf-stock|sku list|
 wf-stock|sku show|MUG-1
 wf-stock|levels|
@@ -86,6 +87,7 @@ vertical() {
 # run_reader TOOL COMMAND ARGS FORMAT: the command's output in FORMAT.
 run_reader() {
 	local tool=$1 cmd=$2 args=$3 fmt=$4
+	args=${args//@tmp/$BATS_FILE_TMPDIR}
 	if [ "$args" = @first_payout ]; then
 		args=$(wf-reconcile list --format jsonl | jq -r .payout | head -n 1)
 	fi
