@@ -1253,3 +1253,23 @@ wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
 	wf_bind_time(st, 3, wf_db_now(db));
 	return wf_db_done(db, st);
 }
+
+/* ---- reconciliation (wf-reconcile match) ---------------------------------------- */
+
+int
+wf_order_finance_can(const char *finance_state, const char *action)
+{
+	const struct wf_transition *t;
+
+	for (t = finance_rows; t->from; t++)
+		if (strcmp(t->from, finance_state) == 0 && strcmp(t->action, action) == 0)
+			return 1;
+	return 0;
+}
+
+int
+wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
+    const char *action, cJSON *data)
+{
+	return wf_state_apply(db, to, &m_finance, id, ref, action, data);
+}

@@ -243,6 +243,19 @@ int wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku
 int wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref,
     int64_t amount, const char *rma);
 
+/* ---- for reconciliation ---------------------------------------------------------- */
+
+/* Whether the finance machine allows ACTION from FINANCE_STATE: 1 or 0. */
+int wf_order_finance_can(const char *finance_state, const char *action);
+
+/* Apply ACTION (reconcile, dispute, win, lose...) to order ID (key REF)'s
+ * finance state through its machine, with DATA (taken, may be NULL; the
+ * payout line that decided) in the event; *to, when not NULL, receives the
+ * new state (static).  Returns 0, WF_EREFUSED for an illegal transition
+ * (nothing changed), WF_ENOTFOUND, or a database error. */
+int wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
+    const char *action, cJSON *data);
+
 /* order.held and order.shipped, run by `wf check` (wf_check.h). */
 extern const struct wf_invariant wf_order_invariants[];
 
