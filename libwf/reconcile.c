@@ -573,8 +573,8 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.state = o->finance;
 		if ((rc = emit(db, &d)) != 0)
 			return rc;
-		if (strcmp(o->finance, "disputed") == 0 || o->lost)
-			return 0;
+		if (!(o->reversals || o->won) || o->lost)
+			return 0;       /* only a won dispute goes on to the amounts */
 		memset(&d, 0, sizeof d);
 		d.order = o->ref;
 	}
