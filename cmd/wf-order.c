@@ -100,6 +100,7 @@ act(struct cli *c, const char *action)
 	a.cost = cli_opt(c, "cost");
 	a.reason = cli_opt(c, "reason");
 	a.number = cli_opt(c, "number");
+	a.amount = cli_opt(c, "amount");
 	a.note = &note;
 	rc = wf_order_act(c->db, &a, c->out);
 	if (rc == 0 && note.len)
@@ -133,6 +134,13 @@ static const struct cli_opt invoice_opts[] = {
 	END_OPTS
 };
 
+static const struct cli_opt refund_opts[] = {
+	{ "amount", K_MONEY, "MONEY", O_REQ, NULL, "what is paid back, in the order's currency" },
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL, "why, kept in the event" },
+	END_OPTS
+};
+
+static int cmd_refund(struct cli *c)  { return act(c, "refund"); }
 static int cmd_reserve(struct cli *c) { return act(c, "reserve"); }
 static int cmd_unreserve(struct cli *c) { return act(c, "unreserve"); }
 static int cmd_invoice(struct cli *c) { return act(c, "invoice"); }
@@ -294,6 +302,8 @@ static const struct cli_cmd cmds[] = {
 	  "cancel; held stock goes back on hand", k_order },
 	{ "invoice", "REF", 1, 1, C_WRITE, invoice_opts, cmd_invoice,
 	  "finance paid -> invoiced (B2B), keeping the invoice number", k_order },
+	{ "refund", "REF", 1, 1, C_WRITE, refund_opts, cmd_refund,
+	  "money back without a return (finance -> partially_refunded or refunded)", k_order },
 	{ "apply", "", 0, 0, C_WRITE | C_STDIN, NULL, cmd_apply,
 	  "order_event lines from stdin in one transaction", NULL },
 	{ "return open", "REF", 1, 1, C_WRITE, return_open_opts, cmd_return_open,

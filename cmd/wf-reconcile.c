@@ -81,6 +81,29 @@ cmd_lines(struct cli *c)
 	return wf_payout_lines(c->db, &q, c->out);
 }
 
+static const struct cli_opt match_opts[] = {
+	{ "window", K_INT, "DAYS", 0, NULL,
+	  "an unnamed charge matches an order placed up to DAYS before it (default 7)" },
+	{ "tolerance", K_MONEY, "MONEY", 0, NULL,
+	  "charges and refunds may differ from the order by MONEY (default 0)" },
+	END_OPTS
+};
+
+static int
+cmd_match(struct cli *c)
+{
+	struct wf_match_opts o = { 7, cli_opt(c, "tolerance") };
+	int64_t days;
+	int rc;
+
+	if (cli_opt(c, "window")) {
+		if ((rc = cli_int(cli_opt(c, "window"), "--window", 0, 366, &days)) != 0)
+			return rc;
+		o.window_days = (int)days;
+	}
+	return wf_reconcile_match(c->db, &o);
+}
+
 static const enum cli_kind import_kinds[] = { K_FILE };
 static const enum cli_kind payout_kinds[] = { K_PAYOUT };
 
@@ -94,6 +117,8 @@ static const struct cli_cmd cmds[] = {
 	  "one payout with its lines", payout_kinds },
 	{ "lines", "", 0, 0, 0, lines_opts, cmd_lines,
 	  "payout lines, in the order they were posted", NULL },
+	{ "match", "", 0, 0, C_WRITE, match_opts, cmd_match,
+	  "link payout lines to orders and decide orders, payouts and exceptions", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

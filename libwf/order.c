@@ -801,9 +801,11 @@ wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
 	    open ? "return_part" : "return_all", data);
 }
 
-int
-wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
-    const char *rma)
+/* The refund of AMOUNT, with KEY: VALUE (the return, or the reason) in its
+ * event. */
+static int
+refund_with(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
+    const char *key, const char *value)
 {
 	static const char sql[] =
 	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
@@ -823,12 +825,26 @@ wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64
 		return rc;
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_money(data, "amount", amount, o->currency) |
-	    wf_jadd_str(data, "return", rma)) {
+	    wf_jadd_str(data, key, value)) {
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	return wf_state_apply(db, NULL, wf_machine_find("order.finance"), o->id, ref,
 	    o->refunded + amount >= o->paid ? "refund" : "refund_part", data);
+}
+
+int
+wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
+    const char *rma)
+{
+	return refund_with(db, o, ref, amount, "return", rma);
+}
+
+int
+wf_order_refund_money(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *reason)
+{
+	return refund_with(db, o, ref, amount, "reason", reason);
 }
 
 /* ---- hold, release, reserve: for the order's actions and for routing ------------- */
@@ -1252,4 +1268,24 @@ wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
 	wf_bind_text(st, 2, number);
 	wf_bind_time(st, 3, wf_db_now(db));
 	return wf_db_done(db, st);
+}
+
+/* ---- reconciliation (wf-reconcile match) ---------------------------------------- */
+
+int
+wf_order_finance_can(const char *finance_state, const char *action)
+{
+	const struct wf_transition *t;
+
+	for (t = finance_rows; t->from; t++)
+		if (strcmp(t->from, finance_state) == 0 && strcmp(t->action, action) == 0)
+			return 1;
+	return 0;
+}
+
+int
+wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
+    const char *action, cJSON *data)
+{
+	return wf_state_apply(db, to, &m_finance, id, ref, action, data);
 }

@@ -602,6 +602,26 @@ act_invoice(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 	return wf_order_invoice(db, o->i.id, a->order, a->number);
 }
 
+/* Finance: money back without a return, for a reason. */
+static int
+act_refund(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	int64_t amount;
+	char left[32];
+
+	(void)out;
+	if (wf_money_parse(a->amount, o->i.currency, &amount) != 0 || amount <= 0)
+		return wf_error_set(WF_EINPUT, "amount: '%.40s' is not a positive amount in %s",
+		    a->amount, o->i.currency);
+	if (amount > o->i.paid - o->i.refunded) {
+		wf_money_format(o->i.paid - o->i.refunded, o->i.currency, left, sizeof left);
+		return wf_error_set(WF_EREFUSED, "order %s: only %s %s paid is not refunded yet",
+		    a->order, left, o->i.currency);
+	}
+	return wf_order_refund_money(db, &o->i, a->order, amount, a->reason);
+}
+
 /* The fields of struct wf_order_action an action takes. */
 #define F_WAREHOUSE 0x01u
 #define F_CARRIER   0x02u
@@ -610,6 +630,7 @@ act_invoice(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 #define F_COST      0x10u
 #define F_REASON    0x20u
 #define F_NUMBER    0x40u
+#define F_AMOUNT    0x80u
 
 static const struct field {
 	unsigned    bit;
@@ -623,6 +644,7 @@ static const struct field {
 	{ F_COST,      "cost",      0 },
 	{ F_REASON,    "reason",    500 },
 	{ F_NUMBER,    "number",    64 },
+	{ F_AMOUNT,    "amount",    0 },
 };
 
 static const char *
@@ -635,6 +657,7 @@ field_value(const struct wf_order_action *a, unsigned bit)
 	case F_TRACKING:  return a->tracking;
 	case F_COST:      return a->cost;
 	case F_NUMBER:    return a->number;
+	case F_AMOUNT:    return a->amount;
 	default:          return a->reason;
 	}
 }
@@ -661,6 +684,8 @@ static const struct action {
 	{ "release",   "order", 0, 0, act_release, APPLIES },
 	{ "cancel",    "order", F_REASON, F_REASON, act_cancel, APPLIES },
 	{ "invoice",   "order.finance", F_NUMBER, 0, act_invoice, APPLIES },
+	{ "refund",    "order.finance", F_AMOUNT | F_REASON, F_AMOUNT | F_REASON, act_refund,
+	  APPLIES },
 };
 
 #define NACTIONS (sizeof actions / sizeof actions[0])

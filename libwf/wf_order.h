@@ -88,12 +88,13 @@ int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
 struct wf_order_action {
 	const char *order;       /* "shop:1001" */
 	const char *action;      /* reserve unreserve pick pack ship deliver
-	                            close hold release cancel invoice */
+	                            close hold release cancel invoice refund */
 	const char *warehouse;   /* reserve; ship: the leg to ship */
 	const char *carrier, *service, *tracking, *cost;   /* ship; cost in the
 	                            order's currency as decimal text */
 	const char *reason;      /* hold, cancel */
 	const char *number;      /* invoice: the invoice number (may be NULL) */
+	const char *amount;      /* refund: decimal text in the order's currency */
 	wf_buf     *note;        /* out, may be NULL: what the operator should
 	                            know of an action that succeeded (ship: a
 	                            carrier no warehouse has set up) */
@@ -108,7 +109,9 @@ struct wf_order_action {
  * and service default to the route's leg there.  The order moves to shipped
  * when its last leg ships; until then each leg is an event of its own.
  * invoice moves the finance state paid -> invoiced, keeping NUMBER, which no
- * other order may have.  unreserve puts the reserved units back on hand and
+ * other order may have.  refund pays AMOUNT back without a return, for
+ * REASON (finance -> partially_refunded, or refunded when all that was paid
+ * is back).  unreserve puts the reserved units back on hand and
  * drops the route legs (reserved -> new).
  *
  * Returns 0, WF_EINPUT / WF_EUSAGE for a bad field, WF_ENOTFOUND for an
@@ -242,6 +245,25 @@ int wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku
  * WF_EREFUSED, or a database error. */
 int wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref,
     int64_t amount, const char *rma);
+
+/* ---- for reconciliation ---------------------------------------------------------- */
+
+/* Whether the finance machine allows ACTION from FINANCE_STATE: 1 or 0. */
+int wf_order_finance_can(const char *finance_state, const char *action);
+
+/* Apply ACTION (reconcile, dispute, win, lose...) to order ID (key REF)'s
+ * finance state through its machine, with DATA (taken, may be NULL; the
+ * payout line that decided) in the event; *to, when not NULL, receives the
+ * new state (static).  Returns 0, WF_EREFUSED for an illegal transition
+ * (nothing changed), WF_ENOTFOUND, or a database error. */
+int wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
+    const char *action, cJSON *data);
+
+/* Order O (key REF) pays AMOUNT minor units back without a return, for
+ * REASON: as wf_order_refund(), with {"amount","reason"} in the event.
+ * Returns 0, WF_EREFUSED (nothing written), or a database error. */
+int wf_order_refund_money(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *reason);
 
 /* order.held and order.shipped, run by `wf check` (wf_check.h). */
 extern const struct wf_invariant wf_order_invariants[];

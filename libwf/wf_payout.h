@@ -190,6 +190,47 @@ int wf_payout_line_link(wf_db *db, int64_t line_id, int64_t order_id, const char
 int wf_payout_act(wf_db *db, const char **to, const char *ref, const char *action,
     cJSON *data);
 
+/* ---- matching (reconcile.c) ------------------------------------------------ */
+
+/* The exceptions matching raises and resolves (owner finance).  Subject
+ * payout REF (or the line's own key when it is in no payout yet): */
+#define WF_EX_UNKNOWN_PAYMENT   "unknown_payment"
+/* Subject order REF: */
+#define WF_EX_MISSING_IN_PAYOUT "missing_in_payout"
+#define WF_EX_AMOUNT_MISMATCH   "amount_mismatch"
+#define WF_EX_REFUND_MISMATCH   "refund_mismatch"
+#define WF_EX_DISPUTE_OPEN      "dispute_open"
+#define WF_EX_DISPUTE_LOST      "dispute_lost"
+
+struct wf_match_opts {
+	int         window_days;     /* tier 3's window, and missing_in_payout's */
+	const char *tolerance;       /* decimal amount; NULL: 0 */
+};
+
+/*
+ * Match every charge, refund, dispute and dispute reversal line not linked
+ * yet to an order, in tiers, the first that decides winning: the order the
+ * provider names (provider_order); the payment id kept at order import
+ * (payment_id: a hook until the order module keeps them); a charge's amount
+ * and currency among orders placed in the window days before it was posted,
+ * with no charge yet, only when exactly one fits (amount_window).  Lines no
+ * tier explains open unknown_payment on their payout.  Then every order the
+ * lines name is decided: disputes (finance dispute, lose when a dispute
+ * line's status is "lost", win on a dispute reversal or status "won";
+ * dispute_open, dispute_lost), charges and refunds against what the order
+ * paid and refunded beyond the tolerance (amount_mismatch,
+ * refund_mismatch), and finance reconcile when everything agrees and sits
+ * in payouts, the event naming the payout line.  Orders paid but whose
+ * charge is in no payout of their channel window days after that
+ * channel's latest settled charge open missing_in_payout.  Every payout the
+ * lines are in moves: mismatch while a line is unexplained, an order
+ * disagrees or the lines do not add up; else matched, and reconciled when
+ * its amount is known.  Exceptions whose condition is gone are resolved.
+ * Emits one `match` record per decision, with the rule that made it.  One
+ * transaction.  Returns 0, WF_EUSAGE for a bad window or tolerance, or an
+ * error. */
+int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
+
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];
 

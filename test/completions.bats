@@ -434,7 +434,9 @@ demo_tool() {
 	  ('shopify', '623721858', 'shopify:623721858', 'USD', 'finance', '$WF_NOW', '$WF_NOW'),
 	  ('stripe', 'po_1', 'stripe:po_1', 'USD', 'finance', '$WF_NOW', '$WF_NOW')"
 	run -0 bash_complete 'wf-reconcile '
-	assert_output "$(printf '%s\n' import list show lines)"
+	assert_output "$(printf '%s\n' import list show lines match)"
+	run -0 bash_complete 'wf-reconcile match --t'
+	assert_output '--tolerance'
 	run -0 bash_complete 'wf-reconcile import --from '
 	assert_output "$(printf '%s\n' stripe shopify amazon paypal generic)"
 	run -0 bash_complete 'wf-reconcile lines --category dis'

@@ -2,8 +2,8 @@
 # Every state is reachable (issue 12), for the exception queue's machine:
 # each {from, action, to} row, as `wf states` prints it, is driven by a
 # wf-alert command from an exception taken to FROM by commands, and lands in
-# TO.  The payout machine's rows are pending until wf-reconcile matches
-# payouts (issue 14).  And every machine `wf states` prints is walked by one
+# TO.  The payout machine's rows are driven by wf-reconcile match, but for
+# accept (issue 14: wf-reconcile accept).  And every machine `wf states` prints is walked by one
 # of the states*.bats files, so a new machine without its walk fails here.
 
 load helper
@@ -12,11 +12,6 @@ MACHINES=(exception payout)
 
 # "machine from action to" rows no command drives yet, each with why.
 PENDING=(
-	"payout imported match matched"        # issue 14: wf-reconcile match
-	"payout imported mismatch mismatch"    # issue 14: wf-reconcile match
-	"payout matched mismatch mismatch"     # issue 14: wf-reconcile match
-	"payout mismatch match matched"        # issue 14: wf-reconcile match
-	"payout matched reconcile reconciled"  # issue 14: wf-reconcile match
 	"payout mismatch accept reconciled"    # issue 14: wf-reconcile accept
 )
 
@@ -91,11 +86,75 @@ machine_rows() {
 	[ "$(machine_rows exception | wc -l)" -eq 20 ]
 }
 
-@test "the payout machine's rows are all pending, each with its issue, and no others" {
-	local want pending
-	want=$(machine_rows payout | sed 's/^/payout /' | sort)
-	pending=$(printf '%s\n' "${PENDING[@]}" | sed 's/ *#.*//' | sort)
-	assert_equal "$pending" "$want"
+# ---- payouts: bank:P1, its lines and wf-reconcile match ---------------------------
+
+# A payout line of bank:P1: ID, the order it names ("" for none), gross.
+payout_line() {
+	printf '{"type":"payout_line","payout":"bank:P1","provider_id":"%s","category":"charge",%s"gross":"%s","currency":"EUR","posted_at":"2026-11-20T08:30:00Z"}\n' \
+	    "$1" "${2:+\"order\":\"$2\",}" "$3"
+}
+payout_import() { wf-reconcile import --from generic >/dev/null; }
+payout_order() {
+	printf '{"type":"order","channel":"shop","external_id":"%s","placed_at":"2026-11-19T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"lines":[{"sku":"MUG-1","qty":1,"unit_price":"10.00"}],"payment":{"status":"paid","amount":"10.00"}}\n' "$1" |
+		wf-order import >/dev/null
+}
+match() { wf-reconcile match >/dev/null; }
+
+payout_state() {
+	wf-reconcile show bank:P1 | head -n 1 | jq -r .state
+}
+
+# Take bank:P1 to STATE with commands: a line of order shop:1 (matched:
+# its amount is not known yet), or a line no order explains (mismatch).
+payout_reach() {
+	case $1 in
+	imported) payout_order 1 && payout_line c1 shop:1 10.00 | payout_import ;;
+	matched)  payout_reach imported && match ;;
+	mismatch) payout_line c2 shop:2 10.00 | payout_import && match ;;
+	*) return 1 ;;
+	esac
+}
+
+# Drive ACTION on bank:P1 (in FROM) with wf-reconcile match, after the
+# import that makes it right or wrong.
+payout_drive() {
+	case "$1 $2" in
+	"imported match")     match ;;
+	"imported mismatch")  payout_line c2 shop:2 10.00 | payout_import && match ;;
+	"matched mismatch")   payout_line c2 shop:2 10.00 | payout_import && match ;;
+	"mismatch match")     payout_order 2 && match ;;
+	"matched reconcile")
+		echo '{"type":"payout","payout":"bank:P1","amount":"10.00","currency":"EUR"}' |
+			payout_import && match ;;
+	*) return 1 ;;
+	esac
+}
+
+@test "every row of the payout machine is driven by wf-reconcile match, or pending with its issue" {
+	local from action to got failed="" row pending
+	while read -r from action to; do
+		row="payout $from $action $to"
+		pending=$(printf '%s\n' "${PENDING[@]}" | sed 's/ *#.*//' | grep -Fx "$row" || true)
+		rm -f "$WF_DB" "$WF_DB-wal" "$WF_DB-shm"
+		wf_init
+		wf-stock sku add MUG-1 >/dev/null
+		if [ -n "$pending" ]; then
+			payout_drive "$from" "$action" && failed="$failed [$row: pending, but driven]"
+			continue
+		fi
+		payout_reach "$from" >/dev/null || { failed="$failed [$from: cannot reach]"; continue; }
+		[ "$(payout_state)" = "$from" ] || { failed="$failed [$from: reached $(payout_state)]"; continue; }
+		payout_drive "$from" "$action" >/dev/null || { failed="$failed [$from $action: refused]"; continue; }
+		got=$(payout_state)
+		[ "$got" = "$to" ] || failed="$failed [$from $action: $got, not $to]"
+		wf log payout bank:P1 | jq -e --arg a "$action" --arg f "$from" --arg t "$to" \
+			'select(.action == $a and .from == $f and .to == $t)' >/dev/null ||
+			failed="$failed [$from $action: no event]"
+	done < <(machine_rows payout)
+	assert_equal "$failed" ""
+	# the pending rows are rows of the machine
+	assert_equal "$(printf '%s\n' "${PENDING[@]}" | sed 's/ *#.*//' | sort)" \
+	    "$(machine_rows payout | sed 's/^/payout /' | sort | grep -Fx -f <(printf '%s\n' "${PENDING[@]}" | sed 's/ *#.*//'))"
 }
 
 @test "every machine wf states prints is walked by one states*.bats file" {

@@ -54,6 +54,17 @@ order.finance paid refund_part partially_refunded | o_new o_reserve o_ship f_ref
 order.finance invoiced refund_part partially_refunded | o_new f_invoice o_reserve o_ship f_refund_part
 order.finance partially_refunded refund_part partially_refunded | o_new o_reserve o_ship f_refund_part f_refund_part
 order.finance paid refund refunded | o_new o_reserve o_ship f_refund
+order.finance paid reconcile reconciled | o_new p_match
+order.finance invoiced reconcile reconciled | o_new f_invoice p_match
+order.finance partially_refunded reconcile reconciled | o_new o_reserve o_ship f_refund_part p_match
+order.finance refunded reconcile reconciled | o_new o_reserve o_ship f_refund p_match
+order.finance reconciled refund_part partially_refunded | o_new o_reserve o_ship p_match f_refund_part
+order.finance reconciled refund refunded | o_new o_reserve o_ship p_match f_refund
+order.finance paid dispute disputed | o_new p_dispute
+order.finance invoiced dispute disputed | o_new f_invoice p_dispute
+order.finance reconciled dispute disputed | o_new p_match p_dispute
+order.finance disputed win paid | o_new p_dispute p_win
+order.finance disputed lose refunded | o_new p_dispute p_lose
 order.finance invoiced refund refunded | o_new f_invoice o_reserve o_ship f_refund
 order.finance partially_refunded refund refunded | o_new o_reserve o_ship f_refund_part f_refund
 shipment planned pick picked | o_new o_reserve o_pick
@@ -90,17 +101,6 @@ order promised reserve reserved | issue 15: no order is promised before wf-order
 order promised unpromise new | issue 15: no order is promised before wf-order promise
 order promised hold on_hold | issue 15: no order is promised before wf-order promise
 order promised cancel cancelled | issue 15: no order is promised before wf-order promise
-order.finance reconciled refund_part partially_refunded | issue 14: nothing is reconciled before wf-reconcile match
-order.finance reconciled refund refunded | issue 14: nothing is reconciled before wf-reconcile match
-order.finance paid reconcile reconciled | issue 14: wf-reconcile match
-order.finance invoiced reconcile reconciled | issue 14: wf-reconcile match
-order.finance partially_refunded reconcile reconciled | issue 14: wf-reconcile match
-order.finance refunded reconcile reconciled | issue 14: wf-reconcile match
-order.finance paid dispute disputed | issue 14: disputes from wf-reconcile
-order.finance invoiced dispute disputed | issue 14: disputes from wf-reconcile
-order.finance reconciled dispute disputed | issue 14: disputes from wf-reconcile
-order.finance disputed win paid | issue 14: disputes from wf-reconcile
-order.finance disputed lose refunded | issue 14: disputes from wf-reconcile
 shipment shipped transit in_transit | issue 16: wf-order track (carrier events)
 shipment in_transit deliver delivered | issue 16: nothing is in transit before wf-order track
 shipment shipped fail failed | issue 16: wf-order track (carrier events)
@@ -168,6 +168,29 @@ f_refund() {
 	local left
 	left=$(wf-order show "$ORD" --format jsonl | head -1 | jq -r '(.paid | tonumber) - (.refunded | tonumber) | . * 100 | round | tostring | .[:-2] + "." + .[-2:]')
 	o_return_part && wf-order return refund "$RMA" --amount "$left"
+}
+# The order's money in payout bank:PN, then wf-reconcile match: a charge of
+# what it paid and a refund of what it refunded (p_match); with a dispute
+# of all of it (p_dispute), which the provider then marks lost (p_lose); a
+# dispute reversal in no payout yet (p_win: won, and waiting for its payout).
+p_lines() {
+	local o paid refunded
+	o=$(wf-order show "$ORD" --format jsonl | head -1)
+	paid=$(jq -r .paid <<<"$o")
+	refunded=$(jq -r .refunded <<<"$o")
+	printf '{"type":"payout_line","payout":"bank:P%s","provider_id":"c%s","category":"charge","order":"%s","gross":"%s","currency":"EUR","posted_at":"2026-11-20T08:30:00Z"}\n' "$N" "$N" "$ORD" "$paid"
+	[ "$refunded" = 0.00 ] ||
+		printf '{"type":"payout_line","payout":"bank:P%s","provider_id":"r%s","category":"refund","order":"%s","gross":"-%s","currency":"EUR","posted_at":"2026-11-20T08:40:00Z"}\n' "$N" "$N" "$ORD" "$refunded"
+}
+p_import() { wf-reconcile import --from generic && wf-reconcile match; }
+p_match() { p_lines | p_import; }
+p_dispute_line() {
+	printf '{"type":"payout_line","payout":"bank:P%s","provider_id":"d%s","category":"dispute","order":"%s","gross":"-30.00","currency":"EUR","posted_at":"2026-11-20T08:50:00Z"%s}\n' "$N" "$N" "$ORD" "$1"
+}
+p_dispute() { { p_lines; p_dispute_line; } | p_import; }
+p_lose() { p_dispute_line ',"status":"lost"' | p_import; }
+p_win() {
+	printf '{"type":"payout_line","provider":"bank","provider_id":"w%s","category":"dispute_reversal","order":"%s","gross":"30.00","currency":"EUR","posted_at":"2026-11-20T08:55:00Z"}\n' "$N" "$ORD" | p_import
 }
 r_open()      { wf-order return open "$ORD" --sku MUG-1 --qty "${1:-1}" --reason "too small" >"$BATS_TEST_TMPDIR/rma" && RMA=$(jq -r .return "$BATS_TEST_TMPDIR/rma"); }
 r_request()   { wf-order return open "$ORD" --sku MUG-1 --qty 1 --reason "too small" --requested >"$BATS_TEST_TMPDIR/rma" && RMA=$(jq -r .return "$BATS_TEST_TMPDIR/rma"); }

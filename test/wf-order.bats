@@ -494,3 +494,34 @@ EOF
 	assert_output '{"type":"violation","check":"order.shipped","record":"order","ref":"shop:1","detail":"line 1: 2 ordered, 1 marked shipped, 2 in shipments"}'
 	sql "UPDATE order_line SET qty_shipped = 2 WHERE line_no = 1"
 }
+
+# ---- refund without a return -------------------------------------------------------
+
+@test "refund: a cancelled paid order gets its money back without a return, the reason in the event" {
+	wf-order import <<<"$(order 1001 MUG-1 2)" >/dev/null
+	wf-order cancel shop:1001 --reason "customer asked" >/dev/null
+	run -0 --separate-stderr wf-order refund shop:1001 --amount 10.00 --reason "goodwill"
+	assert_equal "$(jq -c '[.finance_state, .refunded]' <<<"$output")" '["partially_refunded","10.00"]'
+	run -0 --separate-stderr wf-order refund shop:1001 --amount 19.90 --reason "cancelled before shipping"
+	assert_equal "$(jq -c '[.state, .finance_state, .refunded]' <<<"$output")" '["cancelled","refunded","29.90"]'
+	run -0 --separate-stderr wf log order shop:1001
+	assert_equal "$(jq -c 'select(.action == "refund") | .data' <<<"$output")" '{"amount":"19.90","reason":"cancelled before shipping"}'
+}
+
+@test "refund: more than was paid and not refunded is refused, naming what is left; nothing changes" {
+	wf-order import <<<"$(order 1001 MUG-1 2)" >/dev/null
+	run -1 --separate-stderr wf-order refund shop:1001 --amount 29.91 --reason "too much"
+	assert_equal "$stderr" "wf-order: order shop:1001: only 29.90 EUR paid is not refunded yet"
+	assert_equal "$(state shop:1001)" new/paid
+}
+
+@test "refund: --amount and --reason are required; an amount finer than the currency is refused; --dry-run writes nothing" {
+	wf-order import <<<"$(order 1001 MUG-1 2)" >/dev/null
+	run -2 --separate-stderr wf-order refund shop:1001 --amount 1.00
+	[[ "$stderr" == *--reason* ]]
+	run -2 --separate-stderr wf-order refund shop:1001 --amount 1.001 --reason "x"
+	[[ "$stderr" == *amount* ]]
+	run -0 --separate-stderr wf-order refund shop:1001 --amount 1.00 --reason "x" --dry-run
+	assert_equal "$(jq -r .finance_state <<<"$output")" partially_refunded
+	assert_equal "$(state shop:1001)" new/paid
+}

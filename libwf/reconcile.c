@@ -1,0 +1,969 @@
+/*
+ * reconcile.c - matching payout lines to orders, and what the match
+ * decides: the orders' finance states, the payouts' states and the finance
+ * exceptions (wf-reconcile match).
+ *
+ * reads: payout_line, orders
+ *
+ * Writes go through their owners: links through wf_payout_line_link, the
+ * payout machine through wf_payout_act, the order finance machine through
+ * wf_order_finance_act, exceptions through wf_exception_raise/clear.  Lines
+ * are read first (wf_payout_line_each may not write), then decided.
+ *
+ * Tiers, the first that decides wins, each link recording its rule:
+ *  1 provider_order  the order the provider's line names (order_ref);
+ *  2 payment_id      the payment id kept at order import (a hook, below);
+ *  3 amount_window   a charge of the same amount and currency, placed in the
+ *                    --window days before it was posted: only when exactly
+ *                    one order fits; two or more is never guessed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "wf_error.h"
+#include "wf_exception.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_order.h"
+#include "wf_out.h"
+#include "wf_payout.h"
+#include "wf_text.h"
+#include "wf_time.h"
+
+#define KEYLEN 240
+#define DAY 86400
+
+struct mline {
+	int64_t id, payout_id, order_id, gross, posted_at;
+	char    key[KEYLEN];            /* PROVIDER:ID */
+	char    subject[KEYLEN];        /* its payout's REF, or its own key */
+	char    category[20], currency[4], status[65];
+	char   *order_ref, *payment_id;
+	int     in_payout;
+};
+
+struct run {
+	const struct wf_match_opts *o;
+	struct mline *l;
+	size_t n, cap;
+};
+
+static int
+oom(void)
+{
+	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+static int
+money_line(const char *category)
+{
+	return strcmp(category, "charge") == 0 || strcmp(category, "refund") == 0 ||
+	    strcmp(category, "dispute") == 0 || strcmp(category, "dispute_reversal") == 0;
+}
+
+static int
+collect(void *arg, const struct wf_payout_line_row *r)
+{
+	struct run *run = arg;
+	struct mline *m;
+
+	if (!money_line(r->category))
+		return 0;
+	if (run->n == run->cap) {
+		size_t cap = run->cap ? run->cap * 2 : 64;
+		struct mline *p = realloc(run->l, cap * sizeof *p);
+
+		if (p == NULL)
+			return oom();
+		run->l = p;
+		run->cap = cap;
+	}
+	m = &run->l[run->n];
+	memset(m, 0, sizeof *m);
+	m->id = r->id;
+	m->payout_id = r->payout_id;
+	m->order_id = r->order_id;
+	m->gross = r->gross;
+	m->posted_at = r->posted_at;
+	m->in_payout = r->payout != NULL;
+	snprintf(m->key, sizeof m->key, "%s:%s", r->provider, r->provider_id);
+	wf_strlcpy(m->subject, r->payout ? r->payout : m->key, sizeof m->subject);
+	wf_strlcpy(m->category, r->category, sizeof m->category);
+	wf_strlcpy(m->currency, r->currency, sizeof m->currency);
+	wf_strlcpy(m->status, r->status ? r->status : "", sizeof m->status);
+	if ((r->order_ref && (m->order_ref = strdup(r->order_ref)) == NULL) ||
+	    (r->payment_id && (m->payment_id = strdup(r->payment_id)) == NULL)) {
+		free(m->order_ref);
+		return oom();
+	}
+	run->n++;
+	return 0;
+}
+
+/* ---- output: one record per decision ------------------------------------------- */
+
+struct decision {
+	const char *decision, *rule, *line, *payout, *order, *state, *exception;
+};
+
+static int
+emit(wf_db *db, const struct decision *d)
+{
+	cJSON *r = wf_jrecord("match");
+	int k = 0;
+
+	if (r == NULL)
+		return oom();
+	k |= wf_jadd_str(r, "decision", d->decision);
+	k |= wf_jadd_str(r, "rule", d->rule);
+	k |= wf_jadd_str(r, "line", d->line);
+	k |= wf_jadd_str(r, "payout", d->payout);
+	k |= wf_jadd_str(r, "order", d->order);
+	k |= wf_jadd_str(r, "state", d->state);
+	k |= wf_jadd_str(r, "exception", d->exception);
+	if (k) {
+		cJSON_Delete(r);
+		return oom();
+	}
+	return wf_out_emit(wf_db_out(db), r);
+}
+
+/* ---- exceptions ---------------------------------------------------------------- */
+
+static int
+raise_ex(wf_db *db, const char *kind, const char *type, const char *ref, cJSON *evidence,
+    int64_t money, const char *currency, const char *next)
+{
+	struct wf_raise r;
+	const char *result;
+	int64_t id;
+	int rc;
+
+	if (evidence == NULL)
+		return oom();
+	memset(&r, 0, sizeof r);
+	r.kind = kind;
+	r.subject_type = type;
+	r.subject_ref = ref;
+	r.evidence = evidence;
+	r.impact.money = money < 0 ? -money : money;
+	if (r.impact.money)
+		wf_strlcpy(r.impact.currency, currency, sizeof r.impact.currency);
+	r.next_action = next;
+	r.owner = WF_OWNER_PAYOUT;
+	rc = wf_exception_raise(db, &id, &result, &r);
+	cJSON_Delete(evidence);
+	return rc;
+}
+
+static int
+clear_ex(wf_db *db, const char *kind, const char *type, const char *ref, const char *note)
+{
+	const char *result;
+	int64_t id;
+
+	return wf_exception_clear(db, &id, &result, kind, type, ref, note);
+}
+
+/* ---- tiers ------------------------------------------------------------------------- */
+
+/* Order REF's id into *id, or 0 when there is none. */
+static int
+order_by_ref(wf_db *db, int64_t *id, const char *ref)
+{
+	static const char sql[] = "SELECT id FROM orders WHERE ref = ?1";
+	wf_stmt *st;
+	int rc;
+
+	*id = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	if ((rc = wf_db_step(db, st)) == 1)
+		*id = wf_col_int(st, 0);
+	wf_stmt_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * TIER 2 HOOK (issue 14; the order_payment table is C16's, being built):
+ * when the order module keeps the payment ids its importers see, look
+ * L->payment_id up here, for instance
+ *     wf_order_find_by_payment(db, order_id, provider, l->payment_id)
+ * and return the order it names, and the caller links with rule
+ * "payment_id".  Until then this tier decides nothing: *order_id 0.
+ */
+static int
+tier2_payment(wf_db *db, int64_t *order_id, const struct mline *l)
+{
+	(void)db;
+	(void)l;
+	*order_id = 0;
+	return 0;
+}
+
+/* Charge L's candidates: orders in its currency whose paid amount is its
+ * gross, placed in the window days before it was posted, with no charge
+ * linked yet.  *n receives how many (at most 3 counted), *id the first, and
+ * CANDS their keys. */
+static int
+tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days)
+{
+	static const char sql[] =
+	    "SELECT o.id, o.ref FROM orders o WHERE o.currency = ?1 AND o.paid = ?2"
+	    " AND o.placed_at >= ?3 AND o.placed_at <= ?4"
+	    " AND NOT EXISTS (SELECT 1 FROM payout_line p WHERE p.order_id = o.id"
+	    "   AND p.category = 'charge')"
+	    " ORDER BY o.id LIMIT 3";
+	wf_stmt *st;
+	int rc;
+
+	*id = 0;
+	*n = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, l->currency);
+	wf_bind_int(st, 2, l->gross);
+	wf_bind_time(st, 3, l->posted_at - (int64_t)days * DAY);
+	wf_bind_time(st, 4, l->posted_at);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if ((*n)++ == 0)
+			*id = wf_col_int(st, 0);
+		if (!cJSON_AddItemToArray(cands, wf_json_str(wf_col_text(st, 1)))) {
+			wf_stmt_reset(st);
+			return oom();
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- step 1: link lines --------------------------------------------------------- */
+
+/* Evidence of the lines no tier explains, by subject (payout or line). */
+static int
+unexplained(cJSON *by, const struct mline *l, const char *why, cJSON *cands)
+{
+	cJSON *s = cJSON_GetObjectItemCaseSensitive(by, l->subject), *e, *lines;
+	char m[32];
+
+	if (s == NULL) {
+		if ((s = cJSON_AddObjectToObject(by, l->subject)) == NULL ||
+		    cJSON_AddArrayToObject(s, "lines") == NULL ||
+		    cJSON_AddStringToObject(s, "currency", l->currency) == NULL ||
+		    cJSON_AddNumberToObject(s, "minor", 0) == NULL)
+			return oom();
+	}
+	lines = cJSON_GetObjectItemCaseSensitive(s, "lines");
+	if ((e = cJSON_CreateObject()) == NULL)
+		return oom();
+	cJSON_AddItemToArray(lines, e);
+	wf_money_format(l->gross, l->currency, m, sizeof m);
+	if (wf_jadd_str(e, "line", l->key) || wf_jadd_str(e, "category", l->category) ||
+	    wf_jadd_str(e, "gross", m) || wf_jadd_str(e, "currency", l->currency) ||
+	    wf_jadd_str(e, "order", l->order_ref) || wf_jadd_str(e, "why", why) ||
+	    (cands && wf_jadd_item(e, "candidates", cands)))
+		return oom();
+	if (strcmp(cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring,
+	    l->currency) == 0) {
+		cJSON *mi = cJSON_GetObjectItemCaseSensitive(s, "minor");
+
+		cJSON_SetNumberValue(mi, mi->valuedouble + (double)(l->gross < 0 ? -l->gross : l->gross));
+	}
+	return 0;
+}
+
+static int
+link_lines(wf_db *db, struct run *run, cJSON *unknown)
+{
+	struct decision d;
+	size_t i;
+	int rc, n;
+
+	for (i = 0; i < run->n; i++) {
+		struct mline *l = &run->l[i];
+		int64_t oid = 0;
+		const char *rule = NULL, *why = NULL;
+		cJSON *cands = NULL;
+
+		if (l->order_id)
+			continue;
+		if (l->order_ref) {
+			if ((rc = order_by_ref(db, &oid, l->order_ref)) != 0)
+				return rc;
+			rule = "provider_order";
+			if (!oid)
+				why = "the order the provider names is not in Workform";
+		}
+		if (!oid && !l->order_ref) {
+			if ((rc = tier2_payment(db, &oid, l)) != 0)
+				return rc;
+			if (oid)
+				rule = "payment_id";
+		}
+		if (!oid && !l->order_ref) {
+			rule = "amount_window";
+			if (strcmp(l->category, "charge") != 0) {
+				why = "it names no order, and only charges are matched by amount";
+			} else {
+				if ((cands = cJSON_CreateArray()) == NULL)
+					return oom();
+				if ((rc = tier3_amount(db, &oid, &n, cands, l,
+				    run->o->window_days)) != 0) {
+					cJSON_Delete(cands);
+					return rc;
+				}
+				if (n == 1) {
+					cJSON_Delete(cands);
+					cands = NULL;
+				} else {
+					oid = 0;
+					why = n == 0 ? "no order of its amount and currency in the window" :
+					    "more than one order fits its amount, currency and window";
+					if (n == 0) {
+						cJSON_Delete(cands);
+						cands = NULL;
+					}
+				}
+			}
+		}
+		memset(&d, 0, sizeof d);
+		d.rule = rule;
+		d.line = l->key;
+		d.payout = l->in_payout ? l->subject : NULL;
+		if (oid) {
+			if ((rc = wf_payout_line_link(db, l->id, oid, rule)) != 0)
+				return rc;
+			l->order_id = oid;
+			d.decision = "linked";
+			d.order = l->order_ref;
+			if (!d.order) {
+				static const char sql[] = "SELECT ref FROM orders WHERE id = ?1";
+				wf_stmt *st;
+				char ref[168] = "";
+
+				if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+					return rc;
+				wf_bind_int(st, 1, oid);
+				if ((rc = wf_db_step(db, st)) == 1)
+					wf_strlcpy(ref, wf_col_text(st, 0), sizeof ref);
+				wf_stmt_reset(st);
+				if (rc < 0)
+					return rc;
+				d.order = ref;
+				if ((rc = emit(db, &d)) != 0)
+					return rc;
+				continue;
+			}
+		} else {
+			if ((rc = unexplained(unknown, l, why, cands)) != 0)
+				return rc;
+			d.decision = cands ? "ambiguous" : "unknown";
+			d.order = l->order_ref;
+			d.exception = WF_EX_UNKNOWN_PAYMENT;
+		}
+		if ((rc = emit(db, &d)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* unknown_payment per subject: raised with the lines no tier explains,
+ * resolved on every other subject the lines name. */
+static int
+raise_unknown(wf_db *db, struct run *run, cJSON *unknown)
+{
+	cJSON *s;
+	size_t i;
+	int rc;
+
+	cJSON_ArrayForEach(s, unknown) {
+		const char *cur = cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring;
+		int64_t minor = (int64_t)cJSON_GetObjectItemCaseSensitive(s, "minor")->valuedouble;
+		cJSON *ev = cJSON_CreateObject();
+
+		if (ev == NULL || !cJSON_AddItemToObject(ev, "lines",
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "lines"), 1))) {
+			cJSON_Delete(ev);
+			return oom();
+		}
+		if ((rc = raise_ex(db, WF_EX_UNKNOWN_PAYMENT, "payout", s->string, ev, minor, cur,
+		    "find the order each line pays for (wf-reconcile lines --payout), import it,"
+		    " and run wf-reconcile match again")) != 0)
+			return rc;
+	}
+	for (i = 0; i < run->n; i++) {
+		const char *subj = run->l[i].subject;
+
+		if (cJSON_GetObjectItemCaseSensitive(unknown, subj))
+			continue;
+		if (i > 0 && strcmp(run->l[i - 1].subject, subj) == 0)
+			continue;
+		if ((rc = clear_ex(db, WF_EX_UNKNOWN_PAYMENT, "payout", subj,
+		    "every line is matched to an order")) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- step 2: orders ------------------------------------------------------------ */
+
+struct order_sum {
+	int64_t id, paid, refunded;
+	char    ref[168], finance[24], currency[4];
+	int64_t charges, refunds;
+	int     disputes, reversals, lost, won, in_transit, other_currency;
+	const struct mline *last;       /* the latest line */
+	const struct mline *last_dispute;
+};
+
+static int
+order_load(wf_db *db, struct order_sum *o)
+{
+	static const char sql[] =
+	    "SELECT ref, finance_state, currency, paid, refunded FROM orders WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, o->id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		wf_strlcpy(o->ref, wf_col_text(st, 0), sizeof o->ref);
+		wf_strlcpy(o->finance, wf_col_text(st, 1), sizeof o->finance);
+		wf_strlcpy(o->currency, wf_col_text(st, 2), sizeof o->currency);
+		o->paid = wf_col_int(st, 3);
+		o->refunded = wf_col_int(st, 4);
+	}
+	wf_stmt_reset(st);
+	return rc < 0 ? rc : rc == 1 ? 0 : wf_error_set(WF_EINTERNAL, "order id %lld went",
+	    (long long)o->id);
+}
+
+/* The finance event's data: the payout line that decided, and the rule. */
+static cJSON *
+finance_data(const struct mline *l, const char *rule)
+{
+	cJSON *d = cJSON_CreateObject();
+
+	if (d == NULL || wf_jadd_str(d, "payout_line", l->key) ||
+	    wf_jadd_str(d, "payout", l->in_payout ? l->subject : NULL) ||
+	    wf_jadd_str(d, "rule", rule)) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Move order O's finance by ACTION when its state allows it: *moved 1. */
+static int
+finance(wf_db *db, struct order_sum *o, const char *action, const struct mline *l,
+    const char *rule, int *moved)
+{
+	const char *to = NULL;
+	cJSON *data;
+	int rc;
+
+	*moved = 0;
+	if (wf_order_finance_can(o->finance, action) == 0)
+		return 0;
+	if ((data = finance_data(l, rule)) == NULL)
+		return oom();
+	if ((rc = wf_order_finance_act(db, &to, o->id, o->ref, action, data)) != 0)
+		return rc;
+	wf_strlcpy(o->finance, to, sizeof o->finance);
+	*moved = 1;
+	return 0;
+}
+
+static cJSON *
+order_evidence(const struct order_sum *o, const struct run *run, const char *what,
+    int64_t expected, int64_t got)
+{
+	cJSON *ev = cJSON_CreateObject(), *lines;
+	char m[32];
+	size_t i;
+
+	if (ev == NULL || (lines = cJSON_AddArrayToObject(ev, "lines")) == NULL)
+		goto bad;
+	if (wf_jadd_str(ev, "order", o->ref) || wf_jadd_str(ev, "what", what) ||
+	    wf_jadd_money(ev, "order_amount", expected, o->currency) ||
+	    wf_jadd_money(ev, "payout_amount", got, o->currency) ||
+	    wf_jadd_money(ev, "difference", got - expected, o->currency))
+		goto bad;
+	for (i = 0; i < run->n; i++) {
+		const struct mline *l = &run->l[i];
+		cJSON *e;
+
+		if (l->order_id != o->id)
+			continue;
+		if ((e = cJSON_CreateObject()) == NULL)
+			goto bad;
+		cJSON_AddItemToArray(lines, e);
+		wf_money_format(l->gross, l->currency, m, sizeof m);
+		if (wf_jadd_str(e, "line", l->key) || wf_jadd_str(e, "payout",
+		    l->in_payout ? l->subject : NULL) || wf_jadd_str(e, "category", l->category) ||
+		    wf_jadd_str(e, "gross", m) || wf_jadd_str(e, "currency", l->currency))
+			goto bad;
+	}
+	return ev;
+bad:
+	cJSON_Delete(ev);
+	return NULL;
+}
+
+static int64_t
+absdiff(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+static int
+order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
+{
+	struct decision d;
+	int rc, moved, ok_charges, ok_refunds;
+
+	memset(&d, 0, sizeof d);
+	d.order = o->ref;
+	/* disputes first: a disputed order is not reconciled */
+	if (o->disputes) {
+		const struct mline *l = o->last_dispute;
+		char next[300];
+
+		d.line = l->key;
+		d.payout = l->in_payout ? l->subject : NULL;
+		if (o->lost) {
+			if ((rc = finance(db, o, "dispute", l, "dispute_line", &moved)) != 0 ||
+			    (rc = finance(db, o, "lose", l, "dispute_lost", &moved)) != 0)
+				return rc;
+			snprintf(next, sizeof next, "the dispute on order %s is lost: book the"
+			    " chargeback as a loss and close the order's finance", o->ref);
+			if ((rc = raise_ex(db, WF_EX_DISPUTE_LOST, "order", o->ref,
+			    order_evidence(o, run, "dispute lost", 0, l->gross), l->gross,
+			    l->currency, next)) != 0 ||
+			    (rc = clear_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    "the dispute is lost")) != 0)
+				return rc;
+			d.decision = "dispute_lost";
+			d.rule = "dispute_status_lost";
+			d.exception = WF_EX_DISPUTE_LOST;
+		} else if (o->reversals || o->won) {
+			if ((rc = finance(db, o, "win", l, o->reversals ? "dispute_reversal" :
+			    "dispute_status_won", &moved)) != 0 ||
+			    (rc = clear_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    "the dispute is won: the money came back")) != 0)
+				return rc;
+			d.decision = "dispute_won";
+			d.rule = o->reversals ? "dispute_reversal" : "dispute_status_won";
+		} else {
+			if ((rc = finance(db, o, "dispute", l, "dispute_line", &moved)) != 0)
+				return rc;
+			snprintf(next, sizeof next, "answer the dispute on order %s with the"
+			    " provider (evidence: invoice, tracking) before its deadline", o->ref);
+			if ((rc = raise_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    order_evidence(o, run, "dispute open", 0, l->gross), l->gross,
+			    l->currency, next)) != 0)
+				return rc;
+			d.decision = "dispute_open";
+			d.rule = "dispute_line";
+			d.exception = WF_EX_DISPUTE_OPEN;
+		}
+		d.state = o->finance;
+		if ((rc = emit(db, &d)) != 0)
+			return rc;
+		if (!(o->reversals || o->won) || o->lost)
+			return 0;       /* only a won dispute goes on to the amounts */
+		memset(&d, 0, sizeof d);
+		d.order = o->ref;
+	}
+	d.line = o->last->key;
+	d.payout = o->last->in_payout ? o->last->subject : NULL;
+	if (o->other_currency) {
+		d.decision = "mismatch";
+		d.rule = "currency";
+		d.exception = WF_EX_AMOUNT_MISMATCH;
+		if ((rc = raise_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		    order_evidence(o, run, "a line is not in the order's currency", o->paid,
+		    o->charges), 0, o->currency, "find why the provider settled this order"
+		    " in another currency, and correct the order or the line")) != 0)
+			return rc;
+		d.state = o->finance;
+		return emit(db, &d);
+	}
+	ok_charges = absdiff(o->charges, o->paid) <= tolerance;
+	ok_refunds = absdiff(-o->refunds, o->refunded) <= tolerance;
+	if (!ok_charges) {
+		char next[300];
+
+		snprintf(next, sizeof next, "compare order %s's payment with what the provider"
+		    " settled, and correct the order or ask the provider", o->ref);
+		if ((rc = raise_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		    order_evidence(o, run, "charges", o->paid, o->charges),
+		    o->charges - o->paid, o->currency, next)) != 0)
+			return rc;
+	} else if ((rc = clear_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+	    "the charges agree with the order")) != 0)
+		return rc;
+	if (!ok_refunds) {
+		char next[300];
+
+		snprintf(next, sizeof next, "compare order %s's refunds with the refunds the"
+		    " provider settled, and refund or correct what differs", o->ref);
+		if ((rc = raise_ex(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+		    order_evidence(o, run, "refunds", o->refunded, -o->refunds),
+		    -o->refunds - o->refunded, o->currency, next)) != 0)
+			return rc;
+	} else if ((rc = clear_ex(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+	    "the refunds agree with the order")) != 0)
+		return rc;
+	if (!ok_charges || !ok_refunds) {
+		d.decision = "mismatch";
+		d.rule = !ok_charges ? "amount" : "refund_amount";
+		d.exception = !ok_charges ? WF_EX_AMOUNT_MISMATCH : WF_EX_REFUND_MISMATCH;
+	} else if (o->in_transit) {
+		d.decision = "waiting";
+		d.rule = "line_in_no_payout";
+	} else {
+		if ((rc = finance(db, o, "reconcile", o->last, "charges_and_refunds_agree",
+		    &moved)) != 0)
+			return rc;
+		d.decision = moved ? "reconciled" :
+		    strcmp(o->finance, "reconciled") == 0 ? "unchanged" : "not_reconcilable";
+		d.rule = "charges_and_refunds_agree";
+	}
+	d.state = o->finance;
+	return emit(db, &d);
+}
+
+static int
+by_order(const void *a, const void *b)
+{
+	const struct mline *x = a, *y = b;
+
+	if (x->order_id != y->order_id)
+		return x->order_id < y->order_id ? -1 : 1;
+	if (x->posted_at != y->posted_at)
+		return x->posted_at < y->posted_at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+by_subject(const void *a, const void *b)
+{
+	const struct mline *x = a, *y = b;
+	int c = strcmp(x->subject, y->subject);
+
+	return c ? c : x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+status_is(const char *s, const char *word)
+{
+	return strcasecmp(s, word) == 0;
+}
+
+/* --tolerance TEXT in minor units of CURRENCY into *tol (NULL: 0). */
+static int
+order_tolerance(int64_t *tol, const char *text, const char *currency)
+{
+	*tol = 0;
+	if (text && (wf_money_parse(text, currency, tol) != 0 || *tol < 0))
+		return wf_error_set(WF_EUSAGE, "--tolerance: '%s' is not an amount in %s",
+		    text, currency);
+	return 0;
+}
+
+/* Decide every order the lines are linked to.  The lines of an order with
+ * an open amount_mismatch or refund_mismatch get a negative order_id, for
+ * their payouts' decision. */
+static int
+orders_decide(wf_db *db, struct run *run, const char *tolerance)
+{
+	size_t i = 0, j, k;
+	int64_t tol;
+	int rc, bad1, bad2;
+
+	qsort(run->l, run->n, sizeof *run->l, by_order);
+	while (i < run->n && run->l[i].order_id == 0)
+		i++;
+	for (; i < run->n; i = j) {
+		struct order_sum o;
+
+		memset(&o, 0, sizeof o);
+		o.id = run->l[i].order_id;
+		if ((rc = order_load(db, &o)) != 0)
+			return rc;
+		for (j = i; j < run->n && run->l[j].order_id == o.id; j++) {
+			const struct mline *l = &run->l[j];
+
+			o.last = l;
+			if (strcmp(l->currency, o.currency) != 0) {
+				o.other_currency = 1;
+				continue;
+			}
+			if (!l->in_payout)
+				o.in_transit = 1;
+			if (strcmp(l->category, "charge") == 0)
+				o.charges += l->gross;
+			else if (strcmp(l->category, "refund") == 0)
+				o.refunds += l->gross;
+			else if (strcmp(l->category, "dispute") == 0) {
+				o.disputes++;
+				o.last_dispute = l;
+				o.lost |= status_is(l->status, "lost");
+				o.won |= status_is(l->status, "won");
+			} else {
+				o.reversals++;
+			}
+		}
+		if (o.reversals && !o.disputes)
+			o.reversals = 0;        /* a reversal alone decides nothing */
+		if ((rc = order_tolerance(&tol, tolerance, o.currency)) != 0 ||
+		    (rc = order_decide(db, run, &o, tol)) != 0 ||
+		    (rc = wf_exception_is_open(db, &bad1, WF_EX_AMOUNT_MISMATCH, "order",
+		    o.ref)) != 0 ||
+		    (rc = wf_exception_is_open(db, &bad2, WF_EX_REFUND_MISMATCH, "order",
+		    o.ref)) != 0)
+			return rc;
+		if (bad1 || bad2)
+			for (k = i; k < j; k++)
+				run->l[k].order_id = -run->l[k].order_id;  /* marks a mismatch */
+	}
+	return 0;
+}
+
+/* ---- step 3: orders paid but in no payout --------------------------------------- */
+
+static int
+missing_in_payout(wf_db *db, int days)
+{
+	static const char chans[] =
+	    "SELECT o.channel, max(p.posted_at) FROM payout_line p"
+	    " JOIN orders o ON o.id = p.order_id WHERE p.category = 'charge'"
+	    " GROUP BY o.channel ORDER BY o.channel";
+	static const char due[] =
+	    "SELECT o.ref, o.paid, o.currency, o.placed_at FROM orders o"
+	    " WHERE o.channel = ?1 AND o.placed_at <= ?2 AND o.paid > 0"
+	    " AND o.finance_state IN ('paid', 'invoiced', 'partially_refunded')"
+	    " AND NOT EXISTS (SELECT 1 FROM payout_line p WHERE p.order_id = o.id"
+	    "   AND p.category = 'charge') ORDER BY o.id";
+	static const char settled[] =
+	    "SELECT DISTINCT o.ref FROM orders o JOIN payout_line p ON p.order_id = o.id"
+	    " WHERE p.category = 'charge' ORDER BY o.ref";
+	cJSON *list = cJSON_CreateArray(), *e;
+	wf_stmt *st;
+	int rc;
+
+	if (list == NULL)
+		return oom();
+	if ((rc = wf_db_stmt(db, &st, chans)) != 0)
+		goto out;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		if ((e = cJSON_CreateObject()) == NULL) {
+			wf_stmt_reset(st);
+			rc = oom();
+			goto out;
+		}
+		cJSON_AddItemToArray(list, e);
+		cJSON_AddStringToObject(e, "channel", wf_col_text(st, 0));
+		cJSON_AddStringToObject(e, "latest", wf_col_text(st, 1));
+	}
+	if (rc < 0)
+		goto out;
+	cJSON_ArrayForEach(e, list) {
+		const char *ch = cJSON_GetObjectItemCaseSensitive(e, "channel")->valuestring;
+		int64_t latest;
+		cJSON *orders = cJSON_AddArrayToObject(e, "orders"), *x;
+
+		if (orders == NULL || wf_time_parse(cJSON_GetObjectItemCaseSensitive(e,
+		    "latest")->valuestring, &latest) != 0) {
+			rc = orders ? wf_error_set(WF_EINTERNAL, "bad posted_at") : oom();
+			goto out;
+		}
+		if ((rc = wf_db_stmt(db, &st, due)) != 0)
+			goto out;
+		wf_bind_text(st, 1, ch);
+		wf_bind_time(st, 2, latest - (int64_t)days * DAY);
+		while ((rc = wf_db_step(db, st)) == 1) {
+			if ((x = cJSON_CreateObject()) == NULL) {
+				wf_stmt_reset(st);
+				rc = oom();
+				goto out;
+			}
+			cJSON_AddItemToArray(orders, x);
+			cJSON_AddStringToObject(x, "order", wf_col_text(st, 0));
+			cJSON_AddNumberToObject(x, "paid", (double)wf_col_int(st, 1));
+			cJSON_AddStringToObject(x, "currency", wf_col_text(st, 2));
+			cJSON_AddStringToObject(x, "placed_at", wf_col_text(st, 3));
+		}
+		if (rc < 0)
+			goto out;
+		cJSON_ArrayForEach(x, orders) {
+			const char *ref = cJSON_GetObjectItemCaseSensitive(x, "order")->valuestring;
+			const char *cur = cJSON_GetObjectItemCaseSensitive(x, "currency")->valuestring;
+			int64_t paid = (int64_t)cJSON_GetObjectItemCaseSensitive(x, "paid")->valuedouble;
+			struct decision d = { "missing", "paid_not_in_payout", NULL, NULL, ref, NULL,
+			    WF_EX_MISSING_IN_PAYOUT };
+			cJSON *ev = cJSON_CreateObject();
+			char next[300];
+
+			if (ev == NULL || wf_jadd_str(ev, "order", ref) ||
+			    wf_jadd_money(ev, "paid", paid, cur) ||
+			    wf_jadd_str(ev, "placed_at", cJSON_GetObjectItemCaseSensitive(x,
+			    "placed_at")->valuestring) ||
+			    wf_jadd_str(ev, "latest_payout_line", cJSON_GetObjectItemCaseSensitive(e,
+			    "latest")->valuestring) || wf_jadd_int(ev, "window_days", days)) {
+				cJSON_Delete(ev);
+				rc = oom();
+				goto out;
+			}
+			snprintf(next, sizeof next, "ask the provider where order %s's payment is,"
+			    " or import the payout that carries it", ref);
+			if ((rc = raise_ex(db, WF_EX_MISSING_IN_PAYOUT, "order", ref, ev, paid, cur,
+			    next)) != 0 || (rc = emit(db, &d)) != 0)
+				goto out;
+		}
+	}
+	/* every order whose charge is in a payout now: resolved */
+	cJSON_Delete(list);
+	if ((list = cJSON_CreateArray()) == NULL)
+		return oom();
+	if ((rc = wf_db_stmt(db, &st, settled)) != 0)
+		goto out;
+	while ((rc = wf_db_step(db, st)) == 1)
+		cJSON_AddItemToArray(list, cJSON_CreateString(wf_col_text(st, 0)));
+	if (rc < 0)
+		goto out;
+	cJSON_ArrayForEach(e, list)
+		if ((rc = clear_ex(db, WF_EX_MISSING_IN_PAYOUT, "order", e->valuestring,
+		    "its charge is in a payout")) != 0)
+			goto out;
+	rc = 0;
+out:
+	cJSON_Delete(list);
+	return rc;
+}
+
+/* ---- step 4: payouts ----------------------------------------------------------------- */
+
+static int
+payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
+{
+	size_t i, j;
+	int rc;
+
+	qsort(run->l, run->n, sizeof *run->l, by_subject);
+	for (i = 0; i < run->n; i = j) {
+		const struct mline *l = &run->l[i];
+		struct wf_payout_info p;
+		struct wf_payout_sum s;
+		struct decision d;
+		const char *to = NULL, *rule = NULL;
+		int found, bad = 0;
+
+		for (j = i; j < run->n && strcmp(run->l[j].subject, l->subject) == 0; j++)
+			if (run->l[j].order_id < 0)
+				bad = 1;
+		if (!l->in_payout)
+			continue;
+		if ((rc = wf_payout_find(db, &p, &found, l->subject)) != 0)
+			return rc;
+		if (!found || (rc = wf_payout_sum(db, &s, p.id)) != 0)
+			return found ? rc : wf_error_set(WF_EINTERNAL, "payout %s went", l->subject);
+		if (cJSON_GetObjectItemCaseSensitive(unknown, l->subject))
+			rule = "line_without_order";
+		else if (bad)
+			rule = "order_amount_mismatch";
+		else if (s.checkable && s.difference != 0)
+			rule = "lines_do_not_add_up";
+		memset(&d, 0, sizeof d);
+		d.payout = p.ref;
+		if (rule) {
+			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "matched") == 0) {
+				if ((rc = wf_payout_act(db, &to, p.ref, "mismatch", NULL)) != 0)
+					return rc;
+			}
+			d.decision = "mismatch";
+		} else {
+			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "mismatch") == 0) {
+				if ((rc = wf_payout_act(db, &to, p.ref, "match", NULL)) != 0)
+					return rc;
+				wf_strlcpy(p.state, to, sizeof p.state);
+			}
+			if (strcmp(p.state, "matched") == 0 && s.checkable) {
+				if ((rc = wf_payout_act(db, &to, p.ref, "reconcile", NULL)) != 0)
+					return rc;
+				d.decision = "reconciled";
+				rule = "every_line_matched_and_adds_up";
+			} else {
+				d.decision = strcmp(p.state, "reconciled") == 0 ? "unchanged" : "matched";
+				rule = s.checkable ? "every_line_matched_and_adds_up" :
+				    "every_line_matched_amount_unknown";
+			}
+		}
+		d.rule = rule;
+		d.state = to ? to : p.state;
+		if ((rc = emit(db, &d)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static const char *const match_columns[] = {
+	"decision", "rule", "line", "payout", "order", "state", "exception", NULL
+};
+
+int
+wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
+{
+	struct wf_payout_line_query q;
+	struct run run;
+	cJSON *unknown = NULL;
+	int64_t tol = 0;
+	size_t i;
+
+	int rc;
+
+	if (o->window_days < 0 || o->window_days > 366)
+		return wf_error_set(WF_EUSAGE, "--window: %d days is not 0-366", o->window_days);
+	if (o->tolerance && (wf_money_parse(o->tolerance, "EUR", &tol) != 0 || tol < 0))
+		return wf_error_set(WF_EUSAGE, "--tolerance: '%s' is not an amount like 0.05",
+		    o->tolerance);
+	memset(&run, 0, sizeof run);
+	memset(&q, 0, sizeof q);
+	run.o = o;
+	wf_out_columns(wf_db_out(db), "match", match_columns);
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((unknown = cJSON_CreateObject()) == NULL)
+		rc = oom();
+	if (rc == 0)
+		rc = wf_payout_line_each(db, &q, collect, &run);
+	if (rc == 0) {
+		qsort(run.l, run.n, sizeof *run.l, by_subject);
+		rc = link_lines(db, &run, unknown);
+	}
+	if (rc == 0)
+		rc = raise_unknown(db, &run, unknown);
+	if (rc == 0)
+		rc = orders_decide(db, &run, o->tolerance);
+	if (rc == 0)
+		rc = missing_in_payout(db, o->window_days);
+	if (rc == 0)
+		rc = payouts_decide(db, &run, unknown);
+	if (rc == 0)
+		rc = wf_tx_commit(db);
+	else
+		wf_tx_rollback(db);
+	for (i = 0; i < run.n; i++) {
+		free(run.l[i].order_ref);
+		free(run.l[i].payment_id);
+	}
+	free(run.l);
+	cJSON_Delete(unknown);
+	return rc;
+}
