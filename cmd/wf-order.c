@@ -24,9 +24,14 @@ progress(void *c, long long lines)
  * {"orders":[...]} as the Admin API lists them. */
 static const char *const shopify_documents[] = { "orders", NULL };
 
+/* WooCommerce lists its orders as a bare array: no member holds them. */
+static const char *const woo_documents[] = { NULL };
+
 static const struct cli_opt import_opts[] = {
-	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify", "the payload format (default generic)" },
-	{ "channel", K_TEXT, "C", 0, NULL, "the channel of every order (shopify: default shopify)" },
+	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce",
+	  "the payload format (default generic)" },
+	{ "channel", K_TEXT, "C", 0, NULL,
+	  "the channel of every order (default: shopify, woocommerce)" },
 	END_OPTS
 };
 
@@ -44,8 +49,13 @@ cmd_import(struct cli *c)
 		 * {"order":{...}} or JSON lines, pretty-printed or not */
 		imp.format = WF_ORDER_SHOPIFY;
 		b.documents = shopify_documents;
+	} else if (from && strcmp(from, "woocommerce") == 0) {
+		/* a list of orders as the REST API returns it, or JSON lines */
+		imp.format = WF_ORDER_WOO;
+		b.documents = woo_documents;
 	} else if (from && strcmp(from, "generic") != 0)
-		return wf_error_set(WF_EUSAGE, "--from: expected generic or shopify, got '%s'", from);
+		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify or woocommerce, "
+		    "got '%s'", from);
 	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
 	if (progress_shown)
 		fputc('\n', stderr);
