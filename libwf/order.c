@@ -801,9 +801,20 @@ wf_order_take_back(wf_db *db, int64_t order_id, const char *ref, int64_t sku_id,
 	    open ? "return_part" : "return_all", data);
 }
 
+static int refund_for(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *key, const char *what);
+
 int
 wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
     const char *rma)
+{
+	return refund_for(db, o, ref, amount, "return", rma);
+}
+
+/* wf_order_refund(), with {"amount":..,KEY:WHAT} as the event's data. */
+static int
+refund_for(wf_db *db, const struct wf_order_info *o, const char *ref, int64_t amount,
+    const char *key, const char *what)
 {
 	static const char sql[] =
 	    "UPDATE orders SET refunded = refunded + ?2, updated_at = ?3 WHERE id = ?1";
@@ -823,7 +834,7 @@ wf_order_refund(wf_db *db, const struct wf_order_info *o, const char *ref, int64
 		return rc;
 	data = cJSON_CreateObject();
 	if (data == NULL || wf_jadd_money(data, "amount", amount, o->currency) |
-	    wf_jadd_str(data, "return", rma)) {
+	    wf_jadd_str(data, key, what)) {
 		cJSON_Delete(data);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
@@ -1259,9 +1270,8 @@ wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
 int
 wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in)
 {
-	static const char other[] =
-	    "SELECT o.ref FROM order_payment p JOIN orders o ON o.id = p.order_id"
-	    " WHERE p.provider = ?1 AND p.payment_id = ?2 AND p.order_id <> ?3";
+	/* one payment pays one order: an id another order keeps already stays
+	 * that order's (a copied payload never moves it over) */
 	static const char ins[] =
 	    "INSERT INTO order_payment (order_id, provider, payment_id) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT (provider, payment_id) DO NOTHING";
@@ -1272,20 +1282,7 @@ wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in)
 	if (in->pay_provider == NULL)
 		return 0;
 	for (i = 0; i < in->npay_ids; i++) {
-		/* one payment pays one order: a payload that names another
-		 * order's payment is refused, never moved over */
-		if ((rc = wf_db_stmt(db, &st, other)) != 0)
-			return rc;
-		wf_bind_text(st, 1, in->pay_provider);
-		wf_bind_text(st, 2, in->pay_ids[i]);
-		wf_bind_int(st, 3, order_id);
-		if ((rc = wf_db_step(db, st)) == 1) {
-			rc = wf_error_set(WF_EREFUSED, "%s payment '%s' is order %s's already",
-			    in->pay_provider, in->pay_ids[i], wf_col_text(st, 0));
-			wf_stmt_reset(st);
-			return rc;
-		}
-		if (rc < 0 || (rc = wf_db_stmt(db, &st, ins)) != 0)
+		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
 			return rc;
 		wf_bind_int(st, 1, order_id);
 		wf_bind_text(st, 2, in->pay_provider);
@@ -1322,4 +1319,33 @@ wf_order_find_by_payment(wf_db *db, struct wf_order_info *info, const char *prov
 		return rc;
 	return wf_error_set(WF_ENOTFOUND, "no order paid by %s payment '%s'", provider,
 	    payment_id);
+}
+
+int
+wf_order_refund_channel(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *refund)
+{
+	return refund_for(db, o, ref, amount, "refund", refund);
+}
+
+int
+wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provider,
+    const char *payment_id)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM order_payment WHERE order_id = ?1 AND provider = ?2 AND payment_id = ?3";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_text(st, 2, provider);
+	wf_bind_text(st, 3, payment_id);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1)
+		wf_stmt_reset(st);
+	return 0;
 }

@@ -75,6 +75,12 @@ int wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
 int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
+/* Shopify refund R (at AT): the amounts of its successful refund
+ * transactions added to *SUM, every transaction's id and parent_id kept in
+ * IN (provider "shopify"), and, when OWN is not NULL, the ids of the
+ * successful refund transactions alone in OWN.  order_shopify.c. */
+int wf_order_shopify_refund(const wf_jloc *at, const cJSON *r, const char *cur,
+    int64_t *sum, struct wf_order_in *in, struct wf_order_in *own);
 int wf_order_parse_woo(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
 
@@ -115,7 +121,18 @@ int wf_order_pay_id(struct wf_order_in *in, const char *id);
 
 /* ---- order.c, the payments ---------------------------------------------------- */
 
-/* Keep IN's payment ids for order ORDER_ID (those it has stay).
+/* Whether order ORDER_ID keeps payment PAYMENT_ID of PROVIDER, into
+ * *found.  Returns 0 or a database error. */
+int wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provider,
+    const char *payment_id);
+
+/* Order O (key REF) refunds AMOUNT at the channel, as wf_order_refund()
+ * does for a return, with an event naming REFUND ("shopify-refund:ID"). */
+int wf_order_refund_channel(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *refund);
+
+/* Keep IN's payment ids for order ORDER_ID (those it has stay; an id
+ * another order keeps stays that order's).
  * Returns 0 or a database error. */
 int wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in);
 

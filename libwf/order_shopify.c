@@ -110,6 +110,44 @@ shopify_tx_ids(const wf_jloc *at, const cJSON *t, struct wf_order_in *in)
 	return 0;
 }
 
+int
+wf_order_shopify_refund(const wf_jloc *at, const cJSON *r, const char *cur, int64_t *sum,
+    struct wf_order_in *in, struct wf_order_in *own)
+{
+	wf_jloc lt = WF_JLOC_KEY(at, "transactions");
+	const cJSON *txs, *t;
+	long j = 0;
+	int64_t v;
+	int rc;
+
+	if (!cJSON_IsObject(r))
+		return wf_jerr(at, NULL, "expected an object");
+	if ((rc = wf_jget_arr(at, r, "transactions", 0, &txs)) != 0)
+		return rc < 0 ? rc : 0;
+	cJSON_ArrayForEach(t, txs) {
+		wf_jloc ltj = WF_JLOC_IDX(&lt, j++);
+		const char *kind = NULL, *status = NULL, *id = NULL;
+		if (!cJSON_IsObject(t))
+			return wf_jerr(&ltj, NULL, "expected an object");
+		if ((rc = wf_jget_str(&ltj, t, "kind", 0, 32, &kind)) < 0 ||
+		    (rc = wf_jget_str(&ltj, t, "status", 0, 32, &status)) < 0 ||
+		    (rc = wf_jget_id(&ltj, t, "id", 0, &id)) < 0)
+			return rc;
+		if ((rc = shopify_tx_ids(&ltj, t, in)) < 0)
+			return rc;
+		if (!kind || strcmp(kind, "refund") != 0 ||
+		    (status && strcmp(status, "success") != 0))
+			continue;
+		if ((rc = wf_order_jmoney(&ltj, t, "amount", WF_J_REQ | WF_J_NUMOK, cur, &v)) < 0)
+			return rc;
+		if (wf_money_add(*sum, v, sum) != 0)
+			return wf_jerr(&ltj, "amount", "sum out of range");
+		if (own && id && wf_order_pay_id(own, id) != 0)
+			return wf_jerr(&ltj, "id", "%s", wf_error_msg() + strlen("payment id: "));
+	}
+	return 0;
+}
+
 /* The refunded amount: successful refund transactions of every refund;
  * their ids are kept in IN. */
 static int
@@ -117,9 +155,8 @@ refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum,
     struct wf_order_in *in)
 {
 	wf_jloc lr = WF_JLOC_KEY(at, "refunds");
-	const cJSON *arr, *r, *txs, *t;
+	const cJSON *arr, *r;
 	long i = 0;
-	int64_t v;
 	int rc;
 
 	*sum = 0;
@@ -127,33 +164,8 @@ refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum,
 		return rc < 0 ? rc : 0;
 	cJSON_ArrayForEach(r, arr) {
 		wf_jloc li = WF_JLOC_IDX(&lr, i++);
-		wf_jloc lt = WF_JLOC_KEY(&li, "transactions");
-		long j = 0;
-
-		if (!cJSON_IsObject(r))
-			return wf_jerr(&li, NULL, "expected an object");
-		if ((rc = wf_jget_arr(&li, r, "transactions", 0, &txs)) < 0)
+		if ((rc = wf_order_shopify_refund(&li, r, cur, sum, in, NULL)) < 0)
 			return rc;
-		if (rc == 1)
-			continue;
-		cJSON_ArrayForEach(t, txs) {
-			wf_jloc ltj = WF_JLOC_IDX(&lt, j++);
-			const char *kind = NULL, *status = NULL;
-			if (!cJSON_IsObject(t))
-				return wf_jerr(&ltj, NULL, "expected an object");
-			if ((rc = wf_jget_str(&ltj, t, "kind", 0, 32, &kind)) < 0 ||
-			    (rc = wf_jget_str(&ltj, t, "status", 0, 32, &status)) < 0)
-				return rc;
-			if ((rc = shopify_tx_ids(&ltj, t, in)) < 0)
-				return rc;
-			if (!kind || strcmp(kind, "refund") != 0 ||
-			    (status && strcmp(status, "success") != 0))
-				continue;
-			if ((rc = wf_order_jmoney(&ltj, t, "amount", WF_J_REQ | WF_J_NUMOK, cur, &v)) < 0)
-				return rc;
-			if (wf_money_add(*sum, v, sum) != 0)
-				return wf_jerr(&ltj, "amount", "sum out of range");
-		}
 	}
 	return 0;
 }

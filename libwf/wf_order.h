@@ -83,6 +83,18 @@ struct wf_order_import {
  * Returns 0, WF_EINPUT for a bad line (located), or an error. */
 int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
 
+/* The batch line function for `wf-order import --from shopify-refund`
+ * (order_refund.c): a Shopify refund, bare or as {"refund":{...}}, on order
+ * CHANNEL:order_id (ARG a struct wf_order_import; channel default
+ * "shopify").  Its successful refund transactions' amount moves the order's
+ * refunded amount and finance state, with an event naming
+ * "shopify-refund:ID"; applied once per refund id, and not at all when the
+ * order's import already counted its transactions.  Emits the order with
+ * "result" updated or unchanged.  Returns 0, WF_EINPUT (located) for a bad
+ * line, an unknown order or a refund of more than is left to refund, or an
+ * error. */
+int wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg);
+
 /* ---- lifecycle ------------------------------------------------------------- */
 
 /* One action on one order, as typed or as an order_event line. */

@@ -109,11 +109,12 @@ woo() {
 	assert_equal "$(sql 'SELECT count(*) FROM order_payment')" 0
 }
 
-@test "a payment another order was paid by is refused, naming that order" {
+@test "a payment id another order keeps stays that order's" {
 	wf-order import --from woocommerce <<<"$(woo 0 '.payment_method = "stripe" | .transaction_id = "ch_1"')" >/dev/null
-	run -1 --separate-stderr wf-order import --from woocommerce <<<"$(woo 1 '.payment_method = "stripe" | .transaction_id = "ch_1"')"
-	assert_output ''
-	assert_equal "$stderr" "wf-order: stdin:1: stripe payment 'ch_1' is order woocommerce:727's already (nothing applied)"
+	run -0 --separate-stderr wf-order import --from woocommerce <<<"$(woo 1 '.payment_method = "stripe" | .transaction_id = "ch_1"')"
+	assert_output --partial '"order":"woocommerce:723","result":"created"'
+	run -0 --separate-stderr sql "SELECT o.ref FROM order_payment p JOIN orders o ON o.id = p.order_id WHERE p.payment_id = 'ch_1'"
+	assert_output 'woocommerce:727'
 }
 
 @test "--channel keys the orders under another channel" {
