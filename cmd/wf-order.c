@@ -24,9 +24,17 @@ progress(void *c, long long lines)
  * {"orders":[...]} as the Admin API lists them. */
 static const char *const shopify_documents[] = { "orders", NULL };
 
+/* An order's refunds as the Admin API lists them: {"refunds":[...]}. */
+static const char *const shopify_refund_documents[] = { "refunds", NULL };
+
+/* WooCommerce lists its orders as a bare array: no member holds them. */
+static const char *const woo_documents[] = { NULL };
+
 static const struct cli_opt import_opts[] = {
-	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify", "the payload format (default generic)" },
-	{ "channel", K_TEXT, "C", 0, NULL, "the channel of every order (shopify: default shopify)" },
+	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce|shopify-refund",
+	  "the payload format (default generic)" },
+	{ "channel", K_TEXT, "C", 0, NULL,
+	  "the channel of every order (default: shopify, woocommerce)" },
 	END_OPTS
 };
 
@@ -44,9 +52,19 @@ cmd_import(struct cli *c)
 		 * {"order":{...}} or JSON lines, pretty-printed or not */
 		imp.format = WF_ORDER_SHOPIFY;
 		b.documents = shopify_documents;
+	} else if (from && strcmp(from, "woocommerce") == 0) {
+		/* a list of orders as the REST API returns it, or JSON lines */
+		imp.format = WF_ORDER_WOO;
+		b.documents = woo_documents;
+	} else if (from && strcmp(from, "shopify-refund") == 0) {
+		b.documents = shopify_refund_documents;
+		rc = wf_batch_run(c->db, &b, wf_order_refund_line, &imp);
+		goto done;
 	} else if (from && strcmp(from, "generic") != 0)
-		return wf_error_set(WF_EUSAGE, "--from: expected generic or shopify, got '%s'", from);
+		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify, woocommerce or "
+		    "shopify-refund, got '%s'", from);
 	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
+done:
 	if (progress_shown)
 		fputc('\n', stderr);
 	return rc;

@@ -1,7 +1,7 @@
 /* order.c - the order record: its rows and lines as import decided them,
  * the fulfilment and finance lifecycles, and its route legs.
  *
- * owns: orders, order_line, order_route
+ * owns: orders, order_line, order_route, order_payment
  * reads: sku, balance, shipment_line
  */
 #include <assert.h>
@@ -1288,4 +1288,89 @@ wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
     const char *action, cJSON *data)
 {
 	return wf_state_apply(db, to, &m_finance, id, ref, action, data);
+}
+
+/* ---- payments (order_payment) -------------------------------------------------- */
+
+int
+wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in)
+{
+	/* one payment pays one order: an id another order keeps already stays
+	 * that order's (a copied payload never moves it over) */
+	static const char ins[] =
+	    "INSERT INTO order_payment (order_id, provider, payment_id) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (provider, payment_id) DO NOTHING";
+	wf_stmt *st;
+	size_t i;
+	int rc;
+
+	if (in->pay_provider == NULL)
+		return 0;
+	for (i = 0; i < in->npay_ids; i++) {
+		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
+			return rc;
+		wf_bind_int(st, 1, order_id);
+		wf_bind_text(st, 2, in->pay_provider);
+		wf_bind_text(st, 3, in->pay_ids[i]);
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+wf_order_find_by_payment(wf_db *db, struct wf_order_info *info, const char *provider,
+    const char *payment_id)
+{
+	static const char sql[] =
+	    "SELECT " ORDER_COLS " FROM orders WHERE id ="
+	    " (SELECT order_id FROM order_payment WHERE provider = ?1 AND payment_id = ?2)";
+	struct wf_order_row o;
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, provider);
+	wf_bind_text(st, 2, payment_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		order_from_stmt(st, &o);
+		wf_stmt_reset(st);
+		if (info)
+			*info = o.i;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	return wf_error_set(WF_ENOTFOUND, "no order paid by %s payment '%s'", provider,
+	    payment_id);
+}
+
+int
+wf_order_refund_channel(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *refund)
+{
+	return refund_with(db, o, ref, amount, "refund", refund);
+}
+
+int
+wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provider,
+    const char *payment_id)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM order_payment WHERE order_id = ?1 AND provider = ?2 AND payment_id = ?3";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_text(st, 2, provider);
+	wf_bind_text(st, 3, payment_id);
+	if ((rc = wf_db_step(db, st)) < 0)
+		return rc;
+	*found = rc == 1;
+	if (rc == 1)
+		wf_stmt_reset(st);
+	return 0;
 }

@@ -1,4 +1,5 @@
-/* order_import.c - order payloads (generic, Shopify) into struct wf_order_in,
+/* order_import.c - order payloads (generic here; Shopify in order_shopify.c,
+ * WooCommerce in order_woo.c) into struct wf_order_in,
  * and a wf_order_in into the order record: created, updated, unchanged,
  * stale or conflict.  A re-import never invents a finance transition and
  * never moves money backwards (wf-order(1), "Re-imports").  What it writes,
@@ -191,6 +192,104 @@ paid_status(const char *status)
 	    strcmp(status, "refunded") == 0;
 }
 
+/* ---- for the platform parsers (order_priv.h) ----------------------------------- */
+
+int
+wf_order_jtext(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
+    size_t max, const char **out)
+{
+	return text(at, o, key, fl, max, out);
+}
+
+int
+wf_order_jmoney(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
+    const char *cur, int64_t *out)
+{
+	return money_ge0(at, o, key, fl, cur, out);
+}
+
+int
+wf_order_jcountry(const wf_jloc *at, const cJSON *o, const char *key, char out[3])
+{
+	return country(at, o, key, out);
+}
+
+int
+wf_order_jcurrency(const wf_jloc *at, const cJSON *o, const char *key, char out[4])
+{
+	return currency(at, o, key, out);
+}
+
+int
+wf_order_jtree(const wf_jloc *at, const cJSON *v)
+{
+	return text_tree(at, v);
+}
+
+const char *
+wf_order_keep(cJSON *arena, const char *s)
+{
+	return keep(arena, s);
+}
+
+int
+wf_order_lines_alloc(const wf_jloc *at, const char *key, const cJSON *arr,
+    struct wf_order_in *in)
+{
+	return alloc_lines(at, key, arr, in);
+}
+
+int
+wf_order_jtotals(const wf_jloc *at, const cJSON *o, const char *total_key,
+    const char *incl_key, struct wf_order_in *in)
+{
+	int rc, b;
+
+	if ((rc = money_ge0(at, o, "total_tax", WF_J_NUMOK, in->currency, &in->tax)) < 0 ||
+	    (rc = money_ge0(at, o, total_key, WF_J_NUMOK, in->currency, &in->total)) < 0)
+		return rc;
+	in->has_total = rc == 0;
+	in->taxes_included = 0;
+	if ((rc = wf_jget_bool(at, o, incl_key, 0, &b)) < 0)
+		return rc;
+	if (rc == 0)
+		in->taxes_included = b;
+	return 0;
+}
+
+int
+wf_order_jhas(const cJSON *o, const char *key)
+{
+	return has(o, key);
+}
+
+const char *
+wf_order_not_an_order(const cJSON *o, enum wf_order_format format)
+{
+	return not_an_order(o, format);
+}
+
+int
+wf_order_paid_status(const char *status)
+{
+	return paid_status(status);
+}
+
+int
+wf_order_pay_id(struct wf_order_in *in, const char *id)
+{
+	size_t i;
+
+	if (wf_text_check("payment id", id, 128) != 0)
+		return WF_EINPUT;
+	for (i = 0; i < in->npay_ids; i++)
+		if (strcmp(in->pay_ids[i], id) == 0)
+			return 0;
+	if (in->npay_ids < WF_ORDER_PAY_IDS)
+		in->pay_ids[in->npay_ids++] = id;
+	return 0;
+}
+
 /* ---- generic ------------------------------------------------------------------- */
 
 int
@@ -351,262 +450,6 @@ wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
 		if (ln->external_id && wf_text_check("id", ln->external_id, 128) != 0)
 			return wf_jerr(&li, "id", "%s", wf_error_msg() + strlen("id: "));
 	}
-	return 0;
-}
-
-/* ---- Shopify ------------------------------------------------------------------- */
-
-/* The members of a Shopify Admin API order, its line items and its
- * addresses (REST, 2008 to 2025 versions), for --strict: a key not here is
- * refused, with the nearest one named. */
-static const char *const shopify_order_keys[] = {
-	"admin_graphql_api_id", "app_id", "billing_address", "browser_ip",
-	"buyer_accepts_marketing", "cancel_reason", "cancelled_at", "cart_token",
-	"checkout_id", "checkout_token", "client_details", "closed_at", "company",
-	"confirmation_number", "confirmed", "contact_email", "created_at", "currency",
-	"current_shipping_price_set", "current_subtotal_price",
-	"current_subtotal_price_set", "current_total_additional_fees_set",
-	"current_total_discounts", "current_total_discounts_set",
-	"current_total_duties_set", "current_total_price", "current_total_price_set",
-	"current_total_tax", "current_total_tax_set", "customer", "customer_locale",
-	"device_id", "discount_applications", "discount_codes", "duties_included",
-	"email", "estimated_taxes", "financial_status", "fulfillment_status",
-	"fulfillments", "gateway", "id", "landing_site", "landing_site_ref",
-	"line_items", "location_id", "merchant_business_entity_id",
-	"merchant_of_record_app_id", "name", "note", "note_attributes", "number",
-	"order_number", "order_status_url", "original_total_additional_fees_set",
-	"original_total_duties_set", "payment_details", "payment_gateway_names",
-	"payment_terms", "phone", "po_number", "presentment_currency", "processed_at",
-	"processing_method", "reference", "referring_site", "refunds", "returns",
-	"shipping_address", "shipping_lines", "source", "source_identifier",
-	"source_name", "source_url", "subtotal_price", "subtotal_price_set", "tags",
-	"tax_exempt", "tax_lines", "taxes_included", "test", "token",
-	"total_cash_rounding_payment_adjustment_set",
-	"total_cash_rounding_refund_adjustment_set", "total_discounts",
-	"total_discounts_set", "total_line_items_price", "total_line_items_price_set",
-	"total_outstanding", "total_price", "total_price_set", "total_price_usd",
-	"total_shipping_price_set", "total_tax", "total_tax_set", "total_tip_received",
-	"total_weight", "updated_at", "user_id", NULL
-};
-static const char *const shopify_item_keys[] = {
-	"admin_graphql_api_id", "attributed_staffs", "current_quantity",
-	"discount_allocations", "duties", "fulfillable_quantity", "fulfillment_service",
-	"fulfillment_status", "gift_card", "grams", "id", "name", "origin_location",
-	"pre_tax_price", "pre_tax_price_set", "price", "price_set", "product_exists",
-	"product_id", "properties", "quantity", "requires_shipping",
-	"sales_line_item_group_id", "sku", "tax_code", "tax_lines", "taxable", "title",
-	"total_discount", "total_discount_set", "variant_id",
-	"variant_inventory_management", "variant_title", "vendor", NULL
-};
-static const char *const shopify_address_keys[] = {
-	"address1", "address2", "city", "company", "country", "country_code",
-	"country_name", "first_name", "id", "last_name", "latitude", "longitude", "name",
-	"phone", "province", "province_code", "zip", NULL
-};
-
-/* Sum the "price" of every object in array KEY of O (Shopify's shipping
- * lines and tax lines), exactly. */
-static int
-sum_prices(const wf_jloc *at, const cJSON *o, const char *key, const char *cur,
-    int64_t *sum)
-{
-	wf_jloc la = WF_JLOC_KEY(at, key);
-	const cJSON *arr, *it;
-	long i = 0;
-	int64_t v;
-	int rc;
-
-	*sum = 0;
-	if ((rc = wf_jget_arr(at, o, key, 0, &arr)) != 0)
-		return rc < 0 ? rc : 0;
-	cJSON_ArrayForEach(it, arr) {
-		wf_jloc li = WF_JLOC_IDX(&la, i++);
-		if (!cJSON_IsObject(it))
-			return wf_jerr(&li, NULL, "expected an object");
-		if ((rc = money_ge0(&li, it, "price", WF_J_NUMOK, cur, &v)) < 0)
-			return rc;
-		if (rc == 0 && wf_money_add(*sum, v, sum) != 0)
-			return wf_jerr(&li, "price", "sum out of range");
-	}
-	return 0;
-}
-
-/* The refunded amount: successful refund transactions of every refund. */
-static int
-refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum)
-{
-	wf_jloc lr = WF_JLOC_KEY(at, "refunds");
-	const cJSON *arr, *r, *txs, *t;
-	long i = 0;
-	int64_t v;
-	int rc;
-
-	*sum = 0;
-	if ((rc = wf_jget_arr(at, o, "refunds", 0, &arr)) != 0)
-		return rc < 0 ? rc : 0;
-	cJSON_ArrayForEach(r, arr) {
-		wf_jloc li = WF_JLOC_IDX(&lr, i++);
-		wf_jloc lt = WF_JLOC_KEY(&li, "transactions");
-		long j = 0;
-
-		if (!cJSON_IsObject(r))
-			return wf_jerr(&li, NULL, "expected an object");
-		if ((rc = wf_jget_arr(&li, r, "transactions", 0, &txs)) < 0)
-			return rc;
-		if (rc == 1)
-			continue;
-		cJSON_ArrayForEach(t, txs) {
-			wf_jloc ltj = WF_JLOC_IDX(&lt, j++);
-			const char *kind = NULL, *status = NULL;
-			if (!cJSON_IsObject(t))
-				return wf_jerr(&ltj, NULL, "expected an object");
-			if ((rc = wf_jget_str(&ltj, t, "kind", 0, 32, &kind)) < 0 ||
-			    (rc = wf_jget_str(&ltj, t, "status", 0, 32, &status)) < 0)
-				return rc;
-			if (!kind || strcmp(kind, "refund") != 0 ||
-			    (status && strcmp(status, "success") != 0))
-				continue;
-			if ((rc = money_ge0(&ltj, t, "amount", WF_J_REQ | WF_J_NUMOK, cur, &v)) < 0)
-				return rc;
-			if (wf_money_add(*sum, v, sum) != 0)
-				return wf_jerr(&ltj, "amount", "sum out of range");
-		}
-	}
-	return 0;
-}
-
-int
-wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
-    struct wf_order_in *in, cJSON *arena)
-{
-	wf_jloc l_order = WF_JLOC_KEY(at, "order");
-	wf_jloc l_items = WF_JLOC_KEY(at, "line_items"), l_ship = WF_JLOC_KEY(at, "shipping_address");
-	const cJSON *items, *ship = NULL, *item, *wrap;
-	const char *fin = NULL, *ful = NULL, *cancelled_at = NULL, *what;
-	int64_t total_discounts = 0, line_discounts = 0;
-	size_t i = 0;
-	int rc, b;
-
-	in->k_lines = "line_items";
-	in->k_line_discount = "total_discount";
-	in->k_discount = "total_discounts";
-	/* {"order":{...}} as the Admin API returns one order */
-	wrap = cJSON_GetObjectItemCaseSensitive(o, "order");
-	if (cJSON_IsObject(wrap) && cJSON_GetObjectItemCaseSensitive(o, "id") == NULL) {
-		o = wrap;
-		at = &l_order;
-		in->wrapped = 1;
-		l_items.up = at;
-		l_ship.up = at;
-	}
-	/* an order has line_items and created_at, and no order_id: anything
-	 * else may be another kind of payload */
-	if ((!has(o, "line_items") || has(o, "order_id") || !has(o, "created_at")) &&
-	    (what = not_an_order(o, WF_ORDER_SHOPIFY)) != NULL)
-		return wf_jerr(at, NULL, "%s", what);
-	if (!has(o, "line_items") && has(o, "id"))
-		return wf_jerr(at, "line_items", "missing: a Shopify order has line_items; "
-		    "is this an order?");
-	if (strict && (rc = wf_jcheck_keys(at, o, shopify_order_keys)) != 0)
-		return rc;
-	if ((rc = wf_jget_id(at, o, "id", WF_J_REQ, &in->external_id)) < 0 ||
-	    (rc = currency(at, o, "currency", in->currency)) < 0)
-		return rc;
-	if ((rc = wf_jget_time(at, o, "created_at", 0, &in->placed_at)) < 0)
-		return rc;
-	if (rc == 1 && (rc = wf_jget_time(at, o, "processed_at", WF_J_REQ, &in->placed_at)) < 0)
-		return rc;
-	if ((rc = wf_jget_time(at, o, "updated_at", 0, &in->updated_at)) < 0)
-		return rc;
-	in->has_updated = rc == 0;
-	if ((rc = wf_jget_obj(at, o, "shipping_address", 0, &ship)) < 0)
-		return rc;
-	if (ship) {
-		if (strict && (rc = wf_jcheck_keys(&l_ship, ship, shopify_address_keys)) != 0)
-			return rc;
-		if ((rc = text(&l_ship, ship, "name", 0, 200, &in->ship_name)) < 0 ||
-		    (rc = country(&l_ship, ship, "country_code", in->ship_country)) < 0 ||
-		    (rc = text(&l_ship, ship, "zip", 0, 32, &in->ship_postcode)) < 0 ||
-		    (rc = text(&l_ship, ship, "city", 0, 200, &in->ship_city)) < 0 ||
-		    (rc = text_tree(&l_ship, ship)) < 0)
-			return rc;
-		in->ship_to = ship;
-	}
-	if ((rc = sum_prices(at, o, "shipping_lines", in->currency, &in->shipping_paid)) < 0 ||
-	    (rc = money_ge0(at, o, "total_discounts", WF_J_NUMOK, in->currency,
-	    &total_discounts)) < 0 ||
-	    (rc = money_ge0(at, o, "total_tax", WF_J_NUMOK, in->currency, &in->tax)) < 0)
-		return rc;
-	if ((rc = money_ge0(at, o, "total_price", WF_J_NUMOK, in->currency, &in->total)) < 0)
-		return rc;
-	in->has_total = rc == 0;
-	in->taxes_included = 0;
-	if ((rc = wf_jget_bool(at, o, "taxes_included", 0, &b)) < 0)
-		return rc;
-	if (rc == 0)
-		in->taxes_included = b;
-
-	if ((rc = wf_jget_str(at, o, "financial_status", 0, 32, &fin)) < 0 ||
-	    (rc = wf_jget_str(at, o, "fulfillment_status", 0, 32, &ful)) < 0 ||
-	    (rc = wf_jget_str(at, o, "cancelled_at", 0, 64, &cancelled_at)) < 0 ||
-	    (rc = text(at, o, "cancel_reason", 0, 500, &in->cancel_reason)) < 0)
-		return rc;
-	in->cancelled = cancelled_at != NULL && *cancelled_at;
-	in->fulfilled = ful && strcmp(ful, "fulfilled") == 0;
-	in->pay_status = "pending";
-	in->channel_status = fin && wf_text_plain(fin) ? fin : "pending";
-	if (fin && paid_status(fin)) {
-		/* Shopify says the total was paid; what came back is the sum of
-		 * the successful refund transactions, or all of it when a
-		 * refunded order lists none */
-		in->pay_status = fin;
-		in->paid_is_total = 1;
-		if ((rc = refunds(at, o, in->currency, &in->refunded)) < 0)
-			return rc;
-		in->refunded_is_all = strcmp(fin, "refunded") == 0 && in->refunded == 0;
-	}
-
-	if ((rc = wf_jget_arr(at, o, "line_items", WF_J_REQ, &items)) < 0 ||
-	    (rc = alloc_lines(at, "line_items", items, in)) < 0)
-		return rc;
-	cJSON_ArrayForEach(item, items) {
-		wf_jloc li = WF_JLOC_IDX(&l_items, (long)i);
-		struct wf_order_line_in *ln = &in->lines[i++];
-		const char *variant = NULL;
-
-		if (!cJSON_IsObject(item))
-			return wf_jerr(&li, NULL, "expected an object");
-		if (strict && (rc = wf_jcheck_keys(&li, item, shopify_item_keys)) != 0)
-			return rc;
-		if ((rc = wf_jget_str(&li, item, "sku", 0, 64, &ln->sku)) < 0 ||
-		    (rc = wf_jget_int(&li, item, "quantity", WF_J_REQ, 1, 1000000, &ln->qty)) < 0 ||
-		    (rc = money_ge0(&li, item, "price", WF_J_REQ | WF_J_NUMOK, in->currency,
-		    &ln->unit_price)) < 0 ||
-		    (rc = money_ge0(&li, item, "total_discount", WF_J_NUMOK, in->currency,
-		    &ln->discount)) < 0 ||
-		    (rc = sum_prices(&li, item, "tax_lines", in->currency, &ln->tax)) < 0 ||
-		    (rc = text(&li, item, "title", 0, 500, &ln->title)) < 0 ||
-		    (rc = wf_jget_id(&li, item, "id", 0, &ln->external_id)) < 0 ||
-		    (rc = wf_jget_id(&li, item, "variant_id", 0, &variant)) < 0)
-			return rc;
-		if (ln->external_id && wf_text_check("id", ln->external_id, 128) != 0)
-			return wf_jerr(&li, "id", "%s", wf_error_msg() + strlen("id: "));
-		if (ln->sku == NULL || *ln->sku == '\0') {
-			/* no SKU on the channel: keep the line under its variant so
-			 * the order is not lost; it will not match the catalogue */
-			char buf[160];
-			if (variant && wf_text_check("variant_id", variant, 128) != 0)
-				return wf_jerr(&li, "variant_id", "%s",
-				    wf_error_msg() + strlen("variant_id: "));
-			snprintf(buf, sizeof buf, "shopify-variant:%s", variant ? variant : "none");
-			if ((ln->sku = keep(arena, buf)) == NULL)
-				return wf_error_set(WF_ENOMEM, "out of memory");
-		}
-		if (wf_money_add(line_discounts, ln->discount, &line_discounts) != 0)
-			return wf_jerr(&li, "total_discount", "sum out of range");
-	}
-	/* total_discounts includes the lines' discounts: the rest is the order's */
-	in->discount = total_discounts > line_discounts ? total_discounts - line_discounts : 0;
 	return 0;
 }
 
@@ -1381,13 +1224,16 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 		rc = found;
 		goto out;
 	}
-	if (!found)
-		rc = wf_order_create(db, ref.p, in, finance_target(in), ship_text, hash, subtotal,
-		    total, out);
-	else if (strcmp(o.i.currency, in->currency) != 0)
+	if (!found) {
+		/* a new order: its payment ids go with it */
+		if ((rc = wf_order_create(db, ref.p, in, finance_target(in), ship_text, hash,
+		    subtotal, total, out)) == 0 && in->npay_ids &&
+		    (rc = wf_order_load(db, &o, ref.p)) == 1)
+			rc = wf_order_payment_keep(db, o.i.id, in);
+	} else if (strcmp(o.i.currency, in->currency) != 0)
 		rc = wf_jerr(at, "currency", "order %s is in %s; the channel now says %s",
 		    ref.p, o.i.currency, in->currency);
-	else
+	else if ((rc = wf_order_payment_keep(db, o.i.id, in)) == 0)
 		rc = reimport(db, ref.p, &o, in, ship_text, hash, subtotal, total, out);
 out:
 	wf_buf_free(&ref);
@@ -1409,6 +1255,9 @@ wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg)
 	if (imp->format == WF_ORDER_SHOPIFY) {
 		rc = wf_order_parse_shopify(l->at, l->obj, l->strict, &in, arena);
 		in.channel = imp->channel ? imp->channel : "shopify";
+	} else if (imp->format == WF_ORDER_WOO) {
+		rc = wf_order_parse_woo(l->at, l->obj, l->strict, &in, arena);
+		in.channel = imp->channel ? imp->channel : "woocommerce";
 	} else {
 		rc = wf_order_parse_generic(l->at, l->obj, l->strict, &in, arena);
 		if (imp->channel)

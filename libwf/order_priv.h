@@ -21,6 +21,9 @@
 #include "wf_order.h"
 #include "wf_out.h"
 
+/* The payment ids an order keeps at most. */
+#define WF_ORDER_PAY_IDS 16
+
 struct wf_order_line_in {
 	const char *sku, *title, *external_id;
 	int64_t     qty, unit_price, discount, tax;
@@ -56,6 +59,11 @@ struct wf_order_in {
 	 * for located errors: "lines", "discount" (per line), "discount". */
 	const char *k_lines, *k_line_discount, *k_discount;
 	int         wrapped;            /* Shopify's {"order":{...}} */
+	/* The payment's transaction ids as the channel shows them, kept in
+	 * order_payment for wf-reconcile's matching: PAY_PROVIDER (NULL: none). */
+	const char *pay_provider;
+	const char *pay_ids[WF_ORDER_PAY_IDS];
+	size_t      npay_ids;
 };
 
 /* Parse a generic / Shopify line into IN (zeroed by the caller).  The
@@ -67,6 +75,66 @@ int wf_order_parse_generic(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
 int wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena);
+/* Shopify refund R (at AT): the amounts of its successful refund
+ * transactions added to *SUM, every transaction's id and parent_id kept in
+ * IN (provider "shopify"), and, when OWN is not NULL, the ids of the
+ * successful refund transactions alone in OWN.  order_shopify.c. */
+int wf_order_shopify_refund(const wf_jloc *at, const cJSON *r, const char *cur,
+    int64_t *sum, struct wf_order_in *in, struct wf_order_in *own);
+int wf_order_parse_woo(const wf_jloc *at, const cJSON *o, int strict,
+    struct wf_order_in *in, cJSON *arena);
+
+/* ---- order_import.c, for the platform parsers --------------------------------- */
+
+/* Free text KEY of O that passes wf_text_check (at most MAX bytes).
+ * Returns as wf_jget_str does. */
+int wf_order_jtext(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
+    size_t max, const char **out);
+/* A non-negative money field in CUR; 1 when absent. */
+int wf_order_jmoney(const wf_jloc *at, const cJSON *o, const char *key, unsigned fl,
+    const char *cur, int64_t *out);
+/* An ISO 3166 country code (upper-cased into OUT); 1 when empty. */
+int wf_order_jcountry(const wf_jloc *at, const cJSON *o, const char *key, char out[3]);
+/* A required ISO 4217 currency code into OUT. */
+int wf_order_jcurrency(const wf_jloc *at, const cJSON *o, const char *key, char out[4]);
+/* Every string of V (members' names too) passes wf_text_check. */
+int wf_order_jtree(const wf_jloc *at, const cJSON *v);
+/* S kept in ARENA (NULL: out of memory). */
+const char *wf_order_keep(cJSON *arena, const char *s);
+/* IN->lines for the lines of ARR (KEY of the order): 1 to 10000. */
+int wf_order_lines_alloc(const wf_jloc *at, const char *key, const cJSON *arr,
+    struct wf_order_in *in);
+/* A platform order's total_tax, its total (TOTAL_KEY; has_total when
+ * given) and whether prices include tax (INCL_KEY, default false), into IN. */
+int wf_order_jtotals(const wf_jloc *at, const cJSON *o, const char *total_key,
+    const char *incl_key, struct wf_order_in *in);
+/* Whether KEY of O is there and not null. */
+int wf_order_jhas(const cJSON *o, const char *key);
+/* What O is when it is not an order of FORMAT, and which command reads it
+ * (a sentence); NULL when it may well be one. */
+const char *wf_order_not_an_order(const cJSON *o, enum wf_order_format format);
+/* Whether a payment STATUS (pending paid partially_refunded refunded) says
+ * the total was paid. */
+int wf_order_paid_status(const char *status);
+/* Add payment id ID (kept in ARENA when not already there) to IN. */
+int wf_order_pay_id(struct wf_order_in *in, const char *id);
+
+/* ---- order.c, the payments ---------------------------------------------------- */
+
+/* Whether order ORDER_ID keeps payment PAYMENT_ID of PROVIDER, into
+ * *found.  Returns 0 or a database error. */
+int wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provider,
+    const char *payment_id);
+
+/* Order O (key REF) refunds AMOUNT at the channel, as wf_order_refund()
+ * does for a return, with an event naming REFUND ("shopify-refund:ID"). */
+int wf_order_refund_channel(wf_db *db, const struct wf_order_info *o, const char *ref,
+    int64_t amount, const char *refund);
+
+/* Keep IN's payment ids for order ORDER_ID (those it has stay; an id
+ * another order keeps stays that order's).
+ * Returns 0 or a database error. */
+int wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in);
 
 /* ---- order.c, for the importer ------------------------------------------------ */
 

@@ -187,20 +187,29 @@ order_by_ref(wf_db *db, int64_t *id, const char *ref)
 	return rc < 0 ? rc : 0;
 }
 
-/*
- * TIER 2 HOOK (issue 14; the order_payment table is C16's, being built):
- * when the order module keeps the payment ids its importers see, look
- * L->payment_id up here, for instance
- *     wf_order_find_by_payment(db, order_id, provider, l->payment_id)
- * and return the order it names, and the caller links with rule
- * "payment_id".  Until then this tier decides nothing: *order_id 0.
- */
+/* Tier 2: the order whose import kept the payment id L names
+ * (order_payment, wf_order_find_by_payment), under the line's provider
+ * (the part of its key before ':').  *order_id 0 when none did. */
 static int
 tier2_payment(wf_db *db, int64_t *order_id, const struct mline *l)
 {
-	(void)db;
-	(void)l;
+	struct wf_order_info o;
+	char provider[KEYLEN];
+	const char *colon = strchr(l->key, ':');
+	int rc;
+
 	*order_id = 0;
+	if (l->payment_id == NULL || *l->payment_id == '\0' || colon == NULL)
+		return 0;
+	snprintf(provider, sizeof provider, "%.*s", (int)(colon - l->key), l->key);
+	rc = wf_order_find_by_payment(db, &o, provider, l->payment_id);
+	if (rc == WF_ENOTFOUND) {
+		wf_error_clear();
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	*order_id = o.id;
 	return 0;
 }
 

@@ -699,5 +699,18 @@ static const char m9[] =
 "END;\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9 };
+/* Migration 10: the payment transaction ids a channel shows for an order
+ * (issue 16), for wf-reconcile to find the order a payout line paid.  One
+ * id of a provider belongs to one order. */
+static const char m10[] =
+"CREATE TABLE order_payment (\n"
+"  order_id   INTEGER NOT NULL REFERENCES orders(id),\n"
+"  provider   TEXT NOT NULL CHECK (provider <> ''),\n"
+"  payment_id TEXT NOT NULL CHECK (payment_id <> ''),\n"
+"  PRIMARY KEY (provider, payment_id)\n"
+") STRICT;\n"
+"CREATE INDEX order_payment_order ON order_payment(order_id);\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

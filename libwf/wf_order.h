@@ -68,8 +68,9 @@
 /* ---- import ------------------------------------------------------------------ */
 
 /* Which payload a line is.  generic: the format of cli.md; shopify: a
- * Shopify Admin API order, bare or as {"order":{...}}. */
-enum wf_order_format { WF_ORDER_GENERIC, WF_ORDER_SHOPIFY };
+ * Shopify Admin API order, bare or as {"order":{...}}; woocommerce: a
+ * WooCommerce REST v3 order (order_woo.c). */
+enum wf_order_format { WF_ORDER_GENERIC, WF_ORDER_SHOPIFY, WF_ORDER_WOO };
 
 struct wf_order_import {
 	enum wf_order_format format;
@@ -81,6 +82,18 @@ struct wf_order_import {
  * wf_order_import.  Emits {"type":"order","order":..,"result":..,...}.
  * Returns 0, WF_EINPUT for a bad line (located), or an error. */
 int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
+
+/* The batch line function for `wf-order import --from shopify-refund`
+ * (order_refund.c): a Shopify refund, bare or as {"refund":{...}}, on order
+ * CHANNEL:order_id (ARG a struct wf_order_import; channel default
+ * "shopify").  Its successful refund transactions' amount moves the order's
+ * refunded amount and finance state, with an event naming
+ * "shopify-refund:ID"; applied once per refund id, and not at all when the
+ * order's import already counted its transactions.  Emits the order with
+ * "result" updated or unchanged.  Returns 0, WF_EINPUT (located) for a bad
+ * line, an unknown order or a refund of more than is left to refund, or an
+ * error. */
+int wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg);
 
 /* ---- lifecycle ------------------------------------------------------------- */
 
@@ -161,6 +174,15 @@ struct wf_order_info {
 /* Look order REF up into *info (may be NULL: whether it exists).  Returns
  * 0, WF_ENOTFOUND (as wf_order_unknown() says it), or a database error. */
 int wf_order_find(wf_db *db, struct wf_order_info *info, const char *ref);
+
+/* The order that payment PAYMENT_ID of PROVIDER paid, into *info (may
+ * be NULL: whether there is one): the transaction ids the Shopify and
+ * WooCommerce importers keep (order_payment; provider "shopify" for
+ * Shopify's transactions, the WooCommerce gateway's id such as "stripe"
+ * for WooCommerce).  Returns 0, WF_ENOTFOUND "no order paid by PROVIDER
+ * payment 'ID'", or a database error. */
+int wf_order_find_by_payment(wf_db *db, struct wf_order_info *info, const char *provider,
+    const char *payment_id);
 
 /* For a caller that found no order REF: set WF_ENOTFOUND "unknown order
  * 'REF'", with the nearest existing key when there is one ("; did you mean

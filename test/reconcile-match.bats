@@ -118,6 +118,23 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	assert_output paid
 }
 
+@test "tier 2: a charge naming no order links to the order whose import kept its payment id" {
+	# a WooCommerce order paid through Stripe keeps the charge's id
+	jq -c '.[0] | .payment_method = "stripe" | .transaction_id = "ch_3Mx"' \
+		"$PLATFORMS/woocommerce_orders_list_v3.json" | wf-order import --from woocommerce >/dev/null
+	# and a second order of the same amount, so tier 3 could not decide
+	jq -c '.[0] | .id = 728' "$PLATFORMS/woocommerce_orders_list_v3.json" |
+		wf-order import --from woocommerce >/dev/null
+	printf '%s\n' \
+		'{"type":"payout","payout":"stripe:po_9","amount":"29.35","currency":"USD","arrival":"2017-03-25"}' \
+		'{"type":"payout_line","payout":"stripe:po_9","provider_id":"txn_1","category":"charge","payment_id":"ch_3Mx","gross":"29.35","currency":"USD","posted_at":"2017-03-22T19:30:00Z"}' \
+		>"$BATS_TEST_TMPDIR/payout"
+	wf-reconcile import --from generic "$BATS_TEST_TMPDIR/payout" >/dev/null
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(jq -rs 'map(select(.line == "stripe:txn_1")) | .[0] | "\(.order) \(.rule)"' <<<"$output")" \
+	    'woocommerce:727 payment_id'
+}
+
 @test "tier 3: a charge naming no order links to the one order of its amount and currency in the window" {
 	{ order 9001 2020-11-03T10:00:00Z 10.00; order 9002 2020-10-01T10:00:00Z 10.00; } | orders
 	shopify

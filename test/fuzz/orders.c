@@ -1,5 +1,5 @@
 /*
- * orders.c - what fuzz_order (generic) and fuzz_shopify share: the
+ * orders.c - what fuzz_order (generic), fuzz_shopify and fuzz_woo share: the
  * database they start from and the properties of an order import.
  *
  * Flags (the input's first byte, after FUZZ_STRICT and FUZZ_KEEP_GOING):
@@ -13,7 +13,8 @@
  *  - every string of the record is text that cannot act on a terminal
  *    (wf_text_check), and its discount is at most its subtotal;
  *  - its key is CHANNEL:EXTERNAL_ID, the channel being the one given, the
- *    line's (generic) or "shopify", and the external id the line's id as
+ *    line's (generic), "shopify" or "woocommerce", and the external id the
+ *    line's id as
  *    written, whatever its JSON type;
  *  - a new order has as many lines as the payload;
  *  - importing the same line again changes nothing: "unchanged" (a
@@ -90,6 +91,14 @@ payload(const struct wf_order_import *imp, const cJSON *o)
 	return o;
 }
 
+/* A platform's channel when none is given (NULL: the line's own). */
+static const char *
+platform(const struct wf_order_import *imp)
+{
+	return imp->format == WF_ORDER_SHOPIFY ? "shopify" :
+	    imp->format == WF_ORDER_WOO ? "woocommerce" : NULL;
+}
+
 /* An id as written: a string's text or a number's lexeme. */
 static const char *
 id_text(const cJSON *v)
@@ -129,10 +138,10 @@ money_of(const cJSON *r, const char *key)
 static void
 key_of(const struct wf_order_import *imp, const cJSON *p, char *key, size_t n)
 {
-	const char *ch = imp->channel ? imp->channel : imp->format == WF_ORDER_SHOPIFY ?
-	    "shopify" : fuzz_str(p, "channel");
+	const char *ch = imp->channel ? imp->channel : platform(imp) ? platform(imp) :
+	    fuzz_str(p, "channel");
 	const char *ext = id_text(cJSON_GetObjectItemCaseSensitive(p,
-	    imp->format == WF_ORDER_SHOPIFY ? "id" : "external_id"));
+	    platform(imp) ? "id" : "external_id"));
 
 	if (ch && ext)
 		snprintf(key, n, "%s:%s", ch, ext);
@@ -195,17 +204,16 @@ order_ok(wf_db *db, const struct wf_line *l, void *arg, const struct fuzz_run *f
 	FUZZ_ASSERT((ext = fuzz_str(r, "external_id")) != NULL);
 	snprintf(key, sizeof key, "%s:%s", channel, ext);
 	FUZZ_ASSERT(fuzz_str(r, "order") && strcmp(fuzz_str(r, "order"), key) == 0);
-	want_channel = imp->channel ? imp->channel : imp->format == WF_ORDER_SHOPIFY ?
-	    "shopify" : fuzz_str(p, "channel");
+	want_channel = imp->channel ? imp->channel : platform(imp) ? platform(imp) :
+	    fuzz_str(p, "channel");
 	FUZZ_ASSERT(want_channel && strcmp(channel, want_channel) == 0);
 	want_ext = id_text(cJSON_GetObjectItemCaseSensitive(p,
-	    imp->format == WF_ORDER_SHOPIFY ? "id" : "external_id"));
+	    platform(imp) ? "id" : "external_id"));
 	FUZZ_ASSERT(want_ext && strcmp(ext, want_ext) == 0);
 
 	/* a new order has every line of the payload (a change to an order
 	 * that can no longer change is a conflict, or ignored once closed) */
-	lines = cJSON_GetObjectItemCaseSensitive(p,
-	    imp->format == WF_ORDER_SHOPIFY ? "line_items" : "lines");
+	lines = cJSON_GetObjectItemCaseSensitive(p, platform(imp) ? "line_items" : "lines");
 	n = cJSON_GetObjectItemCaseSensitive(r, "lines");
 	FUZZ_ASSERT(cJSON_IsArray(lines) && cJSON_IsNumber(n));
 	if (strcmp(result, "created") == 0)
