@@ -144,11 +144,13 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 check-asan:
 	@.ci/deps build test
-	@$(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
+	@WF_TIME_SCALE=10 $(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)" check-real
 
 # The pieces of check-asan, for .ci/run to run side by side: the build,
-# the unit tests and fuzz replays, and the bats suites (BATS_FILES).
+# the unit tests and fuzz replays, and the bats suites (BATS_FILES).  The
+# waits the bats tests allow other processes scale by WF_TIME_SCALE
+# (test/helper.bash): a sanitizer build is several times slower.
 ASAN_MAKE = $(MAKE) --no-print-directory B=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="$(ASAN_FLAGS)"
 build-asan:
@@ -156,7 +158,7 @@ build-asan:
 check-asan-unit:
 	@$(ASAN_MAKE) check-unit check-fuzz-replay
 check-asan-bats:
-	@$(ASAN_MAKE) check-bats
+	@WF_TIME_SCALE=10 $(ASAN_MAKE) check-bats
 
 # The unit tests, the fuzz replays and the binaries' commands under valgrind
 # (test/valgrind.sh): no leak of any kind, no memory error.

@@ -99,7 +99,7 @@ wf_out     *wf_db_out(wf_db *db);
  * has control characters. */
 int wf_actor_resolve(wf_buf *out, const char *cli);
 
-/* Between two write transactions of a long run: sleep 2 ms, so that a
+/* Between two write transactions of a long run: sleep 10 ms, so that a
  * writer waiting for the lock (trying it every millisecond, see the busy
  * handler in db.c) takes it before the run begins again. */
 void wf_db_yield(wf_db *db);

@@ -18,7 +18,11 @@ wf_setup() {
 	export WF_DB=$BATS_TEST_TMPDIR/wf.db
 	export WF_NOW=2026-11-20T09:00:00Z
 	export WF_ACTOR=tester
-	export WF_BUSY_TIMEOUT=10000
+	# A sanitizer build runs several times slower: its check sets
+	# WF_TIME_SCALE (make check-asan-bats), and the waits a test allows
+	# grow with it, so that they bound fairness, not the build's speed.
+	WF_TIME_SCALE=${WF_TIME_SCALE:-1}
+	export WF_BUSY_TIMEOUT=$((10000 * WF_TIME_SCALE))
 	unset XDG_DATA_HOME WF_SYNCHRONOUS
 }
 

@@ -811,8 +811,10 @@ EOF
 		[ "$n" -lt 200 ] || break
 		sleep 0.05
 	done
-	# ... a receipt waits for it at most two seconds, and gets in while it runs
-	WF_BUSY_TIMEOUT=2000 run -0 --separate-stderr wf-stock receive TEE-M 5 --to MUC/A-01
+	# ... a receipt waits for it at most two seconds (more on a sanitizer
+	# build, helper.bash), and gets in while it runs
+	WF_BUSY_TIMEOUT=$((2000 * WF_TIME_SCALE)) run -0 --separate-stderr \
+		wf-stock receive TEE-M 5 --to MUC/A-01
 	kill -0 "$pid"
 	wait "$pid"
 	run -0 cat "$BATS_TEST_TMPDIR/err"
