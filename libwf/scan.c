@@ -86,11 +86,10 @@ scan_existing(struct scan *s, const char *const *kinds, const char *stype,
 				cap = c;
 			}
 			e = &(*v)[*n];
-			if ((e->ref = malloc(strlen(wf_col_text(st, 2)) + 1)) == NULL) {
+			if ((e->ref = strdup(wf_col_text(st, 2))) == NULL) {
 				wf_stmt_reset(st);
 				return oom();
 			}
-			strcpy(e->ref, wf_col_text(st, 2));
 			e->key2 = NULL;
 			e->id = wf_col_int(st, 0);
 			e->kind = k;

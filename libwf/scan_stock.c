@@ -59,9 +59,8 @@ split_ref(struct scan_ex *e)
 
 	if (at == NULL || at == e->ref || at[1] == '\0')
 		return -1;
-	if ((e->key2 = malloc(strlen(at + 1) + 1)) == NULL)
+	if ((e->key2 = strdup(at + 1)) == NULL)
 		return oom();
-	strcpy(e->key2, at + 1);
 	*at = '\0';
 	return 0;
 }
