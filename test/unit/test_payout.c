@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "harness.h"
+#include "unit_db.h"
 #include "payout_priv.h"
 #include "wf.h"
 
@@ -320,36 +321,6 @@ TEST(generic_refuses_unknown_keys_and_unknown_categories)
 
 /* ---- the calls matching builds on ---------------------------------------------- */
 
-static wf_out *sink;
-static FILE *sink_f;
-
-static wf_db *
-open_db(void)
-{
-	const char *result;
-	wf_db *db = NULL;
-	int from;
-
-	if ((sink_f = fopen("/dev/null", "w")) == NULL ||
-	    wf_out_new(&sink, sink_f, WF_FMT_JSONL) != 0 ||
-	    wf_db_open(&db, ":memory:", WF_DB_CREATE) != 0 ||
-	    wf_db_init(db, &result, &from) != 0) {
-		FAILF("cannot create a database: %s", wf_error_msg());
-		return NULL;
-	}
-	wf_db_set_now(db, 1795165200);
-	wf_db_set_actor(db, "unit");
-	wf_db_set_out(db, sink);
-	return db;
-}
-
-static void
-close_db(wf_db *db)
-{
-	wf_db_close(db);
-	wf_out_free(sink);
-	fclose(sink_f);
-}
 
 static int
 import(wf_db *db, enum wf_payout_format format, const char *text)
@@ -392,7 +363,7 @@ TEST(sum_find_and_each_read_what_import_wrote)
 	struct wf_payout_line_query q = { NULL, NULL, NULL, "shop:1001", 0 };
 	struct wf_payout_info info;
 	struct wf_payout_sum s;
-	wf_db *db = open_db();
+	wf_db *db = unit_db_open();
 	int found = 0, n = 0;
 
 	EQ_INT(import(db, WF_PAYOUT_GENERIC, BANK_PAYOUT BANK_LINE("a", "5.00", "0.25")
@@ -412,14 +383,14 @@ TEST(sum_find_and_each_read_what_import_wrote)
 	EQ_INT(n, 2);
 	EQ_INT(wf_payout_find(db, &info, &found, "bank:8"), 0);
 	EQ_INT(found, 0);
-	close_db(db);
+	unit_db_close(db);
 }
 
 TEST(link_and_act_change_lines_and_payouts_with_events)
 {
 	struct wf_payout_info info;
 	const char *to = NULL;
-	wf_db *db = open_db();
+	wf_db *db = unit_db_open();
 	int found;
 
 	EQ_INT(import(db, WF_PAYOUT_GENERIC, BANK_PAYOUT BANK_LINE("a", "9.50", "0.00")), 0);
@@ -433,5 +404,5 @@ TEST(link_and_act_change_lines_and_payouts_with_events)
 	EQ_STR(to, "matched");
 	EQ_INT(wf_payout_act(db, &to, "bank:7", "match", NULL), WF_EREFUSED);
 	EQ_INT(wf_payout_act(db, &to, "bank:8", "match", NULL), WF_ENOTFOUND);
-	close_db(db);
+	unit_db_close(db);
 }
