@@ -130,3 +130,11 @@ wf_strlcpy(char *dst, const char *src, size_t n)
 	}
 	return len;
 }
+
+void
+wf_sort(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

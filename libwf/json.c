@@ -310,7 +310,7 @@ dup_key(const cJSON *o, const char **dup)
 		return -1;
 	for (i = 0, a = o->child; a; a = a->next)
 		keys[i++] = a->string;
-	qsort(keys, n, sizeof *keys, cmp_keys);
+	wf_sort(keys, n, sizeof *keys, cmp_keys);
 	for (i = 1; i < n && !found; i++)
 		if (strcmp(keys[i - 1], keys[i]) == 0) {
 			*dup = keys[i];

@@ -198,7 +198,7 @@ wf_po_suggest(wf_db *db, const struct wf_po_suggest_opts *o, wf_out *out)
 	wf_risk_defaults(&ro);
 	ro.warehouse = o->warehouse;
 	if ((rc = wf_risk_each(db, &ro, collect, &s)) == 0) {
-		qsort(s.v, s.n, sizeof *s.v, by_supplier);
+		wf_sort(s.v, s.n, sizeof *s.v, by_supplier);
 		for (i = 0; i < s.n && rc == 0; i++)
 			rc = emit(db, &s.v[i], o->cover_days, out);
 	}

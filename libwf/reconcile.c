@@ -694,7 +694,7 @@ orders_decide(wf_db *db, struct run *run, const char *tolerance)
 	int64_t tol;
 	int rc, bad1, bad2;
 
-	qsort(run->l, run->n, sizeof *run->l, by_order);
+	wf_sort(run->l, run->n, sizeof *run->l, by_order);
 	while (i < run->n && run->l[i].order_id == 0)
 		i++;
 	for (; i < run->n; i = j) {
@@ -863,7 +863,7 @@ payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 	size_t i, j;
 	int rc;
 
-	qsort(run->l, run->n, sizeof *run->l, by_subject);
+	wf_sort(run->l, run->n, sizeof *run->l, by_subject);
 	for (i = 0; i < run->n; i = j) {
 		const struct mline *l = &run->l[i];
 		struct wf_payout_info p;
@@ -953,7 +953,7 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 	if (rc == 0)
 		rc = wf_payout_line_each(db, &q, collect, &run);
 	if (rc == 0) {
-		qsort(run.l, run.n, sizeof *run.l, by_subject);
+		wf_sort(run.l, run.n, sizeof *run.l, by_subject);
 		rc = link_lines(db, &run, unknown);
 	}
 	if (rc == 0)

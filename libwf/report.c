@@ -233,7 +233,7 @@ ix_build(struct ix **ix, size_t *n, const cJSON *list, const char *k1, const cha
 		(*ix)[i].k2 = k2 ? rj_str(rec, k2) : NULL;
 		(*ix)[i++].rec = rec;
 	}
-	qsort(*ix, i, sizeof **ix, ix_cmp);
+	wf_sort(*ix, i, sizeof **ix, ix_cmp);
 	*n = i;
 	return 0;
 }
@@ -348,7 +348,7 @@ cover_rows(struct rpt *r, cJSON **risk, const cJSON ***rows, size_t *n, size_t *
 		if (at_risk(st) && rj_str(x, "sku") && rj_str(x, "warehouse"))
 			(*rows)[(*n)++] = x;
 	}
-	qsort(*rows, *n, sizeof **rows, cover_cmp);
+	wf_sort(*rows, *n, sizeof **rows, cover_cmp);
 	if (*n > COVER_MAX) {
 		*more = *n - COVER_MAX;
 		*n = COVER_MAX;
@@ -519,7 +519,7 @@ section_suppliers(struct rpt *r, wf_buf *b, const cJSON *pos)
 			r->late_pos++;
 		n++;
 	}
-	qsort(rows, n, sizeof *rows, po_row_cmp);
+	wf_sort(rows, n, sizeof *rows, po_row_cmp);
 	rc = rpt_open(b, "suppliers", "Suppliers",
 	    "Open purchase orders by the date they are due (confirmed, else expected); "
 	    "late ones first and in red.");
@@ -675,7 +675,7 @@ section_stock(struct rpt *r, wf_buf *b, const cJSON *skus, const cJSON *levels,
 			wh[nw++] = vix[i].k2;
 	}
 	if (rc == 0)
-		qsort(wh, nw, sizeof *wh, str_cmp);
+		wf_sort(wh, nw, sizeof *wh, str_cmp);
 	rc |= wf_buf_adds(b, "<div class=\"wide\"><table class=\"stock\"><colgroup>"
 	    "<col style=\"width:12%\"><col style=\"width:22%\"><col style=\"width:7%\">"
 	    "<col style=\"width:8%\"></colgroup><thead><tr>"

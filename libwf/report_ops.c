@@ -189,7 +189,7 @@ rpt_queue(struct rpt *r, wf_buf *b)
 			goto out;
 		}
 	}
-	qsort(rows, n, sizeof *rows, by_opened);
+	wf_sort(rows, n, sizeof *rows, by_opened);
 	if (n > 0)
 		wf_strlcpy(r->oldest_age, rj_str(rows[0], "age") ? rj_str(rows[0], "age") : "",
 		    sizeof r->oldest_age);

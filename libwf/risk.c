@@ -386,7 +386,7 @@ walk_sku(struct ctx *c, uint32_t s, struct sku_rows *x, wf_risk_fn fn, void *arg
 	}
 	if (c->one_sku && c->one_wh != NONE && (rc = add_pair(c, c->one_wh)) != 0)
 		return rc;
-	qsort(c->pairs.v, c->pairs.n, sizeof *c->pairs.v, u32_cmp);
+	wf_sort(c->pairs.v, c->pairs.n, sizeof *c->pairs.v, u32_cmp);
 	for (i = 0; i < c->pairs.n; i++) {
 		struct wf_risk r;
 		w = c->pairs.v[i];

@@ -99,7 +99,7 @@ idmap_build(struct idmap *m, const void *base, size_t n, size_t stride)
 		m->pairs[i].id = *(const int64_t *)(const void *)(p + i * stride);
 		m->pairs[i].rank = (uint32_t)i;
 	}
-	qsort(m->pairs, n, sizeof *m->pairs, pair_cmp);
+	wf_sort(m->pairs, n, sizeof *m->pairs, pair_cmp);
 	return 0;
 }
 
@@ -392,7 +392,7 @@ measure_lead_times(struct ctx *c)
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	qsort(ob.v, ob.n, sizeof *ob.v, obs_cmp);
+	wf_sort(ob.v, ob.n, sizeof *ob.v, obs_cmp);
 	if ((vals = malloc((ob.n ? ob.n : 1) * sizeof *vals)) == NULL) {
 		rc = oom();
 		goto out;
@@ -696,10 +696,10 @@ risk_load(struct ctx *c)
 	    (rc = load_history(c)) != 0 || (rc = load_orders(c)) != 0 ||
 	    (rc = load_pos(c)) != 0)
 		return rc;
-	qsort(c->bal.v, c->bal.n, sizeof *c->bal.v, bal_cmp);
-	qsort(c->hist.v, c->hist.n, sizeof *c->hist.v, hist_cmp);
-	qsort(c->ord.v, c->ord.n, sizeof *c->ord.v, ord_cmp);
-	qsort(c->pol.v, c->pol.n, sizeof *c->pol.v, pol_cmp);
+	wf_sort(c->bal.v, c->bal.n, sizeof *c->bal.v, bal_cmp);
+	wf_sort(c->hist.v, c->hist.n, sizeof *c->hist.v, hist_cmp);
+	wf_sort(c->ord.v, c->ord.n, sizeof *c->ord.v, ord_cmp);
+	wf_sort(c->pol.v, c->pol.n, sizeof *c->pol.v, pol_cmp);
 	return 0;
 }
 

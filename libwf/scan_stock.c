@@ -93,7 +93,7 @@ load_existing(struct stock *k)
 			free(k->ex[i].ref);
 	}
 	k->nex = n;
-	qsort(k->ex, k->nex, sizeof *k->ex, ex_cmp);
+	wf_sort(k->ex, k->nex, sizeof *k->ex, ex_cmp);
 	return 0;
 }
 

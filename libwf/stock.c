@@ -256,7 +256,7 @@ load_slots(wf_db *db, const char *sql, int desc, int64_t sku_id, int64_t wh_id,
 			return rc;
 		}
 	if (rc == 0 && s->n > 1)
-		qsort(s->v, s->n, sizeof *s->v, desc ? slot_cmp_desc : slot_cmp);
+		wf_sort(s->v, s->n, sizeof *s->v, desc ? slot_cmp_desc : slot_cmp);
 	return rc;
 }
 

@@ -41,4 +41,9 @@ char *wf_buf_take(wf_buf *b);       /* caller frees; NULL if empty and unallocat
  * Returns the length of SRC (so truncation is visible as >= N). */
 size_t wf_strlcpy(char *dst, const char *src, size_t n);
 
+/* qsort(3) for an array that may be empty: N may be 0 with BASE NULL
+ * (an array never grown), which qsort itself must not be given. */
+void wf_sort(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *));
+
 #endif
