@@ -95,7 +95,7 @@ cmd_states(struct cli *c)
 
 static const struct cli_opt report_opts[] = {
 	{ "out", K_FILE, "FILE.html", 0, NULL,
-	  "write the page to FILE.html (replaced whole) instead of standard output" },
+	  "write the page to FILE.html (replaced whole) instead of standard output; - is standard output" },
 	{ "since", K_TIME, "T", 0, NULL,
 	  "orders placed, payouts arriving and payout lines posted at or after T only" },
 	{ NULL, 0, NULL, 0, NULL, NULL }
@@ -108,6 +108,8 @@ cmd_report(struct cli *c)
 	int rc;
 
 	o.path = cli_opt(c, "out");
+	if (o.path != NULL && strcmp(o.path, "-") == 0)
+		o.path = NULL;	/* the Unix spelling of standard output */
 	if (cli_opt(c, "since")) {
 		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &o.since)) != 0)
 			return rc;

@@ -242,6 +242,16 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	assert_line '</main></body></html>'
 }
 
+@test "wf report --out - writes the page to standard output, and no file named -" {
+	wf_init
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr wf report --out -
+	assert_equal "$stderr" ''
+	assert_line -n 0 '<!DOCTYPE html>'
+	assert_line '</main></body></html>'
+	[ ! -e "$BATS_TEST_TMPDIR/-" ]
+}
+
 @test "a page that cannot be written is exit 6 naming the file, and the old page stays" {
 	wf_init
 	mkdir "$BATS_TEST_TMPDIR/ro"
