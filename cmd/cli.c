@@ -95,7 +95,8 @@ cli_int(const char *s, const char *what, int64_t min, int64_t max, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end || errno || v < min || v > max || *s == '+' || *s == ' ') {
-		if (min == 1)
+		/* "positive" for what is not one; past a maximum, say the range */
+		if (min == 1 && !(*s && !*end && !errno && v > max))
 			return wf_error_set(WF_EUSAGE, "%s: expected a positive integer, got '%.40s'",
 			    what, s);
 		return wf_error_set(WF_EUSAGE,

@@ -157,12 +157,21 @@ static const struct cli_opt risk_opts[] = {
 };
 
 static const struct cli_opt scan_opts[] = {
-	{ "kind", K_CHOICE, "KIND", 0, "stock", "only the rules of this kind (default: every kind)" },
+	{ "kind", K_CHOICE, "KIND", 0, "stock|order", "only the rules of this kind (default: every kind)" },
 	{ "fail-on", K_INT, "PRIORITY", 0, NULL,
 	  "exit 1 when an exception of the kinds scanned is open at this priority or above" },
 	RISK_OPTS,
 	{ "hysteresis", K_INT, "PCT", 0, NULL,
 	  "resolve only past the threshold by PCT of the reorder point (default 10)" },
+	{ "stuck-new", K_INT, "HOURS", 0, NULL,
+	  "an order new for longer is stuck (default 24)" },
+	{ "stuck-on-hold", K_INT, "HOURS", 0, NULL,
+	  "an order on hold for longer is stuck (default 48)" },
+	{ "stuck-reserved", K_INT, "HOURS", 0, NULL,
+	  "an order reserved for longer is stuck (default 72)" },
+	{ "unpaid-days", K_INT, "DAYS", 0, NULL,
+	  "an order reserved or shipped and still unpaid this long after it was placed "
+	  "is unpaid (default 7)" },
 	{ NULL, 0, NULL, 0, NULL, NULL }
 };
 
@@ -212,6 +221,15 @@ cmd_scan(struct cli *c)
 	o.kind = cli_opt(c, "kind");
 	if ((v = cli_opt(c, "hysteresis")) && (rc = cli_int(v, "--hysteresis", 0, 100,
 	    &o.hysteresis_pct)) != 0)
+		return rc;
+	if (((v = cli_opt(c, "stuck-new")) &&
+	    (rc = cli_int(v, "--stuck-new", 1, 8760, &o.stuck_new_hours)) != 0) ||
+	    ((v = cli_opt(c, "stuck-on-hold")) &&
+	    (rc = cli_int(v, "--stuck-on-hold", 1, 8760, &o.stuck_on_hold_hours)) != 0) ||
+	    ((v = cli_opt(c, "stuck-reserved")) &&
+	    (rc = cli_int(v, "--stuck-reserved", 1, 8760, &o.stuck_reserved_hours)) != 0) ||
+	    ((v = cli_opt(c, "unpaid-days")) &&
+	    (rc = cli_int(v, "--unpaid-days", 1, 365, &o.unpaid_days)) != 0))
 		return rc;
 	if ((v = cli_opt(c, "fail-on")) != NULL) {
 		if ((rc = cli_int(v, "--fail-on", 0, 100, &o.fail_on)) != 0)

@@ -21,6 +21,7 @@ static const struct scan_kind {
 	int (*run)(struct scan *s);
 } scan_kinds[] = {
 	{ "stock", wf_scan_stock_kinds, scan_stock },
+	{ "order", wf_scan_order_kinds, scan_order },
 	{ NULL, NULL, NULL }
 };
 
@@ -30,6 +31,10 @@ wf_scan_defaults(struct wf_scan_opts *o)
 	memset(o, 0, sizeof *o);
 	wf_risk_defaults(&o->risk);
 	o->hysteresis_pct = WF_SCAN_HYSTERESIS;
+	o->stuck_new_hours = WF_SCAN_STUCK_NEW;
+	o->stuck_on_hold_hours = WF_SCAN_STUCK_ON_HOLD;
+	o->stuck_reserved_hours = WF_SCAN_STUCK_RESERVED;
+	o->unpaid_days = WF_SCAN_UNPAID_DAYS;
 }
 
 const char *

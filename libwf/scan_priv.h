@@ -66,4 +66,8 @@ int scan_clear(struct scan *s, const char *kind, const char *stype, const char *
 extern const char *const wf_scan_stock_kinds[];
 int scan_stock(struct scan *s);
 
+/* The order scan (scan_order.c) and its exception kinds. */
+extern const char *const wf_scan_order_kinds[];
+int scan_order(struct scan *s);
+
 #endif

@@ -2,7 +2,7 @@
  * wf_scan.h - `wf-alert scan`: the rules that watch the database as of the
  * clock and keep the exception queue in step with it.
  *
- * A scan kind (stock now; order, supplier and finance to come) is a row of
+ * A scan kind (stock and order now; supplier and finance to come) is a row of
  * a table in scan.c: its name, the exception kinds it raises and the
  * function that evaluates its rules.  Every kind keeps the same promises:
  *
@@ -40,16 +40,23 @@
 
 #define WF_SCAN_HYSTERESIS 10      /* percent of the reorder point */
 #define WF_SCAN_OWNER "purchasing" /* who stock exceptions go to */
+#define WF_SCAN_STUCK_NEW      24  /* hours an order may stay new, */
+#define WF_SCAN_STUCK_ON_HOLD  48  /* on hold */
+#define WF_SCAN_STUCK_RESERVED 72  /* and reserved before it is stuck */
+#define WF_SCAN_UNPAID_DAYS     7  /* days from placed to unpaid */
 
 struct wf_scan_opts {
 	const char *kind;              /* "stock"; NULL: every kind */
 	struct wf_risk_opts risk;      /* window, service level, overstock */
 	int64_t     hysteresis_pct;    /* 0-100 */
+	int64_t     stuck_new_hours, stuck_on_hold_hours, stuck_reserved_hours; /* 1-8760 */
+	int64_t     unpaid_days;       /* 1-365 */
 	int         has_fail_on;
 	int64_t     fail_on;           /* 0-100 */
 };
 
-/* Fill O with the defaults: every kind, the risk defaults, 10%. */
+/* Fill O with the defaults: every kind, the risk defaults, 10%, and the
+ * order limits above. */
 void wf_scan_defaults(struct wf_scan_opts *o);
 
 /* The scan kinds, "stock, ..." for messages, into a static string. */

@@ -1,0 +1,472 @@
+/* scan_order.c - the order scan: orders that have waited too long in a
+ * state (stuck), that were reserved or shipped and are still not paid
+ * (unpaid), and that are not shipped when their promise date has passed
+ * (promise_at_risk).  One exception per order and kind, through the scan
+ * driver (scan_priv.h); each resolves with a note when its order moves on.
+ *
+ * How long an order has been in its state is measured from the last
+ * history event that moved it there (else from when Workform created it),
+ * not from when it was placed: an order imported a year after it was
+ * placed has not been stuck for a year.  Unpaid is measured from placed_at:
+ * the customer's clock.
+ *
+ * The candidates come from one query, filtered in SQL by the cut-off times
+ * (stored times are fixed-width UTC text, so they compare as text), and are
+ * held in memory before anything is written: a run writes the exception
+ * and event tables it reads.
+ *
+ * reads: orders, order_line, event
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_priv.h"
+#include "wf_buf.h"
+#include "wf_error.h"
+#include "wf_json.h"
+#include "wf_money.h"
+#include "wf_order.h"
+#include "wf_time.h"
+
+#define HOUR 3600
+#define DAY  86400
+
+const char *const wf_scan_order_kinds[] = {
+	"stuck", "unpaid", "promise_at_risk", NULL
+};
+enum { K_STUCK, K_UNPAID, K_PROMISE, NKINDS };
+
+struct cand {
+	char   *ref, *state, *finance, *owner, *hold_reason;
+	char    currency[4];
+	int64_t total, paid, units, placed, since, promise;
+	int     has_promise;
+};
+
+struct orders {
+	struct scan    *s;
+	struct scan_ex *ex;            /* sorted by order, kind */
+	size_t          nex;
+	struct cand    *c;             /* sorted by order */
+	size_t          nc, cap;
+	int64_t         now;
+	wf_buf          text, note, shown;
+};
+
+static int
+oom(void)
+{
+	return wf_error_set(WF_ENOMEM, "out of memory");
+}
+
+static int
+ex_cmp(const void *a, const void *b)
+{
+	const struct scan_ex *x = a, *y = b;
+	int c = strcmp(x->ref, y->ref);
+
+	return c ? c : x->kind - y->kind;
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cand *)a)->ref, ((const struct cand *)b)->ref);
+}
+
+static void
+cand_free(struct cand *c)
+{
+	free(c->ref);
+	free(c->state);
+	free(c->finance);
+	free(c->owner);
+	free(c->hold_reason);
+}
+
+/* The limit of STATE in seconds, or 0 when an order in it is never stuck. */
+static int64_t
+stuck_limit(const struct wf_scan_opts *o, const char *state)
+{
+	return strcmp(state, "new") == 0 ? o->stuck_new_hours * HOUR :
+	    strcmp(state, "on_hold") == 0 ? o->stuck_on_hold_hours * HOUR :
+	    strcmp(state, "reserved") == 0 ? o->stuck_reserved_hours * HOUR : 0;
+}
+
+static int
+not_shipped(const char *state)
+{
+	return strcmp(state, "new") == 0 || strcmp(state, "promised") == 0 ||
+	    strcmp(state, "reserved") == 0 || strcmp(state, "picked") == 0 ||
+	    strcmp(state, "packed") == 0 || strcmp(state, "on_hold") == 0;
+}
+
+/* Reserved, picked, packed, shipped or delivered: the goods are committed
+ * or gone, so the money is owed. */
+static int
+goods_committed(const char *state)
+{
+	return strcmp(state, "reserved") == 0 || strcmp(state, "picked") == 0 ||
+	    strcmp(state, "packed") == 0 || strcmp(state, "shipped") == 0 ||
+	    strcmp(state, "delivered") == 0;
+}
+
+/* Whether kind K holds for C. */
+static int
+holds(const struct orders *k, int kind, const struct cand *c)
+{
+	const struct wf_scan_opts *o = k->s->o;
+	int64_t limit;
+
+	switch (kind) {
+	case K_STUCK:
+		limit = stuck_limit(o, c->state);
+		return limit > 0 && k->now - c->since > limit;
+	case K_UNPAID:
+		return goods_committed(c->state) && strcmp(c->finance, "pending") == 0 &&
+		    k->now - c->placed > o->unpaid_days * DAY;
+	default:
+		return c->has_promise && not_shipped(c->state) && k->now > c->promise;
+	}
+}
+
+static int
+time_col(wf_stmt *st, int col, int64_t *t)
+{
+	const char *s = wf_col_str(st, col);
+
+	if (s == NULL || wf_time_parse(s, t) != 0)
+		return wf_error_set(WF_EINTERNAL, "a stored time is not a time: '%s'",
+		    s ? s : "(null)");
+	return 0;
+}
+
+static int
+load_candidates(struct orders *k)
+{
+	/* every order one of the kinds may hold for: a superset, judged in C */
+	static const char sql[] =
+	    "SELECT o.ref, o.state, o.finance_state, o.owner, coalesce(o.hold_reason, ''),"
+	    " o.currency, o.total, o.paid, o.placed_at, o.promise_by,"
+	    " coalesce((SELECT max(e.at) FROM event e WHERE e.record_type = 'order'"
+	    "  AND e.ref = o.ref AND e.machine = 'order' AND e.to_state = o.state), o.created_at),"
+	    " (SELECT coalesce(sum(l.qty), 0) FROM order_line l WHERE l.order_id = o.id)"
+	    " FROM orders o WHERE"
+	    " (o.state = 'new' AND o.created_at < ?1) OR"
+	    " (o.state = 'on_hold' AND o.created_at < ?2) OR"
+	    " (o.state = 'reserved' AND o.created_at < ?3) OR"
+	    " (o.finance_state = 'pending' AND o.placed_at < ?4 AND (o.state = 'reserved' OR"
+	    "  o.state = 'picked' OR o.state = 'packed' OR o.state = 'shipped' OR"
+	    "  o.state = 'delivered')) OR"
+	    " (o.promise_by < ?5 AND (o.state = 'new' OR o.state = 'promised' OR"
+	    "  o.state = 'reserved' OR o.state = 'picked' OR o.state = 'packed' OR"
+	    "  o.state = 'on_hold'))";
+	const struct wf_scan_opts *o = k->s->o;
+	char cut[5][WF_TIME_LEN];
+	wf_stmt *st;
+	int rc, i;
+
+	wf_time_format(k->now - o->stuck_new_hours * HOUR, cut[0]);
+	wf_time_format(k->now - o->stuck_on_hold_hours * HOUR, cut[1]);
+	wf_time_format(k->now - o->stuck_reserved_hours * HOUR, cut[2]);
+	wf_time_format(k->now - o->unpaid_days * DAY, cut[3]);
+	wf_time_format(k->now, cut[4]);
+	if ((rc = wf_db_stmt(k->s->db, &st, sql)) != 0)
+		return rc;
+	for (i = 0; i < 5; i++)
+		wf_bind_text(st, i + 1, cut[i]);
+	while ((rc = wf_db_step(k->s->db, st)) == 1) {
+		struct cand *c;
+
+		if (k->nc == k->cap) {
+			size_t cap = k->cap ? k->cap * 2 : 64;
+			struct cand *p = realloc(k->c, cap * sizeof *p);
+			if (p == NULL) {
+				rc = oom();
+				break;
+			}
+			k->c = p;
+			k->cap = cap;
+		}
+		c = &k->c[k->nc];
+		memset(c, 0, sizeof *c);
+		k->nc++;
+		if ((c->ref = strdup(wf_col_text(st, 0))) == NULL ||
+		    (c->state = strdup(wf_col_text(st, 1))) == NULL ||
+		    (c->finance = strdup(wf_col_text(st, 2))) == NULL ||
+		    (c->owner = strdup(wf_col_text(st, 3))) == NULL ||
+		    (c->hold_reason = strdup(wf_col_text(st, 4))) == NULL) {
+			rc = oom();
+			break;
+		}
+		wf_strlcpy(c->currency, wf_col_text(st, 5), sizeof c->currency);
+		c->total = wf_col_int(st, 6);
+		c->paid = wf_col_int(st, 7);
+		c->units = wf_col_int(st, 11);
+		c->has_promise = !wf_col_null(st, 9);
+		if ((rc = time_col(st, 8, &c->placed)) != 0 ||
+		    (c->has_promise && (rc = time_col(st, 9, &c->promise)) != 0) ||
+		    (rc = time_col(st, 10, &c->since)) != 0)
+			break;
+	}
+	if (rc < 0) {
+		wf_stmt_reset(st);
+		return rc;
+	}
+	wf_sort(k->c, k->nc, sizeof *k->c, cand_cmp);
+	return 0;
+}
+
+/* ---- raising -------------------------------------------------------------- */
+
+static int
+evidence_of(const struct orders *k, int kind, const struct cand *c, cJSON **out)
+{
+	cJSON *ev = cJSON_CreateObject();
+	int rc = 0;
+
+	if (ev == NULL)
+		return oom();
+	rc |= wf_jadd_str(ev, "order", c->ref);
+	rc |= wf_jadd_str(ev, "state", c->state);
+	switch (kind) {
+	case K_STUCK:
+		rc |= wf_jadd_time(ev, "since", c->since);
+		rc |= wf_jadd_int(ev, "limit_hours", stuck_limit(k->s->o, c->state) / HOUR);
+		if (strcmp(c->state, "on_hold") == 0)
+			rc |= wf_jadd_str(ev, "hold_reason", c->hold_reason);
+		break;
+	case K_UNPAID:
+		rc |= wf_jadd_str(ev, "finance_state", c->finance);
+		rc |= wf_jadd_time(ev, "placed_at", c->placed);
+		rc |= wf_jadd_int(ev, "limit_days", k->s->o->unpaid_days);
+		rc |= wf_jadd_money(ev, "total", c->total, c->currency);
+		rc |= wf_jadd_money(ev, "paid", c->paid, c->currency);
+		break;
+	default:
+		rc |= wf_jadd_time(ev, "promise_by", c->promise);
+		break;
+	}
+	rc |= wf_jadd_str(ev, "currency", c->currency);
+	rc |= wf_jadd_int(ev, "units", c->units);
+	if (rc) {
+		cJSON_Delete(ev);
+		return oom();
+	}
+	*out = ev;
+	return 0;
+}
+
+static int
+next_action(struct orders *k, int kind, const struct cand *c)
+{
+	char since[WF_TIME_LEN], day[11];
+	int rc;
+
+	wf_time_format(c->since, since);
+	wf_buf_reset(&k->text);
+	if (kind == K_STUCK && strcmp(c->state, "new") == 0)
+		rc = wf_buf_addf(&k->text, "Route %s (new since %s): wf-route %s --apply, or "
+		    "see why it was not with wf-route %s --explain", c->ref, since, c->ref, c->ref);
+	else if (kind == K_STUCK && strcmp(c->state, "on_hold") == 0)
+		rc = wf_buf_addf(&k->text, "Decide the hold on %s (%s, since %s): wf-order "
+		    "release %s, or wf-order cancel %s --reason TEXT", c->ref,
+		    *c->hold_reason ? c->hold_reason : "no reason given", since, c->ref, c->ref);
+	else if (kind == K_STUCK)
+		rc = wf_buf_addf(&k->text, "Pick %s (reserved since %s): wf-order pick %s, or "
+		    "wf-order unreserve %s to route it again", c->ref, since, c->ref, c->ref);
+	else if (kind == K_UNPAID) {
+		char owed[32];
+		wf_date_format(c->placed, day);
+		if ((rc = wf_money_format(c->total - c->paid, c->currency, owed, sizeof owed)) != 0)
+			return rc;
+		rc = wf_buf_addf(&k->text, "Collect %s %s for %s (placed %s, %s, still unpaid), "
+		    "or record the payment with the channel's import", owed, c->currency,
+		    c->ref, day, c->state);
+	} else {
+		wf_date_format(c->promise, day);
+		rc = wf_buf_addf(&k->text, "Ship %s today or tell the customer: promised by %s, "
+		    "still %s", c->ref, day, c->state);
+	}
+	return rc ? oom() : 0;
+}
+
+static int
+shown(struct orders *k, const char *ref)
+{
+	wf_buf_reset(&k->shown);
+	return wf_buf_addf(&k->shown, "order %s", ref) ? oom() : 0;
+}
+
+static int
+raise_kind(struct orders *k, int kind, const struct cand *c)
+{
+	struct scan_want w;
+	cJSON *ev = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = evidence_of(k, kind, c, &ev)) != 0)
+		return rc;
+	if ((rc = next_action(k, kind, c)) != 0 || (rc = shown(k, c->ref)) != 0) {
+		cJSON_Delete(ev);
+		return rc;
+	}
+	memset(&w, 0, sizeof w);
+	w.raise.kind = wf_scan_order_kinds[kind];
+	w.raise.subject_type = "order";
+	w.raise.subject_ref = c->ref;
+	w.raise.evidence = ev;
+	w.raise.impact.money = kind == K_UNPAID ? c->total - c->paid : c->total;
+	if (w.raise.impact.money < 0)
+		w.raise.impact.money = 0;
+	if (w.raise.impact.money)
+		wf_strlcpy(w.raise.impact.currency, c->currency, sizeof w.raise.impact.currency);
+	w.raise.impact.units = c->units;
+	w.raise.impact.orders = 1;
+	w.raise.impact.has_due = kind != K_UNPAID && c->has_promise;
+	w.raise.impact.due_at = c->promise;
+	w.raise.next_action = wf_buf_str(&k->text);
+	w.raise.owner = kind == K_UNPAID ? WF_OWNER_FINANCE : c->owner;
+	/* fixed at the derived value: a run at the same clock writes nothing */
+	w.raise.has_priority = 1;
+	w.raise.priority = wf_exception_priority(&w.raise.impact, k->now);
+	w.shown = wf_buf_str(&k->shown);
+	rc = scan_raise(k->s, &w, &id);
+	cJSON_Delete(ev);
+	return rc;
+}
+
+/* ---- resolving ------------------------------------------------------------ */
+
+/* Why KIND no longer holds for order REF, now in STATE and FINANCE (NULL
+ * state: the order is gone); C is its candidate row, or NULL when it is
+ * none (then PROMISE, or -1, is its promise date). */
+static int
+clear_note(struct orders *k, int kind, const char *ref, const char *state,
+    const char *finance, const struct cand *c, int64_t promise)
+{
+	char t[WF_TIME_LEN];
+	int64_t limit = state ? stuck_limit(k->s->o, state) / HOUR : 0;
+	int rc;
+
+	if (c)
+		promise = c->has_promise ? c->promise : -1;
+	wf_buf_reset(&k->note);
+	if (state == NULL)
+		rc = wf_buf_addf(&k->note, "%s is no longer an order", ref);
+	else if (kind == K_STUCK && limit > 0 && c) {
+		wf_time_format(c->since, t);
+		rc = wf_buf_addf(&k->note, "%s is %s since %s, within the limit of %lld h",
+		    ref, state, t, (long long)limit);
+	} else if (kind == K_STUCK && limit > 0)
+		rc = wf_buf_addf(&k->note, "%s is %s, within the limit of %lld h", ref, state,
+		    (long long)limit);
+	else if (kind == K_UNPAID && strcmp(finance, "pending") != 0)
+		rc = wf_buf_addf(&k->note, "%s is %s now", ref, finance);
+	else if (kind == K_PROMISE && not_shipped(state) && promise >= 0) {
+		wf_time_format(promise, t);
+		rc = wf_buf_addf(&k->note, "%s is promised by %s now", ref, t);
+	} else if (kind == K_PROMISE && not_shipped(state))
+		rc = wf_buf_addf(&k->note, "%s has no promise date now", ref);
+	else
+		rc = wf_buf_addf(&k->note, "%s is %s now", ref, state);
+	return rc ? oom() : 0;
+}
+
+static int
+clear_kind(struct orders *k, const struct scan_ex *e, const char *state, const char *finance,
+    const struct cand *c, int64_t promise)
+{
+	int rc;
+
+	if ((rc = clear_note(k, e->kind, e->ref, state, finance, c, promise)) != 0 ||
+	    (rc = shown(k, e->ref)) != 0)
+		return rc;
+	return scan_clear(k->s, wf_scan_order_kinds[e->kind], "order", e->ref,
+	    wf_buf_str(&k->shown), NULL, wf_buf_str(&k->note));
+}
+
+/* An open exception whose order is no candidate: look the order up. */
+static int
+gone(struct orders *k, const struct scan_ex *e)
+{
+	static const char sql[] =
+	    "SELECT state, finance_state, promise_by FROM orders WHERE ref = ?1";
+	char state[24] = "", finance[24] = "";
+	int64_t promise = -1;
+	wf_stmt *st;
+	int rc;
+
+	if (!e->open)
+		return 0;
+	if ((rc = wf_db_stmt(k->s->db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, e->ref);
+	if ((rc = wf_db_step(k->s->db, st)) < 0)
+		return rc;
+	if (rc == 1) {
+		wf_strlcpy(state, wf_col_text(st, 0), sizeof state);
+		wf_strlcpy(finance, wf_col_text(st, 1), sizeof finance);
+		if (!wf_col_null(st, 2) && (rc = time_col(st, 2, &promise)) != 0) {
+			wf_stmt_reset(st);
+			return rc;
+		}
+		wf_stmt_reset(st);
+		rc = 1;
+	}
+	return clear_kind(k, e, rc == 1 ? state : NULL, finance, NULL, promise);
+}
+
+static int
+judge(struct orders *k, const struct cand *c, size_t *at)
+{
+	const struct scan_ex *mine[NKINDS] = { NULL, NULL, NULL };
+	int i, rc;
+
+	for (; *at < k->nex && strcmp(k->ex[*at].ref, c->ref) == 0; (*at)++)
+		mine[k->ex[*at].kind] = &k->ex[*at];
+	for (i = 0; i < NKINDS; i++) {
+		if (holds(k, i, c)) {
+			if (mine[i] && mine[i]->dismissed)
+				continue;   /* not a problem, the operator said */
+			if ((rc = raise_kind(k, i, c)) != 0)
+				return rc;
+		} else if (mine[i] && mine[i]->open &&
+		    (rc = clear_kind(k, mine[i], c->state, c->finance, c, -1)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+scan_order(struct scan *s)
+{
+	struct orders k;
+	size_t at = 0, i;
+	int rc;
+
+	memset(&k, 0, sizeof k);
+	k.s = s;
+	k.now = wf_db_now(s->db);
+	if ((rc = scan_existing(s, wf_scan_order_kinds, "order", &k.ex, &k.nex)) == 0 &&
+	    (rc = load_candidates(&k)) == 0) {
+		wf_sort(k.ex, k.nex, sizeof *k.ex, ex_cmp);
+		for (i = 0; i < k.nc && rc == 0; i++) {
+			for (; at < k.nex && strcmp(k.ex[at].ref, k.c[i].ref) < 0 && rc == 0; at++)
+				rc = gone(&k, &k.ex[at]);
+			if (rc == 0)
+				rc = judge(&k, &k.c[i], &at);
+		}
+		for (; at < k.nex && rc == 0; at++)
+			rc = gone(&k, &k.ex[at]);
+	}
+	scan_ex_free(k.ex, k.nex);
+	for (i = 0; i < k.nc; i++)
+		cand_free(&k.c[i]);
+	free(k.c);
+	wf_buf_free(&k.text);
+	wf_buf_free(&k.note);
+	wf_buf_free(&k.shown);
+	return rc;
+}
