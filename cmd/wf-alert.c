@@ -157,7 +157,7 @@ static const struct cli_opt risk_opts[] = {
 };
 
 static const struct cli_opt scan_opts[] = {
-	{ "kind", K_CHOICE, "KIND", 0, "stock|order", "only the rules of this kind (default: every kind)" },
+	{ "kind", K_CHOICE, "KIND", 0, "stock|order|supplier", "only the rules of this kind (default: every kind)" },
 	{ "fail-on", K_INT, "PRIORITY", 0, NULL,
 	  "exit 1 when an exception of the kinds scanned is open at this priority or above" },
 	RISK_OPTS,
@@ -172,6 +172,9 @@ static const struct cli_opt scan_opts[] = {
 	{ "unpaid-days", K_INT, "DAYS", 0, NULL,
 	  "an order reserved or shipped and still unpaid this long after it was placed "
 	  "is unpaid (default 7)" },
+	{ "drift", K_INT, "PCT", 0, NULL,
+	  "a supplier whose recent receipts take PCT longer than its stated lead time "
+	  "drifts (default 25)" },
 	{ NULL, 0, NULL, 0, NULL, NULL }
 };
 
@@ -229,7 +232,9 @@ cmd_scan(struct cli *c)
 	    ((v = cli_opt(c, "stuck-reserved")) &&
 	    (rc = cli_int(v, "--stuck-reserved", 1, 8760, &o.stuck_reserved_hours)) != 0) ||
 	    ((v = cli_opt(c, "unpaid-days")) &&
-	    (rc = cli_int(v, "--unpaid-days", 1, 365, &o.unpaid_days)) != 0))
+	    (rc = cli_int(v, "--unpaid-days", 1, 365, &o.unpaid_days)) != 0) ||
+	    ((v = cli_opt(c, "drift")) &&
+	    (rc = cli_int(v, "--drift", 1, 1000, &o.drift_pct)) != 0))
 		return rc;
 	if ((v = cli_opt(c, "fail-on")) != NULL) {
 		if ((rc = cli_int(v, "--fail-on", 0, 100, &o.fail_on)) != 0)

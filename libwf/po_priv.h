@@ -48,11 +48,12 @@ int64_t wf_po_line_open(const struct po_line *l);
  * WF_EINPUT when the value is out of range. */
 int wf_po_open_value(const struct po *p, int64_t *units, int64_t *value);
 
-/* What holds for P at NOW, into *E. */
+/* What holds for P at NOW, into *E (po_watch.c). */
 void wf_po_eval(const struct po *p, int64_t now, struct po_eval *e);
 
-/* Bring P's po_late and po_slipped exceptions up to date with its state and
- * the clock (raised, or resolved with a note).  Returns 0 or an error. */
+/* Bring P's PO exceptions up to date with its state and the clock: the
+ * kind of its reason raised, the others resolved with a note
+ * (po_watch.c).  Returns 0 or an error. */
 int wf_po_sync_exceptions(wf_db *db, const struct po *p);
 
 /* The table columns of the "po" and "followup" records. */

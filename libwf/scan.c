@@ -22,6 +22,7 @@ static const struct scan_kind {
 } scan_kinds[] = {
 	{ "stock", wf_scan_stock_kinds, scan_stock },
 	{ "order", wf_scan_order_kinds, scan_order },
+	{ "supplier", wf_scan_supplier_kinds, scan_supplier },
 	{ NULL, NULL, NULL }
 };
 
@@ -35,6 +36,7 @@ wf_scan_defaults(struct wf_scan_opts *o)
 	o->stuck_on_hold_hours = WF_SCAN_STUCK_ON_HOLD;
 	o->stuck_reserved_hours = WF_SCAN_STUCK_RESERVED;
 	o->unpaid_days = WF_SCAN_UNPAID_DAYS;
+	o->drift_pct = WF_SCAN_DRIFT_PCT;
 }
 
 const char *

@@ -70,4 +70,9 @@ int scan_stock(struct scan *s);
 extern const char *const wf_scan_order_kinds[];
 int scan_order(struct scan *s);
 
+/* The supplier scan (scan_supplier.c): the PO kinds (wf_po_kinds) and
+ * supplier_lead_time_drift. */
+extern const char *const wf_scan_supplier_kinds[];
+int scan_supplier(struct scan *s);
+
 #endif

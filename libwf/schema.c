@@ -712,5 +712,15 @@ static const char m10[] =
 "CREATE INDEX order_payment_order ON order_payment(order_id);\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10 };
+/* Migration 11: the PO exception kinds take cli.md's names (issue 15):
+ * a late PO's "po_late" is po_partial when it is partially received, else
+ * po_overdue.  The exception's history keeps the name it had. */
+static const char m11[] =
+"UPDATE exception SET kind = CASE\n"
+"  WHEN (SELECT p.state FROM po p WHERE 'PO-' || p.id = exception.subject_ref)\n"
+"       = 'partially_received' THEN 'po_partial' ELSE 'po_overdue' END\n"
+"  WHERE kind = 'po_late' AND subject_type = 'po';\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -35,13 +35,15 @@
  * since it was recorded, or the PO's reason differs from the last one
  * recorded.
  *
- * Exceptions.  A late PO (overdue or partial) has an open exception of kind
- * "po_late"; a slipped PO that is not late has one of kind "po_slipped";
- * both are owned by the PO's owner, with the dates and open lines as
+ * Exceptions.  An open PO whose reason holds has one exception of the kind
+ * named after it: po_overdue, po_partial, po_slipped or po_unconfirmed
+ * (wf_po_kinds), owned by the PO's owner, with the dates and open lines as
  * evidence, the open value and units as impact, and a next action naming
- * the supplier and its email.  They are brought up to date by every change
- * of the PO and by every follow-up run, and resolved with a note when the
- * condition no longer holds or the PO is received, closed or cancelled.
+ * the supplier and its email.  It is brought up to date by every change of
+ * the PO, by every follow-up run that records and by the supplier scan
+ * (`wf-alert scan --kind supplier`, through wf_po_watch_each); the other
+ * kinds are resolved with a note saying why (the reason that holds now,
+ * or the PO received, closed or cancelled).
  *
  * Every changing call runs in one transaction (its own, or a savepoint in
  * the caller's) and emits the record as it is afterwards, inside it.
@@ -57,6 +59,7 @@
 
 #include "wf_check.h"
 #include "wf_db.h"
+#include "wf_exception.h"
 #include "wf_out.h"
 #include "wf_record.h"
 #include "wf_supplier.h"
@@ -203,6 +206,27 @@ int wf_po_show(wf_db *db, const char *po, wf_out *out);
  * and bring the PO exceptions up to date on the way.  One transaction;
  * returns 0 or an error.  (po_followup.c) */
 int wf_po_followup(wf_db *db, int record, wf_out *out);
+
+/* The PO exception kinds, in the order of their precedence (NULL-ended). */
+extern const char *const wf_po_kinds[];
+#define WF_PO_NKINDS 4
+
+/* An open PO as the supplier scan sees it: the exception it should have
+ * (want: NULL when no reason holds; its kind is wf_po_kinds[kind]) and,
+ * for every other kind, the note that resolves it.  Valid during the
+ * callback only. */
+struct wf_po_watch {
+	const char *po, *state;
+	int                    kind;               /* -1: none */
+	const struct wf_raise *want;
+	const char            *notes[WF_PO_NKINDS]; /* NULL at KIND */
+};
+
+/* Call FN on every open PO, by number, with what holds for it at the
+ * db's clock; stop at the first non-zero return and return it.  Writes
+ * nothing itself.  (po_watch.c) */
+int wf_po_watch_each(wf_db *db, int (*fn)(const struct wf_po_watch *w, void *arg),
+    void *arg);
 
 /* The POs' invariants: inbound stock matches open lines, receipts match
  * the ledger, dates and quantities match the state (`wf check`). */

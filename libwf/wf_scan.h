@@ -2,7 +2,7 @@
  * wf_scan.h - `wf-alert scan`: the rules that watch the database as of the
  * clock and keep the exception queue in step with it.
  *
- * A scan kind (stock and order now; supplier and finance to come) is a row of
+ * A scan kind (stock, order and supplier; finance is wf-reconcile match) is a row of
  * a table in scan.c: its name, the exception kinds it raises and the
  * function that evaluates its rules.  Every kind keeps the same promises:
  *
@@ -44,6 +44,10 @@
 #define WF_SCAN_STUCK_ON_HOLD  48  /* on hold */
 #define WF_SCAN_STUCK_RESERVED 72  /* and reserved before it is stuck */
 #define WF_SCAN_UNPAID_DAYS     7  /* days from placed to unpaid */
+#define WF_SCAN_DRIFT_PCT      25  /* slower than the stated lead time by more */
+#define WF_SCAN_DRIFT_DAYS     90  /* in the receipts of this many days, */
+#define WF_SCAN_DRIFT_MIN       3  /* at least this many of them */
+#define WF_SCAN_DRIFT_PRIORITY 20  /* the fixed priority of a drift */
 
 struct wf_scan_opts {
 	const char *kind;              /* "stock"; NULL: every kind */
@@ -51,6 +55,7 @@ struct wf_scan_opts {
 	int64_t     hysteresis_pct;    /* 0-100 */
 	int64_t     stuck_new_hours, stuck_on_hold_hours, stuck_reserved_hours; /* 1-8760 */
 	int64_t     unpaid_days;       /* 1-365 */
+	int64_t     drift_pct;         /* 1-1000 */
 	int         has_fail_on;
 	int64_t     fail_on;           /* 0-100 */
 };

@@ -93,7 +93,7 @@ load helper
 	assert_line --regexp '^PO-1 +ACME +BER +partially_received +EUR '
 	assert_line --regexp '^PO-1 +ACME +orders@acme\.example +partial +PO-1 partly delivered, overdue since '
 	assert_line '  MUG-1: 8 of 20 units (12 received)'
-	assert_line --regexp '^EX-3 +50 +po_late +po PO-1 +- +purchasing +0m +chase ACME '
+	assert_line --regexp '^EX-3 +50 +po_partial +po PO-1 +- +purchasing +0m +chase ACME '
 	assert_line --regexp '^EX-1 +23 +order_unknown_sku +order shop:1004 +- +fulfilment +18d '
 	# once recorded, the follow-up is not due again: the command prints nothing
 	for i in "${!lines[@]}"; do

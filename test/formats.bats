@@ -216,15 +216,15 @@ compare() {
 
 @test "a table fits \$COLUMNS by wrapping long cells, losing nothing of them" {
 	local action col text
-	action=$(wf-alert list --format jsonl | jq -r 'select(.kind == "po_late") | .next_action')
+	action=$(wf-alert list --format jsonl | jq -r 'select(.kind == "po_partial") | .next_action')
 	[ "${#action}" -gt 40 ]
 	COLUMNS=110 run -0 --separate-stderr wf-alert list --format table
 	# no line past 110 columns
 	[ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' <<<"$output")" -le 110 ]
-	# the cell, read down its column from the po_late row to the next row,
+	# the cell, read down its column from the po_partial row to the next row,
 	# is the whole next action (spaces aside: a long word may break)
 	col=$(head -n 1 <<<"$output" | awk '{ print index($0, "NEXT ACTION") }')
-	text=$(awk -v c="$col" '/^EX-/ { on = ($0 ~ / po_late /) } on { printf "%s", substr($0, c) }' <<<"$output")
+	text=$(awk -v c="$col" '/^EX-/ { on = ($0 ~ / po_partial /) } on { printf "%s", substr($0, c) }' <<<"$output")
 	assert_equal "${text// /}" "${action// /}"
 	# without COLUMNS, in a pipe, a table is as wide as its longest cell
 	run -0 --separate-stderr env -u COLUMNS wf-alert list --format table

@@ -728,22 +728,25 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	at 2026-12-06T09:00:00Z wf-po followup --record >/dev/null
 	at 2026-12-06T10:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-06T10:00:00Z
-	assert_output 'EX-1 po_late po PO-1 anna open'
+	assert_output 'EX-1 po_overdue po PO-1 anna open'
 	run -0 --separate-stderr at 2026-12-06T10:00:00Z wf-alert show EX-1
 	run -0 jq -c 'select(.type == "exception") | [.evidence, .impact, .next_action, .times_seen]' <<<"$output"
 	assert_output '[{"po":"PO-1","supplier":"ACME","email":"orders@acme.example","state":"sent","sent_at":"2026-11-20T09:00:00Z","expected":"2026-12-04T09:00:00Z","confirmed_for":null,"due":"2026-12-04T09:00:00Z","days_late":2,"days_slipped":0,"open_lines":[{"sku":"MUG-1","open":20,"ordered":20,"received":0,"unit_cost":"4.10"},{"sku":"TEE-M","open":10,"ordered":10,"received":0,"unit_cost":"6.00"}]},{"money":"142.00","currency":"EUR","units":30,"orders":0,"due_at":"2026-12-04T09:00:00Z"},"chase ACME (orders@acme.example) for PO-1: 30 units overdue since 2026-12-04",2]'
+	# partly received and still late: overdue gives way to partial
 	at 2026-12-07T09:00:00Z wf-po receive PO-1 MUG-1 20 >/dev/null
+	run -0 exceptions 2026-12-07T09:00:00Z
+	assert_output $'EX-2 po_partial po PO-1 anna open\nEX-1 po_overdue po PO-1 anna resolved'
 	run -0 --separate-stderr at 2026-12-07T09:00:00Z wf-alert list --format jsonl
-	assert_output --partial '"impact":{"money":"60.00","currency":"EUR","units":10,"orders":0,"due_at":"2026-12-04T09:00:00Z"},"next_action":"chase ACME (orders@acme.example) for PO-1: 10 units overdue since 2026-12-04","state":"open"'
+	assert_output --partial '"impact":{"money":"60.00","currency":"EUR","units":10,"orders":0,"due_at":"2026-12-04T09:00:00Z"},"next_action":"chase ACME (orders@acme.example) for the rest of PO-1: 10 units still open, due 2026-12-04; or close it short with wf-po close PO-1","state":"open"'
 	at 2026-12-08T09:00:00Z wf-po receive PO-1 TEE-M 10 >/dev/null
 	run -0 exceptions 2026-12-08T09:00:00Z
-	assert_output 'EX-1 po_late po PO-1 anna resolved'
-	run -0 sql "SELECT resolution FROM exception"
-	assert_output 'PO-1 received'
+	assert_output $'EX-1 po_overdue po PO-1 anna resolved\nEX-2 po_partial po PO-1 anna resolved'
+	run -0 sql "SELECT resolution FROM exception ORDER BY id"
+	assert_output $'PO-1 is partial now; see its po_partial exception\nPO-1 received'
 	check_clean
 }
 
-@test "a slipped PO opens a po_slipped exception, which gives way to po_late when it is late" {
+@test "a slipped PO opens a po_slipped exception, which gives way to po_overdue when it is late" {
 	catalogue
 	sent_po
 	at 2026-11-21T09:00:00Z wf-po confirm PO-1 --date 2026-12-10 >/dev/null
@@ -753,10 +756,10 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	assert_output 'chase ACME (orders@acme.example) for PO-1: confirmed for 2026-12-10, 6 days after the expected 2026-12-04|30|2026-12-04T09:00:00Z'
 	at 2026-12-11T09:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-11T09:00:00Z
-	assert_line 'EX-2 po_late po PO-1 purchasing open'
+	assert_line 'EX-2 po_overdue po PO-1 purchasing open'
 	assert_line 'EX-1 po_slipped po PO-1 purchasing resolved'
 	run -0 sql "SELECT resolution FROM exception WHERE kind = 'po_slipped'"
-	assert_output 'PO-1 is late now; see its po_late exception'
+	assert_output 'PO-1 is overdue now; see its po_overdue exception'
 	check_clean
 }
 
@@ -767,18 +770,18 @@ exceptions() {	# exceptions TIME: "EX kind subject owner state" for every except
 	wf-po send PO-2 >/dev/null
 	at 2026-12-05T09:00:00Z wf-po followup --record >/dev/null
 	run -0 exceptions 2026-12-05T09:00:00Z
-	assert_output $'EX-1 po_late po PO-1 purchasing open\nEX-2 po_late po PO-2 purchasing open'
+	assert_output $'EX-1 po_overdue po PO-1 purchasing open\nEX-2 po_overdue po PO-2 purchasing open'
 	at 2026-12-05T10:00:00Z wf-po confirm PO-1 --date 2026-12-04T12:00:00Z >/dev/null
 	run -0 exceptions 2026-12-05T10:00:00Z
-	assert_line 'EX-1 po_late po PO-1 purchasing open'
+	assert_line 'EX-1 po_overdue po PO-1 purchasing open'
 	at 2026-12-05T11:00:00Z wf-po confirm PO-1 --date 2026-12-09 >/dev/null
 	run -0 sql "SELECT kind, state, resolution FROM exception WHERE subject_ref = 'PO-1' ORDER BY id"
-	assert_output $'po_late|resolved|PO-1 is no longer late: due 2026-12-09\npo_slipped|open|'
+	assert_output $'po_overdue|resolved|PO-1 is no longer late: due 2026-12-09\npo_slipped|open|'
 	at 2026-12-05T12:00:00Z wf-po cancel PO-2 --reason "never shipped" >/dev/null
 	at 2026-12-05T12:00:00Z wf-po receive PO-1 MUG-1 3 >/dev/null
 	at 2026-12-05T12:00:00Z wf-po close PO-1 >/dev/null
 	run -0 sql "SELECT subject_ref, kind, state, resolution FROM exception ORDER BY id"
-	assert_output $'PO-1|po_late|resolved|PO-1 is no longer late: due 2026-12-09\nPO-2|po_late|resolved|PO-2 cancelled\nPO-1|po_slipped|resolved|PO-1 closed'
+	assert_output $'PO-1|po_overdue|resolved|PO-1 is no longer late: due 2026-12-09\nPO-2|po_overdue|resolved|PO-2 cancelled\nPO-1|po_slipped|resolved|PO-1 closed'
 	check_clean
 }
 

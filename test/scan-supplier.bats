@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# wf-alert scan --kind supplier: every open PO's follow-up reason in the
+# queue as one exception of its kind (po_overdue, po_partial, po_slipped,
+# po_unconfirmed), and suppliers whose recent receipts come slower than the
+# lead time they state (supplier_lead_time_drift).  Each resolves, with a
+# note, when its condition is gone.
+#
+# ACME states 8 days and 2 days to confirm.
+
+load helper
+
+setup() {
+	wf_setup
+	wf_init
+	wf-stock warehouse add BER >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	wf-stock sku add MUG-1 --cost 4.00 >/dev/null
+	wf-po supplier add ACME --name Acme --email orders@acme.example --lead-time 8 \
+		--confirm-within 2 >/dev/null
+}
+
+teardown() {
+	run -0 --separate-stderr wf check
+	assert_output ''
+}
+
+at() { export WF_NOW=$1; }
+scan() { wf-alert scan --kind supplier --format jsonl "$@"; }
+
+# po N SENT EXPECTED QTY: PO-N of QTY MUG-1, sent at SENT, expected EXPECTED.
+po() {
+	at "$2"
+	wf-po create --supplier ACME --warehouse BER --expected "$3" "MUG-1:$4" >/dev/null
+	wf-po send "PO-$1" >/dev/null
+}
+
+@test "a PO sent and not confirmed within the supplier's days is po_unconfirmed; confirming resolves it" {
+	po 1 2026-11-01T09:00:00Z 2026-11-20 10
+	at 2026-11-03T09:00:00Z
+	run -0 --separate-stderr scan
+	assert_output ''                   # two days exactly
+	at 2026-11-03T09:00:01Z
+	run -0 --separate-stderr scan
+	run -0 jq -c '[.kind, .subject, .result, .owner, .evidence.confirm_within_days, .impact, .next_action]' <<<"$output"
+	assert_output '["po_unconfirmed","po PO-1","opened","purchasing",2,{"money":"40.00","currency":"EUR","units":10,"orders":0,"due_at":"2026-11-03T09:00:00Z"},"ask ACME (orders@acme.example) to confirm PO-1: sent 2026-11-01, not confirmed within 2 days; then wf-po confirm PO-1 --date DATE"]'
+	# confirming is a change of the PO: the PO module resolves it at once
+	wf-po confirm PO-1 >/dev/null
+	run -0 sql "SELECT kind, state, resolution FROM exception"
+	assert_output 'po_unconfirmed|resolved|PO-1 is confirmed now'
+	run -0 scan
+	assert_output ''
+}
+
+@test "an overdue PO the clock made late is raised by the scan, without a follow-up run" {
+	po 1 2026-11-01T09:00:00Z 2026-11-09 10
+	wf-po confirm PO-1 >/dev/null
+	at 2026-11-09T00:00:01Z
+	run -0 scan
+	run -0 jq -c '[.kind, .result, .evidence.days_late, .next_action]' <<<"$output"
+	assert_output '["po_overdue","opened",0,"chase ACME (orders@acme.example) for PO-1: 10 units overdue since 2026-11-09"]'
+	run -0 scan
+	assert_output ''
+}
+
+@test "part received and late is po_partial, which takes over from po_overdue; the rest received resolves it" {
+	po 1 2026-11-01T09:00:00Z 2026-11-09 10
+	wf-po confirm PO-1 >/dev/null
+	at 2026-11-10T09:00:00Z
+	scan >/dev/null
+	wf-po receive PO-1 MUG-1 4 --bin BER/A-01 >/dev/null
+	run -0 sql "SELECT id, kind, state, coalesce(resolution, '') FROM exception ORDER BY id"
+	assert_output $'1|po_overdue|resolved|PO-1 is partial now; see its po_partial exception\n2|po_partial|open|'
+	run -0 scan
+	assert_output ''
+	wf-po receive PO-1 MUG-1 6 --bin BER/A-01 >/dev/null
+	run -0 sql "SELECT resolution FROM exception WHERE kind = 'po_partial'"
+	assert_output 'PO-1 received'
+}
+
+@test "a PO confirmed for a later day is po_slipped until it is late" {
+	po 1 2026-11-01T09:00:00Z 2026-11-09 10
+	wf-po confirm PO-1 --date 2026-11-12 >/dev/null
+	at 2026-11-12T00:00:01Z
+	run -0 scan
+	run -0 jq -c '[.kind, .result, .resolution]' <<<"$output"
+	assert_output '["po_overdue","opened",null]
+["po_slipped","resolved","PO-1 is overdue now; see its po_overdue exception"]'
+}
+
+@test "an exception whose PO was closed while nobody ran anything is resolved by the scan, naming the state" {
+	po 1 2026-11-01T09:00:00Z 2026-11-09 10
+	at 2026-11-10T09:00:00Z
+	scan >/dev/null
+	# an exception left open by hand: reopen it after the PO is cancelled
+	wf-po cancel PO-1 --reason 'never shipped' >/dev/null
+	wf-alert reopen EX-1 >/dev/null
+	run -0 scan
+	run -0 jq -c '[.kind, .result, .resolution]' <<<"$output"
+	assert_output '["po_overdue","resolved","PO-1 cancelled"]'
+}
+
+# received N SENT DAYS: PO-N sent at SENT (a date), received DAYS later.
+received() {
+	po "$1" "${2}T09:00:00Z" "$2" 5
+	wf-po confirm "PO-$1" --date "$(date -u -d "$2 8 days" +%F)" >/dev/null
+	at "$(date -u -d "${2}T09:00:00Z $3 days" +%FT%TZ)"
+	wf-po receive "PO-$1" MUG-1 5 --bin BER/A-01 >/dev/null
+}
+
+@test "a supplier whose last receipts took a median of 13 days against 8 stated drifts; a faster one brings it back" {
+	received 1 2026-10-01 12
+	received 2 2026-10-02 13
+	at 2026-11-10T09:00:00Z
+	run -0 scan
+	assert_output ''                   # two receipts: too few to say
+	received 3 2026-10-03 14
+	at 2026-11-10T09:00:00Z
+	run -0 scan
+	run -0 jq -c '[.kind, .subject, .owner, .priority, .evidence.median_days, .evidence.stated_days, [.evidence.receipts[].days], .next_action]' <<<"$output"
+	assert_output '["supplier_lead_time_drift","supplier ACME","purchasing",20,"13.0",8,["12.0","13.0","14.0"],"Ask ACME why deliveries take longer, or plan with what they take: wf-po supplier add ACME --lead-time 13 (the last 3 receipts took a median of 13.0 days, 8 stated)"]'
+	run -0 scan
+	assert_output ''
+	# the stated lead time raised to what they take: no drift
+	wf-po supplier add ACME --lead-time 13 >/dev/null
+	run -0 scan
+	run -0 jq -c '[.result, .resolution]' <<<"$output"
+	assert_output '["resolved","ACME'"'"'s median lead time is 13.0 days again, within 12% of the 13 stated"]'
+}
+
+@test "drift: 25% and at least a day by default, --drift sets the share; only receipts of the last 90 days count" {
+	# 8 stated: 10 days is exactly 25% slower, not more
+	received 1 2026-10-01 10
+	received 2 2026-10-02 10
+	received 3 2026-10-03 10
+	at 2026-11-10T09:00:00Z
+	run -0 scan
+	assert_output ''
+	run -0 scan --drift 20
+	run -0 jq -r '.kind' <<<"$output"
+	assert_output supplier_lead_time_drift
+	# 90 days on, those receipts are out of the window: resolved, too few
+	at 2027-01-12T09:00:00Z
+	run -0 scan --drift 20
+	run -0 jq -r '.resolution' <<<"$output"
+	assert_output 'ACME: 0 receipts in the last 90 days, too few to measure (3 needed)'
+	run -2 --separate-stderr wf-alert scan --kind supplier --drift 0
+	assert_equal "$stderr" "wf-alert: --drift: expected a positive integer, got '0'"
+}
+
+@test "--kind supplier counts its kinds for --fail-on; a dismissed drift stays dismissed" {
+	received 1 2026-10-01 12
+	received 2 2026-10-02 13
+	received 3 2026-10-03 14
+	at 2026-11-10T09:00:00Z
+	run -1 --separate-stderr scan --fail-on 20
+	assert_regex "$stderr" '^wf-alert: 1 exception of the kinds scanned is open at priority 20 or above'
+	ex=$(wf-alert list --kind supplier_lead_time_drift --format jsonl | jq -r .exception)
+	wf-alert dismiss "$ex" --note 'known: the port strike' >/dev/null
+	run -0 scan --fail-on 20
+	assert_output ''
+}
+
+@test "an old database's po_late exceptions are renamed by the migration: partial when partly received" {
+	po 1 2026-11-01T09:00:00Z 2026-11-09 10
+	po 2 2026-11-01T09:00:00Z 2026-11-09 10
+	wf-po receive PO-2 MUG-1 3 --bin BER/A-01 >/dev/null
+	at 2026-11-10T09:00:00Z
+	scan >/dev/null
+	# the database as the last release left it: kinds po_late, version 10
+	sql "UPDATE exception SET kind = 'po_late'; PRAGMA user_version = 10"
+	run -0 --separate-stderr wf init
+	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
+	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
+	run -0 scan
+	assert_output ''
+}
