@@ -712,5 +712,14 @@ static const char m10[] =
 "CREATE INDEX order_payment_order ON order_payment(order_id);\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10 };
+/* Migration 11: carrier tracking (issue 16, `wf-order track`).  A shipment
+ * keeps the carrier's time of the latest tracking event applied to it, so
+ * that events arriving late or again never move it backwards; and it is
+ * found by its tracking number without reading every shipment. */
+static const char m11[] =
+"ALTER TABLE shipment ADD COLUMN tracked_at TEXT " TSN("tracked_at") ";\n"
+"CREATE INDEX shipment_tracking ON shipment(tracking) WHERE tracking IS NOT NULL;\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);
