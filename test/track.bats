@@ -277,3 +277,13 @@ tracker_with() {
 	assert_output ''
 	assert_equal "$stderr" "wf-order: stdin:1: mesage: unknown key; did you mean 'message'? (nothing applied)"
 }
+
+@test "the demo delivers shop:1002 by its carrier's events, a late one changing nothing" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line "== wf-order: the carrier's tracking events deliver shop:1002 =="
+	assert_line --regexp '^SH-1 +shop:1002 +in_transit +dhl +00340434161094042557 +in_transit +[0-9T:Z-]+ +updated$'
+	assert_line --regexp '^SH-1 +shop:1002 +delivered +dhl +00340434161094042557 +delivered +[0-9T:Z-]+ +updated$'
+	assert_line --regexp '^SH-1 +shop:1002 +delivered +dhl +00340434161094042557 +out_for_delivery +[0-9T:Z-]+ +unchanged$'
+	assert_equal "$stderr" ''
+}
