@@ -24,6 +24,9 @@
 #define MSG_MAX      1000
 #define TRACKING_MAX 128
 #define EVENTS_MAX   10000
+/* How far past the clock a carrier's event time may be: more is a wrong
+ * clock, which would freeze the shipment (later events would be older). */
+#define AHEAD_MAX    (7 * 86400)
 
 /* One carrier event. */
 struct ev {
@@ -71,6 +74,7 @@ struct parsed {
 	wf_jloc     l_result;       /* an event's tracker: "result" */
 	struct ev  *ev;
 	size_t      nev;
+	int64_t     now;            /* the database's clock */
 	int         skip;           /* not about a tracker: nothing to do */
 	char        skip_what[160];
 };
@@ -100,6 +104,26 @@ clean_text(const wf_jloc *at, const char *key, const char *s, cJSON *arena,
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
 	*out = str->valuestring;
+	return 0;
+}
+
+/* Member KEY of O (at AT), a carrier's event time, into *out: required,
+ * ISO 8601, and not more than AHEAD_MAX past the clock. */
+static int
+event_time(const wf_jloc *at, const cJSON *o, const char *key, const struct parsed *p,
+    int64_t *out)
+{
+	char when[WF_TIME_LEN], now[WF_TIME_LEN];
+	int rc;
+
+	if ((rc = wf_jget_time(at, o, key, WF_J_REQ, out)) < 0)
+		return rc;
+	if (*out > p->now + AHEAD_MAX) {
+		wf_time_format(*out, when);
+		wf_time_format(p->now, now);
+		return wf_jerr(at, key, "%s is more than 7 days after the clock (%s): the "
+		    "carrier's clock is wrong", when, now);
+	}
 	return 0;
 }
 
@@ -152,7 +176,7 @@ parse_generic(const wf_jloc *at, const cJSON *o, struct parsed *p, struct ev *on
 		return rc;
 	memset(one, 0, sizeof *one);
 	if ((rc = wf_jget_str(at, o, "status", WF_J_REQ, 64, &one->status)) < 0 ||
-	    (rc = wf_jget_time(at, o, "at", WF_J_REQ, &one->at)) < 0 ||
+	    (rc = event_time(at, o, "at", p, &one->at)) < 0 ||
 	    (rc = wf_jget_str(at, o, "message", 0, MSG_MAX, &one->message)) < 0)
 		return rc;
 	for (i = 0; statuses[i] && strcmp(statuses[i], one->status) != 0; i++)
@@ -196,7 +220,8 @@ static const char *const event_keys[] = {
 
 /* One EasyPost TrackingDetail (at AT) into E. */
 static int
-parse_detail(const wf_jloc *at, const cJSON *d, int strict, struct ev *e, cJSON *arena)
+parse_detail(const wf_jloc *at, const cJSON *d, int strict, const struct parsed *p,
+    struct ev *e, cJSON *arena)
 {
 	const char *status, *message = NULL;
 	int rc, known;
@@ -206,7 +231,7 @@ parse_detail(const wf_jloc *at, const cJSON *d, int strict, struct ev *e, cJSON 
 	if (strict && (rc = wf_jcheck_keys(at, d, detail_keys)) != 0)
 		return rc;
 	if ((rc = wf_jget_str(at, d, "status", WF_J_REQ | WF_J_NONEMPTY, 64, &status)) < 0 ||
-	    (rc = wf_jget_time(at, d, "datetime", WF_J_REQ, &e->at)) < 0 ||
+	    (rc = event_time(at, d, "datetime", p, &e->at)) < 0 ||
 	    (rc = wf_jget_str(at, d, "message", 0, (size_t)-1, &message)) < 0)
 		return rc;
 	if (wf_text_check("status", status, 64) != 0)
@@ -281,8 +306,8 @@ parse_easypost(const wf_jloc *at, const cJSON *o, int strict, struct parsed *p,
 			return wf_jerr(at, NULL, "%s", wf_error_msg());
 		p->ev->status = status;
 		p->ev->target = target_of(status, &known);
-		if ((rc = wf_jget_time(at, o, wf_order_jhas(o, "updated_at") ? "updated_at" :
-		    "created_at", WF_J_REQ, &p->ev->at)) < 0)
+		if ((rc = event_time(at, o, wf_order_jhas(o, "updated_at") ? "updated_at" :
+		    "created_at", p, &p->ev->at)) < 0)
 			return rc;
 		return 0;
 	}
@@ -292,7 +317,7 @@ parse_easypost(const wf_jloc *at, const cJSON *o, int strict, struct parsed *p,
 	for (i = 0, d = details->child; d; d = d->next, i++) {
 		l_d = (wf_jloc)WF_JLOC_IDX(&l_details, i);
 		p->ev[i].order = (size_t)i;
-		if ((rc = parse_detail(&l_d, d, strict, &p->ev[i], arena)) != 0)
+		if ((rc = parse_detail(&l_d, d, strict, p, &p->ev[i], arena)) != 0)
 			return rc;
 	}
 	p->nev = (size_t)n;
@@ -463,6 +488,7 @@ wf_order_track_line(wf_db *db, const struct wf_line *l, void *arg)
 
 	memset(&p, 0, sizeof p);
 	p.at = l->at;
+	p.now = wf_db_now(db);
 	if ((arena = cJSON_CreateArray()) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	if (t->format == WF_TRACK_EASYPOST)

@@ -204,6 +204,29 @@ tracker_with() {
 	refute_output --partial late_delivery
 }
 
+@test "a split order is delivered when its last shipment is; each leg is late against its own route promise" {
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-stock sku add TEE-M --cost 4.00 --price 10.00 >/dev/null
+	wf-stock receive TEE-M 5 --to MUC/A-01 >/dev/null
+	for wh in BER MUC; do
+		wf-route carrier add "$wh" dhl parcel --cutoff 16:00 --transit-days 1 --cost 4.10 --countries DE >/dev/null
+	done
+	printf '{"type":"order","channel":"shop","external_id":"7","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"lines":[{"sku":"MUG-1","qty":1,"unit_price":"10.00"},{"sku":"TEE-M","qty":1,"unit_price":"10.00"}],"payment":{"status":"paid","amount":"20.00"}}\n' |
+		wf-order import >/dev/null
+	wf-route shop:7 --apply --split >/dev/null
+	wf-order ship shop:7 --warehouse BER --tracking 1ZBER >/dev/null
+	wf-order ship shop:7 --warehouse MUC --tracking 1ZMUC >/dev/null
+	run -0 --separate-stderr wf-order track <<<"$(ev 1ZBER delivered 2026-11-21T10:00:00Z)"
+	run -0 --separate-stderr wf-order show shop:7 --format jsonl
+	assert_equal "$(head -1 <<<"$output" | jq -r .state)" shipped
+	run -0 --separate-stderr wf-order track <<<"$(ev 1ZMUC delivered 2026-11-22T11:00:00Z)"
+	run -0 --separate-stderr wf log order shop:7 --format jsonl
+	assert_equal "$(jq -c 'select(.action == "late_delivery" or .action == "deliver") | [.action, .data]' <<<"$output")" \
+		"$(printf '%s\n' '["late_delivery",{"shipment":"SH-2","promise":"2026-11-21T16:00:00Z","delivered_at":"2026-11-22T11:00:00Z"}]' \
+			'["deliver",{"shipment":"SH-2","delivered_at":"2026-11-22T11:00:00Z"}]')"
+}
+
 # ---- unknown numbers and hostile input -----------------------------------------------------
 
 @test "an unknown tracking number stops the batch, naming it" {
@@ -255,6 +278,13 @@ tracker_with() {
 	assert_output ''
 	assert_equal "$stderr" 'wf-order: stdin:1: line is longer than the limit of 1048576 bytes (nothing applied)'
 	assert_equal "$(sql 'SELECT count(*) FROM event')" "$before"
+}
+
+@test "an event time far ahead of the clock is refused: it would freeze the shipment" {
+	shipped 1 1Z001
+	run -3 --separate-stderr wf-order track <<<"$(ev 1Z001 delivered 9999-01-01T00:00:00Z)"
+	assert_equal "$stderr" 'wf-order: stdin:1: at: 9999-01-01T00:00:00Z is more than 7 days after the clock (2026-11-20T09:00:00Z): the carrier'"'"'s clock is wrong (nothing applied)'
+	assert_equal "$(state_of SH-1)" shipped
 }
 
 @test "a payload of the wrong kind names the --from or command that reads it" {
