@@ -132,8 +132,13 @@ tracking_number(const wf_jloc *at, const cJSON *o, const char *key, struct parse
 {
 	int rc;
 
-	if ((rc = wf_jget_str(at, o, key, WF_J_REQ | WF_J_NONEMPTY, TRACKING_MAX,
-	    &p->tracking)) < 0)
+	/* a number is kept as written, never through a double */
+	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, key)))
+		rc = wf_jget_id(at, o, key, WF_J_REQ, &p->tracking);
+	else
+		rc = wf_jget_str(at, o, key, WF_J_REQ | WF_J_NONEMPTY, TRACKING_MAX,
+		    &p->tracking);
+	if (rc < 0)
 		return rc;
 	if (wf_text_check(key, p->tracking, TRACKING_MAX) != 0)
 		return wf_jerr(at, NULL, "%s", wf_error_msg());

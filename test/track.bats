@@ -81,6 +81,13 @@ tracker_with() {
 	assert_output --partial '"result":"unchanged"'
 }
 
+@test "a tracking number written as a JSON number is kept exactly as written" {
+	shipped 1 "$USPS"
+	jq -c '.tracking_code = 0' "$TRACKER" | sed "s/\"tracking_code\":0/\"tracking_code\":$USPS/" >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr wf-order track --from easypost <"$BATS_TEST_TMPDIR/in"
+	assert_equal "$(jq -r '"\(.shipment) \(.tracking) \(.result)"' <<<"$output")" "SH-1 $USPS updated"
+}
+
 @test "an EasyPost tracker list, pretty-printed, is read as its trackers" {
 	shipped 1 "$USPS"
 	jq '{trackers: [.]}' "$TRACKER" >"$BATS_TEST_TMPDIR/in"
