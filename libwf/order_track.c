@@ -446,8 +446,15 @@ apply(wf_db *db, struct wf_shipment_info *s, const char *tracking, const struct 
 	int n, i, rc, late;
 	cJSON *data;
 
-	/* older than what was applied: the shipment is past it */
-	if (s->has_tracked && e->at < s->tracked_at)
+	/* Older than what was applied: the shipment is past it, unless it
+	 * ends the journey (delivered, returned to sender) and the shipment
+	 * has not ended: in the carrier's time order nothing after it would
+	 * have moved the shipment again, and a driver's handset may be
+	 * minutes behind the hub's scanner. */
+	if (s->has_tracked && e->at < s->tracked_at && !(e->target &&
+	    (strcmp(e->target, "delivered") == 0 ||
+	    strcmp(e->target, "returned_to_sender") == 0) &&
+	    path(s->state, e->target, act) > 0))
 		return 0;
 	if (e->target == NULL || strcmp(e->target, s->state) == 0 ||
 	    (n = path(s->state, e->target, act)) == 0) {

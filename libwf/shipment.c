@@ -264,7 +264,8 @@ wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int
     cJSON *data)
 {
 	static const char tracked[] =
-	    "UPDATE shipment SET tracked_at = ?2, updated_at = ?3 WHERE id = ?1";
+	    "UPDATE shipment SET tracked_at = CASE WHEN tracked_at IS NULL OR tracked_at < ?2"
+	    " THEN ?2 ELSE tracked_at END, updated_at = ?3 WHERE id = ?1";
 	static const char delivered[] =
 	    "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
 	const char *to = NULL;
@@ -282,8 +283,9 @@ wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int
 		cJSON_Delete(data);
 		return rc;
 	}
+	if (!s->has_tracked || s->tracked_at < at)
+		s->tracked_at = at;
 	s->has_tracked = 1;
-	s->tracked_at = at;
 	if (action == NULL)
 		return wf_history_add(db, "shipment", s->key, NULL, "track", NULL, NULL, data);
 	if ((rc = wf_state_apply(db, &to, wf_machine_find("shipment"), s->id, s->key, action,

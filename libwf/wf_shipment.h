@@ -101,12 +101,12 @@ struct wf_shipment_info {
  * has it, or a database error. */
 int wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const char *tracking);
 
-/* Apply a carrier event of time AT to shipment S: its tracked_at becomes AT,
- * then ACTION of its machine ("transit", "deliver", "fail", "retry",
+/* Apply a carrier event of time AT to shipment S: its tracked_at becomes AT
+ * when that is later (it never goes back), then ACTION of its machine ("transit", "deliver", "fail", "retry",
  * "return_to_sender") with DATA (taken, may be NULL) as the event's data,
  * delivered_at AT when it is delivered; or, ACTION NULL, a "track" event
  * with DATA and no state change.  S's state and tracked_at follow.  The
- * caller decides that AT is not older than S->tracked_at.  Returns 0,
+ * caller decides whether an event older than S->tracked_at applies.  Returns 0,
  * WF_EREFUSED when the machine does not allow ACTION, or a database
  * error. */
 int wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int64_t at,

@@ -128,6 +128,28 @@ tracker_with() {
 		"$(printf 'transit\ndeliver')"
 }
 
+@test "a delivery a few minutes older than the last scan still delivers: nothing after it would have moved the parcel" {
+	shipped 1 1Z001
+	ev 1Z001 out_for_delivery 2026-11-21T14:05:00Z | wf-order track >/dev/null
+	run -0 --separate-stderr wf-order track <<<"$(ev 1Z001 delivered 2026-11-21T14:00:00Z 'Handed to resident')"
+	assert_output --partial '"state":"delivered"'
+	assert_output --partial '"delivered_at":"2026-11-21T14:00:00Z"'
+	assert_output --partial '"tracked_at":"2026-11-21T14:05:00Z"'
+	assert_output --partial '"result":"updated"'
+	run -0 --separate-stderr wf-order track <<<"$(ev 1Z001 delivered 2026-11-21T14:00:00Z 'Handed to resident')"
+	assert_output --partial '"result":"unchanged"'
+}
+
+@test "a failure older than the last scan changes nothing: the parcel moved on after it" {
+	shipped 1 1Z001
+	ev 1Z001 in_transit 2026-11-21T15:00:00Z | wf-order track >/dev/null
+	run -0 --separate-stderr wf-order track <<<"$(ev 1Z001 failure 2026-11-21T14:00:00Z 'No access')"
+	assert_output --partial '"state":"in_transit"'
+	assert_output --partial '"result":"unchanged"'
+	run -0 --separate-stderr wf-alert list --format jsonl
+	assert_output ''
+}
+
 @test "a repeated event prints unchanged and writes nothing" {
 	shipped 1 1Z001
 	ev 1Z001 in_transit 2026-11-20T18:00:00Z | wf-order track >/dev/null
