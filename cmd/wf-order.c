@@ -70,6 +70,29 @@ done:
 	return rc;
 }
 
+static const struct cli_opt track_opts[] = {
+	{ "from", K_CHOICE, "FORMAT", 0, "easypost|generic",
+	  "the payload format (default generic)" },
+	END_OPTS
+};
+
+/* EasyPost lists trackers as {"trackers":[...]}. */
+static const char *const easypost_documents[] = { "trackers", NULL };
+
+static int
+cmd_track(struct cli *c)
+{
+	struct wf_order_track t = { WF_TRACK_GENERIC, c->keep_going, cli_report, NULL };
+	struct wf_batch b = cli_batch(c);
+	const char *from = cli_opt(c, "from");
+
+	if (from && strcmp(from, "easypost") == 0) {
+		t.format = WF_TRACK_EASYPOST;
+		b.documents = easypost_documents;
+	}
+	return wf_batch_run(c->db, &b, wf_order_track_line, &t);
+}
+
 static const struct cli_opt list_opts[] = {
 	{ "state", K_CHOICE, "S", 0, "new|promised|reserved|picked|packed|shipped|delivered|"
 	  "closed|on_hold|cancelled|returned|partially_returned", "fulfilment state" },
@@ -342,6 +365,8 @@ static const struct cli_cmd cmds[] = {
 	  "record a refund, up to what was paid", k_return },
 	{ "return close", "RMA", 1, 1, C_WRITE, NULL, cmd_return_close, "close a return", k_return },
 	{ "shipments", "", 0, 0, 0, shipments_opts, cmd_shipments, "shipments, newest first", NULL },
+	{ "track", "", 0, 0, C_WRITE | C_STDIN, track_opts, cmd_track,
+	  "carrier tracking events from stdin move the shipments they name", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

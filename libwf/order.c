@@ -1374,3 +1374,62 @@ wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provid
 		wf_stmt_reset(st);
 	return 0;
 }
+
+/* ---- carrier tracking (order_track.c) ------------------------------------------------ */
+
+int
+wf_order_carrier_delivered(wf_db *db, int *late, int64_t order_id, const char *ref,
+    int64_t wh_id, const char *shipment, int64_t at)
+{
+	static const char sql[] =
+	    "SELECT o.state, coalesce((SELECT r.promise FROM order_route r WHERE"
+	    " r.order_id = o.id AND r.warehouse_id = ?2), o.promise_by) FROM orders o"
+	    " WHERE o.id = ?1";
+	struct wf_shipment_legs legs;
+	char state[24], when[WF_TIME_LEN];
+	int64_t promise = 0;
+	int has_promise = 0;
+	cJSON *data;
+	wf_stmt *st;
+	int rc;
+
+	*late = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, wh_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "order %s vanished", ref);
+	wf_strlcpy(state, wf_col_text(st, 0), sizeof state);
+	has_promise = !wf_col_null(st, 1) && wf_time_parse(wf_col_text(st, 1), &promise) == 0;
+	wf_stmt_reset(st);
+	wf_time_format(at, when);
+
+	if (has_promise && at > promise) {
+		char p[WF_TIME_LEN];
+		*late = 1;
+		wf_time_format(promise, p);
+		data = cJSON_CreateObject();
+		if (data == NULL || wf_jadd_str(data, "shipment", shipment) |
+		    wf_jadd_str(data, "promise", p) | wf_jadd_str(data, "delivered_at", when)) {
+			cJSON_Delete(data);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if ((rc = wf_history_add(db, "order", ref, NULL, "late_delivery", NULL, NULL,
+		    data)) != 0)
+			return rc;
+	}
+	if (strcmp(state, "shipped") != 0)
+		return 0;
+	if ((rc = wf_shipment_order_legs(db, &legs, order_id)) != 0)
+		return rc;
+	if (legs.open == 0 || legs.delivered != legs.open)
+		return 0;
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "shipment", shipment) |
+	    wf_jadd_str(data, "delivered_at", when)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_state_apply(db, NULL, wf_machine_find("order"), order_id, ref, "deliver", data);
+}

@@ -236,4 +236,14 @@ int wf_order_lines_open(wf_db *db, int64_t *n, int64_t order_id,
  * or an error. */
 int wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number);
 
+/* Shipment SHIPMENT of order ORDER_ID (key REF), leaving warehouse WH_ID,
+ * was delivered at AT, its carrier says (order_track.c): when AT is past the
+ * promise (the leg's at WH_ID, else the order's), a "late_delivery" event on
+ * the order names the promise, the delivery and the shipment, and *late is
+ * 1; when every shipment of the order that is not cancelled is delivered
+ * and the order is shipped, it moves to delivered (the deliver transition,
+ * naming the shipment).  Returns 0 or an error. */
+int wf_order_carrier_delivered(wf_db *db, int *late, int64_t order_id, const char *ref,
+    int64_t wh_id, const char *shipment, int64_t at);
+
 #endif

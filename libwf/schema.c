@@ -712,15 +712,24 @@ static const char m10[] =
 "CREATE INDEX order_payment_order ON order_payment(order_id);\n"
 ;
 
-/* Migration 11: the PO exception kinds take cli.md's names (issue 15):
+/* Migration 11: carrier tracking (issue 16, `wf-order track`).  A shipment
+ * keeps the carrier's time of the latest tracking event applied to it, so
+ * that events arriving late or again never move it backwards; and it is
+ * found by its tracking number without reading every shipment. */
+static const char m11[] =
+"ALTER TABLE shipment ADD COLUMN tracked_at TEXT " TSN("tracked_at") ";\n"
+"CREATE INDEX shipment_tracking ON shipment(tracking) WHERE tracking IS NOT NULL;\n"
+;
+
+/* Migration 12: the PO exception kinds take cli.md's names (issue 15):
  * a late PO's "po_late" is po_partial when it is partially received, else
  * po_overdue.  The exception's history keeps the name it had. */
-static const char m11[] =
+static const char m12[] =
 "UPDATE exception SET kind = CASE\n"
 "  WHEN (SELECT p.state FROM po p WHERE 'PO-' || p.id = exception.subject_ref)\n"
 "       = 'partially_received' THEN 'po_partial' ELSE 'po_overdue' END\n"
 "  WHERE kind = 'po_late' AND subject_type = 'po';\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11 };
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

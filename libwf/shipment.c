@@ -1,6 +1,8 @@
 /* shipment.c - shipments (SH-N): opened when an order is picked (or ships
  * unpicked), picked, packed, filled and shipped with it, delivered by its
- * deliver action, cancelled with it; listed and shown.
+ * deliver action, cancelled with it; moved by its carrier's tracking
+ * events (in transit, delivered, failed, returned to sender); listed and
+ * shown.
  *
  * owns: shipment, shipment_line
  * reads: orders, order_line, warehouse
@@ -15,6 +17,8 @@
 #include "wf_record.h"
 #include "wf_shipment.h"
 #include "wf_state.h"
+#include "wf_text.h"
+#include "wf_time.h"
 
 /* ---- writing ---------------------------------------------------------------------- */
 
@@ -223,15 +227,114 @@ wf_shipment_origin(wf_db *db, int64_t *wh_id, int64_t order_id, int64_t sku_id)
 	return rc;
 }
 
+/* ---- carrier tracking -------------------------------------------------------------- */
+
+int
+wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const char *tracking)
+{
+	static const char sql[] =
+	    "SELECT s.id, s.order_id, coalesce(s.warehouse_id, 0), s.state, s.tracked_at, o.ref,"
+	    " coalesce(s.carrier, '') FROM shipment s JOIN orders o ON o.id = s.order_id"
+	    " WHERE s.tracking = ?1 ORDER BY s.id DESC LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, tracking);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		info->id = wf_col_int(st, 0);
+		wf_key_format(&wf_record_shipment, info->id, info->key);
+		info->order_id = wf_col_int(st, 1);
+		info->wh_id = wf_col_int(st, 2);
+		wf_strlcpy(info->state, wf_col_text(st, 3), sizeof info->state);
+		info->has_tracked = !wf_col_null(st, 4);
+		if (info->has_tracked)
+			wf_time_parse(wf_col_text(st, 4), &info->tracked_at);
+		wf_strlcpy(info->order, wf_col_text(st, 5), sizeof info->order);
+		wf_strlcpy(info->carrier, wf_col_text(st, 6), sizeof info->carrier);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+int
+wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int64_t at,
+    cJSON *data)
+{
+	static const char tracked[] =
+	    "UPDATE shipment SET tracked_at = CASE WHEN tracked_at IS NULL OR tracked_at < ?2"
+	    " THEN ?2 ELSE tracked_at END, updated_at = ?3 WHERE id = ?1";
+	static const char delivered[] =
+	    "UPDATE shipment SET delivered_at = ?2 WHERE id = ?1";
+	const char *to = NULL;
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, tracked)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	wf_bind_int(st, 1, s->id);
+	wf_bind_time(st, 2, at);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	if (!s->has_tracked || s->tracked_at < at)
+		s->tracked_at = at;
+	s->has_tracked = 1;
+	if (action == NULL)
+		return wf_history_add(db, "shipment", s->key, NULL, "track", NULL, NULL, data);
+	if ((rc = wf_state_apply(db, &to, wf_machine_find("shipment"), s->id, s->key, action,
+	    data)) != 0)
+		return rc;
+	wf_strlcpy(s->state, to, sizeof s->state);
+	if (strcmp(to, "delivered") != 0)
+		return 0;
+	if ((rc = wf_db_stmt(db, &st, delivered)) != 0)
+		return rc;
+	wf_bind_int(st, 1, s->id);
+	wf_bind_time(st, 2, at);
+	return wf_db_done(db, st);
+}
+
+int
+wf_shipment_order_legs(wf_db *db, struct wf_shipment_legs *legs, int64_t order_id)
+{
+	static const char sql[] =
+	    "SELECT count(*), coalesce(sum(state = 'delivered'), 0),"
+	    " coalesce(sum(state = 'failed' OR state = 'returned_to_sender'), 0)"
+	    " FROM shipment WHERE order_id = ?1 AND state <> 'cancelled'";
+	wf_stmt *st;
+	int rc;
+
+	memset(legs, 0, sizeof *legs);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		legs->open = wf_col_int(st, 0);
+		legs->delivered = wf_col_int(st, 1);
+		legs->failed = wf_col_int(st, 2);
+		wf_stmt_reset(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- reading ---------------------------------------------------------------------- */
 
-#define SHIPMENT_SELECT \
+#define SHIPMENT_COLUMNS \
 	"SELECT s.id, o.ref, w.code, s.state, s.carrier, s.service, s.tracking, s.cost," \
 	" s.currency, s.shipped_at, s.delivered_at, s.owner, (SELECT json_group_array(" \
 	" json_object('sku', l.sku, 'qty', sl.qty)) FROM shipment_line sl JOIN order_line l" \
-	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)" \
+	" ON l.id = sl.order_line_id WHERE sl.shipment_id = s.id)"
+#define SHIPMENT_FROM \
 	" FROM shipment s JOIN orders o ON o.id = s.order_id" \
 	" LEFT JOIN warehouse w ON w.id = s.warehouse_id"
+#define SHIPMENT_SELECT SHIPMENT_COLUMNS SHIPMENT_FROM
 
 static cJSON *
 shipment_from_stmt(wf_stmt *st)
@@ -292,6 +395,37 @@ wf_shipment_emit(wf_db *db, int64_t id, wf_out *out)
 	if ((rc = wf_db_step(db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
 	r = shipment_from_stmt(st);
+	wf_stmt_reset(st);
+	return wf_out_emit(out, r);
+}
+
+static const char *const track_columns[] = {
+	"shipment", "order", "state", "carrier", "tracking", "status", "tracked_at", "result",
+	NULL
+};
+
+int
+wf_shipment_emit_tracked(wf_db *db, int64_t id, const char *status, const char *message,
+    const char *result, wf_out *out)
+{
+	static const char sql[] = SHIPMENT_COLUMNS ", s.tracked_at" SHIPMENT_FROM " WHERE s.id = ?1";
+	wf_stmt *st;
+	cJSON *r;
+	int rc;
+
+	wf_out_columns(out, "shipment", track_columns);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "shipment %lld vanished", (long long)id);
+	r = shipment_from_stmt(st);
+	if (r && (wf_jadd_str(r, "tracked_at", wf_col_str(st, 13)) |
+	    wf_jadd_str(r, "status", status) | wf_jadd_str(r, "message", message) |
+	    wf_jadd_str(r, "result", result))) {
+		cJSON_Delete(r);
+		r = NULL;
+	}
 	wf_stmt_reset(st);
 	return wf_out_emit(out, r);
 }

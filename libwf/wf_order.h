@@ -64,6 +64,10 @@
 /* Raised by routing (wf_route.h) for an order no warehouse can ship; the
  * order's hold_reason then begins with it ("unroutable: no_stock"). */
 #define WF_EX_UNROUTABLE  "unroutable"
+/* Raised by wf-order track when a carrier reports a failed delivery or a
+ * return to sender; cleared when a later event has the parcel moving or
+ * delivered again. */
+#define WF_EX_DELIVERY_FAILED "delivery_failed"
 
 /* ---- import ------------------------------------------------------------------ */
 
@@ -94,6 +98,35 @@ int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
  * line, an unknown order or a refund of more than is left to refund, or an
  * error. */
 int wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg);
+
+/* The payloads `wf-order track` reads (order_track.c). */
+enum wf_track_format { WF_TRACK_GENERIC, WF_TRACK_EASYPOST };
+
+struct wf_order_track {
+	enum wf_track_format format;
+	int          skip_unknown;   /* an unknown tracking number is a note, not
+	                                an error (--keep-going) */
+	wf_report_fn note;           /* where such notes go; may be NULL */
+	void        *note_ctx;
+};
+
+/* The batch line function for `wf-order track`: ARG is a struct
+ * wf_order_track.  A line is one carrier event (generic: {"type":
+ * "tracking","tracking":..,"status":..,"at":..,"message":..}) or an EasyPost
+ * tracker, bare or in a tracker.* webhook event, whose tracking_details are
+ * its events.  The events move the shipment with that tracking number
+ * (wf_shipment.h) in the carrier's time order, never backwards: in_transit
+ * and out_for_delivery to in_transit, delivered (the order too when every
+ * leg is delivered; a "late_delivery" event on the order past its promise),
+ * failure to failed and return_to_sender to returned_to_sender, each
+ * raising WF_EX_DELIVERY_FAILED on the order, which a later in_transit or
+ * delivered clears (the retry row).  An event older than the latest one
+ * applied, or the same again, changes nothing.  Emits the shipment with
+ * "result" updated or unchanged (wf_shipment_emit_tracked).  Returns 0,
+ * WF_EINPUT for a bad line (located), WF_ENOTFOUND for an unknown tracking
+ * number (unless skip_unknown), WF_EREFUSED for a shipment that has not
+ * shipped, or an error. */
+int wf_order_track_line(wf_db *db, const struct wf_line *l, void *arg);
 
 /* ---- lifecycle ------------------------------------------------------------- */
 

@@ -9,7 +9,8 @@
  * recording which order lines' units it carries; cancel cancels those not
  * shipped.  A shipment opened before it ships may have no carrier yet.
  * The shipment machine (wf-states(7)) runs planned ... delivered; in_transit,
- * failed and returned_to_sender wait for carriers.  Shipments open at pick,
+ * failed and returned_to_sender follow the carrier's tracking events, which
+ * the order module reads (wf-order track) and applies here.  Shipments open at pick,
  * not at reservation, so that routing, which reserves, writes no more.
  *
  * Orders drive shipments, never the reverse: this module calls no order
@@ -24,6 +25,8 @@
 #define WF_SHIPMENT_H
 
 #include <stdint.h>
+
+#include <cJSON.h>
 
 #include "wf_db.h"
 #include "wf_out.h"
@@ -79,6 +82,51 @@ int wf_shipment_deliver_order(wf_db *db, int64_t order_id);
  * first shipment that carried some.  Returns 1 and *wh_id, 0 when no
  * shipment did (or it names no warehouse), or a database error. */
 int wf_shipment_origin(wf_db *db, int64_t *wh_id, int64_t order_id, int64_t sku_id);
+
+/* ---- carrier tracking (wf-order track) ---- */
+
+/* A shipment as its tracking number finds it. */
+struct wf_shipment_info {
+	int64_t id, order_id, wh_id;            /* wh_id 0: no warehouse */
+	char    key[WF_KEY_LEN];                /* "SH-3" */
+	char    order[200];                     /* its order's key */
+	char    state[24];
+	char    carrier[64];                    /* "" when none */
+	int     has_tracked;                    /* a carrier event was applied */
+	int64_t tracked_at;                     /* the carrier's time of the latest */
+};
+
+/* The shipment whose tracking number is TRACKING, into *info: the newest
+ * one when a carrier has reused the number.  Returns 1, 0 when no shipment
+ * has it, or a database error. */
+int wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const char *tracking);
+
+/* Apply a carrier event of time AT to shipment S: its tracked_at becomes AT
+ * when that is later (it never goes back), then ACTION of its machine ("transit", "deliver", "fail", "retry",
+ * "return_to_sender") with DATA (taken, may be NULL) as the event's data,
+ * delivered_at AT when it is delivered; or, ACTION NULL, a "track" event
+ * with DATA and no state change.  S's state and tracked_at follow.  The
+ * caller decides whether an event older than S->tracked_at applies.  Returns 0,
+ * WF_EREFUSED when the machine does not allow ACTION, or a database
+ * error. */
+int wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int64_t at,
+    cJSON *data);
+
+/* How far the shipments of one order are, leaving cancelled ones out. */
+struct wf_shipment_legs {
+	int64_t open;        /* shipments not cancelled */
+	int64_t delivered;   /* of them, delivered */
+	int64_t failed;      /* of them, failed or returned to sender */
+};
+
+/* The legs of order ORDER_ID into *legs.  Returns 0 or a database error. */
+int wf_shipment_order_legs(wf_db *db, struct wf_shipment_legs *legs, int64_t order_id);
+
+/* Emit shipment ID as wf_shipment_emit() does, with "tracked_at", the
+ * carrier's STATUS and MESSAGE (either may be NULL) and "result":RESULT.
+ * Returns 0 or an error. */
+int wf_shipment_emit_tracked(wf_db *db, int64_t id, const char *status, const char *message,
+    const char *result, wf_out *out);
 
 /* Emit shipment ID as {"type":"shipment","shipment":"SH-3",...}.  Returns
  * 0, WF_EINTERNAL when there is none, or an error. */

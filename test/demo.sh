@@ -175,6 +175,15 @@ demo_order() {
 	show wf-order ship shop:1002 --carrier dhl --service parcel \
 		--tracking 00340434161094042557 --cost 4.10 --format table
 
+	# the carrier's webhook log, as it comes: late and repeated
+	section "wf-order: the carrier's tracking events deliver shop:1002"
+	show_in wf-order track --format table <<-EOF
+	{"type":"tracking","tracking":"00340434161094042557","status":"in_transit","at":"$(later 0 2)","message":"Departed Berlin hub"}
+	{"type":"tracking","tracking":"00340434161094042557","status":"delivered","at":"$(later 1 4)","message":"Delivered to neighbour"}
+	{"type":"tracking","tracking":"00340434161094042557","status":"out_for_delivery","at":"$(later 1 1)"}
+	EOF
+	note "the late out_for_delivery changed nothing: a shipment never moves backwards"
+
 	section "wf-order: a mug arrives broken; it comes back and is refunded"
 	show wf-order return open shop:1002 --sku MUG-1 --qty 1 \
 		--reason "arrived broken" --format table

@@ -166,8 +166,8 @@ received() {
 	wf-po receive PO-2 MUG-1 3 --bin BER/A-01 >/dev/null
 	at 2026-11-10T09:00:00Z
 	scan >/dev/null
-	# the database as the last release left it: kinds po_late, version 10
-	sql "UPDATE exception SET kind = 'po_late'; PRAGMA user_version = 10"
+	# the database as the last release left it: kinds po_late, version 11
+	sql "UPDATE exception SET kind = 'po_late'; PRAGMA user_version = 11"
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'

@@ -73,6 +73,13 @@ shipment planned ship shipped | o_new o_reserve o_ship
 shipment picked ship shipped | o_new o_reserve o_pick o_ship
 shipment packed ship shipped | o_new o_reserve o_pick o_pack o_ship
 shipment shipped deliver delivered | o_new o_reserve o_ship o_deliver
+shipment shipped transit in_transit | o_new o_reserve o_ship t_transit
+shipment in_transit deliver delivered | o_new o_reserve o_ship t_transit t_deliver
+shipment shipped fail failed | o_new o_reserve o_ship t_fail
+shipment in_transit fail failed | o_new o_reserve o_ship t_transit t_fail
+shipment failed retry in_transit | o_new o_reserve o_ship t_fail t_transit
+shipment failed return_to_sender returned_to_sender | o_new o_reserve o_ship t_fail t_return
+shipment in_transit return_to_sender returned_to_sender | o_new o_reserve o_ship t_transit t_return
 shipment picked cancel cancelled | o_new o_reserve o_pick o_cancel
 shipment packed cancel cancelled | o_new o_reserve o_pick o_pack o_cancel
 return requested authorise authorised | o_new o_reserve o_ship r_request r_authorise
@@ -101,13 +108,6 @@ order promised reserve reserved | issue 15: no order is promised before wf-order
 order promised unpromise new | issue 15: no order is promised before wf-order promise
 order promised hold on_hold | issue 15: no order is promised before wf-order promise
 order promised cancel cancelled | issue 15: no order is promised before wf-order promise
-shipment shipped transit in_transit | issue 16: wf-order track (carrier events)
-shipment in_transit deliver delivered | issue 16: nothing is in transit before wf-order track
-shipment shipped fail failed | issue 16: wf-order track (carrier events)
-shipment in_transit fail failed | issue 16: wf-order track (carrier events)
-shipment failed retry in_transit | issue 16: wf-order track (carrier events)
-shipment failed return_to_sender returned_to_sender | issue 16: wf-order track (carrier events)
-shipment in_transit return_to_sender returned_to_sender | issue 16: wf-order track (carrier events)
 EOF
 )
 
@@ -146,7 +146,7 @@ o_reserve()  { wf-order reserve "$ORD" --warehouse BER; }
 o_unreserve() { wf-order unreserve "$ORD"; }
 o_pick()     { wf-order pick "$ORD"; }
 o_pack()     { wf-order pack "$ORD"; }
-o_ship()     { wf-order ship "$ORD" --carrier dhl; }
+o_ship()     { wf-order ship "$ORD" --carrier dhl --tracking "TRK-$N"; }
 o_deliver()  { wf-order deliver "$ORD"; }
 o_close()    { wf-order close "$ORD"; }
 o_hold()     { wf-order hold "$ORD" --reason "address check"; }
@@ -160,6 +160,19 @@ o_return_all() {
 	left=$((left - $(wf-order show "$ORD" --format jsonl | jq -s '[.[] | select(.type == "return" and .state != "rejected") | .qty] | add // 0')))
 	r_open "$left" && wf-order return receive "$RMA" --condition sellable
 }
+# Carrier events for the order's shipment (tracking TRK-N), each a minute
+# after the one before: in transit, delivered, a failed delivery, a return
+# to the sender.
+T=0
+t_event() {
+	T=$((T + 1))
+	printf '{"type":"tracking","tracking":"TRK-%s","status":"%s","at":"2026-11-21T10:%02d:00Z"}\n' "$N" "$1" "$T" |
+		wf-order track
+}
+t_transit()  { t_event in_transit; }
+t_deliver()  { t_event delivered; }
+t_fail()     { t_event failure; }
+t_return()   { t_event return_to_sender; }
 f_pay()      { order_line "${ORD#shop:}" paid | wf-order import; }
 f_invoice()  { wf-order invoice "$ORD" --number "INV-$N"; }
 # a refund of 1.00, or of everything paid and not refunded, through a return
