@@ -104,6 +104,18 @@ cmd_match(struct cli *c)
 	return wf_reconcile_match(c->db, &o);
 }
 
+static const struct cli_opt accept_opts[] = {
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL,
+	  "why the difference is accepted, kept in the event" },
+	END_OPTS
+};
+
+static int
+cmd_accept(struct cli *c)
+{
+	return wf_payout_accept(c->db, c->argv[0], cli_opt(c, "reason"));
+}
+
 static const enum cli_kind import_kinds[] = { K_FILE };
 static const enum cli_kind payout_kinds[] = { K_PAYOUT };
 
@@ -119,6 +131,9 @@ static const struct cli_cmd cmds[] = {
 	  "payout lines, in the order they were posted", NULL },
 	{ "match", "", 0, 0, C_WRITE, match_opts, cmd_match,
 	  "link payout lines to orders and decide orders, payouts and exceptions", NULL },
+	{ "accept", "PAYOUT", 1, 1, C_WRITE, accept_opts, cmd_accept,
+	  "accept a payout in mismatch as it is: reconciled, its exceptions resolved",
+	  payout_kinds },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

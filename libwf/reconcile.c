@@ -390,8 +390,16 @@ raise_unknown(wf_db *db, struct run *run, cJSON *unknown)
 	cJSON_ArrayForEach(s, unknown) {
 		const char *cur = cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring;
 		int64_t minor = (int64_t)cJSON_GetObjectItemCaseSensitive(s, "minor")->valuedouble;
-		cJSON *ev = cJSON_CreateObject();
+		struct wf_payout_info p;
+		int found;
+		cJSON *ev;
 
+		/* a payout finance accepted as it is (wf-reconcile accept) */
+		if ((rc = wf_payout_find(db, &p, &found, s->string)) != 0)
+			return rc;
+		if (found && strcmp(p.state, "reconciled") == 0)
+			continue;
+		ev = cJSON_CreateObject();
 		if (ev == NULL || !cJSON_AddItemToObject(ev, "lines",
 		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "lines"), 1))) {
 			cJSON_Delete(ev);
@@ -889,7 +897,10 @@ payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 			rule = "lines_do_not_add_up";
 		memset(&d, 0, sizeof d);
 		d.payout = p.ref;
-		if (rule) {
+		if (rule && strcmp(p.state, "reconciled") == 0) {
+			d.decision = "unchanged";       /* accepted as it is */
+			rule = "accepted";
+		} else if (rule) {
 			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "matched") == 0) {
 				if ((rc = wf_payout_act(db, &to, p.ref, "mismatch", NULL)) != 0)
 					return rc;

@@ -231,6 +231,20 @@ struct wf_match_opts {
  * error. */
 int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
 
+/*
+ * Accept payout REF as it is: a payout in mismatch whose difference finance
+ * has looked at and agrees to (a provider's rounding, a fee it will not
+ * refund) moves to reconciled through the payout machine's accept row, the
+ * event's data naming REASON (required, free text of at most 500 bytes) and
+ * the actor.  Its open payout_unbalanced and unknown_payment exceptions are
+ * resolved with a note naming the acceptance; `wf-reconcile match` does not
+ * raise unknown_payment again on a reconciled payout.  Emits the payout
+ * record with "result":"accepted".  One transaction.  Returns 0, WF_EUSAGE
+ * (no reason, or one with a control character), WF_ENOTFOUND, WF_EREFUSED
+ * from the state engine for a payout not in mismatch (nothing changed), or
+ * an error. */
+int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
+
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];
 
