@@ -195,12 +195,15 @@ int wf_payout_act(wf_db *db, const char **to, const char *ref, const char *actio
 /* The exceptions matching raises and resolves (owner finance).  Subject
  * payout REF (or the line's own key when it is in no payout yet): */
 #define WF_EX_UNKNOWN_PAYMENT   "unknown_payment"
+#define WF_EX_FEE_ANOMALY       "fee_anomaly"
+#define WF_EX_RESERVE_HELD      "reserve_held"
 /* Subject order REF: */
 #define WF_EX_MISSING_IN_PAYOUT "missing_in_payout"
 #define WF_EX_AMOUNT_MISMATCH   "amount_mismatch"
 #define WF_EX_REFUND_MISMATCH   "refund_mismatch"
 #define WF_EX_DISPUTE_OPEN      "dispute_open"
 #define WF_EX_DISPUTE_LOST      "dispute_lost"
+#define WF_EX_REFUND_DUE        "refund_due"
 
 struct wf_match_opts {
 	int         window_days;     /* tier 3's window, and missing_in_payout's */
@@ -225,7 +228,11 @@ struct wf_match_opts {
  * channel's latest settled charge open missing_in_payout.  Every payout the
  * lines are in moves: mismatch while a line is unexplained, an order
  * disagrees or the lines do not add up; else matched, and reconciled when
- * its amount is known.  Exceptions whose condition is gone are resolved.
+ * its amount is known.  Then the checks of reconcile_check.c: fee_anomaly
+ * (a charge's fee rate above 1.5x its provider's median of the 90 days
+ * before, over at least 5 charges), reserve_held (reserve holds no release
+ * has paid back) and refund_due (a cancelled order with money paid and not
+ * refunded).  Exceptions whose condition is gone are resolved.
  * Emits one `match` record per decision, with the rule that made it.  One
  * transaction.  Returns 0, WF_EUSAGE for a bad window or tolerance, or an
  * error. */
