@@ -116,6 +116,17 @@ cmd_accept(struct cli *c)
 	return wf_payout_accept(c->db, c->argv[0], cli_opt(c, "reason"));
 }
 
+static const struct cli_opt cash_opts[] = {
+	{ "provider", K_TEXT, "P", 0, NULL, "only the money of provider P" },
+	END_OPTS
+};
+
+static int
+cmd_cash(struct cli *c)
+{
+	return wf_reconcile_cash(c->db, cli_opt(c, "provider"));
+}
+
 static const enum cli_kind import_kinds[] = { K_FILE };
 static const enum cli_kind payout_kinds[] = { K_PAYOUT };
 
@@ -134,6 +145,8 @@ static const struct cli_cmd cmds[] = {
 	{ "accept", "PAYOUT", 1, 1, C_WRITE, accept_opts, cmd_accept,
 	  "accept a payout in mismatch as it is: reconciled, its exceptions resolved",
 	  payout_kinds },
+	{ "cash", "", 0, 0, 0, cash_opts, cmd_cash,
+	  "expected, in transit, received and held money, by provider and currency", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

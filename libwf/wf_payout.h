@@ -252,6 +252,27 @@ int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
  * an error. */
 int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
 
+/*
+ * Where the money is, one `cash` record per provider and currency (sorted by
+ * provider, then currency; orders whose provider is not known yet last,
+ * with provider null), never adding two currencies:
+ *  expected    orders paid (finance paid, invoiced or partially refunded)
+ *              whose charge is in no payout yet: what they paid less what
+ *              was refunded; the provider of their charge line, else the
+ *              one their import kept (order_payment), else null;
+ *  in_transit  payouts not arrived by the clock's date (UTC): an arrival
+ *              after today, or none and a provider status other than paid;
+ *  received    payouts arrived: an arrival today or before, or none and the
+ *              provider's status paid (a payout's amount, or while it is not
+ *              known, its lines' net);
+ *  held        reserve holds less releases (never below 0), and disputes
+ *              neither won nor lost on orders with no dispute reversal.
+ * PROVIDER (may be NULL) keeps that provider's records only.  Writes
+ * nothing.  Returns 0, WF_EUSAGE for a PROVIDER that is not a provider's
+ * name (1-32 of [A-Za-z0-9._-]), WF_EINPUT when a sum passes the money
+ * limit, or an error. */
+int wf_reconcile_cash(wf_db *db, const char *provider);
+
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];
 
