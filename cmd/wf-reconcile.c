@@ -127,6 +127,17 @@ cmd_cash(struct cli *c)
 	return wf_reconcile_cash(c->db, cli_opt(c, "provider"));
 }
 
+static const struct cli_opt value_opts[] = {
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "only warehouse WH" },
+	END_OPTS
+};
+
+static int
+cmd_value(struct cli *c)
+{
+	return wf_reconcile_value(c->db, cli_opt(c, "warehouse"));
+}
+
 static const enum cli_kind import_kinds[] = { K_FILE };
 static const enum cli_kind payout_kinds[] = { K_PAYOUT };
 
@@ -147,6 +158,8 @@ static const struct cli_cmd cmds[] = {
 	  payout_kinds },
 	{ "cash", "", 0, 0, 0, cash_opts, cmd_cash,
 	  "expected, in transit, received and held money, by provider and currency", NULL },
+	{ "value", "", 0, 0, 0, value_opts, cmd_value,
+	  "inventory value by warehouse and currency, as wf-stock value adds it up", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

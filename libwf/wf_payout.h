@@ -273,6 +273,15 @@ int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
  * limit, or an error. */
 int wf_reconcile_cash(wf_db *db, const char *provider);
 
+/* Inventory value by warehouse: one `inventory_value` record per warehouse
+ * and currency ({"warehouse","currency","skus","qty","value"}, sorted by
+ * warehouse, then currency), the sums of the value records wf_stock_value
+ * prints for it, so each equals `wf-stock value --warehouse WH`'s total and
+ * together they equal `wf-stock value`'s.  WAREHOUSE may be NULL (every
+ * one).  Writes nothing.  Returns 0, WF_ENOTFOUND for an unknown warehouse,
+ * WF_EREFUSED when a value passes what money keeps, or an error. */
+int wf_reconcile_value(wf_db *db, const char *warehouse);
+
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];
 

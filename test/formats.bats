@@ -72,6 +72,7 @@ wf-reconcile|list|
 wf-reconcile|show|@first_payout
 wf-reconcile|lines|
 wf-reconcile|cash|
+wf-reconcile|value|
 '
 
 # readers: the READERS table as "TOOL|COMMAND|ARGS" lines.
