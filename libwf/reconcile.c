@@ -368,6 +368,16 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 			d.decision = cands ? "ambiguous" : "unknown";
 			d.order = l->order_ref;
 			d.exception = WF_EX_UNKNOWN_PAYMENT;
+			if (l->in_payout) {
+				struct wf_payout_info p;
+				int found;
+
+				/* accepted as it is: raise_unknown leaves it alone */
+				if ((rc = wf_payout_find(db, &p, &found, l->subject)) != 0)
+					return rc;
+				if (found && strcmp(p.state, "reconciled") == 0)
+					d.exception = NULL;
+			}
 		}
 		if ((rc = wf_match_emit(db, &d)) != 0)
 			return rc;
