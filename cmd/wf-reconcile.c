@@ -104,6 +104,40 @@ cmd_match(struct cli *c)
 	return wf_reconcile_match(c->db, &o);
 }
 
+static const struct cli_opt accept_opts[] = {
+	{ "reason", K_TEXT, "TEXT", O_REQ, NULL,
+	  "why the difference is accepted, kept in the event" },
+	END_OPTS
+};
+
+static int
+cmd_accept(struct cli *c)
+{
+	return wf_payout_accept(c->db, c->argv[0], cli_opt(c, "reason"));
+}
+
+static const struct cli_opt cash_opts[] = {
+	{ "provider", K_TEXT, "P", 0, NULL, "only the money of provider P" },
+	END_OPTS
+};
+
+static int
+cmd_cash(struct cli *c)
+{
+	return wf_reconcile_cash(c->db, cli_opt(c, "provider"));
+}
+
+static const struct cli_opt value_opts[] = {
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "only warehouse WH" },
+	END_OPTS
+};
+
+static int
+cmd_value(struct cli *c)
+{
+	return wf_reconcile_value(c->db, cli_opt(c, "warehouse"));
+}
+
 static const enum cli_kind import_kinds[] = { K_FILE };
 static const enum cli_kind payout_kinds[] = { K_PAYOUT };
 
@@ -119,6 +153,13 @@ static const struct cli_cmd cmds[] = {
 	  "payout lines, in the order they were posted", NULL },
 	{ "match", "", 0, 0, C_WRITE, match_opts, cmd_match,
 	  "link payout lines to orders and decide orders, payouts and exceptions", NULL },
+	{ "accept", "PAYOUT", 1, 1, C_WRITE, accept_opts, cmd_accept,
+	  "accept a payout in mismatch as it is: reconciled, its exceptions resolved",
+	  payout_kinds },
+	{ "cash", "", 0, 0, 0, cash_opts, cmd_cash,
+	  "expected, in transit, received and held money, by provider and currency", NULL },
+	{ "value", "", 0, 0, 0, value_opts, cmd_value,
+	  "inventory value by warehouse and currency, as wf-stock value adds it up", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -1085,6 +1085,55 @@ wf_payout_act(wf_db *db, const char **to, const char *ref, const char *action, c
 	return wf_state_apply(db, to, machine(), p.id, p.ref, action, data);
 }
 
+/* The payout exceptions an acceptance settles: what made it a mismatch. */
+static const char *const accepted_kinds[] = {
+	WF_EX_PAYOUT_UNBALANCED, WF_EX_UNKNOWN_PAYMENT, NULL
+};
+
+int
+wf_payout_accept(wf_db *db, const char *ref, const char *reason)
+{
+	struct payout_row p;
+	const char *to = NULL;
+	char note[700];
+	cJSON *data;
+	int rc, found;
+	size_t i;
+
+	if (reason == NULL || reason[strspn(reason, " \t")] == '\0')
+		return wf_error_set(WF_EUSAGE, "--reason: say why the payout is accepted");
+	if ((rc = wf_text_check("--reason", reason, 500)) != 0)
+		return rc;
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_payout_row_by_ref(db, ref, &p, &found)) != 0)
+		goto fail;
+	if (!found) {
+		rc = wf_error_set(WF_ENOTFOUND, "unknown payout '%s'", ref);
+		goto fail;
+	}
+	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "reason", reason) ||
+	    wf_jadd_str(data, "actor", wf_db_actor(db))) {
+		cJSON_Delete(data);
+		rc = oom();
+		goto fail;
+	}
+	if ((rc = wf_state_apply(db, &to, machine(), p.id, p.ref, "accept", data)) != 0)
+		goto fail;
+	wf_strlcpy(p.state, to, sizeof p.state);
+	snprintf(note, sizeof note, "payout %s accepted by %s: %s", p.ref, wf_db_actor(db),
+	    reason);
+	for (i = 0; accepted_kinds[i]; i++)
+		if ((rc = clear_ex(db, accepted_kinds[i], p.ref, note)) != 0)
+			goto fail;
+	if ((rc = wf_payout_emit(db, wf_db_out(db), &p, "accepted")) != 0)
+		goto fail;
+	return wf_tx_commit(db);
+fail:
+	wf_tx_rollback(db);
+	return rc;
+}
+
 /* ---- invariants ----------------------------------------------------------------------- */
 
 static int

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "reconcile_priv.h"
 #include "wf_error.h"
 #include "wf_exception.h"
 #include "wf_json.h"
@@ -104,12 +105,8 @@ collect(void *arg, const struct wf_payout_line_row *r)
 
 /* ---- output: one record per decision ------------------------------------------- */
 
-struct decision {
-	const char *decision, *rule, *line, *payout, *order, *state, *exception;
-};
-
-static int
-emit(wf_db *db, const struct decision *d)
+int
+wf_match_emit(wf_db *db, const struct wf_match_decision *d)
 {
 	cJSON *r = wf_jrecord("match");
 	int k = 0;
@@ -132,8 +129,8 @@ emit(wf_db *db, const struct decision *d)
 
 /* ---- exceptions ---------------------------------------------------------------- */
 
-static int
-raise_ex(wf_db *db, const char *kind, const char *type, const char *ref, cJSON *evidence,
+int
+wf_match_raise(wf_db *db, const char *kind, const char *type, const char *ref, cJSON *evidence,
     int64_t money, const char *currency, const char *next)
 {
 	struct wf_raise r;
@@ -158,8 +155,8 @@ raise_ex(wf_db *db, const char *kind, const char *type, const char *ref, cJSON *
 	return rc;
 }
 
-static int
-clear_ex(wf_db *db, const char *kind, const char *type, const char *ref, const char *note)
+int
+wf_match_clear(wf_db *db, const char *kind, const char *type, const char *ref, const char *note)
 {
 	const char *result;
 	int64_t id;
@@ -286,7 +283,7 @@ unexplained(cJSON *by, const struct mline *l, const char *why, cJSON *cands)
 static int
 link_lines(wf_db *db, struct run *run, cJSON *unknown)
 {
-	struct decision d;
+	struct wf_match_decision d;
 	size_t i;
 	int rc, n;
 
@@ -361,7 +358,7 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 				if (rc < 0)
 					return rc;
 				d.order = ref;
-				if ((rc = emit(db, &d)) != 0)
+				if ((rc = wf_match_emit(db, &d)) != 0)
 					return rc;
 				continue;
 			}
@@ -371,8 +368,18 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 			d.decision = cands ? "ambiguous" : "unknown";
 			d.order = l->order_ref;
 			d.exception = WF_EX_UNKNOWN_PAYMENT;
+			if (l->in_payout) {
+				struct wf_payout_info p;
+				int found;
+
+				/* accepted as it is: raise_unknown leaves it alone */
+				if ((rc = wf_payout_find(db, &p, &found, l->subject)) != 0)
+					return rc;
+				if (found && strcmp(p.state, "reconciled") == 0)
+					d.exception = NULL;
+			}
 		}
-		if ((rc = emit(db, &d)) != 0)
+		if ((rc = wf_match_emit(db, &d)) != 0)
 			return rc;
 	}
 	return 0;
@@ -390,14 +397,22 @@ raise_unknown(wf_db *db, struct run *run, cJSON *unknown)
 	cJSON_ArrayForEach(s, unknown) {
 		const char *cur = cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring;
 		int64_t minor = (int64_t)cJSON_GetObjectItemCaseSensitive(s, "minor")->valuedouble;
-		cJSON *ev = cJSON_CreateObject();
+		struct wf_payout_info p;
+		int found;
+		cJSON *ev;
 
+		/* a payout finance accepted as it is (wf-reconcile accept) */
+		if ((rc = wf_payout_find(db, &p, &found, s->string)) != 0)
+			return rc;
+		if (found && strcmp(p.state, "reconciled") == 0)
+			continue;
+		ev = cJSON_CreateObject();
 		if (ev == NULL || !cJSON_AddItemToObject(ev, "lines",
 		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "lines"), 1))) {
 			cJSON_Delete(ev);
 			return oom();
 		}
-		if ((rc = raise_ex(db, WF_EX_UNKNOWN_PAYMENT, "payout", s->string, ev, minor, cur,
+		if ((rc = wf_match_raise(db, WF_EX_UNKNOWN_PAYMENT, "payout", s->string, ev, minor, cur,
 		    "find the order each line pays for (wf-reconcile lines --payout), import it,"
 		    " and run wf-reconcile match again")) != 0)
 			return rc;
@@ -409,7 +424,7 @@ raise_unknown(wf_db *db, struct run *run, cJSON *unknown)
 			continue;
 		if (i > 0 && strcmp(run->l[i - 1].subject, subj) == 0)
 			continue;
-		if ((rc = clear_ex(db, WF_EX_UNKNOWN_PAYMENT, "payout", subj,
+		if ((rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT, "payout", subj,
 		    "every line is matched to an order")) != 0)
 			return rc;
 	}
@@ -531,7 +546,7 @@ absdiff(int64_t a, int64_t b)
 static int
 order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 {
-	struct decision d;
+	struct wf_match_decision d;
 	int rc, moved, ok_charges, ok_refunds;
 
 	memset(&d, 0, sizeof d);
@@ -549,10 +564,10 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 				return rc;
 			snprintf(next, sizeof next, "the dispute on order %s is lost: book the"
 			    " chargeback as a loss and close the order's finance", o->ref);
-			if ((rc = raise_ex(db, WF_EX_DISPUTE_LOST, "order", o->ref,
+			if ((rc = wf_match_raise(db, WF_EX_DISPUTE_LOST, "order", o->ref,
 			    order_evidence(o, run, "dispute lost", 0, l->gross), l->gross,
 			    l->currency, next)) != 0 ||
-			    (rc = clear_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    (rc = wf_match_clear(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
 			    "the dispute is lost")) != 0)
 				return rc;
 			d.decision = "dispute_lost";
@@ -561,7 +576,7 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		} else if (o->reversals || o->won) {
 			if ((rc = finance(db, o, "win", l, o->reversals ? "dispute_reversal" :
 			    "dispute_status_won", &moved)) != 0 ||
-			    (rc = clear_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    (rc = wf_match_clear(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
 			    "the dispute is won: the money came back")) != 0)
 				return rc;
 			d.decision = "dispute_won";
@@ -571,7 +586,7 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 				return rc;
 			snprintf(next, sizeof next, "answer the dispute on order %s with the"
 			    " provider (evidence: invoice, tracking) before its deadline", o->ref);
-			if ((rc = raise_ex(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			if ((rc = wf_match_raise(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
 			    order_evidence(o, run, "dispute open", 0, l->gross), l->gross,
 			    l->currency, next)) != 0)
 				return rc;
@@ -580,7 +595,7 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 			d.exception = WF_EX_DISPUTE_OPEN;
 		}
 		d.state = o->finance;
-		if ((rc = emit(db, &d)) != 0)
+		if ((rc = wf_match_emit(db, &d)) != 0)
 			return rc;
 		if (!(o->reversals || o->won) || o->lost)
 			return 0;       /* only a won dispute goes on to the amounts */
@@ -593,13 +608,13 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.decision = "mismatch";
 		d.rule = "currency";
 		d.exception = WF_EX_AMOUNT_MISMATCH;
-		if ((rc = raise_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "a line is not in the order's currency", o->paid,
 		    o->charges), 0, o->currency, "find why the provider settled this order"
 		    " in another currency, and correct the order or the line")) != 0)
 			return rc;
 		d.state = o->finance;
-		return emit(db, &d);
+		return wf_match_emit(db, &d);
 	}
 	ok_charges = absdiff(o->charges, o->paid) <= tolerance;
 	ok_refunds = absdiff(-o->refunds, o->refunded) <= tolerance;
@@ -608,11 +623,11 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's payment with what the provider"
 		    " settled, and correct the order or ask the provider", o->ref);
-		if ((rc = raise_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "charges", o->paid, o->charges),
 		    o->charges - o->paid, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = clear_ex(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+	} else if ((rc = wf_match_clear(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 	    "the charges agree with the order")) != 0)
 		return rc;
 	if (!ok_refunds) {
@@ -620,11 +635,11 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's refunds with the refunds the"
 		    " provider settled, and refund or correct what differs", o->ref);
-		if ((rc = raise_ex(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+		if ((rc = wf_match_raise(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "refunds", o->refunded, -o->refunds),
 		    -o->refunds - o->refunded, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = clear_ex(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+	} else if ((rc = wf_match_clear(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
 	    "the refunds agree with the order")) != 0)
 		return rc;
 	if (!ok_charges || !ok_refunds) {
@@ -643,7 +658,7 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.rule = "charges_and_refunds_agree";
 	}
 	d.state = o->finance;
-	return emit(db, &d);
+	return wf_match_emit(db, &d);
 }
 
 static int
@@ -813,7 +828,7 @@ missing_in_payout(wf_db *db, int days)
 			const char *ref = cJSON_GetObjectItemCaseSensitive(x, "order")->valuestring;
 			const char *cur = cJSON_GetObjectItemCaseSensitive(x, "currency")->valuestring;
 			int64_t paid = (int64_t)cJSON_GetObjectItemCaseSensitive(x, "paid")->valuedouble;
-			struct decision d = { "missing", "paid_not_in_payout", NULL, NULL, ref, NULL,
+			struct wf_match_decision d = { "missing", "paid_not_in_payout", NULL, NULL, ref, NULL,
 			    WF_EX_MISSING_IN_PAYOUT };
 			cJSON *ev = cJSON_CreateObject();
 			char next[300];
@@ -830,8 +845,8 @@ missing_in_payout(wf_db *db, int days)
 			}
 			snprintf(next, sizeof next, "ask the provider where order %s's payment is,"
 			    " or import the payout that carries it", ref);
-			if ((rc = raise_ex(db, WF_EX_MISSING_IN_PAYOUT, "order", ref, ev, paid, cur,
-			    next)) != 0 || (rc = emit(db, &d)) != 0)
+			if ((rc = wf_match_raise(db, WF_EX_MISSING_IN_PAYOUT, "order", ref, ev, paid, cur,
+			    next)) != 0 || (rc = wf_match_emit(db, &d)) != 0)
 				goto out;
 		}
 	}
@@ -846,7 +861,7 @@ missing_in_payout(wf_db *db, int days)
 	if (rc < 0)
 		goto out;
 	cJSON_ArrayForEach(e, list)
-		if ((rc = clear_ex(db, WF_EX_MISSING_IN_PAYOUT, "order", e->valuestring,
+		if ((rc = wf_match_clear(db, WF_EX_MISSING_IN_PAYOUT, "order", e->valuestring,
 		    "its charge is in a payout")) != 0)
 			goto out;
 	rc = 0;
@@ -868,7 +883,7 @@ payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 		const struct mline *l = &run->l[i];
 		struct wf_payout_info p;
 		struct wf_payout_sum s;
-		struct decision d;
+		struct wf_match_decision d;
 		const char *to = NULL, *rule = NULL;
 		int found, bad = 0;
 
@@ -889,7 +904,10 @@ payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 			rule = "lines_do_not_add_up";
 		memset(&d, 0, sizeof d);
 		d.payout = p.ref;
-		if (rule) {
+		if (rule && strcmp(p.state, "reconciled") == 0) {
+			d.decision = "unchanged";       /* accepted as it is */
+			rule = "accepted";
+		} else if (rule) {
 			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "matched") == 0) {
 				if ((rc = wf_payout_act(db, &to, p.ref, "mismatch", NULL)) != 0)
 					return rc;
@@ -914,7 +932,7 @@ payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 		}
 		d.rule = rule;
 		d.state = to ? to : p.state;
-		if ((rc = emit(db, &d)) != 0)
+		if ((rc = wf_match_emit(db, &d)) != 0)
 			return rc;
 	}
 	return 0;
@@ -962,6 +980,12 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 		rc = orders_decide(db, &run, o->tolerance);
 	if (rc == 0)
 		rc = missing_in_payout(db, o->window_days);
+	if (rc == 0)
+		rc = wf_match_fees(db);
+	if (rc == 0)
+		rc = wf_match_reserves(db);
+	if (rc == 0)
+		rc = wf_match_refunds_due(db);
 	if (rc == 0)
 		rc = payouts_decide(db, &run, unknown);
 	if (rc == 0)

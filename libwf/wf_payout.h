@@ -195,12 +195,15 @@ int wf_payout_act(wf_db *db, const char **to, const char *ref, const char *actio
 /* The exceptions matching raises and resolves (owner finance).  Subject
  * payout REF (or the line's own key when it is in no payout yet): */
 #define WF_EX_UNKNOWN_PAYMENT   "unknown_payment"
+#define WF_EX_FEE_ANOMALY       "fee_anomaly"
+#define WF_EX_RESERVE_HELD      "reserve_held"
 /* Subject order REF: */
 #define WF_EX_MISSING_IN_PAYOUT "missing_in_payout"
 #define WF_EX_AMOUNT_MISMATCH   "amount_mismatch"
 #define WF_EX_REFUND_MISMATCH   "refund_mismatch"
 #define WF_EX_DISPUTE_OPEN      "dispute_open"
 #define WF_EX_DISPUTE_LOST      "dispute_lost"
+#define WF_EX_REFUND_DUE        "refund_due"
 
 struct wf_match_opts {
 	int         window_days;     /* tier 3's window, and missing_in_payout's */
@@ -225,11 +228,59 @@ struct wf_match_opts {
  * channel's latest settled charge open missing_in_payout.  Every payout the
  * lines are in moves: mismatch while a line is unexplained, an order
  * disagrees or the lines do not add up; else matched, and reconciled when
- * its amount is known.  Exceptions whose condition is gone are resolved.
+ * its amount is known.  Then the checks of reconcile_check.c: fee_anomaly
+ * (a charge's fee rate above 1.5x its provider's median of the 90 days
+ * before, over at least 5 charges), reserve_held (reserve holds no release
+ * has paid back) and refund_due (a cancelled order with money paid and not
+ * refunded).  Exceptions whose condition is gone are resolved.
  * Emits one `match` record per decision, with the rule that made it.  One
  * transaction.  Returns 0, WF_EUSAGE for a bad window or tolerance, or an
  * error. */
 int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
+
+/*
+ * Accept payout REF as it is: a payout in mismatch whose difference finance
+ * has looked at and agrees to (a provider's rounding, a fee it will not
+ * refund) moves to reconciled through the payout machine's accept row, the
+ * event's data naming REASON (required, free text of at most 500 bytes) and
+ * the actor.  Its open payout_unbalanced and unknown_payment exceptions are
+ * resolved with a note naming the acceptance; `wf-reconcile match` does not
+ * raise unknown_payment again on a reconciled payout.  Emits the payout
+ * record with "result":"accepted".  One transaction.  Returns 0, WF_EUSAGE
+ * (no reason, or one with a control character), WF_ENOTFOUND, WF_EREFUSED
+ * from the state engine for a payout not in mismatch (nothing changed), or
+ * an error. */
+int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
+
+/*
+ * Where the money is, one `cash` record per provider and currency (sorted by
+ * provider, then currency; orders whose provider is not known yet last,
+ * with provider null), never adding two currencies:
+ *  expected    orders paid (finance paid, invoiced or partially refunded)
+ *              whose charge is in no payout yet: what they paid less what
+ *              was refunded; the provider of their charge line, else the
+ *              one their import kept (order_payment), else null;
+ *  in_transit  payouts not arrived by the clock's date (UTC): an arrival
+ *              after today, or none and a provider status other than paid;
+ *  received    payouts arrived: an arrival today or before, or none and the
+ *              provider's status paid (a payout's amount, or while it is not
+ *              known, its lines' net);
+ *  held        reserve holds less releases (never below 0), and disputes
+ *              neither won nor lost on orders with no dispute reversal.
+ * PROVIDER (may be NULL) keeps that provider's records only.  Writes
+ * nothing.  Returns 0, WF_EUSAGE for a PROVIDER that is not a provider's
+ * name (1-32 of [A-Za-z0-9._-]), WF_EINPUT when a sum passes the money
+ * limit, or an error. */
+int wf_reconcile_cash(wf_db *db, const char *provider);
+
+/* Inventory value by warehouse: one `inventory_value` record per warehouse
+ * and currency ({"warehouse","currency","skus","qty","value"}, sorted by
+ * warehouse, then currency), the sums of the value records wf_stock_value
+ * prints for it, so each equals `wf-stock value --warehouse WH`'s total and
+ * together they equal `wf-stock value`'s.  WAREHOUSE may be NULL (every
+ * one).  Writes nothing.  Returns 0, WF_ENOTFOUND for an unknown warehouse,
+ * WF_EREFUSED when a value passes what money keeps, or an error. */
+int wf_reconcile_value(wf_db *db, const char *warehouse);
 
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];

@@ -427,16 +427,22 @@ demo_tool() {
 	assert_output "$(printf '%s\n' cheapest fastest margin)"
 }
 
-@test "bash: wf-reconcile completes its commands, formats, categories and payouts" {
+@test "bash: wf-reconcile completes its commands, formats, categories, payouts and warehouses" {
 	[ -x "$WF_BIN/wf-reconcile" ] || skip "wf-reconcile is not built yet"
 	stocked_db
 	sql "INSERT INTO payout (provider, external_id, ref, currency, owner, created_at, updated_at) VALUES
 	  ('shopify', '623721858', 'shopify:623721858', 'USD', 'finance', '$WF_NOW', '$WF_NOW'),
 	  ('stripe', 'po_1', 'stripe:po_1', 'USD', 'finance', '$WF_NOW', '$WF_NOW')"
 	run -0 bash_complete 'wf-reconcile '
-	assert_output "$(printf '%s\n' import list show lines match)"
+	assert_output "$(printf '%s\n' import list show lines match accept cash value)"
 	run -0 bash_complete 'wf-reconcile match --t'
 	assert_output '--tolerance'
+	run -0 bash_complete 'wf-reconcile accept sh'
+	assert_output 'shopify:623721858'
+	run -0 bash_complete 'wf-reconcile accept shopify:623721858 --r'
+	assert_output '--reason'
+	run -0 bash_complete 'wf-reconcile value --warehouse '
+	assert_output "$(printf '%s\n' BER LON)"
 	run -0 bash_complete 'wf-reconcile import --from '
 	assert_output "$(printf '%s\n' stripe shopify amazon paypal generic)"
 	run -0 bash_complete 'wf-reconcile lines --category dis'

@@ -71,6 +71,8 @@ wf-po|suggest|
 wf-reconcile|list|
 wf-reconcile|show|@first_payout
 wf-reconcile|lines|
+wf-reconcile|cash|
+wf-reconcile|value|
 '
 
 # readers: the READERS table as "TOOL|COMMAND|ARGS" lines.

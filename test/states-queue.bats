@@ -2,18 +2,17 @@
 # Every state is reachable (issue 12), for the exception queue's machine:
 # each {from, action, to} row, as `wf states` prints it, is driven by a
 # wf-alert command from an exception taken to FROM by commands, and lands in
-# TO.  The payout machine's rows are driven by wf-reconcile match, but for
-# accept (issue 14: wf-reconcile accept).  And every machine `wf states` prints is walked by one
-# of the states*.bats files, so a new machine without its walk fails here.
+# TO.  The payout machine's rows are driven by wf-reconcile match, and its
+# accept row by wf-reconcile accept.  And every machine `wf states` prints is
+# walked by one of the states*.bats files, so a new machine without its walk
+# fails here.
 
 load helper
 
 MACHINES=(exception payout)
 
 # "machine from action to" rows no command drives yet, each with why.
-PENDING=(
-	"payout mismatch accept reconciled"    # issue 14: wf-reconcile accept
-)
+PENDING=()
 
 setup() {
 	wf_setup
@@ -116,13 +115,14 @@ payout_reach() {
 }
 
 # Drive ACTION on bank:P1 (in FROM) with wf-reconcile match, after the
-# import that makes it right or wrong.
+# import that makes it right or wrong, or with wf-reconcile accept.
 payout_drive() {
 	case "$1 $2" in
 	"imported match")     match ;;
 	"imported mismatch")  payout_line c2 shop:2 10.00 | payout_import && match ;;
 	"matched mismatch")   payout_line c2 shop:2 10.00 | payout_import && match ;;
 	"mismatch match")     payout_order 2 && match ;;
+	"mismatch accept")    wf-reconcile accept bank:P1 --reason "shop:2 is a test order" ;;
 	"matched reconcile")
 		echo '{"type":"payout","payout":"bank:P1","amount":"10.00","currency":"EUR"}' |
 			payout_import && match ;;
@@ -130,7 +130,7 @@ payout_drive() {
 	esac
 }
 
-@test "every row of the payout machine is driven by wf-reconcile match, or pending with its issue" {
+@test "every row of the payout machine is driven by wf-reconcile match or accept, or pending with its issue" {
 	local from action to got failed="" row pending
 	while read -r from action to; do
 		row="payout $from $action $to"
