@@ -212,7 +212,7 @@ risk_field() {
 	run -2 --separate-stderr wf-alert scan --hysteresis 101
 	run -2 --separate-stderr wf-alert scan --fail-on -1
 	run -2 --separate-stderr wf-alert scan --kind stok
-	assert_equal "$stderr" "wf-alert: --kind: no scan 'stok'; did you mean 'stock'? (the scans: stock, order)"
+	assert_equal "$stderr" "wf-alert: --kind: no scan 'stok'; did you mean 'stock'? (the scans: stock, order, supplier)"
 }
 
 # ---- one test per kind: the situation, the scan, the fix -------------------

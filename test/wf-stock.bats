@@ -199,10 +199,13 @@ EOF
 
 @test "a quantity that is not a positive integer exits 2" {
 	catalogue
-	for q in 0 -1 1.5 abc '' 9007199254740992; do
+	for q in 0 -1 1.5 abc ''; do
 		run -2 --separate-stderr wf-stock receive MUG-1 "$q" --to BER/A-01
 		assert_equal "${stderr_lines[0]}" "wf-stock: QTY: expected a positive integer, got '$q'"
 	done
+	# past the largest JSON keeps exactly, the message names the range
+	run -2 --separate-stderr wf-stock receive MUG-1 9007199254740992 --to BER/A-01
+	assert_equal "${stderr_lines[0]}" "wf-stock: QTY: expected an integer from 1 to 9007199254740991, got '9007199254740992'"
 	run -2 --separate-stderr wf-stock receive MUG-1 5
 	assert_equal "${stderr_lines[0]}" "wf-stock: receive: --to is required"
 	run -0 sql "SELECT count(*) FROM movement"
