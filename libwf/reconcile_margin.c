@@ -34,7 +34,9 @@
  *                   two middle ones when their number is even; a provider
  *                   with no charges yet estimates 0;
  *  shipping_cost    the cost of its shipments not cancelled;
- *  marketplace_fees -net of its matched lines of category fee;
+ *  marketplace_fees -net of the lines of category fee that name the order
+ *                   (match links only money lines: a fee line is the
+ *                   order's when it names it);
  *  refunds          what it refunded, without tax in the order's proportion:
  *                   refunded x revenue / total;
  *  chargebacks      -net of its matched dispute and dispute_reversal lines
@@ -45,11 +47,11 @@
  * than the order's is never added: it is left out, named in "unconverted",
  * and the row's margin and margin_pct are null.
  *
- * --by sku splits each of an order's parts but COGS across its lines in
- * proportion to the line's revenue (qty x unit price - discount; equal
- * shares when every line is 0) by largest remainder: each line gets the
+ * --by sku splits each of an order's parts but COGS across its SKUs in
+ * proportion to their lines' revenue (qty x unit price - discount; equal
+ * shares when every line is 0) by largest remainder: each SKU gets the
  * floor of its share, and the cents left go one each to the lines with the
- * largest remainders, the earlier line first on a tie, so the lines add up
+ * largest remainders, the earlier line first on a tie, so the SKUs add up
  * to the order exactly; COGS goes to the SKU that shipped.  Aggregates are
  * the sums of their rows (or parts), grouped by key and currency: "orders"
  * counts them, "unconverted" counts those without a margin, whose margin
@@ -331,7 +333,9 @@ order_costs(struct margin *m, struct order_ctx *o, struct mrow *r, const char *c
 {
 	static const char lines[] =
 	    "SELECT category, fee, net, currency FROM payout_line WHERE order_id = ?1"
-	    " AND category IN ('charge', 'refund', 'fee', 'dispute', 'dispute_reversal')";
+	    " AND category IN ('charge', 'refund', 'fee', 'dispute', 'dispute_reversal')"
+	    " UNION ALL SELECT category, fee, net, currency FROM payout_line"
+	    " WHERE order_ref = ?2 AND order_id IS NULL AND category = 'fee'";
 	static const char ships[] =
 	    "SELECT cost, currency FROM shipment WHERE order_id = ?1 AND cost IS NOT NULL"
 	    " AND state <> 'cancelled'";
@@ -344,6 +348,7 @@ order_costs(struct margin *m, struct order_ctx *o, struct mrow *r, const char *c
 	if ((rc = wf_db_stmt(m->db, &st, lines)) != 0)
 		return rc;
 	wf_bind_int(st, 1, o->id);
+	wf_bind_text(st, 2, o->ref);
 	while ((rc = wf_db_step(m->db, st)) == 1) {
 		const char *cat = wf_col_text(st, 0), *cur = wf_col_text(st, 3);
 		int64_t fee = wf_col_int(st, 1), net = wf_col_int(st, 2);
@@ -455,6 +460,15 @@ sku_parts(struct margin *m, struct order_ctx *o, const struct mrow *r)
 		return rc;
 	wf_bind_int(st, 1, o->id);
 	while ((rc = wf_db_step(m->db, st)) == 1) {
+		int64_t lw = wf_col_int(st, 1) > 0 ? wf_col_int(st, 1) : 0;
+
+		/* two lines of one SKU are one part: its weight is theirs */
+		for (i = 0; i < n && strcmp(parts[i].key, wf_col_text(st, 0)) != 0; i++)
+			;
+		if (i < n) {
+			w[i] += lw;
+			continue;
+		}
 		if ((np = realloc(parts, (n + 1) * sizeof *np)) == NULL ||
 		    ((parts = np), (w = realloc(w, (n + 1) * sizeof *w)) == NULL)) {
 			wf_stmt_reset(st);
@@ -463,8 +477,7 @@ sku_parts(struct margin *m, struct order_ctx *o, const struct mrow *r)
 		}
 		memset(&parts[n], 0, sizeof *parts);
 		wf_strlcpy(parts[n].key, wf_col_text(st, 0), sizeof parts->key);
-		w[n] = wf_col_int(st, 1) > 0 ? wf_col_int(st, 1) : 0;
-		n++;
+		w[n++] = lw;
 	}
 	if (rc < 0)
 		goto out;

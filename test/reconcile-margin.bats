@@ -111,6 +111,22 @@ TEE-M 1 6.50 EUR'
 ["TEE-M","18.61","3.55","6.50","0.90","1.82","3.73","5.66",1]'
 }
 
+@test "chargebacks are the dispute's amount and fee less the reversal; fee lines naming the order are marketplace fees" {
+	example
+	# a dispute of 49.89 with a 15.00 fee (net -64.89), won back (49.89):
+	# chargebacks 64.89 - 49.89 = 15.00; a commission line of -1.50 naming
+	# the order: marketplace fees 1.50.  margin 12.86 - 15.00 - 1.50 = -3.64,
+	# -3.64 / 41.89 = -8.689...% -> -8.7
+	{ printf '{"type":"payout_line","provider":"shop","provider_id":"dp_1","category":"dispute","order":"shop:1001","gross":"-49.89","fee":"15.00","currency":"EUR","posted_at":"2026-11-22T10:00:00Z"}\n'
+	  printf '{"type":"payout_line","provider":"shop","provider_id":"dr_1","category":"dispute_reversal","order":"shop:1001","gross":"49.89","currency":"EUR","posted_at":"2026-11-23T10:00:00Z"}\n'
+	  printf '{"type":"payout_line","provider":"shop","provider_id":"mf_1","category":"fee","order":"shop:1001","gross":"-1.50","currency":"EUR","posted_at":"2026-11-23T10:00:00Z"}\n'
+	} | wf-reconcile import --from generic >/dev/null
+	wf-reconcile match >/dev/null
+	run -0 --separate-stderr wf-reconcile margin
+	assert_equal "$(jq -c '[.marketplace_fees, .chargebacks, .margin, .margin_pct]' <<<"$output")" \
+	    '["1.50","15.00","-3.64","-8.7"]'
+}
+
 @test "fees are estimated at the provider's median rate until a charge is matched" {
 	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
 	# five earlier charges of provider shop at 2%, 3%, 3%, 4% and 10%:
@@ -154,7 +170,7 @@ TEE-M 1 6.50 EUR'
 @test "aggregates by sku, channel and month equal the sums of the order rows, per currency" {
 	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
 	{ order 1 EUR 1.60 10.01 MUG-1 1 3.33 TEE-M 2 3.34
-	  order 2 EUR 0.33 7.77 MUG-1 3 2.59
+	  order 2 EUR 0.33 7.77 MUG-1 1 2.59 MUG-1 2 2.59
 	  order 3 USD 0.00 20.00 CAP-9 2 10.00; } | wf-order import >/dev/null
 	ship shop:1 1.11
 	WF_NOW=2026-12-01T10:00:00Z ship shop:2 2.22
@@ -175,6 +191,12 @@ TEE-M 1 6.50 EUR'
 		assert_equal "$stderr" ''
 		assert_equal "$(jq -sc "$sum" <<<"$output")" "$want"
 	done
+	# two lines of one SKU are one order of it
+	run -0 --separate-stderr wf-reconcile margin --by sku
+	assert_equal "$(jq -c '[.sku, .currency, .orders]' <<<"$output")" \
+'["CAP-9","USD",1]
+["MUG-1","EUR",2]
+["TEE-M","EUR",1]'
 	# never two currencies in one record: USD stands apart everywhere
 	run -0 --separate-stderr wf-reconcile margin --by channel
 	assert_equal "$(jq -c '[.channel, .currency, .orders, .revenue]' <<<"$output")" \
