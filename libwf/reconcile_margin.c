@@ -658,6 +658,7 @@ wf_reconcile_margin(wf_db *db, const struct wf_margin_query *q)
 		int64_t total = wf_col_int(st, 4), tax = wf_col_int(st, 5), paid = wf_col_int(st, 6);
 		struct mrow r;
 
+		rc = 0;
 		memset(&r, 0, sizeof r);
 		wf_strlcpy(r.key, o.ref, sizeof r.key);
 		wf_strlcpy(r.currency, wf_col_text(st, 3), sizeof r.currency);

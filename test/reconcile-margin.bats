@@ -253,6 +253,21 @@ shop:2'
 	assert_equal "$(jq -c '[.cogs, .cogs_basis]' <<<"$output")" '["4.01","current_average"]'
 }
 
+@test "a free sample of a SKU with no cost: no revenue, no margin_pct, COGS missing" {
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	wf-stock sku add FREE-1 >/dev/null
+	wf-stock receive FREE-1 3 --to BER/A-01 >/dev/null
+	order 9 EUR 0.00 0.00 FREE-1 1 0.00 | wf-order import >/dev/null
+	ship shop:9 1.20
+	run -0 --separate-stderr wf-reconcile margin
+	assert_equal "$stderr" ''
+	assert_equal "$(jq -c '[.revenue, .cogs, .shipping_cost, .margin, .margin_pct, .cogs_basis]' <<<"$output")" \
+	    '["0.00","0.00","1.20","-1.20",null,"missing"]'
+	run -0 --separate-stderr wf-reconcile margin --by sku
+	assert_equal "$(jq -c '[.sku, .shipping_cost, .margin, .cogs_basis]' <<<"$output")" \
+	    '["FREE-1","1.20","-1.20","missing"]'
+}
+
 @test "margin refuses a bad --by, an empty period and a bad time, and writes nothing" {
 	run -2 --separate-stderr wf-reconcile margin --by week
 	assert_equal "$output" ''
