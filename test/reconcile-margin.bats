@@ -167,6 +167,28 @@ TEE-M 1 6.50 EUR'
 	assert_equal "$(jq -r .cogs <<<"$output")" '8.00'
 }
 
+@test "a return received to be inspected gives its COGS back when it is restocked, at that moment's average" {
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	order 8 EUR 0.00 25.00 MUG-1 2 12.50 | wf-order import >/dev/null
+	ship shop:8 0.00
+	wf-order return open shop:8 --sku MUG-1 --qty 1 --reason "wrong colour" >/dev/null
+	wf-order return receive RMA-1 >/dev/null
+	# waiting as returned: nothing given back yet; COGS 2 x 4.00
+	run -0 --separate-stderr wf-reconcile margin
+	assert_equal "$(jq -r .cogs <<<"$output")" '8.00'
+	# a receipt moves the average: 18 at 4.00 and 2 at 5.00 -> 82.00 / 20 = 4.10
+	wf-stock receive MUG-1 2 --to BER/A-01 --cost 5.00 >/dev/null
+	wf-order return restock RMA-1 >/dev/null
+	run -0 --separate-stderr wf-stock ledger --ref RMA-1 --format jsonl
+	assert_equal "$(jq -r '"\(.action) \(.to_state) \(.unit_cost)"' <<<"$output")" \
+'return returned null
+restock on_hand 4.10'
+	# the unit goes back into stock at 4.10, and COGS gives back the same:
+	# 8.00 - 4.10 = 3.90
+	run -0 --separate-stderr wf-reconcile margin
+	assert_equal "$(jq -r .cogs <<<"$output")" '3.90'
+}
+
 @test "aggregates by sku, channel and month equal the sums of the order rows, per currency" {
 	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
 	{ order 1 EUR 1.60 10.01 MUG-1 1 3.33 TEE-M 2 3.34
