@@ -116,6 +116,33 @@ cmd_accept(struct cli *c)
 	return wf_payout_accept(c->db, c->argv[0], cli_opt(c, "reason"));
 }
 
+static const struct cli_opt margin_opts[] = {
+	{ "by", K_CHOICE, "KEY", 0, "order|sku|channel|month",
+	  "one record per order (default), or added up by SKU, channel or month" },
+	{ "since", K_TIME, "T", 0, NULL, "orders shipped at or after T (ISO 8601, or an age: -30d)" },
+	{ "until", K_TIME, "T", 0, NULL, "orders shipped before T" },
+	END_OPTS
+};
+
+static int
+cmd_margin(struct cli *c)
+{
+	struct wf_margin_query q = { cli_opt(c, "by"), 0, 0, 0, 0 };
+	int rc;
+
+	if (cli_opt(c, "since")) {
+		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &q.since)) != 0)
+			return rc;
+		q.has_since = 1;
+	}
+	if (cli_opt(c, "until")) {
+		if ((rc = cli_time(c, cli_opt(c, "until"), "--until", &q.until)) != 0)
+			return rc;
+		q.has_until = 1;
+	}
+	return wf_reconcile_margin(c->db, &q);
+}
+
 static const struct cli_opt cash_opts[] = {
 	{ "provider", K_TEXT, "P", 0, NULL, "only the money of provider P" },
 	END_OPTS
@@ -156,6 +183,9 @@ static const struct cli_cmd cmds[] = {
 	{ "accept", "PAYOUT", 1, 1, C_WRITE, accept_opts, cmd_accept,
 	  "accept a payout in mismatch as it is: reconciled, its exceptions resolved",
 	  payout_kinds },
+	{ "margin", "", 0, 0, 0, margin_opts, cmd_margin,
+	  "what each shipped order kept after COGS, fees, shipping, refunds and chargebacks",
+	  NULL },
 	{ "cash", "", 0, 0, 0, cash_opts, cmd_cash,
 	  "expected, in transit, received and held money, by provider and currency", NULL },
 	{ "value", "", 0, 0, 0, value_opts, cmd_value,

@@ -102,13 +102,50 @@ within_max(wf_db *db, const struct wf_move *m)
 	return rc;
 }
 
+/* The cost a movement carries when its booker gives none: units leaving to
+ * a customer (to "shipped") and units coming back on hand from one (from
+ * "shipped" or "returned", a return or a restock) move at the SKU's moving
+ * average cost at that moment, else its cost before any costed receipt,
+ * in the SKU's currency (what wf_stock_value values them at); a SKU with
+ * neither moves without a cost.  So the ledger keeps the cost of goods
+ * sold at the moment each unit shipped, and what a return gives back. */
+static int
+default_cost(wf_db *db, struct wf_move *m, char cur[4])
+{
+	static const char sql[] =
+	    "SELECT coalesce(avg_cost, cost), currency FROM sku WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if (m->has_cost || !((m->to_state && strcmp(m->to_state, "shipped") == 0) ||
+	    (m->to_state && strcmp(m->to_state, "on_hand") == 0 && m->from_state &&
+	    (strcmp(m->from_state, "shipped") == 0 || strcmp(m->from_state, "returned") == 0))))
+		return 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, m->sku_id);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "SKU %lld vanished",
+		    (long long)m->sku_id);
+	if (!wf_col_null(st, 0)) {
+		m->has_cost = 1;
+		m->unit_cost = wf_col_int(st, 0);
+		wf_strlcpy(cur, wf_col_text(st, 1), 4);
+		m->currency = cur;
+	}
+	wf_stmt_reset(st);
+	return 0;
+}
+
 int
-wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *m)
+wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *mv)
 {
 	static const char sql[] =
 	    "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state,"
 	    " to_bin, to_state, holder, ref, reason, unit_cost, currency)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	struct wf_move copy = *mv, *m = &copy;
+	char cur[4];
 	wf_stmt *st;
 	int rc;
 
@@ -116,7 +153,8 @@ wf_stock_book(wf_db *db, int64_t *id, const struct wf_move *m)
 	if (m->qty > STOCK_MAX)
 		return wf_error_set(WF_EREFUSED, "a movement of %lld units is past %lld, the most "
 		    "Workform keeps", (long long)m->qty, (long long)STOCK_MAX);
-	if ((rc = within_max(db, m)) != 0 || (rc = wf_db_stmt(db, &st, sql)) != 0)
+	if ((rc = within_max(db, m)) != 0 || (rc = default_cost(db, m, cur)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_time(st, 1, wf_db_now(db));
 	wf_bind_text(st, 2, wf_db_actor(db));

@@ -282,6 +282,28 @@ int wf_reconcile_cash(wf_db *db, const char *provider);
  * WF_EREFUSED when a value passes what money keeps, or an error. */
 int wf_reconcile_value(wf_db *db, const char *warehouse);
 
+struct wf_margin_query {
+	const char *by;          /* "order" (NULL), "sku", "channel" or "month" */
+	int         has_since, has_until;
+	int64_t     since, until;   /* the orders' ship time: since <= t < until */
+};
+
+/*
+ * What each shipped order kept, one `margin` record per order (by ship
+ * time), or per SKU, channel or month (UTC) and currency, sorted by key
+ * then currency: revenue without tax, less COGS at the moving average cost
+ * each unit shipped at (less what its returns put back on hand), payment
+ * fees (the matched charge and refund lines' fees, "settled"; else
+ * "estimated" at its provider's median charge fee rate), shipping cost,
+ * marketplace fees, refunds (without tax) and chargebacks.  The rules,
+ * rounding and the split by SKU (largest remainder, so the parts add up to
+ * the order to the cent) are at the top of reconcile_margin.c.  Never
+ * adds two currencies: a cost in another currency than its order's is
+ * named in "unconverted" and the row has no margin.  Writes nothing.
+ * Returns 0, WF_EUSAGE for a bad BY or an empty period, WF_EINPUT when a
+ * sum passes the money limit, or an error. */
+int wf_reconcile_margin(wf_db *db, const struct wf_margin_query *q);
+
 /* The payout invariants for wf check. */
 extern const struct wf_invariant wf_payout_invariants[];
 

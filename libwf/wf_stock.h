@@ -182,7 +182,12 @@ int wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
     const char *holder, const char *state);
 
 /* Book one raw movement (the ledger row; balances follow).  FROM_BIN or
- * TO_BIN 0 means outside.  Returns 0 and *id (when ID is not NULL),
+ * TO_BIN 0 means outside.  A movement given no cost that takes units to a
+ * customer (to "shipped") or back on hand from one (from "shipped" or
+ * "returned") records the SKU's moving average cost at that moment (else
+ * its cost before any costed receipt) in the SKU's currency: the cost of
+ * goods sold, and what a return gives back; a SKU with neither books no
+ * cost.  Returns 0 and *id (when ID is not NULL),
  * WF_EREFUSED naming what the source bin has when its balance is short, or
  * an error. */
 struct wf_move {

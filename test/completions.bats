@@ -434,7 +434,9 @@ demo_tool() {
 	  ('shopify', '623721858', 'shopify:623721858', 'USD', 'finance', '$WF_NOW', '$WF_NOW'),
 	  ('stripe', 'po_1', 'stripe:po_1', 'USD', 'finance', '$WF_NOW', '$WF_NOW')"
 	run -0 bash_complete 'wf-reconcile '
-	assert_output "$(printf '%s\n' import list show lines match accept cash value)"
+	assert_output "$(printf '%s\n' import list show lines match accept margin cash value)"
+	run -0 bash_complete 'wf-reconcile margin --by '
+	assert_output "$(printf '%s\n' order sku channel month)"
 	run -0 bash_complete 'wf-reconcile match --t'
 	assert_output '--tolerance'
 	run -0 bash_complete 'wf-reconcile accept sh'

@@ -71,6 +71,7 @@ wf-po|suggest|
 wf-reconcile|list|
 wf-reconcile|show|@first_payout
 wf-reconcile|lines|
+wf-reconcile|margin|
 wf-reconcile|cash|
 wf-reconcile|value|
 '
