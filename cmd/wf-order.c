@@ -315,6 +315,33 @@ cmd_shipments(struct cli *c)
 	return wf_shipment_list(c->db, cli_opt(c, "state"), c->out);
 }
 
+static const struct cli_opt promises_opts[] = {
+	{ "by", K_CHOICE, "G", 0, "warehouse|carrier|month",
+	  "one grouping (default: warehouse and carrier)" },
+	{ "since", K_TIME, "T", 0, NULL, "shipped at or after T (ISO 8601, or an age: -30d)" },
+	{ "until", K_TIME, "T", 0, NULL, "shipped before T" },
+	END_OPTS
+};
+
+static int
+cmd_promises(struct cli *c)
+{
+	struct wf_promise_query q = { cli_opt(c, "by"), 0, 0, 0, 0 };
+	int rc;
+
+	if (cli_opt(c, "since")) {
+		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &q.since)) != 0)
+			return rc;
+		q.has_since = 1;
+	}
+	if (cli_opt(c, "until")) {
+		if ((rc = cli_time(c, cli_opt(c, "until"), "--until", &q.until)) != 0)
+			return rc;
+		q.has_until = 1;
+	}
+	return wf_order_promises(c->db, &q, c->out);
+}
+
 static const enum cli_kind k_order[] = { K_ORDER };
 static const enum cli_kind k_return[] = { K_RETURN };
 
@@ -367,6 +394,9 @@ static const struct cli_cmd cmds[] = {
 	{ "shipments", "", 0, 0, 0, shipments_opts, cmd_shipments, "shipments, newest first", NULL },
 	{ "track", "", 0, 0, C_WRITE | C_STDIN, track_opts, cmd_track,
 	  "carrier tracking events from stdin move the shipments they name", NULL },
+	{ "promises", "", 0, 0, 0, promises_opts, cmd_promises,
+	  "promise keeping: shipped legs delivered by their promise, by warehouse and carrier",
+	  NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

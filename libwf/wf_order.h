@@ -128,6 +128,26 @@ struct wf_order_track {
  * shipped, or an error. */
 int wf_order_track_line(wf_db *db, const struct wf_line *l, void *arg);
 
+/* ---- promise keeping (order_promises.c) ------------------------------------ */
+
+struct wf_promise_query {
+	const char *by;          /* NULL: warehouse and carrier; "warehouse",
+	                            "carrier" or "month" (the month it shipped) */
+	int         has_since, has_until;
+	int64_t     since, until;   /* shipped at or after SINCE, before UNTIL */
+};
+
+/* Emit {"type":"promises",...} per group of Q: of the shipments that
+ * shipped (within Q's times) with a promise (their route leg's, else the
+ * order's promise_by), "shipped" how many, "delivered" how many of them,
+ * "on_time" delivered at or before the promise, "late" after it, "open"
+ * not delivered (shipped = delivered + open), "overdue" of the open, those
+ * whose promise has passed, and "rate" on_time / delivered to three places,
+ * rounded down (null when none was delivered).  Shipments without any
+ * promise are not counted.  Returns 0, WF_EUSAGE for an unknown grouping
+ * or an empty time range, or an error. */
+int wf_order_promises(wf_db *db, const struct wf_promise_query *q, wf_out *out);
+
 /* ---- lifecycle ------------------------------------------------------------- */
 
 /* One action on one order, as typed or as an order_event line. */
