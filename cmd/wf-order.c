@@ -27,11 +27,14 @@ static const char *const shopify_documents[] = { "orders", NULL };
 /* An order's refunds as the Admin API lists them: {"refunds":[...]}. */
 static const char *const shopify_refund_documents[] = { "refunds", NULL };
 
+/* An order's fulfillments as the Admin API lists them. */
+static const char *const shopify_fulfillment_documents[] = { "fulfillments", NULL };
+
 /* WooCommerce lists its orders as a bare array: no member holds them. */
 static const char *const woo_documents[] = { NULL };
 
 static const struct cli_opt import_opts[] = {
-	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce|shopify-refund",
+	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce|shopify-refund|shopify-fulfillment",
 	  "the payload format (default generic)" },
 	{ "channel", K_TEXT, "C", 0, NULL,
 	  "the channel of every order (default: shopify, woocommerce)" },
@@ -60,9 +63,13 @@ cmd_import(struct cli *c)
 		b.documents = shopify_refund_documents;
 		rc = wf_batch_run(c->db, &b, wf_order_refund_line, &imp);
 		goto done;
+	} else if (from && strcmp(from, "shopify-fulfillment") == 0) {
+		b.documents = shopify_fulfillment_documents;
+		rc = wf_batch_run(c->db, &b, wf_order_fulfillment_line, &imp);
+		goto done;
 	} else if (from && strcmp(from, "generic") != 0)
-		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify, woocommerce or "
-		    "shopify-refund, got '%s'", from);
+		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify, woocommerce, "
+		    "shopify-refund or shopify-fulfillment, got '%s'", from);
 	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
 done:
 	if (progress_shown)

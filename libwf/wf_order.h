@@ -99,6 +99,26 @@ int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
  * error. */
 int wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg);
 
+/* The batch line function for `wf-order import --from shopify-fulfillment`
+ * (order_fulfil.c): a Shopify fulfillment, bare or as {"fulfillment":
+ * {...}}, of order CHANNEL:order_id (ARG a struct wf_order_import; channel
+ * default "shopify").  tracking_company is the carrier ("null-company" or
+ * null: none, the route's is used); the first of tracking_numbers (else
+ * tracking_number) the shipment's tracking, the others kept in its
+ * "fulfillment" event.  status success ships what the order holds through
+ * wf_order_act() "ship" (one warehouse, or refused naming them), or links
+ * the shipment already shipped with that tracking number; the shipment
+ * keeps the fulfillment's key CHANNEL:ID.  The same fulfillment again is
+ * "unchanged", an older snapshot (updated_at) "stale", a newer one with
+ * another carrier or tracking "updated"; cancelled, error or failure after
+ * it shipped raises WF_EX_CHANGED ("conflict").  Emits the shipment as
+ * wf_shipment_emit_tracked() does ("status" the fulfillment's), or, when
+ * nothing shipped (pending, open: result "pending"; cancelled before
+ * shipping: "unchanged"), the order.  Returns 0, WF_EINPUT (located) for a
+ * bad line or an unknown order, the ship action's error (located), or an
+ * error. */
+int wf_order_fulfillment_line(wf_db *db, const struct wf_line *l, void *arg);
+
 /* The payloads `wf-order track` reads (order_track.c). */
 enum wf_track_format { WF_TRACK_GENERIC, WF_TRACK_EASYPOST };
 
