@@ -157,3 +157,27 @@ events() {
 	run -3 --separate-stderr wf-order import --from shopify <"$FUL"
 	[[ $stderr == *"a Shopify fulfillment, not an order: fulfillments are read by wf-order import --from shopify-fulfillment"* ]]
 }
+
+@test "a split order: a fulfillment cannot say which leg, so it is refused naming both; leg by leg it links and ships" {
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-stock sku add SPLIT-1 --cost 1.00 >/dev/null
+	wf-stock receive SPLIT-1 2 --to BER/A-01 >/dev/null
+	wf-stock receive SPLIT-1 1 --to MUC/A-01 >/dev/null
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	wf-route carrier add MUC ups standard --cutoff 14:00 --transit-days 2 --cost 5.00 >/dev/null
+	printf '{"type":"order","channel":"shopify","external_id":"11","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"lines":[{"sku":"SPLIT-1","qty":3,"unit_price":"10.00"}]}\n' |
+		wf-order import >/dev/null
+	wf-route --split --apply shopify:11 </dev/null >/dev/null
+	run -3 --separate-stderr wf-order import --from shopify-fulfillment <<<'{"id":21,"order_id":11,"status":"success","tracking_company":null,"tracking_number":"1Z9"}'
+	assert_equal "$stderr" "wf-order: stdin:1: fulfillment 21 of shopify:11 cannot ship here: warehouse: order shopify:11 is held at BER, MUC: ship each leg with --warehouse WH (nothing applied)"
+	# the MUC leg shipped here; its fulfillment names it by tracking number
+	wf-order ship shopify:11 --warehouse MUC --tracking 1Z9 >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify-fulfillment <<<'{"id":21,"order_id":11,"status":"success","tracking_company":null,"tracking_number":"1Z9"}'
+	assert_equal "$(jq -r '[.shipment, .warehouse, .carrier, .result] | join(" ")' <<<"$output")" "SH-1 MUC ups updated"
+	# the BER leg is all the order holds now: its fulfillment ships it with the route's carrier
+	run -0 --separate-stderr wf-order import --from shopify-fulfillment <<<'{"id":22,"order_id":11,"status":"success","tracking_company":"null-company","tracking_numbers":["1Z8"]}'
+	assert_equal "$(jq -r '[.shipment, .warehouse, .carrier, .service, .tracking, .result] | join(" ")' <<<"$output")" "SH-2 BER dhl parcel 1Z8 updated"
+	run -0 --separate-stderr wf-order show shopify:11 --format jsonl
+	assert_equal "$(head -1 <<<"$output" | jq -r .state)" shipped
+}

@@ -109,3 +109,20 @@ example() {
 	assert_output ''
 	[[ $stderr == *"--until must be later than --since"* ]]
 }
+
+@test "a routed leg is held to its route's promise, not the order's later one, as wf-order track's late_delivery is" {
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	printf '{"type":"order","channel":"shop","external_id":"7","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"promise_by":"2026-11-30T18:00:00Z","lines":[{"sku":"MUG-1","qty":1,"unit_price":"10.00"}]}\n' |
+		wf-order import >/dev/null
+	wf-route --apply shop:7 </dev/null >/dev/null
+	wf-order ship shop:7 --tracking T-7 >/dev/null
+	leg=$(sql "SELECT promise FROM order_route")
+	[[ $leg < 2026-11-30T18:00:00Z ]]
+	# an hour past the leg's promise, days before the order's
+	late=$(date -u -d "${leg%Z} UTC + 1 hour" +%Y-%m-%dT%H:%M:%SZ)
+	delivered 7 "$late"
+	run -0 --separate-stderr wf-order promises
+	assert_output '{"type":"promises","warehouse":"BER","carrier":"dhl","shipped":1,"delivered":1,"on_time":0,"late":1,"open":0,"overdue":0,"rate":"0.000"}'
+	run -0 --separate-stderr wf log order shop:7 --format jsonl
+	assert_equal "$(jq -r 'select(.action == "late_delivery") | .data.promise' <<<"$output")" "$leg"
+}
