@@ -86,9 +86,10 @@ parse(const wf_jloc *at, const cJSON *o, int strict, struct ful *f)
 		    cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "orders")) ||
 		    (wf_order_jhas(o, "line_items") && !wf_order_jhas(o, "order_id")))
 			what = "a Shopify order: orders are read by wf-order import --from shopify";
-		else
-			what = wf_order_not_an_order(o, WF_ORDER_GENERIC);
-		return wf_jerr(at, NULL, "not a Shopify fulfillment (no order_id and status)%s%s",
+		else if ((what = wf_order_not_an_order(o, WF_ORDER_GENERIC)) != NULL &&
+		    strstr(what, "shopify-fulfillment") != NULL)
+			what = NULL;    /* a broken fulfillment: this is its command */
+		return wf_jerr(at, NULL, "not a Shopify fulfillment (one has order_id and status)%s%s",
 		    what ? ": " : "", what ? what : "");
 	}
 	if (strict && (rc = wf_jcheck_keys(at, o, fulfillment_keys)) != 0)

@@ -151,9 +151,11 @@ events() {
 
 @test "a payload that is not a fulfillment says what it is and which --from reads it" {
 	run -3 --separate-stderr wf-order import --from shopify-fulfillment <"$ORDER"
-	assert_equal "$stderr" "wf-order: stdin:1: not a Shopify fulfillment (no order_id and status): a Shopify order: orders are read by wf-order import --from shopify (nothing applied)"
+	assert_equal "$stderr" "wf-order: stdin:1: not a Shopify fulfillment (one has order_id and status): a Shopify order: orders are read by wf-order import --from shopify (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify-fulfillment <"$PLATFORMS/shopify_refund.json"
 	[[ $stderr == *"a Shopify refund, not an order: refunds are read by wf-order import --from shopify-refund"* ]]
+	run -3 --separate-stderr wf-order import --from shopify-fulfillment <<<'{"fulfillment":{"tracking_number":"1Z","order_id":1}}'
+	assert_equal "$stderr" "wf-order: stdin:1: fulfillment: not a Shopify fulfillment (one has order_id and status) (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify <"$FUL"
 	[[ $stderr == *"a Shopify fulfillment, not an order: fulfillments are read by wf-order import --from shopify-fulfillment"* ]]
 }
