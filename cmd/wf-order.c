@@ -27,11 +27,14 @@ static const char *const shopify_documents[] = { "orders", NULL };
 /* An order's refunds as the Admin API lists them: {"refunds":[...]}. */
 static const char *const shopify_refund_documents[] = { "refunds", NULL };
 
+/* An order's fulfillments as the Admin API lists them. */
+static const char *const shopify_fulfillment_documents[] = { "fulfillments", NULL };
+
 /* WooCommerce lists its orders as a bare array: no member holds them. */
 static const char *const woo_documents[] = { NULL };
 
 static const struct cli_opt import_opts[] = {
-	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce|shopify-refund",
+	{ "from", K_CHOICE, "FORMAT", 0, "generic|shopify|woocommerce|shopify-refund|shopify-fulfillment",
 	  "the payload format (default generic)" },
 	{ "channel", K_TEXT, "C", 0, NULL,
 	  "the channel of every order (default: shopify, woocommerce)" },
@@ -60,9 +63,13 @@ cmd_import(struct cli *c)
 		b.documents = shopify_refund_documents;
 		rc = wf_batch_run(c->db, &b, wf_order_refund_line, &imp);
 		goto done;
+	} else if (from && strcmp(from, "shopify-fulfillment") == 0) {
+		b.documents = shopify_fulfillment_documents;
+		rc = wf_batch_run(c->db, &b, wf_order_fulfillment_line, &imp);
+		goto done;
 	} else if (from && strcmp(from, "generic") != 0)
-		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify, woocommerce or "
-		    "shopify-refund, got '%s'", from);
+		return wf_error_set(WF_EUSAGE, "--from: expected generic, shopify, woocommerce, "
+		    "shopify-refund or shopify-fulfillment, got '%s'", from);
 	rc = wf_batch_run(c->db, &b, wf_order_import_line, &imp);
 done:
 	if (progress_shown)
@@ -315,6 +322,33 @@ cmd_shipments(struct cli *c)
 	return wf_shipment_list(c->db, cli_opt(c, "state"), c->out);
 }
 
+static const struct cli_opt promises_opts[] = {
+	{ "by", K_CHOICE, "G", 0, "warehouse|carrier|month",
+	  "one grouping (default: warehouse and carrier)" },
+	{ "since", K_TIME, "T", 0, NULL, "shipped at or after T (ISO 8601, or an age: -30d)" },
+	{ "until", K_TIME, "T", 0, NULL, "shipped before T" },
+	END_OPTS
+};
+
+static int
+cmd_promises(struct cli *c)
+{
+	struct wf_promise_query q = { cli_opt(c, "by"), 0, 0, 0, 0 };
+	int rc;
+
+	if (cli_opt(c, "since")) {
+		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &q.since)) != 0)
+			return rc;
+		q.has_since = 1;
+	}
+	if (cli_opt(c, "until")) {
+		if ((rc = cli_time(c, cli_opt(c, "until"), "--until", &q.until)) != 0)
+			return rc;
+		q.has_until = 1;
+	}
+	return wf_order_promises(c->db, &q, c->out);
+}
+
 static const enum cli_kind k_order[] = { K_ORDER };
 static const enum cli_kind k_return[] = { K_RETURN };
 
@@ -367,6 +401,9 @@ static const struct cli_cmd cmds[] = {
 	{ "shipments", "", 0, 0, 0, shipments_opts, cmd_shipments, "shipments, newest first", NULL },
 	{ "track", "", 0, 0, C_WRITE | C_STDIN, track_opts, cmd_track,
 	  "carrier tracking events from stdin move the shipments they name", NULL },
+	{ "promises", "", 0, 0, 0, promises_opts, cmd_promises,
+	  "promise keeping: shipped legs delivered by their promise, by warehouse and carrier",
+	  NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

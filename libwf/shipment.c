@@ -229,6 +229,23 @@ wf_shipment_origin(wf_db *db, int64_t *wh_id, int64_t order_id, int64_t sku_id)
 
 /* ---- carrier tracking -------------------------------------------------------------- */
 
+/* The shipment of ST's row into *INFO: id, order id, warehouse id (0:
+ * none), state, tracked_at (null: none), the order's key, carrier (""). */
+static void
+info_from_stmt(wf_stmt *st, struct wf_shipment_info *info)
+{
+	info->id = wf_col_int(st, 0);
+	wf_key_format(&wf_record_shipment, info->id, info->key);
+	info->order_id = wf_col_int(st, 1);
+	info->wh_id = wf_col_int(st, 2);
+	wf_strlcpy(info->state, wf_col_text(st, 3), sizeof info->state);
+	info->has_tracked = !wf_col_null(st, 4);
+	if (info->has_tracked)
+		wf_time_parse(wf_col_text(st, 4), &info->tracked_at);
+	wf_strlcpy(info->order, wf_col_text(st, 5), sizeof info->order);
+	wf_strlcpy(info->carrier, wf_col_text(st, 6), sizeof info->carrier);
+}
+
 int
 wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const char *tracking)
 {
@@ -244,16 +261,7 @@ wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const char *
 		return rc;
 	wf_bind_text(st, 1, tracking);
 	if ((rc = wf_db_step(db, st)) == 1) {
-		info->id = wf_col_int(st, 0);
-		wf_key_format(&wf_record_shipment, info->id, info->key);
-		info->order_id = wf_col_int(st, 1);
-		info->wh_id = wf_col_int(st, 2);
-		wf_strlcpy(info->state, wf_col_text(st, 3), sizeof info->state);
-		info->has_tracked = !wf_col_null(st, 4);
-		if (info->has_tracked)
-			wf_time_parse(wf_col_text(st, 4), &info->tracked_at);
-		wf_strlcpy(info->order, wf_col_text(st, 5), sizeof info->order);
-		wf_strlcpy(info->carrier, wf_col_text(st, 6), sizeof info->carrier);
+		info_from_stmt(st, info);
 		wf_stmt_reset(st);
 	}
 	return rc;
@@ -322,6 +330,87 @@ wf_shipment_order_legs(wf_db *db, struct wf_shipment_legs *legs, int64_t order_i
 		wf_stmt_reset(st);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- channel fulfillments ----------------------------------------------------------- */
+
+int
+wf_shipment_find_fulfillment(wf_db *db, struct wf_shipment_info *info,
+    char tracking[129], int *has_at, int64_t *at, const char *fulfillment)
+{
+	static const char sql[] =
+	    "SELECT s.id, s.order_id, coalesce(s.warehouse_id, 0), s.state, s.tracked_at, o.ref,"
+	    " coalesce(s.carrier, ''), coalesce(s.tracking, ''), s.fulfillment_at"
+	    " FROM shipment s JOIN orders o ON o.id = s.order_id WHERE s.fulfillment = ?1";
+	wf_stmt *st;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	tracking[0] = '\0';
+	*has_at = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, fulfillment);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		info_from_stmt(st, info);
+		wf_strlcpy(tracking, wf_col_text(st, 7), 129);
+		*has_at = !wf_col_null(st, 8) && wf_time_parse(wf_col_text(st, 8), at) == 0;
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+int
+wf_shipment_find_unfulfilled(wf_db *db, int64_t *id, int64_t order_id, const char *tracking)
+{
+	static const char sql[] =
+	    "SELECT id FROM shipment WHERE order_id = ?1 AND shipped_at IS NOT NULL"
+	    " AND fulfillment IS NULL AND (tracking = ?2 OR (?2 IS NULL AND shipped_at = ?3))"
+	    " ORDER BY id DESC LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_text(st, 2, tracking);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*id = wf_col_int(st, 0);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+int
+wf_shipment_fulfil(wf_db *db, int64_t id, const char *key, const char *fulfillment,
+    int has_at, int64_t at, const char *carrier, const char *tracking, cJSON *data)
+{
+	static const char sql[] =
+	    "UPDATE shipment SET fulfillment = ?2, fulfillment_at = ?3,"
+	    " carrier = coalesce(?4, carrier), tracking = coalesce(?5, tracking), updated_at = ?6"
+	    " WHERE id = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	wf_bind_int(st, 1, id);
+	wf_bind_text(st, 2, fulfillment);
+	if (has_at)
+		wf_bind_time(st, 3, at);
+	else
+		wf_bind_null(st, 3);
+	wf_bind_text(st, 4, carrier);
+	wf_bind_text(st, 5, tracking);
+	wf_bind_time(st, 6, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0) {
+		cJSON_Delete(data);
+		return rc;
+	}
+	return wf_history_add(db, "shipment", key, NULL, "fulfillment", NULL, NULL, data);
 }
 
 /* ---- reading ---------------------------------------------------------------------- */

@@ -99,6 +99,26 @@ int wf_order_import_line(wf_db *db, const struct wf_line *l, void *arg);
  * error. */
 int wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg);
 
+/* The batch line function for `wf-order import --from shopify-fulfillment`
+ * (order_fulfil.c): a Shopify fulfillment, bare or as {"fulfillment":
+ * {...}}, of order CHANNEL:order_id (ARG a struct wf_order_import; channel
+ * default "shopify").  tracking_company is the carrier ("null-company" or
+ * null: none, the route's is used); the first of tracking_numbers (else
+ * tracking_number) the shipment's tracking, the others kept in its
+ * "fulfillment" event.  status success ships what the order holds through
+ * wf_order_act() "ship" (one warehouse, or refused naming them), or links
+ * the shipment already shipped with that tracking number; the shipment
+ * keeps the fulfillment's key CHANNEL:ID.  The same fulfillment again is
+ * "unchanged", an older snapshot (updated_at) "stale", a newer one with
+ * another carrier or tracking "updated"; cancelled, error or failure after
+ * it shipped raises WF_EX_CHANGED ("conflict").  Emits the shipment as
+ * wf_shipment_emit_tracked() does ("status" the fulfillment's), or, when
+ * nothing shipped (pending, open: result "pending"; cancelled before
+ * shipping: "unchanged"), the order.  Returns 0, WF_EINPUT (located) for a
+ * bad line or an unknown order, the ship action's error (located), or an
+ * error. */
+int wf_order_fulfillment_line(wf_db *db, const struct wf_line *l, void *arg);
+
 /* The payloads `wf-order track` reads (order_track.c). */
 enum wf_track_format { WF_TRACK_GENERIC, WF_TRACK_EASYPOST };
 
@@ -127,6 +147,26 @@ struct wf_order_track {
  * number (unless skip_unknown), WF_EREFUSED for a shipment that has not
  * shipped, or an error. */
 int wf_order_track_line(wf_db *db, const struct wf_line *l, void *arg);
+
+/* ---- promise keeping (order_promises.c) ------------------------------------ */
+
+struct wf_promise_query {
+	const char *by;          /* NULL: warehouse and carrier; "warehouse",
+	                            "carrier" or "month" (the month it shipped) */
+	int         has_since, has_until;
+	int64_t     since, until;   /* shipped at or after SINCE, before UNTIL */
+};
+
+/* Emit {"type":"promises",...} per group of Q: of the shipments that
+ * shipped (within Q's times) with a promise (their route leg's, else the
+ * order's promise_by), "shipped" how many, "delivered" how many of them,
+ * "on_time" delivered at or before the promise, "late" after it, "open"
+ * not delivered (shipped = delivered + open), "overdue" of the open, those
+ * whose promise has passed, and "rate" on_time / delivered to three places,
+ * rounded down (null when none was delivered).  Shipments without any
+ * promise are not counted.  Returns 0, WF_EUSAGE for an unknown grouping
+ * or an empty time range, or an error. */
+int wf_order_promises(wf_db *db, const struct wf_promise_query *q, wf_out *out);
 
 /* ---- lifecycle ------------------------------------------------------------- */
 

@@ -112,6 +112,31 @@ int wf_shipment_find_tracking(wf_db *db, struct wf_shipment_info *info, const ch
 int wf_shipment_track(wf_db *db, struct wf_shipment_info *s, const char *action, int64_t at,
     cJSON *data);
 
+/* ---- channel fulfillments (wf-order import --from shopify-fulfillment) ---- */
+
+/* The shipment that stands for the channel's fulfillment FULFILLMENT
+ * ("shopify:255858046"), into *info, its tracking number into TRACKING
+ * ("" when none) and the channel's updated_at of the snapshot applied into
+ * *at (*has_at 0 when none).  Returns 1, 0 when no shipment has it, or a
+ * database error. */
+int wf_shipment_find_fulfillment(wf_db *db, struct wf_shipment_info *info,
+    char tracking[129], int *has_at, int64_t *at, const char *fulfillment);
+
+/* The newest shipment of order ORDER_ID that shipped and stands for no
+ * fulfillment yet, with tracking number TRACKING (NULL: any that shipped
+ * now, at the database's clock), into *id.  Returns 1, 0 when there is
+ * none, or a database error. */
+int wf_shipment_find_unfulfilled(wf_db *db, int64_t *id, int64_t order_id,
+    const char *tracking);
+
+/* Shipment ID (key KEY) stands for FULFILLMENT as of the channel's time
+ * HAS_AT/AT; CARRIER and TRACKING (each may be NULL: kept as they are)
+ * replace its own; a "fulfillment" event with DATA (taken, may be NULL).
+ * Returns 0 or a database error (WF_EREFUSED: another shipment has
+ * FULFILLMENT). */
+int wf_shipment_fulfil(wf_db *db, int64_t id, const char *key, const char *fulfillment,
+    int has_at, int64_t at, const char *carrier, const char *tracking, cJSON *data);
+
 /* How far the shipments of one order are, leaving cancelled ones out. */
 struct wf_shipment_legs {
 	int64_t open;        /* shipments not cancelled */

@@ -58,6 +58,8 @@ wf-order|list|
 wf-order|show|shop:1002
 wf-order|show|shopify:450789469
 wf-order|shipments|
+wf-order|promises|
+wf-order|promises|--by month
 wf-route|carrier list|
 wf-alert|list|
 wf-alert|list|--all

@@ -135,6 +135,11 @@ void fuzz_db_check_all(wf_db *db);
  * (active) and SLOW (paused). */
 int fuzz_setup_lines(wf_db *db, wf_line_fn fn, void *arg, const char *text);
 int fuzz_catalogue(wf_db *db);
+/* The catalogue, then generic ORDERS imported and order_event EVENTS
+ * applied (both JSON lines). */
+int fuzz_setup_orders(wf_db *db, const char *orders, const char *events);
+/* Abort unless every string in V, however deep, passes wf_text_check. */
+void fuzz_strings_safe(const cJSON *v);
 
 /* The order importers' target (orders.c): FORMAT's lines, flags as above
  * and 0x04 for a channel given on the command line. */

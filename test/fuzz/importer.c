@@ -244,6 +244,30 @@ fuzz_setup_lines(wf_db *d, wf_line_fn fn, void *arg, const char *text)
 }
 
 int
+fuzz_setup_orders(wf_db *d, const char *orders, const char *events)
+{
+	struct wf_order_import imp = { WF_ORDER_GENERIC, NULL };
+	int rc;
+
+	if ((rc = fuzz_catalogue(d)) != 0 ||
+	    (rc = fuzz_setup_lines(d, wf_order_import_line, &imp, orders)) != 0)
+		return rc;
+	return fuzz_setup_lines(d, wf_order_apply_line, NULL, events);
+}
+
+void
+fuzz_strings_safe(const cJSON *v)
+{
+	const cJSON *c;
+
+	for (c = v->child; c; c = c->next) {
+		if (cJSON_IsString(c))
+			FUZZ_ASSERT(wf_text_check("value", c->valuestring, (size_t)-1) == 0);
+		fuzz_strings_safe(c);
+	}
+}
+
+int
 fuzz_catalogue(wf_db *d)
 {
 	static const char skus[] =
