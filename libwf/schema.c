@@ -731,13 +731,12 @@ static const char m12[] =
 "  WHERE kind = 'po_late' AND subject_type = 'po';\n"
 ;
 
-/* Migration 14 (13 is wf-reconcile margin's, on another branch: renumber
- * at merge): Shopify fulfillments (issue 16, `wf-order import --from
+/* Migration 13: Shopify fulfillments (issue 16, `wf-order import --from
  * shopify-fulfillment`).  A shipment keeps the channel's fulfillment it
  * stands for ("shopify:255858046"), one shipment per fulfillment, and the
  * channel's updated_at of the snapshot applied, so that a fulfillment
  * imported again changes nothing and an older one never undoes a newer. */
-static const char m14[] =
+static const char m13[] =
 "ALTER TABLE shipment ADD COLUMN fulfillment TEXT\n"
 "  CHECK (fulfillment IS NULL OR length(fulfillment) BETWEEN 1 AND 200);\n"
 "ALTER TABLE shipment ADD COLUMN fulfillment_at TEXT " TSN("fulfillment_at") ";\n"
@@ -745,5 +744,5 @@ static const char m14[] =
 "  WHERE fulfillment IS NOT NULL;\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m14 };
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);
