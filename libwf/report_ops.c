@@ -383,9 +383,12 @@ rpt_orders(struct rpt *r, wf_buf *b)
 		}
 		rc |= wf_buf_adds(b, "</tbody></table>");
 	}
-	rc |= wf_buf_adds(b, "<h3>Promises kept</h3>");
-	rc |= rpt_missing(b, "No promise-keeping rate by warehouse and carrier yet: it "
-	    "needs wf-order promises, which this version does not have.");
+	if (rc == 0 && (rc = rpt_promises(r, b)) != 0) {
+		tally_free(&states);
+		tally_free(&finance);
+		tally_free(&holds);
+		return rc;
+	}
 close:
 	rc |= rpt_close(b);
 	tally_free(&states);
@@ -533,15 +536,20 @@ rpt_money_section(struct rpt *r, wf_buf *b)
 		rpt_sum_add(&refunded, rj_str(x, "currency"), rj_money(x, "refunded", NULL));
 	}
 	rc = rpt_open(b, "money", "Money",
-	    "Payouts and the fees and refunds in their lines, as wf-reconcile list and "
-	    "lines print them, and what the orders record as paid and refunded.");
-	rc |= rpt_missing(b, "No margin by SKU and channel yet, and no cash expected "
-	    "from orders not yet paid out: they need wf-reconcile margin and match, which "
-	    "this version does not have.");
+	    "Where each SKU's and channel's revenue went (wf-reconcile margin), the cash "
+	    "still expected (wf-reconcile cash), payouts and the fees and refunds in their "
+	    "lines (wf-reconcile list and lines), and what the orders record as paid and "
+	    "refunded.");
+	if (rc == 0 && ((rc = rpt_margin(r, b)) != 0 || (rc = rpt_cash_expected(r, b)) != 0)) {
+		cJSON_Delete(payouts);
+		cJSON_Delete(lines);
+		return rc;
+	}
+	rc |= wf_buf_adds(b, "<h3>Payouts</h3>");
 	if (n == 0)
 		rc |= rpt_missing(b, "no payouts imported yet: see wf-reconcile(1)");
 	else {
-		rc |= wf_buf_adds(b, "<h3>Cash</h3><table class=\"cash\"><thead><tr><th>Provider"
+		rc |= wf_buf_adds(b, "<table class=\"cash\"><thead><tr><th>Provider"
 		    "<th>Currency<th class=\"n\">Payouts<th class=\"n\">Received"
 		    "<th class=\"n\">In transit<th class=\"n\">Charges<th class=\"n\">Fees"
 		    "<th class=\"n\">Refunds<th class=\"n\">Disputes</thead><tbody>\n");

@@ -91,4 +91,11 @@ int rpt_queue(struct rpt *r, wf_buf *b);
 int rpt_orders(struct rpt *r, wf_buf *b);
 int rpt_money_section(struct rpt *r, wf_buf *b);
 
+/* report_margin.c: the margin by SKU and by channel, the cash still
+ * expected, and promises kept by warehouse and carrier, each appended to
+ * B as subsections.  Return 0, WF_ENOMEM or the call's error. */
+int rpt_margin(struct rpt *r, wf_buf *b);
+int rpt_cash_expected(struct rpt *r, wf_buf *b);
+int rpt_promises(struct rpt *r, wf_buf *b);
+
 #endif

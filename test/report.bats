@@ -81,9 +81,10 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	<section id="suppliers"><h2>Suppliers</h2>
 	<section id="stock"><h2>Stock</h2>
 	EOF
-	# cover 2 (days, run-out dates), queue 2 (kinds, owner x age), orders 1,
-	# suppliers 1, stock 1
-	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 7
+	# cover 2 (days, run-out dates), queue 2 (kinds, owner x age), orders 2
+	# (states, promises kept), money 2 (margin by SKU and by channel; no
+	# payouts in the demo, so no fee chart), suppliers 1, stock 1
+	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 10
 }
 
 @test "hostile titles, owners and next actions stay text in the DOM" {
@@ -197,7 +198,8 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 
 @test "a section whose data is missing says so in words" {
 	grep -qF '<p class="missing">no payouts imported yet: see wf-reconcile(1)</p>' "$DOM"
-	grep -qF 'needs wf-order promises' "$DOM"
+	# nothing says a command is missing any more
+	run -1 grep -F 'this version does not have' "$DOM"
 }
 
 @test "stock cover has every SKU wf-alert risk puts at risk, with its numbers, soonest out first" {
@@ -218,6 +220,44 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	run -0 grep -F "The morning page (wf-report(1)): $DEMO_DIR/morning.html" "$BATS_FILE_TMPDIR/demo.out"
 	[ -s "$DEMO_DIR/morning.html" ]
 	grep -qF '<section id="stock">' "$DEMO_DIR/morning.html"
+}
+
+@test "margin by SKU and by channel are the rows wf-reconcile margin prints, in the DOM" {
+	local by want
+	for by in sku channel; do
+		run -0 --separate-stderr demo wf-reconcile margin --by "$by" --format jsonl
+		[ "${#lines[@]}" -ge 1 ]
+		want=$(jq -r --arg by "$by" "$HTML"'
+			"<tr><td>\(.[$by] | html)</td><td>\(.currency)</td><td class=\"n\">\(.orders)</td>"
+			+ ([.revenue, .cogs, .payment_fees, .marketplace_fees, .shipping_cost, .refunds,
+			    .chargebacks, (.margin // "-"), (.margin_pct // "-")]
+			   | map("<td class=\"n\">\(.)</td>") | add)
+			+ "<td>\(.basis)</td></tr>"' <<<"$output")
+		while IFS= read -r row; do
+			grep -qF "$row" "$DOM" || { echo "not in the page: $row"; return 1; }
+		done <<<"$want"
+	done
+}
+
+@test "promises kept are the rows wf-order promises prints, with a chart" {
+	run -0 --separate-stderr demo wf-order promises --format jsonl
+	[ "${#lines[@]}" -ge 1 ]
+	while IFS= read -r row; do
+		grep -qF "$row" "$DOM" || { echo "not in the page: $row"; return 1; }
+	done < <(jq -r "$HTML"'"<tr><td>\(.warehouse | html)</td><td>\(.carrier // "-" | html)</td>"
+		+ ([.shipped, .delivered, .on_time, .late, .open, .overdue, (.rate // "-")]
+		   | map("<td class=\"n\">\(.)</td>") | add) + "</tr>"' <<<"$output")
+	grep -qF 'Shipped legs by warehouse and carrier: on time, late, open' "$DOM"
+	refute_line --partial 'wf-order promises, which this version does not have'
+}
+
+@test "cash expected is what wf-reconcile cash prints" {
+	run -0 --separate-stderr demo wf-reconcile cash --format jsonl
+	while IFS= read -r row; do
+		grep -qF "$row" "$DOM" || { echo "not in the page: $row"; return 1; }
+	done < <(jq -r "$HTML"'"<tr><td>\(.provider // "not known yet" | html)</td><td>\(.currency)</td>"
+		+ ([.expected, .in_transit, .received, .held] | map("<td class=\"n\">\(.)</td>") | add)
+		+ "</tr>"' <<<"$output")
 }
 
 @test "wf report --out prints a report record and replaces the file whole" {
@@ -277,6 +317,8 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	assert_output --partial 'The queue is empty'
 	assert_output --partial 'No orders yet: import them with wf-order import'
 	assert_output --partial 'no payouts imported yet: see wf-reconcile(1)'
+	assert_output --partial 'No shipped order to count yet: see wf-reconcile margin'
+	assert_output --partial 'Nothing paid is waiting for a payout, and nothing is held.'
 	assert_output --partial 'No open purchase orders'
 	assert_output --partial 'No SKUs yet'
 	refute_output --partial '<svg'
