@@ -171,7 +171,9 @@ wf_html_timeline(wf_buf *b, const char *title, int64_t now,
     const struct wf_html_mark *m, size_t n)
 {
 	int64_t lo = now, hi = now, span;
-	long h = (long)n * ROW + 30, xnow;
+	/* the axis: the first and last dates on one line, "today" under them on
+	 * its own, where it cannot run into either date however near it is */
+	long h = (long)n * ROW + 44, xnow;
 	char d[11];
 	size_t i;
 	int rc = 0;
@@ -196,7 +198,7 @@ wf_html_timeline(wf_buf *b, const char *title, int64_t now,
 	rc |= wf_html_text(b, title);
 	rc |= wf_buf_adds(b, "</title>");
 	rc |= wf_buf_addf(b, "<line x1=\"%ld\" y1=\"0\" x2=\"%ld\" y2=\"%ld\" class=\"today\"/>",
-	    xnow, xnow, h - 18);
+	    xnow, xnow, h - 14);
 	for (i = 0; i < n; i++) {
 		long y = (long)i * ROW + 4, x = XAT(m[i].at);
 		const char *cls = m[i].late ? "late" : "due";
@@ -215,10 +217,10 @@ wf_html_timeline(wf_buf *b, const char *title, int64_t now,
 	}
 	wf_date_format(lo, d);
 	rc |= wf_buf_addf(b, "<text x=\"%d\" y=\"%ld\" class=\"ax\">%s</text>",
-	    W_LABEL + 5, h - 4, d);
+	    W_LABEL + 5, h - 18, d);
 	wf_date_format(hi, d);
 	rc |= wf_buf_addf(b, "<text x=\"%d\" y=\"%ld\" class=\"ax\" text-anchor=\"end\">%s</text>",
-	    W_LABEL + W_BARS - 5, h - 4, d);
+	    W_LABEL + W_BARS - 5, h - 18, d);
 	rc |= wf_buf_addf(b, "<text x=\"%ld\" y=\"%ld\" class=\"ax\" text-anchor=\"middle\">"
 	    "today</text></svg>", xnow, h - 4);
 #undef XAT

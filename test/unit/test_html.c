@@ -119,3 +119,28 @@ TEST(timeline_marks_late_ones_and_names_the_dates)
 	CHECK(strstr(p, ">2026-01-05</text>") != NULL); /* the last due date */
 	wf_buf_free(&b);
 }
+
+/* "today" sits on a line of its own under the dates: near the first date
+ * (a week of span before it) it used to be drawn over that date. */
+TEST(timeline_today_never_shares_the_dates_line)
+{
+	const struct wf_html_mark m[] = { { "PO-1", 1765000000 + 300 * 86400, 0, NULL } };
+	wf_buf b = {0};
+	const char *p, *today, *first;
+	long yt, yd;
+
+	EQ_INT(wf_html_timeline(&b, "POs", 1765000000, m, 1), 0);
+	p = wf_buf_str(&b);
+	today = strstr(p, ">today</text>");
+	first = strstr(p, ">2025-11-29</text>");
+	CHECK(today != NULL && first != NULL);
+	/* the y of each <text ... y="N" ...> */
+	while (today > p && strncmp(today, "<text", 5) != 0)
+		today--;
+	while (first > p && strncmp(first, "<text", 5) != 0)
+		first--;
+	CHECK(sscanf(strstr(today, " y=\""), " y=\"%ld", &yt) == 1);
+	CHECK(sscanf(strstr(first, " y=\""), " y=\"%ld", &yd) == 1);
+	CHECK(yt - yd >= 12);              /* a line apart: no overlap */
+	wf_buf_free(&b);
+}
