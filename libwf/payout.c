@@ -173,10 +173,10 @@ check_balance(wf_db *db, const struct payout_row *p)
 	}
 	if (bad_sum) {
 		snprintf(next, sizeof next, "Compare %s with %s's report of it: import the lines "
-		    "it lacks (wf-reconcile import --from %s), or resolve this with a note saying "
-		    "why its %lld lines add up to %s, not %s %s", p->ref,
-		    provider_name(p->provider), p->provider, (long long)s.summed, n, a,
-		    p->currency);
+		    "it lacks (wf-reconcile import --from %s), or accept it saying why its %lld "
+		    "line%s add%s up to %s, not %s %s (wf-reconcile accept %s --reason TEXT)",
+		    p->ref, provider_name(p->provider), p->provider, (long long)s.summed,
+		    s.summed == 1 ? "" : "s", s.summed == 1 ? "s" : "", n, a, p->currency, p->ref);
 		off = s.difference;
 	} else {
 		snprintf(next, sizeof next, "Compare %s with %s's report of it and the bank "

@@ -56,6 +56,20 @@ load helper
 	assert_equal "$stderr" ''
 }
 
+@test "the demo's money section reconciles one payout, puts the other in the queue and shows a margin" {
+	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
+		"$BATS_TEST_DIRNAME/demo.sh"
+	assert_line "== wf-reconcile: the payment provider's payouts, matched to the orders =="
+	assert_line --regexp '^reconciled +every_line_matched_and_adds_up +- +stripe:po_1 +- +reconciled '
+	assert_line --regexp '^mismatch +lines_do_not_add_up +- +stripe:po_2 +- +mismatch '
+	assert_line --regexp '^EX-[0-9]+ +[0-9]+ +payout_unbalanced +payout stripe:po_2 +- +finance +0m +Compare stripe:po_2 '
+	# 49.89 revenue - 14.62 COGS at ship - 2.24 fee - 4.10 shipping - 12.50
+	# refunded = 16.43, 32.9% of revenue
+	assert_line --regexp '^shop:1002 +EUR +49\.89 +14\.62 +2\.24 +4\.10 +12\.50 +16\.43 +32\.9 +settled$'
+	assert_line --regexp '^stripe +EUR +0\.00 +0\.00 +185\.15 +0\.00$'
+	assert_equal "$stderr" ''
+}
+
 @test "the demo's own words are comments, never passed off as a tool's output" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
@@ -64,11 +78,11 @@ load helper
 	refute_line --regexp '^\(.*\)$'
 }
 
-@test "the demo's sections come in order: stock, order, route (inside order), po, alert, then check" {
+@test "the demo's sections come in order: stock, order, route (inside order), po, alert, money, then check" {
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	run -0 awk '/^== / { sub(/:.*/, "", $2); if ($2 != last) print $2; last = $2 }' <<<"$output"
-	assert_output $'wf\nwf-stock\nwf-order\nwf-route\nwf-order\nwf-po\nwf-alert\nwf\ndone'
+	assert_output $'wf\nwf-stock\nwf-order\nwf-route\nwf-order\nwf-po\nwf-alert\nwf-reconcile\nwf\ndone'
 }
 
 @test "the demo's order section imports, holds, ships and takes a return" {

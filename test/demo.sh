@@ -261,6 +261,27 @@ demo_alert() {
 	show wf-alert list --format table
 }
 
+demo_money() {
+	local posted arrived
+	posted=$(later -3)
+	arrived=$(date -u -d "$(later -1)" +%F)
+	section "wf-reconcile: the payment provider's payouts, matched to the orders"
+	show_in wf-reconcile import --from generic --format table <<-EOF
+	{"type":"payout","payout":"stripe:po_1","amount":"35.15","currency":"EUR","arrival":"$arrived"}
+	{"type":"payout_line","payout":"stripe:po_1","provider_id":"txn_1002","category":"charge","order":"shop:1002","gross":"49.89","fee":"2.24","currency":"EUR","posted_at":"$posted"}
+	{"type":"payout_line","payout":"stripe:po_1","provider_id":"txn_1002r","category":"refund","order":"shop:1002","gross":"-12.50","currency":"EUR","posted_at":"$posted"}
+	{"type":"payout","payout":"stripe:po_2","amount":"150.00","currency":"EUR","arrival":"$arrived"}
+	{"type":"payout_line","payout":"stripe:po_2","provider_id":"txn_1003","category":"charge","order":"shop:1003","gross":"120.90","fee":"3.81","currency":"EUR","posted_at":"$posted"}
+	EOF
+	show wf-reconcile match --format table
+	note "stripe:po_1 adds up and every order in it agrees: reconciled; stripe:po_2's line does not make its amount: mismatch, and finance has it in the queue"
+	show wf-alert list --owner finance --format table
+
+	section "wf-reconcile: what shop:1002 kept, and where the money is"
+	show wf-reconcile margin --format table
+	show wf-reconcile cash --format table
+}
+
 main() {
 	printf 'Workform demo: database %s\n' "$WF_DB"
 	demo_init
@@ -269,6 +290,7 @@ main() {
 	demo_order
 	demo_po
 	demo_alert
+	demo_money
 	demo_check
 	section "done"
 	printf 'The database is kept in %s.  Look around with:\n\n' "$dir"

@@ -82,9 +82,9 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 	<section id="stock"><h2>Stock</h2>
 	EOF
 	# cover 2 (days, run-out dates), queue 2 (kinds, owner x age), orders 2
-	# (states, promises kept), money 2 (margin by SKU and by channel; no
-	# payouts in the demo, so no fee chart), suppliers 1, stock 1
-	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 10
+	# (states, promises kept), money 3 (margin by SKU and by channel, fees
+	# and refunds), suppliers 1, stock 1
+	assert_equal "$(grep -o '<svg class="chart"' "$DOM" | wc -l)" 11
 }
 
 @test "hostile titles, owners and next actions stay text in the DOM" {
@@ -197,7 +197,11 @@ HTML='def html: gsub("&";"&amp;") | gsub("<";"&lt;") | gsub(">";"&gt;") | gsub("
 }
 
 @test "a section whose data is missing says so in words" {
-	grep -qF '<p class="missing">no payouts imported yet: see wf-reconcile(1)</p>' "$DOM"
+	# the demo has payouts now: an empty database shows the sentence
+	run -1 grep -F 'no payouts imported yet' "$DOM"
+	run -0 --separate-stderr env WF_DB="$BATS_TEST_TMPDIR/empty.db" wf init
+	run -0 --separate-stderr env WF_DB="$BATS_TEST_TMPDIR/empty.db" wf report
+	assert_output --partial '<p class="missing">no payouts imported yet: see wf-reconcile(1)</p>'
 	# nothing says a command is missing any more
 	run -1 grep -F 'this version does not have' "$DOM"
 }

@@ -110,7 +110,7 @@ amazon_v2() {
 	assert_equal "$(jq -c .evidence <<<"$output")" \
 	    '{"payout":"shopify:623721858","currency":"USD","amount":"41.90","lines_net":"81.38","difference":"39.48","lines":24,"transfer":"-41.90","net_differs":["758509248"]}'
 	assert_equal "$(jq -r .next_action <<<"$output")" \
-	    "Compare shopify:623721858 with Shopify's report of it: import the lines it lacks (wf-reconcile import --from shopify), or resolve this with a note saying why its 24 lines add up to 81.38, not 41.90 USD"
+	    "Compare shopify:623721858 with Shopify's report of it: import the lines it lacks (wf-reconcile import --from shopify), or accept it saying why its 24 lines add up to 81.38, not 41.90 USD (wf-reconcile accept shopify:623721858 --reason TEXT)"
 }
 
 @test "shopify: the payout document sets its arrival and status; the lines still do not add up" {
