@@ -93,6 +93,8 @@ static const struct cli_opt sku_opts[] = {
 	{ "lead-time", K_INT, "DAYS", 0, NULL, "supplier lead time in days" },
 	{ "safety-days", K_INT, "DAYS", 0, NULL, "days of cover to keep as safety stock" },
 	{ "owner", K_OWNER, "O", 0, NULL, "owner (default purchasing)" },
+	{ "supplier", K_SUPPLIER, "S", 0, NULL,
+	  "the supplier it is bought from (else its latest PO's)" },
 	END_OPTS
 };
 
@@ -109,6 +111,7 @@ cmd_sku_add(struct cli *c)
 	in.owner = cli_opt(c, "owner");
 	in.cost_text = cli_opt(c, "cost");
 	in.price_text = cli_opt(c, "price");
+	in.supplier = cli_opt(c, "supplier");
 	if (cli_opt(c, "lead-time")) {
 		if ((rc = cli_int(cli_opt(c, "lead-time"), "--lead-time", 0, 3650,
 		    &in.lead_time_days)) != 0)

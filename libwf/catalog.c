@@ -2,7 +2,7 @@
  * their states.
  *
  * owns: sku, warehouse, bin
- * reads: movement, balance
+ * reads: movement, balance, supplier
  */
 #include <string.h>
 
@@ -13,6 +13,7 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_state.h"
+#include "wf_supplier.h"
 #include "wf_text.h"
 #include "wf_time.h"
 #include "wf_upsert.h"
@@ -580,7 +581,7 @@ wf_bin_act(wf_db *db, const char *ref, const char *action, wf_out *out)
 
 enum {
 	SKU_CODE, SKU_TITLE, SKU_STATE, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_AVG_COST,
-	SKU_LEAD_TIME, SKU_SAFETY_DAYS, SKU_OWNER, SKU_FIELDS
+	SKU_LEAD_TIME, SKU_SAFETY_DAYS, SKU_OWNER, SKU_SUPPLIER, SKU_FIELDS
 };
 
 #define SKU_MONEY(name, flags) { name, WF_UPSERT_MONEY, WF_UPSERT_NULL | (flags), NULL, 0, \
@@ -597,16 +598,18 @@ static const struct wf_upsert_field sku_fields[SKU_FIELDS] = {
 	[SKU_LEAD_TIME]   = { "lead_time_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
 	[SKU_SAFETY_DAYS] = { "safety_days", WF_UPSERT_INT, 0, NULL, 0, 0 },
 	[SKU_OWNER]       = { "owner", WF_UPSERT_TEXT, 0, WF_OWNER_SKU, 0, 0 },
+	[SKU_SUPPLIER]    = { "supplier", WF_UPSERT_TEXT, WF_UPSERT_NULL, NULL, 0, 0 },
 };
 
 /* An update event lists the owner second, as it always has. */
 static const int sku_changes[] = {
 	SKU_TITLE, SKU_OWNER, SKU_CURRENCY, SKU_PRICE, SKU_COST, SKU_LEAD_TIME,
-	SKU_SAFETY_DAYS, -1
+	SKU_SAFETY_DAYS, SKU_SUPPLIER, -1
 };
 
 #define SKU_SELECT "SELECT id, code, title, state, currency, price, cost, avg_cost," \
-                   " lead_time_days, safety_days, owner FROM sku"
+                   " lead_time_days, safety_days, owner," \
+                   " (SELECT code FROM supplier WHERE id = sku.supplier_id) FROM sku"
 
 /* A SKU add's own: the input, for the fields given in another form, and
  * the database's base currency, a new SKU's when it names none. */
@@ -641,6 +644,12 @@ sku_merge(wf_db *db, struct wf_upsert *u)
 		if ((rc = wf_config_base_currency(db, a->base)) != 0)
 			return rc;
 		u->val[SKU_CURRENCY] = wf_upsert_text(a->base);
+	}
+	/* a supplier is named by its code, and must be one we know */
+	if (in->supplier) {
+		struct wf_supplier_info sup;
+		if ((rc = wf_supplier_find(db, &sup, in->supplier)) != 0)
+			return rc;
 	}
 	cur = u->val[SKU_CURRENCY].s;
 	if (u->found && strcmp(u->old[SKU_CURRENCY].s, cur) != 0) {
@@ -708,10 +717,13 @@ static const struct wf_upsert_type sku_type = {
 	.fields = sku_fields, .nfields = SKU_FIELDS, .result_at = 1, .changes = sku_changes,
 	.load = SKU_SELECT " WHERE code = ?1",
 	.insert = "INSERT INTO sku (code, title, currency, price, cost, lead_time_days,"
-	    " safety_days, owner, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	    " safety_days, owner, supplier_id, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " (SELECT id FROM supplier WHERE code = ?9), ?10, ?10)",
 	.update = "UPDATE sku SET title = ?2, currency = ?3, price = ?4, cost = ?5,"
-	    " lead_time_days = ?6, safety_days = ?7, owner = ?8, updated_at = ?9 WHERE code = ?1",
+	    " lead_time_days = ?6, safety_days = ?7, owner = ?8,"
+	    " supplier_id = (SELECT id FROM supplier WHERE code = ?9), updated_at = ?10"
+	    " WHERE code = ?1",
 	.merge = sku_merge, .saved = sku_saved,
 };
 
@@ -745,6 +757,7 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	u.given[SKU_LEAD_TIME] = wf_upsert_int(in->has_lead_time, in->lead_time_days);
 	u.given[SKU_SAFETY_DAYS] = wf_upsert_int(in->has_safety_days, in->safety_days);
 	u.given[SKU_OWNER] = wf_upsert_text(in->owner);
+	u.given[SKU_SUPPLIER] = wf_upsert_text(in->supplier);
 	return wf_upsert(db, &u, out);
 }
 
@@ -767,7 +780,7 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 {
 	static const char *const known[] = {
 		"type", "sku", "title", "price", "cost", "currency", "lead_time_days",
-		"safety_days", "owner", "state", "result", "avg_cost", NULL
+		"safety_days", "owner", "state", "result", "avg_cost", "supplier", NULL
 	};
 	struct wf_sku_in in;
 	const char *type = NULL;
@@ -787,7 +800,8 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 	    (rc = wf_jget_str(l->at, l->obj, "title", 0, 500, &in.title)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "currency", 0, 3, &in.currency)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "owner", WF_J_NONEMPTY, 64, &in.owner)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "state", 0, 16, &in.state)) < 0)
+	    (rc = wf_jget_str(l->at, l->obj, "state", 0, 16, &in.state)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "supplier", WF_J_NONEMPTY, 64, &in.supplier)) < 0)
 		return rc;
 	/* money is parsed by wf_sku_add in the SKU's final currency; check the
 	 * JSON type here so the error names the field */

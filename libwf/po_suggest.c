@@ -258,8 +258,9 @@ take_suggestion(wf_db *db, const struct wf_line *l, void *arg)
 		return rc;
 	c = cJSON_GetObjectItemCaseSensitive(l->obj, "supplier");
 	if (c == NULL || cJSON_IsNull(c))
-		return wf_jerr(l->at, "supplier", "none known for %s: no PO has ordered it yet; "
-		    "set \"supplier\" to the code of the one to order from", sku);
+		return wf_jerr(l->at, "supplier", "none known for %s: it has none of its own and "
+		    "no PO has ordered it yet; set \"supplier\" to the code of the one to order "
+		    "from, or give the SKU one (wf-stock sku add SKU --supplier S)", sku);
 	if ((rc = wf_jget_str(l->at, l->obj, "supplier", WF_J_REQ | WF_J_NONEMPTY, 32, &sup)) < 0)
 		return rc;
 	if (wf_text_sku("sku", sku) != 0)

@@ -122,7 +122,7 @@ static int
 compute(struct ctx *c, struct wf_risk *r, const struct sku_rows *x, uint32_t s, uint32_t w)
 {
 	const struct rsku *k = &c->sku.v[s];
-	const struct rsup *sup = k->latest_po ? risk_sup_find(c, k->sup) : NULL;
+	const struct rsup *sup = k->sup ? risk_sup_find(c, k->sup) : NULL;
 	int64_t waiting0 = 0, out_day = -1, ld, m;
 	size_t i;
 	int rc;

@@ -215,11 +215,11 @@ static int
 load_skus(struct ctx *c)
 {
 	static const char all[] =
-	    "SELECT id, code, state, currency, price, lead_time_days, safety_days FROM sku"
-	    " ORDER BY code";
+	    "SELECT id, code, state, currency, price, lead_time_days, safety_days, supplier_id"
+	    " FROM sku ORDER BY code";
 	static const char one[] =
-	    "SELECT id, code, state, currency, price, lead_time_days, safety_days FROM sku"
-	    " WHERE id = ?1";
+	    "SELECT id, code, state, currency, price, lead_time_days, safety_days, supplier_id"
+	    " FROM sku WHERE id = ?1";
 	wf_stmt *st;
 	int rc;
 
@@ -242,15 +242,17 @@ load_skus(struct ctx *c)
 		s->price = wf_col_int(st, 4);
 		s->lead_time = wf_col_int(st, 5);
 		s->safety_days = wf_col_int(st, 6);
-		s->latest_po = s->sup = 0;
+		s->latest_po = 0;
+		s->own_sup = !wf_col_null(st, 7);
+		s->sup = wf_col_int(st, 7);
 	}
 	if (rc < 0)
 		return rc;
 	return idmap_build(&c->skuid, c->sku.v, c->sku.n, sizeof *c->sku.v);
 }
 
-/* Suppliers, each SKU's (its latest PO line's), and the lead times their
- * receipts measured. */
+/* Suppliers, each SKU's (its own, else its latest PO line's), and the lead
+ * times their receipts measured. */
 static int
 load_suppliers(struct ctx *c)
 {
@@ -281,7 +283,8 @@ load_suppliers(struct ctx *c)
 		uint32_t r = idmap_get(&c->skuid, wf_col_int(st, 0));
 		if (r != NONE && wf_col_int(st, 1) > c->sku.v[r].latest_po) {
 			c->sku.v[r].latest_po = wf_col_int(st, 1);
-			c->sku.v[r].sup = wf_col_int(st, 2);
+			if (!c->sku.v[r].own_sup)
+				c->sku.v[r].sup = wf_col_int(st, 2);
 		}
 	}
 	return rc;

@@ -35,7 +35,9 @@ struct rsku {
 	int     has_price;
 	int64_t price, lead_time, safety_days;
 	int64_t latest_po;           /* its latest PO line's PO, 0: none */
-	int64_t sup;                 /* that PO's supplier id */
+	int64_t sup;                 /* its supplier id: its own (own_sup), else
+	                                its latest PO's; 0: none */
+	int     own_sup;             /* set on the SKU (sku add --supplier) */
 };
 
 struct rsup {

@@ -744,5 +744,13 @@ static const char m13[] =
 "  WHERE fulfillment IS NOT NULL;\n"
 ;
 
-const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13 };
+/* 14: a SKU's own supplier (`wf-stock sku add --supplier`), which the
+ * stock risk and reorder suggestions take before the supplier of the SKU's
+ * latest PO line (cli.md, wf-alert). */
+static const char m14[] =
+"ALTER TABLE sku ADD COLUMN supplier_id INTEGER REFERENCES supplier(id);\n"
+;
+
+const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13,
+	m14 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -86,12 +86,44 @@ mug_history() {
 	# a suggestion with no supplier cannot become a PO: nothing is made
 	run -3 --separate-stderr bash -c 'wf-po suggest | wf-po create --from-suggestions'
 	assert_output ''
-	assert_equal "$stderr" "wf-po: stdin:1: supplier: none known for VASE-9: no PO has ordered it yet; set \"supplier\" to the code of the one to order from (nothing applied)"
+	assert_equal "$stderr" "wf-po: stdin:1: supplier: none known for VASE-9: it has none of its own and no PO has ordered it yet; set \"supplier\" to the code of the one to order from, or give the SKU one (wf-stock sku add SKU --supplier S) (nothing applied)"
 	run -0 sql 'SELECT count(*) FROM po'
 	assert_output 0
 	# the person sets it, and the PO is made
 	run -0 --separate-stderr bash -c "wf-po suggest | jq -c '.supplier = \"ACME\"' | wf-po create --from-suggestions"
 	assert_equal "$(jq -c '[.po, .supplier, .lines[0].qty]' <<<"$output")" '["PO-1","ACME",3]'
+}
+
+@test "suggest: a SKU's own supplier needs no PO before it, and the pipeline makes the PO" {
+	wf-stock sku add VASE-9 --cost 7.50 --supplier ACME >/dev/null
+	wf-order import >/dev/null <<-EOF
+	{"channel":"shop","external_id":"1","placed_at":"2026-11-19T10:00:00Z","currency":"EUR","lines":[{"sku":"VASE-9","qty":3,"unit_price":"20.00"}]}
+	EOF
+	# ACME's stated lead time, 8 days, from today: expected on 2026-11-28
+	run -0 --separate-stderr wf-po suggest
+	assert_equal "$(jq -c '[.sku, .supplier, .qty, .expected]' <<<"$output")" \
+	    '["VASE-9","ACME",3,"2026-11-28"]'
+	run -0 --separate-stderr bash -c 'wf-po suggest | wf-po create --from-suggestions'
+	assert_equal "$(jq -c '[.po, .supplier, .lines[0].sku, .lines[0].qty]' <<<"$output")" \
+	    '["PO-1","ACME","VASE-9",3]'
+}
+
+@test "suggest: a SKU's own supplier comes before its latest PO's, with that supplier's lead time" {
+	mug_history
+	wf-po supplier add BETA --name Beta --lead-time 10 >/dev/null
+	wf-stock sku add MUG-1 --supplier BETA >/dev/null
+	# BETA has never delivered: its stated 10 days, not ACME's measured 8;
+	# reorder point 4 x 10 = 40, target 4 x (10 + 14) = 96, less 30: 66
+	run -0 --separate-stderr wf-alert risk --sku MUG-1
+	assert_equal "$(field '[.supplier, .lead_time_days, .lead_time_source, .reorder_point] | join(" ")' <<<"$output")" \
+	    'BETA 10.0 supplier 40'
+	run -0 --separate-stderr wf-po suggest
+	assert_equal "$(jq -c '[.supplier, .qty, .expected]' <<<"$output")" '["BETA",66,"2026-11-30"]'
+	# back to ACME by hand: its measured 8 days again
+	wf-stock sku add MUG-1 --supplier ACME >/dev/null
+	run -0 --separate-stderr wf-alert risk --sku MUG-1
+	assert_equal "$(field '[.supplier, .lead_time_days, .lead_time_source] | join(" ")' <<<"$output")" \
+	    'ACME 8.0 measured'
 }
 
 @test "create --from-suggestions: one draft PO per supplier and warehouse, all or nothing" {

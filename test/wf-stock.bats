@@ -79,7 +79,7 @@ level() {	# level SKU WH FIELD
 
 @test "sku add stores money in minor units of its currency" {
 	run -0 --separate-stderr wf-stock sku add MUG-1 --title Mug --cost 4.1 --price 12.50 --lead-time 14 --safety-days 7
-	assert_output '{"type":"sku","sku":"MUG-1","result":"created","title":"Mug","state":"active","currency":"EUR","price":"12.50","cost":"4.10","avg_cost":null,"lead_time_days":14,"safety_days":7,"owner":"purchasing"}'
+	assert_output '{"type":"sku","sku":"MUG-1","result":"created","title":"Mug","state":"active","currency":"EUR","price":"12.50","cost":"4.10","avg_cost":null,"lead_time_days":14,"safety_days":7,"owner":"purchasing","supplier":null}'
 	run -0 sql "SELECT price, cost FROM sku"
 	assert_output '1250|410'
 	run -0 --separate-stderr wf-stock sku add YEN-1 --currency jpy --price 1200
@@ -159,6 +159,30 @@ EOF
 	assert_equal "$stderr" "wf-stock: stdin:1: colour: unknown key (nothing applied)"
 	run -0 sql "SELECT count(*) FROM sku"
 	assert_output 0
+}
+
+@test "sku add --supplier names a known supplier; the change is an update event" {
+	wf-po supplier add ACME --name Acme >/dev/null
+	run -0 --separate-stderr wf-stock sku add MUG-1 --supplier ACME
+	assert_equal "$(field '[.result, .supplier] | join(" ")' <<<"$output")" 'created ACME'
+	run -0 --separate-stderr wf-stock sku add MUG-1 --supplier ACME
+	assert_equal "$(field .result <<<"$output")" unchanged
+	# an unknown one is refused, naming the nearest, and nothing changes
+	run -1 --separate-stderr wf-stock sku add MUG-1 --supplier ACMA
+	assert_output ''
+	assert_equal "$stderr" "wf-stock: unknown supplier 'ACMA'; did you mean 'ACME'?"
+	wf-po supplier add BETA --name Beta >/dev/null
+	run -0 --separate-stderr wf-stock sku add MUG-1 --supplier BETA
+	assert_equal "$(field '[.result, .supplier] | join(" ")' <<<"$output")" 'updated BETA'
+	run -0 --separate-stderr wf log sku MUG-1
+	assert_equal "$(jq -sc '.[-1].data' <<<"$output")" '{"supplier":{"from":"ACME","to":"BETA"}}'
+	# sku import takes it too, and refuses one nobody knows
+	run -0 --separate-stderr wf-stock sku import <<<'{"sku":"TEE-M","supplier":"ACME"}'
+	assert_equal "$(field .supplier <<<"$output")" ACME
+	run -1 --separate-stderr wf-stock sku import <<<'{"sku":"TEE-L","supplier":"NOPE"}'
+	assert_output ''
+	assert_equal "$stderr" "wf-stock: stdin:1: unknown supplier 'NOPE' (nothing applied)"
+	assert_equal "$(sql "SELECT count(*) FROM sku WHERE code = 'TEE-L'")" 0
 }
 
 @test "sku list and sku show" {
