@@ -639,12 +639,14 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 		    "run 'wf init' to migrate it", path, version, wf_schema_version);
 		goto fail;
 	}
-	/* cache_size: 32 MiB, so that a batch of any size stays under 64 MiB
+	/* cache_size: 40 MiB, so that a batch of any size stays under 64 MiB
 	 * of memory (issue 18: wf-order import's bound, flat from 10k to 1M
-	 * orders).  With 4 MiB (the old 16 MiB bound) a large import evicted
-	 * the pages its indexes and the foreign keys' look-ups come back to,
-	 * wrote them to the WAL and read them again: 977k preads and 545k
-	 * pwrites for 200k orders, against 77k and 139k now.  No temp_store
+	 * orders; 1M took 54 MiB).  With 4 MiB (the old 16 MiB bound) a large
+	 * import evicted the pages its indexes and the foreign keys' look-ups
+	 * come back to, wrote them to the WAL and read them again: 977k preads
+	 * and 545k pwrites for 200k orders, against 77k and 139k with 32 MiB.
+	 * At 1M orders, one run each: 32 MiB 102 s, 40 MiB 93 s, 48 MiB 74 s
+	 * but 63.5 MiB of memory, no margin left.  No temp_store
 	 * = MEMORY: it keeps the statement journal (written by every INSERT
 	 * that fires a trigger or checks a foreign key) in 1 KiB pieces, five
 	 * mallocs for each page it saves, 9% of a routing run's instructions;
@@ -653,7 +655,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	 * that spills to a temporary file. */
 	if ((rc = wf_db_exec(db, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
-	    (rc = wf_db_exec(db, "PRAGMA cache_size = -32768")) != 0 ||
+	    (rc = wf_db_exec(db, "PRAGMA cache_size = -40960")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
 		goto fail;
 	/* A read-only file is still readable in whatever journal mode it has
