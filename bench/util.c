@@ -50,7 +50,7 @@ bench_open(const char *path)
 	/* libwf's pragmas (wf_db_open): the floor runs under the same page
 	 * cache and the same memory bound as the tools. */
 	exec_sql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-	    " PRAGMA journal_mode = WAL; PRAGMA cache_size = -4096; BEGIN IMMEDIATE");
+	    " PRAGMA journal_mode = WAL; PRAGMA cache_size = -40960; BEGIN IMMEDIATE");
 	return db;
 }
 

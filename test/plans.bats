@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# The queries the tools run on big databases search an index: none of them
+# reads every order or every order line (issue 18).  Migration 14 took
+# indexes away to make imports cheaper; these tests say which queries the
+# remaining ones are for, and fail when a plan becomes a full scan.
+#
+# $WF_PLANS makes libwf append each statement's EXPLAIN QUERY PLAN to a file
+# when it is first prepared (libwf/db.c), so the plans tested are those of
+# the tools' own SQL, not of a copy.  Workform never runs ANALYZE, so a plan
+# on this small database is the plan on a database of a million orders.
+
+load helper
+
+setup() {
+	wf_setup
+	wf_init
+	export WF_PLANS=$BATS_TEST_TMPDIR/plans
+	wf-stock warehouse add BER --country DE >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	wf-stock sku add MUG-1 --cost 4.00 --price 10.00 >/dev/null
+	wf-stock sku add CUP-2 --cost 2.00 --price 5.00 >/dev/null
+	wf-stock receive MUG-1 100 --to BER/A-01 >/dev/null
+	wf-stock receive CUP-2 100 --to BER/A-01 >/dev/null
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	for i in 1 2 3; do
+		printf '{"type":"order","channel":"shop","external_id":"%s","placed_at":"2026-11-1%sT08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"lines":[{"sku":"MUG-1","qty":2,"unit_price":"10.00"},{"sku":"CUP-2","qty":1,"unit_price":"5.00"}],"payment":{"status":"paid","amount":"25.00"}}\n' "$i" "$i"
+	done | wf-order import >/dev/null
+	rm -f "$WF_PLANS"
+}
+
+teardown() {
+	unset WF_PLANS
+	run -0 --separate-stderr wf check
+	assert_output ''
+}
+
+# plan SQL: the plan steps of the statements whose SQL contains SQL (fixed
+# text), one per line, as the tools ran them since setup
+plan() {
+	awk -v want="$1" 'substr($0, 1, 5) == "SQL: " { on = index($0, want) > 0; next }
+		on { sub(/^  /, ""); print }' "$WF_PLANS" | sort -u
+}
+
+# no_scan: $output (a plan) reads neither orders nor order_line whole
+no_scan() {
+	refute_output --regexp '(^|[^A-Z])SCAN (orders|order_line|o|l)( |$)'
+}
+
+@test "wf-order list --state searches orders_state, oldest placed first without sorting" {
+	run -0 --separate-stderr wf-order list --state new
+	assert_equal "${#lines[@]}" 3
+	run -0 plan 'SELECT ref FROM orders WHERE state = ?1'
+	assert_output 'SEARCH orders USING INDEX orders_state (state=?)'
+}
+
+@test "wf-alert risk --sku finds the SKU's waiting lines through order_line_open_sku" {
+	run -0 --separate-stderr wf-alert risk --sku CUP-2
+	run -0 plan 'WHERE l.sku_id = ?1 AND'
+	assert_line 'SEARCH l USING INDEX order_line_open_sku (sku_id=?)'
+	no_scan
+}
+
+@test "a shipped line leaves order_line_open_sku; the whole table still has it" {
+	run -0 sql "SELECT count(*) FROM order_line INDEXED BY order_line_open_sku WHERE sku_id IS NOT NULL AND qty > qty_shipped"
+	assert_output 6
+	wf-route shop:1 --apply >/dev/null
+	run -0 --separate-stderr wf-order ship shop:1 --warehouse BER --tracking 1Z9
+	run -0 sql "SELECT count(*) FROM order_line INDEXED BY order_line_open_sku WHERE sku_id IS NOT NULL AND qty > qty_shipped"
+	assert_output 4
+	run -0 sql "SELECT count(*) FROM order_line"
+	assert_output 6
+}
+
+@test "wf-alert scan --kind order reads the candidate orders by state, never every order" {
+	run -0 --separate-stderr wf-alert scan --kind order
+	run -0 plan 'FROM orders o WHERE (o.state = '"'"'new'"'"' AND o.created_at'
+	assert_line 'MULTI-INDEX OR'
+	assert_line 'SEARCH o USING INDEX orders_state (state=?)'
+	assert_line 'SEARCH e USING INDEX event_record (record_type=? AND ref=?)'
+	assert_line 'SEARCH l USING INDEX sqlite_autoindex_order_line_1 (order_id=?)'
+	no_scan
+}
+
+@test "wf-alert scan --kind stock reads the waiting lines from the open orders' states" {
+	run -0 --separate-stderr wf-alert scan --kind stock
+	run -0 plan ' FROM orders o JOIN order_line l ON l.order_id = o.id WHERE (o.state'
+	assert_line 'SEARCH o USING INDEX orders_state (state=?)'
+	assert_line 'SEARCH l USING INDEX sqlite_autoindex_order_line_1 (order_id=?)'
+	no_scan
+}
+
+@test "wf-route --new finds the new orders by state, a page at a time" {
+	run -0 --separate-stderr wf-route --new
+	run -0 plan "FROM orders WHERE state = 'new' AND placed_at >= ?1"
+	assert_output 'SEARCH orders USING INDEX orders_state (state=? AND placed_at>?)'
+}
+
+@test "a return finds its order's line of a SKU through the order, not the SKU" {
+	wf-route shop:1 --apply >/dev/null
+	wf-order ship shop:1 --warehouse BER --tracking 1Z9 >/dev/null
+	run -0 --separate-stderr wf-order return open shop:1 --sku MUG-1 --qty 1 --reason damaged
+	run -0 plan 'FROM order_line  WHERE order_id = ?1 AND sku_id = ?2'
+	assert_line 'SEARCH order_line USING INDEX sqlite_autoindex_order_line_1 (order_id=?)'
+	no_scan
+}
+
+@test "wf-reconcile match, tier 3: the orders of the charge's window through orders_placed" {
+	printf '{"type":"payout","payout":"bank:P1","amount":"25.00","currency":"EUR","arrival":"2026-11-24"}\n{"type":"payout_line","payout":"bank:P1","provider_id":"t1","category":"charge","gross":"25.00","currency":"EUR","posted_at":"2026-11-13T09:14:00Z"}\n' >"$BATS_TEST_TMPDIR/payout"
+	wf-reconcile import --from generic "$BATS_TEST_TMPDIR/payout" >/dev/null
+	run -0 --separate-stderr wf-reconcile match
+	run -0 plan 'FROM orders o WHERE o.currency = ?1 AND o.paid = ?2'
+	assert_line 'SEARCH o USING INDEX orders_placed (placed_at>? AND placed_at<?)'
+	no_scan
+}
+
+@test "wf log of one order searches event_record; the history has no index by time" {
+	run -0 --separate-stderr wf log order shop:2
+	assert_equal "${#lines[@]}" 1
+	run -0 plan 'FROM event WHERE record_type = ?1 AND ref = ?2'
+	assert_output 'SEARCH event USING INDEX event_record (record_type=? AND ref=?)'
+	run -0 sql "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event' ORDER BY 1"
+	assert_output 'event_record'
+}
