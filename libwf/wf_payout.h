@@ -273,14 +273,28 @@ int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
  * limit, or an error. */
 int wf_reconcile_cash(wf_db *db, const char *provider);
 
+struct wf_value_query {
+	const char *warehouse;   /* NULL: every one */
+	int         has_since, has_until;
+	int64_t     since, until;   /* the counts' time: since <= t < until */
+};
+
 /* Inventory value by warehouse: one `inventory_value` record per warehouse
  * and currency ({"warehouse","currency","skus","qty","value"}, sorted by
  * warehouse, then currency), the sums of the value records wf_stock_value
  * prints for it, so each equals `wf-stock value --warehouse WH`'s total and
- * together they equal `wf-stock value`'s.  WAREHOUSE may be NULL (every
- * one).  Writes nothing.  Returns 0, WF_ENOTFOUND for an unknown warehouse,
- * WF_EREFUSED when a value passes what money keeps, or an error. */
-int wf_reconcile_value(wf_db *db, const char *warehouse);
+ * together they equal `wf-stock value`'s.  Then one `count_variance`
+ * record per warehouse and currency whose counts (wf-stock count) found or
+ * lost units in the period ({"warehouse","currency","counts","found",
+ * "lost","qty","found_value","lost_value","value","since","until"}, sorted
+ * the same way): the units each count booked, valued at the moving average
+ * cost the ledger kept on its movement; units of counts booked without a
+ * cost (before the ledger kept one, or of a SKU with no cost) in a record
+ * whose currency and values are null.  Q->warehouse may be NULL (every
+ * one).  Writes nothing.  Returns 0, WF_EUSAGE when until is not after
+ * since, WF_ENOTFOUND for an unknown warehouse, WF_EREFUSED when a value
+ * passes what money keeps, or an error. */
+int wf_reconcile_value(wf_db *db, const struct wf_value_query *q);
 
 struct wf_margin_query {
 	const char *by;          /* "order" (NULL), "sku", "channel" or "month" */
