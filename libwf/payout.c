@@ -1093,7 +1093,10 @@ static const char *const accepted_kinds[] = {
 int
 wf_payout_accept(wf_db *db, const char *ref, const char *reason)
 {
+	static const char covers[] = "UPDATE payout SET accepted_at = ?2,"
+	    " accepted_line = (SELECT coalesce(max(id), 0) FROM payout_line) WHERE id = ?1";
 	struct payout_row p;
+	wf_stmt *st;
 	const char *to = NULL;
 	char note[700];
 	cJSON *data;
@@ -1121,6 +1124,14 @@ wf_payout_accept(wf_db *db, const char *ref, const char *reason)
 	if ((rc = wf_state_apply(db, &to, machine(), p.id, p.ref, "accept", data)) != 0)
 		goto fail;
 	wf_strlcpy(p.state, to, sizeof p.state);
+	/* what the acceptance covers: the lines there now (match checks a
+	 * later one again) */
+	if ((rc = wf_db_stmt(db, &st, covers)) != 0)
+		goto fail;
+	wf_bind_int(st, 1, p.id);
+	wf_bind_time(st, 2, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto fail;
 	snprintf(note, sizeof note, "payout %s accepted by %s: %s", p.ref, wf_db_actor(db),
 	    reason);
 	for (i = 0; accepted_kinds[i]; i++)

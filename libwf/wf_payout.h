@@ -244,8 +244,12 @@ int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
  * refund) moves to reconciled through the payout machine's accept row, the
  * event's data naming REASON (required, free text of at most 500 bytes) and
  * the actor.  Its open payout_unbalanced and unknown_payment exceptions are
- * resolved with a note naming the acceptance; `wf-reconcile match` does not
- * raise unknown_payment again on a reconciled payout.  Emits the payout
+ * resolved with a note naming the acceptance.  The acceptance covers the
+ * lines the payout has then: `wf-reconcile match` does not raise
+ * unknown_payment again for them, but does for a line without an order
+ * imported into it later (or changed since), and the import raises
+ * payout_unbalanced again when a later line leaves it not adding up.
+ * Emits the payout
  * record with "result":"accepted".  One transaction.  Returns 0, WF_EUSAGE
  * (no reason, or one with a control character), WF_ENOTFOUND, WF_EREFUSED
  * from the state engine for a payout not in mismatch (nothing changed), or

@@ -167,13 +167,18 @@ received() {
 	at 2026-11-10T09:00:00Z
 	scan >/dev/null
 	# the database as schema 11 left it: kinds po_late, and without what
-	# the migrations after 12 add (13: the fulfillment columns; a later
-	# migration must be undone here too, or wf init fails to redo it)
+	# the migrations after 12 add (13: the fulfillment columns; 14: the
+	# orders' amount index and the payouts' accepted_at and accepted_line; a
+	# later migration
+	# must be undone here too, or wf init fails to redo it)
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
-		ALTER TABLE shipment DROP COLUMN fulfillment_at; PRAGMA user_version = 11"
+		ALTER TABLE shipment DROP COLUMN fulfillment_at;
+		DROP INDEX orders_paid_amount; ALTER TABLE payout DROP COLUMN accepted_at;
+		ALTER TABLE payout DROP COLUMN accepted_line;
+		PRAGMA user_version = 11"
 	run -0 --separate-stderr wf --version
-	assert_output --partial 'schema 13'   # the test knows every migration after 12
+	assert_output --partial 'schema 14'   # the test knows every migration after 12
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
