@@ -3,11 +3,14 @@
  * decides: the orders' finance states, the payouts' states and the finance
  * exceptions (wf-reconcile match).
  *
- * reads: payout_line, payout, orders
+ * reads: payout_line, payout, orders, exception
  *
  * Writes go through their owners: links through wf_payout_line_link, the
  * payout machine through wf_payout_act, the order finance machine through
- * wf_order_finance_act, exceptions through wf_exception_raise/clear.
+ * wf_order_finance_act, exceptions through wf_exception_raise/clear (the
+ * exception table is read once, for the orders whose amount_mismatch or
+ * refund_mismatch is unresolved, so that every other order is decided
+ * without looking for one).
  *
  * Memory stays flat however many lines there are: lines are read a chunk
  * at a time (a statement read to its end, then decided), in three passes:
@@ -20,7 +23,7 @@
  *
  * Tiers, the first that decides wins, each link recording its rule:
  *  1 provider_order  the order the provider's line names (order_ref);
- *  2 payment_id      the payment id kept at order import (a hook, below);
+ *  2 payment_id      the payment id kept at order import (order_payment);
  *  3 amount_window   a charge of the same amount and currency, placed in the
  *                    --window days before it was posted: only when exactly
  *                    one order fits; two or more is never guessed.
@@ -64,6 +67,10 @@ struct run {
 	size_t n, cap;
 	int64_t *bad;                   /* payouts with a line of an order in mismatch */
 	size_t nbad, capbad;
+	/* the orders with an unresolved amount_mismatch or refund_mismatch,
+	 * kept as they are raised and resolved (REF -> true): an order that
+	 * has none needs no look-up to clear one */
+	cJSON *open_amount, *open_refund;
 };
 
 /* The columns a chunk reads, and which lines count as money. */
@@ -599,6 +606,46 @@ bad:
 	return NULL;
 }
 
+/* REF has an unresolved exception of the kind OPEN keeps. */
+static int
+open_mark(cJSON *open, const char *ref)
+{
+	if (cJSON_GetObjectItemCaseSensitive(open, ref))
+		return 0;
+	return cJSON_AddTrueToObject(open, ref) ? 0 : oom();
+}
+
+/* Resolve KIND on order REF with NOTE when OPEN says it is unresolved. */
+static int
+open_clear(wf_db *db, cJSON *open, const char *kind, const char *ref, const char *note)
+{
+	if (cJSON_GetObjectItemCaseSensitive(open, ref) == NULL)
+		return 0;
+	cJSON_DeleteItemFromObjectCaseSensitive(open, ref);
+	return wf_match_clear(db, kind, "order", ref, note);
+}
+
+/* The orders with an unresolved KIND into OPEN. */
+static int
+open_load(wf_db *db, cJSON *open, const char *kind)
+{
+	static const char sql[] =
+	    "SELECT subject_ref FROM exception WHERE kind = ?1 AND subject_type = 'order'"
+	    " AND state IN ('open', 'acknowledged', 'in_progress', 'snoozed')";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, kind);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if (open_mark(open, wf_col_text(st, 0)) != 0) {
+			wf_stmt_reset(st);
+			return oom();
+		}
+	return rc < 0 ? rc : 0;
+}
+
 static int64_t
 absdiff(int64_t a, int64_t b)
 {
@@ -670,7 +717,8 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.decision = "mismatch";
 		d.rule = "currency";
 		d.exception = WF_EX_AMOUNT_MISMATCH;
-		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_amount, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "a line is not in the order's currency", o->paid,
 		    o->charges), 0, o->currency, "find why the provider settled this order"
 		    " in another currency, and correct the order or the line")) != 0)
@@ -685,11 +733,12 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's payment with what the provider"
 		    " settled, and correct the order or ask the provider", o->ref);
-		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_amount, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "charges", o->paid, o->charges),
 		    o->charges - o->paid, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = wf_match_clear(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+	} else if ((rc = open_clear(db, run->open_amount, WF_EX_AMOUNT_MISMATCH, o->ref,
 	    "the charges agree with the order")) != 0)
 		return rc;
 	if (!ok_refunds) {
@@ -697,11 +746,12 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's refunds with the refunds the"
 		    " provider settled, and refund or correct what differs", o->ref);
-		if ((rc = wf_match_raise(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_refund, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "refunds", o->refunded, -o->refunds),
 		    -o->refunds - o->refunded, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = wf_match_clear(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+	} else if ((rc = open_clear(db, run->open_refund, WF_EX_REFUND_MISMATCH, o->ref,
 	    "the refunds agree with the order")) != 0)
 		return rc;
 	if (!ok_charges || !ok_refunds) {
@@ -748,7 +798,7 @@ orders_decide_chunk(wf_db *db, struct run *run, const char *tolerance)
 {
 	size_t i = 0, j, k;
 	int64_t tol;
-	int rc, bad1, bad2;
+	int rc;
 
 	while (i < run->n && run->l[i].order_id == 0)
 		i++;
@@ -785,13 +835,10 @@ orders_decide_chunk(wf_db *db, struct run *run, const char *tolerance)
 		if (o.reversals && !o.disputes)
 			o.reversals = 0;        /* a reversal alone decides nothing */
 		if ((rc = order_tolerance(&tol, tolerance, o.currency)) != 0 ||
-		    (rc = order_decide(db, run, &o, tol)) != 0 ||
-		    (rc = wf_exception_is_open(db, &bad1, WF_EX_AMOUNT_MISMATCH, "order",
-		    o.ref)) != 0 ||
-		    (rc = wf_exception_is_open(db, &bad2, WF_EX_REFUND_MISMATCH, "order",
-		    o.ref)) != 0)
+		    (rc = order_decide(db, run, &o, tol)) != 0)
 			return rc;
-		if (bad1 || bad2)
+		if (cJSON_GetObjectItemCaseSensitive(run->open_amount, o.ref) ||
+		    cJSON_GetObjectItemCaseSensitive(run->open_refund, o.ref))
 			for (k = i; k < j; k++)
 				if ((rc = bad_add(run, run->l[k].payout_id)) != 0)
 					return rc;
@@ -813,7 +860,12 @@ orders_decide(wf_db *db, struct run *run, const char *tolerance)
 	wf_stmt *st;
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, top)) != 0)
+	if ((run->open_amount = cJSON_CreateObject()) == NULL ||
+	    (run->open_refund = cJSON_CreateObject()) == NULL)
+		return oom();
+	if ((rc = open_load(db, run->open_amount, WF_EX_AMOUNT_MISMATCH)) != 0 ||
+	    (rc = open_load(db, run->open_refund, WF_EX_REFUND_MISMATCH)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, top)) != 0)
 		return rc;
 	if ((rc = wf_db_step(db, st)) == 1)
 		last = wf_col_int(st, 0);
@@ -859,8 +911,11 @@ missing_in_payout(wf_db *db, int days)
 	    " AND NOT EXISTS (SELECT 1 FROM payout_line p WHERE p.order_id = o.id"
 	    "   AND p.category = 'charge') ORDER BY o.id";
 	static const char settled[] =
-	    "SELECT DISTINCT o.ref FROM orders o JOIN payout_line p ON p.order_id = o.id"
-	    " WHERE p.category = 'charge' ORDER BY o.ref";
+	    "SELECT e.subject_ref FROM exception e WHERE e.kind = 'missing_in_payout'"
+	    " AND e.subject_type = 'order'"
+	    " AND e.state IN ('open', 'acknowledged', 'in_progress', 'snoozed')"
+	    " AND EXISTS (SELECT 1 FROM orders o JOIN payout_line p ON p.order_id = o.id"
+	    "   WHERE o.ref = e.subject_ref AND p.category = 'charge') ORDER BY e.subject_ref";
 	cJSON *list = cJSON_CreateArray(), *e;
 	wf_stmt *st;
 	int rc;
@@ -935,7 +990,7 @@ missing_in_payout(wf_db *db, int days)
 				goto out;
 		}
 	}
-	/* every order whose charge is in a payout now: resolved */
+	/* every order still missing whose charge is in a payout now: resolved */
 	cJSON_Delete(list);
 	if ((list = cJSON_CreateArray()) == NULL)
 		return oom();
@@ -1103,6 +1158,9 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 	wf_out_columns(wf_db_out(db), "match", match_columns);
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
+	/* any failure abandons the whole run: the links, state changes and
+	 * exceptions inside it need no savepoints of their own */
+	wf_tx_all_or_nothing(db, 1);
 	if ((unknown = cJSON_CreateObject()) == NULL)
 		rc = oom();
 	if (rc == 0)
@@ -1121,6 +1179,7 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 		rc = wf_match_refunds_due(db);
 	if (rc == 0)
 		rc = payouts_decide(db, &run, unknown);
+	wf_tx_all_or_nothing(db, 0);
 	if (rc == 0)
 		rc = wf_tx_commit(db);
 	else
@@ -1128,6 +1187,8 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 	run_clear(&run);
 	free(run.l);
 	free(run.bad);
+	cJSON_Delete(run.open_amount);
+	cJSON_Delete(run.open_refund);
 	cJSON_Delete(unknown);
 	return rc;
 }

@@ -214,7 +214,7 @@ struct wf_match_opts {
  * Match every charge, refund, dispute and dispute reversal line not linked
  * yet to an order, in tiers, the first that decides winning: the order the
  * provider names (provider_order); the payment id kept at order import
- * (payment_id: a hook until the order module keeps them); a charge's amount
+ * (payment_id, order_payment); a charge's amount
  * and currency among orders placed in the window days before it was posted,
  * with no charge yet, only when exactly one fits (amount_window).  Lines no
  * tier explains open unknown_payment on their payout.  Then every order the

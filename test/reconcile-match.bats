@@ -116,6 +116,12 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	assert_equal "$(open_ex refund_mismatch)" 'order shop:217130470'
 	run -0 finance shop:217130470
 	assert_output paid
+	# the refund booked on the order: the two agree, and the exception goes
+	wf-order refund shop:217130470 --amount 3.45 --reason "returned mug" >/dev/null
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(open_ex refund_mismatch)" ''
+	run -0 sql "SELECT state, resolution FROM exception WHERE kind = 'refund_mismatch'"
+	assert_output 'resolved|the refunds agree with the order'
 }
 
 @test "tier 2: a charge naming no order links to the order whose import kept its payment id" {
