@@ -290,7 +290,8 @@ tier2_payment(wf_db *db, int64_t *order_id, const struct mline *l)
  * linked yet.  *n receives how many (at most 3 counted), *id the first, and
  * CANDS their keys. */
 static int
-tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days)
+tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days,
+    char ref[168])
 {
 	static const char sql[] =
 	    "SELECT o.id, o.ref FROM orders o WHERE o.currency = ?1 AND o.paid = ?2"
@@ -310,8 +311,10 @@ tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l
 	wf_bind_time(st, 3, l->posted_at - (int64_t)days * DAY);
 	wf_bind_time(st, 4, l->posted_at);
 	while ((rc = wf_db_step(db, st)) == 1) {
-		if ((*n)++ == 0)
+		if ((*n)++ == 0) {
 			*id = wf_col_int(st, 0);
+			wf_strlcpy(ref, wf_col_text(st, 1), 168);
+		}
 		if (!cJSON_AddItemToArray(cands, wf_json_str(wf_col_text(st, 1)))) {
 			wf_stmt_reset(st);
 			return oom();
@@ -379,6 +382,7 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 		int64_t oid = 0;
 		const char *rule = NULL, *why = NULL;
 		cJSON *cands = NULL;
+		char ref[168] = "";
 
 		if (l->order_id)
 			continue;
@@ -403,7 +407,7 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 				if ((cands = cJSON_CreateArray()) == NULL)
 					return oom();
 				if ((rc = tier3_amount(db, &oid, &n, cands, l,
-				    run->o->window_days)) != 0) {
+				    run->o->window_days, ref)) != 0) {
 					cJSON_Delete(cands);
 					return rc;
 				}
@@ -426,19 +430,13 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 		d.line = l->key;
 		d.payout = l->in_payout ? l->subject : NULL;
 		if (oid) {
-			if ((rc = wf_payout_line_link(db, l->id, oid, rule)) != 0)
-				return rc;
-			l->order_id = oid;
-			/* a line in no payout is its own subject: explained now */
-			if (!l->in_payout && (rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT,
-			    "payout", l->key, "every line is matched to an order")) != 0)
-				return rc;
-			d.decision = "linked";
-			d.order = l->order_ref;
-			if (!d.order) {
+			/* the order's REF: named by the line (tier 1), found with
+			 * it (tier 3), or looked up (tier 2) */
+			if (l->order_ref)
+				wf_strlcpy(ref, l->order_ref, sizeof ref);
+			else if (*ref == '\0') {
 				static const char sql[] = "SELECT ref FROM orders WHERE id = ?1";
 				wf_stmt *st;
-				char ref[168] = "";
 
 				if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 					return rc;
@@ -448,11 +446,17 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 				wf_stmt_reset(st);
 				if (rc < 0)
 					return rc;
-				d.order = ref;
-				if ((rc = wf_match_emit(db, &d)) != 0)
-					return rc;
-				continue;
 			}
+			if ((rc = wf_payout_line_link_known(db, l->id, strchr(l->key, ':') + 1,
+			    l->subject, oid, ref, rule)) != 0)
+				return rc;
+			l->order_id = oid;
+			/* a line in no payout is its own subject: explained now */
+			if (!l->in_payout && (rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT,
+			    "payout", l->key, "every line is matched to an order")) != 0)
+				return rc;
+			d.decision = "linked";
+			d.order = ref;
 		} else {
 			d.decision = cands ? "ambiguous" : "unknown";
 			d.order = l->order_ref;

@@ -183,6 +183,17 @@ int wf_payout_line_each(wf_db *db, const struct wf_payout_line_query *q,
  * WF_ENOTFOUND (no such line or order), or a database error. */
 int wf_payout_line_link(wf_db *db, int64_t line_id, int64_t order_id, const char *rule);
 
+/* Link line LINE_ID, which is linked to no order yet, to order ORDER_ID
+ * (its REF ORDER), recording RULE as wf_payout_line_link does, for a
+ * caller that has read the line and found the order itself: the line and
+ * the order are not read again.  PROVIDER_ID is the line's provider's id,
+ * SUBJECT its payout's REF (or its own key PROVIDER:ID when it is in no
+ * payout).  Runs in the caller's transaction.  Returns 0, WF_EINTERNAL
+ * when the line is linked already or gone (nothing written), or a
+ * database error. */
+int wf_payout_line_link_known(wf_db *db, int64_t line_id, const char *provider_id,
+    const char *subject, int64_t order_id, const char *order, const char *rule);
+
 /* Apply ACTION (match, mismatch, reconcile, accept) to payout REF through
  * its state machine, with DATA (taken, may be NULL) in the event; *to, when
  * not NULL, receives the new state.  Returns 0, WF_ENOTFOUND, WF_EREFUSED
