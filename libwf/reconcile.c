@@ -345,9 +345,11 @@ unexplained(cJSON *by, const struct mline *l, const char *why, cJSON *cands)
 		cJSON *more = cJSON_GetObjectItemCaseSensitive(s, "more");
 
 		cJSON_Delete(cands);
-		if (more == NULL)
-			return cJSON_AddNumberToObject(s, "more", 1) ? 0 : oom();
-		cJSON_SetNumberValue(more, more->valuedouble + 1);
+		if (more == NULL) {
+			if (cJSON_AddNumberToObject(s, "more", 1) == NULL)
+				return oom();
+		} else
+			cJSON_SetNumberValue(more, more->valuedouble + 1);
 	} else {
 		if ((e = cJSON_CreateObject()) == NULL) {
 			cJSON_Delete(cands);

@@ -278,3 +278,13 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	run -2 --separate-stderr wf-reconcile match --tolerance -1
 	[[ "$stderr" == *--tolerance* ]]
 }
+
+@test "unknown_payment's evidence names the first 20 lines of a payout and how many more; its impact counts them all" {
+	local l=() i
+	for i in $(seq 1 25); do l+=("u$i charge shop:$((5000 + i)) 1.00"); done
+	generic 25.00 "${l[@]}"
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(jq -c 'select(.decision == "unknown")' <<<"$output" | wc -l)" 25
+	run -0 sql "SELECT json_array_length(json_extract(evidence, '\$.lines')), json_extract(evidence, '\$.more_lines'), impact_money FROM exception WHERE kind = 'unknown_payment' AND subject_ref = 'bank:P1'"
+	assert_output '20|5|2500'
+}
