@@ -26,6 +26,19 @@
  *               2026-11-20T09:00:00Z (an "at" on each line), every
  *               reservation shipped in the same second: the history the
  *               stock-risk numbers read (bench/floor_apply only)
+ *   payouts     Stripe payout lines in the generic format of wf-reconcile
+ *               paying the "orders" of the same scale (order k has id
+ *               k + 1 when they are imported first into an empty orders
+ *               table): one charge per paid order, posted an hour after it
+ *               was placed, 2.9% fee; most name the order ("order"),
+ *               about 30% only a payment id ("payment_id": pi_ID, which
+ *               the bench setup keeps on order ID), about 1% (orders of 3
+ *               or more lines, whose totals rarely collide) neither, so
+ *               match finds them by amount and date, written last; one
+ *               order in 1000 has a second charge naming an order that
+ *               does not exist.  1000 orders a payout
+ *               (stripe:po_000001...), whose records come after the
+ *               lines, with the amount the lines add up to.
  *
  * The same SCALE and KIND always give the same bytes: the generator uses its
  * own PRNG (splitmix64), integer arithmetic only, and derives each SKU's
@@ -37,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- numbers ------------------------------------------------------------- */
 
@@ -354,6 +368,12 @@ postcode(char *out, size_t n, const char *cc)
 		snprintf(out, n, "%05" PRIu64, 1000 + pick(98000));
 }
 
+/* Called, when set, with each order "orders" generates: its number K
+ * (0-based), channel, external id, time placed, line count, and amount
+ * paid (0: pending). */
+static void (*order_seen)(uint64_t k, const char *channel, uint64_t ext, int64_t placed,
+    uint64_t lines, int64_t paid);
+
 /* Orders: placed from T0 on, one every STEP seconds (0: a year's worth);
  * PROMISE_DAY, when not 0, is the day (days since the epoch) promises count
  * from, else they count from the day each order was placed. */
@@ -420,9 +440,14 @@ gen_orders_from(const struct scale *s, int64_t t0, int64_t step, int64_t promise
 			money(total, sizeof total, sub + shipping);
 			printf("],\"shipping_paid\":\"%s\",\"payment\":{\"status\":\"paid\","
 			    "\"amount\":\"%s\"}}\n", ship, total);
-		} else
+			if (order_seen)
+				order_seen(k, channels[c], counter[c], t, lines, sub + shipping);
+		} else {
 			printf("],\"shipping_paid\":\"%s\",\"payment\":{\"status\":\"pending\","
 			    "\"amount\":\"0.00\"}}\n", ship);
+			if (order_seen)
+				order_seen(k, channels[c], counter[c], t, lines, 0);
+		}
 	}
 }
 
@@ -493,12 +518,117 @@ gen_stock(const struct scale *s)
 		}
 }
 
+/* ---- payouts ---------------------------------------------------------------- */
+
+#define PAYOUT_ORDERS 1000
+
+static FILE *pout;                      /* the payout lines (stdout) */
+static int64_t *payout_net, *payout_last;
+static struct late { uint64_t k; int64_t placed, paid; } *late;
+static size_t nlate, caplate;
+
+static void
+payout_line(uint64_t k, const char *id_prefix, const char *order, const char *payment,
+    int64_t posted, int64_t gross)
+{
+	char g[32], f[32], at[32];
+	int64_t fee = (gross * 29 + 500) / 1000;
+	uint64_t p = k / PAYOUT_ORDERS;
+
+	money(g, sizeof g, gross);
+	money(f, sizeof f, fee);
+	iso(at, sizeof at, posted);
+	fprintf(pout, "{\"type\":\"payout_line\",\"payout\":\"stripe:po_%06" PRIu64 "\","
+	    "\"provider_id\":\"txn_%s%08" PRIu64 "\",\"category\":\"charge\",", p + 1,
+	    id_prefix, k + 1);
+	if (order)
+		fprintf(pout, "\"order\":\"%s\",", order);
+	if (payment)
+		fprintf(pout, "\"payment_id\":\"%s\",", payment);
+	fprintf(pout, "\"gross\":\"%s\",\"fee\":\"%s\",\"currency\":\"EUR\","
+	    "\"posted_at\":\"%s\"}\n", g, f, at);
+	payout_net[p] += gross - fee;
+	if (posted > payout_last[p])
+		payout_last[p] = posted;
+}
+
+static void
+pay_order(uint64_t k, const char *channel, uint64_t ext, int64_t placed, uint64_t lines,
+    int64_t paid)
+{
+	uint64_t r = prop(10, k) % 100;
+	char order[48], payment[32];
+
+	if (paid == 0)
+		return;
+	snprintf(order, sizeof order, "%s:%" PRIu64, channel, ext);
+	if (lines >= 3 && r < 4) {
+		if (nlate == caplate) {
+			caplate = caplate ? caplate * 2 : 1024;
+			if ((late = realloc(late, caplate * sizeof *late)) == NULL) {
+				fprintf(stderr, "gen: out of memory\n");
+				exit(1);
+			}
+		}
+		late[nlate].k = k;
+		late[nlate].placed = placed;
+		late[nlate++].paid = paid;
+	} else if (r < 30) {
+		snprintf(payment, sizeof payment, "pi_%" PRIu64, k + 1);
+		payout_line(k, "", NULL, payment, placed + 3600, paid);
+	} else
+		payout_line(k, "", order, NULL, placed + 3600, paid);
+	if (prop(11, k) % 1000 == 0) {
+		snprintf(order, sizeof order, "%s:9%" PRIu64, channel, ext);
+		payout_line(k, "u", order, NULL, placed + 3600, paid);
+	}
+}
+
+static void
+gen_payouts(const struct scale *s, uint64_t seed)
+{
+	uint64_t np = (s->n + PAYOUT_ORDERS - 1) / PAYOUT_ORDERS, p;
+	char amount[32], day[32];
+	size_t i;
+	int fd = dup(STDOUT_FILENO);
+
+	/* the orders again, as "orders" makes them, to /dev/null */
+	if (fd < 0 || (pout = fdopen(fd, "w")) == NULL ||
+	    freopen("/dev/null", "w", stdout) == NULL ||
+	    (payout_net = calloc(np, sizeof *payout_net)) == NULL ||
+	    (payout_last = calloc(np, sizeof *payout_last)) == NULL) {
+		perror("gen");
+		exit(1);
+	}
+	setvbuf(pout, NULL, _IOFBF, 1 << 20);
+	state = seed;
+	order_seen = pay_order;
+	gen_orders(s);
+	for (i = 0; i < nlate; i++)
+		payout_line(late[i].k, "", NULL, NULL, late[i].placed + 3600, late[i].paid);
+	for (p = 0; p < np; p++) {
+		money(amount, sizeof amount, payout_net[p]);
+		iso(day, sizeof day, payout_last[p] + 2 * 86400);
+		day[10] = '\0';
+		fprintf(pout, "{\"type\":\"payout\",\"payout\":\"stripe:po_%06" PRIu64 "\","
+		    "\"amount\":\"%s\",\"currency\":\"EUR\",\"arrival\":\"%s\"}\n",
+		    p + 1, amount, day);
+	}
+	if (fflush(pout) != 0 || ferror(pout)) {
+		perror("gen: write error");
+		exit(1);
+	}
+	free(late);
+	free(payout_net);
+	free(payout_last);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
 		"skus", "warehouses", "suppliers", "movements", "orders", "rules", "stock",
-		"routeorders", "ledger", NULL
+		"routeorders", "ledger", "payouts", NULL
 	};
 	static char obuf[1 << 20];
 	struct scale s;
@@ -508,7 +638,7 @@ main(int argc, char **argv)
 
 	if (argc != 3 || (n = strtoull(argv[1], &end, 10)) == 0 || *end) {
 		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders|"
-		    "rules|stock|routeorders|ledger\n");
+		    "rules|stock|routeorders|ledger|payouts\n");
 		return 2;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], argv[2]) != 0; k++)
@@ -530,6 +660,7 @@ main(int argc, char **argv)
 	case 6: gen_stock(&s); break;
 	case 7: gen_routeorders(&s); break;
 	case 8: gen_movements(&s, 1); break;
+	case 9: gen_payouts(&s, mix((uint64_t)4 * 0x51ED270B27D4A1ull ^ n)); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen: write error");

@@ -124,23 +124,28 @@ static const struct cli_opt margin_opts[] = {
 	END_OPTS
 };
 
+/* --since and --until, when given, into their flags and times. */
+static int
+period(struct cli *c, int *has_since, int64_t *since, int *has_until, int64_t *until)
+{
+	int rc;
+
+	if ((*has_since = cli_opt(c, "since") != NULL) &&
+	    (rc = cli_time(c, cli_opt(c, "since"), "--since", since)) != 0)
+		return rc;
+	if ((*has_until = cli_opt(c, "until") != NULL) &&
+	    (rc = cli_time(c, cli_opt(c, "until"), "--until", until)) != 0)
+		return rc;
+	return 0;
+}
+
 static int
 cmd_margin(struct cli *c)
 {
 	struct wf_margin_query q = { cli_opt(c, "by"), 0, 0, 0, 0 };
-	int rc;
+	int rc = period(c, &q.has_since, &q.since, &q.has_until, &q.until);
 
-	if (cli_opt(c, "since")) {
-		if ((rc = cli_time(c, cli_opt(c, "since"), "--since", &q.since)) != 0)
-			return rc;
-		q.has_since = 1;
-	}
-	if (cli_opt(c, "until")) {
-		if ((rc = cli_time(c, cli_opt(c, "until"), "--until", &q.until)) != 0)
-			return rc;
-		q.has_until = 1;
-	}
-	return wf_reconcile_margin(c->db, &q);
+	return rc ? rc : wf_reconcile_margin(c->db, &q);
 }
 
 static const struct cli_opt cash_opts[] = {
@@ -156,13 +161,18 @@ cmd_cash(struct cli *c)
 
 static const struct cli_opt value_opts[] = {
 	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL, "only warehouse WH" },
+	{ "since", K_TIME, "T", 0, NULL, "count variances of counts at or after T" },
+	{ "until", K_TIME, "T", 0, NULL, "count variances of counts before T" },
 	END_OPTS
 };
 
 static int
 cmd_value(struct cli *c)
 {
-	return wf_reconcile_value(c->db, cli_opt(c, "warehouse"));
+	struct wf_value_query q = { cli_opt(c, "warehouse"), 0, 0, 0, 0 };
+	int rc = period(c, &q.has_since, &q.since, &q.has_until, &q.until);
+
+	return rc ? rc : wf_reconcile_value(c->db, &q);
 }
 
 static const enum cli_kind import_kinds[] = { K_FILE };
@@ -189,7 +199,7 @@ static const struct cli_cmd cmds[] = {
 	{ "cash", "", 0, 0, 0, cash_opts, cmd_cash,
 	  "expected, in transit, received and held money, by provider and currency", NULL },
 	{ "value", "", 0, 0, 0, value_opts, cmd_value,
-	  "inventory value by warehouse and currency, as wf-stock value adds it up", NULL },
+	  "inventory value by warehouse and currency, and count variances in money", NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 

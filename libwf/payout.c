@@ -1069,6 +1069,34 @@ fail:
 }
 
 int
+wf_payout_line_link_known(wf_db *db, int64_t line_id, const char *provider_id,
+    const char *subject, int64_t order_id, const char *order, const char *rule)
+{
+	static const char set[] = "UPDATE payout_line SET order_id = ?2, updated_at = ?3"
+	    " WHERE id = ?1 AND order_id IS NULL";
+	cJSON *data;
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, set)) != 0)
+		return rc;
+	wf_bind_int(st, 1, line_id);
+	wf_bind_int(st, 2, order_id);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	if (wf_db_changes(db) != 1)
+		return wf_error_set(WF_EINTERNAL, "payout line %lld is linked already, or gone",
+		    (long long)line_id);
+	if ((data = cJSON_CreateObject()) == NULL || wf_jadd_str(data, "provider_id", provider_id) ||
+	    wf_jadd_str(data, "order", order) || wf_jadd_str(data, "rule", rule)) {
+		cJSON_Delete(data);
+		return oom();
+	}
+	return wf_history_add(db, "payout", subject, NULL, "link_line", NULL, NULL, data);
+}
+
+int
 wf_payout_act(wf_db *db, const char **to, const char *ref, const char *action, cJSON *data)
 {
 	struct payout_row p;
@@ -1093,7 +1121,10 @@ static const char *const accepted_kinds[] = {
 int
 wf_payout_accept(wf_db *db, const char *ref, const char *reason)
 {
+	static const char covers[] = "UPDATE payout SET accepted_at = ?2,"
+	    " accepted_line = (SELECT coalesce(max(id), 0) FROM payout_line) WHERE id = ?1";
 	struct payout_row p;
+	wf_stmt *st;
 	const char *to = NULL;
 	char note[700];
 	cJSON *data;
@@ -1121,6 +1152,14 @@ wf_payout_accept(wf_db *db, const char *ref, const char *reason)
 	if ((rc = wf_state_apply(db, &to, machine(), p.id, p.ref, "accept", data)) != 0)
 		goto fail;
 	wf_strlcpy(p.state, to, sizeof p.state);
+	/* what the acceptance covers: the lines there now (match checks a
+	 * later one again) */
+	if ((rc = wf_db_stmt(db, &st, covers)) != 0)
+		goto fail;
+	wf_bind_int(st, 1, p.id);
+	wf_bind_time(st, 2, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		goto fail;
 	snprintf(note, sizeof note, "payout %s accepted by %s: %s", p.ref, wf_db_actor(db),
 	    reason);
 	for (i = 0; accepted_kinds[i]; i++)

@@ -3,16 +3,27 @@
  * decides: the orders' finance states, the payouts' states and the finance
  * exceptions (wf-reconcile match).
  *
- * reads: payout_line, orders
+ * reads: payout_line, payout, orders, exception
  *
  * Writes go through their owners: links through wf_payout_line_link, the
  * payout machine through wf_payout_act, the order finance machine through
- * wf_order_finance_act, exceptions through wf_exception_raise/clear.  Lines
- * are read first (wf_payout_line_each may not write), then decided.
+ * wf_order_finance_act, exceptions through wf_exception_raise/clear (the
+ * exception table is read once, for the orders whose amount_mismatch or
+ * refund_mismatch is unresolved, so that every other order is decided
+ * without looking for one).
+ *
+ * Memory stays flat however many lines there are: lines are read a chunk
+ * at a time (a statement read to its end, then decided), in three passes:
+ * the lines not linked yet, by id (CHUNK at a time); every order the lines
+ * are linked to, by order id (ORDER_SPAN ids at a time, all lines of an
+ * order together); every payout with money lines, by REF.  What a pass
+ * hands the next is small: the subjects with lines no tier explains (at
+ * most EVIDENCE_MAX lines of evidence each) and the payouts holding a line
+ * of an order in mismatch.
  *
  * Tiers, the first that decides wins, each link recording its rule:
  *  1 provider_order  the order the provider's line names (order_ref);
- *  2 payment_id      the payment id kept at order import (a hook, below);
+ *  2 payment_id      the payment id kept at order import (order_payment);
  *  3 amount_window   a charge of the same amount and currency, placed in the
  *                    --window days before it was posted: only when exactly
  *                    one order fits; two or more is never guessed.
@@ -35,6 +46,10 @@
 
 #define KEYLEN 240
 #define DAY 86400
+#define CHUNK 2048              /* lines read at a time */
+#define ORDER_SPAN 1024         /* order ids decided at a time */
+#define PAYOUT_CHUNK 256        /* payouts decided at a time */
+#define EVIDENCE_MAX 20         /* lines named in an unknown_payment's evidence */
 
 struct mline {
 	int64_t id, payout_id, order_id, gross, posted_at;
@@ -43,13 +58,29 @@ struct mline {
 	char    category[20], currency[4], status[65];
 	char   *order_ref, *payment_id;
 	int     in_payout;
+	int     covered;                /* in a payout accepted with it as it was */
 };
 
 struct run {
 	const struct wf_match_opts *o;
 	struct mline *l;
 	size_t n, cap;
+	int64_t *bad;                   /* payouts with a line of an order in mismatch */
+	size_t nbad, capbad;
+	/* the orders with an unresolved amount_mismatch or refund_mismatch,
+	 * kept as they are raised and resolved (REF -> true): an order that
+	 * has none needs no look-up to clear one */
+	cJSON *open_amount, *open_refund;
 };
+
+/* The columns a chunk reads, and which lines count as money. */
+#define MLINE_COLS "SELECT l.id, coalesce(l.payout_id, 0), coalesce(l.order_id, 0)," \
+	" l.gross, l.posted_at, l.provider, l.provider_id, p.ref, l.category, l.currency," \
+	" l.status, l.order_ref, l.payment_id," \
+	" coalesce(p.state = 'reconciled' AND l.id <= p.accepted_line" \
+	"  AND l.updated_at <= p.accepted_at, 0)" \
+	" FROM payout_line l LEFT JOIN payout p ON p.id = l.payout_id"
+#define MONEY_SQL "l.category IN ('charge', 'refund', 'dispute', 'dispute_reversal')"
 
 static int
 oom(void)
@@ -57,50 +88,94 @@ oom(void)
 	return wf_error_set(WF_ENOMEM, "out of memory");
 }
 
-static int
-money_line(const char *category)
+static void
+run_clear(struct run *run)
 {
-	return strcmp(category, "charge") == 0 || strcmp(category, "refund") == 0 ||
-	    strcmp(category, "dispute") == 0 || strcmp(category, "dispute_reversal") == 0;
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		free(run->l[i].order_ref);
+		free(run->l[i].payment_id);
+	}
+	run->n = 0;
 }
 
+/* Read the rows of ST (MLINE_COLS, its parameters bound) into RUN, after
+ * what it holds.  Returns 0 or an error. */
 static int
-collect(void *arg, const struct wf_payout_line_row *r)
+load(wf_db *db, struct run *run, wf_stmt *st)
 {
-	struct run *run = arg;
-	struct mline *m;
+	int rc;
 
-	if (!money_line(r->category))
+	while ((rc = wf_db_step(db, st)) == 1) {
+		struct mline *m;
+		const char *payout = wf_col_str(st, 7), *status = wf_col_str(st, 10);
+		const char *oref = wf_col_str(st, 11), *pay = wf_col_str(st, 12);
+
+		if (run->n == run->cap) {
+			size_t cap = run->cap ? run->cap * 2 : 64;
+			struct mline *p = realloc(run->l, cap * sizeof *p);
+
+			if (p == NULL) {
+				wf_stmt_reset(st);
+				return oom();
+			}
+			run->l = p;
+			run->cap = cap;
+		}
+		m = &run->l[run->n];
+		memset(m, 0, sizeof *m);
+		m->id = wf_col_int(st, 0);
+		m->payout_id = wf_col_int(st, 1);
+		m->order_id = wf_col_int(st, 2);
+		m->gross = wf_col_int(st, 3);
+		if (wf_time_parse(wf_col_text(st, 4), &m->posted_at) != 0) {
+			wf_stmt_reset(st);
+			return wf_error_set(WF_EINTERNAL, "line %lld: bad posted_at",
+			    (long long)m->id);
+		}
+		m->in_payout = payout != NULL;
+		snprintf(m->key, sizeof m->key, "%s:%s", wf_col_text(st, 5), wf_col_text(st, 6));
+		wf_strlcpy(m->subject, payout ? payout : m->key, sizeof m->subject);
+		wf_strlcpy(m->category, wf_col_text(st, 8), sizeof m->category);
+		wf_strlcpy(m->currency, wf_col_text(st, 9), sizeof m->currency);
+		wf_strlcpy(m->status, status ? status : "", sizeof m->status);
+		m->covered = wf_col_int(st, 13) != 0;
+		run->n++;
+		if ((oref && (m->order_ref = strdup(oref)) == NULL) ||
+		    (pay && (m->payment_id = strdup(pay)) == NULL)) {
+			wf_stmt_reset(st);
+			return oom();
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Payout ID holds a line of an order in mismatch. */
+static int
+bad_add(struct run *run, int64_t id)
+{
+	if (id == 0 || (run->nbad && run->bad[run->nbad - 1] == id))
 		return 0;
-	if (run->n == run->cap) {
-		size_t cap = run->cap ? run->cap * 2 : 64;
-		struct mline *p = realloc(run->l, cap * sizeof *p);
+	if (run->nbad == run->capbad) {
+		size_t cap = run->capbad ? run->capbad * 2 : 16;
+		int64_t *p = realloc(run->bad, cap * sizeof *p);
 
 		if (p == NULL)
 			return oom();
-		run->l = p;
-		run->cap = cap;
+		run->bad = p;
+		run->capbad = cap;
 	}
-	m = &run->l[run->n];
-	memset(m, 0, sizeof *m);
-	m->id = r->id;
-	m->payout_id = r->payout_id;
-	m->order_id = r->order_id;
-	m->gross = r->gross;
-	m->posted_at = r->posted_at;
-	m->in_payout = r->payout != NULL;
-	snprintf(m->key, sizeof m->key, "%s:%s", r->provider, r->provider_id);
-	wf_strlcpy(m->subject, r->payout ? r->payout : m->key, sizeof m->subject);
-	wf_strlcpy(m->category, r->category, sizeof m->category);
-	wf_strlcpy(m->currency, r->currency, sizeof m->currency);
-	wf_strlcpy(m->status, r->status ? r->status : "", sizeof m->status);
-	if ((r->order_ref && (m->order_ref = strdup(r->order_ref)) == NULL) ||
-	    (r->payment_id && (m->payment_id = strdup(r->payment_id)) == NULL)) {
-		free(m->order_ref);
-		return oom();
-	}
-	run->n++;
+	run->bad[run->nbad++] = id;
 	return 0;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /* ---- output: one record per decision ------------------------------------------- */
@@ -215,7 +290,8 @@ tier2_payment(wf_db *db, int64_t *order_id, const struct mline *l)
  * linked yet.  *n receives how many (at most 3 counted), *id the first, and
  * CANDS their keys. */
 static int
-tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days)
+tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days,
+    char ref[168])
 {
 	static const char sql[] =
 	    "SELECT o.id, o.ref FROM orders o WHERE o.currency = ?1 AND o.paid = ?2"
@@ -235,8 +311,10 @@ tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l
 	wf_bind_time(st, 3, l->posted_at - (int64_t)days * DAY);
 	wf_bind_time(st, 4, l->posted_at);
 	while ((rc = wf_db_step(db, st)) == 1) {
-		if ((*n)++ == 0)
+		if ((*n)++ == 0) {
 			*id = wf_col_int(st, 0);
+			wf_strlcpy(ref, wf_col_text(st, 1), 168);
+		}
 		if (!cJSON_AddItemToArray(cands, wf_json_str(wf_col_text(st, 1)))) {
 			wf_stmt_reset(st);
 			return oom();
@@ -262,15 +340,29 @@ unexplained(cJSON *by, const struct mline *l, const char *why, cJSON *cands)
 			return oom();
 	}
 	lines = cJSON_GetObjectItemCaseSensitive(s, "lines");
-	if ((e = cJSON_CreateObject()) == NULL)
-		return oom();
-	cJSON_AddItemToArray(lines, e);
-	wf_money_format(l->gross, l->currency, m, sizeof m);
-	if (wf_jadd_str(e, "line", l->key) || wf_jadd_str(e, "category", l->category) ||
-	    wf_jadd_str(e, "gross", m) || wf_jadd_str(e, "currency", l->currency) ||
-	    wf_jadd_str(e, "order", l->order_ref) || wf_jadd_str(e, "why", why) ||
-	    (cands && wf_jadd_item(e, "candidates", cands)))
-		return oom();
+	if (cJSON_GetArraySize(lines) >= EVIDENCE_MAX) {
+		/* the evidence names the first lines, and how many more there are */
+		cJSON *more = cJSON_GetObjectItemCaseSensitive(s, "more");
+
+		cJSON_Delete(cands);
+		if (more == NULL) {
+			if (cJSON_AddNumberToObject(s, "more", 1) == NULL)
+				return oom();
+		} else
+			cJSON_SetNumberValue(more, more->valuedouble + 1);
+	} else {
+		if ((e = cJSON_CreateObject()) == NULL) {
+			cJSON_Delete(cands);
+			return oom();
+		}
+		cJSON_AddItemToArray(lines, e);
+		wf_money_format(l->gross, l->currency, m, sizeof m);
+		if (wf_jadd_str(e, "line", l->key) || wf_jadd_str(e, "category", l->category) ||
+		    wf_jadd_str(e, "gross", m) || wf_jadd_str(e, "currency", l->currency) ||
+		    wf_jadd_str(e, "order", l->order_ref) || wf_jadd_str(e, "why", why) ||
+		    (cands && wf_jadd_item(e, "candidates", cands)))
+			return oom();
+	}
 	if (strcmp(cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring,
 	    l->currency) == 0) {
 		cJSON *mi = cJSON_GetObjectItemCaseSensitive(s, "minor");
@@ -292,6 +384,7 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 		int64_t oid = 0;
 		const char *rule = NULL, *why = NULL;
 		cJSON *cands = NULL;
+		char ref[168] = "";
 
 		if (l->order_id)
 			continue;
@@ -316,7 +409,7 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 				if ((cands = cJSON_CreateArray()) == NULL)
 					return oom();
 				if ((rc = tier3_amount(db, &oid, &n, cands, l,
-				    run->o->window_days)) != 0) {
+				    run->o->window_days, ref)) != 0) {
 					cJSON_Delete(cands);
 					return rc;
 				}
@@ -339,15 +432,13 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 		d.line = l->key;
 		d.payout = l->in_payout ? l->subject : NULL;
 		if (oid) {
-			if ((rc = wf_payout_line_link(db, l->id, oid, rule)) != 0)
-				return rc;
-			l->order_id = oid;
-			d.decision = "linked";
-			d.order = l->order_ref;
-			if (!d.order) {
+			/* the order's REF: named by the line (tier 1), found with
+			 * it (tier 3), or looked up (tier 2) */
+			if (l->order_ref)
+				wf_strlcpy(ref, l->order_ref, sizeof ref);
+			else if (*ref == '\0') {
 				static const char sql[] = "SELECT ref FROM orders WHERE id = ?1";
 				wf_stmt *st;
-				char ref[168] = "";
 
 				if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 					return rc;
@@ -357,27 +448,27 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 				wf_stmt_reset(st);
 				if (rc < 0)
 					return rc;
-				d.order = ref;
-				if ((rc = wf_match_emit(db, &d)) != 0)
-					return rc;
-				continue;
 			}
-		} else {
-			if ((rc = unexplained(unknown, l, why, cands)) != 0)
+			if ((rc = wf_payout_line_link_known(db, l->id, strchr(l->key, ':') + 1,
+			    l->subject, oid, ref, rule)) != 0)
 				return rc;
+			l->order_id = oid;
+			/* a line in no payout is its own subject: explained now */
+			if (!l->in_payout && (rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT,
+			    "payout", l->key, "every line is matched to an order")) != 0)
+				return rc;
+			d.decision = "linked";
+			d.order = ref;
+		} else {
 			d.decision = cands ? "ambiguous" : "unknown";
 			d.order = l->order_ref;
-			d.exception = WF_EX_UNKNOWN_PAYMENT;
-			if (l->in_payout) {
-				struct wf_payout_info p;
-				int found;
-
-				/* accepted as it is: raise_unknown leaves it alone */
-				if ((rc = wf_payout_find(db, &p, &found, l->subject)) != 0)
-					return rc;
-				if (found && strcmp(p.state, "reconciled") == 0)
-					d.exception = NULL;
-			}
+			/* a line finance accepted its payout with (wf-reconcile
+			 * accept) is said, and raises nothing; a later one does */
+			d.exception = l->covered ? NULL : WF_EX_UNKNOWN_PAYMENT;
+			if (l->covered)
+				cJSON_Delete(cands);
+			else if ((rc = unexplained(unknown, l, why, cands)) != 0)
+				return rc;
 		}
 		if ((rc = wf_match_emit(db, &d)) != 0)
 			return rc;
@@ -385,47 +476,31 @@ link_lines(wf_db *db, struct run *run, cJSON *unknown)
 	return 0;
 }
 
-/* unknown_payment per subject: raised with the lines no tier explains,
- * resolved on every other subject the lines name. */
+/* unknown_payment per subject: raised with the lines no tier explains
+ * (lines a payout was accepted with are not among them).  Subjects whose
+ * lines are all explained are resolved by payouts_decide (payouts) and
+ * link_lines (a line in no payout, when it is linked). */
 static int
-raise_unknown(wf_db *db, struct run *run, cJSON *unknown)
+raise_unknown(wf_db *db, cJSON *unknown)
 {
 	cJSON *s;
-	size_t i;
 	int rc;
 
 	cJSON_ArrayForEach(s, unknown) {
 		const char *cur = cJSON_GetObjectItemCaseSensitive(s, "currency")->valuestring;
 		int64_t minor = (int64_t)cJSON_GetObjectItemCaseSensitive(s, "minor")->valuedouble;
-		struct wf_payout_info p;
-		int found;
-		cJSON *ev;
+		const cJSON *more = cJSON_GetObjectItemCaseSensitive(s, "more");
+		cJSON *ev = cJSON_CreateObject();
 
-		/* a payout finance accepted as it is (wf-reconcile accept) */
-		if ((rc = wf_payout_find(db, &p, &found, s->string)) != 0)
-			return rc;
-		if (found && strcmp(p.state, "reconciled") == 0)
-			continue;
-		ev = cJSON_CreateObject();
 		if (ev == NULL || !cJSON_AddItemToObject(ev, "lines",
-		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "lines"), 1))) {
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(s, "lines"), 1)) ||
+		    (more && wf_jadd_int(ev, "more_lines", (int64_t)more->valuedouble))) {
 			cJSON_Delete(ev);
 			return oom();
 		}
 		if ((rc = wf_match_raise(db, WF_EX_UNKNOWN_PAYMENT, "payout", s->string, ev, minor, cur,
 		    "find the order each line pays for (wf-reconcile lines --payout), import it,"
 		    " and run wf-reconcile match again")) != 0)
-			return rc;
-	}
-	for (i = 0; i < run->n; i++) {
-		const char *subj = run->l[i].subject;
-
-		if (cJSON_GetObjectItemCaseSensitive(unknown, subj))
-			continue;
-		if (i > 0 && strcmp(run->l[i - 1].subject, subj) == 0)
-			continue;
-		if ((rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT, "payout", subj,
-		    "every line is matched to an order")) != 0)
 			return rc;
 	}
 	return 0;
@@ -537,6 +612,46 @@ bad:
 	return NULL;
 }
 
+/* REF has an unresolved exception of the kind OPEN keeps. */
+static int
+open_mark(cJSON *open, const char *ref)
+{
+	if (cJSON_GetObjectItemCaseSensitive(open, ref))
+		return 0;
+	return cJSON_AddTrueToObject(open, ref) ? 0 : oom();
+}
+
+/* Resolve KIND on order REF with NOTE when OPEN says it is unresolved. */
+static int
+open_clear(wf_db *db, cJSON *open, const char *kind, const char *ref, const char *note)
+{
+	if (cJSON_GetObjectItemCaseSensitive(open, ref) == NULL)
+		return 0;
+	cJSON_DeleteItemFromObjectCaseSensitive(open, ref);
+	return wf_match_clear(db, kind, "order", ref, note);
+}
+
+/* The orders with an unresolved KIND into OPEN. */
+static int
+open_load(wf_db *db, cJSON *open, const char *kind)
+{
+	static const char sql[] =
+	    "SELECT subject_ref FROM exception WHERE kind = ?1 AND subject_type = 'order'"
+	    " AND state IN ('open', 'acknowledged', 'in_progress', 'snoozed')";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, kind);
+	while ((rc = wf_db_step(db, st)) == 1)
+		if (open_mark(open, wf_col_text(st, 0)) != 0) {
+			wf_stmt_reset(st);
+			return oom();
+		}
+	return rc < 0 ? rc : 0;
+}
+
 static int64_t
 absdiff(int64_t a, int64_t b)
 {
@@ -608,7 +723,8 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.decision = "mismatch";
 		d.rule = "currency";
 		d.exception = WF_EX_AMOUNT_MISMATCH;
-		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_amount, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "a line is not in the order's currency", o->paid,
 		    o->charges), 0, o->currency, "find why the provider settled this order"
 		    " in another currency, and correct the order or the line")) != 0)
@@ -623,11 +739,12 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's payment with what the provider"
 		    " settled, and correct the order or ask the provider", o->ref);
-		if ((rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_amount, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "charges", o->paid, o->charges),
 		    o->charges - o->paid, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = wf_match_clear(db, WF_EX_AMOUNT_MISMATCH, "order", o->ref,
+	} else if ((rc = open_clear(db, run->open_amount, WF_EX_AMOUNT_MISMATCH, o->ref,
 	    "the charges agree with the order")) != 0)
 		return rc;
 	if (!ok_refunds) {
@@ -635,11 +752,12 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 
 		snprintf(next, sizeof next, "compare order %s's refunds with the refunds the"
 		    " provider settled, and refund or correct what differs", o->ref);
-		if ((rc = wf_match_raise(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+		if ((rc = open_mark(run->open_refund, o->ref)) != 0 ||
+		    (rc = wf_match_raise(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
 		    order_evidence(o, run, "refunds", o->refunded, -o->refunds),
 		    -o->refunds - o->refunded, o->currency, next)) != 0)
 			return rc;
-	} else if ((rc = wf_match_clear(db, WF_EX_REFUND_MISMATCH, "order", o->ref,
+	} else if ((rc = open_clear(db, run->open_refund, WF_EX_REFUND_MISMATCH, o->ref,
 	    "the refunds agree with the order")) != 0)
 		return rc;
 	if (!ok_charges || !ok_refunds) {
@@ -662,27 +780,6 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 }
 
 static int
-by_order(const void *a, const void *b)
-{
-	const struct mline *x = a, *y = b;
-
-	if (x->order_id != y->order_id)
-		return x->order_id < y->order_id ? -1 : 1;
-	if (x->posted_at != y->posted_at)
-		return x->posted_at < y->posted_at ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int
-by_subject(const void *a, const void *b)
-{
-	const struct mline *x = a, *y = b;
-	int c = strcmp(x->subject, y->subject);
-
-	return c ? c : x->id < y->id ? -1 : x->id > y->id;
-}
-
-static int
 status_is(const char *s, const char *word)
 {
 	return strcasecmp(s, word) == 0;
@@ -699,17 +796,16 @@ order_tolerance(int64_t *tol, const char *text, const char *currency)
 	return 0;
 }
 
-/* Decide every order the lines are linked to.  The lines of an order with
- * an open amount_mismatch or refund_mismatch get a negative order_id, for
- * their payouts' decision. */
+/* Decide the orders of RUN's lines (sorted by order).  The payouts of the
+ * lines of an order with an open amount_mismatch or refund_mismatch go to
+ * RUN's bad list, for their payouts' decision. */
 static int
-orders_decide(wf_db *db, struct run *run, const char *tolerance)
+orders_decide_chunk(wf_db *db, struct run *run, const char *tolerance)
 {
 	size_t i = 0, j, k;
 	int64_t tol;
-	int rc, bad1, bad2;
+	int rc;
 
-	wf_sort(run->l, run->n, sizeof *run->l, by_order);
 	while (i < run->n && run->l[i].order_id == 0)
 		i++;
 	for (; i < run->n; i = j) {
@@ -745,15 +841,62 @@ orders_decide(wf_db *db, struct run *run, const char *tolerance)
 		if (o.reversals && !o.disputes)
 			o.reversals = 0;        /* a reversal alone decides nothing */
 		if ((rc = order_tolerance(&tol, tolerance, o.currency)) != 0 ||
-		    (rc = order_decide(db, run, &o, tol)) != 0 ||
-		    (rc = wf_exception_is_open(db, &bad1, WF_EX_AMOUNT_MISMATCH, "order",
-		    o.ref)) != 0 ||
-		    (rc = wf_exception_is_open(db, &bad2, WF_EX_REFUND_MISMATCH, "order",
-		    o.ref)) != 0)
+		    (rc = order_decide(db, run, &o, tol)) != 0)
 			return rc;
-		if (bad1 || bad2)
+		if (cJSON_GetObjectItemCaseSensitive(run->open_amount, o.ref) ||
+		    cJSON_GetObjectItemCaseSensitive(run->open_refund, o.ref))
 			for (k = i; k < j; k++)
-				run->l[k].order_id = -run->l[k].order_id;  /* marks a mismatch */
+				if ((rc = bad_add(run, run->l[k].payout_id)) != 0)
+					return rc;
+	}
+	return 0;
+}
+
+/* Decide every order the money lines are linked to, ORDER_SPAN order ids
+ * at a time. */
+static int
+orders_decide(wf_db *db, struct run *run, const char *tolerance)
+{
+	static const char top[] =
+	    "SELECT max(order_id) FROM payout_line WHERE order_id IS NOT NULL";
+	static const char span[] = MLINE_COLS
+	    " WHERE l.order_id > ?1 AND l.order_id <= ?2 AND " MONEY_SQL
+	    " ORDER BY l.order_id, l.posted_at, l.id";
+	int64_t last = 0, lo;
+	wf_stmt *st;
+	int rc;
+
+	if ((run->open_amount = cJSON_CreateObject()) == NULL ||
+	    (run->open_refund = cJSON_CreateObject()) == NULL)
+		return oom();
+	if ((rc = open_load(db, run->open_amount, WF_EX_AMOUNT_MISMATCH)) != 0 ||
+	    (rc = open_load(db, run->open_refund, WF_EX_REFUND_MISMATCH)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, top)) != 0)
+		return rc;
+	if ((rc = wf_db_step(db, st)) == 1)
+		last = wf_col_int(st, 0);
+	wf_stmt_reset(st);
+	if (rc < 0)
+		return rc;
+	for (lo = 0; lo < last; lo += ORDER_SPAN) {
+		run_clear(run);
+		if ((rc = wf_db_stmt(db, &st, span)) != 0)
+			return rc;
+		wf_bind_int(st, 1, lo);
+		wf_bind_int(st, 2, lo + ORDER_SPAN);
+		if ((rc = load(db, run, st)) != 0 ||
+		    (rc = orders_decide_chunk(db, run, tolerance)) != 0)
+			return rc;
+	}
+	run_clear(run);
+	if (run->nbad) {
+		size_t i, n = 1;
+
+		wf_sort(run->bad, run->nbad, sizeof *run->bad, by_id);
+		for (i = 1; i < run->nbad; i++)
+			if (run->bad[i] != run->bad[n - 1])
+				run->bad[n++] = run->bad[i];
+		run->nbad = n;
 	}
 	return 0;
 }
@@ -774,8 +917,11 @@ missing_in_payout(wf_db *db, int days)
 	    " AND NOT EXISTS (SELECT 1 FROM payout_line p WHERE p.order_id = o.id"
 	    "   AND p.category = 'charge') ORDER BY o.id";
 	static const char settled[] =
-	    "SELECT DISTINCT o.ref FROM orders o JOIN payout_line p ON p.order_id = o.id"
-	    " WHERE p.category = 'charge' ORDER BY o.ref";
+	    "SELECT e.subject_ref FROM exception e WHERE e.kind = 'missing_in_payout'"
+	    " AND e.subject_type = 'order'"
+	    " AND e.state IN ('open', 'acknowledged', 'in_progress', 'snoozed')"
+	    " AND EXISTS (SELECT 1 FROM orders o JOIN payout_line p ON p.order_id = o.id"
+	    "   WHERE o.ref = e.subject_ref AND p.category = 'charge') ORDER BY e.subject_ref";
 	cJSON *list = cJSON_CreateArray(), *e;
 	wf_stmt *st;
 	int rc;
@@ -850,7 +996,7 @@ missing_in_payout(wf_db *db, int days)
 				goto out;
 		}
 	}
-	/* every order whose charge is in a payout now: resolved */
+	/* every order still missing whose charge is in a payout now: resolved */
 	cJSON_Delete(list);
 	if ((list = cJSON_CreateArray()) == NULL)
 		return oom();
@@ -872,69 +1018,125 @@ out:
 
 /* ---- step 4: payouts ----------------------------------------------------------------- */
 
+/* Decide payout REF, which holds money lines. */
+static int
+payout_decide(wf_db *db, struct run *run, cJSON *unknown, const char *ref)
+{
+	struct wf_payout_info p;
+	struct wf_payout_sum s;
+	struct wf_match_decision d;
+	const char *to = NULL, *rule = NULL;
+	int found, unexplained, rc;
+
+	if ((rc = wf_payout_find(db, &p, &found, ref)) != 0)
+		return rc;
+	if (!found || (rc = wf_payout_sum(db, &s, p.id)) != 0)
+		return found ? rc : wf_error_set(WF_EINTERNAL, "payout %s went", ref);
+	unexplained = cJSON_GetObjectItemCaseSensitive(unknown, ref) != NULL;
+	if (!unexplained && (rc = wf_match_clear(db, WF_EX_UNKNOWN_PAYMENT, "payout", ref,
+	    "every line is matched to an order")) != 0)
+		return rc;
+	if (unexplained)
+		rule = "line_without_order";
+	else if (run->nbad && bsearch(&p.id, run->bad, run->nbad, sizeof *run->bad, by_id))
+		rule = "order_amount_mismatch";
+	else if (s.checkable && s.difference != 0)
+		rule = "lines_do_not_add_up";
+	memset(&d, 0, sizeof d);
+	d.payout = p.ref;
+	if (rule && strcmp(p.state, "reconciled") == 0) {
+		/* accepted as it is, or reconciled before: no way back, but a
+		 * line without an order that came after says so */
+		d.decision = "unchanged";
+		if (unexplained) {
+			rule = "line_after_reconciliation";
+			d.exception = WF_EX_UNKNOWN_PAYMENT;
+		} else
+			rule = "accepted";
+	} else if (rule) {
+		if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "matched") == 0) {
+			if ((rc = wf_payout_act(db, &to, p.ref, "mismatch", NULL)) != 0)
+				return rc;
+		}
+		d.decision = "mismatch";
+	} else {
+		if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "mismatch") == 0) {
+			if ((rc = wf_payout_act(db, &to, p.ref, "match", NULL)) != 0)
+				return rc;
+			wf_strlcpy(p.state, to, sizeof p.state);
+		}
+		if (strcmp(p.state, "matched") == 0 && s.checkable) {
+			if ((rc = wf_payout_act(db, &to, p.ref, "reconcile", NULL)) != 0)
+				return rc;
+			d.decision = "reconciled";
+			rule = "every_line_matched_and_adds_up";
+		} else {
+			d.decision = strcmp(p.state, "reconciled") == 0 ? "unchanged" : "matched";
+			rule = s.checkable ? "every_line_matched_and_adds_up" :
+			    "every_line_matched_amount_unknown";
+		}
+	}
+	d.rule = rule;
+	d.state = to ? to : p.state;
+	return wf_match_emit(db, &d);
+}
+
+/* Decide every payout with money lines, PAYOUT_CHUNK at a time by REF. */
 static int
 payouts_decide(wf_db *db, struct run *run, cJSON *unknown)
 {
-	size_t i, j;
+	static const char sql[] =
+	    "SELECT p.ref FROM payout p WHERE p.ref > ?1 AND EXISTS (SELECT 1 FROM payout_line l"
+	    " WHERE l.payout_id = p.id AND " MONEY_SQL ") ORDER BY p.ref LIMIT ?2";
+	char refs[PAYOUT_CHUNK][168], after[168] = "";
+	size_t n, i;
+	wf_stmt *st;
 	int rc;
 
-	wf_sort(run->l, run->n, sizeof *run->l, by_subject);
-	for (i = 0; i < run->n; i = j) {
-		const struct mline *l = &run->l[i];
-		struct wf_payout_info p;
-		struct wf_payout_sum s;
-		struct wf_match_decision d;
-		const char *to = NULL, *rule = NULL;
-		int found, bad = 0;
+	do {
+		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+			return rc;
+		wf_bind_text(st, 1, after);
+		wf_bind_int(st, 2, PAYOUT_CHUNK);
+		n = 0;
+		while ((rc = wf_db_step(db, st)) == 1)
+			wf_strlcpy(refs[n++], wf_col_text(st, 0), sizeof refs[0]);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < n; i++)
+			if ((rc = payout_decide(db, run, unknown, refs[i])) != 0)
+				return rc;
+		if (n)
+			wf_strlcpy(after, refs[n - 1], sizeof after);
+	} while (n == PAYOUT_CHUNK);
+	return 0;
+}
 
-		for (j = i; j < run->n && strcmp(run->l[j].subject, l->subject) == 0; j++)
-			if (run->l[j].order_id < 0)
-				bad = 1;
-		if (!l->in_payout)
-			continue;
-		if ((rc = wf_payout_find(db, &p, &found, l->subject)) != 0)
+/* ---- step 1, a chunk at a time ----------------------------------------------------- */
+
+/* Link every money line not linked yet, CHUNK at a time by id; UNKNOWN
+ * gathers the lines no tier explains, by subject. */
+static int
+link_all(wf_db *db, struct run *run, cJSON *unknown)
+{
+	static const char sql[] = MLINE_COLS
+	    " WHERE l.order_id IS NULL AND l.id > ?1 AND " MONEY_SQL " ORDER BY l.id LIMIT ?2";
+	int64_t after = 0;
+	wf_stmt *st;
+	int rc;
+
+	do {
+		run_clear(run);
+		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 			return rc;
-		if (!found || (rc = wf_payout_sum(db, &s, p.id)) != 0)
-			return found ? rc : wf_error_set(WF_EINTERNAL, "payout %s went", l->subject);
-		if (cJSON_GetObjectItemCaseSensitive(unknown, l->subject))
-			rule = "line_without_order";
-		else if (bad)
-			rule = "order_amount_mismatch";
-		else if (s.checkable && s.difference != 0)
-			rule = "lines_do_not_add_up";
-		memset(&d, 0, sizeof d);
-		d.payout = p.ref;
-		if (rule && strcmp(p.state, "reconciled") == 0) {
-			d.decision = "unchanged";       /* accepted as it is */
-			rule = "accepted";
-		} else if (rule) {
-			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "matched") == 0) {
-				if ((rc = wf_payout_act(db, &to, p.ref, "mismatch", NULL)) != 0)
-					return rc;
-			}
-			d.decision = "mismatch";
-		} else {
-			if (strcmp(p.state, "imported") == 0 || strcmp(p.state, "mismatch") == 0) {
-				if ((rc = wf_payout_act(db, &to, p.ref, "match", NULL)) != 0)
-					return rc;
-				wf_strlcpy(p.state, to, sizeof p.state);
-			}
-			if (strcmp(p.state, "matched") == 0 && s.checkable) {
-				if ((rc = wf_payout_act(db, &to, p.ref, "reconcile", NULL)) != 0)
-					return rc;
-				d.decision = "reconciled";
-				rule = "every_line_matched_and_adds_up";
-			} else {
-				d.decision = strcmp(p.state, "reconciled") == 0 ? "unchanged" : "matched";
-				rule = s.checkable ? "every_line_matched_and_adds_up" :
-				    "every_line_matched_amount_unknown";
-			}
-		}
-		d.rule = rule;
-		d.state = to ? to : p.state;
-		if ((rc = wf_match_emit(db, &d)) != 0)
+		wf_bind_int(st, 1, after);
+		wf_bind_int(st, 2, CHUNK);
+		if ((rc = load(db, run, st)) != 0 || (rc = link_lines(db, run, unknown)) != 0)
 			return rc;
-	}
+		if (run->n)
+			after = run->l[run->n - 1].id;
+	} while (run->n == CHUNK);
+	run_clear(run);
 	return 0;
 }
 
@@ -947,12 +1149,9 @@ static const char *const match_columns[] = {
 int
 wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 {
-	struct wf_payout_line_query q;
 	struct run run;
 	cJSON *unknown = NULL;
 	int64_t tol = 0;
-	size_t i;
-
 	int rc;
 
 	if (o->window_days < 0 || o->window_days > 366)
@@ -961,21 +1160,19 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 		return wf_error_set(WF_EUSAGE, "--tolerance: '%s' is not an amount like 0.05",
 		    o->tolerance);
 	memset(&run, 0, sizeof run);
-	memset(&q, 0, sizeof q);
 	run.o = o;
 	wf_out_columns(wf_db_out(db), "match", match_columns);
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
+	/* any failure abandons the whole run: the links, state changes and
+	 * exceptions inside it need no savepoints of their own */
+	wf_tx_all_or_nothing(db, 1);
 	if ((unknown = cJSON_CreateObject()) == NULL)
 		rc = oom();
 	if (rc == 0)
-		rc = wf_payout_line_each(db, &q, collect, &run);
-	if (rc == 0) {
-		wf_sort(run.l, run.n, sizeof *run.l, by_subject);
-		rc = link_lines(db, &run, unknown);
-	}
+		rc = link_all(db, &run, unknown);
 	if (rc == 0)
-		rc = raise_unknown(db, &run, unknown);
+		rc = raise_unknown(db, unknown);
 	if (rc == 0)
 		rc = orders_decide(db, &run, o->tolerance);
 	if (rc == 0)
@@ -988,15 +1185,16 @@ wf_reconcile_match(wf_db *db, const struct wf_match_opts *o)
 		rc = wf_match_refunds_due(db);
 	if (rc == 0)
 		rc = payouts_decide(db, &run, unknown);
+	wf_tx_all_or_nothing(db, 0);
 	if (rc == 0)
 		rc = wf_tx_commit(db);
 	else
 		wf_tx_rollback(db);
-	for (i = 0; i < run.n; i++) {
-		free(run.l[i].order_ref);
-		free(run.l[i].payment_id);
-	}
+	run_clear(&run);
 	free(run.l);
+	free(run.bad);
+	cJSON_Delete(run.open_amount);
+	cJSON_Delete(run.open_refund);
 	cJSON_Delete(unknown);
 	return rc;
 }

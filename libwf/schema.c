@@ -776,6 +776,29 @@ static const char m15[] =
 "CREATE INDEX order_line_open_sku ON order_line(sku_id) WHERE qty > qty_shipped;\n"
 ;
 
+/* 16: wf-reconcile at scale (issue 14).  match's third tier
+ * looks for orders by currency, amount paid and time placed: an index on
+ * the three, so a charge is matched in one index range however many orders
+ * there are.  A payout keeps when finance accepted it as it is
+ * (`wf-reconcile accept`) and the highest line id then, so that a line
+ * imported into it later (a higher id, or changed after the acceptance) is
+ * checked again instead of passing under the acceptance.  Payouts
+ * accepted before take the time of their accept event and cover the lines
+ * they have. */
+static const char m16[] =
+"CREATE INDEX IF NOT EXISTS orders_paid_amount ON orders(currency, paid, placed_at);\n"
+"ALTER TABLE payout ADD COLUMN accepted_at TEXT " TSN("accepted_at") ";\n"
+"ALTER TABLE payout ADD COLUMN accepted_line INTEGER\n"
+"  CHECK (accepted_line IS NULL OR accepted_line >= 0);\n"
+"UPDATE payout SET\n"
+"  accepted_at = (SELECT max(e.at) FROM event e WHERE e.record_type = 'payout'\n"
+"    AND e.ref = payout.ref AND e.action = 'accept'),\n"
+"  accepted_line = coalesce((SELECT max(l.id) FROM payout_line l\n"
+"    WHERE l.payout_id = payout.id), 0)\n"
+"  WHERE state = 'reconciled' AND EXISTS (SELECT 1 FROM event e\n"
+"    WHERE e.record_type = 'payout' AND e.ref = payout.ref AND e.action = 'accept');\n"
+;
+
 const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13,
-	m14, m15 };
+	m14, m15, m16 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

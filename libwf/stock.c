@@ -108,7 +108,10 @@ within_max(wf_db *db, const struct wf_move *m)
  * average cost at that moment, else its cost before any costed receipt,
  * in the SKU's currency (what wf_stock_value values them at); a SKU with
  * neither moves without a cost.  So the ledger keeps the cost of goods
- * sold at the moment each unit shipped, and what a return gives back. */
+ * sold at the moment each unit shipped, and what a return gives back.
+ * A count's adjustment (action "count", units found or lost) moves at the
+ * same cost, so a count variance has its value in money at the time of
+ * the count. */
 static int
 default_cost(wf_db *db, struct wf_move *m, char cur[4])
 {
@@ -117,7 +120,8 @@ default_cost(wf_db *db, struct wf_move *m, char cur[4])
 	wf_stmt *st;
 	int rc;
 
-	if (m->has_cost || !((m->to_state && strcmp(m->to_state, "shipped") == 0) ||
+	if (m->has_cost || !(strcmp(m->action, "count") == 0 ||
+	    (m->to_state && strcmp(m->to_state, "shipped") == 0) ||
 	    (m->to_state && strcmp(m->to_state, "on_hand") == 0 && m->from_state &&
 	    (strcmp(m->from_state, "shipped") == 0 || strcmp(m->from_state, "returned") == 0))))
 		return 0;

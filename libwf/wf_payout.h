@@ -183,6 +183,17 @@ int wf_payout_line_each(wf_db *db, const struct wf_payout_line_query *q,
  * WF_ENOTFOUND (no such line or order), or a database error. */
 int wf_payout_line_link(wf_db *db, int64_t line_id, int64_t order_id, const char *rule);
 
+/* Link line LINE_ID, which is linked to no order yet, to order ORDER_ID
+ * (its REF ORDER), recording RULE as wf_payout_line_link does, for a
+ * caller that has read the line and found the order itself: the line and
+ * the order are not read again.  PROVIDER_ID is the line's provider's id,
+ * SUBJECT its payout's REF (or its own key PROVIDER:ID when it is in no
+ * payout).  Runs in the caller's transaction.  Returns 0, WF_EINTERNAL
+ * when the line is linked already or gone (nothing written), or a
+ * database error. */
+int wf_payout_line_link_known(wf_db *db, int64_t line_id, const char *provider_id,
+    const char *subject, int64_t order_id, const char *order, const char *rule);
+
 /* Apply ACTION (match, mismatch, reconcile, accept) to payout REF through
  * its state machine, with DATA (taken, may be NULL) in the event; *to, when
  * not NULL, receives the new state.  Returns 0, WF_ENOTFOUND, WF_EREFUSED
@@ -214,7 +225,7 @@ struct wf_match_opts {
  * Match every charge, refund, dispute and dispute reversal line not linked
  * yet to an order, in tiers, the first that decides winning: the order the
  * provider names (provider_order); the payment id kept at order import
- * (payment_id: a hook until the order module keeps them); a charge's amount
+ * (payment_id, order_payment); a charge's amount
  * and currency among orders placed in the window days before it was posted,
  * with no charge yet, only when exactly one fits (amount_window).  Lines no
  * tier explains open unknown_payment on their payout.  Then every order the
@@ -244,8 +255,12 @@ int wf_reconcile_match(wf_db *db, const struct wf_match_opts *o);
  * refund) moves to reconciled through the payout machine's accept row, the
  * event's data naming REASON (required, free text of at most 500 bytes) and
  * the actor.  Its open payout_unbalanced and unknown_payment exceptions are
- * resolved with a note naming the acceptance; `wf-reconcile match` does not
- * raise unknown_payment again on a reconciled payout.  Emits the payout
+ * resolved with a note naming the acceptance.  The acceptance covers the
+ * lines the payout has then: `wf-reconcile match` does not raise
+ * unknown_payment again for them, but does for a line without an order
+ * imported into it later (or changed since), and the import raises
+ * payout_unbalanced again when a later line leaves it not adding up.
+ * Emits the payout
  * record with "result":"accepted".  One transaction.  Returns 0, WF_EUSAGE
  * (no reason, or one with a control character), WF_ENOTFOUND, WF_EREFUSED
  * from the state engine for a payout not in mismatch (nothing changed), or
@@ -273,14 +288,28 @@ int wf_payout_accept(wf_db *db, const char *ref, const char *reason);
  * limit, or an error. */
 int wf_reconcile_cash(wf_db *db, const char *provider);
 
+struct wf_value_query {
+	const char *warehouse;   /* NULL: every one */
+	int         has_since, has_until;
+	int64_t     since, until;   /* the counts' time: since <= t < until */
+};
+
 /* Inventory value by warehouse: one `inventory_value` record per warehouse
  * and currency ({"warehouse","currency","skus","qty","value"}, sorted by
  * warehouse, then currency), the sums of the value records wf_stock_value
  * prints for it, so each equals `wf-stock value --warehouse WH`'s total and
- * together they equal `wf-stock value`'s.  WAREHOUSE may be NULL (every
- * one).  Writes nothing.  Returns 0, WF_ENOTFOUND for an unknown warehouse,
- * WF_EREFUSED when a value passes what money keeps, or an error. */
-int wf_reconcile_value(wf_db *db, const char *warehouse);
+ * together they equal `wf-stock value`'s.  Then one `count_variance`
+ * record per warehouse and currency whose counts (wf-stock count) found or
+ * lost units in the period ({"warehouse","currency","counts","found",
+ * "lost","qty","found_value","lost_value","value","since","until"}, sorted
+ * the same way): the units each count booked, valued at the moving average
+ * cost the ledger kept on its movement; units of counts booked without a
+ * cost (before the ledger kept one, or of a SKU with no cost) in a record
+ * whose currency and values are null.  Q->warehouse may be NULL (every
+ * one).  Writes nothing.  Returns 0, WF_EUSAGE when until is not after
+ * since, WF_ENOTFOUND for an unknown warehouse, WF_EREFUSED when a value
+ * passes what money keeps, or an error. */
+int wf_reconcile_value(wf_db *db, const struct wf_value_query *q);
 
 struct wf_margin_query {
 	const char *by;          /* "order" (NULL), "sku", "channel" or "month" */

@@ -104,12 +104,12 @@ no_scan() {
 	no_scan
 }
 
-@test "wf-reconcile match, tier 3: the orders of the charge's window through orders_placed" {
+@test "wf-reconcile match, tier 3: the orders of the charge's amount and window through orders_paid_amount" {
 	printf '{"type":"payout","payout":"bank:P1","amount":"25.00","currency":"EUR","arrival":"2026-11-24"}\n{"type":"payout_line","payout":"bank:P1","provider_id":"t1","category":"charge","gross":"25.00","currency":"EUR","posted_at":"2026-11-13T09:14:00Z"}\n' >"$BATS_TEST_TMPDIR/payout"
 	wf-reconcile import --from generic "$BATS_TEST_TMPDIR/payout" >/dev/null
 	run -0 --separate-stderr wf-reconcile match
 	run -0 plan 'FROM orders o WHERE o.currency = ?1 AND o.paid = ?2'
-	assert_line 'SEARCH o USING INDEX orders_placed (placed_at>? AND placed_at<?)'
+	assert_line 'SEARCH o USING INDEX orders_paid_amount (currency=? AND paid=? AND placed_at>? AND placed_at<?)'
 	no_scan
 }
 

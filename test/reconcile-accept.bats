@@ -109,3 +109,44 @@ payout_ex() {
 	run -0 sql "SELECT count(*) FROM event WHERE ref = '$P' AND action = 'accept'"
 	assert_output 1
 }
+
+# One more line of payout P, imported after the acceptance: a charge of
+# order ORDER (the next day, as a later export would bring it).
+late_line() {
+	printf '{"type":"payout_line","payout":"%s","provider_id":"late-1","category":"charge","order":"%s","gross":"5.00","fee":"0.20","currency":"USD","posted_at":"2026-11-21T10:00:00Z"}\n' "$P" "$1" |
+	    WF_NOW=2026-11-21T11:00:00Z wf-reconcile import --from generic >/dev/null
+}
+
+@test "a line imported into an accepted payout later is not covered by the acceptance: payout_unbalanced and unknown_payment again" {
+	wf-reconcile match >/dev/null
+	wf-reconcile accept "$P" --reason "known rounding" >/dev/null
+	late_line shop:999
+	# the import: the lines no longer add up to what was accepted
+	assert_equal "$(payout_ex)" $'payout_unbalanced open\nunknown_payment resolved'
+	run -0 --separate-stderr env WF_NOW=2026-11-21T12:00:00Z wf-reconcile match
+	# the lines accepted with the payout are still said and raise nothing;
+	# the later one raises unknown_payment, naming only itself
+	assert_equal "$(jq -c 'select(.decision == "unknown") | [.line, .exception]' <<<"$output" | grep -c null)" 11
+	assert_equal "$(jq -c 'select(.line == "shopify:late-1") | [.decision, .exception]' <<<"$output")" \
+	    '["unknown","unknown_payment"]'
+	assert_equal "$(jq -c --arg p "$P" 'select(.payout == $p and .line == null) | [.decision, .rule, .state, .exception]' <<<"$output")" \
+	    '["unchanged","line_after_reconciliation","reconciled","unknown_payment"]'
+	assert_equal "$(payout_ex)" $'payout_unbalanced open\nunknown_payment open'
+	run -0 sql "SELECT evidence FROM exception WHERE kind = 'unknown_payment' AND subject_ref = '$P'"
+	assert_equal "$(jq -c '[.lines[].line]' <<<"$output")" '["shopify:late-1"]'
+	assert_equal "$(state_of)" reconciled
+}
+
+@test "a later line of an order Workform has is linked, and raises no unknown_payment" {
+	wf-reconcile match >/dev/null
+	wf-reconcile accept "$P" --reason "known rounding" >/dev/null
+	wf-stock sku add CAP-1 --currency USD >/dev/null
+	wf-order import <<<'{"type":"order","channel":"shop","external_id":"999","placed_at":"2026-11-20T08:00:00Z","currency":"USD","ship_to":{"name":"A B","country":"US","postcode":"10001","city":"New York"},"lines":[{"sku":"CAP-1","qty":1,"unit_price":"5.00"}],"shipping_paid":"0.00","payment":{"status":"paid","amount":"5.00"}}' >/dev/null
+	late_line shop:999
+	run -0 --separate-stderr env WF_NOW=2026-11-21T12:00:00Z wf-reconcile match
+	assert_equal "$(jq -c 'select(.line == "shopify:late-1") | [.decision, .rule, .order]' <<<"$output")" \
+	    $'["linked","provider_order","shop:999"]\n["reconciled","charges_and_refunds_agree","shop:999"]'
+	assert_equal "$(jq -c --arg p "$P" 'select(.payout == $p and .line == null) | [.decision, .rule]' <<<"$output")" \
+	    '["unchanged","accepted"]'
+	assert_equal "$(payout_ex)" $'payout_unbalanced open\nunknown_payment resolved'
+}

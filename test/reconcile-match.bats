@@ -116,6 +116,12 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	assert_equal "$(open_ex refund_mismatch)" 'order shop:217130470'
 	run -0 finance shop:217130470
 	assert_output paid
+	# the refund booked on the order: the two agree, and the exception goes
+	wf-order refund shop:217130470 --amount 3.45 --reason "returned mug" >/dev/null
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(open_ex refund_mismatch)" ''
+	run -0 sql "SELECT state, resolution FROM exception WHERE kind = 'refund_mismatch'"
+	assert_output 'resolved|the refunds agree with the order'
 }
 
 @test "tier 2: a charge naming no order links to the order whose import kept its payment id" {
@@ -271,4 +277,14 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	[[ "$stderr" == *--window* ]]
 	run -2 --separate-stderr wf-reconcile match --tolerance -1
 	[[ "$stderr" == *--tolerance* ]]
+}
+
+@test "unknown_payment's evidence names the first 20 lines of a payout and how many more; its impact counts them all" {
+	local l=() i
+	for i in $(seq 1 25); do l+=("u$i charge shop:$((5000 + i)) 1.00"); done
+	generic 25.00 "${l[@]}"
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(jq -c 'select(.decision == "unknown")' <<<"$output" | wc -l)" 25
+	run -0 sql "SELECT json_array_length(json_extract(evidence, '\$.lines')), json_extract(evidence, '\$.more_lines'), impact_money FROM exception WHERE kind = 'unknown_payment' AND subject_ref = 'bank:P1'"
+	assert_output '20|5|2500'
 }
