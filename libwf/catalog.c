@@ -715,6 +715,39 @@ static const struct wf_upsert_type sku_type = {
 	.merge = sku_merge, .saved = sku_saved,
 };
 
+/* The code of the SKU whose alias KEY is, into OWNER: 1, 0 when KEY is
+ * no alias, or a database error. */
+static int
+alias_owner(wf_db *db, char owner[80], const char *key)
+{
+	static const char sql[] =
+	    "SELECT s.code FROM sku_alias a JOIN sku s ON s.id = a.sku_id WHERE a.alias = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, key);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		wf_strlcpy(owner, wf_col_text(st, 0), 80);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+/* A SKU's code is no other SKU's alias: one key names one SKU. */
+static int
+not_an_alias(wf_db *db, const char *code)
+{
+	char owner[80];
+	int rc = alias_owner(db, owner, code);
+
+	if (rc == 1)
+		return wf_error_set(WF_EREFUSED, "'%s' is an alias of SKU '%s' (wf-stock sku "
+		    "alias); one key names one SKU", code, owner);
+	return rc;
+}
+
 int
 wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 {
@@ -736,6 +769,8 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	if (in->state && !wf_state_valid(wf_machine_find("sku"), in->state))
 		return wf_error_set(WF_EINPUT, "state: expected active, discontinued or blocked, got '%.20s'",
 		    in->state);
+	if ((rc = not_an_alias(db, in->code)) != 0)
+		return rc;
 	u.arg = &a;
 	u.key[0] = u.given[SKU_CODE] = wf_upsert_text(in->code);
 	u.given[SKU_TITLE] = wf_upsert_text(in->title);
@@ -762,7 +797,7 @@ money_field(const struct wf_line *l, const char *key, const char **out)
 	return 0;
 }
 
-static int import_aliases(wf_db *db, const struct wf_line *l, const char *code);
+static int import_aliases(wf_db *db, const struct wf_line *l, const char *code, int check);
 
 int
 wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
@@ -808,9 +843,11 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 		in.has_safety_days = 1;
 		in.safety_days = v;
 	}
-	if ((rc = wf_sku_add(db, &in, wf_db_out(db))) != 0)
+	/* the SKU and its aliases, or nothing: the aliases are checked first */
+	if ((rc = import_aliases(db, l, in.code, 1)) != 0 ||
+	    (rc = wf_sku_add(db, &in, wf_db_out(db))) != 0)
 		return rc;
-	return import_aliases(db, l, in.code);
+	return import_aliases(db, l, in.code, 0);
 }
 
 /* ---- aliases ------------------------------------------------------------ */
@@ -819,34 +856,28 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
  * one already, refused when it is a SKU's code or another SKU's alias. */
 static int
 alias_add(wf_db *db, const char **result, int64_t sku_id, const char *code,
-    const char *alias)
+    const char *alias, int check)
 {
-	static const char who[] =
-	    "SELECT s.code FROM sku_alias a JOIN sku s ON s.id = a.sku_id WHERE a.alias = ?1";
 	static const char ins[] =
 	    "INSERT INTO sku_alias (alias, sku_id, created_at) VALUES (?1, ?2, ?3)";
 	wf_stmt *st;
 	cJSON *data;
+	char owner[80];
 	int rc;
 
 	if ((rc = wf_text_sku("alias", alias)) != 0)
 		return rc;
-	if (wf_sku_find(db, NULL, alias) == 0)
+	if (strcmp(alias, code) == 0 || wf_sku_find(db, NULL, alias) == 0)
 		return wf_error_set(WF_EREFUSED, "'%s' is a SKU's own code, not a key to "
 		    "map to SKU '%s'", alias, code);
 	wf_error_clear();
-	if ((rc = wf_db_stmt(db, &st, who)) != 0)
-		return rc;
-	wf_bind_text(st, 1, alias);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		rc = strcmp(wf_col_text(st, 0), code) == 0 ? 0 :
-		    wf_error_set(WF_EREFUSED, "'%s' is already an alias of SKU '%s'; one key "
-		    "names one SKU", alias, wf_col_text(st, 0));
-		wf_stmt_reset(st);
+	if ((rc = alias_owner(db, owner, alias)) == 1) {
 		*result = "unchanged";
-		return rc;
+		return strcmp(owner, code) == 0 ? 0 :
+		    wf_error_set(WF_EREFUSED, "'%s' is already an alias of SKU '%s'; one key "
+		    "names one SKU", alias, owner);
 	}
-	if (rc < 0 || (rc = wf_db_stmt(db, &st, ins)) != 0)
+	if (rc < 0 || check || (rc = wf_db_stmt(db, &st, ins)) != 0)
 		return rc;
 	wf_bind_text(st, 1, alias);
 	wf_bind_int(st, 2, sku_id);
@@ -888,7 +919,7 @@ wf_sku_alias(wf_db *db, const char *code, const char *alias, wf_out *out)
 	if ((rc = wf_tx_begin(db)) != 0)
 		return rc;
 	if ((rc = wf_sku_find(db, &sku, code)) != 0 ||
-	    (rc = alias_add(db, &result, sku.id, code, alias)) != 0 ||
+	    (rc = alias_add(db, &result, sku.id, code, alias, 0)) != 0 ||
 	    (rc = alias_emit(out, code, alias, result)) != 0) {
 		wf_tx_rollback(db);
 		return rc;
@@ -915,9 +946,10 @@ wf_sku_resolve(wf_db *db, int64_t *sku_id, const char *key)
 	return rc;
 }
 
-/* The "aliases" of a SKU import line: an array of keys, each added. */
+/* The "aliases" of a SKU import line: an array of keys, each added, or
+ * (CHECK) only checked, before the SKU is written. */
 static int
-import_aliases(wf_db *db, const struct wf_line *l, const char *code)
+import_aliases(wf_db *db, const struct wf_line *l, const char *code, int check)
 {
 	wf_jloc la = WF_JLOC_KEY(l->at, "aliases");
 	struct wf_sku_info sku;
@@ -928,13 +960,14 @@ import_aliases(wf_db *db, const struct wf_line *l, const char *code)
 
 	if ((rc = wf_jget_arr(l->at, l->obj, "aliases", 0, &arr)) != 0)
 		return rc < 0 ? rc : 0;
-	if ((rc = wf_sku_find(db, &sku, code)) != 0)
+	sku.id = 0;
+	if (!check && (rc = wf_sku_find(db, &sku, code)) != 0)
 		return rc;
 	cJSON_ArrayForEach(a, arr) {
 		wf_jloc li = WF_JLOC_IDX(&la, i++);
 		if (!cJSON_IsString(a))
 			return wf_jerr(&li, NULL, "expected a key like \"shopify-variant:123\"");
-		if ((rc = alias_add(db, &result, sku.id, code, a->valuestring)) != 0)
+		if ((rc = alias_add(db, &result, sku.id, code, a->valuestring, check)) != 0)
 			return wf_jerr(&li, NULL, "%s", wf_error_msg());
 	}
 	return 0;

@@ -2,7 +2,7 @@
  * the fulfilment and finance lifecycles, and its route legs.
  *
  * owns: orders, order_line, order_route, order_payment
- * reads: sku, sku_alias, balance, shipment_line
+ * reads: sku, sku_alias, balance, shipment_line, order_unshipped
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -152,7 +152,9 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    "SELECT channel, external_id, state, finance_state, placed_at, promise_by,"
 	    " currency, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
 	    " ship_name, ship_country, ship_postcode, ship_city, owner, hold_reason,"
-	    " cancel_reason, id, (SELECT count(*) FROM order_line WHERE order_id = orders.id),"
+	    " cancel_reason, id, (SELECT count(*) FROM (SELECT line_no FROM order_line"
+	    " WHERE order_id = orders.id UNION SELECT line_no FROM order_unshipped"
+	    " WHERE order_id = orders.id)),"
 	    " invoice_number FROM orders WHERE ref = ?1";
 	static const char lines_sql[] =
 	    "SELECT line_no, sku, sku_id IS NOT NULL, title, qty, unit_price, discount, tax,"
@@ -540,7 +542,6 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 {
 	struct order_view v;
 	cJSON *r;
-	size_t i;
 
 	v.channel = in->channel;
 	v.external_id = in->external_id;
@@ -564,9 +565,7 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 	v.hold_reason = NULL;
 	v.cancel_reason = NULL;
 	v.invoice_number = NULL;
-	v.nlines = 0;
-	for (i = 0; i < in->nlines; i++)
-		v.nlines += !in->lines[i].money && in->lines[i].qty > in->lines[i].cancelled;
+	v.nlines = (int64_t)in->nlines;
 	wf_out_columns(out, "order", order_result_columns);
 	if ((r = order_build(ref, &v, "created", 1)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");

@@ -51,6 +51,8 @@ shopify() {	# shopify ID LINES [EXTRA]: a Shopify order, paid
 	[[ $stderr == *"unknown SKU 'NOPE-1'"* ]]
 	run -2 --separate-stderr wf-stock sku alias MUG-1 $'shopify\e[31m'
 	assert_output ''
+	run -1 --separate-stderr wf-stock sku add shopify-variant:41383274741953
+	assert_equal "$stderr" "wf-stock: 'shopify-variant:41383274741953' is an alias of SKU 'MUG-1' (wf-stock sku alias); one key names one SKU"
 	run -0 --separate-stderr wf-stock sku alias MUG-1 other:1 --dry-run
 	run -0 sql "SELECT alias FROM sku_alias ORDER BY alias"
 	assert_output 'shopify-variant:41383274741953'
@@ -111,9 +113,9 @@ EOF
 	run -0 --separate-stderr wf-order import --from shopify < "$REAL"
 	# 2 x 12.50 + 19.90 + the tip 3.00 + the gift card 4.10 = 52.00
 	assert_output --partial '"subtotal":"52.00","discount":"0.00","shipping_paid":"4.90","tax":"0.00","total":"56.90"'
-	assert_output --partial '"lines":2'
+	assert_output --partial '"lines":4'
 	run -0 --separate-stderr wf-order show shopify:5001
-	assert_line --index 0 --partial '"unshipped":[{"line":3,"why":"money","sku":"shopify-line:53","title":"Tip","qty":1,"unit_price":"3.00","discount":"0.00","tax":"0.00","id":"53"},{"line":4,"why":"money","sku":"GIFT-25","title":"Gift card","qty":1,"unit_price":"4.10","discount":"0.00","tax":"0.00","id":"54"}]'
+	assert_line --index 0 --partial '"lines":[{"line":1,"sku":"shopify-variant:41383274741953","known":true,"title":"Mug","qty":2,"unit_price":"12.50","discount":"0.00","tax":"0.00","shipped":0,"returned":0,"id":"51"},{"line":2,"sku":"shopify-variant:41383274741954","known":true,"title":"Tee","qty":1,"unit_price":"19.90","discount":"0.00","tax":"0.00","shipped":0,"returned":0,"id":"52"}],"unshipped":[{"line":3,"why":"money","sku":"shopify-line:53","title":"Tip","qty":1,"unit_price":"3.00","discount":"0.00","tax":"0.00","id":"53"},{"line":4,"why":"money","sku":"GIFT-25","title":"Gift card","qty":1,"unit_price":"4.10","discount":"0.00","tax":"0.00","id":"54"}]'
 	run -0 --separate-stderr wf-order reserve shopify:5001 --warehouse BER
 	run -0 --separate-stderr wf-order pick shopify:5001
 	run -0 --separate-stderr wf-order pack shopify:5001
@@ -136,8 +138,9 @@ EOF
 
 @test "a line refunded before shipping is not reserved; units no longer fulfillable are not either" {
 	run -0 --separate-stderr wf-order import --from shopify < <(shopify 9 '{"id":91,"sku":"MUG-1","product_id":1,"variant_id":2,"quantity":3,"price":"12.50"},{"id":92,"sku":"TEE-M","product_id":1,"variant_id":3,"quantity":2,"fulfillable_quantity":1,"fulfillment_status":null,"price":"19.90"}' ',"refunds":[{"id":1,"refund_line_items":[{"line_item_id":91,"quantity":2,"restock_type":"cancel"}]}]')
-	assert_output --partial '"lines":2'
 	run -0 --separate-stderr wf-order show shopify:9
+	assert_line --index 0 --partial '"lines":[{"line":1,"sku":"MUG-1","known":true,"title":"","qty":1,'
+	assert_line --index 0 --partial '{"line":2,"sku":"TEE-M","known":true,"title":"","qty":1,'
 	assert_line --index 0 --partial '"unshipped":[{"line":1,"why":"cancelled","sku":"MUG-1","title":"","qty":2,'
 	assert_line --index 0 --partial '{"line":2,"why":"cancelled","sku":"TEE-M","title":"","qty":1,'
 	run -0 --separate-stderr wf-order reserve shopify:9 --warehouse BER
@@ -149,7 +152,9 @@ EOF
 	run -0 --separate-stderr wf-order import --from shopify < <(shopify 10 '{"id":101,"sku":"MUG-1","product_id":1,"variant_id":2,"quantity":1,"price":"12.50"},{"id":102,"sku":"TEE-M","product_id":1,"variant_id":3,"quantity":1,"price":"19.90"},{"id":103,"sku":"NOPE-9","product_id":1,"variant_id":4,"quantity":1,"price":"1.00"}' ',"refunds":[{"id":1,"refund_line_items":[{"line_item_id":101,"quantity":1,"restock_type":"return"},{"line_item_id":103,"quantity":1,"restock_type":"no_restock"}]}]')
 	# the refunded unknown SKU holds nothing
 	assert_output --partial '"state":"new"'
-	assert_output --partial '"lines":2'
+	assert_output --partial '"hold_reason":null'
+	run -0 --separate-stderr wf-order show shopify:10
+	assert_line --index 0 --partial '"unshipped":[{"line":3,"why":"cancelled","sku":"NOPE-9"'
 	run -0 --separate-stderr wf-order reserve shopify:10 --warehouse BER
 	[ "$(level MUG-1 reserved)" = 1 ]
 }
@@ -203,7 +208,9 @@ EOF
 	# the list with refunds adds up: two of its three lines were refunded
 	# before anything shipped, and one is left to ship
 	run -0 --separate-stderr wf-order import --from shopify < <(jq -c '.orders[] | .updated_at = "2008-01-11T11:00:00-05:00"' "$PLATFORMS/shopify_orders_list_with_refunds.json")
-	assert_output --partial '"lines":1'
+	assert_output --partial '"result":"updated"'
+	run -0 --separate-stderr wf-order show shopify:450789469
+	assert_line --index 0 --partial '"lines":[{"line":2,"sku":"IPOD2008RED",'
 	run -0 wf-alert list
 	assert_output ''
 }
