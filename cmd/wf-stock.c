@@ -153,6 +153,12 @@ cmd_sku_show(struct cli *c)
 	return wf_stock_sku_show(c->db, c->argv[0], c->out);
 }
 
+static int
+cmd_sku_alias(struct cli *c)
+{
+	return wf_sku_alias(c->db, c->argv[0], c->argv[1], c->out);
+}
+
 /* sku discontinue|activate|block|unblock SKU */
 static int
 cmd_sku_act(struct cli *c)
@@ -410,6 +416,7 @@ cmd_value(struct cli *c)
 static const enum cli_kind k_text[] = { K_TEXT };
 static const enum cli_kind k_bin[] = { K_BIN };
 static const enum cli_kind k_sku[] = { K_SKU };
+static const enum cli_kind k_sku_key[] = { K_SKU, K_TEXT };
 static const enum cli_kind k_warehouse[] = { K_WAREHOUSE };
 static const enum cli_kind k_sku_qty[] = { K_SKU, K_INT };
 
@@ -441,6 +448,8 @@ static const struct cli_cmd cmds[] = {
 	  "add or update SKUs from JSON lines on stdin", NULL },
 	{ "sku list", "", 0, 0, 0, NULL, cmd_sku_list, "every SKU", NULL },
 	{ "sku show", "SKU", 1, 1, 0, NULL, cmd_sku_show, "one SKU and its levels", k_sku },
+	{ "sku alias", "SKU KEY", 2, 2, C_WRITE, NULL, cmd_sku_alias,
+	  "another key for a SKU, such as shopify-variant:ID", k_sku_key },
 	{ "sku discontinue", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,
 	  "stop ordering a SKU from suppliers (its stock still sells)", k_sku },
 	{ "sku activate", "SKU", 1, 1, C_WRITE, NULL, cmd_sku_act,

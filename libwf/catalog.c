@@ -1,7 +1,7 @@
 /* catalog.c - SKUs, warehouses and bins: add, import, list, look up, and
  * their states.
  *
- * owns: sku, warehouse, bin
+ * owns: sku, sku_alias, warehouse, bin
  * reads: movement, balance, supplier
  */
 #include <string.h>
@@ -727,6 +727,39 @@ static const struct wf_upsert_type sku_type = {
 	.merge = sku_merge, .saved = sku_saved,
 };
 
+/* The code of the SKU whose alias KEY is, into OWNER: 1, 0 when KEY is
+ * no alias, or a database error. */
+static int
+alias_owner(wf_db *db, char owner[80], const char *key)
+{
+	static const char sql[] =
+	    "SELECT s.code FROM sku_alias a JOIN sku s ON s.id = a.sku_id WHERE a.alias = ?1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, key);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		wf_strlcpy(owner, wf_col_text(st, 0), 80);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+/* A SKU's code is no other SKU's alias: one key names one SKU. */
+static int
+not_an_alias(wf_db *db, const char *code)
+{
+	char owner[80];
+	int rc = alias_owner(db, owner, code);
+
+	if (rc == 1)
+		return wf_error_set(WF_EREFUSED, "'%s' is an alias of SKU '%s' (wf-stock sku "
+		    "alias); one key names one SKU", code, owner);
+	return rc;
+}
+
 int
 wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 {
@@ -748,6 +781,8 @@ wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out)
 	if (in->state && !wf_state_valid(wf_machine_find("sku"), in->state))
 		return wf_error_set(WF_EINPUT, "state: expected active, discontinued or blocked, got '%.20s'",
 		    in->state);
+	if ((rc = not_an_alias(db, in->code)) != 0)
+		return rc;
 	u.arg = &a;
 	u.key[0] = u.given[SKU_CODE] = wf_upsert_text(in->code);
 	u.given[SKU_TITLE] = wf_upsert_text(in->title);
@@ -775,12 +810,14 @@ money_field(const struct wf_line *l, const char *key, const char **out)
 	return 0;
 }
 
+static int import_aliases(wf_db *db, const struct wf_line *l, const char *code, int check);
+
 int
 wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 {
 	static const char *const known[] = {
 		"type", "sku", "title", "price", "cost", "currency", "lead_time_days",
-		"safety_days", "owner", "state", "result", "avg_cost", "supplier", NULL
+		"safety_days", "owner", "state", "result", "avg_cost", "supplier", "aliases", NULL
 	};
 	struct wf_sku_in in;
 	const char *type = NULL;
@@ -820,7 +857,134 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 		in.has_safety_days = 1;
 		in.safety_days = v;
 	}
-	return wf_sku_add(db, &in, wf_db_out(db));
+	/* the SKU and its aliases, or nothing: the aliases are checked first */
+	if ((rc = import_aliases(db, l, in.code, 1)) != 0 ||
+	    (rc = wf_sku_add(db, &in, wf_db_out(db))) != 0)
+		return rc;
+	return import_aliases(db, l, in.code, 0);
+}
+
+/* ---- aliases ------------------------------------------------------------ */
+
+/* Another key ALIAS for SKU CODE (SKU_ID): created, unchanged when it is
+ * one already, refused when it is a SKU's code or another SKU's alias. */
+static int
+alias_add(wf_db *db, const char **result, int64_t sku_id, const char *code,
+    const char *alias, int check)
+{
+	static const char ins[] =
+	    "INSERT INTO sku_alias (alias, sku_id, created_at) VALUES (?1, ?2, ?3)";
+	wf_stmt *st;
+	cJSON *data;
+	char owner[80];
+	int rc;
+
+	if ((rc = wf_text_sku("alias", alias)) != 0)
+		return rc;
+	if (strcmp(alias, code) == 0 || wf_sku_find(db, NULL, alias) == 0)
+		return wf_error_set(WF_EREFUSED, "'%s' is a SKU's own code, not a key to "
+		    "map to SKU '%s'", alias, code);
+	wf_error_clear();
+	if ((rc = alias_owner(db, owner, alias)) == 1) {
+		*result = "unchanged";
+		return strcmp(owner, code) == 0 ? 0 :
+		    wf_error_set(WF_EREFUSED, "'%s' is already an alias of SKU '%s'; one key "
+		    "names one SKU", alias, owner);
+	}
+	if (rc < 0 || check || (rc = wf_db_stmt(db, &st, ins)) != 0)
+		return rc;
+	wf_bind_text(st, 1, alias);
+	wf_bind_int(st, 2, sku_id);
+	wf_bind_time(st, 3, wf_db_now(db));
+	if ((rc = wf_db_done(db, st)) != 0)
+		return rc;
+	*result = "created";
+	data = cJSON_CreateObject();
+	if (data == NULL || wf_jadd_str(data, "alias", alias)) {
+		cJSON_Delete(data);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_history_add(db, "sku", code, NULL, "alias", NULL, NULL, data);
+}
+
+static const char *const alias_columns[] = { "type", "alias", "sku", "result", NULL };
+
+static int
+alias_emit(wf_out *out, const char *code, const char *alias, const char *result)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	wf_out_columns(out, "sku_alias", alias_columns);
+	if (r == NULL || wf_jadd_str(r, "type", "sku_alias") | wf_jadd_str(r, "alias", alias) |
+	    wf_jadd_str(r, "sku", code) | wf_jadd_str(r, "result", result)) {
+		cJSON_Delete(r);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return wf_out_emit(out, r);
+}
+
+int
+wf_sku_alias(wf_db *db, const char *code, const char *alias, wf_out *out)
+{
+	struct wf_sku_info sku;
+	const char *result = NULL;
+	int rc;
+
+	if ((rc = wf_tx_begin(db)) != 0)
+		return rc;
+	if ((rc = wf_sku_find(db, &sku, code)) != 0 ||
+	    (rc = alias_add(db, &result, sku.id, code, alias, 0)) != 0 ||
+	    (rc = alias_emit(out, code, alias, result)) != 0) {
+		wf_tx_rollback(db);
+		return rc;
+	}
+	return wf_tx_commit(db);
+}
+
+int
+wf_sku_resolve(wf_db *db, int64_t *sku_id, const char *key)
+{
+	static const char sql[] =
+	    "SELECT id FROM sku WHERE code = ?1"
+	    " UNION ALL SELECT sku_id FROM sku_alias WHERE alias = ?1 LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, key);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*sku_id = wf_col_int(st, 0);
+		wf_stmt_reset(st);
+	}
+	return rc;
+}
+
+/* The "aliases" of a SKU import line: an array of keys, each added, or
+ * (CHECK) only checked, before the SKU is written. */
+static int
+import_aliases(wf_db *db, const struct wf_line *l, const char *code, int check)
+{
+	wf_jloc la = WF_JLOC_KEY(l->at, "aliases");
+	struct wf_sku_info sku;
+	const cJSON *arr, *a;
+	const char *result;
+	long i = 0;
+	int rc;
+
+	if ((rc = wf_jget_arr(l->at, l->obj, "aliases", 0, &arr)) != 0)
+		return rc < 0 ? rc : 0;
+	sku.id = 0;
+	if (!check && (rc = wf_sku_find(db, &sku, code)) != 0)
+		return rc;
+	cJSON_ArrayForEach(a, arr) {
+		wf_jloc li = WF_JLOC_IDX(&la, i++);
+		if (!cJSON_IsString(a))
+			return wf_jerr(&li, NULL, "expected a key like \"shopify-variant:123\"");
+		if ((rc = alias_add(db, &result, sku.id, code, a->valuestring, check)) != 0)
+			return wf_jerr(&li, NULL, "%s", wf_error_msg());
+	}
+	return 0;
 }
 
 int

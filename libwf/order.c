@@ -2,7 +2,7 @@
  * the fulfilment and finance lifecycles, and its route legs.
  *
  * owns: orders, order_line, order_route, order_payment
- * reads: sku, balance, shipment_line
+ * reads: sku, sku_alias, balance, shipment_line, order_unshipped
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -152,7 +152,9 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    "SELECT channel, external_id, state, finance_state, placed_at, promise_by,"
 	    " currency, subtotal, discount, shipping_paid, tax, total, paid, refunded,"
 	    " ship_name, ship_country, ship_postcode, ship_city, owner, hold_reason,"
-	    " cancel_reason, id, (SELECT count(*) FROM order_line WHERE order_id = orders.id),"
+	    " cancel_reason, id, (SELECT count(*) FROM (SELECT line_no FROM order_line"
+	    " WHERE order_id = orders.id UNION SELECT line_no FROM order_unshipped"
+	    " WHERE order_id = orders.id)),"
 	    " invoice_number FROM orders WHERE ref = ?1";
 	static const char lines_sql[] =
 	    "SELECT line_no, sku, sku_id IS NOT NULL, title, qty, unit_price, discount, tax,"
@@ -222,7 +224,9 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 		rc |= wf_jadd_int(l, "returned", wf_col_int(ls, 9));
 		rc |= wf_jadd_str(l, "id", wf_col_str(ls, 10));
 	}
-	if (rc)
+	if (rc || (lines = wf_order_unshipped_json(db, id, cur)) == NULL)
+		goto fail;
+	if (wf_jadd_item(r, "unshipped", lines))
 		goto fail;
 	return r;
 fail:
@@ -364,32 +368,40 @@ wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded)
  * in the parsed line, or in the caller's buffers, until the statement has
  * run and wf_db_done_static() unbound them. */
 
+/* Write IN's lines for order ORDER_ID: what is left to ship of each in
+ * order_line (its SKU by code or alias), what never ships in
+ * order_unshipped; *unknown counts the lines to ship whose SKU the
+ * catalogue does not know. */
 static int
 insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_order_in *in)
 {
 	static const char sql[] =
 	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
 	    " qty, unit_price, discount, tax) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	/* the id alone: the unique index on code answers it without the row */
-	static const char sku_sql[] = "SELECT id FROM sku WHERE code = ?1";
 	wf_stmt *st;
-	int64_t sku_id;
+	int64_t sku_id, ship, value, disc;
 	size_t i;
 	int rc, known;
 
 	*unknown = 0;
 	for (i = 0; i < in->nlines; i++) {
 		const struct wf_order_line_in *l = &in->lines[i];
-		if ((rc = wf_db_stmt(db, &st, sku_sql)) != 0)
-			return rc;
-		wf_bind_static(st, 1, l->sku);
-		if ((known = wf_db_step(db, st)) < 0)
+		ship = l->money ? 0 : l->qty - l->cancelled;
+		if (ship <= 0 || l->cancelled > 0) {
+			/* the line's discount and tax go with what ships, when any does */
+			if ((rc = wf_order_unshipped_add(db, order_id, (int64_t)i + 1, l->money ?
+			    "money" : "cancelled", l, l->money ? l->qty : l->cancelled,
+			    ship > 0 ? 0 : l->discount, ship > 0 ? 0 : l->tax)) != 0)
+				return rc;
+			if (ship <= 0)
+				continue;
+		}
+		if ((known = wf_sku_resolve(db, &sku_id, l->sku)) < 0)
 			return known;
-		sku_id = known ? wf_col_int(st, 0) : 0;
-		wf_stmt_reset(st);
-		wf_stmt_clear(st);
 		if (!known)
 			(*unknown)++;
+		value = ship * l->unit_price;
+		disc = l->discount < value ? l->discount : value;
 		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 			return rc;
 		wf_bind_int(st, 1, order_id);
@@ -398,9 +410,9 @@ insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_orde
 		wf_bind_opt_int(st, 4, known, sku_id);
 		wf_bind_static(st, 5, l->external_id);
 		wf_bind_static(st, 6, l->title ? l->title : "");
-		wf_bind_int(st, 7, l->qty);
+		wf_bind_int(st, 7, ship);
 		wf_bind_int(st, 8, l->unit_price);
-		wf_bind_int(st, 9, l->discount);
+		wf_bind_int(st, 9, disc);
 		wf_bind_int(st, 10, l->tax);
 		if ((rc = wf_db_done_static(db, st)) != 0)
 			return rc;
@@ -410,11 +422,11 @@ insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_orde
 
 /* The lines whose SKU the catalogue does not know, as a JSON array. */
 static cJSON *
-unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
+unknown_skus(wf_db *db, int64_t order_id, int64_t *units, wf_buf *next)
 {
 	static const char sql[] =
-	    "SELECT sku, sum(qty) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL"
-	    " GROUP BY sku ORDER BY min(line_no)";
+	    "SELECT sku, sum(qty), max(title) FROM order_line WHERE order_id = ?1"
+	    " AND sku_id IS NULL GROUP BY sku ORDER BY min(line_no)";
 	cJSON *a = cJSON_CreateArray();
 	wf_stmt *st;
 
@@ -427,6 +439,12 @@ unknown_skus(wf_db *db, int64_t order_id, int64_t *units)
 	while (wf_db_step(db, st) == 1) {
 		cJSON_AddItemToArray(a, cJSON_CreateString(wf_col_text(st, 0)));
 		*units += wf_col_int(st, 1);
+		/* a channel's key (shopify-variant:ID): the next action names
+		 * the alias that maps it, and the title that says what it is */
+		if (next && strchr(wf_col_text(st, 0), ':'))
+			wf_buf_addf(next, "%s%s (\"%s\") to its SKU (wf-stock sku alias SKU %s)",
+			    next->len ? "; map " : "Map ", wf_col_text(st, 0), wf_col_text(st, 2),
+			    wf_col_text(st, 0));
 	}
 	return a;
 }
@@ -435,8 +453,9 @@ int
 wf_order_resolve(wf_db *db, const char *ref, int64_t order_id)
 {
 	static const char upd[] =
-	    "UPDATE order_line SET sku_id = (SELECT id FROM sku WHERE sku.code = order_line.sku)"
-	    " WHERE order_id = ?1 AND sku_id IS NULL";
+	    "UPDATE order_line SET sku_id = coalesce((SELECT id FROM sku"
+	    " WHERE sku.code = order_line.sku), (SELECT sku_id FROM sku_alias"
+	    " WHERE sku_alias.alias = order_line.sku)) WHERE order_id = ?1 AND sku_id IS NULL";
 	static const char cnt[] =
 	    "SELECT count(*) FROM order_line WHERE order_id = ?1 AND sku_id IS NULL";
 	wf_stmt *st;
@@ -457,7 +476,7 @@ wf_order_resolve(wf_db *db, const char *ref, int64_t order_id)
 	wf_stmt_reset(st);
 	if (left == 0)
 		return 0;
-	skus = unknown_skus(db, order_id, &units);
+	skus = unknown_skus(db, order_id, &units, NULL);
 	list = skus ? cJSON_PrintUnformatted(skus) : NULL;
 	rc = wf_error_set(WF_EREFUSED, "order %s still has SKUs the catalogue does not know: %s",
 	    ref, list ? list : "?");
@@ -476,10 +495,10 @@ hold_for_unknown(wf_db *db, const char *ref, int64_t order_id)
 	cJSON *skus, *c, *ev;
 	int rc;
 
-	if ((skus = unknown_skus(db, order_id, &units)) == NULL)
+	if ((skus = unknown_skus(db, order_id, &units, &next)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	rc = wf_buf_adds(&why, "unknown SKU");
-	rc |= wf_buf_adds(&next, "Add ");
+	rc |= wf_buf_adds(&next, next.len ? ", or add " : "Add ");
 	cJSON_ArrayForEach(c, skus) {
 		rc |= wf_buf_addf(&why, "%s %s", c == skus->child ? "" : ",", c->valuestring);
 		rc |= wf_buf_addf(&next, "%s%s", c == skus->child ? "" : ", ", c->valuestring);
@@ -673,7 +692,8 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, del)) != 0)
 		goto out;
 	wf_bind_int(st, 1, o->i.id);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_order_unshipped_clear(db, o->i.id)) != 0 ||
+	    (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
 		goto out;
 	/* no event when no field a reader sees changed (the fingerprint did) */
 	if (changes->child)

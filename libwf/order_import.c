@@ -5,7 +5,7 @@
  * never moves money backwards (wf-order(1), "Re-imports").  What it writes,
  * it writes through order.c (order_priv.h).
  *
- * reads: orders, order_line
+ * reads: orders, order_line, order_unshipped
  */
 #include <stdlib.h>
 #include <string.h>
@@ -548,7 +548,14 @@ fingerprint(const struct wf_order_in *in, const char *ship, char out[17])
 		h = fnv_int_sep(h, (long long)l->unit_price, '\x1f');
 		h = fnv_int_sep(h, (long long)l->discount, '\x1f');
 		h = fnv_int_sep(h, (long long)l->tax, '\x1e');
+		/* added with migration 14, only when set: a stored order's
+		 * fingerprint stays what it was */
+		if (l->money || l->cancelled)
+			h = fnv_int_sep(fnv_int_sep(h, l->money, '\x1f'),
+			    (long long)l->cancelled, '\x1e');
 	}
+	if (in->has_subtotal)
+		h = fnv_int_sep(fnv_ch(h, '\x1d'), (long long)in->subtotal, '\x1d');
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -568,7 +575,8 @@ amount(char out[48], int64_t v, const char *cur)
  * A discount larger than what it discounts is refused, never clamped: the
  * order would otherwise carry money nobody can account for. */
 static int
-totals(const wf_jloc *at, const struct wf_order_in *in, int64_t *subtotal, int64_t *total)
+totals(const wf_jloc *at, struct wf_order_in *in, int64_t *subtotal, int64_t *total,
+    int64_t *computed)
 {
 	wf_jloc ll = WF_JLOC_KEY(at, in->k_lines);
 	char a[48], b[48];
@@ -589,16 +597,70 @@ totals(const wf_jloc *at, const struct wf_order_in *in, int64_t *subtotal, int64
 	if (in->discount > s)
 		return wf_jerr(at, in->k_discount, "the order's discount %s is more than its "
 		    "subtotal %s", amount(a, in->discount, in->currency), amount(b, s, in->currency));
-	if (in->has_total) {
-		*total = in->total;
-		return 0;
-	}
 	v = s - in->discount;
 	if (wf_money_add(v, in->shipping_paid, &v) != 0 ||
 	    (!in->taxes_included && wf_money_add(v, in->tax, &v) != 0))
 		return wf_jerr(at, NULL, "total out of range");
-	*total = v;
+	*computed = v;
+	*total = in->has_total ? in->total : v;
+	/* the channel's own subtotal, when it states one, is the order's (a
+	 * stated subtotal equal to the lines' is not one: the fingerprint of
+	 * an order that adds up stays what it was) */
+	if (in->has_subtotal && in->subtotal == s)
+		in->has_subtotal = 0;
+	if (in->has_subtotal)
+		*subtotal = in->subtotal;
 	return 0;
+}
+
+static int clear_open(wf_db *db, const char *ref, const char *kind, const char *note);
+
+/* Whether a total the channel stated differs from what the order's
+ * lines, discounts, shipping and tax add up to (COMPUTED) by more than
+ * rounding: a minor unit per line, and one for the order. */
+static int
+totals_differ(const struct wf_order_in *in, int64_t total, int64_t computed)
+{
+	int64_t d = total > computed ? total - computed : computed - total;
+
+	return in->check_totals && in->has_total && d > (int64_t)in->nlines + 1;
+}
+
+/* Raise (or, when it adds up again, clear) the exception about order REF
+ * whose total TOTAL is not what its parts add up to (COMPUTED). */
+static int
+check_totals(wf_db *db, const char *ref, const struct wf_order_in *in, int64_t subtotal,
+    int64_t total, int64_t computed)
+{
+	struct wf_order_row o;
+	char a[48], b[48];
+	wf_buf next = {0};
+	cJSON *ev;
+	int rc;
+
+	if (!totals_differ(in, total, computed))
+		return clear_open(db, ref, WF_EX_TOTALS, "an import from the channel adds up");
+	if ((rc = wf_order_load(db, &o, ref)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	ev = cJSON_CreateObject();
+	if (ev == NULL || wf_jadd_money(ev, "total", total, in->currency) |
+	    wf_jadd_money(ev, "adds_up_to", computed, in->currency) |
+	    wf_jadd_money(ev, "subtotal", subtotal, in->currency) |
+	    wf_jadd_money(ev, "discount", in->discount, in->currency) |
+	    wf_jadd_money(ev, "shipping_paid", in->shipping_paid, in->currency) |
+	    wf_jadd_money(ev, "tax", in->tax, in->currency) |
+	    wf_jadd_bool(ev, "taxes_included", in->taxes_included) ||
+	    wf_buf_addf(&next, "The channel's total %s is not what the order's lines, "
+	    "discounts, shipping and tax add up to (%s): check the order in the channel; the "
+	    "total was imported as the channel states it", amount(a, total, in->currency),
+	    amount(b, computed, in->currency))) {
+		cJSON_Delete(ev);
+		wf_buf_free(&next);
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	rc = wf_order_raise(db, ref, &o.i, WF_EX_TOTALS, ev, 0, next.p);
+	wf_buf_free(&next);
+	return rc;
 }
 
 static int
@@ -614,7 +676,12 @@ check_in(const wf_jloc *at, const struct wf_order_in *in)
 	if (in->owner && wf_text_check("owner", in->owner, 64) != 0)
 		return wf_jerr(at, "owner", "%s", wf_error_msg() + strlen("owner: "));
 	for (i = 0; i < in->nlines; i++)
-		if (wf_text_check("sku", in->lines[i].sku, 64) != 0 ||
+		if (in->lines[i].cancelled < 0 || in->lines[i].cancelled > in->lines[i].qty) {
+			wf_jloc ll = WF_JLOC_KEY(at, in->k_lines), li = WF_JLOC_IDX(&ll, (long)i);
+			return wf_jerr(&li, NULL, "%lld units refunded or cancelled, more than the "
+			    "%lld ordered", (long long)in->lines[i].cancelled,
+			    (long long)in->lines[i].qty);
+		} else if (wf_text_check("sku", in->lines[i].sku, 64) != 0 ||
 		    wf_text_sku("sku", in->lines[i].sku) != 0) {
 			wf_jloc ll = WF_JLOC_KEY(at, in->k_lines), li = WF_JLOC_IDX(&ll, (long)i);
 			return wf_jerr(&li, "sku", "%s", wf_error_msg() + strlen("sku: "));
@@ -885,6 +952,9 @@ change_line(cJSON *c, wf_stmt *st, size_t i, const struct wf_order_line_in *l,
 	rc |= change_money(c, KEY("unit_price"), wf_col_int(st, 4), l->unit_price, cur);
 	rc |= change_money(c, KEY("discount"), wf_col_int(st, 5), l->discount, cur);
 	rc |= change_money(c, KEY("tax"), wf_col_int(st, 6), l->tax, cur);
+	if (wf_col_int(st, 7) != l->cancelled)
+		rc |= change_item(c, KEY("cancelled"), wf_json_int(wf_col_int(st, 7)),
+		    wf_json_int(l->cancelled));
 #undef KEY
 	return rc ? WF_ENOMEM : 0;
 }
@@ -900,9 +970,15 @@ content_changes(wf_db *db, cJSON *c, const struct wf_order_row *o,
 	static const char sql[] =
 	    "SELECT placed_at, promise_by, ship_to, subtotal, discount, shipping_paid, tax,"
 	    " total, owner FROM orders WHERE id = ?1";
+	/* a line as the channel gave it: what ships and what never does */
 	static const char lines_sql[] =
-	    "SELECT sku, title, external_id, qty, unit_price, discount, tax FROM order_line"
-	    " WHERE order_id = ?1 ORDER BY line_no";
+	    "SELECT max(sku), max(title), max(external_id), sum(qty), max(unit_price),"
+	    " sum(discount), sum(tax), sum(cancelled) FROM ("
+	    " SELECT line_no, sku, title, external_id, qty, unit_price, discount, tax,"
+	    " 0 AS cancelled FROM order_line WHERE order_id = ?1 UNION ALL"
+	    " SELECT line_no, sku, title, external_id, qty, unit_price, discount, tax,"
+	    " CASE WHEN why = 'cancelled' THEN qty ELSE 0 END FROM order_unshipped"
+	    " WHERE order_id = ?1) GROUP BY line_no ORDER BY line_no";
 	char placed[WF_TIME_LEN], promise[WF_TIME_LEN];
 	const char *cur = in->currency;
 	cJSON *was = NULL;
@@ -1188,11 +1264,12 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 	struct wf_order_row o;
 	char hash[17];
 	wf_buf ref = {0}, ship = {0};
-	int64_t subtotal = 0, total = 0;
+	int64_t subtotal = 0, total = 0, computed = 0;
 	int rc, found;
 	const char *ship_text;
 
-	if ((rc = check_in(at, in)) != 0 || (rc = totals(at, in, &subtotal, &total)) != 0)
+	if ((rc = check_in(at, in)) != 0 ||
+	    (rc = totals(at, in, &subtotal, &total, &computed)) != 0)
 		return rc;
 	/* a status without its amount: never silently zero */
 	if (in->paid_is_total)
@@ -1235,6 +1312,8 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 		    ref.p, o.i.currency, in->currency);
 	else if ((rc = wf_order_payment_keep(db, o.i.id, in)) == 0)
 		rc = reimport(db, ref.p, &o, in, ship_text, hash, subtotal, total, out);
+	if (rc == 0 && in->check_totals)
+		rc = check_totals(db, ref.p, in, subtotal, total, computed);
 out:
 	wf_buf_free(&ref);
 	wf_buf_free(&ship);

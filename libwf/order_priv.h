@@ -27,6 +27,13 @@
 struct wf_order_line_in {
 	const char *sku, *title, *external_id;
 	int64_t     qty, unit_price, discount, tax;
+	/* Money only (a tip, a gift card, a custom item, no shipping): it
+	 * counts in the order's money and is never reserved, routed or
+	 * shipped, nor holds the order.  Else CANCELLED of QTY units were
+	 * cancelled or refunded at the channel before they shipped: only the
+	 * rest is to ship.  Both are kept in order_unshipped. */
+	int         money;
+	int64_t     cancelled;
 };
 
 struct wf_order_in {
@@ -40,6 +47,13 @@ struct wf_order_in {
 	const cJSON *ship_to;           /* the address object as given */
 	int64_t     shipping_paid, discount, tax, total;
 	int         has_total, taxes_included;
+	/* The channel's own subtotal (Shopify's subtotal_price): the order's
+	 * when given, whatever its lines add up to. */
+	int         has_subtotal;
+	int64_t     subtotal;
+	/* A total the lines, discounts, shipping and tax do not add up to is
+	 * imported as given, with an exception showing both (Shopify). */
+	int         check_totals;
 	const char *pay_status;         /* pending paid partially_refunded refunded */
 	const char *channel_status;     /* the status as the channel named it */
 	int64_t     paid, refunded;
@@ -118,6 +132,25 @@ const char *wf_order_not_an_order(const cJSON *o, enum wf_order_format format);
 int wf_order_paid_status(const char *status);
 /* Add payment id ID (kept in ARENA when not already there) to IN. */
 int wf_order_pay_id(struct wf_order_in *in, const char *id);
+
+/* A platform order whose total its lines, discounts, shipping and tax do
+ * not add up to (as wf_order_raise raises it; cleared when an import adds
+ * up). */
+#define WF_EX_TOTALS "order_totals_mismatch"
+
+/* ---- order_unshipped.c: what of an order's lines never ships ----------------- */
+
+/* Keep QTY units of line LINE_NO (L, from the channel) of order ORDER_ID as
+ * unshipped for WHY ("money" or "cancelled"), with DISCOUNT and TAX.
+ * Returns 0 or a database error. */
+int wf_order_unshipped_add(wf_db *db, int64_t order_id, int64_t line_no, const char *why,
+    const struct wf_order_line_in *l, int64_t qty, int64_t discount, int64_t tax);
+/* Forget the unshipped parts of order ORDER_ID (its lines are rewritten). */
+int wf_order_unshipped_clear(wf_db *db, int64_t order_id);
+/* The unshipped parts of order ORDER_ID as a JSON array of objects (line,
+ * why, sku, title, qty, unit_price, discount, tax, id) in CUR; NULL when
+ * out of memory or on a database error. */
+cJSON *wf_order_unshipped_json(wf_db *db, int64_t order_id, const char *cur);
 
 /* ---- order.c, the payments ---------------------------------------------------- */
 

@@ -4,7 +4,11 @@
  * refund.  A refund is applied once: its id is kept (order_payment,
  * provider "shopify-refund"), and a refund whose transactions the order's
  * own import already counted (refunds[] of the order) changes nothing.
- * What it writes, it writes through order.c (order_priv.h).
+ * Its line items whose units had shipped become a return each (return.c),
+ * restocked (back on hand) or written off as the refund says.
+ * What it writes, it writes through order.c (order_priv.h) and return.c.
+ *
+ * reads: order_line, sku
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +18,73 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
+#include "wf_return.h"
 #include "wf_text.h"
+
+/* Each line item of refund R (ID, AT) whose units order O (key REF)
+ * shipped and has not taken back becomes a return, named by the refund,
+ * restocked or written off: restock_type "return" or "legacy_restock"
+ * restocks, "no_restock" writes off, "cancel" took back units that never
+ * shipped (nothing comes back); without one, the refund's "restock" says.
+ * Returns 0, a located WF_EINPUT, or an error. */
+static int
+refund_returns(wf_db *db, const wf_jloc *at, const cJSON *r, const char *id,
+    const struct wf_order_info *o, const char *ref)
+{
+	static const char sql[] =
+	    "SELECT s.code, l.qty_shipped - l.qty_returned FROM order_line l"
+	    " JOIN sku s ON s.id = l.sku_id WHERE l.order_id = ?1 AND l.external_id = ?2"
+	    " ORDER BY l.line_no LIMIT 1";
+	wf_jloc li = WF_JLOC_KEY(at, "refund_line_items");
+	const cJSON *items, *it;
+	struct wf_return_open ro;
+	char reason[160], code[80];
+	int64_t qty, left;
+	wf_stmt *st;
+	long i = 0;
+	int rc, all = 0, restock, found;
+
+	if ((rc = wf_jget_bool(at, r, "restock", 0, &all)) < 0)
+		return rc;
+	if ((rc = wf_jget_arr(at, r, "refund_line_items", 0, &items)) != 0)
+		return rc < 0 ? rc : 0;
+	snprintf(reason, sizeof reason, "shopify-refund:%s", id);
+	cJSON_ArrayForEach(it, items) {
+		wf_jloc lj = WF_JLOC_IDX(&li, i++);
+		const char *line = NULL, *type = NULL;
+		if (!cJSON_IsObject(it))
+			return wf_jerr(&lj, NULL, "expected an object");
+		if ((rc = wf_jget_id(&lj, it, "line_item_id", WF_J_REQ, &line)) < 0 ||
+		    (rc = wf_jget_int(&lj, it, "quantity", WF_J_REQ, 0, 1000000, &qty)) < 0 ||
+		    (rc = wf_jget_str(&lj, it, "restock_type", 0, 32, &type)) < 0)
+			return rc;
+		if (type && strcmp(type, "cancel") == 0)
+			continue;
+		restock = type ? strcmp(type, "no_restock") != 0 : all;
+		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+			return rc;
+		wf_bind_int(st, 1, o->id);
+		wf_bind_text(st, 2, line);
+		if ((found = wf_db_step(db, st)) < 0)
+			return found;
+		left = 0;
+		if (found) {
+			wf_strlcpy(code, wf_col_text(st, 0), sizeof code);
+			left = wf_col_int(st, 1);
+			wf_stmt_reset(st);
+		}
+		if (left <= 0 || qty == 0)
+			continue;       /* nothing of the line shipped, or all is back */
+		memset(&ro, 0, sizeof ro);
+		ro.order = ref;
+		ro.sku = code;
+		ro.reason = reason;
+		ro.qty = qty < left ? qty : left;
+		if ((rc = wf_return_channel(db, &ro, restock, wf_db_out(db))) != 0)
+			return rc == WF_EREFUSED ? wf_jerr(&lj, NULL, "%s", wf_error_msg()) : rc;
+	}
+	return 0;
+}
 
 int
 wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
@@ -62,6 +132,9 @@ wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
 	for (i = 0; i < own.npay_ids && !found && !counted && rc == 0; i++)
 		rc = wf_order_payment_has(db, &counted, o.id, "shopify", own.pay_ids[i]);
 	if (rc)
+		return rc;
+	/* the units it took back, once: the order's own import makes no return */
+	if (!found && (rc = refund_returns(db, at, r, id, &o, ref)) != 0)
 		return rc;
 	if (found || counted || amount == 0) {
 		if (!found) {

@@ -170,6 +170,89 @@ refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum,
 	return 0;
 }
 
+/* The units of line LINE_ID that the order's refunds (refunds[].
+ * refund_line_items) took back before they shipped, into *n: every restock
+ * type but "return", which takes back units that had shipped. */
+static int
+refunded_units(const wf_jloc *at, const cJSON *o, const char *line_id, int64_t *n)
+{
+	wf_jloc lr = WF_JLOC_KEY(at, "refunds");
+	const cJSON *refunds, *r, *items, *it;
+	long i = 0, j;
+	int64_t q;
+	int rc;
+
+	*n = 0;
+	if (line_id == NULL || (rc = wf_jget_arr(at, o, "refunds", 0, &refunds)) != 0)
+		return 0;
+	cJSON_ArrayForEach(r, refunds) {
+		wf_jloc li = WF_JLOC_IDX(&lr, i++);
+		wf_jloc lit = WF_JLOC_KEY(&li, "refund_line_items");
+		if (!cJSON_IsObject(r) ||
+		    (rc = wf_jget_arr(&li, r, "refund_line_items", 0, &items)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		j = 0;
+		cJSON_ArrayForEach(it, items) {
+			wf_jloc lj = WF_JLOC_IDX(&lit, j++);
+			const char *id = NULL, *restock = NULL;
+			if (!cJSON_IsObject(it))
+				return wf_jerr(&lj, NULL, "expected an object");
+			if ((rc = wf_jget_id(&lj, it, "line_item_id", 0, &id)) < 0 ||
+			    (rc = wf_jget_str(&lj, it, "restock_type", 0, 32, &restock)) < 0)
+				return rc;
+			if (id == NULL || strcmp(id, line_id) != 0 ||
+			    (restock && strcmp(restock, "return") == 0))
+				continue;
+			if ((rc = wf_jget_int(&lj, it, "quantity", WF_J_REQ, 0, 1000000, &q)) < 0)
+				return rc;
+			*n += q;
+		}
+	}
+	return 0;
+}
+
+/* Whether line ITEM (LN parsed) is money only, and what of it will not
+ * ship: a gift card, a line that needs no shipping (a tip), or a custom
+ * item (no product, no variant, no SKU) is money; units refunded before
+ * they shipped, removed by an edit (current_quantity) or no longer
+ * fulfillable while nothing of the line was fulfilled are cancelled. */
+static int
+line_ships(const wf_jloc *li, const wf_jloc *at, const cJSON *o, const cJSON *item,
+    struct wf_order_line_in *ln, const char *variant, const char *product)
+{
+	const char *ful = NULL;
+	int64_t v, n;
+	int rc, b;
+
+	if ((rc = wf_jget_bool(li, item, "gift_card", 0, &b)) < 0)
+		return rc;
+	ln->money = rc == 0 && b;
+	if ((rc = wf_jget_bool(li, item, "requires_shipping", 0, &b)) < 0)
+		return rc;
+	if (rc == 0 && !b)
+		ln->money = 1;
+	if ((ln->sku == NULL || *ln->sku == '\0') && variant == NULL && product == NULL)
+		ln->money = 1;
+	if (ln->money)
+		return 0;
+	if ((rc = refunded_units(at, o, ln->external_id, &n)) < 0)
+		return rc;
+	if ((rc = wf_jget_int(li, item, "current_quantity", 0, 0, 1000000, &v)) < 0)
+		return rc;
+	if (rc == 0 && ln->qty - v > n)
+		n = ln->qty - v;
+	if ((rc = wf_jget_str(li, item, "fulfillment_status", 0, 32, &ful)) < 0 ||
+	    (rc = wf_jget_int(li, item, "fulfillable_quantity", 0, 0, 1000000, &v)) < 0)
+		return rc;
+	if (rc == 0 && ful == NULL && ln->qty - v > n)
+		n = ln->qty - v;
+	ln->cancelled = n;     /* more than ordered is refused (order_import.c) */
+	return 0;
+}
+
 int
 wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena)
@@ -259,7 +342,7 @@ wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 	cJSON_ArrayForEach(item, items) {
 		wf_jloc li = WF_JLOC_IDX(&l_items, (long)i);
 		struct wf_order_line_in *ln = &in->lines[i++];
-		const char *variant = NULL;
+		const char *variant = NULL, *product = NULL;
 
 		if (!cJSON_IsObject(item))
 			return wf_jerr(&li, NULL, "expected an object");
@@ -274,18 +357,27 @@ wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 		    (rc = sum_prices(&li, item, "tax_lines", in->currency, &ln->tax)) < 0 ||
 		    (rc = wf_order_jtext(&li, item, "title", 0, 500, &ln->title)) < 0 ||
 		    (rc = wf_jget_id(&li, item, "id", 0, &ln->external_id)) < 0 ||
-		    (rc = wf_jget_id(&li, item, "variant_id", 0, &variant)) < 0)
+		    (rc = wf_jget_id(&li, item, "variant_id", 0, &variant)) < 0 ||
+		    (rc = wf_jget_id(&li, item, "product_id", 0, &product)) < 0)
 			return rc;
 		if (ln->external_id && wf_text_check("id", ln->external_id, 128) != 0)
 			return wf_jerr(&li, "id", "%s", wf_error_msg() + strlen("id: "));
+		if ((rc = line_ships(&li, at, o, item, ln, variant, product)) < 0)
+			return rc;
 		if (ln->sku == NULL || *ln->sku == '\0') {
-			/* no SKU on the channel: keep the line under its variant so
-			 * the order is not lost; it will not match the catalogue */
+			/* no SKU on the channel: the line's key is its variant
+			 * (wf-stock sku alias maps it to a SKU), else its product,
+			 * else the line itself, so that two products never share one */
 			char buf[160];
-			if (variant && wf_text_check("variant_id", variant, 128) != 0)
-				return wf_jerr(&li, "variant_id", "%s",
-				    wf_error_msg() + strlen("variant_id: "));
-			snprintf(buf, sizeof buf, "shopify-variant:%s", variant ? variant : "none");
+			const char *key = variant ? "variant_id" : product ? "product_id" : "id";
+			const char *id = variant ? variant : product ? product : ln->external_id;
+			if (id && wf_text_check(key, id, 128) != 0)
+				return wf_jerr(&li, key, "%s", wf_error_msg() + strlen(key) + 2);
+			if (id == NULL)
+				snprintf(buf, sizeof buf, "shopify-line:%zu", i);
+			else
+				snprintf(buf, sizeof buf, "shopify-%s:%s", variant ? "variant" :
+				    product ? "product" : "line", id);
 			if ((ln->sku = wf_order_keep(arena, buf)) == NULL)
 				return wf_error_set(WF_ENOMEM, "out of memory");
 		}
@@ -294,6 +386,12 @@ wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 	}
 	/* total_discounts includes the lines' discounts: the rest is the order's */
 	in->discount = total_discounts > line_discounts ? total_discounts - line_discounts : 0;
+	/* the order's own subtotal is stored as it says; its total is checked */
+	if ((rc = wf_order_jmoney(at, o, "subtotal_price", WF_J_NUMOK, in->currency,
+	    &in->subtotal)) < 0)
+		return rc;
+	in->has_subtotal = rc == 0;
+	in->check_totals = 1;
 	return 0;
 }
 

@@ -137,7 +137,7 @@ wf_return_list_order(wf_db *db, int64_t order_id, wf_out *out)
 }
 
 static int
-open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
+open_id(wf_db *db, int64_t *idp, const struct wf_return_open *in)
 {
 	static const char avail[] =
 	    "SELECT (SELECT coalesce(sum(qty_shipped), 0) FROM order_line"
@@ -203,6 +203,18 @@ open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
 	if ((rc = wf_history_add(db, "return", key, "return", "create", NULL, "requested",
 	    data)) != 0 ||
 	    (!in->requested && (rc = wf_state_apply(db, NULL, m, id, key, "authorise", NULL)) != 0))
+		return rc;
+	*idp = id;
+	return 0;
+}
+
+static int
+open_rma(wf_db *db, const struct wf_return_open *in, wf_out *out)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = open_id(db, &id, in)) != 0)
 		return rc;
 	return wf_return_emit(db, id, out);
 }
@@ -576,3 +588,24 @@ const struct wf_record_type wf_record_return = {
 	.complete = "SELECT 'RMA-' || id FROM rma WHERE state <> 'closed'" " AND 'RMA-' || id GLOB ?1 ORDER BY id",
 	.lookup = "SELECT 1 FROM rma WHERE id = ?1",
 };
+
+/* ---- returns a channel made (wf_return_channel) ------------------------------- */
+
+static int
+channel_return(wf_db *db, const struct wf_return_open *r, int restock, wf_out *out)
+{
+	char key[WF_KEY_LEN];
+	int64_t id;
+	int rc;
+
+	if ((rc = open_id(db, &id, r)) != 0)
+		return rc;
+	wf_key_format(&wf_record_return, id, key);
+	return receive(db, key, restock ? "sellable" : "damaged", NULL, out);
+}
+
+int
+wf_return_channel(wf_db *db, const struct wf_return_open *r, int restock, wf_out *out)
+{
+	IN_TX(channel_return(db, r, restock, out));
+}

@@ -799,6 +799,38 @@ static const char m16[] =
 "    WHERE e.record_type = 'payout' AND e.ref = payout.ref AND e.action = 'accept');\n"
 ;
 
+/* 17: Shopify orders as they really come (issue 16).
+ * sku_alias: another key for a SKU (`wf-stock sku alias`), such as
+ * "shopify-variant:41383274741953" for a shop that uses no SKUs; one key
+ * names one SKU, and never one that is another SKU's code.
+ * order_unshipped: the parts of an order's lines Workform never ships,
+ * kept for the order's money and its record: lines that are money only
+ * (tips, gift cards, custom items, no shipping: why 'money') and units the
+ * channel cancelled or refunded before they shipped (why 'cancelled').
+ * order_line keeps only what is left to ship, so nothing that reserves,
+ * routes or ships stock ever sees them. */
+static const char m17[] =
+"CREATE TABLE sku_alias (\n"
+"  alias      TEXT PRIMARY KEY CHECK (length(alias) BETWEEN 1 AND 64),\n"
+"  sku_id     INTEGER NOT NULL REFERENCES sku(id),\n"
+"  created_at TEXT NOT NULL " TS("created_at") "\n"
+") STRICT;\n"
+"CREATE INDEX sku_alias_sku ON sku_alias(sku_id);\n"
+"CREATE TABLE order_unshipped (\n"
+"  order_id    INTEGER NOT NULL REFERENCES orders(id),\n"
+"  line_no     INTEGER NOT NULL CHECK (line_no >= 1),\n"
+"  why         TEXT NOT NULL CHECK (why IN ('money', 'cancelled')),\n"
+"  sku         TEXT NOT NULL CHECK (sku <> ''),\n"
+"  title       TEXT NOT NULL DEFAULT '',\n"
+"  external_id TEXT,\n"
+"  qty         INTEGER NOT NULL CHECK (qty > 0),\n"
+"  unit_price  INTEGER NOT NULL CHECK (unit_price >= 0),\n"
+"  discount    INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),\n"
+"  tax         INTEGER NOT NULL DEFAULT 0 CHECK (tax >= 0),\n"
+"  PRIMARY KEY (order_id, line_no, why)\n"
+") STRICT;\n"
+;
+
 const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13,
-	m14, m15, m16 };
+	m14, m15, m16, m17 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

@@ -109,6 +109,20 @@ int wf_sku_add(wf_db *db, const struct wf_sku_in *in, wf_out *out);
  * or WF_EINPUT located at the line for a field of the wrong type. */
 int wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused);
 
+/* Add ALIAS as another key for SKU CODE (`wf-stock sku alias`), such as
+ * "shopify-variant:41383274741953" for a shop that uses no SKUs: order
+ * lines that carry it are that SKU's.  Emits {"type":"sku_alias","alias":..,
+ * "sku":..,"result":"created"|"unchanged"}, with an "alias" event on the
+ * SKU when created.  One key names one SKU: WF_EREFUSED when ALIAS is a
+ * SKU's own code or another SKU's alias.  (`sku import` takes them as
+ * "aliases":[...].)  Returns 0, WF_EINPUT for a key that is not printable
+ * text of 1 to 64 bytes, WF_ENOTFOUND for an unknown SKU, or an error. */
+int wf_sku_alias(wf_db *db, const char *code, const char *alias, wf_out *out);
+
+/* The SKU whose code, or else alias, is KEY into *SKU_ID.  Returns 1, 0
+ * when none is, or a database error. */
+int wf_sku_resolve(wf_db *db, int64_t *sku_id, const char *key);
+
 /* Emit every SKU ({"type":"sku",...}), by code.  Returns 0 or an error. */
 int wf_sku_list(wf_db *db, wf_out *out);
 

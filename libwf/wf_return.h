@@ -88,6 +88,13 @@ int wf_return_emit(wf_db *db, int64_t id, wf_out *out);
 /* Emit order ORDER_ID's returns, oldest first. */
 int wf_return_list_order(wf_db *db, int64_t order_id, wf_out *out);
 
+/* A return the channel made (a Shopify refund's line items): open R as
+ * wf_return_open() does, authorised, and book its units back at once into
+ * the shipping warehouse's returns bin, restocked (RESTOCK: on hand) or
+ * written off (damaged); the order takes them back.  Emits the return as
+ * it ends.  Returns what wf_return_open() and wf_return_receive() do. */
+int wf_return_channel(wf_db *db, const struct wf_return_open *r, int restock, wf_out *out);
+
 /* The record type this module owns (wf_record.h). */
 extern const struct wf_record_type wf_record_return;
 

@@ -82,3 +82,55 @@ $(jq -c . "$REFUND")"
 	assert_output ''
 	assert_equal "$stderr" "wf-order: stdin:1: not a Shopify refund (no refund_line_items or transactions) (nothing applied)"
 }
+
+# ---- refund line items: returns --------------------------------------------------
+
+# The legacy order paid, its three lines shipped from BER (5 of each there).
+shipped_order() {
+	wf-stock warehouse add BER --country US >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	for s in IPOD2008GREEN IPOD2008RED IPOD2008BLACK; do
+		wf-stock sku add "$s" --currency USD >/dev/null
+		wf-stock receive "$s" 5 --to BER/A-01 >/dev/null
+	done
+	paid_order
+	wf-order reserve shopify:450789469 --warehouse BER >/dev/null
+	wf-order pick shopify:450789469 >/dev/null
+	wf-order pack shopify:450789469 >/dev/null
+	wf-order ship shopify:450789469 --carrier ups --service ground --tracking 1Z1 >/dev/null
+}
+
+on_hand() {	# on_hand SKU: at BER
+	wf-stock levels --sku "$1" --warehouse BER | jq -r .on_hand
+}
+
+@test "a refund with restock true brings its shipped units back on hand through a return each" {
+	shipped_order
+	run -0 --separate-stderr wf-order import --from shopify-refund <"$REFUND"
+	assert_line --index 0 --partial '"type":"return","return":"RMA-1","order":"shopify:450789469","sku":"IPOD2008BLACK","qty":1,"reason":"shopify-refund:509562969","state":"restocked"'
+	assert_line --index 1 --partial '"type":"return","return":"RMA-2","order":"shopify:450789469","sku":"IPOD2008GREEN","qty":1,"reason":"shopify-refund:509562969","state":"restocked"'
+	assert_line --index 2 --partial '"order":"shopify:450789469","result":"updated","channel":"shopify","external_id":"450789469","state":"partially_returned","finance_state":"partially_refunded"'
+	[ "$(on_hand IPOD2008BLACK)" = 5 ]
+	[ "$(on_hand IPOD2008GREEN)" = 5 ]
+	[ "$(on_hand IPOD2008RED)" = 4 ]
+	# the same refund again makes no second return
+	run -0 --separate-stderr wf-order import --from shopify-refund <"$REFUND"
+	assert_output --partial '"result":"unchanged"'
+	assert_equal "$(sql 'SELECT count(*) FROM rma')" 2
+}
+
+@test "a refund with restock false writes its shipped units off; restock_type decides per line" {
+	shipped_order
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(jq -c '.refund.restock = false | .refund.refund_line_items[1].restock_type = "return"' "$REFUND")
+	assert_line --index 0 --partial '"sku":"IPOD2008BLACK","qty":1,"reason":"shopify-refund:509562969","state":"written_off"'
+	assert_line --index 1 --partial '"sku":"IPOD2008GREEN","qty":1,"reason":"shopify-refund:509562969","state":"restocked"'
+	[ "$(on_hand IPOD2008BLACK)" = 4 ]
+	[ "$(wf-stock levels --sku IPOD2008BLACK --warehouse BER | jq -r .damaged)" = 1 ]
+	[ "$(on_hand IPOD2008GREEN)" = 5 ]
+}
+
+@test "a refund of units that never shipped makes no return" {
+	shipped_order
+	wf-order import --from shopify-refund < <(jq -c '.refund.id = 1 | .refund.refund_line_items |= map(.restock_type = "cancel") | .refund.transactions = []' "$REFUND") >/dev/null
+	assert_equal "$(sql 'SELECT count(*) FROM rma')" 0
+}

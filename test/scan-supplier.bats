@@ -169,8 +169,9 @@ received() {
 	# the database as schema 11 left it: kinds po_late, and without what
 	# the migrations after 12 add (13: the fulfillment columns, 14: a SKU's
 	# supplier, 15: the order indexes, 16: the orders' amount index and the
-	# payouts' accepted_at and accepted_line; a later migration must be
-	# undone here too, or wf init fails to redo it)
+	# payouts' accepted_at and accepted_line, 17: sku_alias and
+	# order_unshipped; a later migration must be undone here too, or wf init
+	# fails to redo it)
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment_at;
@@ -178,9 +179,10 @@ received() {
 		DROP INDEX order_line_open_sku; CREATE INDEX event_at ON event(at);
 		CREATE INDEX order_line_sku ON order_line(sku_id);
 		DROP INDEX orders_paid_amount; ALTER TABLE payout DROP COLUMN accepted_at;
-		ALTER TABLE payout DROP COLUMN accepted_line; PRAGMA user_version = 11"
+		ALTER TABLE payout DROP COLUMN accepted_line;
+		DROP TABLE order_unshipped; DROP TABLE sku_alias; PRAGMA user_version = 11"
 	run -0 --separate-stderr wf --version
-	assert_output --partial 'schema 16'   # the test knows every migration after 12
+	assert_output --partial 'schema 17'   # the test knows every migration after 12
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
