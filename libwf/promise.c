@@ -22,7 +22,11 @@
 #include "wf_stock.h"
 #include "wf_time.h"
 
-#define PROMISED "(o.state = 'promised' OR (o.state = 'on_hold' AND o.held_from = 'promised'))"
+/* Driven by the orders' state index: few orders are promised or held,
+ * while a SKU may have every order line ever (hence the unary + on
+ * l.sku_id, which keeps the planner off order_line_sku). */
+#define PROMISED "o.state IN ('promised', 'on_hold')" \
+	" AND (o.state = 'promised' OR o.held_from = 'promised')"
 #define PROMISED_FROM \
 	" FROM orders o JOIN order_route r ON r.order_id = o.id" \
 	" JOIN order_line l ON l.order_id = o.id"
@@ -38,7 +42,7 @@ wf_promise_units(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id, int64_t
 {
 	static const char sql[] =
 	    "SELECT coalesce(sum(l.qty - l.qty_shipped), 0)" PROMISED_FROM
-	    " WHERE " PROMISED " AND l.sku_id = ?1 AND (?2 = 0 OR r.warehouse_id = ?2)"
+	    " WHERE " PROMISED " AND +l.sku_id = ?1 AND (?2 = 0 OR r.warehouse_id = ?2)"
 	    " AND o.id <> ?3";
 	wf_stmt *st;
 	int rc;
@@ -58,11 +62,32 @@ wf_promise_units(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id, int64_t
 }
 
 int
+wf_promise_warehouse(wf_db *db, int64_t *wh_id, int64_t order_id)
+{
+	static const char sql[] =
+	    "SELECT r.warehouse_id FROM orders o JOIN order_route r ON r.order_id = o.id"
+	    " WHERE o.id = ?1 AND " PROMISED " ORDER BY r.warehouse_id LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	*wh_id = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	if ((rc = wf_db_step(db, st)) == 1) {
+		*wh_id = wf_col_int(st, 0);
+		wf_stmt_reset(st);
+		return 0;
+	}
+	return rc;
+}
+
+int
 wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *wh)
 {
 	static const char sql[] =
 	    "SELECT coalesce(sum(l.qty - l.qty_shipped), 0)" PROMISED_FROM
-	    " WHERE " PROMISED " AND l.sku_id = (SELECT id FROM sku WHERE code = ?1)"
+	    " WHERE " PROMISED " AND +l.sku_id = (SELECT id FROM sku WHERE code = ?1)"
 	    " AND (?2 IS NULL OR r.warehouse_id = (SELECT id FROM warehouse WHERE code = ?2))";
 	wf_stmt *st;
 	int rc;

@@ -34,6 +34,10 @@
 int wf_promise_units(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
     int64_t except);
 
+/* *wh_id: the warehouse order ORDER_ID is promised at (0: it is not
+ * promised).  Returns 0 or a database error. */
+int wf_promise_warehouse(wf_db *db, int64_t *wh_id, int64_t order_id);
+
 /* As wf_promise_units(), by codes: SKU's units promised at warehouse WH
  * (NULL: every warehouse).  Unknown codes promise nothing.  Returns 0 or a
  * database error. */
