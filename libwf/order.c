@@ -942,7 +942,7 @@ take(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
 	int rc, route;
 
 	if ((rc = wf_state_check(m, o->ref, o->state, action)) != 0 ||
-	    (rc = wf_promise_check(db, o->id, o->ref, legs, nlegs)) != 0)
+	    (rc = wf_promise_check(db, o->id, o->ref, legs, nlegs, stock)) != 0)
 		goto out;
 	for (k = 0; stock && k < nlegs; k++)
 		for (i = 0; i < legs[k].nunits; i++)

@@ -529,7 +529,7 @@ act_promise(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 		for (i = 0; i < nwh && rc == WF_EREFUSED; i++) {
 			leg.wh_id = w[i].id;
 			code = w[i].code;
-			if ((rc = wf_promise_check(db, o->i.id, NULL, &leg, 1)) == WF_EREFUSED &&
+			if ((rc = wf_promise_check(db, o->i.id, NULL, &leg, 1, 0)) == WF_EREFUSED &&
 			    wf_buf_addf(&why, "; %s", wf_error_msg()))
 				rc = wf_error_set(WF_ENOMEM, "out of memory");
 		}

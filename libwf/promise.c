@@ -128,7 +128,7 @@ codes(wf_db *db, int64_t sku_id, int64_t wh_id, char sku[72], char wh[33])
 
 int
 wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
-    const struct wf_order_leg *legs, size_t nlegs)
+    const struct wf_order_leg *legs, size_t nlegs, int reserving)
 {
 	size_t k, i;
 	int rc;
@@ -143,7 +143,8 @@ wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
 			    (rc = wf_promise_units(db, &promised, u->sku_id, legs[k].wh_id,
 			    order_id)) != 0)
 				return rc;
-			if (avail - promised >= u->qty)
+			/* a reservation short of stock itself is the stock's to refuse */
+			if (avail - promised >= u->qty || (reserving && avail < u->qty))
 				continue;
 			if ((rc = codes(db, u->sku_id, legs[k].wh_id, sku, wh)) != 0)
 				return rc;

@@ -45,12 +45,14 @@ int wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *
 
 /* Whether order ORDER_ID (key REF) may take LEGS' units: each unit's SKU
  * has that many available to promise at its leg's warehouse, not counting
- * what ORDER_ID itself has promised.  Returns 0, WF_EREFUSED naming the
+ * what ORDER_ID itself has promised.  RESERVING (the caller reserves
+ * next, wf_stock_reserve) passes a unit short of available stock itself,
+ * which the reservation refuses in its own words.  Returns 0, WF_EREFUSED naming the
  * first SKU short ("order REF: MUG-1 at BER: 2 available to promise (5
  * available, 3 promised to other orders), 4 needed"; without "order REF: "
  * when REF is NULL), or a database error. */
 int wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
-    const struct wf_order_leg *legs, size_t nlegs);
+    const struct wf_order_leg *legs, size_t nlegs, int reserving);
 
 /* A promise that can no longer be kept: for one SKU of a promised order,
  * the units promised at its warehouse by this order and those promised
