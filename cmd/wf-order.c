@@ -149,6 +149,7 @@ act(struct cli *c, const char *action)
 	a.reason = cli_opt(c, "reason");
 	a.number = cli_opt(c, "number");
 	a.amount = cli_opt(c, "amount");
+	a.by = cli_opt(c, "by");
 	a.note = &note;
 	rc = wf_order_act(c->db, &a, c->out);
 	if (rc == 0 && note.len)
@@ -159,6 +160,14 @@ act(struct cli *c, const char *action)
 
 static const struct cli_opt reserve_opts[] = {
 	{ "warehouse", K_WAREHOUSE, "WH", O_REQ, NULL, "reserve every line there" },
+	END_OPTS
+};
+
+static const struct cli_opt promise_opts[] = {
+	{ "warehouse", K_WAREHOUSE, "WH", 0, NULL,
+	  "promise there (default: the first, by code, that can promise every line)" },
+	{ "by", K_TEXT, "T", 0, NULL,
+	  "the promise date, ISO 8601 (default: the order's promise_by)" },
 	END_OPTS
 };
 
@@ -189,6 +198,8 @@ static const struct cli_opt refund_opts[] = {
 };
 
 static int cmd_refund(struct cli *c)  { return act(c, "refund"); }
+static int cmd_promise(struct cli *c) { return act(c, "promise"); }
+static int cmd_unpromise(struct cli *c) { return act(c, "unpromise"); }
 static int cmd_reserve(struct cli *c) { return act(c, "reserve"); }
 static int cmd_unreserve(struct cli *c) { return act(c, "unreserve"); }
 static int cmd_invoice(struct cli *c) { return act(c, "invoice"); }
@@ -358,6 +369,12 @@ static const struct cli_cmd cmds[] = {
 	{ "list", "", 0, 0, 0, list_opts, cmd_list, "orders, oldest placed first", NULL },
 	{ "show", "REF", 1, 1, 0, NULL, cmd_show,
 	  "an order with its lines, shipments, returns and history", k_order },
+	{ "promise", "REF", 1, 1, C_WRITE, promise_opts, cmd_promise,
+	  "new -> promised: its units count against available-to-promise, no bins picked",
+	  k_order },
+	{ "unpromise", "REF", 1, 1, C_WRITE, NULL, cmd_unpromise,
+	  "promised -> new: the promise dropped, its units available to promise again",
+	  k_order },
 	{ "reserve", "REF", 1, 1, C_WRITE, reserve_opts, cmd_reserve,
 	  "reserve every line at one warehouse, whole or not at all", k_order },
 	{ "unreserve", "REF", 1, 1, C_WRITE, NULL, cmd_unreserve,

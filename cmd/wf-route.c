@@ -16,6 +16,8 @@ static const struct cli_opt route_opts[] = {
 	  "route every new order and every order held as unroutable (the form for cron)" },
 	{ "policy", K_CHOICE, "P", 0, "cheapest|fastest|margin",
 	  "how to choose among the candidates (default margin)" },
+	{ "promise", K_NONE, NULL, 0, NULL,
+	  "promise routed orders (new -> promised): their units count against ATP, no bins picked" },
 	{ "split", K_NONE, NULL, 0, NULL,
 	  "split an order no warehouse can ship whole over the fewest warehouses" },
 	END_OPTS
@@ -34,6 +36,7 @@ cmd_route(struct cli *c)
 	o.apply = cli_flag(c, "apply");
 	o.explain = cli_flag(c, "explain");
 	o.split = cli_flag(c, "split");
+	o.promise = cli_flag(c, "promise");
 	o.refs = c->argv;
 	o.nrefs = (size_t)c->argc;
 	o.new_orders = cli_flag(c, "new");

@@ -1,6 +1,6 @@
 /* levels.c - what the stock ledger adds up to: levels per SKU, warehouse
  * and bin, a SKU with its levels, and inventory value.  Reports only: the
- * ledger and its balances are stock.c's.
+ * ledger and its balances are stock.c's, what is promised promise.c's.
  *
  * reads: balance, sku, bin, warehouse
  */
@@ -11,6 +11,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_promise.h"
 #include "wf_stock.h"
 
 #define VALUED_SQL "('on_hand','reserved','picked','packed')"
@@ -45,7 +46,7 @@ static const char *const level_sql[3][2] = {
 };
 
 static cJSON *
-level_record(const char *sku, const char *wh, const char *bin, int by, const int64_t v[9])
+level_record(const char *sku, const char *wh, const char *bin, int by, const int64_t v[10])
 {
 	cJSON *r = wf_jrecord("level");
 	int rc = 0;
@@ -60,6 +61,11 @@ level_record(const char *sku, const char *wh, const char *bin, int by, const int
 	rc |= wf_jadd_int(r, "on_hand", v[0]);
 	rc |= wf_jadd_int(r, "reserved", v[1]);
 	rc |= wf_jadd_int(r, "available", v[0] - v[1]);
+	if (by < 2) {
+		/* promises are per SKU and warehouse, not per bin */
+		rc |= wf_jadd_int(r, "promised", v[9]);
+		rc |= wf_jadd_int(r, "atp", v[0] - v[1] - v[9]);
+	}
 	rc |= wf_jadd_int(r, "inbound", v[2]);
 	rc |= wf_jadd_int(r, "picked", v[3]);
 	rc |= wf_jadd_int(r, "packed", v[4]);
@@ -78,7 +84,7 @@ int
 wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 {
 	struct wf_sku_info sku;
-	int64_t wh = 0, v[9];
+	int64_t wh = 0, v[10];
 	wf_stmt *st;
 	wf_buf bin = {0};
 	int by, rc, i, rows = 0;
@@ -104,6 +110,10 @@ wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out)
 		cJSON *r;
 		for (i = 0; i < 9; i++)
 			v[i] = wf_col_int(st, 3 + i);
+		v[9] = 0;
+		if (by < 2 && (rc = wf_promise_units_code(db, &v[9], wf_col_text(st, 0),
+		    by == 1 ? wf_col_text(st, 1) : q->warehouse)) != 0)
+			break;
 		wf_buf_reset(&bin);
 		if (by == 2 && wf_buf_addf(&bin, "%s/%s", wf_col_text(st, 1), wf_col_text(st, 2))) {
 			rc = WF_ENOMEM;

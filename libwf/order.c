@@ -16,6 +16,7 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
+#include "wf_promise.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
@@ -944,21 +945,26 @@ wf_order_route_clear(wf_db *db, int64_t order_id)
 	return wf_db_done(db, st);
 }
 
-int
-wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
-    size_t nlegs, cJSON *data)
+/* Write order O's route legs as LEGS say and apply ACTION (reserve:
+ * with the stock reserved per leg; promise: without), after checking that
+ * no unit is promised to another order. */
+static int
+take(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
+    size_t nlegs, const char *action, cJSON *data)
 {
 	static const char ins[] =
 	    "INSERT INTO order_route (order_id, warehouse_id, carrier, service, ship_by, promise,"
 	    " cost, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	const struct wf_machine *m = wf_machine_find("order");
+	int stock = strcmp(action, "reserve") == 0;
 	wf_stmt *st;
 	size_t k, i;
 	int rc, route;
 
-	if ((rc = wf_state_check(m, o->ref, o->state, "reserve")) != 0)
+	if ((rc = wf_state_check(m, o->ref, o->state, action)) != 0 ||
+	    (rc = wf_promise_check(db, o->id, o->ref, legs, nlegs, stock)) != 0)
 		goto out;
-	for (k = 0; k < nlegs; k++)
+	for (k = 0; stock && k < nlegs; k++)
 		for (i = 0; i < legs[k].nunits; i++)
 			if ((rc = wf_stock_reserve(db, NULL, NULL,
 			    legs[k].units[i].sku_id, legs[k].wh_id, legs[k].units[i].qty, o->ref, 0)) != 0)
@@ -976,19 +982,34 @@ wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_
 			wf_bind_text(st, 3, g->carrier);
 			wf_bind_text(st, 4, g->service);
 			wf_bind_time(st, 5, g->ship_by);
-			wf_bind_time(st, 6, g->promise);
 			wf_bind_int(st, 7, g->cost);
 			wf_bind_text(st, 8, g->currency);
 		}
+		if (route || g->promise)
+			wf_bind_time(st, 6, g->promise);
 		wf_bind_time(st, 9, wf_db_now(db));
 		if ((rc = wf_db_done(db, st)) != 0)
 			goto out;
 	}
-	rc = wf_state_apply(db, NULL, m, o->id, o->ref, "reserve", data);
+	rc = wf_state_apply(db, NULL, m, o->id, o->ref, action, data);
 	data = NULL;
 out:
 	cJSON_Delete(data);
 	return rc;
+}
+
+int
+wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
+    size_t nlegs, cJSON *data)
+{
+	return take(db, o, legs, nlegs, "reserve", data);
+}
+
+int
+wf_order_promise(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *leg,
+    cJSON *data)
+{
+	return take(db, o, leg, 1, "promise", data);
 }
 
 /* ---- reading --------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /* order_act.c - what is done to an order by hand or by an order_event line:
- * reserve, unreserve, pick, pack, ship, deliver, close, hold, release,
- * cancel, invoice.  One table says what each action takes and which handler
+ * promise, unpromise, reserve, unreserve, pick, pack, ship, deliver, close,
+ * hold, release, cancel, invoice.  One table says what each action takes and which handler
  * does its work; the order's machines (order.c) say whether it may happen.
  *
  * It writes no table itself: the order changes through order.c, stock
@@ -21,10 +21,12 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
+#include "wf_promise.h"
 #include "wf_shipment.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_text.h"
+#include "wf_time.h"
 
 /* ---- the stock an order holds ---------------------------------------------------- */
 
@@ -457,6 +459,114 @@ act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 	return rc ? rc : wf_order_clear(db, a->order, WF_EX_UNROUTABLE, "reserved by hand");
 }
 
+/* The active warehouses' ids and codes, by code, into *V (an array of
+ * struct wh_code the caller frees). */
+struct wh_code {
+	int64_t id;
+	char    code[33];
+};
+
+static int
+active_warehouses(wf_db *db, wf_buf *v, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT id, code FROM warehouse WHERE state = 'active' ORDER BY code";
+	wf_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	while ((rc = wf_db_step(db, st)) == 1) {
+		struct wh_code w;
+		memset(&w, 0, sizeof w);
+		w.id = wf_col_int(st, 0);
+		wf_strlcpy(w.code, wf_col_text(st, 1), sizeof w.code);
+		if (wf_buf_add(v, &w, sizeof w)) {
+			wf_stmt_reset(st);
+			return wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		(*n)++;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Every unit the order still needs, promised at the warehouse named, else
+ * at the first active warehouse (by code) that has all of them available
+ * to promise; by the date given, else by the order's promise_by. */
+static int
+act_promise(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	struct wf_order_key k = key_of(o, a->order);
+	struct wf_order_units *u = NULL;
+	struct wf_order_leg leg;
+	wf_buf whs = {0}, why = {0};
+	const struct wh_code *w;
+	const char *code = a->warehouse;
+	size_t n, nwh = 0, i;
+	cJSON *d = NULL;
+	int rc;
+
+	(void)out;
+	memset(&leg, 0, sizeof leg);
+	if (a->by) {
+		if (wf_time_parse(a->by, &leg.promise) != 0)
+			return wf_error_set(WF_EINPUT, "by: '%.40s' is not a time (ISO 8601, "
+			    "e.g. 2026-11-23T18:00:00Z)", a->by);
+	} else if (o->i.has_promise)
+		leg.promise = o->i.promise_by;
+	if ((rc = outstanding(db, &u, &n, o->i.id)) != 0)
+		return rc;
+	leg.units = u;
+	leg.nunits = n;
+	if (a->warehouse)
+		rc = wf_warehouse_find(db, &leg.wh_id, NULL, a->warehouse);
+	else if ((rc = active_warehouses(db, &whs, &nwh)) == 0) {
+		/* the first that can take it whole; else say what each lacks */
+		w = (const struct wh_code *)(void *)whs.p;
+		rc = WF_EREFUSED;
+		for (i = 0; i < nwh && rc == WF_EREFUSED; i++) {
+			leg.wh_id = w[i].id;
+			code = w[i].code;
+			if ((rc = wf_promise_check(db, o->i.id, NULL, &leg, 1, 0)) == WF_EREFUSED &&
+			    wf_buf_addf(&why, "; %s", wf_error_msg()))
+				rc = wf_error_set(WF_ENOMEM, "out of memory");
+		}
+		if (rc == WF_EREFUSED || nwh == 0)
+			rc = wf_error_set(WF_EREFUSED, "order %s: no warehouse has every line "
+			    "available to promise%s", a->order, nwh ? wf_buf_str(&why) :
+			    " (there is no active warehouse)");
+	}
+	if (rc == 0 && ((d = cJSON_CreateObject()) == NULL ||
+	    wf_jadd_str(d, "warehouse", code) ||
+	    (leg.promise && wf_jadd_time(d, "promise", leg.promise))))
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+	if (rc == 0) {
+		rc = wf_order_promise(db, &k, &leg, d);
+		d = NULL;
+	}
+	cJSON_Delete(d);
+	free(u);
+	wf_buf_free(&whs);
+	wf_buf_free(&why);
+	return rc;
+}
+
+/* The promise dropped with the route legs: the order is new again. */
+static int
+act_unpromise(wf_db *db, const struct wf_order_row *o, const struct wf_order_action *a,
+    wf_out *out)
+{
+	int rc;
+
+	(void)out;
+	if ((rc = wf_order_route_clear(db, o->i.id)) != 0)
+		return rc;
+	return wf_state_apply(db, NULL, wf_machine_find("order"), o->i.id, a->order,
+	    "unpromise", NULL);
+}
+
 /* The reserved units back on hand and the route legs gone: the order is new
  * again, to be reserved or routed afresh. */
 static int
@@ -631,6 +741,7 @@ act_refund(wf_db *db, const struct wf_order_row *o, const struct wf_order_action
 #define F_REASON    0x20u
 #define F_NUMBER    0x40u
 #define F_AMOUNT    0x80u
+#define F_BY        0x100u
 
 static const struct field {
 	unsigned    bit;
@@ -645,6 +756,7 @@ static const struct field {
 	{ F_REASON,    "reason",    500 },
 	{ F_NUMBER,    "number",    64 },
 	{ F_AMOUNT,    "amount",    0 },
+	{ F_BY,        "by",        0 },
 };
 
 static const char *
@@ -658,6 +770,7 @@ field_value(const struct wf_order_action *a, unsigned bit)
 	case F_COST:      return a->cost;
 	case F_NUMBER:    return a->number;
 	case F_AMOUNT:    return a->amount;
+	case F_BY:        return a->by;
 	default:          return a->reason;
 	}
 }
@@ -672,6 +785,8 @@ static const struct action {
 	act_fn     *fn;         /* NULL: the transition alone */
 	unsigned    flags;
 } actions[] = {
+	{ "promise",   "order", F_WAREHOUSE | F_BY, 0, act_promise, APPLIES },
+	{ "unpromise", "order", 0, 0, act_unpromise, APPLIES },
 	{ "reserve",   "order", F_WAREHOUSE, F_WAREHOUSE, act_reserve, APPLIES },
 	{ "unreserve", "order", 0, 0, act_unreserve, APPLIES },
 	{ "pick",      "order", 0, 0, act_pick, 0 },
@@ -789,7 +904,7 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 {
 	static const char *const known[] = {
 		"type", "order", "action", "warehouse", "carrier", "service", "tracking",
-		"cost", "reason", "number", NULL
+		"cost", "reason", "number", "by", NULL
 	};
 	struct wf_order_action a;
 	const char *type = NULL;
@@ -811,7 +926,8 @@ wf_order_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 	    (rc = wf_jget_str(l->at, l->obj, "tracking", 0, 128, &a.tracking)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "cost", 0, 40, &a.cost)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "reason", 0, 500, &a.reason)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "number", WF_J_NONEMPTY, 64, &a.number)) < 0)
+	    (rc = wf_jget_str(l->at, l->obj, "number", WF_J_NONEMPTY, 64, &a.number)) < 0 ||
+	    (rc = wf_jget_str(l->at, l->obj, "by", WF_J_NONEMPTY, 40, &a.by)) < 0)
 		return rc;
 	return wf_order_act(db, &a, wf_db_out(db));
 }

@@ -174,6 +174,8 @@ compute(struct ctx *c, struct wf_risk *r, const struct sku_rows *x, uint32_t s, 
 		l->day = o->due;
 		l->qty = o->qty;
 		r->waiting = sat_add(r->waiting, o->qty);
+		if (o->promised)
+			r->promised = sat_add(r->promised, o->qty);
 		if (o->due == 0)
 			waiting0 = sat_add(waiting0, o->qty);
 		if ((rc = push_event(c, 0, o->due, -o->qty)) != 0)
@@ -533,6 +535,8 @@ wf_risk_record(const struct wf_risk *r)
 	rc |= wf_jadd_str(o, "sku", r->sku);
 	rc |= wf_jadd_str(o, "warehouse", r->warehouse);
 	rc |= wf_jadd_int(o, "available", r->available);
+	rc |= wf_jadd_int(o, "promised", r->promised);
+	rc |= wf_jadd_int(o, "atp", sat_add(r->available, -r->promised));
 	rc |= wf_jadd_int(o, "waiting", r->waiting);
 	rc |= wf_jadd_int(o, "on_order", r->on_order);
 	rc |= wf_jadd_int(o, "unconfirmed_on_order", r->unconfirmed_on_order);

@@ -560,7 +560,8 @@ line_value(const struct rsku *s, wf_stmt *st, int64_t line_qty)
 	"SELECT l.sku_id, o.id, l.line_no, coalesce(o.promise_by," \
 	" (SELECT min(r.promise) FROM order_route r WHERE r.order_id = o.id))," \
 	" (SELECT min(r.warehouse_id) FROM order_route r WHERE r.order_id = o.id)," \
-	" l.qty - l.qty_shipped, l.qty, l.unit_price, l.discount, o.currency" \
+	" l.qty - l.qty_shipped, l.qty, l.unit_price, l.discount, o.currency," \
+	" o.state = 'promised' OR coalesce(o.held_from, '') = 'promised'" \
 	" FROM orders o JOIN order_line l ON l.order_id = o.id"
 
 static int
@@ -597,6 +598,7 @@ load_orders(struct ctx *c)
 		x->wh = wf_col_null(st, 4) ? NONE : idmap_get(&c->whid, wf_col_int(st, 4));
 		x->qty = wf_col_int(st, 5);
 		x->line_qty = wf_col_int(st, 6);
+		x->promised = (int32_t)wf_col_int(st, 10);
 		x->value = line_value(&c->sku.v[s], st, x->line_qty);
 	}
 	return rc;

@@ -81,6 +81,7 @@ struct ord {
 	uint32_t sku, wh;            /* wh NONE: not routed */
 	int32_t  due;                /* relative, >= 0 */
 	uint32_t line_no;
+	int32_t  promised;           /* the order is promised (wf_promise.h) */
 	int64_t  order, qty, line_qty, value;
 };
 

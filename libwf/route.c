@@ -84,7 +84,11 @@ route_one(struct run *r, const struct key *k)
 	d->nlegs = 0;
 	d->reasons = 0;
 	r->ncand = 0;
-	if (dup || !wf_route_eligible(&r->ord, d->skip)) {
+	if (!dup && r->o->promise && wf_route_promised(&r->ord))
+		wf_strlcpy(d->skip, "promised", sizeof d->skip);
+	else if (!dup && wf_route_eligible(&r->ord, d->skip))
+		d->skip[0] = '\0';
+	if (dup || d->skip[0]) {
 		if (dup)
 			wf_strlcpy(d->skip, "duplicate", sizeof d->skip);
 		d->result = "skipped";
@@ -93,6 +97,8 @@ route_one(struct run *r, const struct key *k)
 	if ((rc = wf_route_decide(r)) != 0)
 		return rc;
 	if (strcmp(d->result, "unroutable") != 0) {
+		if (r->o->promise)
+			d->result = "promised";
 		/* emitted before the stock it takes leaves the cache: the
 		 * explanation is of the stock it was decided on */
 		if ((r->o->apply && (rc = wf_route_apply_routed(r)) != 0) ||
@@ -101,6 +107,8 @@ route_one(struct run *r, const struct key *k)
 		wf_route_take(r);
 		return 0;
 	}
+	/* its promise stands: the units it was promised are not for others */
+	wf_route_own_undo(r);
 	if (r->o->apply) {
 		if ((rc = wf_route_apply_unroutable(r, ex)) != 0)
 			return rc;
@@ -319,13 +327,25 @@ run_orders(struct run *r, struct source *s)
 }
 
 int
-wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out)
+wf_route_run(wf_db *db, const struct wf_route_opts *opts, wf_out *out)
 {
+	struct wf_route_opts po;
+	const struct wf_route_opts *o = opts;
 	struct source s;
 	struct run r;
 	long long orders = 0, bad = 0;
 	size_t i;
 	int rc;
+
+	if (opts->promise && (opts->apply || opts->split))
+		return wf_error_set(WF_EUSAGE, "--promise records promises: not with %s",
+		    opts->apply ? "--apply (which reserves)" : "--split (a promise is one warehouse)");
+	if (opts->promise) {
+		/* written as --apply writes */
+		po = *opts;
+		po.apply = 1;
+		o = &po;
+	}
 
 	if (o->nrefs > 0 && o->new_orders)
 		return wf_error_set(WF_EUSAGE, "--new routes every new order: give it no REF");

@@ -1,6 +1,7 @@
 /* route_apply.c - applying routing's decisions, and the invariants that
  * check what it left.  A routed order is reserved, and keeps its legs,
- * through wf_order_reserve; an unroutable one is held through
+ * through wf_order_reserve (or, with --promise, promised through
+ * wf_order_promise); an unroutable one is held through
  * wf_order_hold and gets an "unroutable" exception.  Routing writes no
  * table of its own and applies no order transition itself.
  *
@@ -129,7 +130,8 @@ wf_route_apply_routed(struct run *r)
 	}
 	/* decided under the write lock: stock that is not there is this
 	 * code's failure, not the order's */
-	if ((rc = wf_order_reserve(r->db, &k, legs, (size_t)d->nlegs, data)) != 0) {
+	if ((rc = r->o->promise ? wf_order_promise(r->db, &k, legs, data) :
+	    wf_order_reserve(r->db, &k, legs, (size_t)d->nlegs, data)) != 0) {
 		if (rc == WF_EREFUSED)
 			rc = wf_error_set(WF_EINTERNAL,
 			    "routing %s: the stock is not what was decided on: %s", o->ref,
@@ -176,7 +178,8 @@ wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 		rc = oom();
 		goto out;
 	}
-	if ((rc = wf_order_route_clear(r->db, o->id)) != 0 ||
+	/* a promised order keeps its leg: its promise stands, at risk */
+	if ((!wf_route_promised(o) && (rc = wf_order_route_clear(r->db, o->id)) != 0) ||
 	    (rc = wf_order_hold(r->db, &k, why.p)) != 0)
 		goto out;
 	if ((ev = wf_route_evidence(r)) == NULL || (rc = wf_route_next_action(r, &next)) != 0) {

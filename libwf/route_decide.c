@@ -14,6 +14,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_promise.h"
 #include "wf_time.h"
 
 const unsigned wf_route_reason_bits[WF_ROUTE_NREASONS] = {
@@ -493,7 +494,16 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 		if (i < n)
 			v[i] = wf_col_int(st, 1);
 	}
-	if (rc < 0 || (rc = wf_db_stmt(r->db, &st, landed)) != 0)
+	if (rc < 0)
+		return rc;
+	/* what is promised to orders is not there for others (wf_promise.h) */
+	for (i = 0; i < n; i++) {
+		int64_t p;
+		if ((rc = wf_promise_units(r->db, &p, sku, r->wh[i].id, 0)) != 0)
+			return rc;
+		v[i] -= p;
+	}
+	if ((rc = wf_db_stmt(r->db, &st, landed)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku);
 	wf_bind_text(st, 2, sku_cur);
@@ -576,6 +586,7 @@ wf_route_load_order(struct run *r, const struct key *k)
 	wf_stmt_reset(st);
 
 	o->nlines = 0;
+	o->own_w = -1;
 	o->units = o->revenue = 0;
 	if ((rc = wf_db_stmt(r->db, &st, lines)) != 0)
 		return rc;
@@ -615,6 +626,54 @@ wf_route_load_order(struct run *r, const struct key *k)
 }
 
 /* Whether the order may be routed; else why not into WHY. */
+int
+wf_route_promised(const struct order *o)
+{
+	return strcmp(o->state, "promised") == 0 ||
+	    (strcmp(o->state, "on_hold") == 0 && strcmp(o->held_from, "promised") == 0);
+}
+
+/* Give R->ord's own promised units back to the cache (SIGN 1), or take them
+ * out again (-1): an order may take what it was promised itself. */
+static void
+own_promise(struct run *r, int sign)
+{
+	struct order *o = &r->ord;
+	size_t i;
+
+	if (o->own_w < 0)
+		return;
+	for (i = 0; i < o->nlines; i++)
+		if (o->lines[i].v)
+			o->lines[i].v[o->own_w] += sign * o->lines[i].qty;
+}
+
+void
+wf_route_own_undo(struct run *r)
+{
+	own_promise(r, -1);
+	r->ord.own_w = -1;
+}
+
+/* The warehouse R->ord is promised at into its own_w (-1: none). */
+static int
+own_warehouse(struct run *r)
+{
+	int64_t id;
+	size_t w;
+	int rc;
+
+	r->ord.own_w = -1;
+	if (!wf_route_promised(&r->ord))
+		return 0;
+	if ((rc = wf_promise_warehouse(r->db, &id, r->ord.id)) != 0)
+		return rc;
+	for (w = 0; w < r->nwh; w++)
+		if (r->wh[w].id == id)
+			r->ord.own_w = (int)w;
+	return 0;
+}
+
 int
 wf_route_eligible(const struct order *o, char why[64])
 {
@@ -935,6 +994,9 @@ wf_route_decide(struct run *r)
 	for (i = 0; i < o->nlines; i++)
 		if ((rc = cache_get(r, o->lines[i].sku_id, o->lines[i].sku_cur, &o->lines[i].v)) != 0)
 			return rc;
+	if ((rc = own_warehouse(r)) != 0)
+		return rc;
+	own_promise(r, 1);
 	for (w = 0; w < r->nwh; w++) {
 		r->stock_ok[w] = 1;
 		for (i = 0; i < o->nlines; i++)
@@ -1230,7 +1292,7 @@ wf_route_emit(struct run *r, const char *exception)
 	};
 	const struct order *o = &r->ord;
 	const struct decision *d = &r->d;
-	int one = strcmp(d->result, "routed") == 0, some = one || strcmp(d->result, "split") == 0;
+	int one = strcmp(d->result, "routed") == 0 || strcmp(d->result, "promised") == 0, some = one || strcmp(d->result, "split") == 0;
 	const struct wh *w = one ? &r->wh[d->legs[0].w] : NULL;
 	const struct svc *s = one ? &w->svc[d->legs[0].s] : NULL;
 	int64_t ship_by, promise;

@@ -83,6 +83,8 @@ struct order {
 	int64_t promise_by, total, units, revenue;
 	struct line *lines;
 	size_t  nlines, caplines;
+	int     own_w;           /* the warehouse it is promised at, its units
+	                            back in the cache while it is decided; -1 */
 };
 
 struct cand {
@@ -162,6 +164,13 @@ int wf_route_eligible(const struct order *o, char why[64]);
 /* Decide R->ord into R->d (and R->cand).  Returns 0 or an error. */
 int wf_route_decide(struct run *r);
 
+/* Whether order O is promised (state promised, or on hold from there). */
+int wf_route_promised(const struct order *o);
+
+/* Take R->ord's own promised units out of the cache again (it was not
+ * routed: its promise stands). */
+void wf_route_own_undo(struct run *r);
+
 /* Take what the decision takes from the caches: stock and capacity. */
 void wf_route_take(struct run *r);
 
@@ -183,7 +192,8 @@ int wf_route_day_start(const char *tz, int64_t z, int64_t *t, char date[11]);
 
 /* ---- route_apply.c ---------------------------------------------------------------- */
 
-/* Apply the decision to route R->ord; see wf_route_run(). */
+/* Apply the decision to route R->ord (with the promise option: promise it
+ * instead of reserving); see wf_route_run(). */
 int wf_route_apply_routed(struct run *r);
 
 /* Hold R->ord as unroutable and raise its exception, whose key goes to

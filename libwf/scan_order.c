@@ -1,7 +1,9 @@
 /* scan_order.c - the order scan: orders that have waited too long in a
  * state (stuck), that were reserved or shipped and are still not paid
- * (unpaid), and that are not shipped when their promise date has passed
- * (promise_at_risk).  One exception per order and kind, through the scan
+ * (unpaid), and whose promise can no longer be kept (promise_at_risk): not
+ * shipped when its promise date has passed, or, for a promised order
+ * before its date, the stock or the PO it counts on is gone or slipped
+ * past it (wf_promise_risks, wf_promise.h).  One exception per order and kind, through the scan
  * driver (scan_priv.h); each resolves with a note when its order moves on.
  *
  * How long an order has been in its state is measured from the last
@@ -15,7 +17,7 @@
  * held in memory before anything is written: a run writes the exception
  * and event tables it reads.
  *
- * reads: orders, order_line, event
+ * reads: orders, order_line, order_route, event
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
+#include "wf_promise.h"
 #include "wf_time.h"
 
 #define HOUR 3600
@@ -41,6 +44,7 @@ struct cand {
 	char    currency[4];
 	int64_t total, paid, units, placed, since, promise;
 	int     has_promise;
+	const struct wf_promise_risk *risk;   /* its promise cannot be kept */
 };
 
 struct orders {
@@ -50,6 +54,8 @@ struct orders {
 	struct cand    *c;             /* sorted by order */
 	size_t          nc, cap;
 	int64_t         now;
+	struct wf_promise_risk *risks;  /* sorted by order */
+	size_t          nrisks;
 	wf_buf          text, note, shown;
 };
 
@@ -126,8 +132,34 @@ holds(const struct orders *k, int kind, const struct cand *c)
 		return goods_committed(c->state) && strcmp(c->finance, "pending") == 0 &&
 		    k->now - c->placed > o->unpaid_days * DAY;
 	default:
-		return c->has_promise && not_shipped(c->state) && k->now > c->promise;
+		return (c->has_promise && not_shipped(c->state) && k->now > c->promise) ||
+		    c->risk != NULL;
 	}
+}
+
+static int
+risk_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct wf_promise_risk *)a)->ref,
+	    ((const struct wf_promise_risk *)b)->ref);
+}
+
+/* The promises at risk, and the candidate each is of. */
+static int
+load_risks(struct orders *k)
+{
+	struct wf_promise_risk key;
+	size_t i;
+	int rc;
+
+	if ((rc = wf_promise_risks(k->s->db, &k->risks, &k->nrisks)) != 0)
+		return rc;
+	for (i = 0; i < k->nc; i++) {
+		wf_strlcpy(key.ref, k->c[i].ref, sizeof key.ref);
+		k->c[i].risk = k->nrisks ? bsearch(&key, k->risks, k->nrisks, sizeof *k->risks,
+		    risk_cmp) : NULL;
+	}
+	return 0;
 }
 
 static int
@@ -147,7 +179,11 @@ load_candidates(struct orders *k)
 	/* every order one of the kinds may hold for: a superset, judged in C */
 	static const char sql[] =
 	    "SELECT o.ref, o.state, o.finance_state, o.owner, coalesce(o.hold_reason, ''),"
-	    " o.currency, o.total, o.paid, o.placed_at, o.promise_by,"
+	    " o.currency, o.total, o.paid, o.placed_at,"
+	    /* a promise's own date first (wf-order promise --by, the route's) */
+	    " CASE WHEN o.state = 'promised' OR o.held_from = 'promised' THEN coalesce("
+	    "  (SELECT min(r.promise) FROM order_route r WHERE r.order_id = o.id), o.promise_by)"
+	    "  ELSE o.promise_by END,"
 	    " coalesce((SELECT max(e.at) FROM event e WHERE e.record_type = 'order'"
 	    "  AND e.ref = o.ref AND e.machine = 'order' AND e.to_state = o.state), o.created_at),"
 	    " (SELECT coalesce(sum(l.qty), 0) FROM order_line l WHERE l.order_id = o.id)"
@@ -160,7 +196,8 @@ load_candidates(struct orders *k)
 	    "  o.state = 'delivered')) OR"
 	    " (o.promise_by < ?5 AND (o.state = 'new' OR o.state = 'promised' OR"
 	    "  o.state = 'reserved' OR o.state = 'picked' OR o.state = 'packed' OR"
-	    "  o.state = 'on_hold'))";
+	    "  o.state = 'on_hold')) OR"
+	    " o.state = 'promised' OR (o.state = 'on_hold' AND o.held_from = 'promised')";
 	const struct wf_scan_opts *o = k->s->o;
 	char cut[5][WF_TIME_LEN];
 	wf_stmt *st;
@@ -244,7 +281,20 @@ evidence_of(const struct orders *k, int kind, const struct cand *c, cJSON **out)
 		rc |= wf_jadd_money(ev, "paid", c->paid, c->currency);
 		break;
 	default:
-		rc |= wf_jadd_time(ev, "promise_by", c->promise);
+		if (c->has_promise)
+			rc |= wf_jadd_time(ev, "promise_by", c->promise);
+		else
+			rc |= wf_jadd_null(ev, "promise_by");
+		if (c->risk && !(c->has_promise && k->now > c->promise)) {
+			/* before its date: what it counts on */
+			const struct wf_promise_risk *r = c->risk;
+			rc |= wf_jadd_str(ev, "reason", r->po_slipped ? "po_slipped" : "stock_gone");
+			rc |= wf_jadd_str(ev, "sku", r->sku);
+			rc |= wf_jadd_str(ev, "warehouse", r->warehouse);
+			rc |= wf_jadd_int(ev, "promised", r->needed);
+			rc |= wf_jadd_int(ev, "available", r->available);
+			rc |= wf_jadd_int(ev, "inbound_by_promise", r->inbound);
+		}
 		break;
 	}
 	rc |= wf_jadd_str(ev, "currency", c->currency);
@@ -283,6 +333,16 @@ next_action(struct orders *k, int kind, const struct cand *c)
 		rc = wf_buf_addf(&k->text, "Collect %s %s for %s (placed %s, %s, still unpaid), "
 		    "or record the payment with the channel's import", owed, c->currency,
 		    c->ref, day, c->state);
+	} else if (c->risk && !(c->has_promise && k->now > c->promise)) {
+		const struct wf_promise_risk *r = c->risk;
+		if (c->has_promise)
+			wf_date_format(c->promise, day);
+		rc = wf_buf_addf(&k->text, "Keep the promise of %s%s%s: %s at %s has %lld "
+		    "available and %lld arriving by then for %lld promised; %s, or tell the "
+		    "customer", c->ref, c->has_promise ? " by " : "", c->has_promise ? day : "",
+		    r->sku, r->warehouse, (long long)r->available, (long long)r->inbound,
+		    (long long)r->needed, r->po_slipped ? "get the PO confirmed before it "
+		    "(wf-po confirm PO --date DATE)" : "receive or move stock there");
 	} else {
 		wf_date_format(c->promise, day);
 		rc = wf_buf_addf(&k->text, "Ship %s today or tell the customer: promised by %s, "
@@ -362,6 +422,10 @@ clear_note(struct orders *k, int kind, const char *ref, const char *state,
 	} else if (kind == K_STUCK && limit > 0)
 		rc = wf_buf_addf(&k->note, "%s is %s, within the limit of %lld h", ref, state,
 		    (long long)limit);
+	else if (kind == K_PROMISE && c && (strcmp(state, "promised") == 0 ||
+	    strcmp(state, "on_hold") == 0) && (!c->has_promise || k->now <= c->promise))
+		rc = wf_buf_addf(&k->note, "%s can be kept again: what it was promised is there "
+		    "by its promise", ref);
 	else if (kind == K_UNPAID && strcmp(finance, "pending") != 0)
 		rc = wf_buf_addf(&k->note, "%s is %s now", ref, finance);
 	else if (kind == K_PROMISE && not_shipped(state) && promise >= 0) {
@@ -450,7 +514,7 @@ scan_order(struct scan *s)
 	k.s = s;
 	k.now = wf_db_now(s->db);
 	if ((rc = scan_existing(s, wf_scan_order_kinds, "order", &k.ex, &k.nex)) == 0 &&
-	    (rc = load_candidates(&k)) == 0) {
+	    (rc = load_candidates(&k)) == 0 && (rc = load_risks(&k)) == 0) {
 		wf_sort(k.ex, k.nex, sizeof *k.ex, ex_cmp);
 		for (i = 0; i < k.nc && rc == 0; i++) {
 			for (; at < k.nex && strcmp(k.ex[at].ref, k.c[i].ref) < 0 && rc == 0; at++)
@@ -465,6 +529,7 @@ scan_order(struct scan *s)
 	for (i = 0; i < k.nc; i++)
 		cand_free(&k.c[i]);
 	free(k.c);
+	free(k.risks);
 	wf_buf_free(&k.text);
 	wf_buf_free(&k.note);
 	wf_buf_free(&k.shown);

@@ -173,9 +173,13 @@ int wf_order_promises(wf_db *db, const struct wf_promise_query *q, wf_out *out);
 /* One action on one order, as typed or as an order_event line. */
 struct wf_order_action {
 	const char *order;       /* "shop:1001" */
-	const char *action;      /* reserve unreserve pick pack ship deliver
-	                            close hold release cancel invoice refund */
-	const char *warehouse;   /* reserve; ship: the leg to ship */
+	const char *action;      /* promise unpromise reserve unreserve pick
+	                            pack ship deliver close hold release cancel
+	                            invoice refund */
+	const char *warehouse;   /* reserve; ship: the leg to ship; promise
+	                            (NULL: the first that can take it whole) */
+	const char *by;          /* promise: the promise date, ISO 8601 (NULL:
+	                            the order's promise_by) */
 	const char *carrier, *service, *tracking, *cost;   /* ship; cost in the
 	                            order's currency as decimal text */
 	const char *reason;      /* hold, cancel */
@@ -198,7 +202,10 @@ struct wf_order_action {
  * other order may have.  refund pays AMOUNT back without a return, for
  * REASON (finance -> partially_refunded, or refunded when all that was paid
  * is back).  unreserve puts the reserved units back on hand and
- * drops the route legs (reserved -> new).
+ * drops the route legs (reserved -> new).  promise records the order's
+ * promise (new -> promised, wf_order_promise) at WAREHOUSE, else at the
+ * first active warehouse by code where every unit is available to promise,
+ * by BY; unpromise drops it (promised -> new).
  *
  * Returns 0, WF_EINPUT / WF_EUSAGE for a bad field, WF_ENOTFOUND for an
  * unknown order or warehouse, WF_EREFUSED for an illegal transition (naming
@@ -297,9 +304,21 @@ struct wf_order_leg {
  * event's data.  The one reservation of an order: `wf-order reserve` (one
  * leg, no route) and routing both use it.  Returns 0; WF_EREFUSED when O's
  * state does not allow reserve (nothing written) or a leg's units are not
- * there; or a database error.  On an error the caller rolls back. */
+ * there or promised to another order (wf_promise.h); or a database
+ * error.  On an error the caller rolls back. */
 int wf_order_reserve(wf_db *db, const struct wf_order_key *o,
     const struct wf_order_leg *legs, size_t nlegs, cJSON *data);
+
+/* Promise order O as LEG says (wf_promise.h): O's route legs become LEG
+ * (its warehouse; its route and promise date when it has them, LEG->promise
+ * 0: none) and the promise transition (new -> promised) follows, with DATA
+ * (taken, may be NULL) as its event's data; no stock moves.  Every unit of
+ * LEG must be available to promise there.  Returns 0; WF_EREFUSED when O's
+ * state does not allow promise (nothing written) or a unit is not
+ * available to promise; or a database error.  On an error the caller
+ * rolls back. */
+int wf_order_promise(wf_db *db, const struct wf_order_key *o,
+    const struct wf_order_leg *leg, cJSON *data);
 
 /* Drop order ORDER_ID's route legs (routing found no route for it).
  * Returns 0 or a database error. */

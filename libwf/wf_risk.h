@@ -16,6 +16,9 @@
  *                one without counts where routing would look first: the
  *                warehouse with the most available units of the SKU (then
  *                the lowest code).
+ *   promised     the part of waiting promised to orders (state promised,
+ *                or on hold from there: wf_promise.h) at the warehouse;
+ *                atp = available - promised, what is left to promise.
  *   on order     open units of PO lines of sent, confirmed and partially
  *                received POs, due on the date the supplier confirmed, else
  *                the expected date.  A line whose date is before day 0 is
@@ -127,6 +130,7 @@ struct wf_risk {
 	const char *sku, *warehouse, *currency;
 	const char *sku_state;
 	int64_t     available, waiting, on_order, unconfirmed_on_order, overdue_on_order;
+	int64_t     promised;                /* of waiting: promised units */
 	int64_t     position;
 	int64_t     d100, sd100;             /* as measured (printed) */
 	int64_t     demand_days, in_stock_days;

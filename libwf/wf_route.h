@@ -11,8 +11,9 @@
  * Deciding (route_decide.c).  For one order every (active warehouse,
  * service of it) is a candidate.  A candidate fails with the first of
  * these that holds:
- *   no_stock     some SKU has less available at the warehouse than the
- *                order needs
+ *   no_stock     some SKU has less available to promise at the warehouse
+ *                (available less what is promised there to other
+ *                orders, wf_promise.h) than the order needs
  *   no_service   the service does not cover the ship-to country (an order
  *                without one can use only services that cover every
  *                country), or it is priced in another currency than the
@@ -120,6 +121,10 @@ enum wf_route_policy { WF_ROUTE_MARGIN, WF_ROUTE_CHEAPEST, WF_ROUTE_FASTEST };
 struct wf_route_opts {
 	enum wf_route_policy policy;
 	int          apply, explain, split;
+	/* promise routed orders (new -> promised, wf_order_promise) instead
+	 * of reserving them: written as apply writes; not with apply or
+	 * split (a promise is one warehouse) */
+	int          promise;
 	/* where the orders come from, exactly one of: REFS (NREFS > 0); NEW,
 	 * every new order and every order held as unroutable (the form for
 	 * cron); or the lines of IN that carry an "order" key (none: nothing

@@ -85,9 +85,11 @@ struct wf_levels_query {
 };
 
 /* Emit {"type":"level","sku","warehouse"[,"bin"],"on_hand","reserved",
- * "available","inbound","picked","packed","damaged","returned",
- * "quarantine"}: on_hand counts sellable units in the bins, reserved ones
- * included; available = on_hand - reserved.  With a SKU and no stock, one
+ * "available"[,"promised","atp"],"inbound","picked","packed","damaged",
+ * "returned","quarantine"}: on_hand counts sellable units in the bins,
+ * reserved ones included; available = on_hand - reserved; promised the
+ * units promised to orders (wf_promise.h) and atp = available - promised,
+ * per SKU and warehouse (not by bin).  With a SKU and no stock, one
  * row of zeros.  Returns 0, WF_ENOTFOUND, WF_EUSAGE (bad by) or an error. */
 int wf_stock_levels(wf_db *db, const struct wf_levels_query *q, wf_out *out);
 

@@ -19,7 +19,7 @@ load helper
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-stock: stock levels and inventory value =='
 	assert_line --regexp '^TEE-M +BER/A-02 +23 +25 +-2 +ADJ-1$'
-	assert_line --regexp '^MUG-1 +BER +60 +2 +58( +0){7}$'
+	assert_line --regexp '^MUG-1 +BER +60 +2 +58 +0 +58( +0){7}$'
 	assert_line --regexp '^MUG-1 +BER +60 +4\.31 +258\.60 +EUR$'
 	assert_line --regexp '^EUR +221 +844\.32$'
 	assert_equal "$stderr" ''
@@ -94,7 +94,7 @@ load helper
 	assert_line --regexp '^shop:1003 +reserved +paid +[-0-9T:Z]+ +120\.90 +EUR +2 +-$'
 	assert_line --regexp '^SH-1 +shop:1002 +BER +shipped +dhl +parcel +00340434161094042557 +4\.10 +EUR '
 	assert_line --regexp '^RMA-1 +shop:1002 +MUG-1 +1 +arrived broken +refunded +damaged +BER/RETURNS +12\.50 +EUR '
-	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +0 +0 +0 +1 +0 +0 +0$'
+	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +0 +56 +0 +0 +0 +1 +0 +0 +0$'
 	assert_equal "$stderr" ''
 }
 
@@ -103,7 +103,7 @@ load helper
 	WF_DEMO_DIR=$BATS_TEST_TMPDIR/demo run -0 --separate-stderr \
 		"$BATS_TEST_DIRNAME/demo.sh"
 	assert_line '== wf-po: a purchase order, a partial receipt, the follow-ups due =='
-	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +20 +0 +0 +1 +0 +0 +0$'
+	assert_line --regexp '^MUG-1 +BER +58 +2 +56 +0 +56 +20 +0 +0 +1 +0 +0 +0$'
 	assert_line --regexp '^PO-1 +ACME +BER +partially_received +EUR '
 	assert_line --regexp '^PO-1 +ACME +orders@acme\.example +partial +PO-1 partly delivered, overdue since '
 	assert_line '  MUG-1: 8 of 20 units (12 received)'

@@ -75,7 +75,7 @@ risk_field() {
 	# the lead time is ACME's 8 days, so the last day to order is day 0;
 	# reorder point 4 * 8 + 0 (no deviation: no safety stock).
 	run -0 --separate-stderr wf-alert risk
-	assert_output '{"type":"risk","sku":"MUG-1","warehouse":"BER","available":30,"waiting":0,"on_order":100,"unconfirmed_on_order":100,"overdue_on_order":0,"position":130,"daily_demand":"4.00","demand_sd":"0.00","demand_days":56,"in_stock_days":20,"supplier":"ACME","lead_time_days":"8.0","lead_time_sd":"0.0","lead_time_source":"supplier","safety_stock":0,"reorder_point":32,"cover_days":"7.5","stockout_first":"2026-11-28","next_receipt":"2026-11-30","order_by":"2026-11-20","orders_short":0,"units_short":0,"revenue_at_risk":"0.00","currency":"EUR","status":"stockout_before_po"}'
+	assert_output '{"type":"risk","sku":"MUG-1","warehouse":"BER","available":30,"promised":0,"atp":30,"waiting":0,"on_order":100,"unconfirmed_on_order":100,"overdue_on_order":0,"position":130,"daily_demand":"4.00","demand_sd":"0.00","demand_days":56,"in_stock_days":20,"supplier":"ACME","lead_time_days":"8.0","lead_time_sd":"0.0","lead_time_source":"supplier","safety_stock":0,"reorder_point":32,"cover_days":"7.5","stockout_first":"2026-11-28","next_receipt":"2026-11-30","order_by":"2026-11-20","orders_short":0,"units_short":0,"revenue_at_risk":"0.00","currency":"EUR","status":"stockout_before_po"}'
 	assert_equal "$stderr" ''
 	documented risk
 }

@@ -19,6 +19,11 @@ MACHINES="order order.finance shipment return"
 ROWS=$(cat <<'EOF'
 order new close_external closed | o_fulfilled
 order new reserve reserved | o_new o_reserve
+order new promise promised | o_new o_promise
+order promised reserve reserved | o_new o_promise o_reserve
+order promised unpromise new | o_new o_promise o_unpromise
+order promised hold on_hold | o_new o_promise o_hold
+order promised cancel cancelled | o_new o_promise o_cancel
 order reserved unreserve new | o_new o_reserve o_unreserve
 order reserved pick picked | o_new o_reserve o_pick
 order picked pack packed | o_new o_reserve o_pick o_pack
@@ -103,11 +108,6 @@ EOF
 
 # MACHINE FROM ACTION TO | why no command drives it yet.
 PENDING=$(cat <<'EOF'
-order new promise promised | issue 15: wf-order promise, wf-route --promise
-order promised reserve reserved | issue 15: no order is promised before wf-order promise
-order promised unpromise new | issue 15: no order is promised before wf-order promise
-order promised hold on_hold | issue 15: no order is promised before wf-order promise
-order promised cancel cancelled | issue 15: no order is promised before wf-order promise
 EOF
 )
 
@@ -143,6 +143,8 @@ o_new()      { N=$((N + 1)); ORD=shop:$N; order_line "$N" paid | wf-order import
 o_unpaid()   { N=$((N + 1)); ORD=shop:$N; order_line "$N" pending | wf-order import; }
 o_fulfilled() { N=$((N + 1)); ORD=shop:$N; order_line "$N" paid '"fulfilled":true' | wf-order import; }
 o_reserve()  { wf-order reserve "$ORD" --warehouse BER; }
+o_promise()  { wf-order promise "$ORD" --by 2026-11-25T18:00:00Z; }
+o_unpromise() { wf-order unpromise "$ORD"; }
 o_unreserve() { wf-order unreserve "$ORD"; }
 o_pick()     { wf-order pick "$ORD"; }
 o_pack()     { wf-order pack "$ORD"; }

@@ -154,7 +154,7 @@ movements() {
 	assert_equal "$stderr" "wf-stock: the units valued in EUR add up past 9007199254740991; nothing was printed"
 	# each SKU alone is within the limit and shows
 	run -0 --separate-stderr wf-stock levels --by sku
-	assert_line '{"type":"level","sku":"Z-2","on_hand":9007199254740991,"reserved":0,"available":9007199254740991,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+	assert_line '{"type":"level","sku":"Z-2","on_hand":9007199254740991,"reserved":0,"available":9007199254740991,"promised":0,"atp":9007199254740991,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
 }
 
 # ---- moving average cost: rounding, not truncation ----------------------------------

@@ -253,8 +253,8 @@ EOF
 	assert_output --partial '"po":"PO-1","supplier":"ACME","warehouse":"BER","state":"sent"'
 	assert_output --partial '"sent_at":"2026-11-20T09:00:00Z"'
 	run -0 --separate-stderr wf-stock levels --warehouse BER
-	assert_line -n 0 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":0,"reserved":0,"available":0,"inbound":20,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
-	assert_line -n 1 --partial '"sku":"TEE-M","warehouse":"BER","on_hand":0,"reserved":0,"available":0,"inbound":10'
+	assert_line -n 0 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":0,"reserved":0,"available":0,"promised":0,"atp":0,"inbound":20,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+	assert_line -n 1 --partial '"sku":"TEE-M","warehouse":"BER","on_hand":0,"reserved":0,"available":0,"promised":0,"atp":0,"inbound":10'
 	run -0 po PO-1 .expected
 	assert_output '"2026-12-04T09:00:00Z"'
 	run -0 --separate-stderr wf-stock ledger --ref PO-1
@@ -313,8 +313,8 @@ EOF
 	run -0 --separate-stderr wf-po close PO-1
 	assert_output --partial '"state":"closed"'
 	run -0 --separate-stderr wf-stock levels --warehouse BER
-	assert_line -n 0 --partial '"sku":"MUG-1","warehouse":"BER","on_hand":20,"reserved":0,"available":20,"inbound":0'
-	assert_line -n 1 --partial '"sku":"TEE-M","warehouse":"BER","on_hand":10,"reserved":0,"available":10,"inbound":0'
+	assert_line -n 0 --partial '"sku":"MUG-1","warehouse":"BER","on_hand":20,"reserved":0,"available":20,"promised":0,"atp":20,"inbound":0'
+	assert_line -n 1 --partial '"sku":"TEE-M","warehouse":"BER","on_hand":10,"reserved":0,"available":10,"promised":0,"atp":10,"inbound":0'
 	run -0 --separate-stderr wf log po PO-1
 	run -0 jq -c '[.action, .from, .to]' <<<"$output"
 	assert_output $'["create",null,"draft"]\n["send","draft","sent"]\n["confirm","sent","confirmed"]\n["receive_part","confirmed","partially_received"]\n["receive_all","partially_received","received"]\n["close","received","closed"]'

@@ -193,7 +193,7 @@ EOF
 	assert_line -n 0 --partial '"sku":"MUG-1"'
 	run -0 --separate-stderr wf-stock sku show MUG-1
 	assert_line -n 0 --partial '"type":"sku","sku":"MUG-1"'
-	assert_line -n 1 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":5,"reserved":0,"available":5,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+	assert_line -n 1 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":5,"reserved":0,"available":5,"promised":0,"atp":5,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
 	run -1 --separate-stderr wf-stock sku show NOPE
 	assert_equal "$stderr" "wf-stock: unknown SKU 'NOPE'"
 }
@@ -392,8 +392,8 @@ EOF
 	wf-stock unreserve MUG-1 4 --warehouse BER --ref shop:1 >/dev/null    # 10 reserved -> 6 (A)
 	wf-stock receive TEE-M 3 --to MUC/A-01 >/dev/null                     # no cost: valued at 6.00
 	run -0 --separate-stderr wf-stock levels
-	assert_line -n 0 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":22,"reserved":6,"available":16,"inbound":0,"picked":5,"packed":0,"damaged":2,"returned":0,"quarantine":0,"unusable":0}'
-	assert_line -n 1 '{"type":"level","sku":"TEE-M","warehouse":"MUC","on_hand":3,"reserved":0,"available":3,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+	assert_line -n 0 '{"type":"level","sku":"MUG-1","warehouse":"BER","on_hand":22,"reserved":6,"available":16,"promised":0,"atp":16,"inbound":0,"picked":5,"packed":0,"damaged":2,"returned":0,"quarantine":0,"unusable":0}'
+	assert_line -n 1 '{"type":"level","sku":"TEE-M","warehouse":"MUC","on_hand":3,"reserved":0,"available":3,"promised":0,"atp":3,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
 	run -0 --separate-stderr wf-stock levels --by bin --sku MUG-1
 	assert_line -n 0 --partial '"bin":"BER/A-01","on_hand":10,"reserved":6,"available":4,"inbound":0,"picked":2,'
 	assert_line -n 1 --partial '"bin":"BER/B-01","on_hand":12,"reserved":0,"available":12,"inbound":0,"picked":3,"packed":0,"damaged":2,'
@@ -423,7 +423,7 @@ EOF
 @test "levels for a SKU without stock is one row of zeros; unknown filters exit 1" {
 	catalogue
 	run -0 --separate-stderr wf-stock levels --sku MUG-1
-	assert_output '{"type":"level","sku":"MUG-1","warehouse":null,"on_hand":0,"reserved":0,"available":0,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
+	assert_output '{"type":"level","sku":"MUG-1","warehouse":null,"on_hand":0,"reserved":0,"available":0,"promised":0,"atp":0,"inbound":0,"picked":0,"packed":0,"damaged":0,"returned":0,"quarantine":0,"unusable":0}'
 	run -1 --separate-stderr wf-stock levels --sku NOPE
 	assert_equal "$stderr" "wf-stock: unknown SKU 'NOPE'"
 	run -1 --separate-stderr wf-stock levels --warehouse NOPE
