@@ -548,7 +548,7 @@ fingerprint(const struct wf_order_in *in, const char *ship, char out[17])
 		h = fnv_int_sep(h, (long long)l->unit_price, '\x1f');
 		h = fnv_int_sep(h, (long long)l->discount, '\x1f');
 		h = fnv_int_sep(h, (long long)l->tax, '\x1e');
-		/* added with migration 14, only when set: a stored order's
+		/* added with migration 17, only when set: a stored order's
 		 * fingerprint stays what it was */
 		if (l->money || l->cancelled)
 			h = fnv_int_sep(fnv_int_sep(h, l->money, '\x1f'),

@@ -1,5 +1,5 @@
 /* order_unshipped.c - the parts of an order's lines Workform never ships
- * (migration 14): lines that are money only (tips, gift cards, custom
+ * (migration 17): lines that are money only (tips, gift cards, custom
  * items, no shipping) and units the channel cancelled or refunded before
  * they shipped.  order.c writes them with the order's lines, so that
  * order_line keeps only what is left to ship and nothing that reserves,
