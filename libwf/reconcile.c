@@ -674,15 +674,26 @@ order_decide(wf_db *db, struct run *run, struct order_sum *o, int64_t tolerance)
 		d.line = l->key;
 		d.payout = l->in_payout ? l->subject : NULL;
 		if (o->lost) {
+			int open = 0;
 			if ((rc = finance(db, o, "dispute", l, "dispute_line", &moved)) != 0 ||
 			    (rc = finance(db, o, "lose", l, "dispute_lost", &moved)) != 0)
 				return rc;
+			/* A loss is news once: raised when finance takes it (or
+			 * cannot, so the records disagree), updated while open;
+			 * once a person has resolved it, a later run that finds
+			 * the order already refunded by the loss leaves it so. */
+			if (!moved && strcmp(o->finance, "refunded") == 0 &&
+			    (rc = wf_exception_is_open(db, &open, WF_EX_DISPUTE_LOST, "order",
+			    o->ref)) != 0)
+				return rc;
 			snprintf(next, sizeof next, "the dispute on order %s is lost: book the"
 			    " chargeback as a loss and close the order's finance", o->ref);
-			if ((rc = wf_match_raise(db, WF_EX_DISPUTE_LOST, "order", o->ref,
+			if ((moved || open || strcmp(o->finance, "refunded") != 0) &&
+			    (rc = wf_match_raise(db, WF_EX_DISPUTE_LOST, "order", o->ref,
 			    order_evidence(o, run, "dispute lost", 0, l->gross), l->gross,
-			    l->currency, next)) != 0 ||
-			    (rc = wf_match_clear(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
+			    l->currency, next)) != 0)
+				return rc;
+			if ((rc = wf_match_clear(db, WF_EX_DISPUTE_OPEN, "order", o->ref,
 			    "the dispute is lost")) != 0)
 				return rc;
 			d.decision = "dispute_lost";

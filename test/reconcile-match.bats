@@ -226,6 +226,19 @@ open_ex() {	# open_ex KIND: the subjects of KIND's unresolved exceptions
 	assert_output 4499
 }
 
+@test "dispute_lost is a person's to close: resolved by hand, a later match leaves it resolved" {
+	order 1001 2026-11-19T10:00:00Z 44.99 0.00 EUR | orders
+	generic 0.00 't1 charge shop:1001 44.99' 't2 dispute shop:1001 -44.99 lost'
+	wf-reconcile match >/dev/null
+	ex=$(sql "SELECT 'EX-' || id FROM exception WHERE kind = 'dispute_lost'")
+	run -0 --separate-stderr wf-alert resolve "$ex" --note "chargeback booked as a loss"
+	# nothing changed: the next run decides the same and opens nothing again
+	run -0 --separate-stderr wf-reconcile match
+	assert_equal "$(open_ex dispute_lost)" ''
+	run -0 sql "SELECT state, resolution FROM exception WHERE kind = 'dispute_lost'"
+	assert_output 'resolved|chargeback booked as a loss'
+}
+
 @test "the Shopify fixture's dispute on 625362839 opens dispute_open; its payout is in mismatch" {
 	order 625362839 2016-08-01T10:00:00Z 33.00 2.00 | orders
 	shopify
