@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The queries the tools run on big databases search an index: none of them
-# reads every order or every order line (issue 18).  Migration 14 took
+# reads every order or every order line (issue 18).  Migration 15 took
 # indexes away to make imports cheaper; these tests say which queries the
 # remaining ones are for, and fail when a plan becomes a full scan.
 #
@@ -87,6 +87,19 @@ no_scan() {
 	assert_line 'SEARCH o USING INDEX orders_state (state=?)'
 	assert_line 'SEARCH l USING INDEX sqlite_autoindex_order_line_1 (order_id=?)'
 	no_scan
+}
+
+@test "available-to-promise reads the promised and held-from-promised orders, never every held one" {
+	wf-order hold shop:2 --reason "address check" >/dev/null
+	run -0 --separate-stderr wf-order promise shop:1
+	run -0 --separate-stderr wf-route shop:3 --apply
+	run -0 plan "FROM orders o JOIN order_route r ON r.order_id = o.id JOIN order_line l ON l.order_id = o.id WHERE (o.state = 'promised' OR"
+	assert_line 'SEARCH o USING INDEX orders_state (state=?)'
+	assert_line 'SEARCH o USING COVERING INDEX orders_held (held_from=? AND state=?)'
+	no_scan
+	# the index holds the held orders only
+	run -0 sql "SELECT count(*) FROM orders INDEXED BY orders_held WHERE held_from IS NOT NULL"
+	assert_output 1
 }
 
 @test "wf-route --new finds the new orders by state, a page at a time" {
