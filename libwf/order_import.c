@@ -149,6 +149,24 @@ has(const cJSON *o, const char *key)
 	return v != NULL && !cJSON_IsNull(v);
 }
 
+/* A Stripe API object that is money, not an order: Stripe names each
+ * object's kind in "object". */
+static int
+is_stripe(const cJSON *o)
+{
+	static const char *const kinds[] = { "payout", "balance_transaction", "charge",
+		"refund", "dispute", NULL };
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "object");
+	size_t i;
+
+	if (!cJSON_IsString(v))
+		return 0;
+	for (i = 0; kinds[i]; i++)
+		if (strcmp(v->valuestring, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* What a payload sent to the order importer is when it is not an order of
  * FORMAT, and where it goes instead; NULL when it may well be one. */
 static const char *
@@ -164,6 +182,12 @@ not_an_order(const cJSON *o, enum wf_order_format format)
 	    has(o, "tracking_company"))))
 		return "a Shopify fulfillment, not an order: fulfillments are read by "
 		    "wf-order import --from shopify-fulfillment";
+	if (is_stripe(o))
+		return "a Stripe payout or balance transaction, not an order: they are read by "
+		    "wf-reconcile import --from stripe";
+	if (has(o, "transaction_details") || has(o, "transaction_info"))
+		return "a PayPal transaction search, not an order: it is read by "
+		    "wf-reconcile import --from paypal";
 	if (has(o, "payout") || has(o, "payouts") || has(o, "payout_id") ||
 	    has(o, "source_order_id") || (has(o, "transactions") && !items && !has(o, "id")))
 		return "a Shopify Payments payout or balance transaction, not an order: "

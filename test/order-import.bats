@@ -617,6 +617,12 @@ EOF
 	assert_equal "$stderr" "wf-order: stdin:1: a Shopify Payments payout or balance transaction, not an order: payouts are read by wf-reconcile import --from shopify (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify <"$PLATFORMS/woocommerce_orders_list_v3.json"
 	assert_equal "$stderr" "wf-order: stdin:1: [0]: a WooCommerce order: WooCommerce orders are read by wf-order import --from woocommerce (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify <"$PLATFORMS/stripe_payout.openapi_fixture.json"
+	assert_equal "$stderr" "wf-order: stdin:1: a Stripe payout or balance transaction, not an order: they are read by wf-reconcile import --from stripe (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify <"$PLATFORMS/stripe_balance_transaction.djstripe_fixture.json"
+	assert_equal "$stderr" "wf-order: stdin:1: a Stripe payout or balance transaction, not an order: they are read by wf-reconcile import --from stripe (nothing applied)"
+	run -3 --separate-stderr wf-order import --from woocommerce <"$PLATFORMS/paypal_transaction_search.json"
+	assert_equal "$stderr" "wf-order: stdin:1: a PayPal transaction search, not an order: it is read by wf-reconcile import --from paypal (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify <<<'{"orders":[{"id":1,"name":"#1001"}]}'
 	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order has line_items; is this an order? (nothing applied)"
 	run -3 --separate-stderr wf-order import < <(jq -c '.orders[0]' "$PLATFORMS/shopify_orders_list_with_refunds.json")
