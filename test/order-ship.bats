@@ -142,8 +142,8 @@ split_order() {
 	assert_equal "$stderr" ''
 	# each block: a header line, then its rows (bats drops the blank lines between)
 	assert_equal "$(grep -c '^type,' <<<"$output")" 5
-	assert_line -n 0 --regexp '^type,order,channel,.*,lines$'
-	assert_line -n 1 --regexp '^order,shop:1,shop,1,shipped,.*,1$'
+	assert_line -n 0 --regexp '^type,order,channel,.*,lines,unshipped$'
+	assert_line -n 1 --regexp '^order,shop:1,shop,1,shipped,.*,1,\[\]$'
 	assert_line -n 2 --regexp '^type,order,line,sku,'
 	assert_line -n 3 --regexp '^order\.lines,shop:1,1,MUG-1,'
 	assert_line -n 4 --regexp '^type,shipment,order,warehouse,state,'
