@@ -276,8 +276,10 @@ check_unknown(wf_db *db, const char *ref, const char *provider, int64_t payout_i
 #define T_UNKNOWN 0x4           /* a line of an unknown type came or went */
 
 struct touch {
-	int64_t  id;
-	unsigned flags;
+	int64_t     id;
+	unsigned    flags;
+	const char *src;        /* the input and line of the last record that */
+	long        line;       /* touched it, to locate what finish() finds */
 };
 
 /* What one record touched, kept for the run only if the record applies. */
@@ -310,7 +312,7 @@ mark(struct marks *m, int64_t id, unsigned flags)
 			return;
 		}
 	if (m->n < sizeof m->t / sizeof m->t[0])
-		m->t[m->n++] = (struct touch){ id, flags };
+		m->t[m->n++] = (struct touch){ id, flags, NULL, 0 };
 }
 
 /* Add a record's marks to the run.  The last few payouts touched are
@@ -326,6 +328,8 @@ commit_marks(struct run *run, const struct marks *m)
 				break;
 		if (j > 0 && run->nt - j < 8) {
 			run->t[j - 1].flags |= m->t[i].flags;
+			run->t[j - 1].src = m->t[i].src;
+			run->t[j - 1].line = m->t[i].line;
 			continue;
 		}
 		/* not among the last few: look at all (rare) */
@@ -333,6 +337,8 @@ commit_marks(struct run *run, const struct marks *m)
 			;
 		if (j < run->nt) {
 			run->t[j].flags |= m->t[i].flags;
+			run->t[j].src = m->t[i].src;
+			run->t[j].line = m->t[i].line;
 			continue;
 		}
 		if (run->nt == run->capt) {
@@ -860,9 +866,16 @@ import_record(wf_db *db, const struct wf_line *l, void *arg)
 		rc = apply_payout(db, run, l->at, &r.payout, &m);
 	for (i = 0; rc == 0 && i < r.nlines; i++)
 		rc = apply_line(db, run, l->at, &r.line[i], &m);
-	if (rc == 0)
+	if (rc == 0) {
+		const wf_jloc *root = l->at;
+		while (root->up)
+			root = root->up;
+		for (i = 0; i < m.n; i++) {
+			m.t[i].src = root->src;
+			m.t[i].line = root->line;
+		}
 		rc = commit_marks(run, &m);
-	else
+	} else
 		run->last.id = 0;       /* it may be rolled back */
 	wf_payout_rec_free(&r);
 	return rc;
@@ -886,8 +899,14 @@ finish(wf_db *db, struct run *run)
 		if (!found)
 			return wf_error_set(WF_EINTERNAL, "payout %lld vanished during its import",
 			    (long long)t->id);
-		if ((t->flags & (T_CREATED | T_CHANGED)) && (rc = check_balance(db, &p)) != 0)
+		if ((t->flags & (T_CREATED | T_CHANGED)) && (rc = check_balance(db, &p)) != 0) {
+			/* lines each within the money limit whose sum is not: an
+			 * input error, named by the last line that added to it */
+			if (rc == WF_EINPUT && t->src)
+				rc = wf_error_set(WF_EINPUT, "%s:%ld: %s", t->src, t->line,
+				    wf_error_msg());
 			return rc;
+		}
 		if ((t->flags & T_UNKNOWN) &&
 		    (rc = check_unknown(db, p.ref, p.provider, p.id, 0)) != 0)
 			return rc;
