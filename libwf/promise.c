@@ -87,10 +87,10 @@ int
 wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *wh)
 {
 	static const char sql[] =
-	    "SELECT coalesce(sum(l.qty - l.qty_shipped), 0)" PROMISED_FROM
-	    " WHERE " PROMISED " AND +l.sku_id = (SELECT id FROM sku WHERE code = ?1)"
-	    " AND (?2 IS NULL OR r.warehouse_id = (SELECT id FROM warehouse WHERE code = ?2))";
+	    "SELECT (SELECT id FROM sku WHERE code = ?1),"
+	    " (SELECT id FROM warehouse WHERE code = ?2)";
 	wf_stmt *st;
+	int64_t sku_id, wh_id;
 	int rc;
 
 	*qty = 0;
@@ -98,12 +98,15 @@ wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *wh)
 		return rc;
 	wf_bind_text(st, 1, sku);
 	wf_bind_text(st, 2, wh);
-	if ((rc = wf_db_step(db, st)) == 1) {
-		*qty = wf_col_int(st, 0);
-		wf_stmt_reset(st);
+	if ((rc = wf_db_step(db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "no row");
+	sku_id = wf_col_null(st, 0) ? -1 : wf_col_int(st, 0);
+	wh_id = wh == NULL ? 0 : wf_col_null(st, 1) ? -1 : wf_col_int(st, 1);
+	wf_stmt_reset(st);
+	/* an unknown code promises nothing */
+	if (sku_id < 0 || wh_id < 0)
 		return 0;
-	}
-	return rc;
+	return wf_promise_units(db, qty, sku_id, wh_id, 0);
 }
 
 /* The codes of SKU_ID and WH_ID, for a message. */
