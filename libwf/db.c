@@ -201,13 +201,17 @@ trace_plan(wf_db *db, const char *sql)
 	static const char eqp[] = "EXPLAIN QUERY PLAN ";
 	const char *path = getenv("WF_PLANS");
 	sqlite3_stmt *st;
+	size_t n;
 	char *q;
 	FILE *f;
 
-	if (path == NULL || *path == '\0' || (q = malloc(sizeof eqp + strlen(sql))) == NULL)
+	if (path == NULL || *path == '\0')
+		return;
+	n = strlen(sql) + 1;
+	if ((q = malloc(sizeof eqp - 1 + n)) == NULL)
 		return;
 	memcpy(q, eqp, sizeof eqp - 1);
-	strcpy(q + sizeof eqp - 1, sql);
+	memcpy(q + sizeof eqp - 1, sql, n);
 	if (sqlite3_prepare_v2(db->h, q, -1, &st, NULL) == SQLITE_OK) {
 		if ((f = fopen(path, "a")) != NULL) {
 			const char *c;
