@@ -30,15 +30,6 @@ static const char ins_event[] =
     "INSERT INTO event (at, actor, record_type, ref, machine, action, to_state, data)"
     " VALUES (?1, 'bench', 'order', ?2 || ':' || ?3, 'order', 'create', 'new', ?4)";
 
-static void
-text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int
 main(int argc, char **argv)
 {

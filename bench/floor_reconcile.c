@@ -39,15 +39,6 @@
 
 static sqlite3 *db;
 
-static void
-text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* ---- import ------------------------------------------------------------------ */
 
 static const char get_payout[] = "SELECT id FROM payout WHERE ref = ?1";

@@ -96,6 +96,15 @@ lookup(sqlite3 *db, sqlite3_stmt *st)
 	return v;
 }
 
+void
+text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 cJSON *
 next_line(FILE *f, long *lineno)
 {

@@ -27,6 +27,8 @@ sqlite3_stmt *prepare(sqlite3 *db, const char *sql);
 void run(sqlite3 *db, sqlite3_stmt *st);
 /* Step a one-column integer query: the value, or -1 when there is no row. */
 int64_t lookup(sqlite3 *db, sqlite3_stmt *st);
+/* Bind S (NULL: SQL NULL) to parameter I of ST; S must outlive the step. */
+void text(sqlite3_stmt *st, int i, const char *s);
 
 /* The next JSON line of F parsed (caller frees), or NULL at the end. */
 cJSON *next_line(FILE *f, long *lineno);
