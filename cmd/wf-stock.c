@@ -94,7 +94,7 @@ static const struct cli_opt sku_opts[] = {
 	{ "safety-days", K_INT, "DAYS", 0, NULL, "days of cover to keep as safety stock" },
 	{ "owner", K_OWNER, "O", 0, NULL, "owner (default purchasing)" },
 	{ "supplier", K_SUPPLIER, "S", 0, NULL,
-	  "the supplier it is bought from (else its latest PO's)" },
+	  "the supplier it is bought from (else its latest PO's; '' clears it)" },
 	END_OPTS
 };
 

@@ -645,8 +645,11 @@ sku_merge(wf_db *db, struct wf_upsert *u)
 			return rc;
 		u->val[SKU_CURRENCY] = wf_upsert_text(a->base);
 	}
-	/* a supplier is named by its code, and must be one we know */
-	if (in->supplier) {
+	/* a supplier is named by its code, and must be one we know; an empty
+	 * one clears it */
+	if (in->supplier && *in->supplier == '\0')
+		memset(&u->val[SKU_SUPPLIER], 0, sizeof u->val[SKU_SUPPLIER]);
+	else if (in->supplier) {
 		struct wf_supplier_info sup;
 		if ((rc = wf_supplier_find(db, &sup, in->supplier)) != 0)
 			return rc;
@@ -838,7 +841,7 @@ wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused)
 	    (rc = wf_jget_str(l->at, l->obj, "currency", 0, 3, &in.currency)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "owner", WF_J_NONEMPTY, 64, &in.owner)) < 0 ||
 	    (rc = wf_jget_str(l->at, l->obj, "state", 0, 16, &in.state)) < 0 ||
-	    (rc = wf_jget_str(l->at, l->obj, "supplier", WF_J_NONEMPTY, 64, &in.supplier)) < 0)
+	    (rc = wf_jget_str(l->at, l->obj, "supplier", 0, 64, &in.supplier)) < 0)
 		return rc;
 	/* money is parsed by wf_sku_add in the SKU's final currency; check the
 	 * JSON type here so the error names the field */

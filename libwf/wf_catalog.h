@@ -45,7 +45,8 @@ struct wf_bin_in {
 struct wf_sku_in {
 	const char *code;
 	const char *title, *currency, *owner, *state;   /* NULL: not given */
-	const char *supplier;   /* its supplier's code; NULL: not given */
+	const char *supplier;   /* its supplier's code; NULL: not given; "":
+	                           none (clears it) */
 	int         has_price, has_cost, has_lead_time, has_safety_days;
 	int64_t     price, cost, lead_time_days, safety_days;
 	/* money given as text, parsed in the SKU's currency (either may be set;

@@ -185,6 +185,24 @@ EOF
 	assert_equal "$(sql "SELECT count(*) FROM sku WHERE code = 'TEE-L'")" 0
 }
 
+@test "an empty --supplier clears a SKU's supplier; clearing none changes nothing" {
+	wf-po supplier add ACME --name Acme >/dev/null
+	wf-stock sku add MUG-1 --supplier ACME >/dev/null
+	run -0 --separate-stderr wf-stock sku add MUG-1 --supplier ''
+	assert_equal "$(field '[.result, (.supplier // "none")] | join(" ")' <<<"$output")" 'updated none'
+	assert_equal "$(sql "SELECT supplier_id IS NULL FROM sku WHERE code = 'MUG-1'")" 1
+	run -0 --separate-stderr wf log sku MUG-1
+	assert_equal "$(jq -sc '.[-1].data' <<<"$output")" '{"supplier":{"from":"ACME","to":null}}'
+	run -0 --separate-stderr wf-stock sku add MUG-1 --supplier ''
+	assert_equal "$(field .result <<<"$output")" unchanged
+	# sku import too: "" clears, an absent key leaves it as it is
+	wf-stock sku add MUG-1 --supplier ACME >/dev/null
+	run -0 --separate-stderr wf-stock sku import <<<'{"sku":"MUG-1","title":"Mug"}'
+	assert_equal "$(field .supplier <<<"$output")" ACME
+	run -0 --separate-stderr wf-stock sku import <<<'{"sku":"MUG-1","supplier":""}'
+	assert_equal "$(field '[.result, (.supplier // "none")] | join(" ")' <<<"$output")" 'updated none'
+}
+
 @test "sku list and sku show" {
 	catalogue
 	wf-stock receive MUG-1 5 --to BER/A-01 >/dev/null
