@@ -1,11 +1,11 @@
 /*
- * risk_priv.h - what the two halves of the risk module share: the snapshot
- * risk_load.c reads (catalogue, balances, the window of the ledger, the
- * waiting order lines, the open PO lines, each sorted by SKU and warehouse
- * code rank) and risk.c walks.
+ * risk_priv.h - what the two halves of the risk module share: what
+ * risk_load.c reads (the catalogue whole; the balances, the window of the
+ * ledger, the waiting order lines and the open PO lines of one SKU at a
+ * time, each sorted by warehouse code rank) and risk.c walks.
  *
- * Ownership: the context owns every array and string; risk_ctx_free()
- * releases them.
+ * Ownership: the context owns every array, string and open cursor;
+ * risk_ctx_free() releases them (and resets the cursors).
  */
 #ifndef RISK_PRIV_H
 #define RISK_PRIV_H
