@@ -26,6 +26,24 @@
  *               2026-11-20T09:00:00Z (an "at" on each line), every
  *               reservation shipped in the same second: the history the
  *               stock-risk numbers read (bench/floor_apply only)
+ *   riskwarehouses  5 warehouses at every scale, then their bins: the
+ *               catalogue of the stock-scan shape (issue 15: 100,000 SKUs x 5
+ *               warehouses at 1M)
+ *   riskledger  5 x SCALE movements over the 56 days before
+ *               2026-11-20T09:00:00Z, in time order, ten for each SKU at
+ *               each of the 5 warehouses: on the first day a receipt into a
+ *               bulk bin and its move to a pick bin, then four shipments
+ *               (reserve and ship) two weeks apart of the SKU's size Q
+ *               (1-5).  What is left is 6 Q (82 days of cover), at the
+ *               SKU's home warehouse AMS also the 15 units its open orders
+ *               wait for; 2% of SKU-warehouses are left with none
+ *               (stockout_now), 1% of the home warehouses with half their
+ *               waiting units (orders_short), and 1% of the others with
+ *               40 Q (overstock).  (bench/floor_apply only)
+ *   riskorders  SCALE open order lines, two an order (SCALE / 2 orders),
+ *               placed in the week before 2026-11-20T09:00:00Z and promised
+ *               2-9 days after it: line l of SKU l mod SKUs, qty 1 or 2, so
+ *               that every SKU has ten waiting lines of 15 units
  *   payouts     Stripe payout lines in the generic format of wf-reconcile
  *               paying the "orders" of the same scale (order k has id
  *               k + 1 when they are imported first into an empty orders
@@ -623,12 +641,154 @@ gen_payouts(const struct scale *s, uint64_t seed)
 	free(payout_last);
 }
 
+/* ---- the stock-scan shape (issue 15) ----------------------------------------- */
+
+#define RISK_WHS 5
+#define RISK_HOME 3             /* AMS: the lowest code, where waiting lines count */
+#define RISK_WAITING 15         /* units of a SKU's ten open lines: 1+2+1+2... */
+
+static struct scale
+risk_scale(const struct scale *s)
+{
+	struct scale r = *s;
+
+	r.whs = RISK_WHS;
+	return r;
+}
+
+/* A SKU's shipment size, 1-5. */
+static int32_t
+risk_q(uint64_t i)
+{
+	return 1 + (int32_t)(prop(7, i) % 5);
+}
+
+/* What SKU I has left at warehouse W after the window. */
+static int32_t
+risk_left(uint64_t i, uint64_t w)
+{
+	uint64_t h = prop(8, i * 8 + w) % 100;
+	int32_t q = risk_q(i);
+
+	if (h < 2)
+		return 0;                                       /* stockout_now */
+	if (w == RISK_HOME)
+		return 6 * q + (h < 3 ? RISK_WAITING / 2 : RISK_WAITING);  /* orders_short */
+	return h < 3 ? 40 * q : 6 * q;                          /* overstock, ok */
+}
+
+/* The day (0-55 of the window) of shipment K (0-3) of SKU I at W. */
+static int
+risk_ship_day(uint64_t i, uint64_t w, int k)
+{
+	return 6 + 14 * k + (int)(prop(9, i * 8 + w) % 7);
+}
+
+static void
+gen_riskwarehouses(const struct scale *s)
+{
+	struct scale r = risk_scale(s);
+
+	gen_warehouses(&r);
+}
+
+static void
+gen_riskledger(const struct scale *s)
+{
+	struct scale r = risk_scale(s);
+	uint64_t pairs = r.skus * RISK_WHS, p, order = 1000;
+	char code[32], from[32], to[32], cost[32], t[24];
+	int day, k;
+
+	for (day = 0; day < 56; day++) {
+		uint64_t count = 0, j = 0;
+		int64_t t0 = LEDGER_FROM + (int64_t)day * 86400;
+
+		for (p = 0; p < pairs; p++)
+			if (day == 0)
+				count += 2;
+			else
+				for (k = 0; k < 4; k++)
+					count += 2 * (risk_ship_day(p / RISK_WHS, p % RISK_WHS, k) == day);
+		for (p = 0; p < pairs; p++) {
+			uint64_t i = p / RISK_WHS, w = p % RISK_WHS;
+			int32_t q = risk_q(i);
+
+			sku_code(code, sizeof code, i);
+			if (day == 0) {
+				int32_t in = 4 * q + risk_left(i, w);
+				bulk_bin(to, sizeof to, &r, i, w);
+				money(cost, sizeof cost, sku_cost(i));
+				iso(t, sizeof t, t0 + (int64_t)(j++ * 82800 / count));
+				printf("{\"type\":\"movement\",\"action\":\"receive\",\"sku\":\"%s\","
+				    "\"qty\":%d,\"to\":\"%s\",\"cost\":\"%s\",\"at\":\"%s\"}\n", code, in,
+				    to, cost, t);
+				bulk_bin(from, sizeof from, &r, i, w);
+				pick_bin(to, sizeof to, &r, i, w);
+				iso(t, sizeof t, t0 + (int64_t)(j++ * 82800 / count));
+				printf("{\"type\":\"movement\",\"action\":\"move\",\"sku\":\"%s\","
+				    "\"qty\":%d,\"from\":\"%s\",\"to\":\"%s\",\"at\":\"%s\"}\n", code, in,
+				    from, to, t);
+				continue;
+			}
+			for (k = 0; k < 4; k++) {
+				if (risk_ship_day(i, w, k) != day)
+					continue;
+				iso(t, sizeof t, t0 + (int64_t)(j * 82800 / count));
+				j += 2;
+				order++;
+				printf("{\"type\":\"movement\",\"action\":\"reserve\",\"sku\":\"%s\","
+				    "\"qty\":%d,\"warehouse\":\"%s\",\"ref\":\"shop:%" PRIu64 "\","
+				    "\"at\":\"%s\"}\n", code, q, warehouses[w].code, order, t);
+				printf("{\"type\":\"movement\",\"action\":\"ship\",\"sku\":\"%s\","
+				    "\"qty\":%d,\"ref\":\"shop:%" PRIu64 "\",\"at\":\"%s\"}\n", code, q,
+				    order, t);
+			}
+		}
+	}
+}
+
+static void
+gen_riskorders(const struct scale *s)
+{
+	int64_t now = 1795165200, week = 7 * 86400, step = week / (int64_t)(s->n / 2 + 1);
+	char placed[32], promise[32], code[32], price[32], total[32];
+	uint64_t j, l;
+
+	for (j = 0; j < s->n / 2; j++) {
+		int64_t sub = 0, shipping;
+
+		iso(placed, sizeof placed, now - week + (int64_t)j * step);
+		iso(promise, sizeof promise, (now / 86400 + 2 + (int64_t)(prop(10, j) % 8)) * 86400 +
+		    18 * 3600);
+		printf("{\"type\":\"order\",\"channel\":\"shop\",\"external_id\":\"r%" PRIu64 "\","
+		    "\"placed_at\":\"%s\",\"currency\":\"EUR\",\"ship_to\":{\"name\":\"Anna Weber\","
+		    "\"country\":\"DE\",\"postcode\":\"%05" PRIu64 "\",\"city\":\"Berlin\"},"
+		    "\"promise_by\":\"%s\",\"lines\":[", j + 1, placed, 10115 + prop(11, j) % 2000,
+		    promise);
+		for (l = 2 * j; l < 2 * j + 2; l++) {
+			uint64_t i = l % s->skus, q = 1 + l / s->skus % 2;
+			sku_code(code, sizeof code, i);
+			money(price, sizeof price, sku_price(i));
+			sub += sku_price(i) * (int64_t)q;
+			printf("%s{\"sku\":\"%s\",\"qty\":%" PRIu64 ",\"unit_price\":\"%s\"}",
+			    l > 2 * j ? "," : "", code, q, price);
+		}
+		shipping = sub >= 5000 ? 0 : 490;
+		money(price, sizeof price, shipping);
+		money(total, sizeof total, sub + shipping);
+		printf("],\"shipping_paid\":\"%s\",\"payment\":{\"status\":\"paid\","
+		    "\"amount\":\"%s\"}}\n", price, total);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
 		"skus", "warehouses", "suppliers", "movements", "orders", "rules", "stock",
-		"routeorders", "ledger", "payouts", NULL
+		"routeorders", "ledger", "payouts", "riskwarehouses", "riskledger",
+		"riskorders", NULL
 	};
 	static char obuf[1 << 20];
 	struct scale s;
@@ -638,7 +798,7 @@ main(int argc, char **argv)
 
 	if (argc != 3 || (n = strtoull(argv[1], &end, 10)) == 0 || *end) {
 		fprintf(stderr, "usage: bench/gen SCALE skus|warehouses|suppliers|movements|orders|"
-		    "rules|stock|routeorders|ledger|payouts\n");
+		    "rules|stock|routeorders|ledger|payouts|riskwarehouses|riskledger|riskorders\n");
 		return 2;
 	}
 	for (k = 0; kinds[k] && strcmp(kinds[k], argv[2]) != 0; k++)
@@ -661,6 +821,9 @@ main(int argc, char **argv)
 	case 7: gen_routeorders(&s); break;
 	case 8: gen_movements(&s, 1); break;
 	case 9: gen_payouts(&s, mix((uint64_t)4 * 0x51ED270B27D4A1ull ^ n)); break;
+	case 10: gen_riskwarehouses(&s); break;
+	case 11: gen_riskledger(&s); break;
+	case 12: gen_riskorders(&s); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen: write error");

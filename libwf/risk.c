@@ -1,5 +1,5 @@
 /* risk.c - stock risk per SKU and warehouse (wf_risk.h): the walk over
- * the snapshot risk_load.c reads, the numbers of each SKU at each
+ * the rows risk_load.c reads, one SKU at a time, the numbers of each SKU at each
  * warehouse, and the risk record.  It writes nothing.
  *
  * No table of its own; its SQL is in risk_load.c.
@@ -22,10 +22,6 @@ oom(void)
 }
 
 /* ---- one SKU at one warehouse ------------------------------------------------ */
-
-/* The rows of SKU rank S in a sorted array: [*from, *to). */
-#define RANGE(vec, s, i, j) \
-	for ((j) = (i); (j) < (vec).n && (vec).v[(j)].sku == (s); (j)++)
 
 struct sku_rows {
 	size_t b0, b1, h0, h1, o0, o1, p0, p1;
@@ -410,11 +406,9 @@ walk_all(struct ctx *c, wf_risk_fn fn, void *arg)
 	if ((c->days = malloc(((size_t)c->o->window_days + 1) * sizeof *c->days)) == NULL)
 		return oom();
 	for (s = 0; s < c->sku.n; s++) {
-		x.b0 = x.b1, x.h0 = x.h1, x.o0 = x.o1, x.p0 = x.p1;
-		RANGE(c->bal, s, x.b0, x.b1);
-		RANGE(c->hist, s, x.h0, x.h1);
-		RANGE(c->ord, s, x.o0, x.o1);
-		RANGE(c->pol, s, x.p0, x.p1);
+		if ((rc = risk_load_sku(c, s)) != 0)
+			return rc;
+		x.b1 = c->bal.n, x.h1 = c->hist.n, x.o1 = c->ord.n, x.p1 = c->pol.n;
 		if (x.b0 == x.b1 && x.h0 == x.h1 && x.o0 == x.o1 && x.p0 == x.p1 &&
 		    !(c->one_sku && c->one_wh != NONE))
 			continue;
@@ -476,16 +470,12 @@ wf_risk_each(wf_db *db, const struct wf_risk_opts *o, wf_risk_fn fn, void *arg)
 		}
 		c.one_wh = w;
 	}
-	/* the snapshot is in memory: the walk runs outside the read, so that
-	 * FN may write */
-	if (own && (rc = wf_tx_end_read(db)) != 0)
-		goto fail;
-	own = 0;
+	/* the walk reads as it goes: inside the read */
 	rc = walk_all(&c, fn, arg);
 fail:
-	if (own)
-		wf_tx_end_read(db);
 	risk_ctx_free(&c);
+	if (own && wf_tx_end_read(db) != 0 && rc == 0)
+		rc = wf_error_code();
 	return rc;
 }
 

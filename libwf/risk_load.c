@@ -1,14 +1,14 @@
-/* risk_load.c - the snapshot the stock-risk numbers are computed from
+/* risk_load.c - what the stock-risk numbers are computed from
  * (risk_priv.h): the catalogue, each SKU's supplier and the lead times its
- * receipts measured, free stock per SKU and warehouse, what the window of
- * the ledger did to it and what it shipped, the waiting order lines and
- * the open PO lines.  Whole-table reads, each into an array sorted by SKU
- * and warehouse code.
+ * receipts measured (whole tables, read once), then per SKU, in SKU code
+ * order: free stock per warehouse, what the window of the ledger did to
+ * it and what it shipped, the waiting order lines and the open PO lines.
  *
- * Why whole tables: a query per SKU costs a round of index seeks and, on a
- * large ledger, a random page read per movement; reading the window of the
- * ledger in time order reads its pages once, in the order they were
- * written (the scan workload of bench/README.md measures these reads).
+ * Why one SKU at a time: the snapshot held whole took 186 MiB at the 1M
+ * benchmark.  Four cursors, each ordered by SKU code in SQL (the SKU's
+ * code index, then the table's SKU index), stay open through the walk,
+ * and risk_load_sku() takes the rows of the next SKU from each: memory is
+ * that of the largest SKU, whatever the number of SKUs.
  *
  * reads: sku, warehouse, bin, balance, movement, orders, order_line, order_route, po, po_line, supplier
  */
@@ -429,35 +429,30 @@ out:
 	return rc;
 }
 
+/* ---- the rows of one SKU ----------------------------------------------------- */
+
+/* Each cursor's query: the same columns for every SKU (ordered by code)
+ * and for one (o->sku). */
+static const char bal_all[] =
+    "SELECT b.sku_id, b.bin_id, b.state = 'on_hand', b.qty FROM sku s CROSS JOIN balance b"
+    " ON b.sku_id = s.id ORDER BY s.code";
+static const char bal_one[] =
+    "SELECT sku_id, bin_id, state = 'on_hand', qty FROM balance WHERE sku_id = ?1";
+
 static int
-load_balances(struct ctx *c)
+bal_row(struct ctx *c, wf_stmt *st, uint32_t s)
 {
-	static const char all[] = "SELECT sku_id, bin_id, state = 'on_hand', qty FROM balance";
-	static const char one[] =
-	    "SELECT sku_id, bin_id, state = 'on_hand', qty FROM balance WHERE sku_id = ?1";
-	wf_stmt *st;
-	int rc;
+	uint32_t b = idmap_get(&c->binid, wf_col_int(st, 1));
+	struct bal *x;
 
-	if ((rc = wf_db_stmt(c->db, &st, c->one_sku ? one : all)) != 0)
-		return rc;
-	if (c->one_sku)
-		wf_bind_int(st, 1, c->one_sku);
-	while ((rc = wf_db_step(c->db, st)) == 1) {
-		uint32_t s = idmap_get(&c->skuid, wf_col_int(st, 0));
-		uint32_t b = idmap_get(&c->binid, wf_col_int(st, 1));
-		struct bal *x;
-
-		if (s == NONE || b == NONE || c->bin.v[b].wh == NONE)
-			continue;
-		if ((x = PUSH(c->bal)) == NULL) {
-			wf_stmt_reset(st);
-			return oom();
-		}
-		x->sku = s;
-		x->wh = c->bin.v[b].wh;
-		x->avail = wf_col_int(st, 2) && c->bin.v[b].usable ? wf_col_int(st, 3) : 0;
-	}
-	return rc;
+	if (b == NONE || c->bin.v[b].wh == NONE)
+		return 0;
+	if ((x = PUSH(c->bal)) == NULL)
+		return oom();
+	x->sku = s;
+	x->wh = c->bin.v[b].wh;
+	x->avail = wf_col_int(st, 2) && c->bin.v[b].usable ? wf_col_int(st, 3) : 0;
+	return 0;
 }
 
 static int
@@ -477,64 +472,50 @@ hist_add(struct ctx *c, uint32_t sku, uint32_t wh, int64_t day, int shipped, int
 
 /* The window of the ledger (and today): what changed the free on-hand
  * units of usable bins, and what shipped. */
+#define HIST_COLS \
+	"SELECT m.sku_id, m.at, m.qty, m.from_bin, m.from_state = 'on_hand', m.to_bin," \
+	" m.to_state = 'on_hand', m.to_state = 'shipped'"
+#define HIST_WHERE \
+	" m.at >= ?1 AND (m.from_state = 'on_hand' OR m.to_state = 'on_hand'" \
+	" OR m.to_state = 'shipped')"
+static const char hist_all[] =
+    HIST_COLS " FROM sku s CROSS JOIN movement m ON m.sku_id = s.id WHERE" HIST_WHERE
+    " ORDER BY s.code";
+static const char hist_one[] = HIST_COLS " FROM movement m WHERE m.sku_id = ?2 AND" HIST_WHERE;
+
 static int
-load_history(struct ctx *c)
+hist_row(struct ctx *c, wf_stmt *st, uint32_t s)
 {
-	static const char all[] =
-	    "SELECT at, sku_id, qty, from_bin, from_state = 'on_hand', to_bin,"
-	    " to_state = 'on_hand', to_state = 'shipped' FROM movement WHERE at >= ?1"
-	    " AND (from_state = 'on_hand' OR to_state = 'on_hand' OR to_state = 'shipped')";
-	static const char one[] =
-	    "SELECT at, sku_id, qty, from_bin, from_state = 'on_hand', to_bin,"
-	    " to_state = 'on_hand', to_state = 'shipped' FROM movement WHERE sku_id = ?2"
-	    " AND at >= ?1"
-	    " AND (from_state = 'on_hand' OR to_state = 'on_hand' OR to_state = 'shipped')";
-	char last[11] = "";
-	int64_t day = 0;
-	wf_stmt *st;
+	const char *at = wf_col_text(st, 1);
+	uint32_t fb = NONE, tb = NONE, fw = NONE, tw = NONE;
+	int64_t qty = wf_col_int(st, 2), day;
 	int rc;
 
-	if ((rc = wf_db_stmt(c->db, &st, c->one_sku ? one : all)) != 0)
-		return rc;
-	wf_bind_time(st, 1, (c->today - c->o->window_days) * DAY);
-	if (c->one_sku)
-		wf_bind_int(st, 2, c->one_sku);
-	while ((rc = wf_db_step(c->db, st)) == 1) {
-		const char *at = wf_col_text(st, 0);
-		uint32_t s = idmap_get(&c->skuid, wf_col_int(st, 1)), fb = NONE, tb = NONE;
-		uint32_t fw = NONE, tw = NONE;
-		int64_t qty = wf_col_int(st, 2);
-
-		if (s == NONE)
-			continue;
-		/* the ledger is read in time order: one date, many rows */
-		if (strncmp(at, last, 10) != 0) {
-			if (day_of_text(at, &day) != 0)
-				continue;
-			wf_strlcpy(last, at, sizeof last);
-			day -= c->today;
-		}
-		if (day > 0)
-			day = 0;
-		if (!wf_col_null(st, 3) && (fb = idmap_get(&c->binid, wf_col_int(st, 3))) != NONE)
-			fw = c->bin.v[fb].wh;
-		if (!wf_col_null(st, 5) && (tb = idmap_get(&c->binid, wf_col_int(st, 5))) != NONE)
-			tw = c->bin.v[tb].wh;
-		/* a move between two usable bins of one warehouse changes nothing */
-		if (wf_col_int(st, 4) && wf_col_int(st, 6) && fw == tw && fw != NONE &&
-		    c->bin.v[fb].usable && c->bin.v[tb].usable)
-			continue;
-		if (wf_col_int(st, 4) && fw != NONE && c->bin.v[fb].usable &&
-		    (rc = hist_add(c, s, fw, day, 0, -qty)) != 0)
-			break;
-		if (wf_col_int(st, 6) && tw != NONE && c->bin.v[tb].usable &&
-		    (rc = hist_add(c, s, tw, day, 0, qty)) != 0)
-			break;
-		if (wf_col_int(st, 7) && fw != NONE && (rc = hist_add(c, s, fw, day, 1, qty)) != 0)
-			break;
+	/* many rows of one date: the day of the last one is kept */
+	if (strncmp(at, c->last_at, 10) != 0) {
+		if (day_of_text(at, &day) != 0)
+			return 0;
+		wf_strlcpy(c->last_at, at, sizeof c->last_at);
+		c->last_day = day - c->today;
 	}
-	wf_stmt_reset(st);
-	return rc;
+	day = c->last_day > 0 ? 0 : c->last_day;
+	if (!wf_col_null(st, 3) && (fb = idmap_get(&c->binid, wf_col_int(st, 3))) != NONE)
+		fw = c->bin.v[fb].wh;
+	if (!wf_col_null(st, 5) && (tb = idmap_get(&c->binid, wf_col_int(st, 5))) != NONE)
+		tw = c->bin.v[tb].wh;
+	/* a move between two usable bins of one warehouse changes nothing */
+	if (wf_col_int(st, 4) && wf_col_int(st, 6) && fw == tw && fw != NONE &&
+	    c->bin.v[fb].usable && c->bin.v[tb].usable)
+		return 0;
+	if (wf_col_int(st, 4) && fw != NONE && c->bin.v[fb].usable &&
+	    (rc = hist_add(c, s, fw, day, 0, -qty)) != 0)
+		return rc;
+	if (wf_col_int(st, 6) && tw != NONE && c->bin.v[tb].usable &&
+	    (rc = hist_add(c, s, tw, day, 0, qty)) != 0)
+		return rc;
+	if (wf_col_int(st, 7) && fw != NONE && (rc = hist_add(c, s, fw, day, 1, qty)) != 0)
+		return rc;
+	return 0;
 }
 
 /* A line's value in the SKU's currency: the order's own when it is the
@@ -561,86 +542,72 @@ line_value(const struct rsku *s, wf_stmt *st, int64_t line_qty)
 	" (SELECT min(r.promise) FROM order_route r WHERE r.order_id = o.id))," \
 	" (SELECT min(r.warehouse_id) FROM order_route r WHERE r.order_id = o.id)," \
 	" l.qty - l.qty_shipped, l.qty, l.unit_price, l.discount, o.currency," \
-	" o.state = 'promised' OR coalesce(o.held_from, '') = 'promised'" \
-	" FROM orders o JOIN order_line l ON l.order_id = o.id"
+	" o.state = 'promised' OR coalesce(o.held_from, '') = 'promised'"
+
+static const char ord_all[] =
+    ORDER_COLS " FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id"
+    " CROSS JOIN orders o ON o.id = l.order_id WHERE" WAITING " ORDER BY s.code";
+static const char ord_one[] =
+    ORDER_COLS " FROM orders o JOIN order_line l ON l.order_id = o.id WHERE l.sku_id = ?1 AND"
+    WAITING;
 
 static int
-load_orders(struct ctx *c)
+ord_row(struct ctx *c, wf_stmt *st, uint32_t s)
 {
-	static const char all[] = ORDER_COLS " WHERE" WAITING " AND l.sku_id IS NOT NULL";
-	static const char one[] = ORDER_COLS " WHERE l.sku_id = ?1 AND" WAITING;
-	wf_stmt *st;
-	int rc;
+	int64_t due = 0;
+	struct ord *x;
 
-	if ((rc = wf_db_stmt(c->db, &st, c->one_sku ? one : all)) != 0)
-		return rc;
-	if (c->one_sku)
-		wf_bind_int(st, 1, c->one_sku);
-	while ((rc = wf_db_step(c->db, st)) == 1) {
-		uint32_t s = idmap_get(&c->skuid, wf_col_int(st, 0));
-		int64_t due = 0;
-		struct ord *x;
-
-		if (s == NONE)
-			continue;
-		if ((x = PUSH(c->ord)) == NULL) {
-			wf_stmt_reset(st);
-			return oom();
-		}
-		x->sku = s;
-		x->order = wf_col_int(st, 1);
-		x->line_no = (uint32_t)wf_col_int(st, 2);
-		if (!wf_col_null(st, 3) && day_of_text(wf_col_text(st, 3), &due) == 0)
-			due -= c->today;
-		else
-			due = 0;
-		x->due = (int32_t)(due < 0 ? 0 : due > WF_RISK_HORIZON ? WF_RISK_HORIZON + 1 : due);
-		x->wh = wf_col_null(st, 4) ? NONE : idmap_get(&c->whid, wf_col_int(st, 4));
-		x->qty = wf_col_int(st, 5);
-		x->line_qty = wf_col_int(st, 6);
-		x->promised = (int32_t)wf_col_int(st, 10);
-		x->value = line_value(&c->sku.v[s], st, x->line_qty);
-	}
-	return rc;
+	if ((x = PUSH(c->ord)) == NULL)
+		return oom();
+	x->sku = s;
+	x->order = wf_col_int(st, 1);
+	x->line_no = (uint32_t)wf_col_int(st, 2);
+	if (!wf_col_null(st, 3) && day_of_text(wf_col_text(st, 3), &due) == 0)
+		due -= c->today;
+	else
+		due = 0;
+	x->due = (int32_t)(due < 0 ? 0 : due > WF_RISK_HORIZON ? WF_RISK_HORIZON + 1 : due);
+	x->wh = wf_col_null(st, 4) ? NONE : idmap_get(&c->whid, wf_col_int(st, 4));
+	x->qty = wf_col_int(st, 5);
+	x->line_qty = wf_col_int(st, 6);
+	x->promised = (int32_t)wf_col_int(st, 10);
+	x->value = line_value(&c->sku.v[s], st, x->line_qty);
+	return 0;
 }
 
+#define POL_COLS \
+	"SELECT l.sku_id, p.warehouse_id, p.id, p.state = 'sent'," \
+	" coalesce(p.confirmed_for, p.expected_at)," \
+	" l.qty_ordered - l.qty_received - l.qty_cancelled"
+#define POL_WHERE \
+	" (p.state = 'sent' OR p.state = 'confirmed' OR p.state = 'partially_received')" \
+	" AND l.qty_ordered > l.qty_received + l.qty_cancelled"
+static const char pol_all[] =
+    POL_COLS " FROM po p JOIN po_line l ON l.po_id = p.id JOIN sku s ON s.id = l.sku_id"
+    " WHERE" POL_WHERE " ORDER BY s.code";
+static const char pol_one[] =
+    POL_COLS " FROM po p JOIN po_line l ON l.po_id = p.id WHERE l.sku_id = ?1 AND" POL_WHERE;
+
 static int
-load_pos(struct ctx *c)
+pol_row(struct ctx *c, wf_stmt *st, uint32_t s)
 {
-	static const char sql[] =
-	    "SELECT l.sku_id, p.warehouse_id, p.id, p.state = 'sent',"
-	    " coalesce(p.confirmed_for, p.expected_at),"
-	    " l.qty_ordered - l.qty_received - l.qty_cancelled"
-	    " FROM po p JOIN po_line l ON l.po_id = p.id"
-	    " WHERE (p.state = 'sent' OR p.state = 'confirmed' OR p.state = 'partially_received')"
-	    " AND l.qty_ordered > l.qty_received + l.qty_cancelled";
-	wf_stmt *st;
-	int rc;
+	uint32_t w = idmap_get(&c->whid, wf_col_int(st, 1));
+	int64_t day;
+	struct pol *x;
 
-	if ((rc = wf_db_stmt(c->db, &st, sql)) != 0)
-		return rc;
-	while ((rc = wf_db_step(c->db, st)) == 1) {
-		uint32_t s = idmap_get(&c->skuid, wf_col_int(st, 0));
-		uint32_t w = idmap_get(&c->whid, wf_col_int(st, 1));
-		int64_t day;
-		struct pol *x;
-
-		if (s == NONE || w == NONE || day_of_text(wf_col_text(st, 4), &day) != 0)
-			continue;
-		if ((x = PUSH(c->pol)) == NULL) {
-			wf_stmt_reset(st);
-			return oom();
-		}
-		day -= c->today;
-		x->sku = s;
-		x->wh = w;
-		x->day = (int32_t)(day < -WF_RISK_HORIZON ? -WF_RISK_HORIZON :
-		    day > WF_RISK_HORIZON ? WF_RISK_HORIZON + 1 : day);
-		x->unconfirmed = (int)wf_col_int(st, 3);
-		x->qty = wf_col_int(st, 5);
-		x->po = wf_col_int(st, 2);
-	}
-	return rc;
+	if (w == NONE || day_of_text(wf_col_text(st, 4), &day) != 0)
+		return 0;
+	if ((x = PUSH(c->pol)) == NULL)
+		return oom();
+	day -= c->today;
+	x->sku = s;
+	x->wh = w;
+	x->day = (int32_t)(day < -WF_RISK_HORIZON ? -WF_RISK_HORIZON :
+	    day > WF_RISK_HORIZON ? WF_RISK_HORIZON + 1 : day);
+	x->unconfirmed = (int)wf_col_int(st, 3);
+	x->qty = wf_col_int(st, 5);
+	x->po = wf_col_int(st, 2);
+	return 0;
 }
 
 #define CMP(a, b) if ((a) != (b)) return (a) < (b) ? -1 : 1
@@ -690,17 +657,75 @@ pol_cmp(const void *a, const void *b)
 	return 0;
 }
 
-int
-risk_load(struct ctx *c)
+static const struct cursor_def {
+	const char *all, *one;
+	int (*row)(struct ctx *, wf_stmt *, uint32_t);
+} cursor_defs[RISK_NCURSORS] = {
+	{ bal_all, bal_one, bal_row },
+	{ hist_all, hist_one, hist_row },
+	{ ord_all, ord_one, ord_row },
+	{ pol_all, pol_one, pol_row },
+};
+
+/* Step cursor CU to its next row of a known SKU: its rank in cu->rank,
+ * NONE at the end. */
+static int
+cursor_next(struct ctx *c, struct cursor *cu)
 {
 	int rc;
 
+	while ((rc = wf_db_step(c->db, cu->st)) == 1)
+		if ((cu->rank = idmap_get(&c->skuid, wf_col_int(cu->st, 0))) != NONE)
+			return 0;
+	cu->rank = NONE;
+	cu->st = NULL;
+	return rc;
+}
+
+int
+risk_load(struct ctx *c)
+{
+	int rc, i;
+
 	if ((rc = load_warehouses(c)) != 0 || (rc = load_bins(c)) != 0 ||
 	    (rc = load_skus(c)) != 0 || (rc = load_suppliers(c)) != 0 ||
-	    (rc = measure_lead_times(c)) != 0 || (rc = load_balances(c)) != 0 ||
-	    (rc = load_history(c)) != 0 || (rc = load_orders(c)) != 0 ||
-	    (rc = load_pos(c)) != 0)
+	    (rc = measure_lead_times(c)) != 0)
 		return rc;
+	for (i = 0; i < RISK_NCURSORS; i++) {
+		struct cursor *cu = &c->cur[i];
+		const struct cursor_def *d = &cursor_defs[i];
+		if ((rc = wf_db_stmt(c->db, &cu->st, c->one_sku ? d->one : d->all)) != 0)
+			return rc;
+		/* the history's ?1 is the start of the window and its ?2 the
+		 * SKU; the others' ?1 the SKU */
+		if (d->row == hist_row) {
+			wf_bind_time(cu->st, 1, (c->today - c->o->window_days) * DAY);
+			if (c->one_sku)
+				wf_bind_int(cu->st, 2, c->one_sku);
+		} else if (c->one_sku)
+			wf_bind_int(cu->st, 1, c->one_sku);
+		if ((rc = cursor_next(c, cu)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+risk_load_sku(struct ctx *c, uint32_t s)
+{
+	int rc, i;
+
+	c->bal.n = c->hist.n = c->ord.n = c->pol.n = 0;
+	for (i = 0; i < RISK_NCURSORS; i++) {
+		struct cursor *cu = &c->cur[i];
+		/* the SQL's order is the ranks' (codes, compared bytewise) */
+		while (cu->rank != NONE && cu->rank <= s) {
+			if (cu->rank == s && (rc = cursor_defs[i].row(c, cu->st, s)) != 0)
+				return rc;
+			if ((rc = cursor_next(c, cu)) != 0)
+				return rc;
+		}
+	}
 	wf_sort(c->bal.v, c->bal.n, sizeof *c->bal.v, bal_cmp);
 	wf_sort(c->hist.v, c->hist.n, sizeof *c->hist.v, hist_cmp);
 	wf_sort(c->ord.v, c->ord.n, sizeof *c->ord.v, ord_cmp);
@@ -712,6 +737,10 @@ void
 risk_ctx_free(struct ctx *c)
 {
 	size_t i;
+
+	for (i = 0; i < RISK_NCURSORS; i++)
+		if (c->cur[i].st)
+			wf_stmt_reset(c->cur[i].st);
 
 	for (i = 0; i < c->wh.n; i++)
 		free(c->wh.v[i].code);

@@ -1,11 +1,11 @@
 /*
- * risk_priv.h - what the two halves of the risk module share: the snapshot
- * risk_load.c reads (catalogue, balances, the window of the ledger, the
- * waiting order lines, the open PO lines, each sorted by SKU and warehouse
- * code rank) and risk.c walks.
+ * risk_priv.h - what the two halves of the risk module share: what
+ * risk_load.c reads (the catalogue whole; the balances, the window of the
+ * ledger, the waiting order lines and the open PO lines of one SKU at a
+ * time, each sorted by warehouse code rank) and risk.c walks.
  *
- * Ownership: the context owns every array and string; risk_ctx_free()
- * releases them.
+ * Ownership: the context owns every array, string and open cursor;
+ * risk_ctx_free() releases them (and resets the cursors).
  */
 #ifndef RISK_PRIV_H
 #define RISK_PRIV_H
@@ -95,6 +95,15 @@ struct pol {
 
 #define VEC(T) struct { T *v; size_t n, cap; }
 
+/* An open query of the rows of every SKU, ordered by SKU code: the
+ * statement on its next row, of SKU rank `rank` (NONE: done). */
+struct cursor {
+	wf_stmt *st;
+	uint32_t rank;
+};
+
+#define RISK_NCURSORS 4         /* balances, history, orders, PO lines */
+
 struct ctx {
 	wf_db  *db;
 	const struct wf_risk_opts *o;
@@ -109,7 +118,10 @@ struct ctx {
 	VEC(struct bal)  bal;
 	VEC(struct hist) hist;
 	VEC(struct ord)  ord;
-	VEC(struct pol)  pol;
+	VEC(struct pol)  pol;        /* bal..pol: of the SKU risk_load_sku() read */
+	struct cursor cur[RISK_NCURSORS];
+	char    last_at[11];         /* the date of the last history row, */
+	int64_t last_day;            /* and its day relative to today */
 	/* scratch of the walk */
 	VEC(struct wf_risk_event) ev, rc;
 	VEC(struct wf_risk_line) lines;
@@ -128,9 +140,13 @@ int risk_grow(void *vp, size_t n, size_t *cap, size_t size);
 /* The supplier of id ID, or NULL. */
 struct rsup *risk_sup_find(struct ctx *c, int64_t id);
 
-/* Read the snapshot into C (c->db, o, now, today, one_sku set): every
- * array filled and sorted.  Returns 0 or an error. */
+/* Read the catalogue into C (c->db, o, now, today, one_sku set) and open
+ * the cursors of the rows per SKU.  Returns 0 or an error. */
 int risk_load(struct ctx *c);
+
+/* The rows of SKU rank S (called for ascending S) in c->bal, hist, ord and
+ * pol, each sorted.  Returns 0 or an error. */
+int risk_load_sku(struct ctx *c, uint32_t s);
 void risk_ctx_free(struct ctx *c);
 
 #endif

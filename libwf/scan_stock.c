@@ -12,6 +12,11 @@
  * a more urgent kind takes over (superseded); in between it stays as it is,
  * its numbers brought up to date.
  *
+ * The risk walk reads as it goes, inside a read: the lines that open,
+ * update or resolve something (those at risk and those with a stock
+ * exception in the queue: a few percent) are kept, copied, and judged
+ * after it, in the same order.
+ *
  * No table of its own; it reads through the risk module and writes
  * through the exception module (scan_priv.h).
  */
@@ -39,6 +44,9 @@ struct stock {
 	struct scan    *s;
 	struct scan_ex *ex;            /* sorted by SKU, warehouse, kind */
 	size_t          nex, at;
+	size_t          seen;          /* k->ex up to here: before the kept lines */
+	struct wf_risk *kept;          /* the lines judged after the walk */
+	size_t          nkept, capkept;
 	wf_buf          ref, shown, text, note, top_note;
 };
 
@@ -480,18 +488,86 @@ on_line(const struct wf_risk *r, void *arg)
 	return 0;
 }
 
+static char *
+keep_str(const char *s, int *bad)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	if ((p = strdup(s)) == NULL)
+		*bad = 1;
+	return p;
+}
+
+static void
+kept_free(struct wf_risk *r)
+{
+	free((char *)r->sku);
+	free((char *)r->warehouse);
+	free((char *)r->currency);
+	free((char *)r->sku_state);
+	free((char *)r->supplier);
+}
+
+/* During the walk: keep a copy of R when on_line() would do anything with
+ * it: its status is a stock kind, or the queue has an exception of its SKU
+ * and warehouse. */
+static int
+keep_line(const struct wf_risk *r, void *arg)
+{
+	struct stock *k = arg;
+	struct wf_risk *c;
+	int mine = 0, bad = 0;
+
+	for (; k->seen < k->nex && pos_cmp(&k->ex[k->seen], r) < 0; k->seen++)
+		;
+	for (; k->seen < k->nex && pos_cmp(&k->ex[k->seen], r) == 0; k->seen++)
+		mine = 1;
+	if (!mine && r->status >= WF_RISK_NKINDS)
+		return 0;
+	if (k->nkept == k->capkept) {
+		size_t cap = k->capkept ? 2 * k->capkept : 256;
+		struct wf_risk *v = realloc(k->kept, cap * sizeof *v);
+		if (v == NULL)
+			return oom();
+		k->kept = v;
+		k->capkept = cap;
+	}
+	c = &k->kept[k->nkept];
+	*c = *r;
+	c->sku = keep_str(r->sku, &bad);
+	c->warehouse = keep_str(r->warehouse, &bad);
+	c->currency = keep_str(r->currency, &bad);
+	c->sku_state = keep_str(r->sku_state, &bad);
+	c->supplier = keep_str(r->supplier, &bad);
+	if (bad) {
+		kept_free(c);
+		return oom();
+	}
+	k->nkept++;
+	return 0;
+}
+
 int
 scan_stock(struct scan *s)
 {
 	struct stock k;
+	size_t i;
 	int rc;
 
 	memset(&k, 0, sizeof k);
 	k.s = s;
 	if ((rc = load_existing(&k)) == 0 &&
-	    (rc = wf_risk_each(s->db, &s->o->risk, on_line, &k)) == 0)
+	    (rc = wf_risk_each(s->db, &s->o->risk, keep_line, &k)) == 0) {
+		for (i = 0; i < k.nkept && rc == 0; i++)
+			rc = on_line(&k.kept[i], &k);
 		for (; k.at < k.nex && rc == 0; k.at++)
 			rc = gone(&k, &k.ex[k.at]);
+	}
+	for (i = 0; i < k.nkept; i++)
+		kept_free(&k.kept[i]);
+	free(k.kept);
 	scan_ex_free(k.ex, k.nex);
 	wf_buf_free(&k.ref);
 	wf_buf_free(&k.shown);

@@ -168,9 +168,10 @@ struct wf_risk {
  * in the window, waiting orders or units on order -- with both a SKU and a
  * warehouse in O, for that one even with nothing -- in SKU code then
  * warehouse code order.  FN's nonzero return stops the walk and is
- * returned.  The snapshot is read into memory first, in the caller's
- * transaction or in a read transaction of its own that ends before the
- * first call, so FN may write.  Returns 0, WF_ENOTFOUND for an unknown SKU
+ * returned.  The rows are read one SKU at a time as the walk goes, in the
+ * caller's transaction or in a read transaction of its own that lasts the
+ * walk: FN must not write unless the caller holds a write transaction
+ * (the scan keeps what it will write and writes after the walk).  Returns 0, WF_ENOTFOUND for an unknown SKU
  * or warehouse in O, WF_EUSAGE for an option out of range, FN's code, or
  * an error. */
 typedef int (*wf_risk_fn)(const struct wf_risk *r, void *arg);

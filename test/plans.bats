@@ -81,11 +81,13 @@ no_scan() {
 	no_scan
 }
 
-@test "wf-alert scan --kind stock reads the waiting lines from the open orders' states" {
+@test "wf-alert scan --kind stock reads the open lines SKU by SKU through order_line_open_sku" {
 	run -0 --separate-stderr wf-alert scan --kind stock
-	run -0 plan ' FROM orders o JOIN order_line l ON l.order_id = o.id WHERE (o.state'
-	assert_line 'SEARCH o USING INDEX orders_state (state=?)'
-	assert_line 'SEARCH l USING INDEX sqlite_autoindex_order_line_1 (order_id=?)'
+	run -0 plan ' FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id'
+	assert_line 'SCAN s USING COVERING INDEX sqlite_autoindex_sku_1'
+	assert_line 'SEARCH l USING INDEX order_line_open_sku (sku_id=?)'
+	assert_line 'SEARCH o USING INTEGER PRIMARY KEY (rowid=?)'
+	refute_line --partial 'TEMP B-TREE'
 	no_scan
 }
 

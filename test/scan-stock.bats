@@ -492,3 +492,23 @@ risk_field() {
 	run -0 --separate-stderr wf-alert list --kind custom
 	assert_equal "$(field '"\(.subject) \(.warehouse)"' <<<"$output")" 'sku CUP@HAM null'
 }
+
+@test "risk: SKUs added out of code order are read SKU by SKU, each line with its own SKU's rows" {
+	# ids 1, 2, 3 in the order ZED-3, ABC-1, MID-2: the walk reads each
+	# table ordered by SKU code, a SKU at a time
+	wf-stock sku add ZED-3 >/dev/null
+	wf-stock sku add ABC-1 >/dev/null
+	wf-stock sku add MID-2 >/dev/null
+	wf-stock receive ZED-3 10 --to BER/A-01 >/dev/null
+	wf-stock receive ABC-1 20 --to BER/A-01 >/dev/null
+	echo '{"type":"order","channel":"shop","external_id":"9","placed_at":"2026-11-19T09:00:00Z","currency":"EUR","lines":[{"sku":"ZED-3","qty":5,"unit_price":"1.00"},{"sku":"MID-2","qty":4,"unit_price":"2.00"},{"sku":"ABC-1","qty":2,"unit_price":"3.00"}]}' |
+		wf-order import >/dev/null
+	run -0 --separate-stderr wf-alert risk
+	assert_equal "$(jq -rs 'map("\(.sku) \(.warehouse) \(.available) \(.waiting) \(.status)") | join(", ")' <<<"$output")" \
+	    'ABC-1 BER 20 2 no_history, MID-2 BER 0 4 stockout_now, ZED-3 BER 10 5 no_history'
+	run -0 --separate-stderr wf-alert scan --kind stock
+	assert_equal "$(jq -rs 'map("\(.kind) \(.subject) \(.warehouse) \(.result) \(.evidence.units_short) \(.evidence.revenue_at_risk)") | join(", ")' <<<"$output")" \
+	    'stockout_now sku MID-2 BER opened 4 8.00'
+	run -0 --separate-stderr wf-alert scan --kind stock
+	assert_output ''
+}
