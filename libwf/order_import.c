@@ -1133,8 +1133,10 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	const struct wf_machine *om = wf_machine_find("order");
 	struct fin f;
 	cJSON *changes = NULL, *conflict = NULL, *data;
+	wf_buf cuts = {0};
+	int64_t shipped = 0, left = 0;
 	int rc = 0, content, open = still_open(o), updated = 0, conflicted = 0, k;
-	int elsewhere, cancel_late;
+	int elsewhere, cancel_late, cut = 0, ended = 0;
 
 	/* a snapshot no newer than the one applied changes nothing */
 	if (in->has_updated && o->has_channel_time && (in->updated_at < o->channel_time ||
@@ -1146,8 +1148,14 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	content = strcmp(hash, o->hash) != 0;
 	if (content && (rc = content_changes(db, changes, o, in, subtotal, total)) != 0)
 		goto out;
-	if (content && !open && changes->child) {
-		/* stock was allocated: the content stays as it is, for a person */
+	/* stock was allocated: units the channel cancelled go back to stock;
+	 * any other change of content stays as it is, for a person */
+	if (content && !open && changes->child && !gone(o->i.state) &&
+	    (cut = wf_order_cut_plan(db, o, in, changes, &cuts, &shipped, &left)) < 0) {
+		rc = cut;
+		goto out;
+	}
+	if (content && !open && changes->child && !cut) {
 		conflict = changes;
 		if ((changes = cJSON_CreateObject()) == NULL) {
 			rc = wf_error_set(WF_ENOMEM, "out of memory");
@@ -1157,7 +1165,9 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	/* the channel fulfilled or cancelled an order that holds stock */
 	elsewhere = content && in->fulfilled && !in->cancelled &&
 	    strcmp(o->i.state, "new") != 0 && !gone(o->i.state);
-	cancel_late = in->cancelled && !open && !done(o->i.state);
+	/* a cancellation whose units all go is the cut's, which cancels it */
+	cancel_late = in->cancelled && !open && !done(o->i.state) &&
+	    !(cut && left == 0 && shipped == 0);
 	plan_finance(o, in, &f);
 	if (f.kind == FIN_APPLY &&
 	    ((rc = change_money(changes, "paid", o->i.paid, in->paid, in->currency)) != 0 ||
@@ -1186,7 +1196,15 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	updated = changes->child != NULL;
 	if (content && open) {
 		/* the content, with every changed field in one update event */
-		rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes);
+		rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes, 0);
+		changes = NULL;
+		if (rc)
+			goto out;
+	} else if (cut) {
+		rc = wf_order_cut(db, ref, o, in, ship, hash, subtotal, total, changes,
+		    (const struct wf_order_cut *)(void *)cuts.p,
+		    cuts.len / sizeof(struct wf_order_cut), shipped,
+		    &ended);
 		changes = NULL;
 		if (rc)
 			goto out;
@@ -1277,6 +1295,7 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 out:
 	cJSON_Delete(changes);
 	cJSON_Delete(conflict);
+	wf_buf_free(&cuts);
 	return rc;
 }
 

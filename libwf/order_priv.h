@@ -137,6 +137,10 @@ int wf_order_pay_id(struct wf_order_in *in, const char *id);
  * not add up to (as wf_order_raise raises it; cleared when an import adds
  * up). */
 #define WF_EX_TOTALS "order_totals_mismatch"
+/* Units the channel cancelled after they were picked or packed: the ledger
+ * has them back on hand in their bins, a person takes them out of the
+ * order's tote or parcel (owner fulfilment; resolved by hand). */
+#define WF_EX_PUT_BACK "order_put_back"
 
 /* ---- order_unshipped.c: what of an order's lines never ships ----------------- */
 
@@ -200,10 +204,36 @@ int wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
  * update event's data (taken; NULL is out of memory; empty: no event, only
  * the fingerprint changed).  The order is held when a SKU is unknown
  * (unless the channel fulfilled it), or released when it was held only for
- * that.  Returns 0 or an error; emits nothing. */
+ * that.  CUT: O holds stock, and IN only takes units from its lines (the
+ * caller has put their stock back): each line keeps its row, shipped count
+ * and shipments, and loses those units (a line left with nothing to ship
+ * goes); no hold.  Returns 0 or an error; emits nothing. */
 int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
-    int64_t total, cJSON *changes);
+    int64_t total, cJSON *changes, int cut);
+
+/* Drop order ORDER_ID's route leg at warehouse WH_ID (0: every leg).
+ * Returns 0 or a database error. */
+int wf_order_route_drop(wf_db *db, int64_t order_id, int64_t wh_id);
+
+/* ---- order_act.c, for the importer: units the channel cancelled -------------- */
+
+/* Put back on hand QTY units of SKU_ID that order REF holds (reserved,
+ * picked or packed), each in the bin it is in: the warehouse holding least
+ * of the order first, then by warehouse code, reserved before picked
+ * before packed, then by bin; movements unreserve, unpick, unpack, reason
+ * "cancelled at the channel".  Each bin's part is appended to RELEASED as
+ * {"sku","warehouse","bin","state","qty","movement"}.  Returns 0,
+ * WF_EINTERNAL when the order holds fewer, or an error. */
+int wf_order_put_back(wf_db *db, cJSON *released, const char *ref, int64_t sku_id,
+    int64_t qty);
+
+/* Each warehouse named in RELEASED (as wf_order_put_back() fills it) at
+ * which order ORDER_ID (key REF) now holds nothing: its route leg is
+ * dropped, its open shipment cancelled, and its code appended to DROPPED.
+ * Returns 0 or an error. */
+int wf_order_drop_legs(wf_db *db, cJSON *dropped, int64_t order_id, const char *ref,
+    const cJSON *released);
 
 /* Set what order ID was paid and has refunded, in minor units (no event:
  * the finance transitions that follow carry them).  Returns 0 or an error. */
@@ -278,5 +308,37 @@ int wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
  * naming the shipment).  Returns 0 or an error. */
 int wf_order_carrier_delivered(wf_db *db, int *late, int64_t order_id, const char *ref,
     int64_t wh_id, const char *shipment, int64_t at);
+
+/* ---- order_cut.c: units cancelled from an order that holds stock ------------ */
+
+/* Units of one SKU a re-import takes from an order's lines. */
+struct wf_order_cut {
+	int64_t sku_id, qty;
+};
+
+/* Whether IN only takes units from the lines of order O, which holds
+ * stock: CHANGES (the update's changes, as the importer names them) names
+ * nothing but lines' quantities, cancelled units, discounts and tax and the
+ * order's amounts; no line gets more to ship than it has, nor less than it
+ * shipped; some line gets less.  Returns 1 with the units per SKU appended
+ * to V (struct wf_order_cut), *shipped the units the order shipped and
+ * *left those it will have left to ship, 0 when it is another change, or
+ * an error. */
+int wf_order_cut_plan(wf_db *db, const struct wf_order_row *o, const struct wf_order_in *in,
+    const cJSON *changes, wf_buf *v, int64_t *shipped, int64_t *left);
+
+/* Order O (key REF) holds stock and the channel took units from its lines
+ * (CUTS, N of them, from wf_order_cut_plan(); SHIPPED units had shipped):
+ * their stock goes back on hand (wf_order_put_back), legs left with nothing
+ * are dropped, and the lines are rewritten from IN (SHIP, HASH, SUBTOTAL,
+ * TOTAL as for wf_order_update) with CHANGES (taken) plus "released" and
+ * "legs_dropped" as the update event's data.  An order with nothing left to
+ * ship is cancelled (*ended = 1; for the channel's cancel_reason when IN
+ * is cancelled), or shipped when some of it shipped; units
+ * that were picked or packed raise WF_EX_PUT_BACK.  Returns 0 or an error. */
+int wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
+    const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, cJSON *changes, const struct wf_order_cut *cuts, size_t n,
+    int64_t shipped, int *ended);
 
 #endif
