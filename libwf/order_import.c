@@ -174,7 +174,9 @@ not_an_order(const cJSON *o, enum wf_order_format format)
 {
 	int items = has(o, "line_items");
 
-	if (has(o, "refund") || has(o, "refund_line_items") || (has(o, "refunds") && !items))
+	/* an order has an id; an order's refunds list does not */
+	if (has(o, "refund") || has(o, "refund_line_items") ||
+	    (has(o, "refunds") && !items && !has(o, "id")))
 		return "a Shopify refund, not an order: refunds are read by "
 		    "wf-order import --from shopify-refund";
 	if (has(o, "fulfillment") || (has(o, "fulfillments") && !items && !has(o, "id")) ||

@@ -651,6 +651,10 @@ EOF
 	run -3 --separate-stderr wf-order import --from woocommerce <"$PLATFORMS/paypal_transaction_search.json"
 	assert_equal "$stderr" "wf-order: stdin:1: a PayPal transaction search, not an order: it is read by wf-reconcile import --from paypal (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify <<<'{"orders":[{"id":1,"name":"#1001"}]}'
+	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order without its line items, as an export made with ?fields= that leaves them out writes it: export the orders again with line_items in fields= (or without fields=) and import that (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify < <(jq '.orders |= map(del(.line_items))' "$PLATFORMS/shopify_orders_list_with_refunds.json")
+	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order without its line items, as an export made with ?fields= that leaves them out writes it: export the orders again with line_items in fields= (or without fields=) and import that (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify <<<'{"orders":[{"id":1}]}'
 	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order has line_items; is this an order? (nothing applied)"
 	run -3 --separate-stderr wf-order import < <(jq -c '.orders[0]' "$PLATFORMS/shopify_orders_list_with_refunds.json")
 	assert_equal "$stderr" "wf-order: stdin:1: a Shopify order, not a generic one: read it with wf-order import --from shopify (nothing applied)"
