@@ -744,6 +744,32 @@ out:
 	return rc;
 }
 
+int
+wf_order_line_cut(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty)
+{
+	static const char upd[] =
+	    "UPDATE order_line SET qty = qty - ?3, discount = min(discount, (qty - ?3) *"
+	    " unit_price) WHERE order_id = ?1 AND line_no = ?2 AND qty > ?3";
+	static const char del[] =
+	    "DELETE FROM order_line WHERE order_id = ?1 AND line_no = ?2 AND qty = ?3";
+	const char *const sql[] = { upd, del };
+	wf_stmt *st;
+	int rc, k;
+
+	if ((rc = wf_order_unshipped_cancel(db, order_id, line_no, qty)) != 0)
+		return rc;
+	for (k = 0; k < 2; k++) {
+		if ((rc = wf_db_stmt(db, &st, sql[k])) != 0)
+			return rc;
+		wf_bind_int(st, 1, order_id);
+		wf_bind_int(st, 2, line_no);
+		wf_bind_int(st, 3, qty);
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- units over lines ----------------------------------------------------------- */
 
 int

@@ -14,6 +14,7 @@
 
 #include "order_priv.h"
 #include "wf_error.h"
+#include "wf_history.h"
 #include "wf_json.h"
 #include "wf_order.h"
 #include "wf_shipment.h"
@@ -84,7 +85,7 @@ wf_order_cut_plan(wf_db *db, const struct wf_order_row *o, const struct wf_order
 		for (k = 0; k < n && ((struct wf_order_cut *)(void *)v->p)[k].sku_id != l[i].sku; k++)
 			;
 		if (k == n) {
-			struct wf_order_cut z = { l[i].sku, 0 };
+			struct wf_order_cut z = { l[i].sku, 0, 0 };
 			if (wf_buf_add(v, &z, sizeof z) != 0) {
 				rc = wf_error_set(WF_ENOMEM, "out of memory");
 				goto out;
@@ -102,7 +103,7 @@ int
 wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
     int64_t total, cJSON *changes, const struct wf_order_cut *cuts, size_t n, int64_t shipped,
-    int *ended)
+    int holds, int *ended)
 {
 	const struct wf_machine *om = wf_machine_find("order");
 	cJSON *released = cJSON_CreateArray(), *dropped = cJSON_CreateArray(), *ev = NULL, *r;
@@ -117,11 +118,13 @@ wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
 		goto out;
 	}
 	for (i = 0; i < n && rc == 0; i++)
-		rc = wf_order_put_back(db, released, ref, cuts[i].sku_id, cuts[i].qty);
+		if (holds && cuts[i].sku_id != 0)
+			rc = wf_order_put_back(db, released, ref, cuts[i].sku_id, cuts[i].qty);
 	if (rc || (rc = wf_order_drop_legs(db, dropped, o->i.id, ref, released)) != 0)
 		goto out;
-	rc = wf_jadd_item(changes, "released", released);      /* taken */
-	released = NULL;
+	rc = holds ? wf_jadd_item(changes, "released", released) : 0;      /* taken */
+	if (holds)
+		released = NULL;
 	if (rc == 0 && dropped->child) {
 		rc = wf_jadd_item(changes, "legs_dropped", dropped);
 		dropped = NULL;
@@ -144,13 +147,23 @@ wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
 			goto out;
 		}
 	}
-	rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes, 1);
-	changes = NULL;
+	if (in) {
+		rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes, 1);
+		changes = NULL;
+	} else {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = wf_order_line_cut(db, o->i.id, cuts[i].line_no, cuts[i].qty);
+		if (rc == 0)
+			rc = wf_history_add(db, "order", ref, NULL, "update", NULL, NULL, changes);
+		changes = NULL;
+	}
 	if (rc || (rc = wf_order_lines_open(db, &open, o->i.id, WF_ORDER_SHIPPED)) != 0)
 		goto out;
-	if (open == 0 && shipped == 0) {
+	if (!holds)
+		;       /* an open order with nothing left stays, as an import leaves it */
+	else if (open == 0 && shipped == 0) {
 		if ((rc = wf_shipment_cancel_order(db, o->i.id)) != 0 ||
-		    (rc = wf_order_cancel(db, ref, o->i.id, in->cancelled && in->cancel_reason &&
+		    (rc = wf_order_cancel(db, ref, o->i.id, in && in->cancelled && in->cancel_reason &&
 		    *in->cancel_reason ? in->cancel_reason : "the channel cancelled every unit "
 		    "left to ship", NULL)) != 0 ||
 		    (rc = wf_order_clear_all(db, ref, "the channel cancelled the order")) != 0)

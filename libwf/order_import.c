@@ -1205,8 +1205,7 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	} else if (cut) {
 		rc = wf_order_cut(db, ref, o, in, ship, hash, subtotal, total, changes,
 		    (const struct wf_order_cut *)(void *)cuts.p,
-		    cuts.len / sizeof(struct wf_order_cut), shipped,
-		    &ended);
+		    cuts.len / sizeof(struct wf_order_cut), shipped, 1, &ended);
 		changes = NULL;
 		if (rc)
 			goto out;
@@ -1301,6 +1300,28 @@ out:
 	return rc;
 }
 
+/* Keep the ids of the refunds order REF lists (IN), when its content (of
+ * fingerprint HASH) was applied: their cancelled units are the order's
+ * then, and a refund sent after it never takes them again.  Not of a
+ * conflict or a stale snapshot. */
+static int
+keep_refunds(wf_db *db, const char *ref, const struct wf_order_in *in, const char *hash)
+{
+	struct wf_order_in mark;
+	struct wf_order_row o;
+	int rc;
+
+	if ((rc = wf_order_load(db, &o, ref)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	if (strcmp(o.hash, hash) != 0)
+		return 0;
+	memset(&mark, 0, sizeof mark);
+	mark.pay_provider = WF_ORDER_REFUND_SEEN;
+	memcpy(mark.pay_ids, in->refund_ids, sizeof mark.pay_ids);
+	mark.npay_ids = in->nrefund_ids;
+	return wf_order_payment_keep(db, o.i.id, &mark);
+}
+
 /* Validate and apply IN (see wf_order.h: import).  Emits the result record.
  * Runs in the caller's transaction. */
 static int
@@ -1357,6 +1378,8 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 		    ref.p, o.i.currency, in->currency);
 	else if ((rc = wf_order_payment_keep(db, o.i.id, in)) == 0)
 		rc = reimport(db, ref.p, &o, in, ship_text, hash, subtotal, total, out);
+	if (rc == 0 && in->nrefund_ids)
+		rc = keep_refunds(db, ref.p, in, hash);
 	if (rc == 0 && in->check_totals)
 		rc = check_totals(db, ref.p, in, subtotal, total, computed);
 out:

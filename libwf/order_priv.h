@@ -78,7 +78,15 @@ struct wf_order_in {
 	const char *pay_provider;
 	const char *pay_ids[WF_ORDER_PAY_IDS];
 	size_t      npay_ids;
+	/* The ids of the refunds the order lists (Shopify's refunds[]), kept
+	 * as provider WF_ORDER_REFUND_SEEN: a refund whose cancelled units the
+	 * order's own import took never takes them again
+	 * (wf_order_refund_line). */
+	const char *refund_ids[WF_ORDER_PAY_IDS];
+	size_t      nrefund_ids;
 };
+
+#define WF_ORDER_REFUND_SEEN "shopify-refund-listed"
 
 /* Parse a generic / Shopify line into IN (zeroed by the caller).  The
  * parser allocates IN->lines (the caller frees it) and adds any string it
@@ -149,6 +157,11 @@ int wf_order_pay_id(struct wf_order_in *in, const char *id);
  * Returns 0 or a database error. */
 int wf_order_unshipped_add(wf_db *db, int64_t order_id, int64_t line_no, const char *why,
     const struct wf_order_line_in *l, int64_t qty, int64_t discount, int64_t tax);
+/* QTY more units of line LINE_NO of order ORDER_ID (in order_line, before
+ * wf_order_line_cut() takes them) are cancelled: its cancelled part grows,
+ * with the line's discount and tax when QTY is all it has.  Returns 0 or a
+ * database error. */
+int wf_order_unshipped_cancel(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty);
 /* Forget the unshipped parts of order ORDER_ID (its lines are rewritten). */
 int wf_order_unshipped_clear(wf_db *db, int64_t order_id);
 /* The unshipped parts of order ORDER_ID as a JSON array of objects (line,
@@ -211,6 +224,13 @@ int wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
     int64_t total, cJSON *changes, int cut);
+
+/* QTY units of line LINE_NO of order ORDER_ID (at most those it has not
+ * shipped) are cancelled: they move to its unshipped part
+ * (wf_order_unshipped_cancel), and the line keeps the rest, or goes when
+ * none is left.  Stock and events are the caller's.  Returns 0 or a
+ * database error. */
+int wf_order_line_cut(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty);
 
 /* Drop order ORDER_ID's route leg at warehouse WH_ID (0: every leg).
  * Returns 0 or a database error. */
@@ -311,9 +331,10 @@ int wf_order_carrier_delivered(wf_db *db, int *late, int64_t order_id, const cha
 
 /* ---- order_cut.c: units cancelled from an order that holds stock ------------ */
 
-/* Units of one SKU a re-import takes from an order's lines. */
+/* Units of one SKU a re-import takes from an order's lines (LINE_NO 0),
+ * or that a refund takes from line LINE_NO. */
 struct wf_order_cut {
-	int64_t sku_id, qty;
+	int64_t sku_id, qty, line_no;
 };
 
 /* Whether IN only takes units from the lines of order O, which holds
@@ -335,10 +356,13 @@ int wf_order_cut_plan(wf_db *db, const struct wf_order_row *o, const struct wf_o
  * "legs_dropped" as the update event's data.  An order with nothing left to
  * ship is cancelled (*ended = 1; for the channel's cancel_reason when IN
  * is cancelled), or shipped when some of it shipped; units
- * that were picked or packed raise WF_EX_PUT_BACK.  Returns 0 or an error. */
+ * that were picked or packed raise WF_EX_PUT_BACK.  With IN NULL (a
+ * refund's cancelled units), each cut takes its units from its line
+ * (wf_order_line_cut) and the order's content stays; with HOLDS 0 (an order
+ * that holds no stock yet) no stock moves.  Returns 0 or an error. */
 int wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
     int64_t total, cJSON *changes, const struct wf_order_cut *cuts, size_t n,
-    int64_t shipped, int *ended);
+    int64_t shipped, int holds, int *ended);
 
 #endif

@@ -164,8 +164,14 @@ refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum,
 		return rc < 0 ? rc : 0;
 	cJSON_ArrayForEach(r, arr) {
 		wf_jloc li = WF_JLOC_IDX(&lr, i++);
-		if ((rc = wf_order_shopify_refund(&li, r, cur, sum, in, NULL)) < 0)
+		const char *id = NULL;
+		if ((rc = wf_order_shopify_refund(&li, r, cur, sum, in, NULL)) < 0 ||
+		    (rc = wf_jget_id(&li, r, "id", 0, &id)) < 0)
 			return rc;
+		if (id && wf_text_check("id", id, 128) != 0)
+			return wf_jerr(&li, "id", "%s", wf_error_msg() + strlen("id: "));
+		if (id && in->nrefund_ids < WF_ORDER_PAY_IDS)
+			in->refund_ids[in->nrefund_ids++] = id;
 	}
 	return 0;
 }
