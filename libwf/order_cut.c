@@ -169,9 +169,18 @@ wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
 		    (rc = wf_order_clear_all(db, ref, "the channel cancelled the order")) != 0)
 			goto out;
 		*ended = 1;
-	} else if (open == 0 && wf_state_next(om, o->i.state, "ship") != NULL &&
-	    (rc = wf_state_apply(db, NULL, om, o->i.id, ref, "ship", NULL)) != 0)
-		goto out;
+	} else if (open == 0 && wf_state_next(om, o->i.state, "ship") != NULL) {
+		/* the rest shipped: the order has shipped what it will */
+		cJSON *d = cJSON_CreateObject();
+		if (d == NULL || wf_jadd_str(d, "reason", "the channel cancelled the units "
+		    "left to ship")) {
+			cJSON_Delete(d);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = wf_state_apply(db, NULL, om, o->i.id, ref, "ship", d)) != 0)
+			goto out;
+	}
 	if (units > 0) {
 		cJSON *e = cJSON_CreateObject();
 		wf_buf msg = {0};

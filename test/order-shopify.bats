@@ -282,6 +282,33 @@ reserved_mug_tee() {
 	assert_output --partial '(3 MUG-1 picked at BER/A-01, 1 TEE-M picked at BER/A-01)'
 }
 
+@test "a split order whose one leg shipped and whose other units are all cancelled is shipped, the picked ones put back" {
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-stock apply >/dev/null <<<'{"type":"movement","action":"move","sku":"TEE-M","qty":5,"from":"BER/A-01","to":"MUC/A-01"}'
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	wf-route carrier add MUC ups standard --cutoff 16:00 --transit-days 2 --cost 5.00 >/dev/null
+	tees() { shopify 22 '{"sku":"MUG-1","product_id":1,"variant_id":2,"quantity":3,"price":"12.50"},{"sku":"TEE-M","product_id":1,"variant_id":3,"quantity":2,"current_quantity":'"$1"',"price":"19.90"}' ',"shipping_address":{"name":"Ann","country_code":"DE","zip":"10115","city":"Berlin"}'; }
+	tees 2 | wf-order import --from shopify >/dev/null
+	run -0 --separate-stderr wf-route --new --split --apply --format jsonl </dev/null
+	assert_output --partial '"result":"split"'
+	wf-order ship shopify:22 --warehouse BER >/dev/null
+	wf-order pick shopify:22 >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify < <(tees 0)
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"shipped"'
+	run -0 --separate-stderr wf-stock levels --sku TEE-M --warehouse MUC --format jsonl
+	assert_output --partial '"on_hand":5,"reserved":0,"available":5'
+	run -0 --separate-stderr wf log order shopify:22
+	assert_output --partial '"released":[{"sku":"TEE-M","warehouse":"MUC","bin":"MUC/A-01","state":"picked","qty":2,'
+	assert_output --partial '"legs_dropped":["MUC"]}'
+	assert_output --partial '"action":"ship","machine":"order","from":"picked","to":"shipped","data":{"reason":"the channel cancelled the units left to ship"}'
+	run -0 sql "SELECT w.code || ' ' || s.state FROM shipment s JOIN warehouse w ON w.id = s.warehouse_id ORDER BY w.code"
+	assert_output $'BER shipped\nMUC cancelled'
+	run -0 --separate-stderr wf-alert list --kind order_put_back --format jsonl
+	assert_output --partial '(2 TEE-M picked at MUC/A-01)'
+}
+
 @test "a change of a reserved order beyond cancelled units is still a conflict, and releases nothing" {
 	reserved_mug_tee
 	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 1 0),\"shipping_address\":{\"name\":\"Bo\",\"country_code\":\"DE\"}" 2026-11-20T11:00:00Z)
