@@ -1,8 +1,8 @@
 /* order.c - the order record: its rows and lines as import decided them,
  * the fulfilment and finance lifecycles, and its route legs.
  *
- * owns: orders, order_line, order_route, order_payment
- * reads: sku, sku_alias, balance, shipment_line, order_unshipped
+ * owns: orders, order_line, order_route
+ * reads: sku, sku_alias, balance, shipment_line, order_unshipped, order_payment
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -372,13 +372,21 @@ wf_order_set_payment(wf_db *db, int64_t id, int64_t paid, int64_t refunded)
 /* Write IN's lines for order ORDER_ID: what is left to ship of each in
  * order_line (its SKU by code or alias), what never ships in
  * order_unshipped; *unknown counts the lines to ship whose SKU the
- * catalogue does not know. */
+ * catalogue does not know.  CUT: the lines are there and only lose units
+ * (their rows, shipped counts and shipments stay; one left with nothing
+ * to ship goes). */
 static int
-insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_order_in *in)
+insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_order_in *in,
+    int cut)
 {
-	static const char sql[] =
+	static const char ins[] =
 	    "INSERT INTO order_line (order_id, line_no, sku, sku_id, external_id, title,"
 	    " qty, unit_price, discount, tax) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	static const char upd[] =
+	    "UPDATE order_line SET qty = ?7, discount = ?9, tax = ?10 WHERE order_id = ?1"
+	    " AND line_no = ?2";
+	static const char del[] = "DELETE FROM order_line WHERE order_id = ?1 AND line_no = ?2";
+	const char *sql = cut ? upd : ins;
 	wf_stmt *st;
 	int64_t sku_id, ship, value, disc;
 	size_t i;
@@ -394,6 +402,14 @@ insert_lines(wf_db *db, int64_t *unknown, int64_t order_id, const struct wf_orde
 			    "money" : "cancelled", l, l->money ? l->qty : l->cancelled,
 			    ship > 0 ? 0 : l->discount, ship > 0 ? 0 : l->tax)) != 0)
 				return rc;
+			if (ship <= 0 && cut) {
+				if ((rc = wf_db_stmt(db, &st, del)) != 0)
+					return rc;
+				wf_bind_int(st, 1, order_id);
+				wf_bind_int(st, 2, (int64_t)i + 1);
+				if ((rc = wf_db_done(db, st)) != 0)
+					return rc;
+			}
 			if (ship <= 0)
 				continue;
 		}
@@ -628,7 +644,7 @@ wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 	if ((rc = wf_db_done_static(db, st)) != 0)
 		return rc;
 	id = wf_db_last_id(db);
-	if ((rc = insert_lines(db, &unknown, id, in)) != 0)
+	if ((rc = insert_lines(db, &unknown, id, in, 0)) != 0)
 		return rc;
 	/* the event's data as wf_json_write writes the object; neither value
 	 * needs escaping (a finance state, an amount) */
@@ -656,7 +672,7 @@ wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
 int
 wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
-    int64_t total, cJSON *changes)
+    int64_t total, cJSON *changes, int cut)
 {
 	static const char upd[] =
 	    "UPDATE orders SET currency = ?2, placed_at = ?3, promise_by = ?4, ship_name = ?5,"
@@ -690,11 +706,17 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	wf_bind_text(st, 15, hash);
 	wf_bind_text(st, 16, in->owner);
 	wf_bind_time(st, 17, wf_db_now(db));
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_db_stmt(db, &st, del)) != 0)
+	if ((rc = wf_db_done(db, st)) != 0)
 		goto out;
-	wf_bind_int(st, 1, o->i.id);
-	if ((rc = wf_db_done(db, st)) != 0 || (rc = wf_order_unshipped_clear(db, o->i.id)) != 0 ||
-	    (rc = insert_lines(db, &unknown, o->i.id, in)) != 0)
+	if (!cut) {
+		if ((rc = wf_db_stmt(db, &st, del)) != 0)
+			goto out;
+		wf_bind_int(st, 1, o->i.id);
+		if ((rc = wf_db_done(db, st)) != 0)
+			goto out;
+	}
+	if ((rc = wf_order_unshipped_clear(db, o->i.id)) != 0 ||
+	    (rc = insert_lines(db, &unknown, o->i.id, in, cut)) != 0)
 		goto out;
 	/* no event when no field a reader sees changed (the fingerprint did) */
 	if (changes->child)
@@ -705,7 +727,9 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 	if (rc)
 		goto out;
 	/* an order the channel fulfilled itself never takes stock: no hold */
-	if (unknown > 0 && !in->fulfilled)
+	if (cut)
+		;       /* its SKUs are those it had, all known: it holds their stock */
+	else if (unknown > 0 && !in->fulfilled)
 		rc = hold_for_unknown(db, ref, o->i.id);
 	else if (strcmp(o->i.state, "on_hold") == 0 &&
 	    strncmp(o->hold_reason, "unknown SKU", 11) == 0) {
@@ -718,6 +742,32 @@ wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
 out:
 	cJSON_Delete(changes);
 	return rc;
+}
+
+int
+wf_order_line_cut(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty)
+{
+	static const char upd[] =
+	    "UPDATE order_line SET qty = qty - ?3, discount = min(discount, (qty - ?3) *"
+	    " unit_price) WHERE order_id = ?1 AND line_no = ?2 AND qty > ?3";
+	static const char del[] =
+	    "DELETE FROM order_line WHERE order_id = ?1 AND line_no = ?2 AND qty = ?3";
+	const char *const sql[] = { upd, del };
+	wf_stmt *st;
+	int rc, k;
+
+	if ((rc = wf_order_unshipped_cancel(db, order_id, line_no, qty)) != 0)
+		return rc;
+	for (k = 0; k < 2; k++) {
+		if ((rc = wf_db_stmt(db, &st, sql[k])) != 0)
+			return rc;
+		wf_bind_int(st, 1, order_id);
+		wf_bind_int(st, 2, line_no);
+		wf_bind_int(st, 3, qty);
+		if ((rc = wf_db_done(db, st)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* ---- units over lines ----------------------------------------------------------- */
@@ -935,13 +985,21 @@ wf_order_release(wf_db *db, const char **to, const struct wf_order_key *o,
 int
 wf_order_route_clear(wf_db *db, int64_t order_id)
 {
-	static const char sql[] = "DELETE FROM order_route WHERE order_id = ?1";
+	return wf_order_route_drop(db, order_id, 0);
+}
+
+int
+wf_order_route_drop(wf_db *db, int64_t order_id, int64_t wh_id)
+{
+	static const char sql[] =
+	    "DELETE FROM order_route WHERE order_id = ?1 AND (?2 = 0 OR warehouse_id = ?2)";
 	wf_stmt *st;
 	int rc;
 
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, wh_id);
 	return wf_db_done(db, st);
 }
 
@@ -1334,32 +1392,6 @@ wf_order_finance_act(wf_db *db, const char **to, int64_t id, const char *ref,
 /* ---- payments (order_payment) -------------------------------------------------- */
 
 int
-wf_order_payment_keep(wf_db *db, int64_t order_id, const struct wf_order_in *in)
-{
-	/* one payment pays one order: an id another order keeps already stays
-	 * that order's (a copied payload never moves it over) */
-	static const char ins[] =
-	    "INSERT INTO order_payment (order_id, provider, payment_id) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT (provider, payment_id) DO NOTHING";
-	wf_stmt *st;
-	size_t i;
-	int rc;
-
-	if (in->pay_provider == NULL)
-		return 0;
-	for (i = 0; i < in->npay_ids; i++) {
-		if ((rc = wf_db_stmt(db, &st, ins)) != 0)
-			return rc;
-		wf_bind_int(st, 1, order_id);
-		wf_bind_text(st, 2, in->pay_provider);
-		wf_bind_text(st, 3, in->pay_ids[i]);
-		if ((rc = wf_db_done(db, st)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-int
 wf_order_find_by_payment(wf_db *db, struct wf_order_info *info, const char *provider,
     const char *payment_id)
 {
@@ -1392,28 +1424,6 @@ wf_order_refund_channel(wf_db *db, const struct wf_order_info *o, const char *re
     int64_t amount, const char *refund)
 {
 	return refund_with(db, o, ref, amount, "refund", refund);
-}
-
-int
-wf_order_payment_has(wf_db *db, int *found, int64_t order_id, const char *provider,
-    const char *payment_id)
-{
-	static const char sql[] =
-	    "SELECT 1 FROM order_payment WHERE order_id = ?1 AND provider = ?2 AND payment_id = ?3";
-	wf_stmt *st;
-	int rc;
-
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
-		return rc;
-	wf_bind_int(st, 1, order_id);
-	wf_bind_text(st, 2, provider);
-	wf_bind_text(st, 3, payment_id);
-	if ((rc = wf_db_step(db, st)) < 0)
-		return rc;
-	*found = rc == 1;
-	if (rc == 1)
-		wf_stmt_reset(st);
-	return 0;
 }
 
 /* ---- carrier tracking (order_track.c) ------------------------------------------------ */

@@ -8,7 +8,7 @@
  * the route's legs (order.c's) for the carrier a leg ships with, and the
  * carrier services (route_rules.c's) to say when a carrier is set up nowhere.
  *
- * reads: order_line, order_route, balance, bin, warehouse, carrier_service
+ * reads: order_line, order_route, balance, bin, warehouse, carrier_service, sku
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -407,6 +407,139 @@ out:
 	wf_buf_free(&v);
 	wf_buf_free(&msg);
 	return rc;
+}
+
+/* ---- units the channel cancelled (order_import.c) ----------------------------------- */
+
+/* One bin's units an order holds, to put back. */
+struct bin_held {
+	int64_t bin, wh, qty;
+	char    state[16], wh_code[33], bin_code[33], sku[72];
+};
+
+int
+wf_order_put_back(wf_db *db, cJSON *released, const char *ref, int64_t sku_id, int64_t qty)
+{
+	/* the warehouse that holds least of the order first (a leg that can
+	 * empty does), then by code, bin by bin */
+	static const char sql[] =
+	    "SELECT bal.bin_id, b.warehouse_id, bal.state, bal.qty, w.code, b.code, s.code"
+	    " FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " JOIN warehouse w ON w.id = b.warehouse_id JOIN sku s ON s.id = bal.sku_id"
+	    " WHERE bal.holder = ?1 AND bal.holder <> '' AND bal.sku_id = ?2 AND bal.qty > 0"
+	    " AND bal.state IN ('reserved', 'picked', 'packed')"
+	    " ORDER BY (SELECT sum(x.qty) FROM balance x JOIN bin xb ON xb.id = x.bin_id"
+	    "  WHERE x.holder = ?1 AND xb.warehouse_id = b.warehouse_id"
+	    "  AND x.state IN ('reserved', 'picked', 'packed')), w.code,"
+	    " CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1 ELSE 2 END, b.code";
+	wf_buf v = {0};
+	struct bin_held h;
+	const struct bin_held *hv;
+	wf_stmt *st;
+	size_t i, n;
+	int64_t take, mid;
+	cJSON *r;
+	int rc, k;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, ref);
+	wf_bind_int(st, 2, sku_id);
+	while ((rc = wf_db_step(db, st)) == 1) {
+		memset(&h, 0, sizeof h);
+		h.bin = wf_col_int(st, 0);
+		h.wh = wf_col_int(st, 1);
+		wf_strlcpy(h.state, wf_col_text(st, 2), sizeof h.state);
+		h.qty = wf_col_int(st, 3);
+		wf_strlcpy(h.wh_code, wf_col_text(st, 4), sizeof h.wh_code);
+		wf_strlcpy(h.bin_code, wf_col_text(st, 5), sizeof h.bin_code);
+		wf_strlcpy(h.sku, wf_col_text(st, 6), sizeof h.sku);
+		if (wf_buf_add(&v, &h, sizeof h) != 0) {
+			wf_stmt_reset(st);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	hv = (const struct bin_held *)(void *)v.p;
+	n = v.len / sizeof h;
+	for (i = 0; rc == 0 && i < n && qty > 0; i++) {
+		struct wf_move m;
+		char bin[72];
+		for (k = 0; (size_t)k < NHELD && strcmp(held_states[k].state, hv[i].state) != 0; k++)
+			;
+		assert((size_t)k < NHELD);
+		take = hv[i].qty < qty ? hv[i].qty : qty;
+		memset(&m, 0, sizeof m);
+		m.action = held_states[k].back;
+		m.sku_id = sku_id;
+		m.qty = take;
+		m.from_bin = m.to_bin = hv[i].bin;
+		m.from_state = hv[i].state;
+		m.to_state = "on_hand";
+		m.holder = m.ref = ref;
+		m.reason = "cancelled at the channel";
+		if ((rc = wf_stock_book(db, &mid, &m)) != 0)
+			break;
+		snprintf(bin, sizeof bin, "%s/%s", hv[i].wh_code, hv[i].bin_code);
+		if ((r = cJSON_CreateObject()) == NULL ||
+		    wf_jadd_str(r, "sku", hv[i].sku) | wf_jadd_str(r, "warehouse", hv[i].wh_code) |
+		    wf_jadd_str(r, "bin", bin) | wf_jadd_str(r, "state", hv[i].state) |
+		    wf_jadd_int(r, "qty", take) | wf_jadd_int(r, "movement", mid) ||
+		    !cJSON_AddItemToArray(released, r)) {
+			cJSON_Delete(r);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			break;
+		}
+		qty -= take;
+	}
+	wf_buf_free(&v);
+	if (rc == 0 && qty > 0)
+		rc = wf_error_set(WF_EINTERNAL, "order %s holds %lld units fewer than its lines need",
+		    ref, (long long)qty);
+	return rc < 0 ? rc : 0;
+}
+
+int
+wf_order_drop_legs(wf_db *db, cJSON *dropped, int64_t order_id, const char *ref,
+    const cJSON *released)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.holder = ?1 AND b.warehouse_id = ?2 AND bal.qty > 0"
+	    " AND bal.state IN ('reserved', 'picked', 'packed')";
+	char key[WF_KEY_LEN];
+	const cJSON *r, *c, *w;
+	int64_t wh, sid;
+	wf_stmt *st;
+	int rc, seen;
+
+	cJSON_ArrayForEach(r, released) {
+		w = cJSON_GetObjectItemCaseSensitive(r, "warehouse");
+		seen = 0;
+		for (c = released->child; c != r && !seen; c = c->next)
+			seen = strcmp(cJSON_GetObjectItemCaseSensitive(c, "warehouse")->valuestring,
+			    w->valuestring) == 0;
+		if (seen)
+			continue;       /* a warehouse once */
+		if ((rc = wf_warehouse_find(db, &wh, NULL, w->valuestring)) != 0 ||
+		    (rc = wf_db_stmt(db, &st, sql)) != 0)
+			return rc;
+		wf_bind_text(st, 1, ref);
+		wf_bind_int(st, 2, wh);
+		if ((rc = wf_db_step(db, st)) != 1)
+			return rc < 0 ? rc : WF_EINTERNAL;
+		seen = wf_col_int(st, 0) > 0;
+		wf_stmt_reset(st);
+		if (seen)
+			continue;       /* the leg still has units to ship */
+		if ((rc = wf_order_route_drop(db, order_id, wh)) != 0 ||
+		    (rc = wf_shipment_find_open(db, &sid, key, order_id, wh)) < 0 ||
+		    (rc == 1 && (rc = wf_shipment_step(db, sid, key, "cancel")) != 0))
+			return rc;
+		if (!cJSON_AddItemToArray(dropped, cJSON_CreateString(w->valuestring)))
+			return wf_error_set(WF_ENOMEM, "out of memory");
+	}
+	return 0;
 }
 
 /* ---- the actions -------------------------------------------------------------------- */

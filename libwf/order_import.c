@@ -174,7 +174,9 @@ not_an_order(const cJSON *o, enum wf_order_format format)
 {
 	int items = has(o, "line_items");
 
-	if (has(o, "refund") || has(o, "refund_line_items") || (has(o, "refunds") && !items))
+	/* an order has an id; an order's refunds list does not */
+	if (has(o, "refund") || has(o, "refund_line_items") ||
+	    (has(o, "refunds") && !items && !has(o, "id")))
 		return "a Shopify refund, not an order: refunds are read by "
 		    "wf-order import --from shopify-refund";
 	if (has(o, "fulfillment") || (has(o, "fulfillments") && !items && !has(o, "id")) ||
@@ -1133,8 +1135,10 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	const struct wf_machine *om = wf_machine_find("order");
 	struct fin f;
 	cJSON *changes = NULL, *conflict = NULL, *data;
+	wf_buf cuts = {0};
+	int64_t shipped = 0, left = 0;
 	int rc = 0, content, open = still_open(o), updated = 0, conflicted = 0, k;
-	int elsewhere, cancel_late;
+	int elsewhere, cancel_late, cut = 0, ended = 0;
 
 	/* a snapshot no newer than the one applied changes nothing */
 	if (in->has_updated && o->has_channel_time && (in->updated_at < o->channel_time ||
@@ -1146,8 +1150,14 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	content = strcmp(hash, o->hash) != 0;
 	if (content && (rc = content_changes(db, changes, o, in, subtotal, total)) != 0)
 		goto out;
-	if (content && !open && changes->child) {
-		/* stock was allocated: the content stays as it is, for a person */
+	/* stock was allocated: units the channel cancelled go back to stock;
+	 * any other change of content stays as it is, for a person */
+	if (content && !open && changes->child && !gone(o->i.state) &&
+	    (cut = wf_order_cut_plan(db, o, in, changes, &cuts, &shipped, &left)) < 0) {
+		rc = cut;
+		goto out;
+	}
+	if (content && !open && changes->child && !cut) {
 		conflict = changes;
 		if ((changes = cJSON_CreateObject()) == NULL) {
 			rc = wf_error_set(WF_ENOMEM, "out of memory");
@@ -1157,7 +1167,9 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	/* the channel fulfilled or cancelled an order that holds stock */
 	elsewhere = content && in->fulfilled && !in->cancelled &&
 	    strcmp(o->i.state, "new") != 0 && !gone(o->i.state);
-	cancel_late = in->cancelled && !open && !done(o->i.state);
+	/* a cancellation whose units all go is the cut's, which cancels it */
+	cancel_late = in->cancelled && !open && !done(o->i.state) &&
+	    !(cut && left == 0 && shipped == 0);
 	plan_finance(o, in, &f);
 	if (f.kind == FIN_APPLY &&
 	    ((rc = change_money(changes, "paid", o->i.paid, in->paid, in->currency)) != 0 ||
@@ -1186,7 +1198,14 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 	updated = changes->child != NULL;
 	if (content && open) {
 		/* the content, with every changed field in one update event */
-		rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes);
+		rc = wf_order_update(db, ref, o, in, ship, hash, subtotal, total, changes, 0);
+		changes = NULL;
+		if (rc)
+			goto out;
+	} else if (cut) {
+		rc = wf_order_cut(db, ref, o, in, ship, hash, subtotal, total, changes,
+		    (const struct wf_order_cut *)(void *)cuts.p,
+		    cuts.len / sizeof(struct wf_order_cut), shipped, 1, &ended);
 		changes = NULL;
 		if (rc)
 			goto out;
@@ -1277,7 +1296,30 @@ reimport(wf_db *db, const char *ref, struct wf_order_row *o, const struct wf_ord
 out:
 	cJSON_Delete(changes);
 	cJSON_Delete(conflict);
+	wf_buf_free(&cuts);
 	return rc;
+}
+
+/* Keep the ids of the refunds order REF lists (IN), when its content (of
+ * fingerprint HASH) was applied: their cancelled units are the order's
+ * then, and a refund sent after it never takes them again.  Not of a
+ * conflict or a stale snapshot. */
+static int
+keep_refunds(wf_db *db, const char *ref, const struct wf_order_in *in, const char *hash)
+{
+	struct wf_order_in mark;
+	struct wf_order_row o;
+	int rc;
+
+	if ((rc = wf_order_load(db, &o, ref)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	if (strcmp(o.hash, hash) != 0)
+		return 0;
+	memset(&mark, 0, sizeof mark);
+	mark.pay_provider = WF_ORDER_REFUND_SEEN;
+	memcpy(mark.pay_ids, in->refund_ids, sizeof mark.pay_ids);
+	mark.npay_ids = in->nrefund_ids;
+	return wf_order_payment_keep(db, o.i.id, &mark);
 }
 
 /* Validate and apply IN (see wf_order.h: import).  Emits the result record.
@@ -1336,6 +1378,8 @@ upsert(wf_db *db, const wf_jloc *at, struct wf_order_in *in, wf_out *out)
 		    ref.p, o.i.currency, in->currency);
 	else if ((rc = wf_order_payment_keep(db, o.i.id, in)) == 0)
 		rc = reimport(db, ref.p, &o, in, ship_text, hash, subtotal, total, out);
+	if (rc == 0 && in->nrefund_ids)
+		rc = keep_refunds(db, ref.p, in, hash);
 	if (rc == 0 && in->check_totals)
 		rc = check_totals(db, ref.p, in, subtotal, total, computed);
 out:

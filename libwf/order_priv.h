@@ -78,7 +78,15 @@ struct wf_order_in {
 	const char *pay_provider;
 	const char *pay_ids[WF_ORDER_PAY_IDS];
 	size_t      npay_ids;
+	/* The ids of the refunds the order lists (Shopify's refunds[]), kept
+	 * as provider WF_ORDER_REFUND_SEEN: a refund whose cancelled units the
+	 * order's own import took never takes them again
+	 * (wf_order_refund_line). */
+	const char *refund_ids[WF_ORDER_PAY_IDS];
+	size_t      nrefund_ids;
 };
+
+#define WF_ORDER_REFUND_SEEN "shopify-refund-listed"
 
 /* Parse a generic / Shopify line into IN (zeroed by the caller).  The
  * parser allocates IN->lines (the caller frees it) and adds any string it
@@ -137,6 +145,10 @@ int wf_order_pay_id(struct wf_order_in *in, const char *id);
  * not add up to (as wf_order_raise raises it; cleared when an import adds
  * up). */
 #define WF_EX_TOTALS "order_totals_mismatch"
+/* Units the channel cancelled after they were picked or packed: the ledger
+ * has them back on hand in their bins, a person takes them out of the
+ * order's tote or parcel (owner fulfilment; resolved by hand). */
+#define WF_EX_PUT_BACK "order_put_back"
 
 /* ---- order_unshipped.c: what of an order's lines never ships ----------------- */
 
@@ -145,6 +157,11 @@ int wf_order_pay_id(struct wf_order_in *in, const char *id);
  * Returns 0 or a database error. */
 int wf_order_unshipped_add(wf_db *db, int64_t order_id, int64_t line_no, const char *why,
     const struct wf_order_line_in *l, int64_t qty, int64_t discount, int64_t tax);
+/* QTY more units of line LINE_NO of order ORDER_ID (in order_line, before
+ * wf_order_line_cut() takes them) are cancelled: its cancelled part grows,
+ * with the line's discount and tax when QTY is all it has.  Returns 0 or a
+ * database error. */
+int wf_order_unshipped_cancel(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty);
 /* Forget the unshipped parts of order ORDER_ID (its lines are rewritten). */
 int wf_order_unshipped_clear(wf_db *db, int64_t order_id);
 /* The unshipped parts of order ORDER_ID as a JSON array of objects (line,
@@ -200,10 +217,43 @@ int wf_order_create(wf_db *db, const char *ref, const struct wf_order_in *in,
  * update event's data (taken; NULL is out of memory; empty: no event, only
  * the fingerprint changed).  The order is held when a SKU is unknown
  * (unless the channel fulfilled it), or released when it was held only for
- * that.  Returns 0 or an error; emits nothing. */
+ * that.  CUT: O holds stock, and IN only takes units from its lines (the
+ * caller has put their stock back): each line keeps its row, shipped count
+ * and shipments, and loses those units (a line left with nothing to ship
+ * goes); no hold.  Returns 0 or an error; emits nothing. */
 int wf_order_update(wf_db *db, const char *ref, const struct wf_order_row *o,
     const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
-    int64_t total, cJSON *changes);
+    int64_t total, cJSON *changes, int cut);
+
+/* QTY units of line LINE_NO of order ORDER_ID (at most those it has not
+ * shipped) are cancelled: they move to its unshipped part
+ * (wf_order_unshipped_cancel), and the line keeps the rest, or goes when
+ * none is left.  Stock and events are the caller's.  Returns 0 or a
+ * database error. */
+int wf_order_line_cut(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty);
+
+/* Drop order ORDER_ID's route leg at warehouse WH_ID (0: every leg).
+ * Returns 0 or a database error. */
+int wf_order_route_drop(wf_db *db, int64_t order_id, int64_t wh_id);
+
+/* ---- order_act.c, for the importer: units the channel cancelled -------------- */
+
+/* Put back on hand QTY units of SKU_ID that order REF holds (reserved,
+ * picked or packed), each in the bin it is in: the warehouse holding least
+ * of the order first, then by warehouse code, reserved before picked
+ * before packed, then by bin; movements unreserve, unpick, unpack, reason
+ * "cancelled at the channel".  Each bin's part is appended to RELEASED as
+ * {"sku","warehouse","bin","state","qty","movement"}.  Returns 0,
+ * WF_EINTERNAL when the order holds fewer, or an error. */
+int wf_order_put_back(wf_db *db, cJSON *released, const char *ref, int64_t sku_id,
+    int64_t qty);
+
+/* Each warehouse named in RELEASED (as wf_order_put_back() fills it) at
+ * which order ORDER_ID (key REF) now holds nothing: its route leg is
+ * dropped, its open shipment cancelled, and its code appended to DROPPED.
+ * Returns 0 or an error. */
+int wf_order_drop_legs(wf_db *db, cJSON *dropped, int64_t order_id, const char *ref,
+    const cJSON *released);
 
 /* Set what order ID was paid and has refunded, in minor units (no event:
  * the finance transitions that follow carry them).  Returns 0 or an error. */
@@ -278,5 +328,41 @@ int wf_order_invoice(wf_db *db, int64_t id, const char *ref, const char *number)
  * naming the shipment).  Returns 0 or an error. */
 int wf_order_carrier_delivered(wf_db *db, int *late, int64_t order_id, const char *ref,
     int64_t wh_id, const char *shipment, int64_t at);
+
+/* ---- order_cut.c: units cancelled from an order that holds stock ------------ */
+
+/* Units of one SKU a re-import takes from an order's lines (LINE_NO 0),
+ * or that a refund takes from line LINE_NO. */
+struct wf_order_cut {
+	int64_t sku_id, qty, line_no;
+};
+
+/* Whether IN only takes units from the lines of order O, which holds
+ * stock: CHANGES (the update's changes, as the importer names them) names
+ * nothing but lines' quantities, cancelled units, discounts and tax and the
+ * order's amounts; no line gets more to ship than it has, nor less than it
+ * shipped; some line gets less.  Returns 1 with the units per SKU appended
+ * to V (struct wf_order_cut), *shipped the units the order shipped and
+ * *left those it will have left to ship, 0 when it is another change, or
+ * an error. */
+int wf_order_cut_plan(wf_db *db, const struct wf_order_row *o, const struct wf_order_in *in,
+    const cJSON *changes, wf_buf *v, int64_t *shipped, int64_t *left);
+
+/* Order O (key REF) holds stock and the channel took units from its lines
+ * (CUTS, N of them, from wf_order_cut_plan(); SHIPPED units had shipped):
+ * their stock goes back on hand (wf_order_put_back), legs left with nothing
+ * are dropped, and the lines are rewritten from IN (SHIP, HASH, SUBTOTAL,
+ * TOTAL as for wf_order_update) with CHANGES (taken) plus "released" and
+ * "legs_dropped" as the update event's data.  An order with nothing left to
+ * ship is cancelled (*ended = 1; for the channel's cancel_reason when IN
+ * is cancelled), or shipped when some of it shipped; units
+ * that were picked or packed raise WF_EX_PUT_BACK.  With IN NULL (a
+ * refund's cancelled units), each cut takes its units from its line
+ * (wf_order_line_cut) and the order's content stays; with HOLDS 0 (an order
+ * that holds no stock yet) no stock moves.  Returns 0 or an error. */
+int wf_order_cut(wf_db *db, const char *ref, const struct wf_order_row *o,
+    const struct wf_order_in *in, const char *ship, const char *hash, int64_t subtotal,
+    int64_t total, cJSON *changes, const struct wf_order_cut *cuts, size_t n,
+    int64_t shipped, int holds, int *ended);
 
 #endif

@@ -8,13 +8,18 @@
  * restocked (back on hand) or written off as the refund says.
  * What it writes, it writes through order.c (order_priv.h) and return.c.
  *
- * reads: order_line, sku
+ * Its "cancel" line items take their units from what is left to ship, as
+ * an order's re-import that cancels them does (order_cut.c), unless the
+ * order's own import listed the refund already.
+ *
+ * reads: order_line, sku, order_unshipped, orders
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "order_priv.h"
 #include "wf_error.h"
+#include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
 #include "wf_order.h"
@@ -86,6 +91,121 @@ refund_returns(wf_db *db, const wf_jloc *at, const cJSON *r, const char *id,
 	return 0;
 }
 
+/* The "cancel" line items of refund R (ID, AT) take their units from what
+ * order O (key REF) has left to ship, through the path of a re-import that
+ * cancels them (wf_order_cut): their stock back on hand when the order
+ * holds some, an update event naming the lines' cancelled units, the
+ * refund and what was released.  *cut: some unit was taken.  Returns 0, a
+ * located WF_EINPUT, or an error. */
+static int
+refund_cancels(wf_db *db, int *cut, const wf_jloc *at, const cJSON *r, const char *id,
+    const char *ref)
+{
+	static const char sql[] =
+	    "SELECT l.line_no, l.qty - l.qty_shipped, coalesce(l.sku_id, 0),"
+	    " coalesce((SELECT u.qty FROM order_unshipped u WHERE u.order_id = l.order_id"
+	    "  AND u.line_no = l.line_no AND u.why = 'cancelled'), 0)"
+	    " FROM order_line l WHERE l.order_id = ?1 AND l.external_id = ?2"
+	    " ORDER BY l.line_no LIMIT 1";
+	wf_jloc li = WF_JLOC_KEY(at, "refund_line_items");
+	const cJSON *items, *it;
+	struct wf_order_row o;
+	struct wf_order_cut c;
+	wf_buf v = {0}, from = {0};
+	cJSON *changes = NULL, *t;
+	char key[64], name[160];
+	const char *s;
+	int64_t qty, open, was;
+	long i = 0;
+	size_t k, n;
+	int rc, holds, ended;
+
+	*cut = 0;
+	if ((rc = wf_jget_arr(at, r, "refund_line_items", 0, &items)) != 0)
+		return rc < 0 ? rc : 0;
+	if ((rc = wf_order_load(db, &o, ref)) != 1)
+		return rc < 0 ? rc : WF_EINTERNAL;
+	s = strcmp(o.i.state, "on_hold") == 0 ? o.i.held_from : o.i.state;
+	holds = strcmp(s, "reserved") == 0 || strcmp(s, "picked") == 0 ||
+	    strcmp(s, "packed") == 0;
+	if (!holds && strcmp(s, "new") != 0 && strcmp(s, "promised") != 0)
+		return 0;       /* shipped or ended: nothing is left to ship */
+	snprintf(name, sizeof name, "shopify-refund:%s", id);
+	if ((changes = cJSON_CreateObject()) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(it, items) {
+		wf_jloc lj = WF_JLOC_IDX(&li, i++);
+		const char *line = NULL, *type = NULL;
+		wf_stmt *st;
+		if (!cJSON_IsObject(it)) {
+			rc = wf_jerr(&lj, NULL, "expected an object");
+			goto out;
+		}
+		if ((rc = wf_jget_id(&lj, it, "line_item_id", WF_J_REQ, &line)) < 0 ||
+		    (rc = wf_jget_int(&lj, it, "quantity", WF_J_REQ, 0, 1000000, &qty)) < 0 ||
+		    (rc = wf_jget_str(&lj, it, "restock_type", 0, 32, &type)) < 0)
+			goto out;
+		rc = 0;
+		if (type == NULL || strcmp(type, "cancel") != 0 || qty == 0)
+			continue;
+		if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+			goto out;
+		wf_bind_int(st, 1, o.i.id);
+		wf_bind_text(st, 2, line);
+		if ((rc = wf_db_step(db, st)) < 0)
+			goto out;
+		if (rc == 0)
+			continue;       /* no line of it is left to ship */
+		memset(&c, 0, sizeof c);
+		c.line_no = wf_col_int(st, 0);
+		open = wf_col_int(st, 1);
+		c.qty = qty < open ? qty : open;
+		c.sku_id = wf_col_int(st, 2);
+		was = wf_col_int(st, 3);
+		wf_stmt_reset(st);
+		rc = 0;
+		/* a line the refund lists twice: both, as far as it has units */
+		n = v.len / sizeof c;
+		for (k = 0; k < n && ((struct wf_order_cut *)(void *)v.p)[k].line_no != c.line_no; k++)
+			;
+		if (k < n) {
+			struct wf_order_cut *e = &((struct wf_order_cut *)(void *)v.p)[k];
+			c.qty = qty < open - e->qty ? qty : open - e->qty;
+			e->qty += c.qty;
+		}
+		if (k == n && c.qty > 0 && (wf_buf_add(&v, &c, sizeof c) != 0 ||
+		    wf_buf_add(&from, &was, sizeof was) != 0)) {
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (v.len == 0)
+		goto out;
+	n = v.len / sizeof c;
+	for (k = 0; k < n && rc == 0; k++) {
+		const struct wf_order_cut *e = &((const struct wf_order_cut *)(void *)v.p)[k];
+		int64_t f = ((const int64_t *)(void *)from.p)[k];
+		snprintf(key, sizeof key, "lines[%lld].cancelled", (long long)e->line_no - 1);
+		if ((t = cJSON_CreateObject()) == NULL || wf_jadd_int(t, "from", f) |
+		    wf_jadd_int(t, "to", f + e->qty)) {
+			cJSON_Delete(t);
+			rc = wf_error_set(WF_ENOMEM, "out of memory");
+		} else
+			rc = wf_jadd_item(changes, key, t);
+	}
+	if (rc || (rc = wf_jadd_str(changes, "refund", name)) != 0)
+		goto out;
+	*cut = 1;
+	rc = wf_order_cut(db, ref, &o, NULL, NULL, NULL, 0, 0, changes,
+	    (const struct wf_order_cut *)(void *)v.p, v.len / sizeof c, 0, holds, &ended);
+	changes = NULL;
+out:
+	cJSON_Delete(changes);
+	wf_buf_free(&v);
+	wf_buf_free(&from);
+	return rc;
+}
+
 int
 wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
 {
@@ -99,7 +219,7 @@ wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
 	char ref[300], name[160];
 	int64_t amount;
 	size_t i;
-	int rc, counted = 0, found;
+	int rc, counted = 0, found, listed = 0, cut = 0;
 
 	/* {"refund":{...}} as the Admin API returns one */
 	wrap = cJSON_GetObjectItemCaseSensitive(r, "refund");
@@ -135,6 +255,19 @@ wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
 		return rc;
 	/* the units it took back, once: the order's own import makes no return */
 	if (!found && (rc = refund_returns(db, at, r, id, &o, ref)) != 0)
+		return rc;
+	/* the units it cancelled, once: not when the order's import listed it */
+	if (!found && (rc = wf_order_payment_has(db, &listed, o.id, WF_ORDER_REFUND_SEEN,
+	    id)) == 0 && !listed && (rc = refund_cancels(db, &cut, at, r, id, ref)) == 0 && cut &&
+	    (rc = wf_order_find(db, &o, ref)) == 0 && (counted || amount == 0)) {
+		memset(&mark, 0, sizeof mark);
+		mark.pay_provider = "shopify-refund";
+		mark.pay_ids[mark.npay_ids++] = id;
+		if ((rc = wf_order_payment_keep(db, o.id, &mark)) != 0)
+			return rc;
+		return wf_order_emit_result(db, ref, "updated", wf_db_out(db));
+	}
+	if (rc)
 		return rc;
 	if (found || counted || amount == 0) {
 		if (!found) {

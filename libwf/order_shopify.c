@@ -164,8 +164,14 @@ refunds(const wf_jloc *at, const cJSON *o, const char *cur, int64_t *sum,
 		return rc < 0 ? rc : 0;
 	cJSON_ArrayForEach(r, arr) {
 		wf_jloc li = WF_JLOC_IDX(&lr, i++);
-		if ((rc = wf_order_shopify_refund(&li, r, cur, sum, in, NULL)) < 0)
+		const char *id = NULL;
+		if ((rc = wf_order_shopify_refund(&li, r, cur, sum, in, NULL)) < 0 ||
+		    (rc = wf_jget_id(&li, r, "id", 0, &id)) < 0)
 			return rc;
+		if (id && wf_text_check("id", id, 128) != 0)
+			return wf_jerr(&li, "id", "%s", wf_error_msg() + strlen("id: "));
+		if (id && in->nrefund_ids < WF_ORDER_PAY_IDS)
+			in->refund_ids[in->nrefund_ids++] = id;
 	}
 	return 0;
 }
@@ -253,6 +259,25 @@ line_ships(const wf_jloc *li, const wf_jloc *at, const cJSON *o, const cJSON *it
 	return 0;
 }
 
+/* Whether O, which has no line_items, has what only a Shopify order has:
+ * its name (#1001), number, creation time or order-level statuses and
+ * totals, as a list exported with ?fields= keeps them. */
+static int
+looks_like_order(const cJSON *o)
+{
+	static const char *const keys[] = { "name", "order_number", "created_at",
+		"processed_at", "financial_status", "fulfillment_status", "total_price",
+		"subtotal_price", "order_status_url", NULL };
+	size_t k;
+
+	if (wf_order_jhas(o, "date_created") || wf_order_jhas(o, "order_key"))
+		return 0;       /* WooCommerce's */
+	for (k = 0; keys[k]; k++)
+		if (wf_order_jhas(o, keys[k]))
+			return 1;
+	return 0;
+}
+
 int
 wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
     struct wf_order_in *in, cJSON *arena)
@@ -282,6 +307,11 @@ wf_order_parse_shopify(const wf_jloc *at, const cJSON *o, int strict,
 	if ((!wf_order_jhas(o, "line_items") || wf_order_jhas(o, "order_id") || !wf_order_jhas(o, "created_at")) &&
 	    (what = wf_order_not_an_order(o, WF_ORDER_SHOPIFY)) != NULL)
 		return wf_jerr(at, NULL, "%s", what);
+	if (!wf_order_jhas(o, "line_items") && wf_order_jhas(o, "id") && looks_like_order(o))
+		return wf_jerr(at, "line_items", "missing: a Shopify order without its line "
+		    "items, as an export made with ?fields= that leaves them out writes it: "
+		    "export the orders again with line_items in fields= (or without fields=) "
+		    "and import that");
 	if (!wf_order_jhas(o, "line_items") && wf_order_jhas(o, "id"))
 		return wf_jerr(at, "line_items", "missing: a Shopify order has line_items; "
 		    "is this an order?");

@@ -6,6 +6,7 @@
  * routes or ships stock sees them; the order's record shows them.
  *
  * owns: order_unshipped
+ * reads: order_line
  */
 #include "order_priv.h"
 #include "wf_error.h"
@@ -33,6 +34,29 @@ wf_order_unshipped_add(wf_db *db, int64_t order_id, int64_t line_no, const char 
 	wf_bind_int(st, 8, l->unit_price);
 	wf_bind_int(st, 9, discount);
 	wf_bind_int(st, 10, tax);
+	return wf_db_done(db, st);
+}
+
+int
+wf_order_unshipped_cancel(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty)
+{
+	/* the line's discount and tax go with it when nothing of it is left */
+	static const char sql[] =
+	    "INSERT INTO order_unshipped (order_id, line_no, why, sku, title, external_id,"
+	    " qty, unit_price, discount, tax) SELECT order_id, line_no, 'cancelled', sku, title,"
+	    " external_id, ?3, unit_price, CASE WHEN qty = ?3 THEN discount ELSE 0 END,"
+	    " CASE WHEN qty = ?3 THEN tax ELSE 0 END FROM order_line"
+	    " WHERE order_id = ?1 AND line_no = ?2"
+	    " ON CONFLICT (order_id, line_no, why) DO UPDATE SET qty = qty + excluded.qty,"
+	    " discount = discount + excluded.discount, tax = tax + excluded.tax";
+	wf_stmt *st;
+	int rc;
+
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		return rc;
+	wf_bind_int(st, 1, order_id);
+	wf_bind_int(st, 2, line_no);
+	wf_bind_int(st, 3, qty);
 	return wf_db_done(db, st);
 }
 

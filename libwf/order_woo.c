@@ -343,6 +343,14 @@ wf_order_parse_woo(const wf_jloc *at, const cJSON *o, int strict,
 	    !wf_order_jhas(o, "date_created"))
 		return wf_jerr(at, NULL, "a Shopify order, not a WooCommerce one: read it with "
 		    "wf-order import --from shopify");
+	if (!wf_order_jhas(o, "line_items") && wf_order_jhas(o, "id") &&
+	    (wf_order_jhas(o, "order_key") || wf_order_jhas(o, "number") ||
+	    wf_order_jhas(o, "date_created") || wf_order_jhas(o, "date_created_gmt") ||
+	    wf_order_jhas(o, "status") || wf_order_jhas(o, "total")))
+		return wf_jerr(at, "line_items", "missing: a WooCommerce order without its line "
+		    "items, as a list made with _fields= that leaves them out writes it: "
+		    "list the orders again with line_items in _fields= (or without _fields=) "
+		    "and import that");
 	if (strict && (rc = wf_jcheck_keys(at, o, woo_order_keys)) != 0)
 		return rc;
 	if ((rc = wf_jget_id(at, o, "id", WF_J_REQ, &in->external_id)) < 0 ||

@@ -418,6 +418,33 @@ reimport() {
 	assert_output --partial '"evidence":{"subtotal":{"from":"25.00","to":"26.00"},"total":{"from":"29.90","to":"30.90"},"lines[0].unit_price":{"from":"12.50","to":"13.00"},"state":"reserved"}'
 }
 
+@test "re-import: fewer units of a split order go back where it holds least, and the leg left empty is dropped" {
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-stock apply >/dev/null <<<'{"type":"movement","action":"move","sku":"MUG-1","qty":9,"from":"BER/A-01","to":"MUC/A-01"}'
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	wf-route carrier add MUC ups standard --cutoff 16:00 --transit-days 2 --cost 5.00 >/dev/null
+	# 10 mugs: 9 at MUC, 1 at BER
+	wf-order import <<<"$(changed '.lines[0].qty = 10 | .payment.amount = "129.90"')" >/dev/null
+	run -0 --separate-stderr wf-route --new --split --apply --format jsonl </dev/null
+	assert_output --partial '"result":"split"'
+	run -0 --separate-stderr wf-order import <<<"$(changed '.lines[0].qty = 9 | .payment.amount = "129.90"')"
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"reserved","finance_state":"paid"'
+	assert_output --partial '"subtotal":"112.50"'
+	assert_equal "$(last_event shop:1)" '{"subtotal":{"from":"125.00","to":"112.50"},"total":{"from":"129.90","to":"117.40"},"lines[0].qty":{"from":10,"to":9},"released":[{"sku":"MUG-1","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":1,"movement":'"$(sql 'SELECT max(id) FROM movement')"'}],"legs_dropped":["BER"]}'
+	run -0 sql "SELECT w.code FROM order_route r JOIN warehouse w ON w.id = r.warehouse_id"
+	assert_output MUC
+	run -0 --separate-stderr wf-stock levels --sku MUG-1 --format jsonl
+	assert_line --index 0 --partial '"warehouse":"BER","on_hand":1,"reserved":0'
+	assert_line --index 1 --partial '"warehouse":"MUC","on_hand":9,"reserved":9'
+	run -0 --separate-stderr wf-order import <<<"$(changed '.lines[0].qty = 9 | .payment.amount = "129.90"')"
+	assert_output --partial '"result":"unchanged"'
+	# the leg left ships the order
+	run -0 --separate-stderr wf-order ship shop:1
+	assert_line --index 1 --partial '"state":"shipped"'
+}
+
 # ---- held orders --------------------------------------------------------------------
 
 @test "a changed order held from new is updated and stays held from new" {
@@ -624,6 +651,10 @@ EOF
 	run -3 --separate-stderr wf-order import --from woocommerce <"$PLATFORMS/paypal_transaction_search.json"
 	assert_equal "$stderr" "wf-order: stdin:1: a PayPal transaction search, not an order: it is read by wf-reconcile import --from paypal (nothing applied)"
 	run -3 --separate-stderr wf-order import --from shopify <<<'{"orders":[{"id":1,"name":"#1001"}]}'
+	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order without its line items, as an export made with ?fields= that leaves them out writes it: export the orders again with line_items in fields= (or without fields=) and import that (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify < <(jq '.orders |= map(del(.line_items))' "$PLATFORMS/shopify_orders_list_with_refunds.json")
+	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order without its line items, as an export made with ?fields= that leaves them out writes it: export the orders again with line_items in fields= (or without fields=) and import that (nothing applied)"
+	run -3 --separate-stderr wf-order import --from shopify <<<'{"orders":[{"id":1}]}'
 	assert_equal "$stderr" "wf-order: stdin:1: orders[0].line_items: missing: a Shopify order has line_items; is this an order? (nothing applied)"
 	run -3 --separate-stderr wf-order import < <(jq -c '.orders[0]' "$PLATFORMS/shopify_orders_list_with_refunds.json")
 	assert_equal "$stderr" "wf-order: stdin:1: a Shopify order, not a generic one: read it with wf-order import --from shopify (nothing applied)"

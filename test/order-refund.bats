@@ -87,14 +87,7 @@ $(jq -c . "$REFUND")"
 
 # The legacy order paid, its three lines shipped from BER (5 of each there).
 shipped_order() {
-	wf-stock warehouse add BER --country US >/dev/null
-	wf-stock bin add BER/A-01 >/dev/null
-	for s in IPOD2008GREEN IPOD2008RED IPOD2008BLACK; do
-		wf-stock sku add "$s" --currency USD >/dev/null
-		wf-stock receive "$s" 5 --to BER/A-01 >/dev/null
-	done
-	paid_order
-	wf-order reserve shopify:450789469 --warehouse BER >/dev/null
+	stocked_order
 	wf-order pick shopify:450789469 >/dev/null
 	wf-order pack shopify:450789469 >/dev/null
 	wf-order ship shopify:450789469 --carrier ups --service ground --tracking 1Z1 >/dev/null
@@ -133,4 +126,92 @@ on_hand() {	# on_hand SKU: at BER
 	shipped_order
 	wf-order import --from shopify-refund < <(jq -c '.refund.id = 1 | .refund.refund_line_items |= map(.restock_type = "cancel") | .refund.transactions = []' "$REFUND") >/dev/null
 	assert_equal "$(sql 'SELECT count(*) FROM rma')" 0
+}
+
+# ---- refund line items: cancelled units -----------------------------------------------
+
+# The legacy order paid, at BER (5 of each there), reserved unless $1 is "new".
+stocked_order() {
+	wf-stock warehouse add BER --country US >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	for s in IPOD2008GREEN IPOD2008RED IPOD2008BLACK; do
+		wf-stock sku add "$s" --currency USD >/dev/null
+		wf-stock receive "$s" 5 --to BER/A-01 >/dev/null
+	done
+	paid_order
+	[ "${1:-}" = new ] || wf-order reserve shopify:450789469 --warehouse BER >/dev/null
+}
+
+reserved() {	# reserved SKU: at BER
+	wf-stock levels --sku "$1" --warehouse BER | jq -r .reserved
+}
+
+# The fixture's refund with every item restock_type cancel.
+cancel_refund() {
+	jq -c '.refund.refund_line_items |= map(.restock_type = "cancel")' "$REFUND"
+}
+
+@test "a refund's cancelled items release their units of a reserved order and shrink what is left to ship, once" {
+	stocked_order
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund)
+	assert_output --partial '"order":"shopify:450789469","result":"updated","channel":"shopify","external_id":"450789469","state":"reserved","finance_state":"partially_refunded"'
+	[ "$(reserved IPOD2008BLACK)" = 0 ]
+	[ "$(reserved IPOD2008GREEN)" = 0 ]
+	[ "$(reserved IPOD2008RED)" = 1 ]
+	[ "$(on_hand IPOD2008BLACK)" = 5 ]
+	run -0 --separate-stderr wf log order shopify:450789469
+	assert_line --index 2 --partial '"action":"update","machine":null,"from":null,"to":null,"data":{"lines[2].cancelled":{"from":0,"to":1},"lines[0].cancelled":{"from":0,"to":1},"refund":"shopify-refund:509562969","released":[{"sku":"IPOD2008BLACK","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":1,'
+	assert_line --index 2 --partial '{"sku":"IPOD2008GREEN","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":1,'
+	assert_line --index 3 --partial '"action":"refund_part","machine":"order.finance"'
+	run -0 --separate-stderr wf-order show shopify:450789469
+	assert_line --index 0 --partial '"lines":[{"line":2,"sku":"IPOD2008RED",'
+	assert_line --index 0 --partial '"unshipped":[{"line":1,"why":"cancelled","sku":"IPOD2008GREEN","title":"IPod Nano - 8gb","qty":1,"unit_price":"199.00","discount":"0.00","tax":"0.00","id":"466157049"},{"line":3,"why":"cancelled","sku":"IPOD2008BLACK"'
+	# the same refund again takes nothing more
+	before=$(sql 'SELECT count(*) FROM event'),$(sql 'SELECT count(*) FROM movement')
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund)
+	assert_output --partial '"result":"unchanged"'
+	assert_equal "$(sql 'SELECT count(*) FROM event'),$(sql 'SELECT count(*) FROM movement')" "$before"
+	run -0 --separate-stderr wf-order ship shopify:450789469 --carrier ups --service ground
+	assert_line --index 0 --partial '"lines":[{"sku":"IPOD2008RED","qty":1}]'
+	assert_equal "$(sql "SELECT count(*) FROM rma")" 0
+}
+
+@test "a refund cancelling every unit of a reserved order cancels it, releasing all it holds" {
+	stocked_order
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund | jq -c '.refund.refund_line_items += [{"line_item_id":518995019,"quantity":1,"restock_type":"cancel"}]')
+	assert_output --partial '"state":"cancelled"'
+	assert_output --partial '"cancel_reason":"the channel cancelled every unit left to ship"'
+	[ "$(reserved IPOD2008RED)" = 0 ]
+	[ "$(reserved IPOD2008GREEN)" = 0 ]
+	run -0 sql "SELECT count(*) FROM order_line"
+	assert_output 0
+	run -0 --separate-stderr wf-alert list --kind order_changed
+	assert_output ''
+}
+
+@test "a refund's cancelled items on an order still new shrink what is left to ship, with no stock to move" {
+	stocked_order new
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund)
+	assert_output --partial '"state":"new"'
+	run -0 --separate-stderr wf log order shopify:450789469
+	assert_line --index 1 --partial '"data":{"lines[2].cancelled":{"from":0,"to":1},"lines[0].cancelled":{"from":0,"to":1},"refund":"shopify-refund:509562969"}}'
+	run -0 --separate-stderr wf-order reserve shopify:450789469 --warehouse BER
+	[ "$(reserved IPOD2008RED)" = 1 ]
+	[ "$(reserved IPOD2008BLACK)" = 0 ]
+}
+
+@test "a refund the order's own import listed takes its cancelled units only once" {
+	# two green ones ordered; the order lists the refund, which cancels one
+	jq -c --argjson r "$(cancel_refund | jq -c .refund)" '.order.financial_status = "paid" | .order.line_items[0].quantity = 2 | .order.refunds = [$r]' "$PLATFORMS/shopify_order_legacy.json" | wf-order import --from shopify >/dev/null
+	run -0 sql "SELECT line_no || 'x' || qty FROM order_line ORDER BY line_no"
+	assert_output $'1x1\n2x1'
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund)
+	assert_output --partial '"result":"unchanged"'
+	run -0 sql "SELECT line_no || 'x' || qty FROM order_line ORDER BY line_no"
+	assert_output $'1x1\n2x1'
+	# a refund it did not list takes them
+	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund | jq -c '.refund.id = 2 | .refund.transactions = [] | .refund.refund_line_items |= .[1:]')
+	assert_output --partial '"result":"updated"'
+	run -0 sql "SELECT line_no || 'x' || qty FROM order_line ORDER BY line_no"
+	assert_output '2x1'
 }

@@ -174,6 +174,157 @@ EOF
 	assert_equal "$stderr" 'wf-order: stdin:1: line_items[0]: 2 units refunded or cancelled, more than the 1 ordered (nothing applied)'
 }
 
+# ---- cancelled units of an order that holds stock ------------------------------------
+
+# shopify:21: 3 mugs and a tee, reserved at BER; shopify:21 again at 11:00
+# with the refunds and the extra keys $1 (JSON members).
+mug_tee() {
+	shopify 21 '{"id":211,"sku":"MUG-1","product_id":1,"variant_id":2,"quantity":3,"price":"12.50"},{"id":212,"sku":"TEE-M","product_id":1,"variant_id":3,"quantity":1,"price":"19.90"}' ",\"updated_at\":\"${2:-2026-11-20T10:00:00Z}\"${1:-}"
+}
+
+cancel_refund() {	# cancel_refund MUGS TEES: a refund with restock_type cancel
+	printf ',"refunds":[{"id":7,"refund_line_items":[{"line_item_id":211,"quantity":%s,"restock_type":"cancel"},{"line_item_id":212,"quantity":%s,"restock_type":"cancel"}]}]' "$1" "$2"
+}
+
+reserved_mug_tee() {
+	mug_tee | wf-order import --from shopify >/dev/null
+	wf-order reserve shopify:21 --warehouse BER >/dev/null
+}
+
+@test "an update that cancels units of a reserved order releases their reservation, with an event naming them" {
+	reserved_mug_tee
+	[ "$(level MUG-1 reserved)" = 3 ]
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 2 0)" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"reserved"'
+	assert_equal "$stderr" ''
+	[ "$(level MUG-1 reserved)" = 1 ]
+	[ "$(level MUG-1 available)" = 9 ]
+	[ "$(level MUG-1 on_hand)" = 10 ]
+	[ "$(level TEE-M reserved)" = 1 ]
+	run -0 --separate-stderr wf log order shopify:21
+	assert_line --index 2 --partial '"action":"update","machine":null,"from":null,"to":null,"data":{"lines[0].cancelled":{"from":0,"to":2},"channel_updated_at":{"from":"2026-11-20T10:00:00Z","to":"2026-11-20T11:00:00Z"},"released":[{"sku":"MUG-1","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":2,"movement":'"$(sql "SELECT max(id) FROM movement")"'}]}}'
+	assert_equal "${#lines[@]}" 3
+	run -0 --separate-stderr wf-stock ledger --sku MUG-1 --format jsonl
+	assert_line --index -1 --partial '"action":"unreserve","sku":"MUG-1","qty":2,"from":"BER/A-01","from_state":"reserved","to":"BER/A-01","to_state":"on_hand","holder":"shopify:21","ref":"shopify:21","reason":"cancelled at the channel"'
+	run -0 --separate-stderr wf-order show shopify:21
+	assert_line --index 0 --partial '"lines":[{"line":1,"sku":"MUG-1","known":true,"title":"","qty":1,'
+	assert_line --index 0 --partial '"unshipped":[{"line":1,"why":"cancelled","sku":"MUG-1","title":"","qty":2,'
+	# the same payload again changes nothing
+	before=$(sql 'SELECT count(*) FROM event'),$(sql 'SELECT count(*) FROM movement')
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 2 0)" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"unchanged"'
+	assert_equal "$(sql 'SELECT count(*) FROM event'),$(sql 'SELECT count(*) FROM movement')" "$before"
+	[ "$(level MUG-1 reserved)" = 1 ]
+	# what is left ships
+	run -0 --separate-stderr wf-order ship shopify:21 --carrier dhl
+	assert_line --index 0 --partial '"lines":[{"sku":"MUG-1","qty":1},{"sku":"TEE-M","qty":1}]'
+	[ "$(level MUG-1 on_hand)" = 9 ]
+}
+
+@test "an update that cancels every unit left to ship cancels a reserved order and releases all it holds" {
+	reserved_mug_tee
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 3 1),\"cancelled_at\":\"2026-11-20T11:00:00Z\",\"cancel_reason\":\"customer\"" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"cancelled"'
+	assert_output --partial '"cancel_reason":"customer"'
+	[ "$(level MUG-1 reserved)" = 0 ]
+	[ "$(level TEE-M reserved)" = 0 ]
+	[ "$(level MUG-1 available)" = 10 ]
+	run -0 --separate-stderr wf log order shopify:21
+	assert_line --index 2 --partial '"data":{"lines[0].cancelled":{"from":0,"to":3},"lines[1].cancelled":{"from":0,"to":1},"channel_updated_at":{"from":"2026-11-20T10:00:00Z","to":"2026-11-20T11:00:00Z"},"released":[{"sku":"MUG-1","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":3,'
+	assert_line --index 2 --partial '{"sku":"TEE-M","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":1,'
+	assert_line --index 2 --partial '"legs_dropped":["BER"]}}'
+	assert_line --index 3 --partial '"action":"cancel","machine":"order","from":"reserved","to":"cancelled","data":{"reason":"customer"}}'
+	# a cancellation the cut carried out is no conflict
+	run -0 --separate-stderr wf-alert list
+	assert_output ''
+	run -0 sql "SELECT count(*) FROM order_route"
+	assert_output 0
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 3 1),\"cancelled_at\":\"2026-11-20T11:00:00Z\",\"cancel_reason\":\"customer\"" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"unchanged"'
+}
+
+@test "units cancelled after they were packed go back on hand in their bin, and a person is told to take them out" {
+	reserved_mug_tee
+	wf-order pick shopify:21 >/dev/null
+	wf-order pack shopify:21 >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 1 0)" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"packed"'
+	[ "$(level MUG-1 packed)" = 2 ]
+	[ "$(level MUG-1 available)" = 8 ]
+	run -0 --separate-stderr wf-stock ledger --sku MUG-1 --format jsonl
+	assert_line --index -1 --partial '"action":"unpack","sku":"MUG-1","qty":1,"from":"BER/A-01","from_state":"packed","to":"BER/A-01","to_state":"on_hand","holder":"shopify:21"'
+	run -0 --separate-stderr wf-alert list --format jsonl
+	assert_output --partial '"kind":"order_put_back","subject":"order shopify:21","owner":"fulfilment"'
+	assert_output --partial '"evidence":{"state":"packed","put_back":[{"sku":"MUG-1","warehouse":"BER","bin":"BER/A-01","state":"packed","qty":1,'
+	assert_output --partial '"units":1,'
+	assert_output --partial '"next_action":"The channel cancelled units of shopify:21 that were already picked or packed; the ledger has them back on hand in their bins: take them out of the order'\''s tote or parcel and put them back (1 MUG-1 packed at BER/A-01), then resolve this (wf-alert resolve)"'
+	# the parcel ships what is left
+	run -0 --separate-stderr wf-order ship shopify:21 --carrier dhl
+	assert_line --index 0 --partial '"lines":[{"sku":"MUG-1","qty":2},{"sku":"TEE-M","qty":1}]'
+	assert_line --index 1 --partial '"state":"shipped"'
+}
+
+@test "a picked order whose every unit is cancelled is cancelled, its shipment too, and the units go back" {
+	reserved_mug_tee
+	wf-order pick shopify:21 >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 3 1)" 2026-11-20T11:00:00Z)
+	assert_output --partial '"state":"cancelled"'
+	assert_output --partial '"cancel_reason":"the channel cancelled every unit left to ship"'
+	[ "$(level MUG-1 picked)" = 0 ]
+	[ "$(level MUG-1 available)" = 10 ]
+	run -0 sql "SELECT state FROM shipment"
+	assert_output cancelled
+	run -0 --separate-stderr wf-alert list --format jsonl
+	assert_output --partial '"kind":"order_put_back"'
+	assert_output --partial '(3 MUG-1 picked at BER/A-01, 1 TEE-M picked at BER/A-01)'
+}
+
+@test "a split order whose one leg shipped and whose other units are all cancelled is shipped, the picked ones put back" {
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-stock apply >/dev/null <<<'{"type":"movement","action":"move","sku":"TEE-M","qty":5,"from":"BER/A-01","to":"MUC/A-01"}'
+	wf-route carrier add BER dhl parcel --cutoff 14:00 --transit-days 2 --cost 4.10 >/dev/null
+	wf-route carrier add MUC ups standard --cutoff 16:00 --transit-days 2 --cost 5.00 >/dev/null
+	tees() { shopify 22 '{"sku":"MUG-1","product_id":1,"variant_id":2,"quantity":3,"price":"12.50"},{"sku":"TEE-M","product_id":1,"variant_id":3,"quantity":2,"current_quantity":'"$1"',"price":"19.90"}' ',"shipping_address":{"name":"Ann","country_code":"DE","zip":"10115","city":"Berlin"}'; }
+	tees 2 | wf-order import --from shopify >/dev/null
+	run -0 --separate-stderr wf-route --new --split --apply --format jsonl </dev/null
+	assert_output --partial '"result":"split"'
+	wf-order ship shopify:22 --warehouse BER >/dev/null
+	wf-order pick shopify:22 >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify < <(tees 0)
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"shipped"'
+	run -0 --separate-stderr wf-stock levels --sku TEE-M --warehouse MUC --format jsonl
+	assert_output --partial '"on_hand":5,"reserved":0,"available":5'
+	run -0 --separate-stderr wf log order shopify:22
+	assert_output --partial '"released":[{"sku":"TEE-M","warehouse":"MUC","bin":"MUC/A-01","state":"picked","qty":2,'
+	assert_output --partial '"legs_dropped":["MUC"]}'
+	assert_output --partial '"action":"ship","machine":"order","from":"picked","to":"shipped","data":{"reason":"the channel cancelled the units left to ship"}'
+	run -0 sql "SELECT w.code || ' ' || s.state FROM shipment s JOIN warehouse w ON w.id = s.warehouse_id ORDER BY w.code"
+	assert_output $'BER shipped\nMUC cancelled'
+	run -0 --separate-stderr wf-alert list --kind order_put_back --format jsonl
+	assert_output --partial '(2 TEE-M picked at MUC/A-01)'
+}
+
+@test "a change of a reserved order beyond cancelled units is still a conflict, and releases nothing" {
+	reserved_mug_tee
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 1 0),\"shipping_address\":{\"name\":\"Bo\",\"country_code\":\"DE\"}" 2026-11-20T11:00:00Z)
+	assert_output --partial '"result":"conflict"'
+	[ "$(level MUG-1 reserved)" = 3 ]
+	run -0 --separate-stderr wf-alert list --kind order_changed --format jsonl
+	assert_output --partial '"lines[0].cancelled":{"from":0,"to":1}'
+	# units coming back (fewer cancelled than before) are a conflict too
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "$(cancel_refund 1 0)" 2026-11-20T12:00:00Z)
+	assert_output --partial '"result":"updated"'
+	[ "$(level MUG-1 reserved)" = 2 ]
+	run -0 --separate-stderr wf-order import --from shopify < <(mug_tee "" 2026-11-20T13:00:00Z)
+	assert_output --partial '"result":"conflict"'
+	[ "$(level MUG-1 reserved)" = 2 ]
+}
+
 # ---- totals --------------------------------------------------------------------------
 
 @test "a total that does not add up imports as given, with an exception showing both; one that does clears it" {

@@ -89,6 +89,38 @@ woo() {
 	assert_equal "$(sql 'SELECT count(*) FROM event')" "$before"
 }
 
+@test "a smaller quantity on a reserved order releases those units, naming them; again changes nothing" {
+	wf-stock warehouse add BER --country DE >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	wf-stock sku import >/dev/null <<'EOF'
+{"sku":"Bar3","currency":"USD"}
+{"sku":"WOO-93","currency":"USD","aliases":["woocommerce-product:93"]}
+EOF
+	wf-stock receive WOO-93 5 --to BER/A-01 >/dev/null
+	wf-stock receive Bar3 5 --to BER/A-01 >/dev/null
+	wf-order import --from woocommerce <<<"$(woo 0)" >/dev/null
+	wf-order reserve woocommerce:727 --warehouse BER >/dev/null
+	[ "$(wf-stock levels --sku WOO-93 --warehouse BER | jq -r .reserved)" = 2 ]
+	run -0 --separate-stderr wf-order import --from woocommerce <<<"$(woo 0 '.line_items[0].quantity = 1 | .date_modified_gmt = "2017-03-23T10:00:00"')"
+	assert_output --partial '"result":"updated"'
+	assert_output --partial '"state":"reserved"'
+	[ "$(wf-stock levels --sku WOO-93 --warehouse BER | jq -r .reserved)" = 1 ]
+	[ "$(wf-stock levels --sku WOO-93 --warehouse BER | jq -r .available)" = 4 ]
+	[ "$(wf-stock levels --sku Bar3 --warehouse BER | jq -r .reserved)" = 1 ]
+	run -0 --separate-stderr wf log order woocommerce:727
+	assert_output --partial '"lines[0].qty":{"from":2,"to":1},'
+	assert_output --partial '"released":[{"sku":"WOO-93","warehouse":"BER","bin":"BER/A-01","state":"reserved","qty":1,'
+	run -0 --separate-stderr wf-order import --from woocommerce <<<"$(woo 0 '.line_items[0].quantity = 1 | .date_modified_gmt = "2017-03-23T10:00:00"')"
+	assert_output --partial '"result":"unchanged"'
+}
+
+@test "a list without line_items says it is orders exported without them, and what to do" {
+	run -3 --separate-stderr wf-order import --from woocommerce < <(jq 'map(del(.line_items))' "$WOO")
+	assert_equal "$stderr" "wf-order: stdin:1: [0].line_items: missing: a WooCommerce order without its line items, as a list made with _fields= that leaves them out writes it: list the orders again with line_items in _fields= (or without _fields=) and import that (nothing applied)"
+	run -3 --separate-stderr wf-order import --from woocommerce <<<'[{"id":727,"number":"727","status":"processing","total":"29.35"}]'
+	assert_equal "$stderr" "wf-order: stdin:1: [0].line_items: missing: a WooCommerce order without its line items, as a list made with _fields= that leaves them out writes it: list the orders again with line_items in _fields= (or without _fields=) and import that (nothing applied)"
+}
+
 @test "a newer date_modified with a refund moves the finance state on" {
 	wf-order import --from woocommerce <<<"$(woo 1 '.refunds = []')" >/dev/null
 	run -0 --separate-stderr wf-order import --from woocommerce <<<"$(woo 1 '.date_modified_gmt = "2017-03-23T10:00:00"')"

@@ -25,9 +25,16 @@ setup(wf_db *db)
 	    "\"payment\":{\"status\":\"paid\",\"amount\":\"398.00\"}}\n"
 	    "{\"channel\":\"shopify\",\"external_id\":\"2\",\"placed_at\":\"2026-11-20\","
 	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":1,\"unit_price\":\"12.50\"}],"
-	    "\"payment\":{\"status\":\"pending\"}}\n";
+	    "\"payment\":{\"status\":\"pending\"}}\n"
+	    /* reserved, for refunds whose cancel items release its units */
+	    "{\"channel\":\"shopify\",\"external_id\":\"3\",\"placed_at\":\"2026-11-20\","
+	    "\"currency\":\"EUR\",\"lines\":[{\"sku\":\"MUG-1\",\"qty\":3,\"unit_price\":\"12.50\","
+	    "\"id\":\"31\"},{\"sku\":\"TEE-M\",\"qty\":1,\"unit_price\":\"19.90\",\"id\":\"32\"}],"
+	    "\"payment\":{\"status\":\"paid\",\"amount\":\"57.40\"}}\n";
+	static const char events[] =
+	    "{\"order\":\"shopify:3\",\"action\":\"reserve\",\"warehouse\":\"BER\"}\n";
 
-	return fuzz_setup_orders(db, orders, "");
+	return fuzz_setup_orders(db, orders, events);
 }
 
 static int

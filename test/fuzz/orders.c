@@ -60,11 +60,17 @@ setup(wf_db *db)
 	    "\"payment\":{\"status\":\"paid\",\"amount\":\"19.90\"}}\n"
 	    "{\"channel\":\"shop\",\"external_id\":\"1006\",\"placed_at\":\"2026-11-20\","
 	    "\"currency\":\"USD\",\"lines\":[{\"sku\":\"IPOD2008GREEN\",\"qty\":1,"
-	    "\"unit_price\":\"199.00\"}],\"fulfilled\":true}\n";
+	    "\"unit_price\":\"199.00\"}],\"fulfilled\":true}\n"
+	    /* reserved, for a platform's re-import under channel "web" that
+	     * cancels some of its units (wf-order(1), "Re-imports") */
+	    "{\"channel\":\"web\",\"external_id\":\"2001\",\"placed_at\":\"2026-11-20T08:00:00Z\","
+	    "\"currency\":\"EUR\",\"taxes_included\":false,\"lines\":[{\"sku\":\"MUG-1\",\"qty\":3,"
+	    "\"unit_price\":\"12.50\"}]}\n";
 	static const char events[] =
 	    "{\"type\":\"order_event\",\"order\":\"shop:1002\",\"action\":\"reserve\","
 	    "\"warehouse\":\"BER\"}\n"
 	    "{\"order\":\"shop:1005\",\"action\":\"reserve\",\"warehouse\":\"MUC\"}\n"
+	    "{\"order\":\"web:2001\",\"action\":\"reserve\",\"warehouse\":\"BER\"}\n"
 	    "{\"order\":\"shop:1005\",\"action\":\"pick\"}\n"
 	    "{\"order\":\"shop:1005\",\"action\":\"pack\"}\n"
 	    "{\"order\":\"shop:1005\",\"action\":\"ship\",\"carrier\":\"DHL\","
