@@ -50,9 +50,10 @@
  * at most WF_ROUTE_MAX_SPLIT_SETS sets tried per order (the smaller sets
  * first): an order past either is unroutable.
  *
- * Applying (route_apply.c).  See wf_route_run().  Routing writes no table
- * of its own: an order is reserved, held and given its legs through the
- * order's API (wf_order.h), and its exception through the queue's.
+ * Applying (route_apply.c).  See wf_route_run().  An order is reserved,
+ * held and given its legs through the order's API (wf_order.h); routing's
+ * one table, route_block, keeps what blocks each held order, and the
+ * exceptions go through the queue's API.
  *
  * Ownership: option structs and their strings are the caller's; nothing
  * returned needs freeing.
@@ -155,12 +156,13 @@ struct wf_route_opts {
  * applied whole or not at all and nothing can change between deciding and
  * applying.  A routed order gets a release from an unroutable hold, then
  * wf_order_reserve(): its stock reserved per leg, its route legs replaced
- * and the reserve transition; and its "unroutable" exception resolved with
- * a note naming where it went.  An unroutable order loses any legs, is put
- * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and gets an
- * "unroutable" exception (owner: the order's owner; impact: its total,
- * units and due at its promise_by; evidence: every candidate and its
- * reason; a next action).  Orders in other states are reported "skipped"
+ * and the reserve transition; it leaves the evidence of the "unroutable"
+ * exceptions it was in.  An unroutable order loses any legs, is put
+ * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and counts in
+ * the "unroutable" exception of each thing that blocks it (below), worked
+ * out again from the orders it blocks when the chunk ends; an order that
+ * routes leaves it, and it resolves when it blocks none.  Orders in other
+ * states are reported "skipped"
  * and not touched.  Under dry-run the whole run is one transaction, rolled back.
  *
  * Returns 0 (also when orders are unroutable or skipped); WF_EUSAGE when
