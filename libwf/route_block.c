@@ -337,20 +337,21 @@ wf_route_block_held(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 			return rc;
 	if (r->nblocks == 0)
 		return 0;
-	/* the record names the first exception: raised now when it is not
-	 * open yet, brought up to date with the others when the chunk ends */
-	if ((rc = wf_exception_is_open(r->db, &open, WF_EX_UNROUTABLE, r->blocks[0].stype,
-	    r->blocks[0].sref)) != 0)
-		return rc;
-	if (!open && (rc = wf_route_block_sync(r->db, r->blocks[0].stype, r->blocks[0].sref,
-	    NULL)) != 0)
-		return rc;
+	/* the record names the first exception: raised now when there is
+	 * none or it was resolved (a dismissed one stays so), brought up to
+	 * date with the others when the chunk ends */
 	memset(&x, 0, sizeof x);
 	x.kind = WF_EX_UNROUTABLE;
 	x.subject_type = r->blocks[0].stype;
 	x.subject_ref = r->blocks[0].sref;
 	x.next_action = "-";
-	if ((rc = wf_exception_same(r->db, &same, &id, &dismissed, &x)) != 0)
+	if ((rc = wf_exception_same(r->db, &same, &id, &dismissed, &x)) != 0 ||
+	    (rc = wf_exception_is_open(r->db, &open, WF_EX_UNROUTABLE, x.subject_type,
+	    x.subject_ref)) != 0)
+		return rc;
+	if (!open && !dismissed &&
+	    ((rc = wf_route_block_sync(r->db, x.subject_type, x.subject_ref, NULL)) != 0 ||
+	    (rc = wf_exception_same(r->db, &same, &id, &dismissed, &x)) != 0))
 		return rc;
 	if (id)
 		wf_exception_key(key, id);

@@ -1007,3 +1007,25 @@ EOF
 	run -0 sql "SELECT state FROM exception WHERE id = 4"
 	assert_output resolved
 }
+
+@test "a dismissed unroutable exception stays dismissed as more orders wait on it; a resolved one reopens" {
+	service BER dhl parcel 14:00 2 4.10
+	import 1001 MUG-1 1
+	route --apply >/dev/null
+	wf-alert dismiss EX-1 --note 'MUG-1 is discontinued at BER' >/dev/null
+	import 1002 MUG-1 1
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r '"\(.order) \(.exception)"' <<<"$output")" $'shop:1001 EX-1\nshop:1002 EX-1'
+	run -0 sql "SELECT count(*), state, impact_orders FROM exception"
+	assert_output '1|dismissed|1'
+	wf-alert reopen EX-1 >/dev/null
+	stock MUG-1 2 BER
+	route --apply >/dev/null
+	run -0 sql "SELECT state FROM exception"
+	assert_output resolved
+	import 1003 MUG-1 1
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r '"\(.order) \(.exception)"' <<<"$output")" 'shop:1003 EX-1'
+	run -0 sql "SELECT count(*), state, impact_orders, times_seen FROM exception"
+	assert_output '1|open|1|2'
+}
