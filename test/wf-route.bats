@@ -977,34 +977,42 @@ EOF
 		printf '{"kind":"unroutable","subject":"order shop:%s","owner":"fulfilment","evidence":{"policy":"margin","ship_country":"DE","promise_by":"2026-11-23T18:00:00Z","lines":[{"sku":"MUG-1","qty":2}],"reasons":["no_stock"],"candidates":[{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"no_stock","detail":"MUG-1: 1 available, 2 needed"},{"warehouse":"MUC","carrier":null,"service":null,"result":"no_service","detail":"MUC has no carrier service"}]},"impact":{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"next_action":"Raise a PO for 1 MUG-1 into BER"}\n' "$i" |
 			wf-alert raise >/dev/null
 	done
+	# and one a script raised by hand, on an order since cancelled, with
+	# evidence of another shape
+	import 1004 MUG-1 1
+	wf-order cancel shop:1004 --reason 'test' >/dev/null
+	printf '{"kind":"unroutable","subject":"order shop:1004","owner":"ops","evidence":{"lines":"x","candidates":[1,"y"]},"next_action":"Look"}\n' |
+		wf-alert raise >/dev/null
 	wf-alert ack EX-2 >/dev/null
 	sql "DROP TABLE route_block; PRAGMA user_version = 18"
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT id, subject_type, subject_ref, state, coalesce(resolution, '') FROM exception ORDER BY id"
 	assert_output - <<'EOF'
-1|order|shop:1001|resolved|folded into EX-4 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
-2|order|shop:1002|resolved|folded into EX-4 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
-3|order|shop:1003|resolved|folded into EX-4 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
-4|sku|MUG-1@BER|open|
+1|order|shop:1001|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+2|order|shop:1002|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+3|order|shop:1003|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+4|order|shop:1004|resolved|the order is no longer held as unroutable
+5|sku|MUG-1@BER|open|
 EOF
-	run -0 sql "SELECT impact_orders, impact_units, impact_money, impact_currency, due_at, opened_at, json_extract(evidence, '$.orders') FROM exception WHERE id = 4"
+	run -0 sql "SELECT impact_orders, impact_units, impact_money, impact_currency, due_at, opened_at, json_extract(evidence, '$.orders') FROM exception WHERE id = 5"
 	assert_output '3|6|8970|EUR|2026-11-23T18:00:00Z|2026-11-20T09:00:00Z|[{"order":"shop:1001","units":2},{"order":"shop:1002","units":2},{"order":"shop:1003","units":2}]'
 	run -0 sql "SELECT ref, actor, action, coalesce(from_state, ''), to_state FROM event WHERE record_type = 'exception' AND actor = 'wf-migrate' ORDER BY id"
 	assert_output - <<'EOF'
-EX-4|wf-migrate|create||open
+EX-5|wf-migrate|create||open
 EX-1|wf-migrate|resolve|open|resolved
 EX-2|wf-migrate|resolve|acknowledged|resolved
 EX-3|wf-migrate|resolve|open|resolved
+EX-4|wf-migrate|resolve|open|resolved
 EOF
 	# the order scan works its numbers out as routing would
 	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
 	assert_equal "$(jq -c '[.exception, .result, .impact.orders, .evidence.available, .evidence.short, .next_action]' <<<"$output")" \
-		'["EX-4","updated",3,1,5,"Receive 5 MUG-1 at BER (short by 5 for 3 orders): raise a PO"]'
+		'["EX-5","updated",3,1,5,"Receive 5 MUG-1 at BER (short by 5 for 3 orders): raise a PO"]'
 	# and routing takes it from there: with the stock, the orders route and it resolves
 	stock MUG-1 5 BER
 	run -0 route --apply
 	assert_equal "${#lines[@]}" 3
-	run -0 sql "SELECT state FROM exception WHERE id = 4"
+	run -0 sql "SELECT state FROM exception WHERE id = 5"
 	assert_output resolved
 }
 
