@@ -771,6 +771,54 @@ fail:
 	return rc;
 }
 
+int
+wf_exception_same(wf_db *db, int *same, int64_t *id, int *dismissed, const struct wf_raise *r)
+{
+	static const char sql[] =
+	    "SELECT id, state, evidence, impact_money, coalesce(impact_currency, ''),"
+	    " impact_units, impact_orders, coalesce(due_at, ''), next_action, priority,"
+	    " priority_fixed FROM exception"
+	    " WHERE kind = ?1 AND subject_type = ?2 AND subject_ref = ?3";
+	const struct wf_impact *im = &r->impact;
+	char due[WF_TIME_LEN] = "";
+	wf_buf evidence = {0};
+	const char *state;
+	wf_stmt *st;
+	int rc;
+
+	*same = *dismissed = 0;
+	*id = 0;
+	if ((r->evidence ? wf_json_write(&evidence, r->evidence) :
+	    wf_buf_adds(&evidence, "{}")) != 0)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	if (im->has_due)
+		wf_time_format(im->due_at, due);
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+		goto out;
+	wf_bind_text(st, 1, r->kind);
+	wf_bind_text(st, 2, r->subject_type);
+	wf_bind_text(st, 3, r->subject_ref);
+	if ((rc = wf_db_step(db, st)) != 1)
+		goto out;
+	*id = wf_col_int(st, 0);
+	state = wf_col_text(st, 1);
+	*dismissed = strcmp(state, "dismissed") == 0;
+	*same = *dismissed || (!closed_state(state) &&
+	    strcmp(wf_col_text(st, 2), wf_buf_str(&evidence)) == 0 &&
+	    wf_col_int(st, 3) == im->money &&
+	    strcmp(wf_col_text(st, 4), im->currency) == 0 &&
+	    wf_col_int(st, 5) == im->units && wf_col_int(st, 6) == im->orders &&
+	    strcmp(wf_col_text(st, 7), due) == 0 &&
+	    strcmp(wf_col_text(st, 8), r->next_action) == 0 &&
+	    wf_col_int(st, 9) == (r->has_priority ? r->priority : -1) &&
+	    wf_col_int(st, 10) == r->has_priority);
+	wf_stmt_reset(st);
+	rc = 0;
+out:
+	wf_buf_free(&evidence);
+	return rc;
+}
+
 /* Keep NOTE as the resolution (NULL: clear it, on reopening). */
 static int
 set_resolution(wf_db *db, int64_t id, const char *note)

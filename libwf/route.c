@@ -308,6 +308,8 @@ run_orders(struct run *r, struct source *s)
 			continue;
 		/* commit, give a waiting writer its turn, and take the lock again
 		 * for the next chunks */
+		if ((rc = wf_route_block_flush(r)) != 0)
+			break;
 		if ((rc = wf_tx_commit(r->db)) != 0)
 			return rc;
 		wf_db_yield(r->db);
@@ -316,6 +318,8 @@ run_orders(struct run *r, struct source *s)
 		began = wf_time_mono_ms();
 		fresh = 1;
 	}
+	if (rc == 0)
+		rc = wf_route_block_flush(r);
 	if (rc != 0) {
 		if (r->o->apply)
 			wf_tx_rollback(r->db);

@@ -2,8 +2,9 @@
  * check what it left.  A routed order is reserved, and keeps its legs,
  * through wf_order_reserve (or, with --promise, promised through
  * wf_order_promise); an unroutable one is held through
- * wf_order_hold and gets an "unroutable" exception.  Routing writes no
- * table of its own and applies no order transition itself.
+ * wf_order_hold, and what blocks it goes to route_block.c, which keeps one
+ * "unroutable" exception per SKU and warehouse (or warehouse and reason)
+ * that blocks orders.  Routing applies no order transition itself.
  *
  * reads: orders, order_route, balance, bin, warehouse
  */
@@ -116,7 +117,7 @@ wf_route_apply_routed(struct run *r)
 	struct wf_order_key k = key_of(o);
 	wf_buf note = {0}, msg = {0};
 	cJSON *data;
-	int rc, open = 0;
+	int rc;
 
 	if ((rc = legs_of(r, legs, &note)) != 0)
 		goto out;
@@ -138,18 +139,11 @@ wf_route_apply_routed(struct run *r)
 			    wf_error_msg());
 		goto out;
 	}
-	if ((rc = wf_exception_is_open(r->db, &open, WF_EX_UNROUTABLE, "order", o->ref)) != 0 ||
-	    !open)
-		goto out;
 	if (wf_buf_addf(&msg, "%s to %s", d->nlegs > 1 ? "split" : "routed", note.p)) {
 		rc = oom();
 		goto out;
 	}
-	{
-		const char *result;
-		int64_t id;
-		rc = wf_exception_clear(r->db, &id, &result, WF_EX_UNROUTABLE, "order", o->ref, msg.p);
-	}
+	rc = wf_route_block_routed(r, msg.p);
 out:
 	wf_buf_free(&note);
 	wf_buf_free(&msg);
@@ -161,11 +155,7 @@ wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 {
 	struct order *o = &r->ord;
 	struct wf_order_key k = key_of(o);
-	wf_buf why = {0}, next = {0};
-	struct wf_raise x;
-	const char *result;
-	cJSON *ev = NULL;
-	int64_t id;
+	wf_buf why = {0};
 	size_t i;
 	int rc = 0, n = 0;
 
@@ -182,30 +172,9 @@ wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 	if ((!wf_route_promised(o) && (rc = wf_order_route_clear(r->db, o->id)) != 0) ||
 	    (rc = wf_order_hold(r->db, &k, why.p)) != 0)
 		goto out;
-	if ((ev = wf_route_evidence(r)) == NULL || (rc = wf_route_next_action(r, &next)) != 0) {
-		rc = rc ? rc : oom();
-		goto out;
-	}
-	memset(&x, 0, sizeof x);
-	x.kind = WF_EX_UNROUTABLE;
-	x.subject_type = "order";
-	x.subject_ref = o->ref;
-	x.evidence = ev;
-	x.impact.money = o->total;
-	wf_strlcpy(x.impact.currency, o->currency, sizeof x.impact.currency);
-	x.impact.units = o->units;
-	x.impact.orders = 1;
-	x.impact.has_due = o->has_promise;
-	x.impact.due_at = o->promise_by;
-	x.next_action = next.p;
-	x.owner = o->owner;
-	if ((rc = wf_exception_raise(r->db, &id, &result, &x)) != 0)
-		goto out;
-	wf_exception_key(key, id);
+	rc = wf_route_block_held(r, key);
 out:
-	cJSON_Delete(ev);
 	wf_buf_free(&why);
-	wf_buf_free(&next);
 	return rc;
 }
 

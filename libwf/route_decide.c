@@ -1,7 +1,7 @@
 /* route_decide.c - deciding where orders ship from: the pure rules, the
  * warehouses, services and clock of a run, the SKU cache, the candidates
  * and the choice among them, split, and the explanation of each decision
- * (--explain, and the evidence and next action of an unroutable order).
+ * (--explain; what blocks an unroutable order is route_block.c's).
  * It writes nothing.
  *
  * reads: orders, order_line, order_route, sku, bin, warehouse, balance, movement, carrier_service
@@ -235,6 +235,7 @@ wf_route_free(struct run *r)
 	free(r->seen);
 	free(r->batch);
 	wf_buf_free(&r->note);
+	wf_route_blocks_free(r);
 }
 
 /* ---- warehouses, services, the clock --------------------------------------------- */
@@ -733,8 +734,8 @@ margin_of(const struct run *r, const struct leg *legs, int nlegs, const int64_t 
 	*margin = m;
 }
 
-static struct wf_route_score
-score_of(const struct run *r, const struct cand *c)
+struct wf_route_score
+wf_route_score_of(const struct run *r, const struct cand *c)
 {
 	const struct wh *w = &r->wh[c->w];
 	struct wf_route_score s;
@@ -832,7 +833,7 @@ check(struct run *r, size_t w, size_t s, struct cand *c)
 static int
 rank_cmp(const struct run *r, const struct cand *a, const struct cand *b)
 {
-	struct wf_route_score sa = score_of(r, a), sb = score_of(r, b);
+	struct wf_route_score sa = wf_route_score_of(r, a), sb = wf_route_score_of(r, b);
 
 	return wf_route_cmp(r->o->policy, &sa, &sb);
 }
@@ -889,9 +890,9 @@ split(struct run *r)
 			memset(&sb, 0, sizeof sb);
 			if (x->w != w || x->s < 0 || (x->fails & ~WF_ROUTE_NO_STOCK))
 				continue;
-			sx = score_of(r, x);
+			sx = wf_route_score_of(r, x);
 			if (b >= 0)
-				sb = score_of(r, &r->cand[b]);
+				sb = wf_route_score_of(r, &r->cand[b]);
 			if (b < 0 || wf_route_cmp(p, &sx, &sb) < 0)
 				b = (int)c;
 		}
@@ -1333,159 +1334,4 @@ wf_route_emit(struct run *r, const char *exception)
 		return oom();
 	}
 	return wf_out_emit(r->out, x);
-}
-
-/* ---- the next action for an unroutable order --------------------------------------- */
-
-static int
-popcount(unsigned f)
-{
-	int n = 0;
-
-	for (; f; f &= f - 1)
-		n++;
-	return n;
-}
-
-/* Which single problem is easiest to act on first: a late promise only
- * needs a date, short stock a transfer or a PO, capacity a setting, a
- * missing service a contract. */
-static int
-pref(unsigned f)
-{
-	return f == WF_ROUTE_LATE ? 0 : f & WF_ROUTE_NO_STOCK ? 1 :
-	    f & WF_ROUTE_NO_CAPACITY ? 2 : f & WF_ROUTE_NO_SERVICE ? 3 : 4;
-}
-
-/* Short stock at warehouse T: a transfer for each short SKU from the
- * warehouse that has the most of it to spare, else a PO. */
-static int
-stock_action(struct run *r, int t, wf_buf *b)
-{
-	const struct order *o = &r->ord;
-	size_t i, w;
-	int rc = 0, n = 0;
-
-	for (i = 0; i < o->nlines; i++) {
-		const struct line *l = &o->lines[i];
-		int64_t have = l->v[t] > 0 ? l->v[t] : 0, short_by = l->qty - have;
-		int from = -1;
-
-		if (short_by <= 0)
-			continue;
-		for (w = 0; w < r->nwh; w++)
-			if ((int)w != t && l->v[w] >= short_by && (from < 0 || l->v[w] > l->v[from]))
-				from = (int)w;
-		if (from >= 0)
-			rc |= wf_buf_addf(b, "%sTransfer %lld %s from %s to %s", n++ ? "; " : "",
-			    (long long)short_by, l->sku, r->wh[from].code, r->wh[t].code);
-		else
-			rc |= wf_buf_addf(b, "%sRaise a PO for %lld %s into %s", n++ ? "; " : "",
-			    (long long)short_by, l->sku, r->wh[t].code);
-	}
-	return rc;
-}
-
-int
-wf_route_next_action(struct run *r, wf_buf *b)
-{
-	const struct order *o = &r->ord;
-	const struct cand *c = NULL;
-	size_t i;
-	int rc = 0;
-
-	wf_buf_reset(b);
-	if (r->d.reasons & WF_ROUTE_UNKNOWN_SKU) {
-		int n = 0;
-		rc |= wf_buf_adds(b, "Add ");
-		for (i = 0; i < o->nlines; i++)
-			if (o->lines[i].sku_id == 0)
-				rc |= wf_buf_addf(b, "%s%s", n++ ? ", " : "", o->lines[i].sku);
-		rc |= wf_buf_addf(b, " to the catalogue, then route %s again", o->ref);
-		return rc ? oom() : 0;
-	}
-	if (r->d.reasons & WF_ROUTE_NO_WAREHOUSE)
-		return wf_buf_adds(b, "Add or reopen a warehouse (wf-stock warehouse add)") ? oom() : 0;
-	/* the candidate closest to working: fewest problems, the easiest first */
-	for (i = 0; i < r->ncand; i++) {
-		const struct cand *x = &r->cand[i];
-		if (c == NULL || popcount(x->fails) < popcount(c->fails) ||
-		    (popcount(x->fails) == popcount(c->fails) && pref(x->fails) < pref(c->fails)) ||
-		    (popcount(x->fails) == popcount(c->fails) && pref(x->fails) == pref(c->fails) &&
-		    (x->fails & WF_ROUTE_LATE) && (c->fails & WF_ROUTE_LATE) && x->day >= 0 &&
-		    x->promise < c->promise))
-			c = x;
-	}
-	if (c == NULL)
-		return wf_buf_adds(b, "Add a carrier service (wf-route carrier add)") ? oom() : 0;
-	switch (pref(c->fails)) {
-	case 0: {
-		char by[11], can[11];
-		wf_date_format(o->promise_by, by);
-		wf_date_format(c->promise, can);
-		rc |= wf_buf_addf(b, "Offer a later date than %s: %s via %s/%s delivers by %s", by,
-		    r->wh[c->w].code, r->wh[c->w].svc[c->s].carrier, r->wh[c->w].svc[c->s].service,
-		    can);
-		break;
-	}
-	case 1:
-		rc |= stock_action(r, c->w, b);
-		break;
-	case 2:
-		rc |= wf_buf_addf(b, "Raise the capacity of %s above %lld orders a day "
-		    "(wf-stock warehouse add %s --capacity N), or route it again when %s has room",
-		    r->wh[c->w].code, (long long)r->wh[c->w].cap, r->wh[c->w].code, r->wh[c->w].code);
-		break;
-	default: {
-		const struct svc *s = c->s >= 0 ? &r->wh[c->w].svc[c->s] : NULL;
-		if (s && wf_route_covers(s->countries, o->country))
-			rc |= wf_buf_addf(b, "Add a carrier service to %s priced in %s at %s",
-			    *o->country ? o->country : "every country", o->currency, r->wh[c->w].code);
-		else if (*o->country)
-			rc |= wf_buf_addf(b, "Add a carrier service to %s at %s", o->country,
-			    r->wh[c->w].code);
-		else
-			rc |= wf_buf_addf(b, "Add a carrier service to every country at %s, or add a "
-			    "ship-to country to the order", r->wh[c->w].code);
-		break;
-	}
-	}
-	return rc ? oom() : 0;
-}
-
-cJSON *
-wf_route_evidence(struct run *r)
-{
-	const struct order *o = &r->ord;
-	cJSON *e = cJSON_CreateObject(), *lines = cJSON_CreateArray();
-	size_t i;
-	int rc = 0;
-
-	if (e == NULL || lines == NULL) {
-		cJSON_Delete(e);
-		cJSON_Delete(lines);
-		return NULL;
-	}
-	rc |= wf_jadd_str(e, "policy", wf_route_policy_name(r->o->policy));
-	rc |= wf_jadd_str(e, "ship_country", *o->country ? o->country : NULL);
-	rc |= o->has_promise ? wf_jadd_time(e, "promise_by", o->promise_by) :
-	    wf_jadd_null(e, "promise_by");
-	for (i = 0; i < o->nlines; i++) {
-		cJSON *l = cJSON_CreateObject();
-		if (l == NULL || !cJSON_AddItemToArray(lines, l)) {
-			cJSON_Delete(l);
-			rc = WF_ENOMEM;
-			break;
-		}
-		rc |= wf_jadd_str(l, "sku", o->lines[i].sku);
-		rc |= wf_jadd_int(l, "qty", o->lines[i].qty);
-	}
-	rc |= wf_jadd_item(e, "lines", lines);
-	rc |= reasons_json(r, e, "reasons");
-	rc |= wf_jadd_item(e, "candidates", candidates_json(r, 0));
-	if (rc) {
-		cJSON_Delete(e);
-		return NULL;
-	}
-	return e;
 }

@@ -114,6 +114,22 @@ struct decision {
 	char    skip[64];
 };
 
+/* What blocks an unroutable order (route_block.c): one row of route_block. */
+struct block {
+	char    stype[16];       /* sku, warehouse */
+	char    sref[WF_ROUTE_BLOCK_REFLEN];
+	const char *reason;      /* static */
+	char    sku[72], wh[33];
+	int64_t qty;             /* the SKU's units, else the order's */
+};
+
+/* An exception the run changed the orders of, worked out again when its
+ * chunk ends; NOTE is the resolution should it clear. */
+struct touched {
+	char    stype[16], sref[WF_ROUTE_BLOCK_REFLEN];
+	char   *note;
+};
+
 /* An order to route: its id (0: look it up by ref) and key. */
 struct key {
 	int64_t id;
@@ -144,6 +160,10 @@ struct run {
 	size_t  capseen, nseen;
 	int     dedupe;
 	struct key *batch;
+	struct block *blocks;    /* what blocks the order being applied */
+	size_t  nblocks, capblocks;
+	struct touched **touched; /* a hash set */
+	size_t  ntouched, captouched;
 };
 
 /* ---- route_decide.c --------------------------------------------------------------- */
@@ -181,10 +201,8 @@ int wf_route_emit(struct run *r, const char *exception);
 /* The legs of a split, as JSON (NULL when out of memory). */
 cJSON *wf_route_legs_json(const struct run *r);
 
-/* What an unroutable order's exception shows: the evidence (NULL when out
- * of memory) and the next action (into B; 0 or WF_ENOMEM). */
-cJSON *wf_route_evidence(struct run *r);
-int wf_route_next_action(struct run *r, wf_buf *b);
+/* Candidate C's score for wf_route_cmp(); C has a service. */
+struct wf_route_score wf_route_score_of(const struct run *r, const struct cand *c);
 
 /* The UTC start of local day Z (days since 1970-01-01) in zone TZ into *t,
  * and the date into DATE when not NULL.  Returns 0 or an error. */
@@ -196,8 +214,27 @@ int wf_route_day_start(const char *tz, int64_t z, int64_t *t, char date[11]);
  * instead of reserving); see wf_route_run(). */
 int wf_route_apply_routed(struct run *r);
 
-/* Hold R->ord as unroutable and raise its exception, whose key goes to
- * KEY.  Returns 0 or an error. */
+/* Hold R->ord as unroutable and record what blocks it; the key of the
+ * first exception it is evidence of goes to KEY.  Returns 0 or an error. */
 int wf_route_apply_unroutable(struct run *r, char key[WF_EXCEPTION_KEYLEN]);
+
+/* ---- route_block.c ---------------------------------------------------------------- */
+
+/* R->ord, decided unroutable and held: record what blocks it (its rows
+ * replaced when they differ), touch those exceptions, raise the first now
+ * unless it is open, and put its key into KEY ("" for none).  Returns 0 or
+ * an error. */
+int wf_route_block_held(struct run *r, char key[WF_EXCEPTION_KEYLEN]);
+
+/* R->ord routed (WHERE: "routed to BER via dhl/parcel"): drop its rows and
+ * touch their exceptions.  Returns 0 or an error. */
+int wf_route_block_routed(struct run *r, const char *where);
+
+/* Bring every exception the run touched up to date with the orders it
+ * blocks (wf_route_block_sync), and forget them.  Returns 0 or an error. */
+int wf_route_block_flush(struct run *r);
+
+/* Free what R holds for blocks. */
+void wf_route_blocks_free(struct run *r);
 
 #endif

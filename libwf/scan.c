@@ -208,68 +208,22 @@ emit(struct scan *s, int64_t id, const char *shown, const char *warehouse,
 	return wf_out_emit(s->out, r);
 }
 
-/* Whether the exception found by ST (columns of `same` in scan_raise) already
- * says what W would write. */
-static int
-unchanged(wf_stmt *st, const struct scan_want *w, const char *evidence)
-{
-	const struct wf_impact *im = &w->raise.impact;
-	char due[WF_TIME_LEN] = "";
-
-	if (im->has_due)
-		wf_time_format(im->due_at, due);
-	return strcmp(wf_col_text(st, 2), evidence) == 0 &&
-	    wf_col_int(st, 3) == im->money &&
-	    strcmp(wf_col_text(st, 4), im->currency) == 0 &&
-	    wf_col_int(st, 5) == im->units && wf_col_int(st, 6) == im->orders &&
-	    strcmp(wf_col_text(st, 7), due) == 0 &&
-	    strcmp(wf_col_text(st, 8), w->raise.next_action) == 0 &&
-	    wf_col_int(st, 9) == (w->raise.has_priority ? w->raise.priority : -1) &&
-	    wf_col_int(st, 10) == w->raise.has_priority;
-}
-
 int
 scan_raise(struct scan *s, const struct scan_want *w, int64_t *id)
 {
-	static const char same[] =
-	    "SELECT id, state, evidence, impact_money, coalesce(impact_currency, ''),"
-	    " impact_units, impact_orders, coalesce(due_at, ''), next_action, priority,"
-	    " priority_fixed FROM exception"
-	    " WHERE kind = ?1 AND subject_type = ?2 AND subject_ref = ?3";
-	const struct wf_raise *r = &w->raise;
-	wf_buf evidence = {0};
 	const char *result;
-	wf_stmt *st;
-	int rc, found;
+	int rc, same, dismissed;
 
-	*id = 0;
-	if (wf_json_write(&evidence, r->evidence) != 0)
-		return oom();
-	if ((rc = wf_db_stmt(s->db, &st, same)) != 0)
-		goto out;
-	wf_bind_text(st, 1, r->kind);
-	wf_bind_text(st, 2, r->subject_type);
-	wf_bind_text(st, 3, r->subject_ref);
-	if ((found = rc = wf_db_step(s->db, st)) < 0)
-		goto out;
-	if (found) {
-		const char *state = wf_col_text(st, 1);
-		int closed = strcmp(state, "resolved") == 0 || strcmp(state, "dismissed") == 0;
-		int keep = strcmp(state, "dismissed") == 0 ||
-		    (!closed && unchanged(st, w, wf_buf_str(&evidence)));
-		*id = strcmp(state, "dismissed") == 0 ? 0 : wf_col_int(st, 0);
-		wf_stmt_reset(st);
-		rc = 0;
-		if (keep)
-			goto out;
-	}
-	if ((rc = scan_begin(s)) != 0 || (rc = wf_exception_raise(s->db, id, &result, r)) != 0)
-		goto out;
-	rc = emit(s, *id, w->shown, w->warehouse,
+	if ((rc = wf_exception_same(s->db, &same, id, &dismissed, &w->raise)) != 0)
+		return rc;
+	if (dismissed)
+		*id = 0;
+	if (same)
+		return 0;
+	if ((rc = scan_begin(s)) != 0 || (rc = wf_exception_raise(s->db, id, &result, &w->raise)) != 0)
+		return rc;
+	return emit(s, *id, w->shown, w->warehouse,
 	    strcmp(result, "updated") == 0 ? "updated" : "opened");
-out:
-	wf_buf_free(&evidence);
-	return rc;
 }
 
 int

@@ -5,6 +5,8 @@
  * before its date, the stock or the PO it counts on is gone or slipped
  * past it (wf_promise_risks, wf_promise.h).  One exception per order and kind, through the scan
  * driver (scan_priv.h); each resolves with a note when its order moves on.
+ * And routing's unroutable exceptions, one per SKU and warehouse that
+ * blocks orders (route_block.c), kept in step with the orders still held.
  *
  * How long an order has been in its state is measured from the last
  * history event that moved it there (else from when Workform created it),
@@ -29,6 +31,7 @@
 #include "wf_money.h"
 #include "wf_order.h"
 #include "wf_promise.h"
+#include "wf_route.h"
 #include "wf_time.h"
 
 #define HOUR 3600
@@ -503,6 +506,86 @@ judge(struct orders *k, const struct cand *c, size_t *at)
 	return 0;
 }
 
+/* ---- unroutable ------------------------------------------------------------- */
+
+/* Whether an exception of KEY is among the N of V and open. */
+static int
+open_in(const struct scan_ex *v, size_t n, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].open && strcmp(v[i].ref, ref) == 0)
+			return 1;
+	return 0;
+}
+
+/* Routing's unroutable exceptions (route_block.c), brought in step with
+ * the orders they block that are still held as unroutable: an order that
+ * was cancelled, released or routed by hand leaves the evidence, and the
+ * exception resolves when none is left.  Never one per order. */
+static int
+scan_unroutable(struct scan *s)
+{
+	static const char *const kinds[] = { WF_EX_UNROUTABLE, NULL };
+	static const char *const stypes[] = { "sku", "warehouse" };
+	struct scan_ex *ex[2] = { NULL, NULL };
+	size_t nex[2] = { 0, 0 }, nkeys = 0, i, t;
+	struct wf_route_blocked *keys = NULL, b;
+	struct scan_want w;
+	wf_buf shown = {0};
+	int64_t id;
+	int rc = 0, found;
+
+	memset(&b, 0, sizeof b);
+	for (t = 0; t < 2 && rc == 0; t++)
+		rc = scan_existing(s, kinds, stypes[t], &ex[t], &nex[t]);
+	if (rc == 0)
+		rc = wf_route_blocked_keys(s->db, &keys, &nkeys);
+	for (i = 0; i < nkeys && rc == 0; i++) {
+		wf_strlcpy(b.stype, keys[i].stype, sizeof b.stype);
+		wf_strlcpy(b.sref, keys[i].sref, sizeof b.sref);
+		if ((rc = wf_route_blocked_get(s->db, &b, &found)) != 0)
+			break;
+		if (found) {
+			memset(&w, 0, sizeof w);
+			w.raise = b.raise;
+			w.shown = b.shown;
+			w.warehouse = *b.warehouse ? b.warehouse : NULL;
+			rc = scan_raise(s, &w, &id);
+		}
+		t = strcmp(b.stype, "sku") != 0;
+		if (!found && open_in(ex[t], nex[t], b.sref)) {
+			wf_buf_reset(&shown);
+			rc = wf_buf_addf(&shown, "%s %s", b.stype, b.sref) ? oom() :
+			    scan_clear(s, WF_EX_UNROUTABLE, b.stype, b.sref, wf_buf_str(&shown), NULL,
+			    WF_ROUTE_UNBLOCKED " (cancelled, released or routed by hand)");
+		}
+	}
+	/* open ones routing keeps no rows for: nothing blocks anything there */
+	for (t = 0; t < 2 && rc == 0; t++)
+		for (i = 0; i < nex[t] && rc == 0; i++) {
+			size_t j;
+			if (!ex[t][i].open)
+				continue;
+			for (j = 0; j < nkeys && (strcmp(keys[j].stype, stypes[t]) != 0 ||
+			    strcmp(keys[j].sref, ex[t][i].ref) != 0); j++)
+				;
+			if (j < nkeys)
+				continue;
+			wf_buf_reset(&shown);
+			rc = wf_buf_addf(&shown, "%s %s", stypes[t], ex[t][i].ref) ? oom() :
+			    scan_clear(s, WF_EX_UNROUTABLE, stypes[t], ex[t][i].ref, wf_buf_str(&shown),
+			    NULL, WF_ROUTE_UNBLOCKED);
+		}
+	wf_route_blocked_free(&b);
+	free(keys);
+	wf_buf_free(&shown);
+	for (t = 0; t < 2; t++)
+		scan_ex_free(ex[t], nex[t]);
+	return rc;
+}
+
 int
 scan_order(struct scan *s)
 {
@@ -525,6 +608,8 @@ scan_order(struct scan *s)
 		for (; at < k.nex && rc == 0; at++)
 			rc = gone(&k, &k.ex[at]);
 	}
+	if (rc == 0)
+		rc = scan_unroutable(s);
 	scan_ex_free(k.ex, k.nex);
 	for (i = 0; i < k.nc; i++)
 		cand_free(&k.c[i]);

@@ -843,6 +843,148 @@ static const char m18[] =
 "CREATE INDEX orders_held ON orders(held_from, state) WHERE held_from IS NOT NULL;\n"
 ;
 
+/* 19: unroutable, one exception per SKU and warehouse (issue 15).
+ * Routing raised one "unroutable" exception per order: one SKU out of
+ * stock made 1,990 of them.  route_block (route_block.c) keeps what blocks
+ * each order held as unroutable -- a SKU at a warehouse ("sku SKU@WH"), a
+ * warehouse and reason ("warehouse WH@no_capacity"), a SKU the catalogue
+ * does not know ("sku SKU"), no warehouse ("warehouse *@no_warehouse") --
+ * and there is one exception per such subject, with the orders as
+ * evidence.
+ *
+ * The fold.  Every open per-order unroutable exception is resolved.  One
+ * whose order is still held as unroutable is folded: its evidence gives
+ * the order's lines and candidates, and what blocks it is taken from the
+ * first candidate that failed for a late promise alone, else for stock,
+ * capacity, then a service (route_block.c's rule, as far as the stored
+ * candidates tell it: they keep only each one's first reason); for stock,
+ * the lines its detail names short.  Its rows go to route_block, each
+ * subject gets its exception (opened when the oldest folded one was, its
+ * priority the highest of theirs, fixed, and a next action that says so;
+ * the next `wf-route --apply` or `wf-alert scan --kind order` works its
+ * numbers out again), and the per-order one is resolved with a note naming
+ * it.  Events are by the actor "wf-migrate". */
+static const char m19[] =
+"CREATE TABLE route_block (\n"
+"  order_id     INTEGER NOT NULL REFERENCES orders(id),\n"
+"  subject_type TEXT NOT NULL CHECK (subject_type IN ('sku', 'warehouse')),\n"
+"  subject_ref  TEXT NOT NULL CHECK (subject_ref <> ''),\n"
+"  reason       TEXT NOT NULL CHECK (reason IN ('no_stock', 'no_service', 'no_capacity',\n"
+"               'late', 'unknown_sku', 'no_warehouse')),\n"
+"  sku          TEXT,\n"
+"  warehouse    TEXT,\n"
+"  qty          INTEGER NOT NULL CHECK (qty >= 0),\n"
+"  PRIMARY KEY (order_id, subject_type, subject_ref)\n"
+") STRICT;\n"
+"CREATE INDEX route_block_subject ON route_block(subject_type, subject_ref);\n"
+"CREATE TEMP TABLE m19_old AS\n"
+"  SELECT x.id ex_id, x.state state, x.owner owner, x.priority priority, x.evidence ev,\n"
+"    x.opened_at opened_at, x.last_seen_at seen_at, x.times_seen times_seen,\n"
+"    o.id order_id, o.placed_at placed_at,\n"
+"    (o.state = 'on_hold' AND o.hold_reason GLOB 'unroutable:*') held\n"
+"  FROM exception x LEFT JOIN orders o ON o.ref = x.subject_ref\n"
+"  WHERE x.kind = 'unroutable' AND x.subject_type = 'order'\n"
+"    AND x.state NOT IN ('resolved', 'dismissed');\n"
+"CREATE TEMP TABLE m19_pick AS\n"
+"  SELECT ex_id, wh, result, detail FROM (SELECT m.ex_id ex_id,\n"
+"    json_extract(c.value, '$.warehouse') wh, json_extract(c.value, '$.result') result,\n"
+"    coalesce(json_extract(c.value, '$.detail'), '') detail,\n"
+"    row_number() OVER (PARTITION BY m.ex_id ORDER BY CASE json_extract(c.value, '$.result')\n"
+"      WHEN 'late' THEN 0 WHEN 'no_stock' THEN 1 WHEN 'no_capacity' THEN 2 ELSE 3 END,\n"
+"      c.key) n\n"
+"    FROM m19_old m, json_each(m.ev, '$.candidates') c WHERE m.held AND c.type = 'object'\n"
+"    AND json_extract(c.value, '$.result') IN ('late', 'no_stock', 'no_capacity', 'no_service'))\n"
+"  WHERE n = 1;\n"
+"INSERT OR IGNORE INTO route_block (order_id, subject_type, subject_ref, reason, sku,\n"
+"    warehouse, qty)\n"
+"  SELECT m.order_id, 'sku', json_extract(l.value, '$.sku'), 'unknown_sku',\n"
+"    json_extract(l.value, '$.sku'), NULL, json_extract(l.value, '$.qty')\n"
+"  FROM m19_old m, json_each(m.ev, '$.lines') l WHERE m.held AND l.type = 'object'\n"
+"    AND EXISTS (SELECT 1 FROM json_each(m.ev, '$.reasons') r WHERE r.value = 'unknown_sku')\n"
+"    AND NOT EXISTS (SELECT 1 FROM sku s WHERE s.code = json_extract(l.value, '$.sku'))\n"
+"  UNION ALL\n"
+"  SELECT m.order_id, 'warehouse', '*@no_warehouse', 'no_warehouse', NULL, NULL,\n"
+"    (SELECT coalesce(sum(json_extract(l.value, '$.qty')), 0) FROM json_each(m.ev, '$.lines') l\n"
+"      WHERE l.type = 'object')\n"
+"  FROM m19_old m WHERE m.held\n"
+"    AND EXISTS (SELECT 1 FROM json_each(m.ev, '$.reasons') r WHERE r.value = 'no_warehouse')\n"
+"  UNION ALL\n"
+"  SELECT m.order_id, 'sku', json_extract(l.value, '$.sku') || '@' || p.wh, 'no_stock',\n"
+"    json_extract(l.value, '$.sku'), p.wh, json_extract(l.value, '$.qty')\n"
+"  FROM m19_old m JOIN m19_pick p ON p.ex_id = m.ex_id, json_each(m.ev, '$.lines') l\n"
+"  WHERE p.result = 'no_stock' AND l.type = 'object'\n"
+"    AND instr('; ' || p.detail, '; ' || json_extract(l.value, '$.sku') || ': ') > 0\n"
+"  UNION ALL\n"
+"  SELECT m.order_id, 'warehouse', p.wh || '@' || p.result, p.result, NULL, p.wh,\n"
+"    (SELECT coalesce(sum(json_extract(l.value, '$.qty')), 0) FROM json_each(m.ev, '$.lines') l\n"
+"      WHERE l.type = 'object')\n"
+"  FROM m19_old m JOIN m19_pick p ON p.ex_id = m.ex_id WHERE p.result <> 'no_stock';\n"
+"CREATE TEMP TABLE m19_rows AS\n"
+"  SELECT b.subject_type stype, b.subject_ref sref, b.reason reason, b.sku sku,\n"
+"    b.warehouse wh, b.qty qty, m.*, o.ref ref, o.total total, o.currency currency,\n"
+"    o.promise_by promise_by,\n"
+"    row_number() OVER (PARTITION BY b.subject_type, b.subject_ref\n"
+"      ORDER BY m.placed_at, m.order_id) n\n"
+"  FROM route_block b JOIN m19_old m ON m.order_id = b.order_id\n"
+"  JOIN orders o ON o.id = b.order_id;\n"
+"INSERT INTO exception (kind, subject_type, subject_ref, owner, priority, priority_fixed,\n"
+"    evidence, impact_money, impact_currency, impact_units, impact_orders, due_at,\n"
+"    next_action, state, opened_at, last_seen_at, times_seen, created_at, updated_at)\n"
+"  SELECT 'unroutable', f.stype, f.sref, f.owner,\n"
+"    (SELECT max(priority) FROM m19_rows r WHERE r.stype = f.stype AND r.sref = f.sref), 1,\n"
+"    json_object('reason', f.reason, 'sku', f.sku, 'warehouse',\n"
+"      f.wh,\n"
+"      'orders', (SELECT json_group_array(json_object('order', r.ref, 'units', r.qty))\n"
+"        FROM (SELECT * FROM m19_rows r WHERE r.stype = f.stype AND r.sref = f.sref\n"
+"          AND r.n <= 20 ORDER BY r.n) r),\n"
+"      'more_orders', max(a.n - 20, 0)),\n"
+"    a.money, CASE WHEN a.money > 0 THEN f.currency END, a.units, a.n, a.due,\n"
+"    'Folded from ' || a.n || ' per-order exception' || CASE WHEN a.n = 1 THEN '' ELSE 's' END ||\n"
+"      ' (' || f.reason || CASE WHEN f.sku IS NOT NULL THEN ' ' || f.sku ELSE '' END ||\n"
+"      CASE WHEN f.wh IS NOT NULL THEN ' at ' || f.wh ELSE '' END ||\n"
+"      '): wf-route --new --apply or wf-alert scan --kind order works out what unblocks them',\n"
+"    'open', a.opened, a.seen, a.times,\n"
+"    strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')\n"
+"  FROM m19_rows f JOIN (SELECT stype, sref, count(*) n, sum(qty) units,\n"
+"      min(opened_at) opened, max(seen_at) seen, max(times_seen) times, min(promise_by) due,\n"
+"      sum(CASE WHEN currency = (SELECT r2.currency FROM m19_rows r2 WHERE r2.stype = r.stype\n"
+"        AND r2.sref = r.sref AND r2.n = 1) THEN total ELSE 0 END) money\n"
+"    FROM m19_rows r GROUP BY stype, sref) a ON a.stype = f.stype AND a.sref = f.sref\n"
+"  WHERE f.n = 1\n"
+"  ON CONFLICT (kind, subject_type, subject_ref) DO NOTHING;\n"
+"INSERT INTO event (at, actor, record_type, ref, machine, action, from_state, to_state, data)\n"
+"  SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'wf-migrate', 'exception', 'EX-' || x.id,\n"
+"    'exception', 'create', NULL, 'open', json_object('kind', x.kind, 'subject',\n"
+"    x.subject_type || ' ' || x.subject_ref, 'owner', x.owner, 'priority', x.priority,\n"
+"    'priority_fixed', json('true'), 'evidence', json(x.evidence), 'next_action', x.next_action)\n"
+"  FROM exception x WHERE x.kind = 'unroutable' AND x.subject_type IN ('sku', 'warehouse')\n"
+"    AND NOT EXISTS (SELECT 1 FROM event e WHERE e.record_type = 'exception'\n"
+"      AND e.ref = 'EX-' || x.id);\n"
+"CREATE TEMP TABLE m19_note AS\n"
+"  SELECT m.ex_id ex_id, m.state state, CASE\n"
+"    WHEN x.id IS NOT NULL THEN 'folded into EX-' || x.id || ' (' || x.subject_type || ' ' ||\n"
+"      x.subject_ref || '): one unroutable exception per SKU and warehouse that blocks orders'\n"
+"    WHEN m.held THEN 'superseded: unroutable exceptions are per SKU and warehouse now;'\n"
+"      || ' wf-route --new --apply raises the one that blocks this order'\n"
+"    ELSE 'the order is no longer held as unroutable' END note\n"
+"  FROM m19_old m LEFT JOIN exception x ON x.kind = 'unroutable'\n"
+"    AND x.subject_type || ' ' || x.subject_ref = (SELECT b.subject_type || ' ' || b.subject_ref\n"
+"      FROM route_block b WHERE b.order_id = m.order_id ORDER BY b.rowid LIMIT 1);\n"
+"INSERT INTO event (at, actor, record_type, ref, machine, action, from_state, to_state, data)\n"
+"  SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'wf-migrate', 'exception', 'EX-' || ex_id,\n"
+"    'exception', 'resolve', state, 'resolved', json_object('note', note)\n"
+"  FROM m19_note ORDER BY ex_id;\n"
+"UPDATE exception SET state = 'resolved', snoozed_until = NULL,\n"
+"    resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),\n"
+"    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),\n"
+"    resolution = (SELECT note FROM m19_note n WHERE n.ex_id = exception.id)\n"
+"  WHERE id IN (SELECT ex_id FROM m19_note);\n"
+"DROP TABLE m19_note;\n"
+"DROP TABLE m19_rows;\n"
+"DROP TABLE m19_pick;\n"
+"DROP TABLE m19_old;\n"
+;
+
 const char *const wf_migrations[] = { m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13,
-	m14, m15, m16, m17, m18 };
+	m14, m15, m16, m17, m18, m19 };
 const int wf_schema_version = (int)(sizeof wf_migrations / sizeof wf_migrations[0]);

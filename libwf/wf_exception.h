@@ -115,6 +115,16 @@ int wf_exception_parse_key(int64_t *id, const char *key);
 int wf_exception_raise(wf_db *db, int64_t *id, const char **result,
     const struct wf_raise *r);
 
+/* Whether raising R would change nothing, for callers that raise only
+ * what changed (the scans, routing): *same 1 when the exception of R's kind
+ * and subject is dismissed (*dismissed 1: the operator said it is no
+ * problem), or unresolved and already holding R's evidence, impact, next
+ * action and fixed priority; 0 when there is none or it differs.  *id
+ * receives its id, 0 when there is none.  Reads only.  Returns 0 or a
+ * database error. */
+int wf_exception_same(wf_db *db, int *same, int64_t *id, int *dismissed,
+    const struct wf_raise *r);
+
 /* Whether an exception of KIND on SUBJECT_TYPE SUBJECT_REF is unresolved
  * (open, acknowledged, in progress or snoozed): *open 1 or 0.  Returns 0 or
  * a database error. */

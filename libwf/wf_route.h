@@ -50,9 +50,10 @@
  * at most WF_ROUTE_MAX_SPLIT_SETS sets tried per order (the smaller sets
  * first): an order past either is unroutable.
  *
- * Applying (route_apply.c).  See wf_route_run().  Routing writes no table
- * of its own: an order is reserved, held and given its legs through the
- * order's API (wf_order.h), and its exception through the queue's.
+ * Applying (route_apply.c).  See wf_route_run().  An order is reserved,
+ * held and given its legs through the order's API (wf_order.h); routing's
+ * one table, route_block, keeps what blocks each held order, and the
+ * exceptions go through the queue's API.
  *
  * Ownership: option structs and their strings are the caller's; nothing
  * returned needs freeing.
@@ -67,6 +68,7 @@
 #include "wf_batch.h"
 #include "wf_buf.h"
 #include "wf_check.h"
+#include "wf_exception.h"
 #include "wf_db.h"
 #include "wf_out.h"
 #include "wf_record.h"
@@ -154,12 +156,13 @@ struct wf_route_opts {
  * applied whole or not at all and nothing can change between deciding and
  * applying.  A routed order gets a release from an unroutable hold, then
  * wf_order_reserve(): its stock reserved per leg, its route legs replaced
- * and the reserve transition; and its "unroutable" exception resolved with
- * a note naming where it went.  An unroutable order loses any legs, is put
- * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and gets an
- * "unroutable" exception (owner: the order's owner; impact: its total,
- * units and due at its promise_by; evidence: every candidate and its
- * reason; a next action).  Orders in other states are reported "skipped"
+ * and the reserve transition; it leaves the evidence of the "unroutable"
+ * exceptions it was in.  An unroutable order loses any legs, is put
+ * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and counts in
+ * the "unroutable" exception of each thing that blocks it (below), worked
+ * out again from the orders it blocks when the chunk ends; an order that
+ * routes leaves it, and it resolves when it blocks none.  Orders in other
+ * states are reported "skipped"
  * and not touched.  Under dry-run the whole run is one transaction, rolled back.
  *
  * Returns 0 (also when orders are unroutable or skipped); WF_EUSAGE when
@@ -170,6 +173,52 @@ struct wf_route_opts {
  * transactions already committed stay (their records were printed), the
  * failing one is rolled back. */
 int wf_route_run(wf_db *db, const struct wf_route_opts *o, wf_out *out);
+
+/* ---- the unroutable exceptions (route_block.c) ------------------------------------ */
+
+/* One "unroutable" exception per thing that blocks orders, never one per
+ * order (route_block.c says what blocks an order):
+ *   sku SKU@WH            the SKU is short at the warehouse (no_stock)
+ *   warehouse WH@REASON   no_capacity, no_service or late there
+ *   sku SKU               the catalogue does not know SKU (unknown_sku)
+ *   warehouse *@no_warehouse   there is no active warehouse
+ * Its evidence: reason, sku, warehouse (null when none); for no_stock,
+ * available (at the warehouse now, less promises), needed (the units the
+ * orders need) and short; for no_service, countries (of the orders); then
+ * orders (the first 20 placed: {"order","units"}) and more_orders.  Impact:
+ * every order, their units (of the SKU, for a SKU; else of the orders),
+ * their totals in the currency of the first (the others are not
+ * converted), due at the earliest promise_by.  Owner: the first order's
+ * owner.  Priority fixed at the derived value. */
+#define WF_ROUTE_BLOCK_REFLEN 112
+#define WF_ROUTE_UNBLOCKED "no held order is blocked by it now"
+
+struct wf_route_blocked {
+	char    stype[16];                       /* in: sku, warehouse */
+	char    sref[WF_ROUTE_BLOCK_REFLEN];     /* in */
+	struct wf_raise raise;                   /* out: points into this struct */
+	char    shown[WF_ROUTE_BLOCK_REFLEN + 16];   /* "sku MUG-1" */
+	char    warehouse[33];                   /* a SKU's warehouse, or "" */
+	char    owner[72];
+	cJSON  *evidence;
+	wf_buf  next;
+};
+
+/* The exception B->stype B->sref should be, from the orders it blocks
+ * that are still on hold as unroutable, into B (free it with
+ * wf_route_blocked_free); *found 0 when it blocks none.  Reads only.
+ * Returns 0 or an error. */
+int wf_route_blocked_get(wf_db *db, struct wf_route_blocked *b, int *found);
+void wf_route_blocked_free(struct wf_route_blocked *b);
+
+/* Every subject routing has recorded orders against, into *V (N; free
+ * with free(); only stype and sref are set).  Returns 0 or an error. */
+int wf_route_blocked_keys(wf_db *db, struct wf_route_blocked **v, size_t *n);
+
+/* Raise, update or (with NOTE, else WF_ROUTE_UNBLOCKED) resolve the
+ * unroutable exception on STYPE SREF as wf_route_blocked_get() finds it;
+ * nothing is written when it already says that.  Returns 0 or an error. */
+int wf_route_block_sync(wf_db *db, const char *stype, const char *sref, const char *note);
 
 /* ---- the deciding rules, pure (no database) ------------------------------------ */
 

@@ -36,7 +36,8 @@ load helper
 	assert_equal "$(grep -cE '^amzn:302-4417093-2290516 +unroutable +- .*\["no_stock","no_service"\] +-$' <<<"$output")" 2
 	assert_line '{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"margin":"26.29","rank":1}'
 	assert_line '{"warehouse":"MAD","carrier":"seur","service":"24h","result":"no_stock","detail":"TEE-M: 0 available, 1 needed","margin":"26.69","rank":null}'
-	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +order amzn:302-4417093-2290516 +- +fulfilment +0m +Add a carrier service to FR at MAD$'
+	# one exception per warehouse and reason that blocks orders, not per order
+	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +warehouse MAD@no_service +- +fulfilment +0m +Add a carrier service to FR at MAD, for 1 order$'
 	assert_line --regexp '^shop:1003 +reserved +paid '
 	assert_equal "$stderr" ''
 }
@@ -52,7 +53,7 @@ load helper
 	assert_line --regexp '^EX-8 +opened +stockout_before_po +sku TEE-M +BER +[0-9]+ +Chase PO-1 from ACME, overdue: TEE-M runs out at BER on '
 	assert_line '== wf-alert: work the queue =='
 	assert_line --regexp '^EX-8 +stockout_before_po +sku TEE-M +BER +purchasing +acknowledged '
-	assert_line --regexp '^EX-2 +unroutable +order amzn:.* snoozed '
+	assert_line --regexp '^EX-2 +unroutable +warehouse MAD@no_service .* snoozed '
 	assert_equal "$stderr" ''
 }
 

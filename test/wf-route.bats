@@ -257,8 +257,8 @@ EOF
 	sql "UPDATE order_line SET sku_id = NULL, sku = 'MUG-9'"
 	run -0 --separate-stderr wf-route --apply --format jsonl shop:1001
 	assert_equal "$(jq -c '[.result, .reasons]' <<<"$output")" '["unroutable",["unknown_sku"]]'
-	run -0 sql "SELECT next_action FROM exception"
-	assert_output 'Add MUG-9 to the catalogue, then route shop:1001 again'
+	run -0 sql "SELECT subject_type, subject_ref, next_action FROM exception"
+	assert_output 'sku|MUG-9|Add MUG-9 to the catalogue (wf-stock sku add MUG-9), then route the 1 order again (wf-route --new --apply)'
 	sql "UPDATE order_line SET sku_id = (SELECT id FROM sku WHERE code = 'MUG-1'), sku = 'MUG-1'"
 	run -0 route --apply shop:1001
 	assert_output 'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z'
@@ -665,7 +665,7 @@ EOF
 	assert_output 'reserve|{"policy":"margin","warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z"}'
 }
 
-@test "an unroutable order is held and an exception opens, once, with evidence and a next action" {
+@test "an unroutable order is held and counted, once, in the exception of the SKU and warehouse that block it" {
 	service BER dhl parcel 14:00 2 4.10
 	import 1001 MUG-1 2
 	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
@@ -674,14 +674,21 @@ EOF
 	run -0 sql "SELECT hold_reason FROM orders"
 	assert_output 'unroutable: no_stock'
 	run -0 --separate-stderr wf-alert show EX-1 --format jsonl
-	assert_equal "$(head -1 <<<"$output" | jq -c '[.kind, .subject, .owner, .priority, .impact, .next_action, .evidence.reasons, (.evidence.candidates | length)]')" \
-		'["unroutable","order shop:1001","fulfilment",29,{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"Raise a PO for 2 MUG-1 into BER",["no_stock"],2]'
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.kind, .subject, .warehouse, .owner, .priority, .impact, .next_action]')" \
+		'["unroutable","sku MUG-1","BER","fulfilment",29,{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"Receive 2 MUG-1 at BER (short by 2 for 1 order): raise a PO"]'
+	assert_equal "$(head -1 <<<"$output" | jq -c .evidence)" \
+		'{"reason":"no_stock","sku":"MUG-1","warehouse":"BER","available":0,"needed":2,"short":2,"orders":[{"order":"shop:1001","units":2}],"more_orders":0}'
+	# again, with nothing changed: nothing is written
+	run -0 sql "SELECT count(*) FROM event"
+	local events=$output
 	route --apply >/dev/null
 	run -0 sql "SELECT count(*), times_seen, state FROM exception"
-	assert_output '1|2|open'
+	assert_output '1|1|open'
+	run -0 sql "SELECT count(*) FROM event"
+	assert_output "$events"
 }
 
-@test "the exception resolves itself when the order later routes" {
+@test "the exception resolves itself, with a note, when the last order it blocks routes" {
 	service BER dhl parcel 14:00 2 4.10
 	import 1001 MUG-1 2
 	route --apply >/dev/null
@@ -689,15 +696,17 @@ EOF
 	run -0 route --apply
 	assert_output 'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z'
 	run -0 sql "SELECT state, resolution FROM exception"
-	assert_output 'resolved|routed to BER via dhl/parcel'
+	assert_output 'resolved|no held order is blocked by it now: the last, shop:1001, routed to BER via dhl/parcel'
 	run -0 sql "SELECT actor FROM event WHERE record_type = 'exception' AND action = 'resolve'"
 	assert_output tester
 	run -0 sql "SELECT action, from_state, to_state FROM event WHERE record_type = 'order' AND machine = 'order' ORDER BY id"
 	assert_output $'create||new\nhold|new|on_hold\nrelease|on_hold|new\nreserve|new|reserved'
 	assert_equal "$(wf-order show shop:1001 | head -1 | jq -r .hold_reason)" null
+	run -0 sql "SELECT count(*) FROM route_block"
+	assert_output 0
 }
 
-@test "the next action says what would make the order routable" {
+@test "the next action says what would unblock the orders" {
 	wf-stock warehouse add HAM --country DE --timezone Europe/Berlin >/dev/null
 	wf-stock bin add HAM/A-01 >/dev/null
 	service BER dhl parcel 14:00 2 4.10
@@ -707,20 +716,107 @@ EOF
 	import 1001 MUG-1 2
 	import 1002 TEE-M 1
 	run -0 route --apply
-	run -0 sql "SELECT subject_ref, next_action FROM exception ORDER BY id"
+	run -0 sql "SELECT subject_type, subject_ref, next_action FROM exception ORDER BY id"
 	assert_output - <<'EOF'
-shop:1001|Transfer 1 MUG-1 from HAM to BER
-shop:1002|Raise a PO for 1 TEE-M into BER
+sku|MUG-1@BER|Receive 1 MUG-1 at BER (short by 1 for 1 order): raise a PO, or transfer them from HAM
+sku|TEE-M@BER|Receive 1 TEE-M at BER (short by 1 for 1 order): raise a PO
 EOF
+	# MUC has it now, but not by the promise: a later date unblocks it
 	stock TEE-M 1 MUC
 	run -0 route --apply shop:1002
-	run -0 sql "SELECT next_action FROM exception WHERE subject_ref = 'shop:1002'"
-	assert_output 'Offer a later date than 2026-11-23: MUC via dhl/parcel delivers by 2026-11-29'
+	run -0 sql "SELECT subject_type, subject_ref, state, coalesce(resolution, next_action) FROM exception WHERE id > 1 ORDER BY id"
+	assert_output - <<'EOF'
+sku|TEE-M@BER|resolved|no held order is blocked by it now: the last, shop:1002, is blocked by warehouse MUC@late now
+warehouse|MUC@late|open|Offer later dates to the 1 order MUC can only ship after their promise (the first due 2026-11-23), or add a faster service there
+EOF
 	service BER dhl parcel 14:00 2 4.10 AT
 	stock MUG-1 5 BER
 	run -0 route --apply shop:1001
-	run -0 sql "SELECT next_action FROM exception WHERE subject_ref = 'shop:1001'"
-	assert_output 'Add a carrier service to DE at BER'
+	run -0 sql "SELECT next_action FROM exception WHERE subject_ref = 'BER@no_service'"
+	assert_output 'Add a carrier service to DE at BER, for 1 order'
+}
+
+# ---- unroutable: one exception per SKU and warehouse ---------------------------------
+
+@test "50 orders blocked by one SKU at one warehouse are one exception: 50 orders, 100 units, EUR 1495.00" {
+	local i
+	service BER dhl parcel 14:00 2 4.10
+	for i in $(seq 1001 1050); do order "$i" MUG-1 2; done | wf-order import >/dev/null
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r '"\(.result) \(.exception)"' <<<"$output" | sort | uniq -c | sed 's/^ *//')" '50 unroutable EX-1'
+	run -0 sql "SELECT count(*) FROM exception"
+	assert_output 1
+	run -0 --separate-stderr wf-alert show EX-1 --format jsonl
+	# priority 73: EUR 1495 reaches 1..1000 (28), 50 orders (20), 100
+	# units (15), due in 3 days 9 hours (10)
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.subject, .warehouse, .priority, .impact, .next_action]')" \
+		'["sku MUG-1","BER",73,{"money":"1495.00","currency":"EUR","units":100,"orders":50,"due_at":"2026-11-23T18:00:00Z"},"Receive 100 MUG-1 at BER (short by 100 for 50 orders): raise a PO"]'
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.evidence.needed, .evidence.short, (.evidence.orders | length), .evidence.orders[0].order, .evidence.orders[19].order, .evidence.more_orders]')" \
+		'[100,100,20,"shop:1001","shop:1020",30]'
+	# stock arrives for 20 of them: they route, and leave the evidence
+	stock MUG-1 40 BER
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r .result <<<"$output" | sort | uniq -c | sed 's/^ *//' | tr '\n' ' ')" '20 routed 30 unroutable '
+	run -0 --separate-stderr wf-alert show EX-1 --format jsonl
+	# 66: EUR 897 (24), 30 orders (20), 60 units (12), due (10)
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.state, .priority, .impact.money, .impact.units, .impact.orders, .evidence.orders[0].order, (.evidence.orders | length), .evidence.more_orders, .next_action]')" \
+		'["open",66,"897.00",60,30,"shop:1021",20,10,"Receive 60 MUG-1 at BER (short by 60 for 30 orders): raise a PO"]'
+	# the rest arrives: every order routes, and the exception resolves
+	stock MUG-1 60 BER
+	run -0 route --apply
+	run -0 sql "SELECT state, resolution FROM exception"
+	assert_output 'resolved|no held order is blocked by it now: the last, shop:1050, routed to BER via dhl/parcel'
+	run -0 sql "SELECT count(*) FROM exception"
+	assert_output 1
+}
+
+@test "two SKUs short at a warehouse are two exceptions; an order short of both is evidence in each" {
+	service BER dhl parcel 14:00 2 4.10
+	import 1001 MUG-1 1 TEE-M 1
+	import 1002 TEE-M 2
+	run -0 route --apply
+	run -0 sql "SELECT subject_ref, impact_orders, impact_units, next_action FROM exception ORDER BY subject_ref"
+	assert_output - <<'EOF'
+MUG-1@BER|1|1|Receive 1 MUG-1 at BER (short by 1 for 1 order): raise a PO
+TEE-M@BER|2|3|Receive 3 TEE-M at BER (short by 3 for 2 orders): raise a PO
+EOF
+	run -0 sql "SELECT json_extract(evidence, '$.orders') FROM exception WHERE subject_ref = 'TEE-M@BER'"
+	assert_output '[{"order":"shop:1001","units":1},{"order":"shop:1002","units":2}]'
+}
+
+@test "reasons that are not stock: one exception per warehouse and reason, never one per order" {
+	wf-stock warehouse add BER --capacity 1 >/dev/null
+	service BER dhl parcel 08:00 2 4.10
+	stock MUG-1 10 BER
+	import 1001 MUG-1 1
+	import 1002 MUG-1 1
+	import 1003 MUG-1 1
+	route --apply >/dev/null
+	run -0 sql "SELECT subject_type, subject_ref, impact_orders, json_extract(evidence, '$.reason') FROM exception"
+	assert_output 'warehouse|BER@no_capacity|2|no_capacity'
+	run -0 sql "SELECT next_action FROM exception"
+	assert_output 'Raise the capacity of BER above 1 orders a day (wf-stock warehouse add BER --capacity N), or route the 2 orders again when it has room'
+	run -0 --separate-stderr wf-alert list --format jsonl
+	assert_equal "$(jq -r .subject <<<"$output")" 'warehouse BER@no_capacity'
+}
+
+@test "an order cancelled or released by hand leaves the evidence at the next order scan" {
+	service BER dhl parcel 14:00 2 4.10
+	import 1001 MUG-1 1
+	import 1002 MUG-1 2
+	route --apply >/dev/null
+	wf-order cancel shop:1001 --reason 'customer changed their mind' >/dev/null
+	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_equal "$(jq -c '[.exception, .subject, .warehouse, .result, .impact.orders, .impact.units, [.evidence.orders[].order]]' <<<"$output")" \
+		'["EX-1","sku MUG-1","BER","updated",1,2,["shop:1002"]]'
+	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_output ''
+	wf-order release shop:1002 >/dev/null
+	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_equal "$(jq -c '[.exception, .result, .state, .resolution]' <<<"$output")" \
+		'["EX-1","resolved","resolved","no held order is blocked by it now (cancelled, released or routed by hand)"]'
+	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_output ''
 }
 
 @test "a plan writes nothing" {
@@ -864,6 +960,80 @@ EOF
 	run -0 wc -l "$BATS_TEST_TMPDIR"/out4 "$BATS_TEST_TMPDIR"/out5
 	assert_line -n 0 --regexp '^ *1200 '
 	assert_line -n 1 --regexp '^ *1200 '
-	run -0 sql "SELECT count(*) FROM exception WHERE kind = 'unroutable' AND state = 'open'"
-	assert_output 400
+	# the 400 held are blocked by MUG-1 at MUC (BER has it, but is full): one exception
+	run -0 sql "SELECT subject_type, subject_ref, impact_orders, impact_units FROM exception WHERE kind = 'unroutable' AND state = 'open'"
+	assert_output 'sku|MUG-1@MUC|400|400'
+}
+
+@test "the migration folds 3 open per-order unroutable exceptions into one for the SKU and warehouse" {
+	local i
+	service BER dhl parcel 14:00 2 4.10
+	stock MUG-1 1 BER
+	# the state routing left before schema 19: each order held, and an
+	# exception of its own with its lines and candidates as evidence
+	for i in 1001 1002 1003; do
+		import "$i" MUG-1 2
+		wf-order hold "shop:$i" --reason 'unroutable: no_stock' >/dev/null
+		printf '{"kind":"unroutable","subject":"order shop:%s","owner":"fulfilment","evidence":{"policy":"margin","ship_country":"DE","promise_by":"2026-11-23T18:00:00Z","lines":[{"sku":"MUG-1","qty":2}],"reasons":["no_stock"],"candidates":[{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"no_stock","detail":"MUG-1: 1 available, 2 needed"},{"warehouse":"MUC","carrier":null,"service":null,"result":"no_service","detail":"MUC has no carrier service"}]},"impact":{"money":"29.90","currency":"EUR","units":2,"orders":1,"due_at":"2026-11-23T18:00:00Z"},"next_action":"Raise a PO for 1 MUG-1 into BER"}\n' "$i" |
+			wf-alert raise >/dev/null
+	done
+	# and one a script raised by hand, on an order since cancelled, with
+	# evidence of another shape
+	import 1004 MUG-1 1
+	wf-order cancel shop:1004 --reason 'test' >/dev/null
+	printf '{"kind":"unroutable","subject":"order shop:1004","owner":"ops","evidence":{"lines":"x","candidates":[1,"y"]},"next_action":"Look"}\n' |
+		wf-alert raise >/dev/null
+	wf-alert ack EX-2 >/dev/null
+	sql "DROP TABLE route_block; PRAGMA user_version = 18"
+	run -0 --separate-stderr wf init
+	run -0 sql "SELECT id, subject_type, subject_ref, state, coalesce(resolution, '') FROM exception ORDER BY id"
+	assert_output - <<'EOF'
+1|order|shop:1001|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+2|order|shop:1002|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+3|order|shop:1003|resolved|folded into EX-5 (sku MUG-1@BER): one unroutable exception per SKU and warehouse that blocks orders
+4|order|shop:1004|resolved|the order is no longer held as unroutable
+5|sku|MUG-1@BER|open|
+EOF
+	run -0 sql "SELECT impact_orders, impact_units, impact_money, impact_currency, due_at, opened_at, json_extract(evidence, '$.orders') FROM exception WHERE id = 5"
+	assert_output '3|6|8970|EUR|2026-11-23T18:00:00Z|2026-11-20T09:00:00Z|[{"order":"shop:1001","units":2},{"order":"shop:1002","units":2},{"order":"shop:1003","units":2}]'
+	run -0 sql "SELECT ref, actor, action, coalesce(from_state, ''), to_state FROM event WHERE record_type = 'exception' AND actor = 'wf-migrate' ORDER BY id"
+	assert_output - <<'EOF'
+EX-5|wf-migrate|create||open
+EX-1|wf-migrate|resolve|open|resolved
+EX-2|wf-migrate|resolve|acknowledged|resolved
+EX-3|wf-migrate|resolve|open|resolved
+EX-4|wf-migrate|resolve|open|resolved
+EOF
+	# the order scan works its numbers out as routing would
+	run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_equal "$(jq -c '[.exception, .result, .impact.orders, .evidence.available, .evidence.short, .next_action]' <<<"$output")" \
+		'["EX-5","updated",3,1,5,"Receive 5 MUG-1 at BER (short by 5 for 3 orders): raise a PO"]'
+	# and routing takes it from there: with the stock, the orders route and it resolves
+	stock MUG-1 5 BER
+	run -0 route --apply
+	assert_equal "${#lines[@]}" 3
+	run -0 sql "SELECT state FROM exception WHERE id = 5"
+	assert_output resolved
+}
+
+@test "a dismissed unroutable exception stays dismissed as more orders wait on it; a resolved one reopens" {
+	service BER dhl parcel 14:00 2 4.10
+	import 1001 MUG-1 1
+	route --apply >/dev/null
+	wf-alert dismiss EX-1 --note 'MUG-1 is discontinued at BER' >/dev/null
+	import 1002 MUG-1 1
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r '"\(.order) \(.exception)"' <<<"$output")" $'shop:1001 EX-1\nshop:1002 EX-1'
+	run -0 sql "SELECT count(*), state, impact_orders FROM exception"
+	assert_output '1|dismissed|1'
+	wf-alert reopen EX-1 >/dev/null
+	stock MUG-1 2 BER
+	route --apply >/dev/null
+	run -0 sql "SELECT state FROM exception"
+	assert_output resolved
+	import 1003 MUG-1 1
+	run -0 --separate-stderr wf-route --new --apply --format jsonl </dev/null
+	assert_equal "$(jq -r '"\(.order) \(.exception)"' <<<"$output")" 'shop:1003 EX-1'
+	run -0 sql "SELECT count(*), state, impact_orders, times_seen FROM exception"
+	assert_output '1|open|1|2'
 }
