@@ -8,7 +8,7 @@
  * the route's legs (order.c's) for the carrier a leg ships with, and the
  * carrier services (route_rules.c's) to say when a carrier is set up nowhere.
  *
- * reads: order_line, order_route, balance, bin, warehouse, carrier_service
+ * reads: order_line, order_route, held, bin, warehouse, carrier_service
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -120,9 +120,9 @@ held_units(wf_db *db, wf_buf *v, const char *ref, int64_t wh_id)
 {
 	static const char sql[] =
 	    "SELECT b.warehouse_id, w.code, bal.sku_id, bal.state, sum(bal.qty)"
-	    " FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " FROM held bal JOIN bin b ON b.id = bal.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id"
-	    " WHERE bal.holder = ?1 AND bal.holder <> '' AND (?2 = 0 OR b.warehouse_id = ?2)"
+	    " WHERE bal.holder = ?1 AND (?2 = 0 OR b.warehouse_id = ?2)"
 	    " AND (bal.state = 'reserved' OR bal.state = 'picked' OR bal.state = 'packed')"
 	    " GROUP BY b.warehouse_id, bal.sku_id, bal.state"
 	    " ORDER BY w.code, bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0"

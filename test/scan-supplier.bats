@@ -25,6 +25,42 @@ teardown() {
 }
 
 at() { export WF_NOW=$1; }
+
+# The stock as schema 18 kept it: balance with one row per holder of held
+# units, and the triggers of migration 2.  Undoes migration 19.
+UNDO_19="DROP TRIGGER movement_take; DROP TRIGGER movement_take_held;
+	DROP TRIGGER movement_give; DROP TRIGGER movement_give_held;
+	CREATE TABLE balance18 (sku_id INTEGER NOT NULL REFERENCES sku(id),
+	  bin_id INTEGER NOT NULL REFERENCES bin(id), state TEXT NOT NULL,
+	  holder TEXT NOT NULL DEFAULT '', qty INTEGER NOT NULL CHECK (qty >= 0),
+	  CHECK ((holder <> '') = (state IN ('inbound','reserved','picked','packed'))),
+	  PRIMARY KEY (sku_id, state, holder, bin_id)) STRICT, WITHOUT ROWID;
+	INSERT INTO balance18 SELECT sku_id, bin_id, state, '', qty FROM balance
+	  WHERE state NOT IN ('inbound','reserved','picked','packed');
+	INSERT INTO balance18 SELECT sku_id, bin_id, state, holder, qty FROM held;
+	DROP TABLE held; DROP TABLE balance; ALTER TABLE balance18 RENAME TO balance;
+	CREATE INDEX balance_bin ON balance(bin_id, sku_id);
+	CREATE INDEX balance_holder ON balance(holder, sku_id) WHERE holder <> '';
+	CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance
+	WHEN NEW.qty > 9007199254740991 BEGIN SELECT RAISE(ABORT, 'range'); END;
+	CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance
+	WHEN NEW.qty > 9007199254740991 BEGIN SELECT RAISE(ABORT, 'range'); END;
+	CREATE TRIGGER movement_take BEFORE INSERT ON movement
+	WHEN NEW.from_bin IS NOT NULL BEGIN
+	  UPDATE balance SET qty = qty - NEW.qty WHERE sku_id = NEW.sku_id
+	    AND bin_id = NEW.from_bin AND state = NEW.from_state AND holder = (CASE WHEN
+	    NEW.from_state IN ('inbound','reserved','picked','packed') THEN NEW.holder ELSE '' END)
+	    AND qty >= NEW.qty;
+	  SELECT RAISE(ABORT, 'wf: insufficient stock') WHERE changes() = 0;
+	  DELETE FROM balance WHERE qty = 0;
+	END;
+	CREATE TRIGGER movement_give AFTER INSERT ON movement
+	WHEN NEW.to_bin IS NOT NULL BEGIN
+	  INSERT INTO balance (sku_id, bin_id, state, holder, qty) VALUES (NEW.sku_id,
+	    NEW.to_bin, NEW.to_state, CASE WHEN NEW.to_state IN ('inbound','reserved','picked',
+	    'packed') THEN NEW.holder ELSE '' END, NEW.qty)
+	    ON CONFLICT DO UPDATE SET qty = qty + excluded.qty;
+	END;"
 scan() { wf-alert scan --kind supplier --format jsonl "$@"; }
 
 # po N SENT EXPECTED QTY: PO-N of QTY MUG-1, sent at SENT, expected EXPECTED.
@@ -170,8 +206,9 @@ received() {
 	# the migrations after 12 add (13: the fulfillment columns, 14: a SKU's
 	# supplier, 15: the order indexes, 16: the orders' amount index and the
 	# payouts' accepted_at and accepted_line, 17: sku_alias and
-	# order_unshipped, 18: orders_held; a later migration must be undone here
-	# too, or wf init fails to redo it)
+	# order_unshipped, 18: orders_held, 19: held; a later migration must be
+	# undone here too, or wf init fails to redo it)
+	sql "$UNDO_19"
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment_at;
@@ -183,10 +220,49 @@ received() {
 		DROP TABLE order_unshipped; DROP TABLE sku_alias; DROP INDEX orders_held;
 		PRAGMA user_version = 11"
 	run -0 --separate-stderr wf --version
-	assert_output --partial 'schema 18'   # the test knows every migration after 12
+	assert_output --partial 'schema 19'   # the test knows every migration after 12
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
 	run -0 scan
 	assert_output ''
+}
+
+# order ID QTY: one generic order of QTY MUG-1
+order() {
+	printf '{"type":"order","channel":"shop","external_id":"%s","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"name":"Ann","country":"DE","postcode":"10115","city":"Berlin"},"promise_by":"2026-11-23T18:00:00Z","lines":[{"sku":"MUG-1","qty":%s,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"%s.00"}}\n' "$1" "$2" "$((12 * $2 + $2 / 2))"
+}
+
+@test "migration 19 keeps every balance of the stock held in flight: reserved, picked, packed, inbound" {
+	wf-stock bin add BER/B-01 >/dev/null
+	wf-stock receive MUG-1 10 --to BER/A-01 >/dev/null
+	wf-stock receive MUG-1 4 --to BER/B-01 >/dev/null
+	for i in 1 2 3 4; do order "100$i" "$i" | wf-order import >/dev/null; done
+	for i in 1 2 3 4; do wf-order reserve "shop:100$i" --warehouse BER >/dev/null; done
+	wf-order pick shop:1002 >/dev/null
+	wf-order pick shop:1003 >/dev/null
+	wf-order pack shop:1003 >/dev/null
+	wf-stock reserve MUG-1 2 --warehouse BER --ref 'trade fair' >/dev/null
+	po 1 2026-11-01T09:00:00Z 2026-11-20 6
+	wf-po receive PO-1 MUG-1 2 --bin BER/A-01 >/dev/null
+	levels() { wf-stock levels --by bin; wf-order list --format jsonl; }
+	before=$(levels)
+	sql "$UNDO_19; PRAGMA user_version = 18"
+	run -0 sql "SELECT count(*), count(DISTINCT holder) FROM balance WHERE holder <> ''"
+	assert_output '6|6'
+	run -0 --separate-stderr wf init
+	assert_output --partial '"result":"migrated"'
+	run -0 --separate-stderr wf check
+	assert_output ''
+	run -0 levels
+	assert_output "$before"
+	run -0 sql "SELECT holder, state, sum(qty) FROM held GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'PO-1|inbound|4\nref trade fair|reserved|2\nshop:1001|reserved|1\nshop:1002|picked|2\nshop:1003|packed|3\nshop:1004|reserved|4'
+	run -0 sql "SELECT count(*) FROM balance WHERE holder <> ''"
+	assert_output 0
+	# and the stock moves on from there
+	run -0 --separate-stderr wf-order ship shop:1003 --carrier dhl --tracking T1
+	run -0 --separate-stderr wf-order cancel shop:1004 --reason 'customer asked'
+	run -0 sql "SELECT holder, state, sum(qty) FROM held GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'PO-1|inbound|4\nref trade fair|reserved|2\nshop:1001|reserved|1\nshop:1002|picked|2'
 }

@@ -854,7 +854,7 @@ EOF
 	assert_output $'on_hold|400\nreserved|800'
 	assert_equal "$(reserved MUG-1 BER) $(reserved MUG-1 MUC)" '400 400'
 	# every reserved order holds exactly its one unit
-	run -0 sql "SELECT count(*) FROM (SELECT holder FROM balance WHERE state = 'reserved' GROUP BY holder HAVING sum(qty) <> 1)"
+	run -0 sql "SELECT count(*) FROM (SELECT holder FROM held WHERE state = 'reserved' GROUP BY holder HAVING sum(qty) <> 1)"
 	assert_output 0
 	# every order was routed by exactly one run, and each run reported each order
 	cat "$BATS_TEST_TMPDIR"/out? >"$BATS_TEST_TMPDIR/all"
