@@ -688,15 +688,17 @@ static const char m8[] =
  * together, stays within it as well is the stock ledger's rule, checked
  * where units come in from outside: a trigger here would sum a SKU's
  * balances on every reservation.) */
+#define RANGE_TRIGGERS(t) \
+"CREATE TRIGGER " t "_range_insert BEFORE INSERT ON " t "\n" \
+"WHEN NEW.qty > 9007199254740991 BEGIN\n" \
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n" \
+"END;\n" \
+"CREATE TRIGGER " t "_range_update BEFORE UPDATE OF qty ON " t "\n" \
+"WHEN NEW.qty > 9007199254740991 BEGIN\n" \
+"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n" \
+"END;\n"
 static const char m9[] =
-"CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
-"CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
+RANGE_TRIGGERS("balance")
 ;
 
 /* Migration 10: the payment transaction ids a channel shows for an order
@@ -887,22 +889,8 @@ static const char m19[] =
 "DROP TABLE balance;\n"
 "ALTER TABLE balance2 RENAME TO balance;\n"
 "CREATE INDEX balance_bin ON balance(bin_id, sku_id);\n"
-"CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
-"CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
-"CREATE TRIGGER held_range_insert BEFORE INSERT ON held\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
-"CREATE TRIGGER held_range_update BEFORE UPDATE OF qty ON held\n"
-"WHEN NEW.qty > 9007199254740991 BEGIN\n"
-"  SELECT RAISE(ABORT, 'wf: a balance cannot pass 9007199254740991 units');\n"
-"END;\n"
+RANGE_TRIGGERS("balance")
+RANGE_TRIGGERS("held")
 "CREATE TRIGGER movement_take BEFORE INSERT ON movement\n"
 "WHEN NEW.from_bin IS NOT NULL BEGIN\n"
 "  UPDATE balance SET qty = qty - NEW.qty\n"
