@@ -30,7 +30,7 @@ static const char get_pick[] =
     " WHERE s.sku_id = ?1 AND s.state = 'on_hand' AND s.holder = '' AND s.qty >= ?3"
     " AND b.kind = 'pick' AND w.code = ?2 LIMIT 1";
 static const char get_held[] =
-    "SELECT bin_id FROM balance WHERE sku_id = ?1 AND state = 'reserved' AND holder = ?2"
+    "SELECT bin_id FROM held WHERE holder = ?2 AND sku_id = ?1 AND state = 'reserved'"
     " AND qty >= ?3 LIMIT 1";
 
 static sqlite3 *db;

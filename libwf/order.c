@@ -2,7 +2,7 @@
  * the fulfilment and finance lifecycles, and its route legs.
  *
  * owns: orders, order_line, order_route
- * reads: sku, sku_alias, balance, shipment_line, order_unshipped, order_payment
+ * reads: sku, sku_alias, held, shipment_line, order_unshipped, order_payment
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -1129,7 +1129,7 @@ held_matches_state(wf_db *db, wf_out *out, long long *n)
 	    "  GROUP BY o.id, l.sku_id),"
 	    " w AS (SELECT holder, sku_id, state, q FROM want"
 	    "  WHERE state IN ('reserved','picked','packed') AND q > 0),"
-	    " h AS (SELECT holder, sku_id, state, sum(qty) q FROM balance"
+	    " h AS (SELECT holder, sku_id, state, sum(qty) q FROM held"
 	    "  WHERE state IN ('reserved','picked','packed')"
 	    "  AND holder IN (SELECT ref FROM orders) GROUP BY holder, sku_id, state)"
 	    /* one pass over both sides, grouped: a FULL OUTER JOIN of the two

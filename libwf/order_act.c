@@ -8,7 +8,7 @@
  * the route's legs (order.c's) for the carrier a leg ships with, and the
  * carrier services (route_rules.c's) to say when a carrier is set up nowhere.
  *
- * reads: order_line, order_route, balance, bin, warehouse, carrier_service, sku
+ * reads: order_line, order_route, held, bin, warehouse, carrier_service, sku
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -120,9 +120,9 @@ held_units(wf_db *db, wf_buf *v, const char *ref, int64_t wh_id)
 {
 	static const char sql[] =
 	    "SELECT b.warehouse_id, w.code, bal.sku_id, bal.state, sum(bal.qty)"
-	    " FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " FROM held bal JOIN bin b ON b.id = bal.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id"
-	    " WHERE bal.holder = ?1 AND bal.holder <> '' AND (?2 = 0 OR b.warehouse_id = ?2)"
+	    " WHERE bal.holder = ?1 AND (?2 = 0 OR b.warehouse_id = ?2)"
 	    " AND (bal.state = 'reserved' OR bal.state = 'picked' OR bal.state = 'packed')"
 	    " GROUP BY b.warehouse_id, bal.sku_id, bal.state"
 	    " ORDER BY w.code, bal.sku_id, CASE bal.state WHEN 'reserved' THEN 0"
@@ -424,11 +424,11 @@ wf_order_put_back(wf_db *db, cJSON *released, const char *ref, int64_t sku_id, i
 	 * empty does), then by code, bin by bin */
 	static const char sql[] =
 	    "SELECT bal.bin_id, b.warehouse_id, bal.state, bal.qty, w.code, b.code, s.code"
-	    " FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    " FROM held bal JOIN bin b ON b.id = bal.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id JOIN sku s ON s.id = bal.sku_id"
-	    " WHERE bal.holder = ?1 AND bal.holder <> '' AND bal.sku_id = ?2 AND bal.qty > 0"
+	    " WHERE bal.holder = ?1 AND bal.sku_id = ?2"
 	    " AND bal.state IN ('reserved', 'picked', 'packed')"
-	    " ORDER BY (SELECT sum(x.qty) FROM balance x JOIN bin xb ON xb.id = x.bin_id"
+	    " ORDER BY (SELECT sum(x.qty) FROM held x JOIN bin xb ON xb.id = x.bin_id"
 	    "  WHERE x.holder = ?1 AND xb.warehouse_id = b.warehouse_id"
 	    "  AND x.state IN ('reserved', 'picked', 'packed')), w.code,"
 	    " CASE bal.state WHEN 'reserved' THEN 0 WHEN 'picked' THEN 1 ELSE 2 END, b.code";
@@ -504,8 +504,8 @@ wf_order_drop_legs(wf_db *db, cJSON *dropped, int64_t order_id, const char *ref,
     const cJSON *released)
 {
 	static const char sql[] =
-	    "SELECT count(*) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.holder = ?1 AND b.warehouse_id = ?2 AND bal.qty > 0"
+	    "SELECT count(*) FROM held bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.holder = ?1 AND b.warehouse_id = ?2"
 	    " AND bal.state IN ('reserved', 'picked', 'packed')";
 	char key[WF_KEY_LEN];
 	const cJSON *r, *c, *w;

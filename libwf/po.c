@@ -2,7 +2,7 @@
  * their stock and their exceptions (the follow-up mails are po_followup.c).
  *
  * owns: po, po_line
- * reads: sku, bin, warehouse, movement, balance
+ * reads: sku, bin, warehouse, movement, held
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -297,8 +297,8 @@ static int
 inbound_slots(wf_db *db, int64_t sku_id, const char *key, struct slot **v, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT bal.bin_id, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.sku_id = ?1 AND bal.state = 'inbound' AND bal.holder = ?2"
+	    "SELECT bal.bin_id, bal.qty FROM held bal JOIN bin b ON b.id = bal.bin_id"
+	    " WHERE bal.holder = ?2 AND bal.sku_id = ?1 AND bal.state = 'inbound'"
 	    " ORDER BY b.code, b.id";
 	wf_stmt *st;
 	size_t cap = 0;
@@ -1151,7 +1151,7 @@ inbound_matches_lines(wf_db *db, wf_out *out, long long *n)
 	    " SELECT l.po_id, l.sku_id,"
 	    "  CASE WHEN p.state IN " OPEN_STATES_SQL
 	    "   THEN max(0, l.qty_ordered - l.qty_received - l.qty_cancelled) ELSE 0 END want,"
-	    "  (SELECT coalesce(sum(bal.qty), 0) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
+	    "  (SELECT coalesce(sum(bal.qty), 0) FROM held bal JOIN bin b ON b.id = bal.bin_id"
 	    "   WHERE bal.sku_id = l.sku_id AND bal.state = 'inbound'"
 	    "   AND bal.holder = 'PO-' || p.id AND b.warehouse_id = p.warehouse_id) have"
 	    " FROM po_line l JOIN po p ON p.id = l.po_id) x"
@@ -1159,7 +1159,7 @@ inbound_matches_lines(wf_db *db, wf_out *out, long long *n)
 	    " WHERE x.want <> x.have ORDER BY p.id, s.code";
 	static const char stray[] =
 	    "SELECT bal.holder, printf('%d %s inbound at %s/%s that is not on the order or"
-	    " not in its warehouse', bal.qty, s.code, w.code, b.code) FROM balance bal"
+	    " not in its warehouse', bal.qty, s.code, w.code, b.code) FROM held bal"
 	    " JOIN sku s ON s.id = bal.sku_id JOIN bin b ON b.id = bal.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id"
 	    " WHERE bal.state = 'inbound' AND bal.holder GLOB 'PO-[1-9]*' AND NOT EXISTS ("

@@ -6,7 +6,7 @@
  * "unroutable" exception per SKU and warehouse (or warehouse and reason)
  * that blocks orders.  Routing applies no order transition itself.
  *
- * reads: orders, order_route, balance, bin, warehouse
+ * reads: orders, order_route, held, bin, warehouse
  */
 #include <stdlib.h>
 #include <string.h>
@@ -189,17 +189,17 @@ legs_match_stock(wf_db *db, wf_out *out, long long *n)
 	    "WITH o AS (SELECT id, ref FROM orders WHERE (CASE WHEN state = 'on_hold'"
 	    "  THEN held_from ELSE state END) IN ('reserved','picked','packed')"
 	    "  AND EXISTS (SELECT 1 FROM order_route r WHERE r.order_id = orders.id)),"
-	    " held AS (SELECT DISTINCT o.id, b.warehouse_id FROM o JOIN balance bal"
+	    " hw AS (SELECT DISTINCT o.id, b.warehouse_id FROM o JOIN held bal"
 	    "  ON bal.holder = o.ref AND bal.state IN ('reserved','picked','packed')"
 	    "  JOIN bin b ON b.id = bal.bin_id),"
 	    " legs AS (SELECT r.order_id id, r.warehouse_id FROM order_route r"
 	    "  JOIN o ON o.id = r.order_id),"
-	    " x AS (SELECT id, warehouse_id FROM held UNION SELECT id, warehouse_id FROM legs)"
+	    " x AS (SELECT id, warehouse_id FROM hw UNION SELECT id, warehouse_id FROM legs)"
 	    " SELECT o.ref, CASE WHEN h.id IS NOT NULL"
 	    "  THEN 'stock held at ' || w.code || ', where the order has no leg'"
 	    "  ELSE 'a leg at ' || w.code || ', which holds none of its stock' END FROM x"
 	    " JOIN o ON o.id = x.id JOIN warehouse w ON w.id = x.warehouse_id"
-	    " LEFT JOIN held h ON h.id = x.id AND h.warehouse_id = x.warehouse_id"
+	    " LEFT JOIN hw h ON h.id = x.id AND h.warehouse_id = x.warehouse_id"
 	    " LEFT JOIN legs l ON l.id = x.id AND l.warehouse_id = x.warehouse_id"
 	    " WHERE h.id IS NULL OR l.id IS NULL ORDER BY o.ref, w.code";
 

@@ -1,7 +1,7 @@
 /* stock.c - the ledger, reservations, handling, counts, adjustments and
  * the moving average cost (levels and value are levels.c's).
  *
- * owns: movement, balance, adjustment
+ * owns: movement, balance, held, adjustment
  * reads: sku, bin, warehouse
  */
 #include <assert.h>
@@ -44,13 +44,16 @@ shortage(wf_db *db, const struct wf_move *m)
 	static const char sql[] =
 	    "SELECT coalesce(sum(qty), 0), (SELECT code FROM sku WHERE id = ?1)"
 	    " FROM balance WHERE sku_id = ?1 AND bin_id = ?2 AND state = ?3 AND holder = ?4";
+	static const char held_sql[] =
+	    "SELECT coalesce(sum(qty), 0), (SELECT code FROM sku WHERE id = ?1)"
+	    " FROM held WHERE holder = ?4 AND sku_id = ?1 AND bin_id = ?2 AND state = ?3";
 	wf_buf bin = {0};
 	wf_stmt *st;
 	int64_t have = 0;
 	char sku[72] = "?";
 	int rc;
 
-	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
+	if ((rc = wf_db_stmt(db, &st, held_state(m->from_state) ? held_sql : sql)) != 0)
 		return rc;
 	wf_bind_int(st, 1, m->sku_id);
 	wf_bind_int(st, 2, m->from_bin);
@@ -309,9 +312,9 @@ static const char free_bins[] =
     " AND (b.kind = 'pick' OR b.kind = 'bulk' OR b.kind = 'inbound' OR b.kind = 'returns')";
 
 static const char held_bins[] =
-    "SELECT b.id, bal.qty, " KIND_ORDER ", b.code FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-    " WHERE bal.sku_id = ?1 AND (?2 = 0 OR b.warehouse_id = ?2) AND bal.state = ?3"
-    " AND bal.holder = ?4";
+    "SELECT b.id, h.qty, " KIND_ORDER ", b.code FROM held h JOIN bin b ON b.id = h.bin_id"
+    " WHERE h.holder = ?4 AND h.sku_id = ?1 AND (?2 = 0 OR b.warehouse_id = ?2)"
+    " AND h.state = ?3";
 
 int
 wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id)
@@ -1355,24 +1358,34 @@ wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 
 /* ---- invariants ----------------------------------------------------------------- */
 
-#define HOLDER_OF(side) "CASE WHEN " side "_state IN " HELD_SQL " THEN holder ELSE '' END"
+/* The ledger summed by (SKU, bin, state), or for the held states by
+ * (holder, SKU, bin, state), beside what balance or held says. */
+#define LEDGER_BY(holder, where) \
+	"  UNION ALL SELECT " holder "sku_id, to_bin, to_state, 0, qty FROM movement" \
+	"   WHERE to_bin IS NOT NULL" where("to") \
+	"  UNION ALL SELECT " holder "sku_id, from_bin, from_state, 0, -qty FROM movement" \
+	"   WHERE from_bin IS NOT NULL" where("from")
+#define ANY_STATE(side) ""
+#define HELD_STATE(side) " AND " side "_state IN " HELD_SQL
 
-/* Every balance equals what the ledger adds up to, and the ledger adds up to
- * no negative balance. */
+/* Every balance and every held balance equals what the ledger adds up to,
+ * and the ledger adds up to no negative balance. */
 static int
 balances_match_ledger(wf_db *db, wf_out *out, long long *n)
 {
 	static const char sql[] =
-	    "SELECT s.code, printf('%s/%s %s%s: balance says %d, the ledger says %d',"
+	    "SELECT s.code, printf('%s/%s %s%s: %s says %d, the ledger says %d',"
 	    " w.code, b.code, d.state, CASE WHEN d.holder <> '' THEN ' for ' || d.holder ELSE '' END,"
-	    " d.bal, d.led) FROM ("
-	    " SELECT sku_id, bin_id, state, holder, sum(bal) bal, sum(led) led FROM ("
-	    "  SELECT sku_id, bin_id, state, holder, qty bal, 0 led FROM balance"
-	    "  UNION ALL SELECT sku_id, to_bin, to_state, " HOLDER_OF("to") ", 0, qty"
-	    "   FROM movement WHERE to_bin IS NOT NULL"
-	    "  UNION ALL SELECT sku_id, from_bin, from_state, " HOLDER_OF("from") ", 0, -qty"
-	    "   FROM movement WHERE from_bin IS NOT NULL)"
-	    " GROUP BY sku_id, bin_id, state, holder HAVING sum(bal) <> sum(led) OR sum(led) < 0) d"
+	    " d.t, d.bal, d.led) FROM ("
+	    " SELECT 'balance' t, '' holder, sku_id, bin_id, state, sum(bal) bal, sum(led) led FROM ("
+	    "  SELECT sku_id, bin_id, state, qty bal, 0 led FROM balance"
+	    LEDGER_BY("", ANY_STATE) ")"
+	    " GROUP BY sku_id, bin_id, state HAVING sum(bal) <> sum(led) OR sum(led) < 0"
+	    " UNION ALL"
+	    " SELECT 'held', holder, sku_id, bin_id, state, sum(bal), sum(led) FROM ("
+	    "  SELECT holder, sku_id, bin_id, state, qty bal, 0 led FROM held"
+	    LEDGER_BY("holder, ", HELD_STATE) ")"
+	    " GROUP BY holder, sku_id, bin_id, state HAVING sum(bal) <> sum(led) OR sum(led) < 0) d"
 	    " JOIN sku s ON s.id = d.sku_id JOIN bin b ON b.id = d.bin_id"
 	    " JOIN warehouse w ON w.id = b.warehouse_id"
 	    " ORDER BY s.code, w.code, b.code, d.state, d.holder";

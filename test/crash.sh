@@ -55,6 +55,7 @@ fp_orders() {
 }
 fp_stock() {
 	{ q "$1" "SELECT sku_id, bin_id, state, holder, qty FROM balance ORDER BY 1, 2, 3, 4"
+	  q "$1" "SELECT holder, sku_id, bin_id, state, qty FROM held ORDER BY 1, 2, 3, 4"
 	  q "$1" "SELECT count(*), sum(qty) FROM movement"; } | md5sum | cut -d' ' -f1
 }
 

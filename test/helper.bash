@@ -59,3 +59,39 @@ field() {
 sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
+
+# For the migration tests: the stock as schema 19 kept it: balance with one row per holder of held
+# units, and the triggers of migration 2.  Undoes migration 20.
+UNDO_20="DROP TRIGGER movement_take; DROP TRIGGER movement_take_held;
+	DROP TRIGGER movement_give; DROP TRIGGER movement_give_held;
+	CREATE TABLE balance18 (sku_id INTEGER NOT NULL REFERENCES sku(id),
+	  bin_id INTEGER NOT NULL REFERENCES bin(id), state TEXT NOT NULL,
+	  holder TEXT NOT NULL DEFAULT '', qty INTEGER NOT NULL CHECK (qty >= 0),
+	  CHECK ((holder <> '') = (state IN ('inbound','reserved','picked','packed'))),
+	  PRIMARY KEY (sku_id, state, holder, bin_id)) STRICT, WITHOUT ROWID;
+	INSERT INTO balance18 SELECT sku_id, bin_id, state, '', qty FROM balance
+	  WHERE state NOT IN ('inbound','reserved','picked','packed');
+	INSERT INTO balance18 SELECT sku_id, bin_id, state, holder, qty FROM held;
+	DROP TABLE held; DROP TABLE balance; ALTER TABLE balance18 RENAME TO balance;
+	CREATE INDEX balance_bin ON balance(bin_id, sku_id);
+	CREATE INDEX balance_holder ON balance(holder, sku_id) WHERE holder <> '';
+	CREATE TRIGGER balance_range_insert BEFORE INSERT ON balance
+	WHEN NEW.qty > 9007199254740991 BEGIN SELECT RAISE(ABORT, 'range'); END;
+	CREATE TRIGGER balance_range_update BEFORE UPDATE OF qty ON balance
+	WHEN NEW.qty > 9007199254740991 BEGIN SELECT RAISE(ABORT, 'range'); END;
+	CREATE TRIGGER movement_take BEFORE INSERT ON movement
+	WHEN NEW.from_bin IS NOT NULL BEGIN
+	  UPDATE balance SET qty = qty - NEW.qty WHERE sku_id = NEW.sku_id
+	    AND bin_id = NEW.from_bin AND state = NEW.from_state AND holder = (CASE WHEN
+	    NEW.from_state IN ('inbound','reserved','picked','packed') THEN NEW.holder ELSE '' END)
+	    AND qty >= NEW.qty;
+	  SELECT RAISE(ABORT, 'wf: insufficient stock') WHERE changes() = 0;
+	  DELETE FROM balance WHERE qty = 0;
+	END;
+	CREATE TRIGGER movement_give AFTER INSERT ON movement
+	WHEN NEW.to_bin IS NOT NULL BEGIN
+	  INSERT INTO balance (sku_id, bin_id, state, holder, qty) VALUES (NEW.sku_id,
+	    NEW.to_bin, NEW.to_state, CASE WHEN NEW.to_state IN ('inbound','reserved','picked',
+	    'packed') THEN NEW.holder ELSE '' END, NEW.qty)
+	    ON CONFLICT DO UPDATE SET qty = qty + excluded.qty;
+	END;"

@@ -61,7 +61,7 @@ events() {
 	assert_equal "$(jq -c 'select(.action == "fulfillment") | .data | [.fulfillment, .fulfillment_service, .more_tracking]' <<<"$output")" \
 		'["shopify:255858046","manual",["1Z9999"]]'
 	# stock left the building
-	assert_equal "$(sql "SELECT count(*) FROM balance WHERE holder = '$REF' AND qty > 0 AND state IN ('reserved','picked','packed')")" 0
+	assert_equal "$(sql "SELECT count(*) FROM held WHERE holder = '$REF' AND state IN ('reserved','picked','packed')")" 0
 }
 
 @test "the same fulfillment again, as a document, a list or a JSON line, is unchanged and writes nothing" {

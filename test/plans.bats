@@ -136,3 +136,20 @@ no_scan() {
 	run -0 sql "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event' ORDER BY 1"
 	assert_output 'event_record'
 }
+
+@test "what an order holds is found by its holder, the key of held; the free stock by the SKU" {
+	run -0 --separate-stderr wf-order reserve shop:1 --warehouse BER
+	run -0 --separate-stderr wf-order pick shop:1
+	# the bins an order picks from: its own rows of held, side by side
+	run -0 plan 'FROM held h JOIN bin b ON b.id = h.bin_id WHERE h.holder = ?4'
+	assert_line 'SEARCH h USING PRIMARY KEY (holder=? AND sku_id=?)'
+	refute_output --partial 'SCAN'
+	# every unit it holds, for its legs
+	run -0 plan 'FROM held bal JOIN bin b ON b.id = bal.bin_id JOIN warehouse w'
+	assert_line 'SEARCH bal USING PRIMARY KEY (holder=?)'
+	refute_output --partial 'SCAN'
+	# a reservation's free bins: one balance row per (sku, bin, state)
+	run -0 plan 'FROM balance bal JOIN bin b ON b.id = bal.bin_id WHERE bal.sku_id = ?1 AND b.warehouse_id'
+	assert_line 'SEARCH bal USING PRIMARY KEY (sku_id=? AND state=? AND holder=?)'
+	refute_output --partial 'SCAN'
+}

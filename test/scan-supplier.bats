@@ -25,6 +25,7 @@ teardown() {
 }
 
 at() { export WF_NOW=$1; }
+
 scan() { wf-alert scan --kind supplier --format jsonl "$@"; }
 
 # po N SENT EXPECTED QTY: PO-N of QTY MUG-1, sent at SENT, expected EXPECTED.
@@ -170,8 +171,9 @@ received() {
 	# the migrations after 12 add (13: the fulfillment columns, 14: a SKU's
 	# supplier, 15: the order indexes, 16: the orders' amount index and the
 	# payouts' accepted_at and accepted_line, 17: sku_alias and
-	# order_unshipped, 18: orders_held, 19: route_block; a later migration
-	# must be undone here too, or wf init fails to redo it)
+	# order_unshipped, 18: orders_held, 19: route_block, 20: held; a later
+	# migration must be undone here too, or wf init fails to redo it)
+	sql "$UNDO_20"
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment_at;
@@ -184,10 +186,49 @@ received() {
 		DROP TABLE route_block;
 		PRAGMA user_version = 11"
 	run -0 --separate-stderr wf --version
-	assert_output --partial 'schema 19'   # the test knows every migration after 12
+	assert_output --partial 'schema 20'   # the test knows every migration after 12
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
 	run -0 scan
 	assert_output ''
+}
+
+# order ID QTY: one generic order of QTY MUG-1
+order() {
+	printf '{"type":"order","channel":"shop","external_id":"%s","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"name":"Ann","country":"DE","postcode":"10115","city":"Berlin"},"promise_by":"2026-11-23T18:00:00Z","lines":[{"sku":"MUG-1","qty":%s,"unit_price":"12.50"}],"payment":{"status":"paid","amount":"%s.00"}}\n' "$1" "$2" "$((12 * $2 + $2 / 2))"
+}
+
+@test "migration 20 keeps every balance of the stock held in flight: reserved, picked, packed, inbound" {
+	wf-stock bin add BER/B-01 >/dev/null
+	wf-stock receive MUG-1 10 --to BER/A-01 >/dev/null
+	wf-stock receive MUG-1 4 --to BER/B-01 >/dev/null
+	for i in 1 2 3 4; do order "100$i" "$i" | wf-order import >/dev/null; done
+	for i in 1 2 3 4; do wf-order reserve "shop:100$i" --warehouse BER >/dev/null; done
+	wf-order pick shop:1002 >/dev/null
+	wf-order pick shop:1003 >/dev/null
+	wf-order pack shop:1003 >/dev/null
+	wf-stock reserve MUG-1 2 --warehouse BER --ref 'trade fair' >/dev/null
+	po 1 2026-11-01T09:00:00Z 2026-11-20 6
+	wf-po receive PO-1 MUG-1 2 --bin BER/A-01 >/dev/null
+	levels() { wf-stock levels --by bin; wf-order list --format jsonl; }
+	before=$(levels)
+	sql "$UNDO_20; PRAGMA user_version = 19"
+	run -0 sql "SELECT count(*), count(DISTINCT holder) FROM balance WHERE holder <> ''"
+	assert_output '6|6'
+	run -0 --separate-stderr wf init
+	assert_output --partial '"result":"migrated"'
+	run -0 --separate-stderr wf check
+	assert_output ''
+	run -0 levels
+	assert_output "$before"
+	run -0 sql "SELECT holder, state, sum(qty) FROM held GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'PO-1|inbound|4\nref trade fair|reserved|2\nshop:1001|reserved|1\nshop:1002|picked|2\nshop:1003|packed|3\nshop:1004|reserved|4'
+	run -0 sql "SELECT count(*) FROM balance WHERE holder <> ''"
+	assert_output 0
+	# and the stock moves on from there
+	run -0 --separate-stderr wf-order ship shop:1003 --carrier dhl --tracking T1
+	run -0 --separate-stderr wf-order cancel shop:1004 --reason 'customer asked'
+	run -0 sql "SELECT holder, state, sum(qty) FROM held GROUP BY 1, 2 ORDER BY 1, 2"
+	assert_output $'PO-1|inbound|4\nref trade fair|reserved|2\nshop:1001|reserved|1\nshop:1002|picked|2'
 }

@@ -69,7 +69,7 @@ movements() {
 	assert_output --partial '"holder":null,"ref":"PO-9"'
 	run -0 --separate-stderr wf-stock reserve MUG-1 2 --warehouse BER --ref 'trade fair'
 	assert_output --partial '"ref":"trade fair","action":"reserve","requested":2,"qty":2'
-	run -0 sql "SELECT holder FROM balance WHERE state = 'reserved'"
+	run -0 sql "SELECT holder FROM held WHERE state = 'reserved'"
 	assert_output 'ref trade fair'
 	run -0 --separate-stderr wf-stock ledger --sku MUG-1
 	assert_line -n 2 --partial '"to_state":"reserved","holder":"ref trade fair","ref":"trade fair"'
@@ -81,12 +81,12 @@ movements() {
 	# the order reserves its own three, next to the two the free ref holds
 	run -0 --separate-stderr wf-order reserve shop:1001 --warehouse BER
 	assert_output --partial '"state":"reserved"'
-	run -0 sql "SELECT holder, qty FROM balance WHERE state = 'reserved' ORDER BY holder"
+	run -0 sql "SELECT holder, qty FROM held WHERE state = 'reserved' ORDER BY holder"
 	assert_output $'ref shop:1001|2\nshop:1001|3'
 	# the free ref's units stay its own to give back; the order's stay put
 	run -0 --separate-stderr wf-stock unreserve MUG-1 2 --warehouse BER --ref shop:1001
 	assert_output --partial '"action":"unreserve","requested":2,"qty":2'
-	run -0 sql "SELECT holder, qty FROM balance WHERE state = 'reserved' AND qty > 0"
+	run -0 sql "SELECT holder, qty FROM held WHERE state = 'reserved'"
 	assert_output 'shop:1001|3'
 	# and once they are back, the key is the order's
 	run -1 --separate-stderr wf-stock unreserve MUG-1 1 --warehouse BER --ref shop:1001

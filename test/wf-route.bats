@@ -950,7 +950,7 @@ EOF
 	assert_output $'on_hold|400\nreserved|800'
 	assert_equal "$(reserved MUG-1 BER) $(reserved MUG-1 MUC)" '400 400'
 	# every reserved order holds exactly its one unit
-	run -0 sql "SELECT count(*) FROM (SELECT holder FROM balance WHERE state = 'reserved' GROUP BY holder HAVING sum(qty) <> 1)"
+	run -0 sql "SELECT count(*) FROM (SELECT holder FROM held WHERE state = 'reserved' GROUP BY holder HAVING sum(qty) <> 1)"
 	assert_output 0
 	# every order was routed by exactly one run, and each run reported each order
 	cat "$BATS_TEST_TMPDIR"/out? >"$BATS_TEST_TMPDIR/all"
@@ -984,7 +984,7 @@ EOF
 	printf '{"kind":"unroutable","subject":"order shop:1004","owner":"ops","evidence":{"lines":"x","candidates":[1,"y"]},"next_action":"Look"}\n' |
 		wf-alert raise >/dev/null
 	wf-alert ack EX-2 >/dev/null
-	sql "DROP TABLE route_block; PRAGMA user_version = 18"
+	sql "$UNDO_20; DROP TABLE route_block; PRAGMA user_version = 18"
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT id, subject_type, subject_ref, state, coalesce(resolution, '') FROM exception ORDER BY id"
 	assert_output - <<'EOF'

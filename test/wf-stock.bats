@@ -571,6 +571,46 @@ EOF
 	assert_output '{"type":"violation","check":"stock.balance","record":"sku","ref":"MUG-1","detail":"BER/A-01 on_hand: balance says 7, the ledger says 5"}'
 }
 
+@test "wf check finds a held balance that disagrees with the ledger, naming its holder" {
+	catalogue
+	wf-stock receive MUG-1 5 --to BER/A-01 >/dev/null
+	wf-stock reserve MUG-1 3 --warehouse BER --ref fair >/dev/null
+	wf-stock reserve MUG-1 1 --warehouse BER --ref show >/dev/null
+	run -0 --separate-stderr wf check
+	# who holds the units, by hand: the totals by state still agree
+	sql "UPDATE held SET qty = 2 WHERE holder = 'ref fair'; UPDATE held SET qty = 2 WHERE holder = 'ref show'"
+	run -1 --separate-stderr wf check
+	assert_output $'{"type":"violation","check":"stock.balance","record":"sku","ref":"MUG-1","detail":"BER/A-01 reserved for ref fair: held says 2, the ledger says 3"}\n{"type":"violation","check":"stock.balance","record":"sku","ref":"MUG-1","detail":"BER/A-01 reserved for ref show: held says 2, the ledger says 1"}'
+	# a held balance gone is named too
+	sql "DELETE FROM held WHERE holder = 'ref show'; UPDATE held SET qty = 3"
+	run -1 --separate-stderr wf check
+	assert_output '{"type":"violation","check":"stock.balance","record":"sku","ref":"MUG-1","detail":"BER/A-01 reserved for ref show: held says 0, the ledger says 1"}'
+	# and the total by state, which no one holder shows
+	sql "INSERT INTO held SELECT 'ref show', sku_id, bin_id, state, 1 FROM held; UPDATE balance SET qty = 5 WHERE state = 'reserved'"
+	run -1 --separate-stderr wf check
+	assert_output '{"type":"violation","check":"stock.balance","record":"sku","ref":"MUG-1","detail":"BER/A-01 reserved: balance says 5, the ledger says 4"}'
+}
+
+@test "a take past what its holder holds is refused whole, though the bin holds more of that state" {
+	catalogue
+	wf-stock receive MUG-1 5 --to BER/A-01 >/dev/null
+	wf-stock reserve MUG-1 3 --warehouse BER --ref fair >/dev/null
+	wf-stock reserve MUG-1 1 --warehouse BER --ref show >/dev/null
+	run ! --separate-stderr sql "INSERT INTO movement (at, actor, action, sku_id, qty, from_bin, from_state, to_bin, to_state, holder) SELECT '2026-11-20T09:00:00Z', 'x', 'unreserve', s.id, 2, b.id, 'reserved', b.id, 'on_hand', 'ref show' FROM sku s, bin b WHERE s.code = 'MUG-1' AND b.code = 'A-01'"
+	[[ $stderr == *"wf: insufficient stock"* ]]
+	run -1 --separate-stderr wf-stock unreserve MUG-1 2 --warehouse BER --ref show
+	assert_output ''
+	assert_equal "$stderr" 'wf-stock: only 1 MUG-1 reserved for show at BER, 2 to unreserve'
+	run -1 --separate-stderr wf-stock pick MUG-1 4 --warehouse BER --ref fair
+	assert_equal "$stderr" 'wf-stock: only 3 MUG-1 reserved for fair, 4 needed'
+	run -0 sql "SELECT holder, qty FROM held ORDER BY 1; SELECT state, qty FROM balance ORDER BY 1"
+	assert_output $'ref fair|3\nref show|1\non_hand|1\nreserved|4'
+	# all of it leaves no row behind
+	run -0 --separate-stderr wf-stock unreserve MUG-1 1 --warehouse BER --ref show
+	run -0 sql "SELECT holder, qty FROM held ORDER BY 1"
+	assert_output 'ref fair|3'
+}
+
 @test "eight processes reserving at once never over-reserve and never fail busy" {
 	catalogue
 	wf-stock receive MUG-1 20 --to BER/A-01 >/dev/null

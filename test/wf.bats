@@ -89,7 +89,7 @@ v1_database() {
 	v1_database
 	wf init >/dev/null
 	run -0 sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'movement' ORDER BY 1"
-	assert_output $'movement_give\nmovement_no_delete\nmovement_no_update\nmovement_take'
+	assert_output $'movement_give\nmovement_give_held\nmovement_no_delete\nmovement_no_update\nmovement_take\nmovement_take_held'
 	# a SKU's free stock is found by the key, without reading what is held
 	run -0 sql "EXPLAIN QUERY PLAN SELECT bin_id FROM balance WHERE sku_id = 1 AND state = 'on_hand' AND holder = ''"
 	assert_line --partial 'SEARCH balance USING PRIMARY KEY (sku_id=? AND state=? AND holder=?)'
@@ -106,7 +106,10 @@ v1_database() {
 	# taking all of it removes the balance; giving creates one
 	run -0 wf-stock move MUG-1 7 --from BER/A-01 --to BER/B-01
 	run -0 sql "SELECT b.code, bal.state, bal.holder, bal.qty FROM balance bal JOIN bin b ON b.id = bal.bin_id ORDER BY 1, 2"
-	assert_output $'A-01|reserved|ORDER-1|3\nB-01|damaged||1\nB-01|on_hand||11'
+	assert_output $'A-01|reserved||3\nB-01|damaged||1\nB-01|on_hand||11'
+	# (since migration 20 who holds them is in held)
+	run -0 sql "SELECT h.holder, b.code, h.state, h.qty FROM held h JOIN bin b ON b.id = h.bin_id"
+	assert_output 'ORDER-1|A-01|reserved|3'
 	run -0 --separate-stderr wf check
 }
 
