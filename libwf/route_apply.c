@@ -6,7 +6,7 @@
  * "unroutable" exception per SKU and warehouse (or warehouse and reason)
  * that blocks orders.  Routing applies no order transition itself.
  *
- * reads: orders, order_route, held, bin, warehouse
+ * reads: orders, order_route, held, bin, warehouse, shipment
  */
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +181,9 @@ out:
 /* ---- invariants ---------------------------------------------------------------------- */
 
 /* A routed order holds its stock exactly where its legs are: every
- * warehouse holding stock for it has a leg, and every leg holds some. */
+ * warehouse holding stock for it has a leg, and every leg holds some or
+ * has shipped (a split order's first leg to ship leaves its route row, the
+ * carrier it went with, while the other legs wait). */
 static int
 legs_match_stock(wf_db *db, wf_out *out, long long *n)
 {
@@ -201,7 +203,10 @@ legs_match_stock(wf_db *db, wf_out *out, long long *n)
 	    " JOIN o ON o.id = x.id JOIN warehouse w ON w.id = x.warehouse_id"
 	    " LEFT JOIN hw h ON h.id = x.id AND h.warehouse_id = x.warehouse_id"
 	    " LEFT JOIN legs l ON l.id = x.id AND l.warehouse_id = x.warehouse_id"
-	    " WHERE h.id IS NULL OR l.id IS NULL ORDER BY o.ref, w.code";
+	    " WHERE l.id IS NULL OR (h.id IS NULL AND NOT EXISTS (SELECT 1 FROM shipment s"
+	    "  WHERE s.order_id = x.id AND s.warehouse_id = x.warehouse_id"
+	    "  AND s.state NOT IN ('planned', 'picked', 'packed')))"
+	    " ORDER BY o.ref, w.code";
 
 	return wf_check_rows(db, out, n, "route.legs", "order", sql);
 }

@@ -16,10 +16,14 @@
  *
  * Import is idempotent on the key.  The same order again is "unchanged".
  * A changed order is "updated" (with a history event naming what changed)
- * while it is new or promised (or held from there); a change that arrives
- * after stock was reserved is not applied: the order keeps its state, an
- * exception "order_changed" is raised for a person to decide, and the result
- * is "conflict".  Payment changes move the finance machine at any time,
+ * while it is new or promised (or held from there).  After stock was
+ * reserved, a change that only cancels units (fewer to ship on some lines,
+ * with the amounts that follow) is "updated" too: the cancelled units'
+ * stock goes back on hand (order_cut.c; picked or packed units raise
+ * "order_put_back" for a person to take them out), and an order left with
+ * nothing to ship is cancelled.  Any other change after reservation is not
+ * applied: the order keeps its state, an exception "order_changed" is
+ * raised for a person to decide, and the result is "conflict".  Payment changes move the finance machine at any time,
  * but only by transitions the money shows and never backwards; and a
  * snapshot older than the one applied (the channel's updated_at) is
  * "stale" and changes nothing (wf-order(1), "RE-IMPORTS").

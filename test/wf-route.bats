@@ -441,6 +441,27 @@ EOF
 	assert_equal "$(state shop:1001)" reserved
 }
 
+@test "split: the first leg to ship leaves its leg; the order ships whole with the second" {
+	service BER dhl parcel 14:00 2 4.10
+	service MUC ups standard 16:00 2 5.00
+	stock MUG-1 3 BER
+	stock MUG-1 2 MUC
+	stock TEE-M 1 MUC
+	import 1001 MUG-1 4 TEE-M 1
+	wf-route --new --split --apply </dev/null >/dev/null
+	wf-order pick shop:1001 >/dev/null
+	wf-order pack shop:1001 >/dev/null
+	run -0 --separate-stderr wf-order ship shop:1001 --warehouse BER
+	assert_equal "$(jq -r 'select(.type == "order") | .state' <<<"$output")" packed
+	# the leg that shipped holds nothing now, and that is no violation
+	run -0 --separate-stderr wf check
+	assert_output ''
+	run -0 sql "SELECT w.code FROM order_route r JOIN warehouse w ON w.id = r.warehouse_id ORDER BY w.code"
+	assert_output $'BER\nMUC'
+	run -0 --separate-stderr wf-order ship shop:1001 --warehouse MUC
+	assert_equal "$(state shop:1001)" shipped
+}
+
 @test "split: among sets of the same size the lowest shipping cost wins" {
 	wf-stock warehouse add HAM --country DE --timezone Europe/Berlin >/dev/null
 	wf-stock bin add HAM/A-01 >/dev/null
