@@ -13,6 +13,7 @@
 #include "wf_history.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_promise.h"
 #include "wf_state.h"
 #include "wf_stock.h"
 #include "wf_time.h"
@@ -1125,12 +1126,43 @@ free_holder(wf_db *db, wf_buf *holder, const struct wf_stock_op *op, int64_t sku
 	return wf_buf_adds(holder, op->ref) ? wf_error_set(WF_ENOMEM, "out of memory") : 0;
 }
 
+/* What a free ref may reserve of OP's units of SKU at WH into *WANT: units
+ * promised to orders (wf_promise.h) are not free to take, so that a unit
+ * is never both promised and held for someone else.  Without --partial a
+ * request past what is available to promise is refused, naming the
+ * promises; with it, *WANT is cut to that.  A request past the stock
+ * itself is left to the reservation to refuse in its own words. */
+static int
+free_atp(wf_db *db, int64_t *want, const struct wf_stock_op *op,
+    const struct wf_sku_info *sku, int64_t wh)
+{
+	int64_t avail, promised, atp;
+	int rc;
+
+	if ((rc = wf_stock_available(db, &avail, sku->id, wh)) != 0 ||
+	    (rc = wf_promise_units(db, &promised, sku->id, wh, 0)) != 0)
+		return rc;
+	atp = avail > promised ? avail - promised : 0;
+	if (promised == 0 || atp >= op->qty)
+		return 0;
+	if (op->partial) {
+		*want = atp;
+		return 0;
+	}
+	if (avail < op->qty)
+		return 0;
+	return wf_error_set(WF_EREFUSED, "%s at %s: %lld available to promise (%lld available, "
+	    "%lld promised to orders), %lld requested for %s; reserve fewer, or "
+	    "--partial for what is free", op->sku, op->warehouse, (long long)atp,
+	    (long long)avail, (long long)promised, (long long)op->qty, op->ref);
+}
+
 static int
 op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sku,
     wf_out *out, int reserve)
 {
 	cJSON *allocs = NULL, *r = NULL;
-	int64_t wh, got = op->qty;
+	int64_t wh, got = op->qty, want = op->qty;
 	wf_buf holder = {0};
 	int rc;
 
@@ -1141,11 +1173,15 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 		wf_buf_free(&holder);
 		return rc;
 	}
+	if (reserve && (rc = free_atp(db, &want, op, sku, wh)) != 0) {
+		wf_buf_free(&holder);
+		return rc;
+	}
 	if ((allocs = cJSON_CreateArray()) == NULL) {
 		wf_buf_free(&holder);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	rc = reserve ? reserve_for(db, &got, allocs, sku->id, wh, op->qty, holder.p, op->ref,
+	rc = reserve ? reserve_for(db, &got, allocs, sku->id, wh, want, holder.p, op->ref,
 	    op->partial) : unreserve_for(db, allocs, sku->id, wh, op->qty, holder.p, op->ref);
 	wf_buf_free(&holder);
 	if (rc != 0) {

@@ -112,6 +112,27 @@ service() {	# service WH COST
 	assert_equal "$(level BER)" '5 2 3 3 0'
 }
 
+@test "wf-stock reserve for a free ref takes no unit promised to an order; --partial takes what is free" {
+	stock 5 BER
+	order 1 3
+	wf-order promise shop:1 --warehouse BER >/dev/null
+	run -1 --separate-stderr wf-stock reserve MUG-1 3 --warehouse BER --ref 'trade fair'
+	assert_output ''
+	assert_equal "$stderr" "wf-stock: MUG-1 at BER: 2 available to promise (5 available, 3 promised to orders), 3 requested for trade fair; reserve fewer, or --partial for what is free"
+	assert_equal "$(level BER)" '5 0 5 3 2'
+	run -0 --separate-stderr wf-stock reserve MUG-1 3 --warehouse BER --ref 'trade fair' --partial
+	assert_equal "$(jq -r '"\(.requested) \(.qty)"' <<<"$output")" '3 2'
+	assert_equal "$(level BER)" '5 2 3 3 0'
+	# nothing free is left: --partial takes none, and the promise still fits
+	run -0 --separate-stderr wf-stock reserve MUG-1 1 --warehouse BER --ref 'trade fair' --partial
+	assert_equal "$(jq -r '"\(.requested) \(.qty)"' <<<"$output")" '1 0'
+	run -0 --separate-stderr wf-order reserve shop:1 --warehouse BER
+	assert_equal "$(level BER)" '5 5 0 0 0'
+	# a request past the stock itself is the stock's to refuse, as before
+	run -1 --separate-stderr wf-stock reserve MUG-1 1 --warehouse BER --ref 'trade fair'
+	assert_equal "$stderr" "wf-stock: insufficient stock: BER has 0 MUG-1 available, 1 requested for trade fair"
+}
+
 @test "a promised order reserves its own units, which releases its promise, and ships" {
 	stock 3 BER
 	order 1 3
