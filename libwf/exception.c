@@ -222,6 +222,22 @@ at_warehouse(const char *stype, const char *ref, const cJSON *ev)
 	return at + 1;
 }
 
+/* The warehouse of an exception about a warehouse and what blocks it there
+ * (route_block.c: subject "warehouse WH@REASON", evidence naming WH), for
+ * the record's warehouse column; the subject keeps the reason.  Else NULL. */
+static const char *
+blocked_warehouse(const char *stype, const char *ref, const cJSON *ev)
+{
+	const char *at = strchr(ref, '@');
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warehouse");
+
+	if (strcmp(stype, "warehouse") != 0 || at == NULL || !cJSON_IsString(w) ||
+	    strlen(w->valuestring) != (size_t)(at - ref) ||
+	    strncmp(w->valuestring, ref, (size_t)(at - ref)) != 0)
+		return NULL;
+	return w->valuestring;
+}
+
 /* The exception record for a row selected with EX_COLS.  NULL: no memory. */
 static cJSON *
 ex_record(wf_db *db, wf_stmt *st)
@@ -247,6 +263,9 @@ ex_record(wf_db *db, wf_stmt *st)
 	rc |= wf_jadd_str(r, "kind", wf_col_text(st, C_KIND));
 	rc |= wf_jadd_str(r, "subject", subject);
 	if (wh)
+		rc |= wf_jadd_str(r, "warehouse", wh);
+	else if ((wh = blocked_warehouse(wf_col_text(st, C_STYPE), wf_col_text(st, C_SREF),
+	    ev)) != NULL)
 		rc |= wf_jadd_str(r, "warehouse", wh);
 	rc |= wf_jadd_str(r, "owner", wf_col_text(st, C_OWNER));
 	rc |= wf_jadd_int(r, "priority", wf_col_int(st, C_PRIORITY));

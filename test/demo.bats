@@ -37,7 +37,7 @@ load helper
 	assert_line '{"warehouse":"BER","carrier":"dhl","service":"parcel","result":"ok","detail":null,"margin":"26.29","rank":1}'
 	assert_line '{"warehouse":"MAD","carrier":"seur","service":"24h","result":"no_stock","detail":"TEE-M: 0 available, 1 needed","margin":"26.69","rank":null}'
 	# one exception per warehouse and reason that blocks orders, not per order
-	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +warehouse MAD@no_service +- +fulfilment +0m +Add a carrier service to FR at MAD, for 1 order$'
+	assert_line --regexp '^EX-2 +[0-9]+ +unroutable +warehouse MAD@no_service +MAD +fulfilment +0m +Add a carrier service to FR at MAD, for 1 order$'
 	assert_line --regexp '^shop:1003 +reserved +paid '
 	assert_equal "$stderr" ''
 }

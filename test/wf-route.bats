@@ -818,7 +818,7 @@ EOF
 	run -0 sql "SELECT next_action FROM exception"
 	assert_output 'Raise the capacity of BER above 1 orders a day (wf-stock warehouse add BER --capacity N), or route the 2 orders again when it has room'
 	run -0 --separate-stderr wf-alert list --format jsonl
-	assert_equal "$(jq -r .subject <<<"$output")" 'warehouse BER@no_capacity'
+	assert_equal "$(jq -r '"\(.subject) \(.warehouse)"' <<<"$output")" 'warehouse BER@no_capacity BER'
 }
 
 @test "an order cancelled or released by hand leaves the evidence at the next order scan" {
