@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "scan_priv.h"
+#include "wf_order.h"
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_text.h"
@@ -18,12 +19,13 @@
 static const struct scan_kind {
 	const char *name;
 	const char *const *kinds;      /* the exception kinds it raises */
+	const char *also;              /* one it keeps in step that routing raises */
 	int (*run)(struct scan *s);
 } scan_kinds[] = {
-	{ "stock", wf_scan_stock_kinds, scan_stock },
-	{ "order", wf_scan_order_kinds, scan_order },
-	{ "supplier", wf_scan_supplier_kinds, scan_supplier },
-	{ NULL, NULL, NULL }
+	{ "stock", wf_scan_stock_kinds, NULL, scan_stock },
+	{ "order", wf_scan_order_kinds, WF_EX_UNROUTABLE, scan_order },
+	{ "supplier", wf_scan_supplier_kinds, NULL, scan_supplier },
+	{ NULL, NULL, NULL, NULL }
 };
 
 void
@@ -244,41 +246,53 @@ scan_clear(struct scan *s, const char *kind, const char *stype, const char *sref
 
 /* ---- the run ---------------------------------------------------------------- */
 
-/* --fail-on: the exceptions of the scanned kinds still to work (open,
- * acknowledged, in progress) at PRIORITY or above: *n of them, the highest
- * *top. */
+/* --fail-on, one kind: *n += the exceptions of KIND still to work (open,
+ * acknowledged, in progress) at PRIORITY or above; *top the highest. */
 static int
-count_work(struct scan *s, const struct scan_kind *only, int64_t priority, int64_t *n,
-    int64_t *top)
+count_kind(struct scan *s, const char *kind, int64_t priority, int64_t *n, int64_t *top)
 {
 	static const char sql[] =
 	    "SELECT count(*), coalesce(max(priority), 0) FROM exception WHERE kind = ?1"
 	    " AND (state = 'open' OR state = 'acknowledged' OR state = 'in_progress')"
 	    " AND priority >= ?2";
-	const struct scan_kind *k;
 	wf_stmt *st;
-	int rc, i;
+	int rc;
 
-	*n = *top = 0;
-	for (k = scan_kinds; k->name; k++) {
-		if (only && k != only)
-			continue;
-		for (i = 0; k->kinds[i]; i++) {
-			if ((rc = wf_db_stmt(s->db, &st, sql)) != 0)
-				return rc;
-			wf_bind_text(st, 1, k->kinds[i]);
-			wf_bind_int(st, 2, priority);
-			if ((rc = wf_db_step(s->db, st)) < 0)
-				return rc;
-			if (rc == 1) {
-				*n += wf_col_int(st, 0);
-				if (wf_col_int(st, 1) > *top)
-					*top = wf_col_int(st, 1);
-				wf_stmt_reset(st);
-			}
-		}
+	if ((rc = wf_db_stmt(s->db, &st, sql)) != 0)
+		return rc;
+	wf_bind_text(st, 1, kind);
+	wf_bind_int(st, 2, priority);
+	if ((rc = wf_db_step(s->db, st)) < 0)
+		return rc;
+	if (rc == 1) {
+		*n += wf_col_int(st, 0);
+		if (wf_col_int(st, 1) > *top)
+			*top = wf_col_int(st, 1);
+		wf_stmt_reset(st);
 	}
 	return 0;
+}
+
+/* --fail-on: the exceptions of the scanned kinds still to work at PRIORITY
+ * or above, routing's unroutable ones among them for the order scan: *n of
+ * them, the highest *top. */
+static int
+count_work(struct scan *s, const struct scan_kind *only, int64_t priority, int64_t *n,
+    int64_t *top)
+{
+	const struct scan_kind *k;
+	int rc = 0, i;
+
+	*n = *top = 0;
+	for (k = scan_kinds; k->name && rc == 0; k++) {
+		if (only && k != only)
+			continue;
+		for (i = 0; k->kinds[i] && rc == 0; i++)
+			rc = count_kind(s, k->kinds[i], priority, n, top);
+		if (k->also && rc == 0)
+			rc = count_kind(s, k->also, priority, n, top);
+	}
+	return rc;
 }
 
 static int

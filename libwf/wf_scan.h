@@ -70,7 +70,8 @@ const char *wf_scan_kind_names(void);
 /* Run the scan of O->kind (every kind when NULL) and emit one
  * {"type":"exception",...,"result":"opened|updated|resolved"} record per
  * exception it changed.  With has_fail_on, after the scan: WF_EREFUSED
- * (exit 1) when an exception of a kind the scan raises is open,
+ * (exit 1) when an exception of a kind the scan raises (for the order
+ * scan, routing's unroutable ones too, which it keeps in step) is open,
  * acknowledged or in progress at priority fail_on or more (the changes
  * are made and printed all the same).  Returns 0, WF_EUSAGE for an unknown
  * kind or an option out of range, WF_EREFUSED as said, or an error

@@ -195,3 +195,24 @@ scan() { wf-alert scan --kind order --format jsonl "$@"; }
 	assert_output stuck
 	assert_regex "$stderr" '^wf-alert: 1 exception of the kinds scanned is open at priority 1 or above'
 }
+
+@test "--fail-on with --kind order counts routing's unroutable exception, which that scan keeps in step" {
+	wf-stock sku add BOWL-1 --cost 4.00 --price 10.00 >/dev/null
+	printf '{"type":"order","channel":"shop","external_id":"7","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"payment":{"status":"paid","amount":"10.00"},"lines":[{"sku":"BOWL-1","qty":1,"unit_price":"10.00"}]}\n' |
+		wf-order import >/dev/null
+	wf-route shop:7 --apply >/dev/null || true
+	run -0 --separate-stderr wf-alert list --format jsonl
+	run -0 jq -r '[.kind, .subject, .priority > 0] | @tsv' <<<"$output"
+	assert_output "$(printf 'unroutable\tsku BOWL-1\ttrue')"
+	# nothing the order scan raises itself is open: the count is routing's
+	run -1 --separate-stderr wf-alert scan --kind order --fail-on 1 --format jsonl
+	assert_output ''
+	assert_regex "$stderr" '^wf-alert: 1 exception of the kinds scanned is open at priority 1 or above'
+	# the supplier scan does not count it
+	run -0 --separate-stderr wf-alert scan --kind supplier --fail-on 1 --format jsonl
+	# the order cancelled: the order scan resolves it, and --fail-on passes
+	wf-order cancel shop:7 --reason 'customer asked' >/dev/null
+	run -0 --separate-stderr wf-alert scan --kind order --fail-on 1 --format jsonl
+	run -0 jq -r '[.kind, .subject, .result] | @tsv' <<<"$output"
+	assert_output "$(printf 'unroutable\tsku BOWL-1@BER\tresolved')"
+}
