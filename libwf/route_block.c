@@ -18,8 +18,9 @@
  * on hold as unroutable: its evidence lists the first 20 (placed first) and
  * counts the rest, its impact counts every order, unit and the money.
  * Rows of orders that left the hold some other way (cancelled, released
- * by hand) are read past, not deleted: they go when routing decides the
- * order again.
+ * by hand) are read past; `wf-alert scan --kind order` deletes them once
+ * it has resolved what they fed (wf_route_blocked_prune), and routing
+ * replaces them when it decides the order again.
  *
  * owns: route_block
  * reads: orders, balance, bin, warehouse, sku
@@ -703,4 +704,40 @@ wf_route_blocked_keys(wf_db *db, struct wf_route_blocked **v, size_t *n)
 		wf_strlcpy((*v)[(*n)++].sref, wf_col_text(st, 1), sizeof (*v)->sref);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+#define STALE \
+	" FROM route_block b JOIN orders o ON o.id = b.order_id" \
+	" WHERE NOT (o.state = 'on_hold' AND o.hold_reason GLOB 'unroutable:*')"
+
+int
+wf_route_blocked_stale(wf_db *db, int *any)
+{
+	static const char sql[] = "SELECT 1" STALE " LIMIT 1";
+	wf_stmt *st;
+	int rc;
+
+	*any = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0 || (rc = wf_db_step(db, st)) < 0)
+		return rc;
+	if (rc == 1) {
+		*any = 1;
+		wf_stmt_reset(st);
+	}
+	return 0;
+}
+
+int
+wf_route_blocked_prune(wf_db *db, int64_t *n)
+{
+	static const char sql[] =
+	    "DELETE FROM route_block WHERE order_id IN (SELECT b.order_id" STALE ")";
+	wf_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = wf_db_stmt(db, &st, sql)) != 0 || (rc = wf_db_done(db, st)) != 0)
+		return rc;
+	*n = wf_db_changes(db);
+	return 0;
 }

@@ -122,11 +122,8 @@ scan_ex_free(struct scan_ex *v, size_t n)
 	free(v);
 }
 
-/* The run's one transaction, begun at its first change: a scan that finds
- * nothing to change takes no write lock.  Inner transactions (each raise
- * and clear) are part of it, without savepoints: any error abandons the
- * run. */
-static int
+/* The run's one transaction, begun at its first change (scan_priv.h). */
+int
 scan_begin(struct scan *s)
 {
 	int rc;

@@ -578,6 +578,11 @@ scan_unroutable(struct scan *s)
 			    scan_clear(s, WF_EX_UNROUTABLE, stypes[t], ex[t][i].ref, wf_buf_str(&shown),
 			    NULL, WF_ROUTE_UNBLOCKED);
 		}
+	/* the rows of orders that left the hold are read past: once what they
+	 * fed is resolved, they go (a scan with none writes nothing) */
+	if (rc == 0 && (rc = wf_route_blocked_stale(s->db, &found)) == 0 && found &&
+	    (rc = scan_begin(s)) == 0)
+		rc = wf_route_blocked_prune(s->db, &id);
 	wf_route_blocked_free(&b);
 	free(keys);
 	wf_buf_free(&shown);

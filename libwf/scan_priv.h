@@ -49,6 +49,12 @@ struct scan_want {
 	const char *warehouse;         /* or NULL */
 };
 
+/* The run's one transaction, begun at its first change, before any write:
+ * a scan that finds nothing to change takes no write lock.  Inner
+ * transactions (each raise and clear) are part of it, without savepoints:
+ * any error abandons the run.  Returns 0 or an error. */
+int scan_begin(struct scan *s);
+
 /* Put W in the queue: open it, update it when anything differs, open it
  * again when resolved; leave it alone when it is unchanged or dismissed.
  * *id receives the exception's id (0 when there is none, dismissed

@@ -215,6 +215,17 @@ void wf_route_blocked_free(struct wf_route_blocked *b);
  * with free(); only stype and sref are set).  Returns 0 or an error. */
 int wf_route_blocked_keys(wf_db *db, struct wf_route_blocked **v, size_t *n);
 
+/* Whether route_block holds rows of orders no longer on hold as
+ * unroutable (cancelled, released or routed by hand), which
+ * wf_route_blocked_get() reads past: *any 1 or 0.  Reads only.  Returns 0
+ * or an error. */
+int wf_route_blocked_stale(wf_db *db, int *any);
+
+/* Delete those rows, once the exceptions they fed are in step (the next
+ * wf_route_blocked_keys() no longer lists a subject only they named): *n
+ * of them.  Call inside a write transaction.  Returns 0 or an error. */
+int wf_route_blocked_prune(wf_db *db, int64_t *n);
+
 /* Raise, update or (with NOTE, else WF_ROUTE_UNBLOCKED) resolve the
  * unroutable exception on STYPE SREF as wf_route_blocked_get() finds it;
  * nothing is written when it already says that.  Returns 0 or an error. */

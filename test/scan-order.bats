@@ -215,4 +215,10 @@ scan() { wf-alert scan --kind order --format jsonl "$@"; }
 	run -0 --separate-stderr wf-alert scan --kind order --fail-on 1 --format jsonl
 	run -0 jq -r '[.kind, .subject, .result] | @tsv' <<<"$output"
 	assert_output "$(printf 'unroutable\tsku BOWL-1@BER\tresolved')"
+	# what blocked the cancelled order is forgotten, and the next scan has
+	# nothing to do
+	run -0 sqlite3 "$WF_DB" 'SELECT count(*) FROM route_block'
+	assert_output 0
+	run -0 --separate-stderr scan --fail-on 1
+	assert_output ''
 }
