@@ -207,35 +207,32 @@ evidence_json(const char *text)
 	return cJSON_CreateString(text ? text : "");
 }
 
-/* The warehouse of a stock exception of `wf-alert scan` (scan.c): its
- * subject is "sku SKU@WH", and its evidence (the risk record) names WH.
- * Then the WH inside REF; else NULL (a SKU code may hold '@' itself). */
+/* The warehouse an exception's subject names, when its evidence names
+ * the same one, for the record's warehouse column; else NULL.  *SHOWN is
+ * how much of REF the record's subject keeps: a SKU at a warehouse ("sku
+ * SKU@WH": the stock scan's and routing's) shows without "@WH"; a
+ * warehouse and what blocks it there (route_block.c: "warehouse
+ * WH@REASON") keeps the reason.  The evidence decides, since a SKU code
+ * may hold '@' itself. */
 static const char *
-at_warehouse(const char *stype, const char *ref, const cJSON *ev)
+subject_warehouse(const char *stype, const char *ref, const cJSON *ev, size_t *shown)
 {
-	const char *at = strrchr(ref, '@');
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warehouse");
+	const char *at;
 
-	if (strcmp(stype, "sku") != 0 || at == NULL || !cJSON_IsString(w) ||
-	    strcmp(w->valuestring, at + 1) != 0)
+	*shown = strlen(ref);
+	if (!cJSON_IsString(w))
 		return NULL;
-	return at + 1;
-}
-
-/* The warehouse of an exception about a warehouse and what blocks it there
- * (route_block.c: subject "warehouse WH@REASON", evidence naming WH), for
- * the record's warehouse column; the subject keeps the reason.  Else NULL. */
-static const char *
-blocked_warehouse(const char *stype, const char *ref, const cJSON *ev)
-{
-	const char *at = strchr(ref, '@');
-	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warehouse");
-
-	if (strcmp(stype, "warehouse") != 0 || at == NULL || !cJSON_IsString(w) ||
-	    strlen(w->valuestring) != (size_t)(at - ref) ||
-	    strncmp(w->valuestring, ref, (size_t)(at - ref)) != 0)
-		return NULL;
-	return w->valuestring;
+	if (strcmp(stype, "sku") == 0 && (at = strrchr(ref, '@')) != NULL &&
+	    strcmp(w->valuestring, at + 1) == 0) {
+		*shown = (size_t)(at - ref);
+		return at + 1;
+	}
+	if (strcmp(stype, "warehouse") == 0 && (at = strchr(ref, '@')) != NULL &&
+	    strlen(w->valuestring) == (size_t)(at - ref) &&
+	    strncmp(w->valuestring, ref, (size_t)(at - ref)) == 0)
+		return w->valuestring;
+	return NULL;
 }
 
 /* The exception record for a row selected with EX_COLS.  NULL: no memory. */
@@ -246,26 +243,23 @@ ex_record(wf_db *db, wf_stmt *st)
 	int64_t opened = 0;
 	cJSON *r = wf_jrecord("exception"), *ev;
 	const char *wh;
+	size_t shown;
 	int rc = 0;
 
 	if (r == NULL)
 		return NULL;
 	ev = evidence_json(col_or_null(st, C_EVIDENCE));
-	wh = at_warehouse(wf_col_text(st, C_STYPE), wf_col_text(st, C_SREF), ev);
+	wh = subject_warehouse(wf_col_text(st, C_STYPE), wf_col_text(st, C_SREF), ev, &shown);
 
 	wf_exception_key(key, wf_col_int(st, C_ID));
-	snprintf(subject, sizeof subject, "%s %.*s", wf_col_text(st, C_STYPE),
-	    (int)(wh ? strlen(wf_col_text(st, C_SREF)) - strlen(wh) - 1 :
-	    strlen(wf_col_text(st, C_SREF))), wf_col_text(st, C_SREF));
+	snprintf(subject, sizeof subject, "%s %.*s", wf_col_text(st, C_STYPE), (int)shown,
+	    wf_col_text(st, C_SREF));
 	wf_time_parse(wf_col_text(st, C_OPENED), &opened);
 	age_format(age, sizeof age, wf_db_now(db) - opened);
 	rc |= wf_jadd_str(r, "exception", key);
 	rc |= wf_jadd_str(r, "kind", wf_col_text(st, C_KIND));
 	rc |= wf_jadd_str(r, "subject", subject);
 	if (wh)
-		rc |= wf_jadd_str(r, "warehouse", wh);
-	else if ((wh = blocked_warehouse(wf_col_text(st, C_STYPE), wf_col_text(st, C_SREF),
-	    ev)) != NULL)
 		rc |= wf_jadd_str(r, "warehouse", wh);
 	rc |= wf_jadd_str(r, "owner", wf_col_text(st, C_OWNER));
 	rc |= wf_jadd_int(r, "priority", wf_col_int(st, C_PRIORITY));
