@@ -149,6 +149,13 @@ wf_db_err(wf_db *db, int rc, const char *what)
 }
 
 int
+wf_db_cache(wf_db *db, enum wf_db_cache size)
+{
+	return wf_db_exec(db, size == WF_CACHE_WALK ? "PRAGMA cache_size = -2000" :
+	    "PRAGMA cache_size = -40960");
+}
+
+int
 wf_db_exec(wf_db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
@@ -662,7 +669,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	 * that spills to a temporary file. */
 	if ((rc = wf_db_exec(db, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA synchronous = FULL")) != 0 ||
-	    (rc = wf_db_exec(db, "PRAGMA cache_size = -40960")) != 0 ||
+	    (rc = wf_db_cache(db, WF_CACHE_BATCH)) != 0 ||
 	    (rc = wf_db_exec(db, "PRAGMA trusted_schema = OFF")) != 0)
 		goto fail;
 	/* A read-only file is still readable in whatever journal mode it has

@@ -448,6 +448,9 @@ wf_risk_each(wf_db *db, const struct wf_risk_opts *o, wf_risk_fn fn, void *arg)
 	c.one_wh = NONE;
 	if (own && (rc = wf_tx_begin_read(db)) != 0)
 		return rc;
+	/* the walk reads each page once: SQLite's small cache, not a batch's */
+	if ((rc = wf_db_cache(db, WF_CACHE_WALK)) != 0)
+		goto fail;
 	if (o->sku) {
 		struct wf_sku_info info;
 		if ((rc = wf_sku_find(db, &info, o->sku)) != 0)
@@ -474,6 +477,8 @@ wf_risk_each(wf_db *db, const struct wf_risk_opts *o, wf_risk_fn fn, void *arg)
 	rc = walk_all(&c, fn, arg);
 fail:
 	risk_ctx_free(&c);
+	if (wf_db_cache(db, WF_CACHE_BATCH) != 0 && rc == 0)
+		rc = wf_error_code();
 	if (own && wf_tx_end_read(db) != 0 && rc == 0)
 		rc = wf_error_code();
 	return rc;

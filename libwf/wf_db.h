@@ -149,6 +149,16 @@ int wf_db_done(wf_db *db, wf_stmt *st);
 /* Run SQL that takes no parameters and returns no rows. */
 int wf_db_exec(wf_db *db, const char *sql);
 
+/* The page cache DB keeps from now on.  WF_CACHE_BATCH, what wf_db_open()
+ * sets (40 MiB: a batch's writes come back to the pages of their indexes;
+ * see db.c).  WF_CACHE_WALK, SQLite's own 2 MiB, for a walk that reads
+ * each page once: a larger cache buys it nothing and costs it the
+ * allocation and first touch of every page it holds (the 100k stock scan
+ * took 0.84-1.23 s with it against 1.24-1.41 s, and 10 MiB against 50;
+ * bench/README.md).  Returns 0 or an error. */
+enum wf_db_cache { WF_CACHE_BATCH, WF_CACHE_WALK };
+int wf_db_cache(wf_db *db, enum wf_db_cache size);
+
 /* Map an engine result code to a WF_E* code with a message prefixed by WHAT:
  * busy -> WF_EBUSY, full/IO/read-only -> WF_EIO, constraint -> WF_EREFUSED,
  * not-a-database -> WF_ENODB, else WF_EINTERNAL. */

@@ -171,7 +171,9 @@ struct wf_risk {
  * returned.  The rows are read one SKU at a time as the walk goes, in the
  * caller's transaction or in a read transaction of its own that lasts the
  * walk: FN must not write unless the caller holds a write transaction
- * (the scan keeps what it will write and writes after the walk).  Returns 0, WF_ENOTFOUND for an unknown SKU
+ * (the scan keeps what it will write and writes after the walk).  The
+ * walk reads through SQLite's small cache (wf_db_cache, WF_CACHE_WALK)
+ * and leaves DB with a batch's.  Returns 0, WF_ENOTFOUND for an unknown SKU
  * or warehouse in O, WF_EUSAGE for an option out of range, FN's code, or
  * an error. */
 typedef int (*wf_risk_fn)(const struct wf_risk *r, void *arg);
