@@ -76,17 +76,22 @@ wf_check_run(wf_db *db, long long *violations, wf_out *out, const char *only)
 {
 	const struct wf_invariant *inv;
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	*violations = 0;
-	for (i = 0; table_at(i); i++)
-		for (inv = table_at(i); inv->name; inv++) {
+	/* each check reads its tables once: SQLite's small cache (wf_db.h) */
+	if ((rc = wf_db_cache(db, WF_CACHE_WALK)) != 0)
+		return rc;
+	for (i = 0; table_at(i) && rc == 0; i++)
+		for (inv = table_at(i); inv->name && rc == 0; inv++) {
 			if (only && strncmp(inv->name, only, strlen(only)) != 0)
 				continue;
 			if ((rc = inv->run(db, out, violations)) != 0)
-				return wf_error_prefix("check %s", inv->name);
+				rc = wf_error_prefix("check %s", inv->name);
 		}
-	return 0;
+	if (wf_db_cache(db, WF_CACHE_BATCH) != 0 && rc == 0)
+		rc = wf_error_code();
+	return rc;
 }
 
 int

@@ -1093,8 +1093,10 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 	if (q->finance_state && !wf_state_valid(f, q->finance_state))
 		return wf_error_set(WF_EUSAGE, "--finance-state: '%s' is not a finance state",
 		    q->finance_state);
-	if ((rc = wf_db_stmt(db, &st, q->state ? by_state : all)) != 0)
-		return rc;
+	/* a list reads each order's pages once: SQLite's small cache (wf_db.h) */
+	if ((rc = wf_db_cache(db, WF_CACHE_WALK)) != 0 ||
+	    (rc = wf_db_stmt(db, &st, q->state ? by_state : all)) != 0)
+		goto out;
 	wf_bind_text(st, 1, q->state);
 	wf_bind_text(st, 2, q->finance_state);
 	wf_bind_text(st, 3, q->channel);
@@ -1107,10 +1109,14 @@ wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out)
 		wf_strlcpy(ref, wf_col_text(st, 0), sizeof ref);
 		if ((rc = emit_order(db, ref, out, NULL, 0)) != 0) {
 			wf_stmt_reset(keep);
-			return rc;
+			goto out;
 		}
 	}
-	return rc < 0 ? rc : 0;
+	rc = rc < 0 ? rc : 0;
+out:
+	if (wf_db_cache(db, WF_CACHE_BATCH) != 0 && rc == 0)
+		rc = wf_error_code();
+	return rc;
 }
 
 /* ---- invariants --------------------------------------------------------------------- */

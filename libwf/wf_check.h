@@ -23,7 +23,9 @@ struct wf_invariant {
 extern const struct wf_invariant wf_core_invariants[];
 
 /* Run every invariant whose name starts with ONLY (NULL: all).  *violations
- * receives the count.  Returns 0 (even with violations) or an error. */
+ * receives the count.  The checks read through SQLite's small cache
+ * (wf_db_cache; DB keeps a batch's after).  Returns 0 (even with
+ * violations) or an error. */
 int wf_check_run(wf_db *db, long long *violations, wf_out *out, const char *only);
 
 /* Emit {"type":"violation","check":CHECK,"record":RECORD,"ref":REF,

@@ -232,7 +232,8 @@ struct wf_order_query {
 };
 
 /* Emit the orders matching Q (NULL fields match all), oldest placed
- * first.  Returns 0, WF_EUSAGE for a state the machines do not have, or an
+ * first, read through SQLite's small cache (wf_db_cache; DB keeps a
+ * batch's after).  Returns 0, WF_EUSAGE for a state the machines do not have, or an
  * error. */
 int wf_order_list(wf_db *db, const struct wf_order_query *q, wf_out *out);
 
