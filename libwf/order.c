@@ -18,6 +18,7 @@
 #include "wf_order.h"
 #include "wf_promise.h"
 #include "wf_state.h"
+#include "wf_stock_cache.h"
 #include "wf_stock.h"
 #include "wf_time.h"
 #include "wf_record.h"
@@ -1007,25 +1008,33 @@ wf_order_route_drop(wf_db *db, int64_t order_id, int64_t wh_id)
  * with the stock reserved per leg; promise: without), after checking that
  * no unit is promised to another order. */
 static int
-take(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
-    size_t nlegs, const char *action, cJSON *data)
+take(wf_db *db, struct wf_stock_cache *c, const struct wf_order_key *o,
+    const struct wf_order_leg *legs, size_t nlegs, const char *action, cJSON *data)
 {
 	static const char ins[] =
 	    "INSERT INTO order_route (order_id, warehouse_id, carrier, service, ship_by, promise,"
 	    " cost, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	const struct wf_machine *m = wf_machine_find("order");
+	struct wf_stock_cache *own = NULL;
 	int stock = strcmp(action, "reserve") == 0;
 	wf_stmt *st;
 	size_t k, i;
 	int rc, route;
 
-	if ((rc = wf_state_check(m, o->ref, o->state, action)) != 0 ||
-	    (rc = wf_promise_check(db, o->id, o->ref, legs, nlegs, stock)) != 0)
+	if ((rc = wf_state_check(m, o->ref, o->state, action)) != 0)
+		goto out;
+	/* without the caller's cache, one for this call: the check and the
+	 * reservations read each SKU's bins once */
+	if (stock && c == NULL && (c = own = wf_stock_cache_new()) == NULL) {
+		rc = wf_error_set(WF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = wf_promise_check_cache(db, c, o->id, o->ref, legs, nlegs, stock)) != 0)
 		goto out;
 	for (k = 0; stock && k < nlegs; k++)
 		for (i = 0; i < legs[k].nunits; i++)
-			if ((rc = wf_stock_reserve(db, NULL, NULL,
-			    legs[k].units[i].sku_id, legs[k].wh_id, legs[k].units[i].qty, o->ref, 0)) != 0)
+			if ((rc = wf_stock_reserve(db, NULL, NULL, c, legs[k].units[i].sku_id,
+			    legs[k].wh_id, legs[k].units[i].qty, o->ref, 0)) != 0)
 				goto out;
 	if ((rc = wf_order_route_clear(db, o->id)) != 0)
 		goto out;
@@ -1052,22 +1061,23 @@ take(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
 	rc = wf_state_apply(db, NULL, m, o->id, o->ref, action, data);
 	data = NULL;
 out:
+	wf_stock_cache_free(own);
 	cJSON_Delete(data);
 	return rc;
 }
 
 int
-wf_order_reserve(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *legs,
-    size_t nlegs, cJSON *data)
+wf_order_reserve(wf_db *db, struct wf_stock_cache *c, const struct wf_order_key *o,
+    const struct wf_order_leg *legs, size_t nlegs, cJSON *data)
 {
-	return take(db, o, legs, nlegs, "reserve", data);
+	return take(db, c, o, legs, nlegs, "reserve", data);
 }
 
 int
 wf_order_promise(wf_db *db, const struct wf_order_key *o, const struct wf_order_leg *leg,
     cJSON *data)
 {
-	return take(db, o, leg, 1, "promise", data);
+	return take(db, NULL, o, leg, 1, "promise", data);
 }
 
 /* ---- reading --------------------------------------------------------------------- */

@@ -587,7 +587,7 @@ act_reserve(wf_db *db, const struct wf_order_row *o, const struct wf_order_actio
 		free(u);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	rc = wf_order_reserve(db, &k, &leg, 1, d);
+	rc = wf_order_reserve(db, NULL, &k, &leg, 1, d);
 	free(u);
 	return rc ? rc : wf_order_clear(db, a->order, WF_EX_UNROUTABLE, "reserved by hand");
 }

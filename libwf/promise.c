@@ -20,6 +20,7 @@
 #include "wf_error.h"
 #include "wf_promise.h"
 #include "wf_stock.h"
+#include "wf_stock_cache.h"
 #include "wf_time.h"
 
 /* Driven by the orders' indexes, state and held_from (orders_state,
@@ -134,6 +135,13 @@ int
 wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
     const struct wf_order_leg *legs, size_t nlegs, int reserving)
 {
+	return wf_promise_check_cache(db, NULL, order_id, ref, legs, nlegs, reserving);
+}
+
+int
+wf_promise_check_cache(wf_db *db, struct wf_stock_cache *c, int64_t order_id, const char *ref,
+    const struct wf_order_leg *legs, size_t nlegs, int reserving)
+{
 	size_t k, i;
 	int rc;
 
@@ -143,7 +151,8 @@ wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
 			int64_t avail, promised;
 			char sku[72], wh[33];
 
-			if ((rc = wf_stock_available(db, &avail, u->sku_id, legs[k].wh_id)) != 0 ||
+			if ((rc = wf_stock_cache_available(db, &avail, c, u->sku_id,
+			    legs[k].wh_id)) != 0 ||
 			    (rc = wf_promise_units(db, &promised, u->sku_id, legs[k].wh_id,
 			    order_id)) != 0)
 				return rc;

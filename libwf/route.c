@@ -392,7 +392,9 @@ wf_route_run(wf_db *db, const struct wf_route_opts *opts, wf_out *out)
 			o->note(o->note_ctx, 0, "no order lines on stdin: nothing to route "
 			    "(--new routes every new order)");
 	}
-	rc = run_orders(&r, &s);
+	/* the SKUs' bins, read once in the run and kept while no other
+	 * connection writes (wf_route_refresh syncs it after each BEGIN) */
+	rc = (r.stock = wf_stock_cache_new()) == NULL ? oom() : run_orders(&r, &s);
 	if (s.tmp)
 		fclose(s.tmp);
 	wf_route_free(&r);

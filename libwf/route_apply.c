@@ -132,7 +132,7 @@ wf_route_apply_routed(struct run *r)
 	/* decided under the write lock: stock that is not there is this
 	 * code's failure, not the order's */
 	if ((rc = r->o->promise ? wf_order_promise(r->db, &k, legs, data) :
-	    wf_order_reserve(r->db, &k, legs, (size_t)d->nlegs, data)) != 0) {
+	    wf_order_reserve(r->db, r->stock, &k, legs, (size_t)d->nlegs, data)) != 0) {
 		if (rc == WF_EREFUSED)
 			rc = wf_error_set(WF_EINTERNAL,
 			    "routing %s: the stock is not what was decided on: %s", o->ref,

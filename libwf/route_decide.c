@@ -4,7 +4,7 @@
  * (--explain; what blocks an unroutable order is route_block.c's).
  * It writes nothing.
  *
- * reads: orders, order_line, order_route, sku, bin, warehouse, balance, movement, carrier_service
+ * reads: orders, order_line, order_route, sku, bin, warehouse, movement, carrier_service
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -225,6 +225,8 @@ wf_route_free(struct run *r)
 {
 	cache_flush(r);
 	free(r->cache);
+	wf_stock_cache_free(r->stock);
+	r->stock = NULL;
 	free_wh(r);
 	free(r->ord.lines);
 	free(r->cand);
@@ -374,7 +376,8 @@ wf_route_refresh(struct run *r)
 	int64_t v;
 	int rc;
 
-	if ((rc = wf_db_stmt(r->db, &st, sql)) != 0)
+	if ((rc = wf_stock_cache_sync(r->db, r->stock)) != 0 ||
+	    (rc = wf_db_stmt(r->db, &st, sql)) != 0)
 		return rc;
 	if ((rc = wf_db_step(r->db, st)) != 1)
 		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "no data_version");
@@ -465,38 +468,31 @@ cache_room(struct run *r, size_t n)
 }
 
 static int
-load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
+load_sku(struct run *r, int64_t sku, struct skuc *e, int64_t *v)
 {
-	static const char avail[] =
-	    "SELECT b.warehouse_id, sum(bal.qty) FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-	    " WHERE bal.sku_id = ?1 AND bal.state = 'on_hand' AND bal.holder = ''"
-	    " AND b.state = 'active'"
-	    " AND (b.kind = 'pick' OR b.kind = 'bulk' OR b.kind = 'inbound' OR b.kind = 'returns')"
-	    " GROUP BY b.warehouse_id";
+	static const char cost[] = "SELECT avg_cost, cost, currency FROM sku WHERE id = ?1";
 	static const char landed[] =
 	    "SELECT b.warehouse_id, sum(m.qty * m.unit_cost), sum(m.qty) FROM movement m"
 	    " JOIN bin b ON b.id = m.to_bin WHERE m.sku_id = ?1 AND m.action = 'receive'"
 	    " AND m.unit_cost IS NOT NULL AND m.currency = ?2 GROUP BY b.warehouse_id";
+	struct wf_stock_bin *b;
 	wf_stmt *st;
-	size_t i, n = r->nwh;
+	size_t i, j, nb, n = r->nwh;
 	int rc;
 
 	for (i = 0; i < n; i++) {
 		v[i] = 0;
 		v[n + i] = -1;
 	}
-	if ((rc = wf_db_stmt(r->db, &st, avail)) != 0)
+	/* the bins the reservations will walk: one read of them in the run */
+	if ((rc = wf_stock_cache_bins(r->db, &b, &nb, r->stock, sku)) != 0)
 		return rc;
-	wf_bind_int(st, 1, sku);
-	while ((rc = wf_db_step(r->db, st)) == 1) {
-		int64_t id = wf_col_int(st, 0);
-		for (i = 0; i < n && r->wh[i].id != id; i++)
+	for (j = 0; j < nb; j++) {
+		for (i = 0; i < n && r->wh[i].id != b[j].wh_id; i++)
 			;
 		if (i < n)
-			v[i] = wf_col_int(st, 1);
+			v[i] += b[j].qty;
 	}
-	if (rc < 0)
-		return rc;
 	/* what is promised to orders is not there for others (wf_promise.h) */
 	for (i = 0; i < n; i++) {
 		int64_t p;
@@ -504,10 +500,19 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 			return rc;
 		v[i] -= p;
 	}
+	if ((rc = wf_db_stmt(r->db, &st, cost)) != 0)
+		return rc;
+	wf_bind_int(st, 1, sku);
+	if ((rc = wf_db_step(r->db, st)) != 1)
+		return rc < 0 ? rc : wf_error_set(WF_EINTERNAL, "SKU %lld vanished", (long long)sku);
+	e->has_cost = !wf_col_null(st, 0) || !wf_col_null(st, 1);
+	e->unit_cost = wf_col_int(st, wf_col_null(st, 0) ? 1 : 0);
+	wf_strlcpy(e->cur, wf_col_text(st, 2), sizeof e->cur);
+	wf_stmt_reset(st);
 	if ((rc = wf_db_stmt(r->db, &st, landed)) != 0)
 		return rc;
 	wf_bind_int(st, 1, sku);
-	wf_bind_text(st, 2, sku_cur);
+	wf_bind_text(st, 2, e->cur);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
 		int64_t id = wf_col_int(st, 0), q = wf_col_int(st, 2), c;
 		for (i = 0; i < n && r->wh[i].id != id; i++)
@@ -518,29 +523,31 @@ load_sku(struct run *r, int64_t sku, const char *sku_cur, int64_t *v)
 	return rc < 0 ? rc : 0;
 }
 
-/* The cache values of SKU (loaded on first use). */
+/* The cache entry of SKU (loaded on first use) into *out: valid until the
+ * next cache_room(). */
 static int
-cache_get(struct run *r, int64_t sku, const char *sku_cur, int64_t **out)
+cache_get(struct run *r, int64_t sku, const struct skuc **out)
 {
+	struct skuc e;
 	size_t j;
-	int64_t *v;
 	int rc;
 
 	for (j = slot_of(r, sku); r->cache[j].sku_id; j = (j + 1) & (r->capcache - 1))
 		if (r->cache[j].sku_id == sku) {
-			*out = r->cache[j].v;
+			*out = &r->cache[j];
 			return 0;
 		}
-	if ((v = malloc((2 * r->nwh + 1) * sizeof *v)) == NULL)
+	memset(&e, 0, sizeof e);
+	if ((e.v = malloc((2 * r->nwh + 1) * sizeof *e.v)) == NULL)
 		return oom();
-	if ((rc = load_sku(r, sku, sku_cur, v)) != 0) {
-		free(v);
+	if ((rc = load_sku(r, sku, &e, e.v)) != 0) {
+		free(e.v);
 		return rc;
 	}
-	r->cache[j].sku_id = sku;
-	r->cache[j].v = v;
+	e.sku_id = sku;
+	r->cache[j] = e;
 	r->ncache++;
-	*out = v;
+	*out = &r->cache[j];
 	return 0;
 }
 
@@ -557,9 +564,8 @@ wf_route_load_order(struct run *r, const struct key *k)
 	static const char by_ref[] = "SELECT " ORDER_COLS " WHERE ref = ?1";
 	static const char lines[] =
 	    "SELECT l.sku_id, l.sku, sum(l.qty - l.qty_shipped),"
-	    " sum(l.qty * l.unit_price - min(l.discount, l.qty * l.unit_price)),"
-	    " s.avg_cost, s.cost, s.currency"
-	    " FROM order_line l LEFT JOIN sku s ON s.id = l.sku_id WHERE l.order_id = ?1"
+	    " sum(l.qty * l.unit_price - min(l.discount, l.qty * l.unit_price))"
+	    " FROM order_line l WHERE l.order_id = ?1"
 	    " GROUP BY coalesce(l.sku_id, -l.id) ORDER BY min(l.line_no)";
 	struct order *o = &r->ord;
 	wf_stmt *st;
@@ -613,15 +619,6 @@ wf_route_load_order(struct run *r, const struct key *k)
 		wf_strlcpy(l->sku, wf_col_text(st, 1), sizeof l->sku);
 		l->qty = wf_col_int(st, 2);
 		o->units += l->qty;
-		if (!wf_col_null(st, 4)) {
-			l->has_cost = 1;
-			l->unit_cost = wf_col_int(st, 4);
-		} else if (!wf_col_null(st, 5)) {
-			l->has_cost = 1;
-			l->unit_cost = wf_col_int(st, 5);
-		}
-		wf_strlcpy(l->sku_cur, wf_col_text(st, 6), sizeof l->sku_cur);
-		l->same_cur = strcmp(l->sku_cur, o->currency) == 0;
 	}
 	return rc < 0 ? rc : 1;
 }
@@ -992,9 +989,17 @@ wf_route_decide(struct run *r)
 	}
 	if ((rc = cache_room(r, o->nlines)) != 0)
 		return rc;
-	for (i = 0; i < o->nlines; i++)
-		if ((rc = cache_get(r, o->lines[i].sku_id, o->lines[i].sku_cur, &o->lines[i].v)) != 0)
+	for (i = 0; i < o->nlines; i++) {
+		struct line *l = &o->lines[i];
+		const struct skuc *e = NULL;
+		if ((rc = cache_get(r, l->sku_id, &e)) != 0)
 			return rc;
+		l->v = e->v;
+		l->has_cost = e->has_cost;
+		l->unit_cost = e->unit_cost;
+		wf_strlcpy(l->sku_cur, e->cur, sizeof l->sku_cur);
+		l->same_cur = strcmp(l->sku_cur, o->currency) == 0;
+	}
 	if ((rc = own_warehouse(r)) != 0)
 		return rc;
 	own_promise(r, 1);

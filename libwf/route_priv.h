@@ -23,6 +23,7 @@
 #include "wf_order.h"
 #include "wf_out.h"
 #include "wf_route.h"
+#include "wf_stock_cache.h"
 #include "wf_time.h"
 
 /* Reasons an order (not a candidate) cannot route, beyond the candidates'. */
@@ -58,10 +59,14 @@ struct wh {
 };
 
 /* Per SKU, for every warehouse: what is available, and the landed unit
- * cost (-1: none). */
+ * cost (-1: none); and the SKU's own cost, read once in the run, not with
+ * each order's lines. */
 struct skuc {
 	int64_t  sku_id;         /* 0: empty slot */
 	int64_t *v;              /* avail[nwh], then landed[nwh] */
+	int      has_cost;       /* its average cost or cost */
+	int64_t  unit_cost;
+	char     cur[4];
 };
 
 struct line {
@@ -147,6 +152,8 @@ struct run {
 	size_t  nwh;
 	struct skuc *cache;
 	size_t  capcache, ncache;
+	struct wf_stock_cache *stock;   /* the SKUs' free bins: decided on and
+	                                   reserved from (wf_stock_cache.h) */
 	struct order ord;
 	struct cand *cand;
 	size_t  ncand, capcand;

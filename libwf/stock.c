@@ -16,6 +16,7 @@
 #include "wf_promise.h"
 #include "wf_state.h"
 #include "wf_stock.h"
+#include "wf_stock_cache.h"
 #include "wf_time.h"
 #include "wf_record.h"
 #include "wf_text.h"
@@ -306,30 +307,10 @@ load_slots(wf_db *db, const char *sql, int desc, int64_t sku_id, int64_t wh_id,
 	return rc;
 }
 
-static const char free_bins[] =
-    "SELECT b.id, bal.qty, " KIND_ORDER ", b.code FROM balance bal JOIN bin b ON b.id = bal.bin_id"
-    " WHERE bal.sku_id = ?1 AND b.warehouse_id = ?2 AND bal.state = ?3"
-    " AND bal.holder = ?4 AND b.state = 'active'"
-    " AND (b.kind = 'pick' OR b.kind = 'bulk' OR b.kind = 'inbound' OR b.kind = 'returns')";
-
 static const char held_bins[] =
     "SELECT b.id, h.qty, " KIND_ORDER ", b.code FROM held h JOIN bin b ON b.id = h.bin_id"
     " WHERE h.holder = ?4 AND h.sku_id = ?1 AND (?2 = 0 OR b.warehouse_id = ?2)"
     " AND h.state = ?3";
-
-int
-wf_stock_available(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id)
-{
-	struct slots s = { NULL, 0, 0 };
-	size_t i;
-	int rc = load_slots(db, free_bins, 0, sku_id, wh_id, "on_hand", "", &s);
-
-	*qty = 0;
-	for (i = 0; i < s.n; i++)
-		*qty += s.v[i].qty;
-	free(s.v);
-	return rc;
-}
 
 int
 wf_stock_held(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id,
@@ -405,15 +386,19 @@ sku_code(wf_db *db, int64_t sku_id, char out[72])
 	return 0;
 }
 
-/* Reserve for HOLDER, the movements caused by CAUSE (wf_stock_reserve). */
+/* Reserve for HOLDER, the movements caused by CAUSE (wf_stock_reserve),
+ * walking the SKU's free bins in C (NULL: read for this call alone), and
+ * taking from them what is booked. */
 static int
-reserve_for(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id, int64_t wh_id,
-    int64_t qty, const char *holder, const char *cause, int partial)
+reserve_for(wf_db *db, int64_t *got, cJSON *allocs, struct wf_stock_cache *c,
+    int64_t sku_id, int64_t wh_id, int64_t qty, const char *holder, const char *cause,
+    int partial)
 {
-	struct slots s = { NULL, 0, 0 };
+	struct wf_stock_cache *own = NULL;
+	struct wf_stock_bin *b;
 	int64_t avail = 0, left = qty, take, mid;
 	char wh[40], state[16], sku[72];
-	size_t i;
+	size_t i, n;
 	int rc;
 
 	if (got)
@@ -423,10 +408,14 @@ reserve_for(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id, int64_t wh_i
 	if (strcmp(state, "active") != 0)
 		return wf_error_set(WF_EREFUSED, "warehouse %s is %s; nothing can be reserved there",
 		    wh, state);
-	if ((rc = load_slots(db, free_bins, 0, sku_id, wh_id, "on_hand", "", &s)) != 0)
+	if (c == NULL && (c = own = wf_stock_cache_new()) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	/* B stays C's until the next call that takes C: booking does not */
+	if ((rc = wf_stock_cache_bins(db, &b, &n, c, sku_id)) != 0)
 		goto out;
-	for (i = 0; i < s.n; i++)
-		avail += s.v[i].qty;
+	for (i = 0; i < n; i++)
+		if (b[i].wh_id == wh_id)
+			avail += b[i].qty;
 	if (avail < qty && !partial) {
 		if ((rc = sku_code(db, sku_id, sku)) == 0)
 			rc = wf_error_set(WF_EREFUSED,
@@ -434,30 +423,35 @@ reserve_for(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id, int64_t wh_i
 			    wh, (long long)avail, sku, (long long)qty, cause);
 		goto out;
 	}
-	for (i = 0; i < s.n && left > 0; i++) {
-		struct wf_move m = { "reserve", sku_id, 0, s.v[i].bin, "on_hand",
-		    s.v[i].bin, "reserved", holder, cause, NULL, 0, 0, NULL };
-		take = s.v[i].qty < left ? s.v[i].qty : left;
+	for (i = 0; i < n && left > 0; i++) {
+		struct wf_move m = { "reserve", sku_id, 0, b[i].bin_id, "on_hand",
+		    b[i].bin_id, "reserved", holder, cause, NULL, 0, 0, NULL };
+		if (b[i].wh_id != wh_id || b[i].qty <= 0)
+			continue;
+		take = b[i].qty < left ? b[i].qty : left;
 		m.qty = take;
-		if ((rc = wf_stock_book(db, &mid, &m)) != 0 ||
-		    (rc = alloc_add(db, allocs, s.v[i].bin, take, mid)) != 0)
+		if ((rc = wf_stock_book(db, &mid, &m)) != 0)
 			goto out;
+		/* the cache holds what the balance holds now */
+		b[i].qty -= take;
 		left -= take;
+		if ((rc = alloc_add(db, allocs, b[i].bin_id, take, mid)) != 0)
+			goto out;
 	}
 	/* all of it, unless a part was asked for and that is all there was */
 	assert(left == 0 || (partial && avail < qty));
 	if (got)
 		*got = qty - left;
 out:
-	free(s.v);
+	wf_stock_cache_free(own);
 	return rc;
 }
 
 int
-wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
-    int64_t wh_id, int64_t qty, const char *ref, int partial)
+wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, struct wf_stock_cache *c,
+    int64_t sku_id, int64_t wh_id, int64_t qty, const char *ref, int partial)
 {
-	return reserve_for(db, got, allocs, sku_id, wh_id, qty, ref, ref, partial);
+	return reserve_for(db, got, allocs, c, sku_id, wh_id, qty, ref, ref, partial);
 }
 
 /* wf_stock_advance(), naming the holder NAME in a refusal. */
@@ -1181,7 +1175,7 @@ op_reserve(wf_db *db, const struct wf_stock_op *op, const struct wf_sku_info *sk
 		wf_buf_free(&holder);
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	}
-	rc = reserve ? reserve_for(db, &got, allocs, sku->id, wh, want, holder.p, op->ref,
+	rc = reserve ? reserve_for(db, &got, allocs, NULL, sku->id, wh, want, holder.p, op->ref,
 	    op->partial) : unreserve_for(db, allocs, sku->id, wh, op->qty, holder.p, op->ref);
 	wf_buf_free(&holder);
 	if (rc != 0) {

@@ -303,15 +303,20 @@ struct wf_order_leg {
 	int64_t      ship_by, promise, cost;        /* cost in CURRENCY */
 };
 
+struct wf_stock_cache;
+
 /* Reserve order O as LEGS say: each leg's units at its warehouse, held for
  * O (on_hand -> reserved, wf_stock_reserve); O's route legs become LEGS;
  * then the reserve transition with DATA (taken, may be NULL) as its
  * event's data.  The one reservation of an order: `wf-order reserve` (one
- * leg, no route) and routing both use it.  Returns 0; WF_EREFUSED when O's
+ * leg, no route, C NULL) and routing (C its run's) both use it.  C is the
+ * caller's cache of the SKUs' free bins (wf_stock_cache.h: the caller owns
+ * it and keeps it valid), read by the check and the reservations and
+ * taken from as they book; NULL: a cache for this call alone.  Returns 0; WF_EREFUSED when O's
  * state does not allow reserve (nothing written) or a leg's units are not
  * there or promised to another order (wf_promise.h); or a database
  * error.  On an error the caller rolls back. */
-int wf_order_reserve(wf_db *db, const struct wf_order_key *o,
+int wf_order_reserve(wf_db *db, struct wf_stock_cache *c, const struct wf_order_key *o,
     const struct wf_order_leg *legs, size_t nlegs, cJSON *data);
 
 /* Promise order O as LEG says (wf_promise.h): O's route legs become LEG

@@ -43,6 +43,8 @@ int wf_promise_warehouse(wf_db *db, int64_t *wh_id, int64_t order_id);
  * database error. */
 int wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *wh);
 
+struct wf_stock_cache;
+
 /* Whether order ORDER_ID (key REF) may take LEGS' units: each unit's SKU
  * has that many available to promise at its leg's warehouse, not counting
  * what ORDER_ID itself has promised.  RESERVING (the caller reserves
@@ -53,6 +55,11 @@ int wf_promise_units_code(wf_db *db, int64_t *qty, const char *sku, const char *
  * when REF is NULL), or a database error. */
 int wf_promise_check(wf_db *db, int64_t order_id, const char *ref,
     const struct wf_order_leg *legs, size_t nlegs, int reserving);
+
+/* wf_promise_check(), reading available stock from C, the caller's cache
+ * of free bins (wf_stock_cache.h; NULL: from the database). */
+int wf_promise_check_cache(wf_db *db, struct wf_stock_cache *c, int64_t order_id,
+    const char *ref, const struct wf_order_leg *legs, size_t nlegs, int reserving);
 
 /* A promise that can no longer be kept: for one SKU of a promised order,
  * the units promised at its warehouse by this order and those promised

@@ -151,13 +151,18 @@ int wf_stock_adjustment_show(wf_db *db, const char *key, wf_out *out);
 
 /* ---- for other modules: ids, inside the caller's transaction -------------- */
 
+struct wf_stock_cache;
+
 /* Reserve QTY of SKU_ID at warehouse WH_ID for REF (on_hand -> reserved).
  * Without PARTIAL it is all or nothing (WF_EREFUSED naming what is
  * available); with it, *got says how many were reserved.  ALLOCS, when not
- * NULL, receives {"bin","qty","movement"} objects.  Returns 0, or
- * WF_EREFUSED (also for a warehouse that is not active), or an error. */
-int wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, int64_t sku_id,
-    int64_t wh_id, int64_t qty, const char *ref, int partial);
+ * NULL, receives {"bin","qty","movement"} objects.  C, when not NULL, is
+ * the caller's cache of free bins (wf_stock_cache.h): the bins are read
+ * from it and what is booked is taken from it; NULL reads them for this
+ * call.  Returns 0, or WF_EREFUSED (also for a warehouse that is not
+ * active), or an error. */
+int wf_stock_reserve(wf_db *db, int64_t *got, cJSON *allocs, struct wf_stock_cache *c,
+    int64_t sku_id, int64_t wh_id, int64_t qty, const char *ref, int partial);
 
 /* Give back QTY of SKU_ID reserved for REF at WH_ID (reserved -> on_hand),
  * in the reverse of reservation order; ALLOCS as for wf_stock_reserve().

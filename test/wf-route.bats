@@ -686,6 +686,58 @@ EOF
 	assert_output 'reserve|{"policy":"margin","warehouse":"BER","carrier":"dhl","service":"parcel","ship_by":"2026-11-20T13:00:00Z","promise":"2026-11-22T13:00:00Z"}'
 }
 
+@test "--apply: an order decided after another took a bin's last units reserves from the next bin, in the same run" {
+	# the bins a run reads once and keeps must lose what each order takes:
+	# kept stale, the second order would walk the emptied pick bin first
+	service BER dhl parcel 14:00 2 4.10
+	wf-stock bin add BER/B-01 --kind bulk >/dev/null
+	stock MUG-1 1 BER
+	wf-stock receive MUG-1 5 --to BER/B-01 >/dev/null
+	import 1001 MUG-1 1
+	import 1002 MUG-1 2
+	import 1003 MUG-1 3
+	run -0 route --apply
+	assert_output $'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z\nshop:1002 routed BER dhl parcel 2026-11-20T13:00:00Z\nshop:1003 routed BER dhl parcel 2026-11-20T13:00:00Z'
+	run -0 sql "SELECT h.holder, b.code, h.qty FROM held h JOIN bin b ON b.id = h.bin_id ORDER BY 1, 2"
+	assert_output $'shop:1001|A-01|1\nshop:1002|B-01|2\nshop:1003|B-01|3'
+	assert_equal "$(wf-stock levels --sku MUG-1 --warehouse BER | jq -r '"\(.available) \(.reserved)"')" '0 6'
+}
+
+@test "--apply: orders in one run competing for a SKU's last units: the next goes to the other warehouse, the last is unroutable" {
+	service BER dhl parcel 14:00 2 4.10
+	service MUC dhl parcel 14:00 2 4.50
+	stock MUG-1 1 BER
+	stock MUG-1 1 MUC
+	import 1001 MUG-1 1
+	import 1002 MUG-1 1
+	import 1003 MUG-1 1
+	run -0 route --apply
+	assert_output $'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z\nshop:1002 routed MUC dhl parcel 2026-11-20T13:00:00Z\nshop:1003 unroutable - - - -'
+	assert_equal "$(reserved MUG-1 BER) $(reserved MUG-1 MUC)" '1 1'
+}
+
+@test "--apply after another process took stock since the last run reserves only what is left" {
+	service BER dhl parcel 14:00 2 4.10
+	service MUC dhl parcel 14:00 2 4.50
+	stock MUG-1 3 BER
+	stock MUG-1 3 MUC
+	import 1001 MUG-1 2
+	run -0 route --apply
+	assert_output 'shop:1001 routed BER dhl parcel 2026-11-20T13:00:00Z'
+	# the last unit at BER goes to someone else between the runs
+	wf-stock reserve MUG-1 1 --warehouse BER --ref fair >/dev/null
+	import 1002 MUG-1 1
+	import 1003 MUG-1 3
+	run -0 route --apply
+	assert_output $'shop:1002 routed MUC dhl parcel 2026-11-20T13:00:00Z\nshop:1003 unroutable - - - -'
+	assert_equal "$(reserved MUG-1 BER) $(reserved MUG-1 MUC)" '3 1'
+	# and wf-order reserve, through the same call, finds the same
+	import 1004 MUG-1 3
+	run -1 --separate-stderr wf-order reserve shop:1004 --warehouse MUC
+	assert_output ''
+	[[ $stderr == *"insufficient stock: MUC has 2 MUG-1 available, 3 requested for shop:1004"* ]]
+}
+
 @test "an unroutable order is held and counted, once, in the exception of the SKU and warehouse that block it" {
 	service BER dhl parcel 14:00 2 4.10
 	import 1001 MUG-1 2
