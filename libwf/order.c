@@ -95,55 +95,47 @@ struct order_view {
 
 /* The order as a record without its lines: {"type":"order","order":REF,...}.
  * Every record of an order is made here, whether its values come from the
- * database or from the row just written.  Its keys are literals
- * (wf_jadd_lit): an import makes one record per line. */
-static cJSON *
-order_build(const char *ref, const struct order_view *v, const char *result, int with_count)
+ * database or from the row just written; as text for an import's result
+ * (wf_rec: one record per line of a large batch). */
+static void
+order_put(wf_rec *r, const char *ref, const struct order_view *v, const char *result,
+    int with_count)
 {
-	cJSON *r, *ship;
-	int rc = 0;
+	wf_rec ship;
 
-	if ((r = wf_jrecord("order")) == NULL)
-		return NULL;
-	rc |= wf_jadd_lit(r, "order", wf_json_str(ref));
+	wf_rec_str(r, "order", ref);
 	if (result)
-		rc |= wf_jadd_lit(r, "result", wf_json_str(result));
-	rc |= wf_jadd_lit(r, "channel", wf_json_str(v->channel));
-	rc |= wf_jadd_lit(r, "external_id", wf_json_str(v->external_id));
-	rc |= wf_jadd_lit(r, "state", wf_json_str(v->state));
-	rc |= wf_jadd_lit(r, "finance_state", wf_json_str(v->finance_state));
-	rc |= wf_jadd_lit(r, "placed_at", wf_json_str(v->placed_at));
-	rc |= wf_jadd_lit(r, "promise_by", wf_json_str(v->promise_by));
-	rc |= wf_jadd_lit(r, "currency", wf_json_str(v->currency));
-	rc |= wf_jadd_lit(r, "subtotal", wf_json_money(v->subtotal, v->currency));
-	rc |= wf_jadd_lit(r, "discount", wf_json_money(v->discount, v->currency));
-	rc |= wf_jadd_lit(r, "shipping_paid", wf_json_money(v->shipping_paid, v->currency));
-	rc |= wf_jadd_lit(r, "tax", wf_json_money(v->tax, v->currency));
-	rc |= wf_jadd_lit(r, "total", wf_json_money(v->total, v->currency));
-	rc |= wf_jadd_lit(r, "paid", wf_json_money(v->paid, v->currency));
-	rc |= wf_jadd_lit(r, "refunded", wf_json_money(v->refunded, v->currency));
-	rc |= wf_jadd_lit(r, "invoice_number", wf_json_str(v->invoice_number));
+		wf_rec_str(r, "result", result);
+	wf_rec_str(r, "channel", v->channel);
+	wf_rec_str(r, "external_id", v->external_id);
+	wf_rec_str(r, "state", v->state);
+	wf_rec_str(r, "finance_state", v->finance_state);
+	wf_rec_str(r, "placed_at", v->placed_at);
+	wf_rec_str(r, "promise_by", v->promise_by);
+	wf_rec_str(r, "currency", v->currency);
+	wf_rec_money(r, "subtotal", v->subtotal, v->currency);
+	wf_rec_money(r, "discount", v->discount, v->currency);
+	wf_rec_money(r, "shipping_paid", v->shipping_paid, v->currency);
+	wf_rec_money(r, "tax", v->tax, v->currency);
+	wf_rec_money(r, "total", v->total, v->currency);
+	wf_rec_money(r, "paid", v->paid, v->currency);
+	wf_rec_money(r, "refunded", v->refunded, v->currency);
+	wf_rec_str(r, "invoice_number", v->invoice_number);
 	if (!v->ship_name && !v->ship_country && !v->ship_postcode && !v->ship_city)
-		rc |= wf_jadd_lit(r, "ship_to", cJSON_CreateNull());
-	else if ((ship = cJSON_CreateObject()) == NULL)
-		rc |= WF_ENOMEM;
+		wf_rec_str(r, "ship_to", NULL);
 	else {
-		rc |= wf_jadd_lit(ship, "name", wf_json_str(v->ship_name));
-		rc |= wf_jadd_lit(ship, "country", wf_json_str(v->ship_country));
-		rc |= wf_jadd_lit(ship, "postcode", wf_json_str(v->ship_postcode));
-		rc |= wf_jadd_lit(ship, "city", wf_json_str(v->ship_city));
-		rc |= wf_jadd_lit(r, "ship_to", ship);
+		wf_rec_open(r, "ship_to", &ship);
+		wf_rec_str(&ship, "name", v->ship_name);
+		wf_rec_str(&ship, "country", v->ship_country);
+		wf_rec_str(&ship, "postcode", v->ship_postcode);
+		wf_rec_str(&ship, "city", v->ship_city);
+		wf_rec_close(r, &ship);
 	}
-	rc |= wf_jadd_lit(r, "owner", wf_json_str(v->owner));
-	rc |= wf_jadd_lit(r, "hold_reason", wf_json_str(v->hold_reason));
-	rc |= wf_jadd_lit(r, "cancel_reason", wf_json_str(v->cancel_reason));
+	wf_rec_str(r, "owner", v->owner);
+	wf_rec_str(r, "hold_reason", v->hold_reason);
+	wf_rec_str(r, "cancel_reason", v->cancel_reason);
 	if (with_count)
-		rc |= wf_jadd_lit(r, "lines", wf_json_int(v->nlines));
-	if (rc) {
-		cJSON_Delete(r);
-		return NULL;
-	}
-	return r;
+		wf_rec_int(r, "lines", v->nlines);
 }
 
 /* The order as a record, read from the database. */
@@ -163,6 +155,7 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	    " qty_shipped, qty_returned, external_id FROM order_line WHERE order_id = ?1"
 	    " ORDER BY line_no";
 	struct order_view v;
+	wf_rec rec;
 	wf_stmt *st, *ls;
 	cJSON *r, *lines;
 	char cur[4];
@@ -199,7 +192,9 @@ order_record(wf_db *db, const char *ref, int with_lines, const char *result)
 	id = wf_col_int(st, 21);
 	v.nlines = wf_col_int(st, 22);
 	v.invoice_number = wf_col_str(st, 23);
-	r = order_build(ref, &v, result, !with_lines);
+	wf_rec_begin(&rec, NULL, "order");
+	order_put(&rec, ref, &v, result, !with_lines);
+	r = wf_rec_tree(&rec);
 	wf_stmt_reset(st);
 	if (r == NULL || !with_lines)
 		return r;
@@ -552,14 +547,15 @@ out:
 }
 
 /* The record of an order create() just wrote that stayed "new": the
- * values written, not read back.  order_build makes it, as it makes the
- * record read from the database, so the two cannot differ. */
+ * values written, not read back.  order_put makes it, as it makes the
+ * record read from the database, so the two cannot differ; as JSON lines
+ * it is written as text, without a tree (wf_rec). */
 static int
 emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
     const char *placed, const char *promise, int64_t subtotal, int64_t total, wf_out *out)
 {
 	struct order_view v;
-	cJSON *r;
+	wf_rec r;
 
 	v.channel = in->channel;
 	v.external_id = in->external_id;
@@ -585,9 +581,9 @@ emit_created(const char *ref, const struct wf_order_in *in, const char *finance,
 	v.invoice_number = NULL;
 	v.nlines = (int64_t)in->nlines;
 	wf_out_columns(out, "order", order_result_columns);
-	if ((r = order_build(ref, &v, "created", 1)) == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	return wf_out_emit(out, r);
+	wf_rec_begin(&r, out, "order");
+	order_put(&r, ref, &v, "created", 1);
+	return wf_rec_emit(&r, out);
 }
 
 int

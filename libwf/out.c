@@ -8,6 +8,7 @@
 #include "wf_buf.h"
 #include "wf_error.h"
 #include "wf_json.h"
+#include "wf_money.h"
 #include "wf_out.h"
 #include "wf_text.h"
 
@@ -581,9 +582,10 @@ take_table(wf_out *o, cJSON *row)
 	return 0;
 }
 
-/* Keep REC in the journal. */
+/* Keep REC in the journal, or (REC NULL) the record already written as
+ * TEXT, LEN bytes. */
 static int
-journal_add(wf_out *o, const cJSON *rec)
+journal_add(wf_out *o, const cJSON *rec, const char *text, size_t len)
 {
 	if (o->njm == o->capjm) {
 		size_t cap = o->capjm ? 2 * o->capjm : 64;
@@ -593,7 +595,8 @@ journal_add(wf_out *o, const cJSON *rec)
 		o->jm = p;
 		o->capjm = cap;
 	}
-	if (wf_json_write(&o->journal, rec) != 0 || wf_buf_addc(&o->journal, '\n') != 0)
+	if ((rec ? wf_json_write(&o->journal, rec) : wf_buf_add(&o->journal, text, len)) != 0 ||
+	    wf_buf_addc(&o->journal, '\n') != 0)
 		return wf_error_set(WF_ENOMEM, "out of memory");
 	return 0;
 }
@@ -624,21 +627,21 @@ wf_out_journal_text(const wf_out *o, size_t *len)
 	return wf_buf_str(&o->journal);
 }
 
-int
-wf_out_emit(wf_out *o, cJSON *rec)
+/* Emit REC (taken), or (REC NULL, JSON lines only) the record already
+ * written as TEXT, LEN bytes. */
+static int
+emit(wf_out *o, cJSON *rec, const char *text, size_t len)
 {
 	int rc = 0;
 
-	if (rec == NULL)
-		return wf_error_set(WF_ENOMEM, "out of memory");
-	if (o->journaling && (rc = journal_add(o, rec)) != 0) {
+	if (o->journaling && (rc = journal_add(o, rec, text, len)) != 0) {
 		cJSON_Delete(rec);
 		return rc;
 	}
 	switch (o->fmt) {
 	case WF_FMT_JSONL:
 		wf_buf_reset(&o->line);
-		if ((rc = wf_json_write(&o->line, rec)) == 0 &&
+		if ((rc = rec ? wf_json_write(&o->line, rec) : wf_buf_add(&o->line, text, len)) == 0 &&
 		    (rc = wf_buf_addc(&o->line, '\n')) == 0)
 			rc = put(o, o->line.p, o->line.len);
 		cJSON_Delete(rec);
@@ -671,6 +674,144 @@ wf_out_emit(wf_out *o, cJSON *rec)
 			journal_rewind(o, o->njm ? o->jm[o->njm - 1].pos : -1);
 	}
 	return rc;
+}
+
+int
+wf_out_emit(wf_out *o, cJSON *rec)
+{
+	if (rec == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	return emit(o, rec, NULL, 0);
+}
+
+int
+wf_out_jsonl(const wf_out *o)
+{
+	return o->fmt == WF_FMT_JSONL;
+}
+
+int
+wf_out_emit_text(wf_out *o, const char *text, size_t len)
+{
+	if (o->fmt != WF_FMT_JSONL)
+		return wf_error_set(WF_EINTERNAL, "a record as text is for JSON lines only");
+	return emit(o, NULL, text, len);
+}
+
+/* ---- records made as a tree or as text ------------------------------------ */
+
+void
+wf_rec_begin(wf_rec *r, wf_out *o, const char *type)
+{
+	memset(r, 0, sizeof *r);
+	if (o && o->fmt == WF_FMT_JSONL) {
+		r->text = &r->own;
+		r->rc = wf_buf_adds(r->text, "{\"type\":") | wf_json_write_str(r->text, type);
+	} else if ((r->tree = wf_jrecord(type)) == NULL)
+		r->rc = WF_ENOMEM;
+}
+
+/* Text: the separator and "KEY": before a member's value (a literal name,
+ * which JSON writes as it is). */
+static void
+rec_key(wf_rec *r, const char *key)
+{
+	if (r->text->len && r->text->p[r->text->len - 1] != '{')
+		r->rc |= wf_buf_addc(r->text, ',');
+	r->rc |= wf_buf_addc(r->text, '"') | wf_buf_adds(r->text, key) |
+	    wf_buf_adds(r->text, "\":");
+}
+
+void
+wf_rec_str(wf_rec *r, const char *key, const char *s)
+{
+	if (r->rc)
+		return;
+	if (r->tree)
+		r->rc = wf_jadd_lit(r->tree, key, wf_json_str(s));
+	else {
+		rec_key(r, key);
+		r->rc |= s ? wf_json_write_str(r->text, s) : wf_buf_adds(r->text, "null");
+	}
+}
+
+void
+wf_rec_int(wf_rec *r, const char *key, int64_t v)
+{
+	if (r->rc)
+		return;
+	if (r->tree)
+		r->rc = wf_jadd_lit(r->tree, key, wf_json_int(v));
+	else {
+		rec_key(r, key);
+		r->rc |= wf_buf_addf(r->text, "%lld", (long long)v);
+	}
+}
+
+void
+wf_rec_money(wf_rec *r, const char *key, int64_t minor, const char *currency)
+{
+	char buf[40];
+
+	if (wf_money_format(minor, currency, buf, sizeof buf) != 0)
+		r->rc |= WF_EINTERNAL;
+	else
+		wf_rec_str(r, key, buf);
+}
+
+void
+wf_rec_open(wf_rec *r, const char *key, wf_rec *sub)
+{
+	memset(sub, 0, sizeof *sub);
+	sub->rc = r->rc;
+	if (r->rc)
+		return;
+	if (r->tree) {
+		if ((sub->tree = cJSON_CreateObject()) == NULL ||
+		    (r->rc = wf_jadd_lit(r->tree, key, sub->tree)) != 0)
+			sub->rc = r->rc = WF_ENOMEM;
+		return;
+	}
+	sub->text = r->text;
+	rec_key(r, key);
+	r->rc |= wf_buf_addc(r->text, '{');
+}
+
+void
+wf_rec_close(wf_rec *r, wf_rec *sub)
+{
+	r->rc |= sub->rc;
+	if (r->rc == 0 && r->tree == NULL)
+		r->rc = wf_buf_addc(r->text, '}');
+}
+
+int
+wf_rec_emit(wf_rec *r, wf_out *o)
+{
+	int rc;
+
+	if (r->tree)
+		return wf_out_emit(o, wf_rec_tree(r));
+	if (r->rc == 0)
+		r->rc = wf_buf_addc(r->text, '}');
+	rc = r->rc ? wf_error_set(WF_ENOMEM, "out of memory") :
+	    wf_out_emit_text(o, r->text->p, r->text->len);
+	wf_buf_free(&r->own);
+	return rc;
+}
+
+cJSON *
+wf_rec_tree(wf_rec *r)
+{
+	cJSON *t = r->tree;
+
+	wf_buf_free(&r->own);
+	r->tree = NULL;
+	if (r->rc) {
+		cJSON_Delete(t);
+		return NULL;
+	}
+	return t;
 }
 
 /* ---- tables -------------------------------------------------------------- */

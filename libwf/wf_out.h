@@ -50,6 +50,46 @@ void wf_out_free(wf_out *o);
 /* Emit REC (taken and freed).  Returns 0, WF_ENOMEM, or WF_EIO. */
 int wf_out_emit(wf_out *o, cJSON *rec);
 
+/* Whether records print as JSON lines (not a table, CSV or TSV). */
+int wf_out_jsonl(const wf_out *o);
+
+/* Emit a record already written as TEXT (LEN bytes, no newline): one
+ * object whose first member is "type", exactly as wf_json_write() writes
+ * the record's tree.  For a record made once per input line of a large
+ * batch (an import's result per order), without building a tree to print
+ * and free.  JSON lines only (WF_EINTERNAL otherwise: check wf_out_jsonl()
+ * and emit the tree).  Held, journaled and rewound as wf_out_emit()'s.
+ * Returns 0, WF_ENOMEM, WF_EIO or WF_EINTERNAL. */
+int wf_out_emit_text(wf_out *o, const char *text, size_t len);
+
+/* A record made by the same calls either as a cJSON tree or as the text
+ * wf_json_write() writes of that tree, which wf_out_emit_text() prints
+ * without a tree to build and free: for a record made once per input line
+ * of a large batch.  Keys are literals (plain ASCII names).  Begin with
+ * wf_rec_begin(), add members, then wf_rec_emit() or wf_rec_tree(); a
+ * failure on the way (out of memory) is kept and reported at the end. */
+typedef struct wf_rec {
+	cJSON  *tree;    /* the object being filled (tree) */
+	wf_buf *text;    /* the text so far (text) */
+	wf_buf  own;
+	int     rc;
+} wf_rec;
+
+/* Begin a record of TYPE: as text when O prints JSON lines, else (or with
+ * O NULL) as a tree. */
+void wf_rec_begin(wf_rec *r, wf_out *o, const char *type);
+void wf_rec_str(wf_rec *r, const char *key, const char *s);     /* NULL: null */
+void wf_rec_int(wf_rec *r, const char *key, int64_t v);
+void wf_rec_money(wf_rec *r, const char *key, int64_t minor, const char *currency);
+/* Member KEY, an object filled through SUB until wf_rec_close(R, SUB). */
+void wf_rec_open(wf_rec *r, const char *key, wf_rec *sub);
+void wf_rec_close(wf_rec *r, wf_rec *sub);
+/* Emit the record through O (as wf_out_emit) and free it. */
+int wf_rec_emit(wf_rec *r, wf_out *o);
+/* The record as a tree (the caller's), or NULL after a failure; for a
+ * record begun as a tree. */
+cJSON *wf_rec_tree(wf_rec *r);
+
 /* Table columns for records of TYPE: only these keys, in this order
  * (NULL-terminated, static storage).  JSON lines, CSV and TSV still carry
  * every key.  Setting the columns of a type again replaces them.  At most

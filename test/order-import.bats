@@ -512,6 +512,24 @@ reimport() {
 	assert_output --partial '"state":"resolved"'
 }
 
+# ---- the result record ----------------------------------------------------------------
+
+@test "a created order's result is the record list prints, byte for byte, with its result" {
+	run -0 --separate-stderr wf-order import <<'EOF'
+{"type":"order","channel":"shop","external_id":"1","placed_at":"2026-11-20T08:00:00Z","currency":"EUR","ship_to":{"name":"Ann \"Q\" \\ Müller 😀","country":"de","postcode":"10115","city":"Berlin"},"promise_by":"2026-11-23T18:00:00Z","lines":[{"sku":"MUG-1","qty":2,"unit_price":"12.50"}],"shipping_paid":"4.90","payment":{"status":"paid","amount":"29.90"}}
+{"type":"order","channel":"shop","external_id":"2","placed_at":"2026-11-20T09:00:00Z","currency":"JPY","lines":[{"sku":"MUG-1","qty":1,"unit_price":"1200"}]}
+{"type":"order","channel":"shop","external_id":"3","placed_at":"2026-11-20T10:00:00Z","currency":"EUR","ship_to":{"city":"Köln"},"owner":"team-b","lines":[{"sku":"MUG-1","qty":3,"unit_price":"0.99"},{"sku":"TEE-M","qty":1,"unit_price":"5.00"}]}
+EOF
+	assert_equal "${#lines[@]}" 3
+	assert_line -n 0 --partial '"ship_to":{"name":"Ann \"Q\" \\ Müller 😀","country":"DE",'
+	created=${output//\"result\":\"created\",/}
+	run -0 --separate-stderr wf-order list
+	assert_equal "$created" "$output"
+	# as CSV the record is built as a tree, not written as a line
+	run -0 --separate-stderr wf-order import --format csv <<<'{"type":"order","channel":"shop","external_id":"4","placed_at":"2026-11-20T11:00:00Z","currency":"EUR","lines":[{"sku":"MUG-1","qty":1,"unit_price":"1.00"}]}'
+	assert_line -n 1 --partial 'order,shop:4,created,shop,4,new,pending,2026-11-20T11:00:00Z,,EUR,1.00,'
+}
+
 # ---- text that can act on a terminal ------------------------------------------------
 
 # The sequences of issue 17 as JSON escapes, and what the refusal calls them.

@@ -366,3 +366,43 @@ TEST(format_names)
 	EQ_INT(wf_format_parse("csv", &f), 0); EQ_INT(f, WF_FMT_CSV);
 	EQ_INT(wf_format_parse("xml", &f), WF_EUSAGE);
 }
+
+/* A record written as text (wf_out_emit_text) is held, counted, journaled
+ * and rewound as the same record emitted as a tree. */
+static void
+text_and_tree(wf_out *o)
+{
+	static const char t[] = "{\"type\":\"level\",\"sku\":\"T\",\"qty\":2}";
+	long long m;
+	size_t len;
+
+	wf_out_journal(o, 1);
+	wf_out_hold(o);
+	wf_out_emit(o, rec("A", 1));
+	EQ_INT(wf_out_emit_text(o, t, sizeof t - 1), 0);
+	m = wf_out_mark(o);
+	EQ_INT(wf_out_emit_text(o, t, sizeof t - 1), 0);
+	EQ_INT(wf_out_count(o), 3);
+	wf_out_rewind(o, m);
+	EQ_INT(wf_out_count(o), 2);
+	EQ_STR(wf_out_journal_text(o, &len),
+	    "{\"type\":\"level\",\"sku\":\"A\",\"qty\":1}\n"
+	    "{\"type\":\"level\",\"sku\":\"T\",\"qty\":2}\n");
+	wf_out_release(o);
+}
+
+static void
+text_in_a_table(wf_out *o)
+{
+	EQ_INT(wf_out_jsonl(o), 0);
+	EQ_INT(wf_out_emit_text(o, "{\"type\":\"level\"}", 16), WF_EINTERNAL);
+	EQ_INT(wf_out_count(o), 0);
+}
+
+TEST(a_record_written_as_text_is_held_journaled_and_rewound_as_a_tree)
+{
+	EQ_STR(run(WF_FMT_JSONL, text_and_tree),
+	    "{\"type\":\"level\",\"sku\":\"A\",\"qty\":1}\n"
+	    "{\"type\":\"level\",\"sku\":\"T\",\"qty\":2}\n");
+	EQ_STR(run(WF_FMT_TABLE, text_in_a_table), "");
+}
