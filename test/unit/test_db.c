@@ -6,41 +6,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "unit_file_db.h"
 #include "wf.h"
-
-/* A file database made by wf init in a fresh directory; *dir receives it. */
-static wf_db *
-file_db(char dir[64], char path[96])
-{
-	const char *result;
-	wf_db *db = NULL;
-	int from;
-
-	strcpy(dir, "/tmp/wf-unit-db-XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		FAILF("mkdtemp failed");
-		return NULL;
-	}
-	snprintf(path, 96, "%s/t.db", dir);
-	if (wf_db_open(&db, path, WF_DB_CREATE) != 0 || wf_db_init(db, &result, &from) != 0) {
-		FAILF("cannot create %s: %s", path, wf_error_msg());
-		return NULL;
-	}
-	return db;
-}
-
-static void
-remove_db(const char *dir, const char *path)
-{
-	char p[128];
-
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-	unlink(path);
-	rmdir(dir);
-}
 
 /* SQLite 3.40.1 failed DROP TABLE of a table of some megabytes with
  * "database or disk is full" once the statement journal was allowed to
@@ -50,8 +17,8 @@ remove_db(const char *dir, const char *path)
  * earlier transaction, as a migration does. */
 TEST(drop_table_of_megabytes_in_a_transaction)
 {
-	char dir[64], path[96];
-	wf_db *db = file_db(dir, path);
+	char dir[64], path[128];
+	wf_db *db = unit_file_db(dir, path);
 
 	if (db == NULL)
 		return;
@@ -65,5 +32,5 @@ TEST(drop_table_of_megabytes_in_a_transaction)
 		FAILF("DROP TABLE: %s", wf_error_msg());
 	EQ_INT(wf_tx_commit(db), 0);
 	wf_db_close(db);
-	remove_db(dir, path);
+	unit_file_db_remove(dir, path);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "unit_file_db.h"
 #include "wf.h"
 #include "wf_db_sqlite.h"
 
@@ -13,28 +14,16 @@
 #define HOUR 3600
 #define DAY 86400
 
-static char dir[64];
+static char dir[64], path[128];
 
 /* A fresh database in a temporary directory, clock at T0, actor "tester". */
 static wf_db *
 open_db(void)
 {
-	char path[128];
-	const char *result;
-	wf_db *db = NULL;
-	int from;
+	wf_db *db = unit_file_db(dir, path);
 
-	snprintf(dir, sizeof dir, "/tmp/wf-unit-XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		FAILF("mkdtemp failed");
+	if (db == NULL)
 		return NULL;
-	}
-	snprintf(path, sizeof path, "%s/wf.db", dir);
-	if (wf_db_open(&db, path, WF_DB_CREATE) != 0 ||
-	    wf_db_init(db, &result, &from) != 0) {
-		FAILF("cannot create %s: %s", path, wf_error_msg());
-		return NULL;
-	}
 	wf_db_set_now(db, T0);
 	wf_db_set_actor(db, "tester");
 	return db;
@@ -43,16 +32,8 @@ open_db(void)
 static void
 close_db(wf_db *db)
 {
-	char path[128];
-
 	wf_db_close(db);
-	snprintf(path, sizeof path, "%s/wf.db", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/wf.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/wf.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	unit_file_db_remove(dir, path);
 }
 
 /* The first column of the first row of SQL as text ("" for none). */

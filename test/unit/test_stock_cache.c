@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "unit_file_db.h"
 #include "wf.h"
 #include "wf_stock.h"
 #include "wf_stock_cache.h"
@@ -28,19 +29,12 @@ open_first(void)
 	    "INSERT INTO movement (at, actor, action, sku_id, qty, to_bin, to_state) VALUES"
 	    " ('2026-11-20T09:00:00Z', 'unit', 'receive', 1, 6, 2, 'on_hand'),"
 	    " ('2026-11-20T09:00:00Z', 'unit', 'receive', 1, 4, 1, 'on_hand');";
-	const char *result;
-	wf_db *db = NULL;
-	int from;
+	wf_db *db = unit_file_db(dir, path);
 
-	snprintf(dir, sizeof dir, "/tmp/wf-unit-XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		FAILF("mkdtemp failed");
+	if (db == NULL)
 		return NULL;
-	}
-	snprintf(path, sizeof path, "%s/wf.db", dir);
-	if (wf_db_open(&db, path, WF_DB_CREATE) != 0 || wf_db_init(db, &result, &from) != 0 ||
-	    wf_db_exec(db, setup) != 0) {
-		FAILF("cannot create %s: %s", path, wf_error_msg());
+	if (wf_db_exec(db, setup) != 0) {
+		FAILF("cannot set %s up: %s", path, wf_error_msg());
 		return NULL;
 	}
 	wf_db_set_now(db, 1795165200);
@@ -60,19 +54,6 @@ open_second(void)
 	wf_db_set_now(db, 1795165200);
 	wf_db_set_actor(db, "other");
 	return db;
-}
-
-static void
-remove_db(void)
-{
-	char p[160];
-
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-	rmdir(dir);
 }
 
 /* The units the cache says are free in bin BIN (-1: it has no such bin). */
@@ -144,5 +125,5 @@ TEST(stock_cache_kept_and_emptied)
 	wf_stock_cache_free(c);
 	wf_db_close(b);
 	wf_db_close(a);
-	remove_db();
+	unit_file_db_remove(dir, path);
 }
