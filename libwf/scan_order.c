@@ -534,8 +534,8 @@ scan_unroutable(struct scan *s)
 	struct wf_route_blocked *keys = NULL, b;
 	struct scan_want w;
 	wf_buf shown = {0};
-	int64_t id;
-	int rc = 0, found;
+	int64_t id, pruned;
+	int rc = 0, found, stale;
 
 	memset(&b, 0, sizeof b);
 	for (t = 0; t < 2 && rc == 0; t++)
@@ -580,9 +580,9 @@ scan_unroutable(struct scan *s)
 		}
 	/* the rows of orders that left the hold are read past: once what they
 	 * fed is resolved, they go (a scan with none writes nothing) */
-	if (rc == 0 && (rc = wf_route_blocked_stale(s->db, &found)) == 0 && found &&
+	if (rc == 0 && (rc = wf_route_blocked_stale(s->db, &stale)) == 0 && stale &&
 	    (rc = scan_begin(s)) == 0)
-		rc = wf_route_blocked_prune(s->db, &id);
+		rc = wf_route_blocked_prune(s->db, &pruned);
 	wf_route_blocked_free(&b);
 	free(keys);
 	wf_buf_free(&shown);
