@@ -318,7 +318,10 @@ wf_order_fulfillment_line(wf_db *db, const struct wf_line *l, void *arg)
 	wf_key_format(&wf_record_shipment, sid, s.key);
 	if ((data = event_data(fkey, &f)) == NULL)
 		return wf_error_set(WF_ENOMEM, "out of memory");
-	if ((rc = wf_shipment_fulfil(db, sid, s.key, fkey, f.has_at, f.at, NULL, NULL,
+	/* the channel's carrier name, when it gives one, as a later snapshot
+	 * of this fulfillment would set it: the same fulfillment again then
+	 * finds nothing to change */
+	if ((rc = wf_shipment_fulfil(db, sid, s.key, fkey, f.has_at, f.at, f.carrier, NULL,
 	    data)) != 0)
 		return rc;
 	return wf_shipment_emit_tracked(db, sid, f.status, NULL, "updated", wf_db_out(db));

@@ -91,6 +91,18 @@ events() {
 	assert_equal "$(jq -r .result <<<"$output")" unchanged
 }
 
+@test "a shipment shipped here as dhl takes the carrier the fulfillment names (DHL Express), and the same fulfillment again is unchanged" {
+	wf-order reserve $REF --warehouse BER >/dev/null
+	wf-order ship $REF --carrier dhl --tracking 1Z2345 >/dev/null
+	ful '.fulfillment.status = "success" | .fulfillment.tracking_company = "DHL Express" | .fulfillment.tracking_numbers = ["1Z2345"]' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr wf-order import --from shopify-fulfillment <"$BATS_TEST_TMPDIR/in"
+	assert_equal "$(jq -r '[.shipment, .carrier, .tracking, .result] | join(" ")' <<<"$output")" "SH-1 DHL Express 1Z2345 updated"
+	before=$(events)
+	run -0 --separate-stderr wf-order import --from shopify-fulfillment <"$BATS_TEST_TMPDIR/in"
+	assert_equal "$(jq -r '[.carrier, .result] | join(" ")' <<<"$output")" "DHL Express unchanged"
+	assert_equal "$(events)" "$before"
+}
+
 @test "null-company and no route: the order cannot ship, and the message says how" {
 	wf-order reserve $REF --warehouse BER >/dev/null
 	run -3 --separate-stderr wf-order import --from shopify-fulfillment < <(ful '.fulfillment.status = "success"')
