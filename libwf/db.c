@@ -47,6 +47,7 @@ struct wf_db {
 	int64_t   busy_since;           /* when the current wait began (ms, monotonic) */
 	struct stmt_slot *cache;
 	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
+	struct prof *prof;              /* $WF_PROFILE: NULL when unset */
 };
 
 int
@@ -233,6 +234,119 @@ trace_plan(wf_db *db, const char *sql)
 		sqlite3_finalize(st);
 	}
 	free(q);
+}
+
+/* $WF_PROFILE: a file that, when the connection closes, gets one line per
+ * statement the tools ran: the wall-clock milliseconds SQLite spent in it,
+ * how many times it ran, the pages it read into the page cache (cache
+ * misses: reads from the file or the WAL) and those it wrote out of it
+ * (spilled or committed), then its SQL, most milliseconds first.  For
+ * finding where a long run's time goes (bench/README.md); nothing reads it,
+ * and a failure to keep or write it is ignored. */
+#define PROF_MAX 1024
+struct prof_row {
+	const char *sql;        /* SQLite's copy, alive until the statement is finalized */
+	char       *text;       /* ours: a prepared-once statement may be gone by the dump */
+	int64_t     ns, runs, misses, writes;
+};
+struct prof {
+	char           *path;
+	struct prof_row row[PROF_MAX];
+	int             nrow;
+	int             misses, writes;  /* the connection's counts at the last statement */
+};
+
+static void
+prof_counts(sqlite3 *h, int *misses, int *writes)
+{
+	int hi;
+
+	*misses = *writes = 0;
+	sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_MISS, misses, &hi, 0);
+	sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_WRITE, writes, &hi, 0);
+}
+
+static int
+prof_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	wf_db *db = ctx;
+	struct prof *pf = db->prof;
+	const char *sql = sqlite3_sql(p);
+	int i, misses, writes;
+
+	if (type != SQLITE_TRACE_PROFILE || sql == NULL)
+		return 0;
+	prof_counts(db->h, &misses, &writes);
+	for (i = 0; i < pf->nrow; i++)
+		if (pf->row[i].sql == sql || strcmp(pf->row[i].text, sql) == 0)
+			break;
+	if (i == pf->nrow) {
+		if (pf->nrow == PROF_MAX || (pf->row[i].text = strdup(sql)) == NULL)
+			return 0;
+		pf->nrow++;
+	}
+	pf->row[i].sql = sql;
+	pf->row[i].ns += (int64_t)*(sqlite3_uint64 *)x;
+	pf->row[i].runs++;
+	pf->row[i].misses += misses - pf->misses;
+	pf->row[i].writes += writes - pf->writes;
+	pf->misses = misses;
+	pf->writes = writes;
+	return 0;
+}
+
+static void
+prof_start(wf_db *db)
+{
+	const char *path = getenv("WF_PROFILE");
+
+	if (path == NULL || *path == '\0' || (db->prof = calloc(1, sizeof *db->prof)) == NULL)
+		return;
+	if ((db->prof->path = strdup(path)) == NULL) {
+		free(db->prof);
+		db->prof = NULL;
+		return;
+	}
+	sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, prof_trace, db);
+}
+
+static int
+prof_cmp(const void *a, const void *b)
+{
+	const struct prof_row *x = a, *y = b;
+
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+static void
+prof_dump(wf_db *db)
+{
+	struct prof *pf = db->prof;
+	FILE *f;
+	int i;
+
+	if (pf == NULL)
+		return;
+	sqlite3_trace_v2(db->h, 0, NULL, NULL);
+	qsort(pf->row, (size_t)pf->nrow, sizeof pf->row[0], prof_cmp);
+	if ((f = fopen(pf->path, "a")) != NULL) {
+		fprintf(f, "%10s %9s %9s %9s  sql\n", "ms", "runs", "misses", "writes");
+		for (i = 0; i < pf->nrow; i++) {
+			const char *c;
+			fprintf(f, "%10.1f %9lld %9lld %9lld  ", (double)pf->row[i].ns / 1e6,
+			    (long long)pf->row[i].runs, (long long)pf->row[i].misses,
+			    (long long)pf->row[i].writes);
+			for (c = pf->row[i].text; *c; c++)
+				fputc(*c == '\n' ? ' ' : *c, f);
+			fputc('\n', f);
+		}
+		fclose(f);
+	}
+	for (i = 0; i < pf->nrow; i++)
+		free(pf->row[i].text);
+	free(pf->path);
+	free(pf);
+	db->prof = NULL;
 }
 
 int
@@ -627,6 +741,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	sqlite3_extended_result_codes(db->h, 1);
 	db->busy_ms = ms;
 	sqlite3_busy_handler(db->h, busy_wait, db);
+	prof_start(db);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
@@ -760,6 +875,7 @@ wf_db_close(wf_db *db)
 
 	if (db == NULL)
 		return;
+	prof_dump(db);
 	for (i = 0; i < db->capcache; i++)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);

@@ -153,3 +153,20 @@ no_scan() {
 	assert_line 'SEARCH bal USING PRIMARY KEY (sku_id=? AND state=? AND holder=?)'
 	refute_output --partial 'SCAN'
 }
+
+@test "\$WF_PROFILE: each statement a command ran, with its time, runs and pages, the costliest first" {
+	unset WF_PLANS
+	WF_PROFILE=$BATS_TEST_TMPDIR/profile wf-route --new --apply >/dev/null
+	run -0 head -1 "$BATS_TEST_TMPDIR/profile"
+	assert_output --regexp '^ +ms +runs +misses +writes  sql$'
+	# the three new orders' state changes: one statement, run three times
+	run -0 grep -c 'UPDATE orders SET state = ' "$BATS_TEST_TMPDIR/profile"
+	assert_output 1
+	run -0 awk '/UPDATE orders SET state = / { print $2 }' "$BATS_TEST_TMPDIR/profile"
+	assert_output 3
+	# sorted by time, every line numbers then SQL on one line
+	run -0 awk 'NR > 1 && (NF < 5 || $1 > prev && NR > 2) { bad = 1 } NR > 1 { prev = $1 } END { exit bad }' "$BATS_TEST_TMPDIR/profile"
+	# a file that cannot be written is ignored
+	run -0 --separate-stderr env WF_PROFILE=/nonexistent/dir/p wf-order list --state new
+	assert_equal "$stderr" ''
+}
