@@ -60,6 +60,11 @@ sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
 
+# For the migration tests: the indexes schema 20 did not have.  Undoes
+# migration 21.
+UNDO_21="DROP INDEX orders_cancelled; DROP INDEX movement_receipt; DROP INDEX order_route_day;
+	CREATE INDEX order_route_day ON order_route(warehouse_id, ship_by)"
+
 # For the migration tests: the stock as schema 19 kept it: balance with one row per holder of held
 # units, and the triggers of migration 2.  Undoes migration 20.
 UNDO_20="DROP TRIGGER movement_take; DROP TRIGGER movement_take_held;

@@ -110,6 +110,37 @@ no_scan() {
 	assert_output 'SEARCH orders USING INDEX orders_state (state=? AND placed_at>?)'
 }
 
+@test "routing counts a day's capacity from the day's legs and the cancelled orders alone, never an order row" {
+	wf-stock warehouse add BER --capacity 5 >/dev/null
+	wf-route shop:1 --apply >/dev/null
+	wf-order cancel shop:1 --reason test >/dev/null
+	run -0 --separate-stderr wf-route shop:2 --apply
+	run -0 plan 'SELECT count(*) FROM order_route r WHERE r.warehouse_id = ?1'
+	assert_line 'SEARCH r USING COVERING INDEX order_route_day (warehouse_id=? AND ship_by>? AND ship_by<?)'
+	assert_line --regexp '^SEARCH o USING (COVERING )?INDEX orders_cancelled \(id=\?'
+	no_scan
+	refute_line --partial 'INTEGER PRIMARY KEY'
+	# the index holds the cancelled orders only
+	run -0 sql "SELECT group_concat(id) FROM orders INDEXED BY orders_cancelled WHERE state = 'cancelled'"
+	assert_output 1
+}
+
+@test "routing's landed cost reads a SKU's receipts through movement_receipt, not its whole ledger" {
+	wf-stock receive MUG-1 10 --to BER/A-01 --cost 3.50 >/dev/null
+	wf-stock reserve MUG-1 1 --warehouse BER --ref fair >/dev/null
+	run -0 --separate-stderr wf-route shop:1 --apply
+	run -0 plan 'FROM movement m JOIN bin b ON b.id = m.to_bin WHERE m.sku_id = ?1'
+	assert_line 'SEARCH m USING COVERING INDEX movement_receipt (sku_id=? AND currency=?)'
+	refute_line --partial 'movement_sku'
+	# the index holds the receipts with a cost only: one of the six
+	# movements (the receipts of setup name no cost; the reservation by
+	# hand and the order's two lines are no receipts)
+	run -0 sql "SELECT count(*), sum(action = 'receive') FROM movement"
+	assert_output '6|3'
+	run -0 sql "SELECT group_concat(qty) FROM movement INDEXED BY movement_receipt WHERE action = 'receive' AND unit_cost IS NOT NULL"
+	assert_output 10
+}
+
 @test "a return finds its order's line of a SKU through the order, not the SKU" {
 	wf-route shop:1 --apply >/dev/null
 	wf-order ship shop:1 --warehouse BER --tracking 1Z9 >/dev/null
