@@ -240,13 +240,15 @@ trace_plan(wf_db *db, const char *sql)
  * statement the tools ran: the wall-clock milliseconds SQLite spent in it,
  * how many times it ran, the pages it read into the page cache (cache
  * misses: reads from the file or the WAL) and those it wrote out of it
- * (spilled or committed), then its SQL, most milliseconds first.  For
- * finding where a long run's time goes (bench/README.md); nothing reads it,
- * and a failure to keep or write it is ignored. */
+ * (spilled or committed), then its SQL, most milliseconds first.  The
+ * pages are the connection's counts between one statement's end and the
+ * next's, so a statement that runs while another steps (a cursor held
+ * open) shares them.  For finding where a long run's time goes
+ * (bench/README.md); nothing reads it, and a failure to keep or write it
+ * is ignored. */
 #define PROF_MAX 1024
 struct prof_row {
-	const char *sql;        /* SQLite's copy, alive until the statement is finalized */
-	char       *text;       /* ours: a prepared-once statement may be gone by the dump */
+	char       *text;       /* a copy: a statement may be finalized before the dump */
 	int64_t     ns, runs, misses, writes;
 };
 struct prof {
@@ -278,14 +280,13 @@ prof_trace(unsigned type, void *ctx, void *p, void *x)
 		return 0;
 	prof_counts(db->h, &misses, &writes);
 	for (i = 0; i < pf->nrow; i++)
-		if (pf->row[i].sql == sql || strcmp(pf->row[i].text, sql) == 0)
+		if (strcmp(pf->row[i].text, sql) == 0)   /* an address may be reused */
 			break;
 	if (i == pf->nrow) {
 		if (pf->nrow == PROF_MAX || (pf->row[i].text = strdup(sql)) == NULL)
 			return 0;
 		pf->nrow++;
 	}
-	pf->row[i].sql = sql;
 	pf->row[i].ns += (int64_t)*(sqlite3_uint64 *)x;
 	pf->row[i].runs++;
 	pf->row[i].misses += misses - pf->misses;
