@@ -58,7 +58,7 @@ main(int argc, char **argv)
 		die("usage: bench/floor_route [-n] [DB]");
 	db = bench_open(optind < argc ? argv[optind] : getenv("WF_DB"));
 	/* wf-route --apply's page cache and checkpoint interval */
-	if (sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192",
+	if (sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 65536",
 	    NULL, NULL, NULL) != SQLITE_OK)
 		die("pragma: %s", sqlite3_errmsg(db));
 	so = prepare(db, sel_orders);
