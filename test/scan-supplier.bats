@@ -172,8 +172,9 @@ received() {
 	# supplier, 15: the order indexes, 16: the orders' amount index and the
 	# payouts' accepted_at and accepted_line, 17: sku_alias and
 	# order_unshipped, 18: orders_held, 19: route_block, 20: held, 21:
-	# orders_cancelled and movement_receipt; a later
-	# migration must be undone here too, or wf init fails to redo it)
+	# orders_cancelled, movement_receipt and order_route_day's order id;
+	# a later migration must be undone here too, or wf init fails to redo
+	# it)
 	sql "$UNDO_21; $UNDO_20"
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
