@@ -198,6 +198,15 @@ cache_grow(wf_db *db)
 	return 0;
 }
 
+/* SQL on one line of F (the debug files below). */
+static void
+put_sql_line(FILE *f, const char *sql)
+{
+	for (; *sql; sql++)
+		fputc(*sql == '\n' ? ' ' : *sql, f);
+	fputc('\n', f);
+}
+
 /* $WF_PLANS: a file that each statement's query plan is appended to when it
  * is first prepared, for test/plans.bats to prove that the queries the tools
  * run on big databases search an index instead of reading a whole table.
@@ -222,11 +231,8 @@ trace_plan(wf_db *db, const char *sql)
 	memcpy(q + sizeof eqp - 1, sql, n);
 	if (sqlite3_prepare_v2(db->h, q, -1, &st, NULL) == SQLITE_OK) {
 		if ((f = fopen(path, "a")) != NULL) {
-			const char *c;
 			fputs("SQL: ", f);
-			for (c = sql; *c; c++)
-				fputc(*c == '\n' ? ' ' : *c, f);
-			fputc('\n', f);
+			put_sql_line(f, sql);
 			while (sqlite3_step(st) == SQLITE_ROW)
 				fprintf(f, "  %s\n", (const char *)sqlite3_column_text(st, 3));
 			fclose(f);
@@ -246,16 +252,15 @@ trace_plan(wf_db *db, const char *sql)
  * open) shares them.  For finding where a long run's time goes
  * (bench/README.md); nothing reads it, and a failure to keep or write it
  * is ignored. */
-#define PROF_MAX 1024
 struct prof_row {
 	char       *text;       /* a copy: a statement may be finalized before the dump */
 	int64_t     ns, runs, misses, writes;
 };
 struct prof {
-	char           *path;
-	struct prof_row row[PROF_MAX];
-	int             nrow;
-	int             misses, writes;  /* the connection's counts at the last statement */
+	char            *path;
+	struct prof_row *row;
+	size_t           nrow, caprow;
+	int              misses, writes;  /* the connection's counts at the last statement */
 };
 
 static void
@@ -274,7 +279,8 @@ prof_trace(unsigned type, void *ctx, void *p, void *x)
 	wf_db *db = ctx;
 	struct prof *pf = db->prof;
 	const char *sql = sqlite3_sql(p);
-	int i, misses, writes;
+	int misses, writes;
+	size_t i;
 
 	if (type != SQLITE_TRACE_PROFILE || sql == NULL)
 		return 0;
@@ -283,7 +289,16 @@ prof_trace(unsigned type, void *ctx, void *p, void *x)
 		if (strcmp(pf->row[i].text, sql) == 0)   /* an address may be reused */
 			break;
 	if (i == pf->nrow) {
-		if (pf->nrow == PROF_MAX || (pf->row[i].text = strdup(sql)) == NULL)
+		if (pf->nrow == pf->caprow) {
+			size_t cap = pf->caprow ? 2 * pf->caprow : 64;
+			struct prof_row *r = realloc(pf->row, cap * sizeof *r);
+			if (r == NULL)
+				return 0;
+			pf->row = r;
+			pf->caprow = cap;
+		}
+		memset(&pf->row[i], 0, sizeof pf->row[i]);
+		if ((pf->row[i].text = strdup(sql)) == NULL)
 			return 0;
 		pf->nrow++;
 	}
@@ -324,27 +339,26 @@ prof_dump(wf_db *db)
 {
 	struct prof *pf = db->prof;
 	FILE *f;
-	int i;
+	size_t i;
 
 	if (pf == NULL)
 		return;
 	sqlite3_trace_v2(db->h, 0, NULL, NULL);
-	qsort(pf->row, (size_t)pf->nrow, sizeof pf->row[0], prof_cmp);
+	if (pf->nrow > 1)
+		qsort(pf->row, pf->nrow, sizeof pf->row[0], prof_cmp);
 	if ((f = fopen(pf->path, "a")) != NULL) {
 		fprintf(f, "%10s %9s %9s %9s  sql\n", "ms", "runs", "misses", "writes");
 		for (i = 0; i < pf->nrow; i++) {
-			const char *c;
 			fprintf(f, "%10.1f %9lld %9lld %9lld  ", (double)pf->row[i].ns / 1e6,
 			    (long long)pf->row[i].runs, (long long)pf->row[i].misses,
 			    (long long)pf->row[i].writes);
-			for (c = pf->row[i].text; *c; c++)
-				fputc(*c == '\n' ? ' ' : *c, f);
-			fputc('\n', f);
+			put_sql_line(f, pf->row[i].text);
 		}
 		fclose(f);
 	}
 	for (i = 0; i < pf->nrow; i++)
 		free(pf->row[i].text);
+	free(pf->row);
 	free(pf->path);
 	free(pf);
 	db->prof = NULL;

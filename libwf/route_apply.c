@@ -236,13 +236,10 @@ capacity_kept(wf_db *db, wf_out *out, long long *n)
 	static const char whs[] =
 	    "SELECT id, code, timezone, capacity FROM warehouse WHERE capacity IS NOT NULL"
 	    " AND code > ?1 ORDER BY code LIMIT 64";
-	/* the legs of orders not cancelled, as routing counts them
-	 * (route_decide.c, cap_left) */
+	/* the legs of orders not cancelled, as routing counts them */
 	static const char legs[] =
 	    "SELECT r.ship_by FROM order_route r"
-	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2"
-	    " AND NOT EXISTS (SELECT 1 FROM orders o INDEXED BY orders_cancelled"
-	    "  WHERE o.id = r.order_id AND o.state = 'cancelled')"
+	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND " ROUTE_LEG_LIVE
 	    " ORDER BY r.ship_by";
 	struct { int64_t id, cap; char code[33], tz[72]; } w[64];
 	char after[33] = "";

@@ -398,15 +398,10 @@ wf_route_refresh(struct run *r)
 static int
 cap_left(struct run *r, struct wh *w, int k, int64_t *left)
 {
-	/* the day's legs, less those of cancelled orders, looked up among the
-	 * cancelled only: without INDEXED BY, SQLite reads each leg's order row
-	 * by its id, and on a database of 200k routed orders that was most of
-	 * the orders table for each count (migration 21) */
 	static const char sql[] =
 	    "SELECT count(*) FROM order_route r"
 	    " WHERE r.warehouse_id = ?1 AND r.ship_by >= ?2 AND r.ship_by < ?3"
-	    " AND NOT EXISTS (SELECT 1 FROM orders o INDEXED BY orders_cancelled"
-	    "  WHERE o.id = r.order_id AND o.state = 'cancelled')";
+	    " AND " ROUTE_LEG_LIVE;
 	wf_stmt *st;
 	int rc;
 

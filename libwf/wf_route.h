@@ -83,8 +83,8 @@
  * they are spread over the ledger's and the balances' indexes: with 8192
  * (32 MiB) nearly every commit was followed by a checkpoint that wrote
  * them all again.  A longer WAL holds a page's versions of many commits
- * and its checkpoint writes the page once: routing 1M orders took 171 s
- * against 219 (bench/README.md).  The WAL file grows to that much for the
+ * and its checkpoint writes the page once: routing 1M orders took 168.6 s
+ * against 218.9 (bench/README.md).  The WAL file grows to that much for the
  * run; the checkpoint at the end of the run takes it back. */
 #define WF_ROUTE_CHECKPOINT "65536"
 
