@@ -289,7 +289,7 @@ run_orders(struct run *r, struct source *s)
 {
 	size_t n = r->o->chunk ? r->o->chunk : WF_ROUTE_CHUNK, done;
 	int rc, whole = !r->o->apply || wf_db_dry_run(r->db), fresh = 1;
-	int64_t began;
+	int64_t began, hold = r->o->hold_ms ? r->o->hold_ms : WF_ROUTE_HOLD_MS;
 
 	if ((r->batch = calloc(n, sizeof *r->batch)) == NULL)
 		return oom();
@@ -304,11 +304,11 @@ run_orders(struct run *r, struct source *s)
 		fresh = 0;
 		if ((rc = chunk(r, s, n, &done)) != 0 || done == 0)
 			break;
-		if (whole || wf_time_mono_ms() - began < WF_ROUTE_HOLD_MS)
+		if (whole || wf_time_mono_ms() - began < hold)
 			continue;
 		/* commit, give a waiting writer its turn, and take the lock again
 		 * for the next chunks */
-		if ((rc = wf_route_block_flush(r)) != 0)
+		if ((rc = wf_route_block_flush(r, 0)) != 0)
 			break;
 		if ((rc = wf_tx_commit(r->db)) != 0)
 			return rc;
@@ -319,7 +319,7 @@ run_orders(struct run *r, struct source *s)
 		fresh = 1;
 	}
 	if (rc == 0)
-		rc = wf_route_block_flush(r);
+		rc = wf_route_block_flush(r, 1);
 	if (rc != 0) {
 		if (r->o->apply)
 			wf_tx_rollback(r->db);

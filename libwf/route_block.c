@@ -201,9 +201,12 @@ touch(struct run *r, const char *stype, const char *sref, const char *note)
 			return oom();
 		wf_strlcpy(t->stype, stype, sizeof t->stype);
 		wf_strlcpy(t->sref, sref, sizeof t->sref);
+		t->orders = -1;
 		r->touched[j] = t;
 		r->ntouched++;
 	}
+	t->pending = 1;
+	t->changes++;
 	if (note) {
 		char *n = strdup(note);
 		if (n == NULL)
@@ -370,25 +373,6 @@ wf_route_block_routed(struct run *r, const char *where)
 		return oom();
 	rc = drop_rows(r, wf_buf_str(&note));
 	wf_buf_free(&note);
-	return rc;
-}
-
-int
-wf_route_block_flush(struct run *r)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < r->captouched && rc == 0; i++) {
-		struct touched *t = r->touched[i];
-		if (t == NULL)
-			continue;
-		rc = wf_route_block_sync(r->db, t->stype, t->sref, t->note);
-		free(t->note);
-		free(t);
-		r->touched[i] = NULL;
-	}
-	r->ntouched = 0;
 	return rc;
 }
 
@@ -653,8 +637,10 @@ out:
 	return rc;
 }
 
-int
-wf_route_block_sync(wf_db *db, const char *stype, const char *sref, const char *note)
+/* wf_route_block_sync(), and *ORDERS: how many orders it blocks. */
+static int
+sync_counted(wf_db *db, const char *stype, const char *sref, const char *note,
+    int64_t *orders)
 {
 	struct wf_route_blocked b;
 	const char *result;
@@ -672,7 +658,36 @@ wf_route_block_sync(wf_db *db, const char *stype, const char *sref, const char *
 		    !same)
 			rc = wf_exception_raise(db, &id, &result, &b.raise);
 	}
+	*orders = found ? b.raise.impact.orders : 0;
 	wf_route_blocked_free(&b);
+	return rc;
+}
+
+int
+wf_route_block_sync(wf_db *db, const char *stype, const char *sref, const char *note)
+{
+	int64_t orders;
+
+	return sync_counted(db, stype, sref, note, &orders);
+}
+
+int
+wf_route_block_flush(struct run *r, int final)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->captouched && rc == 0; i++) {
+		struct touched *t = r->touched[i];
+		if (t == NULL || !t->pending || (!final && t->orders >= 0 &&
+		    t->changes * WF_ROUTE_RESYNC < t->orders))
+			continue;
+		rc = sync_counted(r->db, t->stype, t->sref, t->note, &t->orders);
+		free(t->note);
+		t->note = NULL;
+		t->pending = 0;
+		t->changes = 0;
+	}
 	return rc;
 }
 

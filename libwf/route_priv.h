@@ -138,11 +138,15 @@ struct block {
 	int64_t qty;             /* the SKU's units, else the order's */
 };
 
-/* An exception the run changed the orders of, worked out again when its
- * chunk ends; NOTE is the resolution should it clear. */
+/* An exception the run changed the orders of (PENDING), worked out again
+ * when a chunk ends; NOTE is the resolution should it clear.  ORDERS is
+ * how many it blocked when the run last worked it out (-1: not yet), and
+ * CHANGES the orders that came or went since (wf_route_block_flush). */
 struct touched {
 	char    stype[16], sref[WF_ROUTE_BLOCK_REFLEN];
 	char   *note;
+	int     pending;
+	int64_t orders, changes;
 };
 
 /* An order to route: its id (0: look it up by ref) and key. */
@@ -247,9 +251,13 @@ int wf_route_block_held(struct run *r, char key[WF_EXCEPTION_KEYLEN]);
  * touch their exceptions.  Returns 0 or an error. */
 int wf_route_block_routed(struct run *r, const char *where);
 
-/* Bring every exception the run touched up to date with the orders it
- * blocks (wf_route_block_sync), and forget them.  Returns 0 or an error. */
-int wf_route_block_flush(struct run *r);
+/* Bring the exceptions the run touched since up to date with the orders
+ * they block (wf_route_block_sync): with FINAL every one; else those the
+ * run has not worked out yet, and those whose orders changed by at least
+ * a quarter of what they blocked when it last did (WF_ROUTE_RESYNC), so
+ * that working out an exception of N orders costs O(N) over a run, not
+ * O(N) at every commit.  Returns 0 or an error. */
+int wf_route_block_flush(struct run *r, int final);
 
 /* Free what R holds for blocks. */
 void wf_route_blocks_free(struct run *r);

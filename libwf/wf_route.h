@@ -78,6 +78,8 @@
 #define WF_ROUTE_MAX_SPLIT_SETS 65536
 #define WF_ROUTE_CHUNK     500     /* orders read and decided at a time */
 #define WF_ROUTE_HOLD_MS   250     /* --apply commits once it held the lock this long */
+#define WF_ROUTE_RESYNC    4       /* an exception of N orders is worked out again at a
+                                    * commit once N / this of them came or went */
 /* --apply: WAL pages before a checkpoint (256 MiB).  Each commit writes
  * the pages its quarter second of orders dirtied, and at a million orders
  * they are spread over the ledger's and the balances' indexes: with 8192
@@ -150,6 +152,7 @@ struct wf_route_opts {
 	wf_report_fn note;         /* told (code 0) when IN held no order line; may be NULL */
 	void        *note_ctx;
 	size_t       chunk;        /* 0: WF_ROUTE_CHUNK */
+	int          hold_ms;      /* 0: WF_ROUTE_HOLD_MS; < 0: commit after every chunk */
 };
 
 /* Route orders and emit one {"type":"route",...} record per order.
@@ -160,7 +163,7 @@ struct wf_route_opts {
  *
  * With apply, orders are read and decided in chunks of up to CHUNK inside
  * a write transaction (BEGIN IMMEDIATE), which commits after the chunk
- * that reaches WF_ROUTE_HOLD_MS of holding the lock, so every order is
+ * that reaches HOLD_MS of holding the lock, so every order is
  * applied whole or not at all and nothing can change between deciding and
  * applying.  A routed order gets a release from an unroutable hold, then
  * wf_order_reserve(): its stock reserved per leg, its route legs replaced
@@ -168,7 +171,9 @@ struct wf_route_opts {
  * exceptions it was in.  An unroutable order loses any legs, is put
  * on hold (wf_order_hold, hold_reason "unroutable: REASONS"), and counts in
  * the "unroutable" exception of each thing that blocks it (below), worked
- * out again from the orders it blocks when the chunk ends; an order that
+ * out again from the orders it blocks when a commit ends a chunk (an
+ * exception of N orders once N / WF_ROUTE_RESYNC came or went since the
+ * run last did; every one at the end of the run); an order that
  * routes leaves it, and it resolves when it blocks none.  Orders in other
  * states are reported "skipped"
  * and not touched.  Under dry-run the whole run is one transaction, rolled back.
