@@ -167,10 +167,11 @@ hash_of(const char *stype, const char *sref)
 	return h;
 }
 
-/* Remember that STYPE SREF changed, with NOTE (may be NULL) as the
- * resolution should it clear. */
+/* Remember that STYPE SREF is to be worked out again, with NOTE (may be
+ * NULL) as the resolution should it clear; CHANGED when an order came or
+ * went, else an order decided again is blocked by it as before. */
 static int
-touch(struct run *r, const char *stype, const char *sref, const char *note)
+touch(struct run *r, const char *stype, const char *sref, const char *note, int changed)
 {
 	struct touched *t;
 	size_t j, i;
@@ -206,7 +207,7 @@ touch(struct run *r, const char *stype, const char *sref, const char *note)
 		r->ntouched++;
 	}
 	t->pending = 1;
-	t->changes++;
+	t->changes += changed != 0;
 	if (note) {
 		char *n = strdup(note);
 		if (n == NULL)
@@ -252,7 +253,7 @@ drop_rows(struct run *r, const char *note)
 	wf_bind_int(st, 1, r->ord.id);
 	while ((rc = wf_db_step(r->db, st)) == 1) {
 		n++;
-		if ((rc = touch(r, wf_col_text(st, 0), wf_col_text(st, 1), note)) != 0) {
+		if ((rc = touch(r, wf_col_text(st, 0), wf_col_text(st, 1), note, 1)) != 0) {
 			wf_stmt_reset(st);
 			return rc;
 		}
@@ -337,7 +338,7 @@ wf_route_block_held(struct run *r, char key[WF_EXCEPTION_KEYLEN])
 		}
 	}
 	for (i = 0; i < r->nblocks; i++)
-		if ((rc = touch(r, r->blocks[i].stype, r->blocks[i].sref, NULL)) != 0)
+		if ((rc = touch(r, r->blocks[i].stype, r->blocks[i].sref, NULL, !same)) != 0)
 			return rc;
 	if (r->nblocks == 0)
 		return 0;
@@ -679,8 +680,8 @@ wf_route_block_flush(struct run *r, int final)
 
 	for (i = 0; i < r->captouched && rc == 0; i++) {
 		struct touched *t = r->touched[i];
-		if (t == NULL || !t->pending || (!final && t->orders >= 0 &&
-		    t->changes * WF_ROUTE_RESYNC < t->orders))
+		if (t == NULL || !t->pending || (!final && (t->changes == 0 ||
+		    (t->orders >= 0 && t->changes * WF_ROUTE_RESYNC < t->orders))))
 			continue;
 		rc = sync_counted(r->db, t->stype, t->sref, t->note, &t->orders);
 		free(t->note);

@@ -252,9 +252,11 @@ int wf_route_block_held(struct run *r, char key[WF_EXCEPTION_KEYLEN]);
 int wf_route_block_routed(struct run *r, const char *where);
 
 /* Bring the exceptions the run touched since up to date with the orders
- * they block (wf_route_block_sync): with FINAL every one; else those the
- * run has not worked out yet, and those whose orders changed by at least
- * a quarter of what they blocked when it last did (WF_ROUTE_RESYNC), so
+ * they block (wf_route_block_sync): with FINAL every one; else, of those
+ * whose orders changed, the ones the run has not worked out yet and those
+ * changed by at least a quarter of what they blocked when it last did
+ * (WF_ROUTE_RESYNC); orders decided again and blocked as before wait for
+ * the end of the run, so
  * that working out an exception of N orders costs O(N) over a run, not
  * O(N) at every commit.  Returns 0 or an error. */
 int wf_route_block_flush(struct run *r, int final);
