@@ -16,10 +16,13 @@
  *
  * The candidates come from one query, filtered in SQL by the cut-off times
  * (stored times are fixed-width UTC text, so they compare as text), and are
- * held in memory before anything is written: a run writes the exception
- * and event tables it reads.
+ * kept, with the exceptions there were, in temporary tables before anything
+ * is written: a run writes the exception and event tables it reads.  They
+ * are read back in order of the order's ref, so memory stays flat however
+ * many orders there are.
  *
- * reads: orders, order_line, order_route, event
+ * reads: orders, order_line, order_route, event, exception
+ * temp: scan_cand, scan_old
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +55,9 @@ struct cand {
 
 struct orders {
 	struct scan    *s;
-	struct scan_ex *ex;            /* sorted by order, kind */
-	size_t          nex;
-	struct cand    *c;             /* sorted by order */
-	size_t          nc, cap;
+	wf_stmt        *old_st;        /* the exceptions there were, by order, kind */
+	struct scan_ex  old;           /* its row, when HAS_OLD */
+	int             has_old;
 	int64_t         now;
 	struct wf_promise_risk *risks;  /* sorted by order */
 	size_t          nrisks;
@@ -66,21 +68,6 @@ static int
 oom(void)
 {
 	return wf_error_set(WF_ENOMEM, "out of memory");
-}
-
-static int
-ex_cmp(const void *a, const void *b)
-{
-	const struct scan_ex *x = a, *y = b;
-	int c = strcmp(x->ref, y->ref);
-
-	return c ? c : x->kind - y->kind;
-}
-
-static int
-cand_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct cand *)a)->ref, ((const struct cand *)b)->ref);
 }
 
 static void
@@ -141,31 +128,6 @@ holds(const struct orders *k, int kind, const struct cand *c)
 }
 
 static int
-risk_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct wf_promise_risk *)a)->ref,
-	    ((const struct wf_promise_risk *)b)->ref);
-}
-
-/* The promises at risk, and the candidate each is of. */
-static int
-load_risks(struct orders *k)
-{
-	struct wf_promise_risk key;
-	size_t i;
-	int rc;
-
-	if ((rc = wf_promise_risks(k->s->db, &k->risks, &k->nrisks)) != 0)
-		return rc;
-	for (i = 0; i < k->nc; i++) {
-		wf_strlcpy(key.ref, k->c[i].ref, sizeof key.ref);
-		k->c[i].risk = k->nrisks ? bsearch(&key, k->risks, k->nrisks, sizeof *k->risks,
-		    risk_cmp) : NULL;
-	}
-	return 0;
-}
-
-static int
 time_col(wf_stmt *st, int col, int64_t *t)
 {
 	const char *s = wf_col_str(st, col);
@@ -176,13 +138,27 @@ time_col(wf_stmt *st, int col, int64_t *t)
 	return 0;
 }
 
+/* The run's snapshot, in two temporary tables read back in order of the
+ * order's ref while the run writes the exception and event tables the
+ * candidates' query reads: memory does not grow with the orders (800k
+ * candidates held as C strings took 364 MiB). */
+static const char snap_tables[] =
+    "CREATE TEMP TABLE IF NOT EXISTS scan_cand (ref TEXT PRIMARY KEY, state TEXT,"
+    " finance TEXT, owner TEXT, hold_reason TEXT, currency TEXT, total INTEGER,"
+    " paid INTEGER, placed TEXT, promise TEXT, since TEXT, units INTEGER) WITHOUT ROWID;"
+    "CREATE TEMP TABLE IF NOT EXISTS scan_old (ref TEXT, kind INTEGER, id INTEGER,"
+    " state TEXT, PRIMARY KEY (ref, kind)) WITHOUT ROWID;";
+/* emptied, not dropped: SQLite 3.40 can fail to drop a large object inside
+ * a transaction (bench/README.md) */
+static const char snap_empty[] = "DELETE FROM scan_cand; DELETE FROM scan_old;";
+
 static int
-load_candidates(struct orders *k)
+snapshot(struct orders *k)
 {
 	/* every order one of the kinds may hold for: a superset, judged in C */
-	static const char sql[] =
-	    "SELECT o.ref, o.state, o.finance_state, o.owner, coalesce(o.hold_reason, ''),"
-	    " o.currency, o.total, o.paid, o.placed_at,"
+	static const char cands[] =
+	    "INSERT INTO scan_cand SELECT o.ref, o.state, o.finance_state, o.owner,"
+	    " coalesce(o.hold_reason, ''), o.currency, o.total, o.paid, o.placed_at,"
 	    /* a promise's own date first (wf-order promise --by, the route's) */
 	    " CASE WHEN o.state = 'promised' OR o.held_from = 'promised' THEN coalesce("
 	    "  (SELECT min(r.promise) FROM order_route r WHERE r.order_id = o.id), o.promise_by)"
@@ -201,59 +177,98 @@ load_candidates(struct orders *k)
 	    "  o.state = 'reserved' OR o.state = 'picked' OR o.state = 'packed' OR"
 	    "  o.state = 'on_hold')) OR"
 	    " o.state = 'promised' OR (o.state = 'on_hold' AND o.held_from = 'promised')";
+	/* the exceptions there were, each kind as its index */
+	static const char old[] =
+	    "INSERT INTO scan_old SELECT subject_ref, CASE kind WHEN ?1 THEN 0 WHEN ?2 THEN 1"
+	    " ELSE 2 END, id, state FROM exception"
+	    " WHERE subject_type = 'order' AND kind IN (?1, ?2, ?3)";
 	const struct wf_scan_opts *o = k->s->o;
 	char cut[5][WF_TIME_LEN];
 	wf_stmt *st;
 	int rc, i;
 
+	if ((rc = wf_db_exec(k->s->db, snap_tables)) != 0 ||
+	    (rc = wf_db_exec(k->s->db, snap_empty)) != 0)
+		return rc;
 	wf_time_format(k->now - o->stuck_new_hours * HOUR, cut[0]);
 	wf_time_format(k->now - o->stuck_on_hold_hours * HOUR, cut[1]);
 	wf_time_format(k->now - o->stuck_reserved_hours * HOUR, cut[2]);
 	wf_time_format(k->now - o->unpaid_days * DAY, cut[3]);
 	wf_time_format(k->now, cut[4]);
-	if ((rc = wf_db_stmt(k->s->db, &st, sql)) != 0)
+	if ((rc = wf_db_stmt(k->s->db, &st, cands)) != 0)
 		return rc;
 	for (i = 0; i < 5; i++)
 		wf_bind_text(st, i + 1, cut[i]);
-	while ((rc = wf_db_step(k->s->db, st)) == 1) {
-		struct cand *c;
+	if ((rc = wf_db_done(k->s->db, st)) != 0 || (rc = wf_db_stmt(k->s->db, &st, old)) != 0)
+		return rc;
+	for (i = 0; i < NKINDS; i++)
+		wf_bind_static(st, i + 1, wf_scan_order_kinds[i]);
+	return wf_db_done(k->s->db, st);
+}
 
-		if (k->nc == k->cap) {
-			size_t cap = k->cap ? k->cap * 2 : 64;
-			struct cand *p = realloc(k->c, cap * sizeof *p);
-			if (p == NULL) {
-				rc = oom();
-				break;
-			}
-			k->c = p;
-			k->cap = cap;
-		}
-		c = &k->c[k->nc];
-		memset(c, 0, sizeof *c);
-		k->nc++;
-		if ((c->ref = strdup(wf_col_text(st, 0))) == NULL ||
-		    (c->state = strdup(wf_col_text(st, 1))) == NULL ||
-		    (c->finance = strdup(wf_col_text(st, 2))) == NULL ||
-		    (c->owner = strdup(wf_col_text(st, 3))) == NULL ||
-		    (c->hold_reason = strdup(wf_col_text(st, 4))) == NULL) {
-			rc = oom();
-			break;
-		}
-		wf_strlcpy(c->currency, wf_col_text(st, 5), sizeof c->currency);
-		c->total = wf_col_int(st, 6);
-		c->paid = wf_col_int(st, 7);
-		c->units = wf_col_int(st, 11);
-		c->has_promise = !wf_col_null(st, 9);
-		if ((rc = time_col(st, 8, &c->placed)) != 0 ||
-		    (c->has_promise && (rc = time_col(st, 9, &c->promise)) != 0) ||
-		    (rc = time_col(st, 10, &c->since)) != 0)
-			break;
-	}
-	if (rc < 0) {
-		wf_stmt_reset(st);
+static const char cand_sql[] =
+    "SELECT ref, state, finance, owner, hold_reason, currency, total, paid, placed, promise,"
+    " since, units FROM scan_cand ORDER BY ref";
+static const char old_sql[] = "SELECT id, state, ref, kind FROM scan_old ORDER BY ref, kind";
+/* (both read their primary key in order: no sort) */
+
+static int
+risk_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct wf_promise_risk *)a)->ref,
+	    ((const struct wf_promise_risk *)b)->ref);
+}
+
+/* The candidate of ST's row into C (cand_free() it), with its risk. */
+static int
+cand_of(struct orders *k, wf_stmt *st, struct cand *c)
+{
+	struct wf_promise_risk key;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((c->ref = strdup(wf_col_text(st, 0))) == NULL ||
+	    (c->state = strdup(wf_col_text(st, 1))) == NULL ||
+	    (c->finance = strdup(wf_col_text(st, 2))) == NULL ||
+	    (c->owner = strdup(wf_col_text(st, 3))) == NULL ||
+	    (c->hold_reason = strdup(wf_col_text(st, 4))) == NULL)
+		return oom();
+	wf_strlcpy(c->currency, wf_col_text(st, 5), sizeof c->currency);
+	c->total = wf_col_int(st, 6);
+	c->paid = wf_col_int(st, 7);
+	c->units = wf_col_int(st, 11);
+	c->has_promise = !wf_col_null(st, 9);
+	if ((rc = time_col(st, 8, &c->placed)) != 0 ||
+	    (c->has_promise && (rc = time_col(st, 9, &c->promise)) != 0) ||
+	    (rc = time_col(st, 10, &c->since)) != 0)
+		return rc;
+	wf_strlcpy(key.ref, c->ref, sizeof key.ref);
+	c->risk = k->nrisks ? bsearch(&key, k->risks, k->nrisks, sizeof *k->risks, risk_cmp) :
+	    NULL;
+	return 0;
+}
+
+/* The next exception there was into K->old (K->has_old 0: no more). */
+static int
+old_next(struct orders *k)
+{
+	const char *state;
+	int rc;
+
+	free(k->old.ref);
+	k->old.ref = NULL;
+	if ((rc = wf_db_step(k->s->db, k->old_st)) != 1) {
+		k->has_old = 0;
 		return rc;
 	}
-	wf_sort(k->c, k->nc, sizeof *k->c, cand_cmp);
+	if ((k->old.ref = strdup(wf_col_text(k->old_st, 2))) == NULL)
+		return oom();
+	state = wf_col_text(k->old_st, 1);
+	k->old.id = wf_col_int(k->old_st, 0);
+	k->old.kind = (int)wf_col_int(k->old_st, 3);
+	k->old.dismissed = strcmp(state, "dismissed") == 0;
+	k->old.open = !k->old.dismissed && strcmp(state, "resolved") != 0;
+	k->has_old = 1;
 	return 0;
 }
 
@@ -485,22 +500,29 @@ gone(struct orders *k, const struct scan_ex *e)
 	return clear_kind(k, e, rc == 1 ? state : NULL, finance, NULL, promise);
 }
 
+/* Judge candidate C, with the exceptions there were of its order (the
+ * cursor is past any before it). */
 static int
-judge(struct orders *k, const struct cand *c, size_t *at)
+judge(struct orders *k, const struct cand *c)
 {
-	const struct scan_ex *mine[NKINDS] = { NULL, NULL, NULL };
-	int i, rc;
+	struct scan_ex mine[NKINDS];
+	int has[NKINDS] = { 0, 0, 0 }, i, rc = 0;
 
-	for (; *at < k->nex && strcmp(k->ex[*at].ref, c->ref) == 0; (*at)++)
-		mine[k->ex[*at].kind] = &k->ex[*at];
+	for (; k->has_old && strcmp(k->old.ref, c->ref) == 0 && rc == 0; rc = old_next(k)) {
+		mine[k->old.kind] = k->old;
+		mine[k->old.kind].ref = c->ref;
+		has[k->old.kind] = 1;
+	}
+	if (rc != 0)
+		return rc;
 	for (i = 0; i < NKINDS; i++) {
 		if (holds(k, i, c)) {
-			if (mine[i] && mine[i]->dismissed)
+			if (has[i] && mine[i].dismissed)
 				continue;   /* not a problem, the operator said */
 			if ((rc = raise_kind(k, i, c)) != 0)
 				return rc;
-		} else if (mine[i] && mine[i]->open &&
-		    (rc = clear_kind(k, mine[i], c->state, c->finance, c, -1)) != 0)
+		} else if (has[i] && mine[i].open &&
+		    (rc = clear_kind(k, &mine[i], c->state, c->finance, c, -1)) != 0)
 			return rc;
 	}
 	return 0;
@@ -591,34 +613,56 @@ scan_unroutable(struct scan *s)
 	return rc;
 }
 
+/* The candidates in order of ref, merged with the exceptions there were:
+ * each judged, and each exception whose order is no candidate looked up. */
+static int
+merge(struct orders *k)
+{
+	struct cand c;
+	wf_stmt *st;
+	int rc, more;
+
+	if ((rc = wf_db_stmt(k->s->db, &k->old_st, old_sql)) != 0 ||
+	    (rc = wf_db_stmt(k->s->db, &st, cand_sql)) != 0 || (rc = old_next(k)) != 0)
+		return rc;
+	while ((rc = more = wf_db_step(k->s->db, st)) == 1) {
+		if ((rc = cand_of(k, st, &c)) == 0) {
+			for (; k->has_old && strcmp(k->old.ref, c.ref) < 0 && rc == 0;)
+				if ((rc = gone(k, &k->old)) == 0)
+					rc = old_next(k);
+			if (rc == 0)
+				rc = judge(k, &c);
+		}
+		cand_free(&c);
+		if (rc != 0)
+			break;
+	}
+	if (more == 1)
+		wf_stmt_reset(st);
+	for (; rc == 0 && k->has_old;)
+		if ((rc = gone(k, &k->old)) == 0)
+			rc = old_next(k);
+	if (k->has_old)
+		wf_stmt_reset(k->old_st);
+	free(k->old.ref);
+	k->old.ref = NULL;
+	return rc;
+}
+
 int
 scan_order(struct scan *s)
 {
 	struct orders k;
-	size_t at = 0, i;
 	int rc;
 
 	memset(&k, 0, sizeof k);
 	k.s = s;
 	k.now = wf_db_now(s->db);
-	if ((rc = scan_existing(s, wf_scan_order_kinds, "order", &k.ex, &k.nex)) == 0 &&
-	    (rc = load_candidates(&k)) == 0 && (rc = load_risks(&k)) == 0) {
-		wf_sort(k.ex, k.nex, sizeof *k.ex, ex_cmp);
-		for (i = 0; i < k.nc && rc == 0; i++) {
-			for (; at < k.nex && strcmp(k.ex[at].ref, k.c[i].ref) < 0 && rc == 0; at++)
-				rc = gone(&k, &k.ex[at]);
-			if (rc == 0)
-				rc = judge(&k, &k.c[i], &at);
-		}
-		for (; at < k.nex && rc == 0; at++)
-			rc = gone(&k, &k.ex[at]);
-	}
+	if ((rc = snapshot(&k)) == 0 &&
+	    (rc = wf_promise_risks(s->db, &k.risks, &k.nrisks)) == 0)
+		rc = merge(&k);
 	if (rc == 0)
 		rc = scan_unroutable(s);
-	scan_ex_free(k.ex, k.nex);
-	for (i = 0; i < k.nc; i++)
-		cand_free(&k.c[i]);
-	free(k.c);
 	free(k.risks);
 	wf_buf_free(&k.text);
 	wf_buf_free(&k.note);

@@ -201,3 +201,13 @@ no_scan() {
 	run -0 --separate-stderr env WF_PROFILE=/nonexistent/dir/p wf-order list --state new
 	assert_equal "$stderr" ''
 }
+
+@test "wf-alert scan --kind order reads its snapshot back in key order, without a sort in memory" {
+	WF_NOW=2026-12-20T09:00:00Z run -0 --separate-stderr wf-alert scan --kind order --format jsonl
+	assert_equal "$(jq -r 'select(.kind == "stuck") | .subject' <<<"$output" | sort | tr '\n' ' ')" \
+		'order shop:1 order shop:2 order shop:3 '
+	run -0 plan 'FROM scan_cand ORDER BY ref'
+	assert_output 'SCAN scan_cand'
+	run -0 plan 'FROM scan_old ORDER BY ref, kind'
+	assert_output 'SCAN scan_old'
+}
