@@ -249,6 +249,14 @@ wf_order_refund_line(wf_db *db, const struct wf_line *l, void *arg)
 	/* applied before, by this command or by the order's own import */
 	if ((rc = wf_order_payment_has(db, &found, o.id, "shopify-refund", id)) != 0)
 		return rc;
+	/* a refund id names one refund of one order: kept for another, it could
+	 * not be kept for this one, and would apply again at every import */
+	if (!found && (rc = wf_order_find_by_payment(db, NULL, "shopify-refund", id)) == 0)
+		return wf_jerr(at, "id", "refund %s was applied to another order already; a "
+		    "Shopify refund belongs to one order", id);
+	if (rc != 0 && rc != WF_ENOTFOUND)
+		return rc;
+	rc = 0;
 	for (i = 0; i < own.npay_ids && !found && !counted && rc == 0; i++)
 		rc = wf_order_payment_has(db, &counted, o.id, "shopify", own.pay_ids[i]);
 	if (rc)

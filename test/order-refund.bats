@@ -77,6 +77,21 @@ $(jq -c . "$REFUND")"
 	assert_equal "$stderr" "wf-order: stdin:1: refund.transactions[0].amount: amount '123456789012345678901234567890' is too large (nothing applied)"
 }
 
+@test "a refund id applied to one order is refused for another, and the first keeps it" {
+	paid_order
+	jq -c '.order.id = 450789470 | .order.financial_status = "paid"' "$PLATFORMS/shopify_order_legacy.json" |
+		wf-order import --from shopify >/dev/null
+	run -0 --separate-stderr wf-order import --from shopify-refund <<<"$(jq -c . "$REFUND")"
+	assert_output --partial '"order":"shopify:450789469","result":"updated"'
+	run -3 --separate-stderr wf-order import --from shopify-refund <<<"$(jq -c '.refund.order_id = 450789470' "$REFUND")"
+	assert_output ''
+	assert_equal "$stderr" "wf-order: stdin:1: refund.id: refund 509562969 was applied to another order already; a Shopify refund belongs to one order (nothing applied)"
+	run -0 wf-order show shopify:450789470 --format jsonl
+	assert_equal "$(jq -r 'select(.type == "order") | .finance_state' <<<"$output")" paid
+	run -0 wf-order import --from shopify-refund <<<"$(jq -c . "$REFUND")"
+	assert_output --partial '"result":"unchanged"'
+}
+
 @test "an order sent as a refund says it is not one" {
 	run -3 --separate-stderr wf-order import --from shopify-refund <"$PLATFORMS/shopify_order_legacy.json"
 	assert_output ''
