@@ -181,11 +181,17 @@ struct po_in {
 	int64_t qty;
 };
 
+/* By order, then SKU and warehouse code: qsort is not stable, and which
+ * of an order's SKUs short is kept must not depend on it. */
 static int
 risk_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct wf_promise_risk *)a)->ref,
-	    ((const struct wf_promise_risk *)b)->ref);
+	const struct wf_promise_risk *x = a, *y = b;
+	int c = strcmp(x->ref, y->ref);
+
+	if (c == 0)
+		c = strcmp(x->sku, y->sku);
+	return c ? c : strcmp(x->warehouse, y->warehouse);
 }
 
 /* The open PO lines of SKU_ID into WH_ID, by day, into *v (*n of them). */
@@ -277,23 +283,51 @@ wf_promise_risks(wf_db *db, struct wf_promise_risk **out, size_t *n)
 	    " coalesce(r.promise, o.promise_by), o.placed_at, o.id";
 	struct row *rows = NULL;
 	struct po_in *pos = NULL;
-	size_t nrows = 0, caprows = 0, cappos = 0, i, b, k = 0;
+	struct wf_promise_risk *v = NULL;
+	size_t nrows = 0, caprows = 0, cappos = 0, nv = 0, capv = 0, i, m = 0;
 	char today[11];
 	wf_stmt *st;
-	int rc;
+	int rc, more = 1;
 
 	*out = NULL;
 	*n = 0;
 	wf_date_format(wf_db_now(db), today);
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
-	while ((rc = wf_db_step(db, st)) == 1) {
+	/* one SKU and warehouse at a time: memory holds the largest group and
+	 * the orders at risk, not every promised order */
+	while (more) {
 		struct row *x;
+		if ((rc = more = wf_db_step(db, st)) < 0)
+			goto out;
+		if (nrows && (!more || wf_col_int(st, 2) != rows[0].sku_id ||
+		    wf_col_int(st, 3) != rows[0].wh_id)) {
+			if ((rc = judge(db, rows, 0, nrows, &pos, &cappos, today)) != 0)
+				goto out;
+			/* keep the rows at risk */
+			for (i = 0; i < nrows; i++) {
+				if (!rows[i].qty)
+					continue;
+				if (nv == capv) {
+					size_t c = capv ? capv * 2 : 64;
+					struct wf_promise_risk *p = realloc(v, c * sizeof *p);
+					if (p == NULL) {
+						rc = oom();
+						goto out;
+					}
+					v = p;
+					capv = c;
+				}
+				v[nv++] = rows[i].r;
+			}
+			nrows = 0;
+		}
+		if (!more)
+			break;
 		if (nrows == caprows) {
 			size_t c = caprows ? caprows * 2 : 64;
 			struct row *p = realloc(rows, c * sizeof *p);
 			if (p == NULL) {
-				wf_stmt_reset(st);
 				rc = oom();
 				goto out;
 			}
@@ -312,37 +346,20 @@ wf_promise_risks(wf_db *db, struct wf_promise_risk **out, size_t *n)
 		wf_strlcpy(x->r.sku, wf_col_text(st, 6), sizeof x->r.sku);
 		wf_strlcpy(x->r.warehouse, wf_col_text(st, 7), sizeof x->r.warehouse);
 	}
-	if (rc < 0)
-		goto out;
-	for (b = 0; b < nrows; b = i) {
-		for (i = b + 1; i < nrows && rows[i].sku_id == rows[b].sku_id &&
-		    rows[i].wh_id == rows[b].wh_id; i++)
-			;
-		if ((rc = judge(db, rows, b, i, &pos, &cappos, today)) != 0)
-			goto out;
-	}
-	/* keep the rows at risk, one per order: its first SKU short */
-	for (i = 0; i < nrows; i++)
-		if (rows[i].qty)
-			rows[k++] = rows[i];
-	if (k) {
-		struct wf_promise_risk *v = malloc(k * sizeof *v);
-		size_t m = 0;
-		if (v == NULL) {
-			rc = oom();
-			goto out;
-		}
-		for (i = 0; i < k; i++)
-			v[i] = rows[i].r;
-		wf_sort(v, k, sizeof *v, risk_cmp);
-		for (i = 0; i < k; i++)
-			if (m == 0 || strcmp(v[m - 1].ref, v[i].ref) != 0)
-				v[m++] = v[i];
-		*out = v;
-		*n = m;
-	}
+	/* one per order: its first SKU short, by code */
+	wf_sort(v, nv, sizeof *v, risk_cmp);
+	for (i = 0; i < nv; i++)
+		if (m == 0 || strcmp(v[m - 1].ref, v[i].ref) != 0)
+			v[m++] = v[i];
+	*out = m ? v : NULL;
+	*n = m;
+	if (m)
+		v = NULL;
 	rc = 0;
 out:
+	if (more == 1 && rc != 0)
+		wf_stmt_reset(st);
+	free(v);
 	free(rows);
 	free(pos);
 	return rc;

@@ -81,7 +81,9 @@ struct wf_promise_risk {
 };
 
 /* The promises at risk into *out (the caller frees it) and *n, one per
- * order (its first SKU short), sorted by order key.  Returns 0 or an
+ * order (its first SKU short, by SKU code, then warehouse code), sorted by
+ * order key.  Memory holds one SKU and warehouse's promised orders at a
+ * time and the orders at risk, not every promised order.  Returns 0 or an
  * error. */
 int wf_promise_risks(wf_db *db, struct wf_promise_risk **out, size_t *n);
 
