@@ -749,7 +749,7 @@ wf_order_line_cut(wf_db *db, int64_t order_id, int64_t line_no, int64_t qty)
 	    " unit_price) WHERE order_id = ?1 AND line_no = ?2 AND qty > ?3";
 	static const char del[] =
 	    "DELETE FROM order_line WHERE order_id = ?1 AND line_no = ?2 AND qty = ?3";
-	const char *const sql[] = { upd, del };
+	const char *const sql[] = { del, upd };	/* after upd, 2Q cut to Q matches del */
 	wf_stmt *st;
 	int rc, k;
 

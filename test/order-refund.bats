@@ -191,6 +191,21 @@ cancel_refund() {
 	assert_equal "$(sql "SELECT count(*) FROM rma")" 0
 }
 
+@test "cancelling 1 of a line's 2 units leaves the line with the other, still reserved" {
+	wf-stock warehouse add BER --country DE >/dev/null
+	wf-stock bin add BER/A-01 >/dev/null
+	wf-stock sku add MUG-1 >/dev/null
+	wf-stock receive MUG-1 10 --to BER/A-01 >/dev/null
+	wf-order import >/dev/null <<<'{"channel":"shopify","external_id":"3","placed_at":"2026-11-20","currency":"EUR","lines":[{"sku":"MUG-1","qty":3,"unit_price":"12.50","id":"31"}],"payment":{"status":"paid","amount":"37.50"}}'
+	wf-order reserve shopify:3 --warehouse BER >/dev/null
+	for id in 1 2; do
+		wf-order import --from shopify-refund >/dev/null <<<'{"id":'$id',"order_id":3,"refund_line_items":[{"line_item_id":31,"quantity":1,"restock_type":"cancel"}],"transactions":[]}'
+	done
+	[ "$(reserved MUG-1)" = 1 ]
+	run -0 wf-order show shopify:3 --format jsonl
+	assert_equal "$(jq -c 'select(.type == "order") | [.lines[] | [.sku, .qty]]' <<<"$output")" '[["MUG-1",1]]'
+}
+
 @test "a refund cancelling every unit of a reserved order cancels it, releasing all it holds" {
 	stocked_order
 	run -0 --separate-stderr wf-order import --from shopify-refund < <(cancel_refund | jq -c '.refund.refund_line_items += [{"line_item_id":518995019,"quantity":1,"restock_type":"cancel"}]')
