@@ -5,7 +5,8 @@
  * Per SKU the cache holds every active bin of a kind that reserves (pick,
  * bulk, inbound, returns) with units of it on hand and held by nobody:
  * its warehouse and those units, in reservation order within each
- * warehouse (wf_stock.h).  A SKU's bins are read on its first use; a
+ * warehouse (wf_stock.h).  A SKU's bins are read on its first use (once
+ * the cache holds 1,048,576 bins, a SKU not in it is read at each use); a
  * reservation made through the cache (wf_stock_reserve, wf_order_reserve)
  * takes what it books from them, so the cache stays what the balances
  * hold.  Routing decides on it and reserves through it: one read of a
@@ -41,6 +42,10 @@ struct wf_stock_bin {
 /* A new, empty cache (NULL when out of memory). */
 struct wf_stock_cache *wf_stock_cache_new(void);
 
+/* Keep at most BINS bins in C from now on (tests: the default is
+ * 1,048,576, 24 MiB).  Bins already kept stay. */
+void wf_stock_cache_limit(struct wf_stock_cache *c, size_t bins);
+
 /* Free C (NULL: nothing). */
 void wf_stock_cache_free(struct wf_stock_cache *c);
 
@@ -53,7 +58,9 @@ int wf_stock_cache_sync(wf_db *db, struct wf_stock_cache *c);
 
 /* The bins of SKU_ID into *BINS and *N, warehouse by warehouse, each in
  * reservation order (read on first use).  The array is C's: valid until
- * the next call that takes C.  Returns 0 or an error. */
+ * the next call that takes C, and when C is full it is this call's copy:
+ * what the caller takes from it is forgotten, the balances keep it.
+ * Returns 0 or an error. */
 int wf_stock_cache_bins(wf_db *db, struct wf_stock_bin **bins, size_t *n,
     struct wf_stock_cache *c, int64_t sku_id);
 

@@ -127,3 +127,48 @@ TEST(stock_cache_kept_and_emptied)
 	wf_db_close(a);
 	unit_file_db_remove(dir, path);
 }
+
+/* A full cache keeps the SKUs it holds and reads every other SKU's bins
+ * at each use, so what a reservation takes is still what the next one
+ * sees. */
+TEST(stock_cache_full_reads_the_rest_again)
+{
+	static const char second[] =
+	    "INSERT INTO sku (id, code, owner, currency, created_at, updated_at)"
+	    " VALUES (2, 'CUP-1', 'ops', 'EUR', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z');"
+	    "INSERT INTO movement (at, actor, action, sku_id, qty, to_bin, to_state) VALUES"
+	    " ('2026-11-20T09:00:00Z', 'unit', 'receive', 2, 3, 1, 'on_hand');";
+	wf_db *a = open_first();
+	struct wf_stock_cache *c = wf_stock_cache_new();
+	struct wf_stock_bin *bins;
+	size_t n;
+
+	if (a == NULL || c == NULL)
+		return;
+	CHECK(wf_db_exec(a, second) == 0);
+	/* room for SKU 1's two bins, not for SKU 2's one */
+	wf_stock_cache_limit(c, 2);
+	CHECK(wf_tx_begin(a) == 0 && wf_stock_cache_sync(a, c) == 0);
+	CHECK(wf_stock_cache_bins(a, &bins, &n, c, 1) == 0);
+	EQ_INT(n, 2);
+	bins[1].qty = 99;       /* kept: the cache's own copy */
+	CHECK(wf_stock_cache_bins(a, &bins, &n, c, 2) == 0);
+	EQ_INT(n, 1);
+	EQ_INT(bins[0].qty, 3);
+	bins[0].qty = 0;        /* not kept: read again at the next use */
+	CHECK(wf_stock_cache_bins(a, &bins, &n, c, 2) == 0);
+	EQ_INT(n, 1);
+	EQ_INT(bins[0].qty, 3);
+	/* a reservation of SKU 2 through the full cache, then what is left */
+	CHECK(wf_stock_reserve(a, NULL, NULL, c, 2, 1, 2, "shop:1", 0) == 0);
+	CHECK(wf_stock_cache_bins(a, &bins, &n, c, 2) == 0);
+	EQ_INT(n, 1);
+	EQ_INT(bins[0].qty, 1);
+	EQ_INT(wf_stock_reserve(a, NULL, NULL, c, 2, 1, 2, "shop:2", 0), WF_EREFUSED);
+	/* SKU 1 stayed */
+	EQ_INT(cached(a, c, 2), 99);
+	CHECK(wf_tx_rollback(a) == 0);
+	wf_stock_cache_free(c);
+	wf_db_close(a);
+	unit_file_db_remove(dir, path);
+}
