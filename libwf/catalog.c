@@ -633,7 +633,11 @@ money_text(const char *what, const char *text, const char *cur, int64_t *out)
 static int
 sku_merge(wf_db *db, struct wf_upsert *u)
 {
-	static const char moved[] = "SELECT 1 FROM movement WHERE sku_id = ?1 LIMIT 1";
+	/* movement_sku holds every movement but the reservations, and none
+	 * can come first: a reservation takes units something else put on
+	 * hand */
+	static const char moved[] =
+	    "SELECT 1 FROM movement WHERE sku_id = ?1 AND action <> 'reserve' LIMIT 1";
 	struct sku_add *a = u->arg;
 	const struct wf_sku_in *in = a->in;
 	const char *cur;

@@ -21,6 +21,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_stock.h"
 #include "wf_time.h"
 
 static int
@@ -478,10 +479,23 @@ hist_add(struct ctx *c, uint32_t sku, uint32_t wh, int64_t day, int shipped, int
 #define HIST_WHERE \
 	" m.at >= ?1 AND (m.from_state = 'on_hand' OR m.to_state = 'on_hand'" \
 	" OR m.to_state = 'shipped')"
+/* every movement but the reservations: movement_sku */
 static const char hist_all[] =
-    HIST_COLS " FROM sku s CROSS JOIN movement m ON m.sku_id = s.id WHERE" HIST_WHERE
-    " ORDER BY s.code";
-static const char hist_one[] = HIST_COLS " FROM movement m WHERE m.sku_id = ?2 AND" HIST_WHERE;
+    HIST_COLS " FROM sku s CROSS JOIN movement m ON m.sku_id = s.id"
+    " WHERE m.action <> 'reserve' AND" HIST_WHERE " ORDER BY s.code";
+static const char hist_one[] =
+    HIST_COLS " FROM movement m WHERE m.sku_id = ?2 AND m.action <> 'reserve' AND" HIST_WHERE;
+/* the reservations, from movement_reserve (by day, then SKU): for the
+ * whole catalogue the window's, sorted by SKU code; for one SKU one
+ * search per day of the window that has any */
+static const char res_all[] =
+    HIST_COLS " FROM movement m CROSS JOIN sku s ON s.id = m.sku_id"
+    " WHERE m.action = 'reserve' AND substr(m.at, 1, 10) >= substr(?1, 1, 10) AND"
+    HIST_WHERE " ORDER BY s.code";
+static const char res_one[] =
+    WF_SQL_RESERVE_DAYS("substr(?1, 1, 10)") HIST_COLS
+    " FROM reserve_day d JOIN movement m ON substr(m.at, 1, 10) = d.day"
+    " AND m.sku_id = ?2 AND m.action = 'reserve' WHERE" HIST_WHERE;
 
 static int
 hist_row(struct ctx *c, wf_stmt *st, uint32_t s)
@@ -663,6 +677,7 @@ static const struct cursor_def {
 } cursor_defs[RISK_NCURSORS] = {
 	{ bal_all, bal_one, bal_row },
 	{ hist_all, hist_one, hist_row },
+	{ res_all, res_one, hist_row },
 	{ ord_all, ord_one, ord_row },
 	{ pol_all, pol_one, pol_row },
 };

@@ -102,7 +102,7 @@ struct cursor {
 	uint32_t rank;
 };
 
-#define RISK_NCURSORS 4         /* balances, history, orders, PO lines */
+#define RISK_NCURSORS 5         /* balances, history, reservations, orders, PO lines */
 
 struct ctx {
 	wf_db  *db;

@@ -60,6 +60,11 @@ sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
 
+# For the migration tests: the ledger's index by SKU as schema 21 had it,
+# reservations and all.  Undoes migration 22.
+UNDO_22="DROP INDEX movement_reserve; DROP INDEX movement_sku;
+	CREATE INDEX movement_sku ON movement(sku_id, at)"
+
 # For the migration tests: the indexes schema 20 did not have.  Undoes
 # migration 21.
 UNDO_21="DROP INDEX orders_cancelled; DROP INDEX movement_receipt; DROP INDEX order_route_day;
