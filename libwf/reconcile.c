@@ -293,9 +293,15 @@ static int
 tier3_amount(wf_db *db, int64_t *id, int *n, cJSON *cands, const struct mline *l, int days,
     char ref[168])
 {
+	/* orders_paid_amount is keyed (currency, day, paid): one search for
+	 * each day of the window */
 	static const char sql[] =
-	    "SELECT o.id, o.ref FROM orders o WHERE o.currency = ?1 AND o.paid = ?2"
-	    " AND o.placed_at >= ?3 AND o.placed_at <= ?4"
+	    "WITH RECURSIVE window_day(day) AS (SELECT substr(?3, 1, 10)"
+	    " UNION ALL SELECT date(day, '+1 day') FROM window_day"
+	    "  WHERE day < substr(?4, 1, 10)) "
+	    "SELECT o.id, o.ref FROM window_day d CROSS JOIN orders o ON o.currency = ?1"
+	    " AND substr(o.placed_at, 1, 10) = d.day AND o.paid = ?2"
+	    " WHERE o.placed_at >= ?3 AND o.placed_at <= ?4"
 	    " AND NOT EXISTS (SELECT 1 FROM payout_line p WHERE p.order_id = o.id"
 	    "   AND p.category = 'charge')"
 	    " ORDER BY o.id LIMIT 3";

@@ -60,6 +60,11 @@ sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
 
+# For the migration tests: the orders' index of amounts as schema 22 had
+# it, by amount first.  Undoes migration 23.
+UNDO_23="DROP INDEX orders_paid_amount;
+	CREATE INDEX orders_paid_amount ON orders(currency, paid, placed_at)"
+
 # For the migration tests: the ledger's index by SKU as schema 21 had it,
 # reservations and all.  Undoes migration 22.
 UNDO_22="DROP INDEX movement_reserve; DROP INDEX movement_sku;

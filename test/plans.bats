@@ -187,13 +187,21 @@ no_scan() {
 	no_scan
 }
 
-@test "wf-reconcile match, tier 3: the orders of the charge's amount and window through orders_paid_amount" {
+@test "wf-reconcile match, tier 3: the orders of the charge's amount, a day of its window at a time, through orders_paid_amount" {
 	printf '{"type":"payout","payout":"bank:P1","amount":"25.00","currency":"EUR","arrival":"2026-11-24"}\n{"type":"payout_line","payout":"bank:P1","provider_id":"t1","category":"charge","gross":"25.00","currency":"EUR","posted_at":"2026-11-13T09:14:00Z"}\n' >"$BATS_TEST_TMPDIR/payout"
 	wf-reconcile import --from generic "$BATS_TEST_TMPDIR/payout" >/dev/null
-	run -0 --separate-stderr wf-reconcile match
-	run -0 plan 'FROM orders o WHERE o.currency = ?1 AND o.paid = ?2'
-	assert_line 'SEARCH o USING INDEX orders_paid_amount (currency=? AND paid=? AND placed_at>? AND placed_at<?)'
+	# a window of one day, 2026-11-12T09:14 to the 13th at 09:14: the orders
+	# of the 12th (08:00) and the 13th share its days, only the 13th's is in it
+	run -0 --separate-stderr wf-reconcile match --window 1
+	run -0 plan 'CROSS JOIN orders o ON o.currency = ?1 AND substr(o.placed_at, 1, 10) = d.day AND o.paid = ?2'
+	assert_line 'SEARCH o USING INDEX orders_paid_amount (currency=? AND <expr>=? AND paid=?)'
 	no_scan
+	run -0 sql "SELECT o.ref FROM payout_line p JOIN orders o ON o.id = p.order_id"
+	assert_output 'shop:3'
+	# the index holds the orders by currency, day, then amount
+	run -0 sql "SELECT group_concat(substr(placed_at, 1, 10) || ' ' || paid) FROM orders
+		INDEXED BY orders_paid_amount WHERE currency = 'EUR' AND substr(placed_at, 1, 10) > ''"
+	assert_output '2026-11-11 2500,2026-11-12 2500,2026-11-13 2500'
 }
 
 @test "wf log of one order searches event_record; the history has no index by time" {
