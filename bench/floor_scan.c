@@ -9,8 +9,9 @@
  * the POs sent and the receipts of the last 365 days; then its five
  * cursors ordered by SKU code, balances, the window of the ledger, the
  * window's reservations (sorted: they are indexed by day), the waiting
- * order lines and the open PO lines, stepped together a SKU at a time) and the scan's look at the exceptions already open (libwf/scan.c),
- * in one read transaction, stepping every row and reading every column.
+ * order lines and the open PO lines, stepped together a SKU at a time)
+ * and the scan's look at the exceptions already open (libwf/scan.c), in
+ * one read transaction, stepping every row and reading every column.
  * Nothing else: no arithmetic, no exceptions raised, no output but a
  * checksum.
  */
@@ -53,8 +54,9 @@ static const char *const cursors[] = {
 	"SELECT m.sku_id, m.at, m.qty, m.from_bin, m.from_state = 'on_hand', m.to_bin,"
 	" m.to_state = 'on_hand', m.to_state = 'shipped'"
 	" FROM sku s CROSS JOIN movement m ON m.sku_id = s.id"
-	" WHERE m.action <> 'reserve' AND m.at >= '2026-09-25T00:00:00Z' AND (m.from_state = 'on_hand'"
-	" OR m.to_state = 'on_hand' OR m.to_state = 'shipped') ORDER BY s.code",
+	" WHERE m.action <> 'reserve' AND m.at >= '2026-09-25T00:00:00Z'"
+	" AND (m.from_state = 'on_hand' OR m.to_state = 'on_hand' OR m.to_state = 'shipped')"
+	" ORDER BY s.code",
 	"SELECT m.sku_id, m.at, m.qty, m.from_bin, m.from_state = 'on_hand', m.to_bin,"
 	" m.to_state = 'on_hand', m.to_state = 'shipped'"
 	" FROM movement m CROSS JOIN sku s ON s.id = m.sku_id"
