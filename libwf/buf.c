@@ -1,5 +1,6 @@
 /* buf.c - growable, capped byte buffer. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,4 +138,21 @@ wf_sort(void *base, size_t n, size_t size,
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+int
+wf_grow(void *vp, size_t n, size_t *cap, size_t size)
+{
+	void *v, *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 64;
+	memcpy(&v, vp, sizeof v);
+	if (c > SIZE_MAX / size || (p = realloc(v, c * size)) == NULL)
+		return wf_error_set(WF_ENOMEM, "out of memory");
+	memcpy(vp, &p, sizeof p);
+	*cap = c;
+	return 0;
 }

@@ -33,12 +33,6 @@
 	" FROM orders o JOIN order_route r ON r.order_id = o.id" \
 	" JOIN order_line l ON l.order_id = o.id"
 
-static int
-oom(void)
-{
-	return wf_error_set(WF_ENOMEM, "out of memory");
-}
-
 int
 wf_promise_units(wf_db *db, int64_t *qty, int64_t sku_id, int64_t wh_id, int64_t except)
 {
@@ -214,15 +208,9 @@ load_pos(wf_db *db, struct po_in **v, size_t *n, size_t *cap, int64_t sku_id, in
 	wf_bind_int(st, 1, sku_id);
 	wf_bind_int(st, 2, wh_id);
 	while ((rc = wf_db_step(db, st)) == 1) {
-		if (*n == *cap) {
-			size_t c = *cap ? *cap * 2 : 16;
-			struct po_in *p = realloc(*v, c * sizeof *p);
-			if (p == NULL) {
-				wf_stmt_reset(st);
-				return oom();
-			}
-			*v = p;
-			*cap = c;
+		if ((rc = wf_grow(v, *n, cap, sizeof **v)) != 0) {
+			wf_stmt_reset(st);
+			return rc;
 		}
 		wf_strlcpy((*v)[*n].day, wf_col_text(st, 0), sizeof (*v)[*n].day);
 		(*v)[*n].qty = wf_col_int(st, 1);
@@ -308,32 +296,16 @@ wf_promise_risks(wf_db *db, struct wf_promise_risk **out, size_t *n)
 			for (i = 0; i < nrows; i++) {
 				if (!rows[i].qty)
 					continue;
-				if (nv == capv) {
-					size_t c = capv ? capv * 2 : 64;
-					struct wf_promise_risk *p = realloc(v, c * sizeof *p);
-					if (p == NULL) {
-						rc = oom();
-						goto out;
-					}
-					v = p;
-					capv = c;
-				}
+				if ((rc = wf_grow(&v, nv, &capv, sizeof *v)) != 0)
+					goto out;
 				v[nv++] = rows[i].r;
 			}
 			nrows = 0;
 		}
 		if (!more)
 			break;
-		if (nrows == caprows) {
-			size_t c = caprows ? caprows * 2 : 64;
-			struct row *p = realloc(rows, c * sizeof *p);
-			if (p == NULL) {
-				rc = oom();
-				goto out;
-			}
-			rows = p;
-			caprows = c;
-		}
+		if ((rc = wf_grow(&rows, nrows, &caprows, sizeof *rows)) != 0)
+			goto out;
 		x = &rows[nrows++];
 		memset(x, 0, sizeof *x);
 		x->r.order_id = wf_col_int(st, 0);

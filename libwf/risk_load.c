@@ -30,27 +30,6 @@ oom(void)
 	return wf_error_set(WF_ENOMEM, "out of memory");
 }
 
-/* Room for one more element of SIZE bytes in the array whose pointer is at
- * VP (N used, *CAP allocated).  The pointer is copied in and out with
- * memcpy, so any element type's pointer can be passed. */
-int
-risk_grow(void *vp, size_t n, size_t *cap, size_t size)
-{
-	void *v, *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	memcpy(&v, vp, sizeof v);
-	if (c > SIZE_MAX / size || (p = realloc(v, c * size)) == NULL)
-		return oom();
-	memcpy(vp, &p, sizeof p);
-	*cap = c;
-	return 0;
-}
-
-
 static char *
 dup(const char *s)
 {
@@ -197,7 +176,7 @@ load_bins(struct ctx *c)
 		return rc;
 	while ((rc = wf_db_step(c->db, st)) == 1) {
 		struct rbin *b = PUSH(c->bin);
-		if (b == NULL || risk_grow(&ids, n, &cap, sizeof *ids) != 0) {
+		if (b == NULL || wf_grow(&ids, n, &cap, sizeof *ids) != 0) {
 			wf_stmt_reset(st);
 			free(ids);
 			return oom();

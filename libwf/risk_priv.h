@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wf_buf.h"
 #include "wf_db.h"
 #include "wf_risk.h"
 
@@ -129,12 +130,9 @@ struct ctx {
 	double *days;                /* window + 1 */
 };
 
-/* Room for one more element of SIZE bytes in the array whose pointer is at
- * VP (N used, *CAP allocated).  Returns 0 or WF_ENOMEM. */
-int risk_grow(void *vp, size_t n, size_t *cap, size_t size);
-
-/* A pointer to a new last element of VEC, or NULL when out of memory. */
-#define PUSH(vec) (risk_grow(&(vec).v, (vec).n, &(vec).cap, sizeof *(vec).v) ? NULL : \
+/* A pointer to a new last element of VEC, or NULL when out of memory
+ * (wf_grow). */
+#define PUSH(vec) (wf_grow(&(vec).v, (vec).n, &(vec).cap, sizeof *(vec).v) ? NULL : \
 	&(vec).v[(vec).n++])
 
 /* The supplier of id ID, or NULL. */

@@ -37,6 +37,12 @@ void  wf_buf_reset(wf_buf *b);      /* len = 0, memory kept */
 void  wf_buf_free(wf_buf *b);       /* release memory */
 char *wf_buf_take(wf_buf *b);       /* caller frees; NULL if empty and unallocated */
 
+/* Room for one more element of SIZE bytes in the array whose pointer is at
+ * VP (N used, *CAP allocated, doubled when full, 64 at first).  The pointer
+ * is copied in and out with memcpy, so any element type's pointer can be
+ * passed.  Returns 0, or WF_ENOMEM (the array is left as it was). */
+int wf_grow(void *vp, size_t n, size_t *cap, size_t size);
+
 /* Copy SRC into DST of size N, truncating; always NUL-terminates when N > 0.
  * Returns the length of SRC (so truncation is visible as >= N). */
 size_t wf_strlcpy(char *dst, const char *src, size_t n);
