@@ -60,6 +60,10 @@ sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
 
+# For the migration tests: balance's index by bin, which schema 23 had.
+# Undoes migration 24.
+UNDO_24="CREATE INDEX balance_bin ON balance(bin_id, sku_id)"
+
 # For the migration tests: the orders' index of amounts as schema 22 had
 # it, by amount first.  Undoes migration 23.
 UNDO_23="DROP INDEX orders_paid_amount;

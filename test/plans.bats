@@ -213,6 +213,27 @@ no_scan() {
 	assert_output 'event_record'
 }
 
+@test "balance has no index by bin; closing a warehouse reads the stock as it stands, once, and reserved units keep it open" {
+	run -0 sql "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'balance'"
+	assert_output 0
+	wf-stock warehouse add MUC --country DE >/dev/null
+	wf-stock bin add MUC/A-01 >/dev/null
+	wf-order reserve shop:1 --warehouse BER >/dev/null
+	wf-stock move MUG-1 98 --from BER/A-01 --to MUC/A-01 >/dev/null
+	wf-stock move CUP-2 99 --from BER/A-01 --to MUC/A-01 >/dev/null
+	# what BER has left is reserved for shop:1, and nothing on hand
+	run -1 --separate-stderr wf-stock warehouse close BER
+	assert_equal "$stderr" "wf-stock: warehouse BER still holds stock (1 CUP-2 reserved at BER/A-01, see 'wf-stock levels --warehouse BER'); move it out, or end what holds it, before closing"
+	run -0 plan 'FROM balance bal CROSS JOIN bin b ON b.id = bal.bin_id'
+	assert_output $'SCAN bal\nSEARCH b USING INTEGER PRIMARY KEY (rowid=?)\nSEARCH s USING INTEGER PRIMARY KEY (rowid=?)\nUSE TEMP B-TREE FOR ORDER BY'
+	wf-order unreserve shop:1 >/dev/null
+	wf-stock move MUG-1 2 --from BER/A-01 --to MUC/A-01 >/dev/null
+	wf-stock move CUP-2 1 --from BER/A-01 --to MUC/A-01 >/dev/null
+	run -0 --separate-stderr wf-stock warehouse close BER
+	run -0 --separate-stderr wf-stock warehouse show BER
+	assert_output --partial '"state":"closed"'
+}
+
 @test "what an order holds is found by its holder, the key of held; the free stock by the SKU" {
 	run -0 --separate-stderr wf-order reserve shop:1 --warehouse BER
 	run -0 --separate-stderr wf-order pick shop:1
