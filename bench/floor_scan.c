@@ -60,7 +60,7 @@ static const char *const cursors[] = {
 	"SELECT m.sku_id, m.at, m.qty, m.from_bin, m.from_state = 'on_hand', m.to_bin,"
 	" m.to_state = 'on_hand', m.to_state = 'shipped'"
 	" FROM movement m CROSS JOIN sku s ON s.id = m.sku_id"
-	" WHERE m.action = 'reserve' AND substr(m.at, 1, 10) >= '2026-09-25'"
+	" WHERE m.action = 'reserve'"
 	" AND m.at >= '2026-09-25T00:00:00Z' AND (m.from_state = 'on_hand'"
 	" OR m.to_state = 'on_hand' OR m.to_state = 'shipped') ORDER BY s.code",
 	ORDER_COLS " FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id"

@@ -464,16 +464,15 @@ static const char hist_all[] =
     " WHERE m.action <> 'reserve' AND" HIST_WHERE " ORDER BY s.code";
 static const char hist_one[] =
     HIST_COLS " FROM movement m WHERE m.sku_id = ?2 AND m.action <> 'reserve' AND" HIST_WHERE;
-/* the reservations, from movement_reserve (by day, then SKU): for the
- * whole catalogue the window's, sorted by SKU code; for one SKU one
- * search per day of the window that has any */
+/* the reservations: for the whole catalogue the window's, through
+ * movement_at (the ledger by time), sorted by SKU code; for one SKU one
+ * search of movement_reserve for each part of the ledger that has any */
 static const char res_all[] =
     HIST_COLS " FROM movement m CROSS JOIN sku s ON s.id = m.sku_id"
-    " WHERE m.action = 'reserve' AND substr(m.at, 1, 10) >= substr(?1, 1, 10) AND"
-    HIST_WHERE " ORDER BY s.code";
+    " WHERE m.action = 'reserve' AND" HIST_WHERE " ORDER BY s.code";
 static const char res_one[] =
-    WF_SQL_RESERVE_DAYS("substr(?1, 1, 10)") HIST_COLS
-    " FROM reserve_day d JOIN movement m ON substr(m.at, 1, 10) = d.day"
+    WF_SQL_RESERVE_PARTS HIST_COLS
+    " FROM reserve_part d JOIN movement m ON m.id >> 16 = d.part"
     " AND m.sku_id = ?2 AND m.action = 'reserve' WHERE" HIST_WHERE;
 
 static int

@@ -1354,14 +1354,14 @@ wf_stock_apply_line(wf_db *db, const struct wf_line *l, void *unused)
 int
 wf_stock_ledger(wf_db *db, const struct wf_ledger_query *q, wf_out *out)
 {
-	/* the SKU's reservations are in movement_reserve, by day: the days
-	 * that have any, stepped through from the first (or ?3's) with one
-	 * search each, and the SKU's under each day */
+	/* the SKU's reservations are in movement_reserve, by part of the
+	 * ledger: the parts that have any, stepped through with one search
+	 * each, and the SKU's under each part */
 	static const char sql_sku[] =
-	    WF_SQL_RESERVE_DAYS("coalesce(substr(?3, 1, 10), '')") MOVEMENT_SELECT
+	    WF_SQL_RESERVE_PARTS MOVEMENT_SELECT
 	    " WHERE m.id IN (SELECT id FROM movement WHERE sku_id = ?1"
-	    " AND action <> 'reserve' UNION ALL SELECT r.id FROM reserve_day d"
-	    " JOIN movement r ON substr(r.at, 1, 10) = d.day AND r.sku_id = ?1"
+	    " AND action <> 'reserve' UNION ALL SELECT r.id FROM reserve_part d"
+	    " JOIN movement r ON r.id >> 16 = d.part AND r.sku_id = ?1"
 	    " AND r.action = 'reserve')"
 	    " AND (?2 IS NULL OR m.ref = ?2 OR m.holder = ?2)"
 	    " AND (?3 IS NULL OR m.at >= ?3) ORDER BY m.id";

@@ -151,18 +151,18 @@ int wf_stock_adjustment_show(wf_db *db, const char *key, wf_out *out);
 
 /* ---- for other modules: ids, inside the caller's transaction -------------- */
 
-/* SQL text: a WITH clause whose rows reserve_day(day) are the days, as
- * 'YYYY-MM-DD', that have reservations, from FROM (an SQL expression: a
- * day, or '' for the first) on; FROM itself is the first row whether or
- * not it has any.  A day's reservations are under it in movement_reserve
- * (migration 22), one search a day: join movement m ON substr(m.at, 1, 10)
- * = day AND m.sku_id = ... AND m.action = 'reserve'. */
-#define WF_SQL_RESERVE_DAYS(from) \
-	"WITH RECURSIVE reserve_day(day) AS (SELECT " from \
-	" UNION ALL SELECT (SELECT substr(at, 1, 10) FROM movement" \
-	"  WHERE action = 'reserve' AND substr(at, 1, 10) > reserve_day.day" \
-	"  ORDER BY substr(at, 1, 10) LIMIT 1)" \
-	" FROM reserve_day WHERE reserve_day.day IS NOT NULL) "
+/* SQL text: a WITH clause whose rows reserve_part(part) are the parts of
+ * the ledger that have reservations: movement ids id >> 16, 65,536
+ * movements to a part (migration 25).  Part 0 is the first row whether or
+ * not it has any.  A part's reservations of a SKU are one search of
+ * movement_reserve: join movement m ON m.id >> 16 = part AND m.sku_id = ...
+ * AND m.action = 'reserve'.  A ledger of 100M movements has 1,526 parts. */
+#define WF_SQL_RESERVE_PARTS \
+	"WITH RECURSIVE reserve_part(part) AS (SELECT 0" \
+	" UNION ALL SELECT (SELECT id >> 16 FROM movement" \
+	"  WHERE action = 'reserve' AND id >> 16 > reserve_part.part" \
+	"  ORDER BY id >> 16 LIMIT 1)" \
+	" FROM reserve_part WHERE reserve_part.part IS NOT NULL) "
 
 struct wf_stock_cache;
 

@@ -60,6 +60,11 @@ sql() {
 	sqlite3 -batch "$WF_DB" "$@"
 }
 
+# For the migration tests: the reservations by day, then SKU, as schema 24
+# had them.  Undoes migration 25.
+UNDO_25="DROP INDEX movement_reserve;
+	CREATE INDEX movement_reserve ON movement(substr(at, 1, 10), sku_id) WHERE action = 'reserve'"
+
 # For the migration tests: balance's index by bin, which schema 23 had.
 # Undoes migration 24.
 UNDO_24="CREATE INDEX balance_bin ON balance(bin_id, sku_id)"

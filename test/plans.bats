@@ -81,37 +81,48 @@ no_scan() {
 	no_scan
 }
 
-@test "wf-stock ledger --sku reads movement_sku, then the SKU's reservations a day at a time from movement_reserve" {
+@test "wf-stock ledger --sku reads movement_sku, then the SKU's reservations a part of the ledger at a time from movement_reserve" {
 	WF_NOW=2026-11-18T09:00:00Z wf-order reserve shop:1 --warehouse BER >/dev/null
+	# a receipt with id 131071: the movements after it are in part 2 (ids
+	# 131072 to 196607), and part 1 has none
+	sql "INSERT INTO movement (id, at, actor, action, sku_id, qty, to_bin, to_state)
+		SELECT 131071, '2026-11-19T08:00:00Z', 'test', 'receive', s.id, 1, b.id, 'on_hand'
+		FROM sku s, bin b WHERE s.code = 'MUG-1' AND b.code = 'A-01'"
 	WF_NOW=2026-11-19T09:00:00Z wf-order reserve shop:2 --warehouse BER >/dev/null
 	run -0 --separate-stderr wf-stock ledger --sku MUG-1 --format tsv
-	# the receipt and both reservations, by id
+	# the receipts and both reservations, by id
 	run -0 cut -f3,5 <<<"$output"
-	assert_output $'action\tqty\nreceive\t100\nreserve\t2\nreserve\t2'
-	run -0 plan 'WITH RECURSIVE reserve_day(day) AS (SELECT coalesce(substr(?3'
+	assert_output $'action\tqty\nreceive\t100\nreserve\t2\nreceive\t1\nreserve\t2'
+	# from a time on: the second reservation, and setup's receipt (booked
+	# at the clock's time, today), in both parts
+	run -0 --separate-stderr wf-stock ledger --sku MUG-1 --since 2026-11-19T08:30:00Z --format tsv
+	run -0 cut -f3,5 <<<"$output"
+	assert_output $'action\tqty\nreceive\t100\nreserve\t2'
+	run -0 plan 'WITH RECURSIVE reserve_part(part) AS (SELECT 0'
 	assert_line 'SEARCH movement USING INDEX movement_sku (sku_id=?)'
 	assert_line 'SEARCH movement USING INDEX movement_reserve (<expr>>?)'
 	assert_line 'SEARCH r USING INDEX movement_reserve (<expr>=? AND sku_id=?)'
 	assert_line 'SEARCH m USING INTEGER PRIMARY KEY (rowid=?)'
 	refute_output --regexp 'SCAN (m|r|movement)( |$)'
 	refute_line --partial 'TEMP B-TREE'
-	# each index holds its own: the receipts, and the reservations by day
+	# each index holds its own: the receipts, and the reservations by part
 	run -0 sql "SELECT group_concat(action) FROM movement INDEXED BY movement_sku WHERE sku_id > 0 AND action <> 'reserve'"
-	assert_output 'receive,receive'
-	run -0 sql "SELECT group_concat(substr(at, 1, 10)) FROM movement INDEXED BY movement_reserve WHERE substr(at, 1, 10) > '' AND action = 'reserve'"
-	assert_output '2026-11-18,2026-11-18,2026-11-19,2026-11-19'
+	assert_output 'receive,receive,receive'
+	run -0 sql "SELECT group_concat((id >> 16) || ' ' || substr(at, 1, 10)) FROM movement INDEXED BY movement_reserve
+		WHERE id >> 16 >= 0 AND sku_id = (SELECT id FROM sku WHERE code = 'MUG-1') AND action = 'reserve'"
+	assert_output '0 2026-11-18,2 2026-11-19'
 }
 
-@test "the stock scan reads the window's reservations through movement_reserve, risk --sku a day at a time" {
+@test "the stock scan reads the window's reservations through movement_at, risk --sku a part of the ledger at a time" {
 	WF_NOW=2026-11-18T09:00:00Z wf-order reserve shop:1 --warehouse BER >/dev/null
 	WF_NOW=2026-11-20T09:00:00Z run -0 --separate-stderr wf-alert scan --kind stock
 	run -0 plan 'CROSS JOIN sku s ON s.id = m.sku_id WHERE m.action = '"'"'reserve'"'"
-	assert_output $'SEARCH m USING INDEX movement_reserve (<expr>>?)\nSEARCH s USING INTEGER PRIMARY KEY (rowid=?)\nUSE TEMP B-TREE FOR ORDER BY'
+	assert_output $'SEARCH m USING INDEX movement_at (at>?)\nSEARCH s USING INTEGER PRIMARY KEY (rowid=?)\nUSE TEMP B-TREE FOR ORDER BY'
 	run -0 plan 'CROSS JOIN movement m ON m.sku_id = s.id WHERE m.action <> '"'"'reserve'"'"
 	assert_line 'SEARCH m USING INDEX movement_sku (sku_id=? AND at>?)'
 	refute_line --partial 'TEMP B-TREE'
 	WF_NOW=2026-11-20T09:00:00Z run -0 --separate-stderr wf-alert risk --sku MUG-1
-	run -0 plan ' FROM reserve_day d JOIN movement m ON substr(m.at, 1, 10) = d.day'
+	run -0 plan ' FROM reserve_part d JOIN movement m ON m.id >> 16 = d.part'
 	assert_line 'SEARCH m USING INDEX movement_reserve (<expr>=? AND sku_id=?)'
 	refute_output --regexp 'SCAN (m|movement)( |$)'
 	run -0 plan 'FROM movement m WHERE m.sku_id = ?2 AND m.action <> '"'"'reserve'"'"
