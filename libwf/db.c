@@ -157,6 +157,14 @@ wf_db_cache(wf_db *db, enum wf_db_cache size)
 }
 
 int
+wf_db_flush(wf_db *db)
+{
+	int rc = sqlite3_db_cacheflush(db->h);
+
+	return rc == SQLITE_OK ? 0 : wf_db_err(db, rc, "database");
+}
+
+int
 wf_db_exec(wf_db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);

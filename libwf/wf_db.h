@@ -159,6 +159,18 @@ int wf_db_exec(wf_db *db, const char *sql);
 enum wf_db_cache { WF_CACHE_BATCH, WF_CACHE_WALK };
 int wf_db_cache(wf_db *db, enum wf_db_cache size);
 
+/* Inside a write transaction: write the pages it has changed so far to the
+ * WAL, uncommitted, and keep them in the page cache as clean pages.  The
+ * transaction stays whole: a rollback still undoes them, and no other
+ * connection sees them before the commit.  SQLite never evicts a changed
+ * page, only clean ones, so a long transaction whose changed pages fill
+ * the cache keeps recycling the few clean pages it also reads (the SKUs a
+ * batch of orders looks up, the rows its foreign keys check) and reads
+ * them again and again; once written, the changed pages are evicted
+ * least recently used first like any other (wf_batch_run).  Returns 0 or
+ * an error. */
+int wf_db_flush(wf_db *db);
+
 /* Map an engine result code to a WF_E* code with a message prefixed by WHAT:
  * busy -> WF_EBUSY, full/IO/read-only -> WF_EIO, constraint -> WF_EREFUSED,
  * not-a-database -> WF_ENODB, else WF_EINTERNAL. */

@@ -711,3 +711,25 @@ EOF
 	run -1 --separate-stderr wf-order show 1
 	assert_equal "$stderr" "wf-order: unknown order '1'; did you mean 'amzn:1' or 'shop:1'?"
 }
+
+# ---- a batch longer than its flushes ---------------------------------------------------
+
+@test "9,000 orders that fail on the last leave nothing, though the batch wrote its changes to the WAL every 4,000 lines" {
+	# wf_batch_run writes a batch's changed pages to the WAL every 4,000
+	# lines (wf_db_flush); they are the transaction's still, and go with it
+	orders() {
+		base | jq -c --argjson q "$1" 'range(1; 9001) as $i | .external_id = ($i | tostring)
+			| if $i == 9000 then .lines[0].qty = $q else . end'
+	}
+	run -3 --separate-stderr wf-order import < <(orders -3)
+	assert_output ''
+	assert_equal "$stderr" "wf-order: stdin:9000: lines[0].qty: expected an integer from 1 to 1000000, got -3 (nothing applied)"
+	run -0 sql "SELECT count(*) FROM orders; SELECT count(*) FROM order_line; SELECT count(*) FROM event WHERE record_type = 'order'"
+	assert_output $'0\n0\n0'
+	# the same batch, whole, is one created order a line
+	run -0 --separate-stderr wf-order import < <(orders 2)
+	run -0 grep -c '"result":"created"' <<<"$output"
+	assert_output 9000
+	run -0 sql "SELECT count(*), sum(qty) FROM order_line"
+	assert_output '9000|18000'
+}
