@@ -1133,9 +1133,9 @@ static const char m23[] =
  * that went to nothing: the first reservation of a SKU in a bin adds its
  * reserved row, the last unit taken from a bin deletes its on-hand row,
  * each at a random page of an index the size of balance.  Routing 1M
- * orders ($WF_PROFILE, bench/README.md): the movement inserts missed 1.24M
- * pages with it and 0.69M without, and the commits wrote 3.1M pages
- * against 2.6M.  Its one reader was closing a warehouse (is anything left
+ * orders ($WF_PROFILE, bench/README.md): the movement inserts missed 1.26M
+ * pages with it and 0.70M without, and the commits wrote 3.1M pages
+ * against 2.5M.  Its one reader was closing a warehouse (is anything left
  * in its bins?), which now reads balance once: the stock as it stands,
  * one row per SKU, bin and state that holds any, never the ledger.  No
  * bin is ever deleted, so the foreign keys to bin need no index either
