@@ -8,7 +8,7 @@
  * whole tables of warehouses, bins, SKUs, suppliers, each SKU's PO lines,
  * the POs sent and the receipts of the last 365 days; then its five
  * cursors ordered by SKU code, balances, the window of the ledger, the
- * window's reservations (sorted: they are indexed by day), the waiting
+ * window's reservations (through movement_at, sorted), the waiting
  * order lines and the open PO lines, stepped together a SKU at a time)
  * and the scan's look at the exceptions already open (libwf/scan.c), in
  * one read transaction, stepping every row and reading every column.

@@ -5,10 +5,12 @@
  * it and what it shipped, the waiting order lines and the open PO lines.
  *
  * Why one SKU at a time: the snapshot held whole took 186 MiB at the 1M
- * benchmark.  Four cursors, each ordered by SKU code in SQL (the SKU's
- * code index, then the table's SKU index), stay open through the walk,
- * and risk_load_sku() takes the rows of the next SKU from each: memory is
- * that of the largest SKU, whatever the number of SKUs.
+ * benchmark.  Five cursors, each ordered by SKU code in SQL (the SKU's
+ * code index, then the table's SKU index; the window's reservations,
+ * which have no index by SKU, sorted by SQLite, which spills a large sort
+ * to a temporary file), stay open through the walk, and risk_load_sku()
+ * takes the rows of the next SKU from each: memory is that of the largest
+ * SKU, whatever the number of SKUs.
  *
  * reads: sku, warehouse, bin, balance, movement, orders, order_line, order_route, po, po_line, supplier
  */
