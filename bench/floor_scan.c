@@ -63,7 +63,14 @@ static const char *const cursors[] = {
 	" WHERE m.action = 'reserve'"
 	" AND m.at >= '2026-09-25T00:00:00Z' AND (m.from_state = 'on_hand'"
 	" OR m.to_state = 'on_hand' OR m.to_state = 'shipped') ORDER BY s.code",
-	ORDER_COLS " FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id"
+	/* open lines: one search per part of the orders (migration 26) */
+	"WITH RECURSIVE line_part(part) AS (SELECT 0"
+	" UNION ALL SELECT (SELECT order_id >> 16 FROM order_line"
+	"  WHERE qty > qty_shipped AND order_id >> 16 > line_part.part"
+	"  ORDER BY order_id >> 16 LIMIT 1)"
+	" FROM line_part WHERE line_part.part IS NOT NULL) "
+	ORDER_COLS " FROM sku s CROSS JOIN line_part p"
+	" CROSS JOIN order_line l ON l.order_id >> 16 = p.part AND l.sku_id = s.id"
 	" CROSS JOIN orders o ON o.id = l.order_id WHERE" WAITING " ORDER BY s.code",
 	"SELECT l.sku_id, p.warehouse_id, p.id, p.state = 'sent',"
 	" coalesce(p.confirmed_for, p.expected_at),"

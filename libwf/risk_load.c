@@ -23,6 +23,7 @@
 #include "wf_error.h"
 #include "wf_json.h"
 #include "wf_money.h"
+#include "wf_order.h"
 #include "wf_stock.h"
 #include "wf_time.h"
 
@@ -538,12 +539,15 @@ line_value(const struct rsku *s, wf_stmt *st, int64_t line_qty)
 	" l.qty - l.qty_shipped, l.qty, l.unit_price, l.discount, o.currency," \
 	" o.state = 'promised' OR coalesce(o.held_from, '') = 'promised'"
 
+/* a SKU's open lines: one search per part of the orders (WF_SQL_OPEN_PARTS) */
 static const char ord_all[] =
-    ORDER_COLS " FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id"
+    WF_SQL_OPEN_PARTS ORDER_COLS " FROM sku s CROSS JOIN line_part p"
+    " CROSS JOIN order_line l ON l.order_id >> 16 = p.part AND l.sku_id = s.id"
     " CROSS JOIN orders o ON o.id = l.order_id WHERE" WAITING " ORDER BY s.code";
 static const char ord_one[] =
-    ORDER_COLS " FROM orders o JOIN order_line l ON l.order_id = o.id WHERE l.sku_id = ?1 AND"
-    WAITING;
+    WF_SQL_OPEN_PARTS ORDER_COLS " FROM line_part p"
+    " CROSS JOIN order_line l ON l.order_id >> 16 = p.part AND l.sku_id = ?1"
+    " CROSS JOIN orders o ON o.id = l.order_id WHERE" WAITING;
 
 static int
 ord_row(struct ctx *c, wf_stmt *st, uint32_t s)

@@ -73,6 +73,21 @@
  * delivered again. */
 #define WF_EX_DELIVERY_FAILED "delivery_failed"
 
+/* A CTE, line_part(part), of the parts of the orders that have lines still
+ * to ship: order ids id >> 16, 65,536 orders to a part (migration 26).
+ * Part 0 is the first row whether or not it has any, and the last is
+ * NULL.  A part's open lines of a SKU are one search of
+ * order_line_open_sku: join order_line l ON l.order_id >> 16 = part AND
+ * l.sku_id = ... AND l.qty > l.qty_shipped.  A million orders are 16
+ * parts; the parts whose orders have all shipped are skipped, one search
+ * each. */
+#define WF_SQL_OPEN_PARTS \
+	"WITH RECURSIVE line_part(part) AS (SELECT 0" \
+	" UNION ALL SELECT (SELECT order_id >> 16 FROM order_line" \
+	"  WHERE qty > qty_shipped AND order_id >> 16 > line_part.part" \
+	"  ORDER BY order_id >> 16 LIMIT 1)" \
+	" FROM line_part WHERE line_part.part IS NOT NULL) "
+
 /* ---- import ------------------------------------------------------------------ */
 
 /* Which payload a line is.  generic: the format of cli.md; shopify: a

@@ -65,6 +65,11 @@ sql() {
 UNDO_25="DROP INDEX movement_reserve;
 	CREATE INDEX movement_reserve ON movement(substr(at, 1, 10), sku_id) WHERE action = 'reserve'"
 
+# For the migration tests: the open lines' index by SKU alone, as schema
+# 25 had it.  Undoes migration 26.
+UNDO_26="DROP INDEX order_line_open_sku;
+	CREATE INDEX order_line_open_sku ON order_line(sku_id) WHERE qty > qty_shipped"
+
 # For the migration tests: balance's index by bin, which schema 23 had.
 # Undoes migration 24.
 UNDO_24="CREATE INDEX balance_bin ON balance(bin_id, sku_id)"

@@ -53,11 +53,38 @@ no_scan() {
 	assert_output 'SEARCH orders USING INDEX orders_state (state=?)'
 }
 
-@test "wf-alert risk --sku finds the SKU's waiting lines through order_line_open_sku" {
+@test "wf-alert risk --sku finds the SKU's waiting lines through order_line_open_sku, a part of the orders at a time" {
 	run -0 --separate-stderr wf-alert risk --sku CUP-2
-	run -0 plan 'WHERE l.sku_id = ?1 AND'
-	assert_line 'SEARCH l USING INDEX order_line_open_sku (sku_id=?)'
+	run -0 plan 'ON l.order_id >> 16 = p.part AND l.sku_id = ?1'
+	assert_line 'SEARCH order_line USING INDEX order_line_open_sku (<expr>>?)'
+	assert_line 'SEARCH l USING INDEX order_line_open_sku (<expr>=? AND sku_id=?)'
+	refute_line --partial 'TEMP B-TREE'
 	no_scan
+}
+
+@test "open lines in parts 0 and 2 of the orders, none in part 1: risk and the stock scan count them all" {
+	printf '{"type":"order","channel":"shop","external_id":"4","placed_at":"2026-11-14T08:00:00Z","currency":"EUR","ship_to":{"country":"DE"},"lines":[{"sku":"MUG-1","qty":5,"unit_price":"10.00"}],"payment":{"status":"paid","amount":"50.00"}}\n' |
+		wf-order import >/dev/null
+	# order 4 becomes order 131072, the first of part 2 (ids 131072 to
+	# 196607); part 1 has no order
+	sql "UPDATE orders SET id = 131072 WHERE ref = 'shop:4';
+		UPDATE order_line SET order_id = 131072 WHERE order_id = 4"
+	run -0 sql "SELECT group_concat((order_id >> 16) || ':' || qty) FROM order_line INDEXED BY order_line_open_sku
+		WHERE order_id >> 16 >= 0 AND sku_id = (SELECT id FROM sku WHERE code = 'MUG-1') AND qty > qty_shipped"
+	assert_output '0:2,0:2,0:2,2:5'
+	# three orders of 2 and one of 5 wait, by SKU and in the whole run
+	run -0 --separate-stderr wf-alert risk --sku MUG-1 --format tsv
+	run -0 cut -f7 <<<"$output"
+	assert_output $'waiting\n11'
+	run -0 --separate-stderr wf-alert risk --format tsv
+	run -0 awk -F'\t' '$2 == "MUG-1" { print $7 }' <<<"$output"
+	assert_output 11
+	# shipped, a line leaves its part
+	wf-route shop:4 --apply >/dev/null
+	wf-order ship shop:4 --warehouse BER --tracking 1Z4 >/dev/null
+	run -0 --separate-stderr wf-alert risk --sku MUG-1 --format tsv
+	run -0 cut -f7 <<<"$output"
+	assert_output $'waiting\n6'
 }
 
 @test "a shipped line leaves order_line_open_sku; the whole table still has it" {
@@ -129,11 +156,12 @@ no_scan() {
 	assert_output 'SEARCH m USING INDEX movement_sku (sku_id=? AND at>?)'
 }
 
-@test "wf-alert scan --kind stock reads the open lines SKU by SKU through order_line_open_sku" {
+@test "wf-alert scan --kind stock reads the open lines SKU by SKU, a part of the orders at a time, through order_line_open_sku" {
 	run -0 --separate-stderr wf-alert scan --kind stock
-	run -0 plan ' FROM sku s CROSS JOIN order_line l ON l.sku_id = s.id'
+	run -0 plan ' FROM sku s CROSS JOIN line_part p'
 	assert_line 'SCAN s USING COVERING INDEX sqlite_autoindex_sku_1'
-	assert_line 'SEARCH l USING INDEX order_line_open_sku (sku_id=?)'
+	assert_line 'SCAN p'
+	assert_line 'SEARCH l USING INDEX order_line_open_sku (<expr>=? AND sku_id=?)'
 	assert_line 'SEARCH o USING INTEGER PRIMARY KEY (rowid=?)'
 	refute_line --partial 'TEMP B-TREE'
 	no_scan
