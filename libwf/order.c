@@ -1298,8 +1298,9 @@ int
 wf_order_unknown(wf_db *db, const char *ref)
 {
 	/* the orders whose external id is the key typed, or what follows its
-	 * channel (a key without its channel, or with a wrong one), through
-	 * the index; and those whose key is about as long, to compare */
+	 * channel (a key without its channel, or with a wrong one), and those
+	 * whose key is about as long, to compare: every order's ref is read
+	 * (0.3 s on a million; no index answers "about as long") */
 	static const char sql[] =
 	    "SELECT ref, external_id = ?1 OR external_id = ?2 FROM orders"
 	    " WHERE external_id = ?1 OR external_id = ?2 OR length(ref) BETWEEN ?3 AND ?4"

@@ -65,6 +65,10 @@ sql() {
 UNDO_25="DROP INDEX movement_reserve;
 	CREATE INDEX movement_reserve ON movement(substr(at, 1, 10), sku_id) WHERE action = 'reserve'"
 
+# For the migration tests: the orders' index by external id, which schema
+# 26 had.  Undoes migration 27.
+UNDO_27="CREATE INDEX orders_external_id ON orders(external_id)"
+
 # For the migration tests: the open lines' index by SKU alone, as schema
 # 25 had it.  Undoes migration 26.
 UNDO_26="DROP INDEX order_line_open_sku;

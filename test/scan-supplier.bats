@@ -176,7 +176,7 @@ received() {
 	# 22: movement_reserve, 23: orders_paid_amount by day, 24: no
 	# balance_bin, 25: movement_reserve by part of the ledger; a later
 	# migration must be undone here too, or wf init fails to redo it)
-	sql "$UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20"
+	sql "$UNDO_27; $UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20"
 	sql "UPDATE exception SET kind = 'po_late'; DROP INDEX shipment_fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment;
 		ALTER TABLE shipment DROP COLUMN fulfillment_at;
@@ -189,7 +189,7 @@ received() {
 		DROP TABLE route_block;
 		PRAGMA user_version = 11"
 	run -0 --separate-stderr wf --version
-	assert_output --partial 'schema 26'   # the test knows every migration after 12
+	assert_output --partial 'schema 27'   # the test knows every migration after 12
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT subject_ref, kind FROM exception ORDER BY id"
 	assert_output $'PO-1|po_overdue\nPO-2|po_partial'
@@ -216,7 +216,7 @@ order() {
 	wf-po receive PO-1 MUG-1 2 --bin BER/A-01 >/dev/null
 	levels() { wf-stock levels --by bin; wf-order list --format jsonl; }
 	before=$(levels)
-	sql "$UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20; PRAGMA user_version = 19"
+	sql "$UNDO_27; $UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20; PRAGMA user_version = 19"
 	run -0 sql "SELECT count(*), count(DISTINCT holder) FROM balance WHERE holder <> ''"
 	assert_output '6|6'
 	run -0 --separate-stderr wf init
@@ -244,7 +244,7 @@ order() {
 	wf-order pick shop:1002 >/dev/null
 	ledger() { wf-stock ledger --sku MUG-1 --format tsv | cut -f2,3,5,15; }
 	before=$(ledger)
-	sql "$UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; PRAGMA user_version = 21"
+	sql "$UNDO_27; $UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; PRAGMA user_version = 21"
 	# the receipt, the two reservations and the pick
 	run -0 sql "SELECT count(*) FROM movement INDEXED BY movement_sku WHERE sku_id > 0"
 	assert_output 4

@@ -1057,7 +1057,7 @@ EOF
 	printf '{"kind":"unroutable","subject":"order shop:1004","owner":"ops","evidence":{"lines":"x","candidates":[1,"y"]},"next_action":"Look"}\n' |
 		wf-alert raise >/dev/null
 	wf-alert ack EX-2 >/dev/null
-	sql "$UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20; DROP TABLE route_block; PRAGMA user_version = 18"
+	sql "$UNDO_27; $UNDO_26; $UNDO_25; $UNDO_24; $UNDO_23; $UNDO_22; $UNDO_21; $UNDO_20; DROP TABLE route_block; PRAGMA user_version = 18"
 	run -0 --separate-stderr wf init
 	run -0 sql "SELECT id, subject_type, subject_ref, state, coalesce(resolution, '') FROM exception ORDER BY id"
 	assert_output - <<'EOF'
