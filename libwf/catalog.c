@@ -960,12 +960,19 @@ wf_sku_resolve(wf_db *db, int64_t *sku_id, const char *key)
 	wf_stmt *st;
 	int rc;
 
+	/* a key, once it names a SKU, names it for good (one key names one
+	 * SKU, and no SKU or alias is ever deleted or renamed): the write
+	 * transaction's memo keeps it, which spares an import's lines one
+	 * search of the catalogue each */
+	if (wf_db_memo_find(db, WF_MEMO_SKU, key, sku_id))
+		return 1;
 	if ((rc = wf_db_stmt(db, &st, sql)) != 0)
 		return rc;
 	wf_bind_text(st, 1, key);
 	if ((rc = wf_db_step(db, st)) == 1) {
 		*sku_id = wf_col_int(st, 0);
 		wf_stmt_reset(st);
+		wf_db_memo_keep(db, WF_MEMO_SKU, key, *sku_id);
 	}
 	return rc;
 }

@@ -48,6 +48,9 @@ struct wf_db {
 	struct stmt_slot *cache;
 	size_t    ncache, capcache;     /* open addressing, capcache a power of 2 */
 	struct prof *prof;              /* $WF_PROFILE: NULL when unset */
+	struct memo_slot *memo;         /* wf_db_memo_find: open addressing, */
+	size_t    nmemo, capmemo;       /* capmemo a power of 2 */
+	wf_buf    memo_keys;            /* each key: its kind, its bytes, NUL */
 };
 
 int
@@ -903,6 +906,8 @@ wf_db_close(wf_db *db)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);
 	free(db->cache);
+	free(db->memo);
+	wf_buf_free(&db->memo_keys);
 	if (db->h)
 		sqlite3_close(db->h);
 	free(db->path);
@@ -982,6 +987,98 @@ wf_db_out(wf_db *db)
 	return db->out;
 }
 
+/* ---- the transaction's memo ------------------------------------------------ */
+
+struct memo_slot {
+	uint32_t hash;
+	uint32_t off;                   /* 1 + the key's offset in memo_keys; 0: empty */
+	int64_t  val;
+};
+
+static uint32_t
+memo_hash(int kind, const char *key)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+static void
+memo_forget(wf_db *db)
+{
+	if (db->nmemo)
+		memset(db->memo, 0, db->capmemo * sizeof *db->memo);
+	db->nmemo = 0;
+	wf_buf_reset(&db->memo_keys);
+}
+
+int
+wf_db_memo_find(wf_db *db, int kind, const char *key, int64_t *val)
+{
+	uint32_t h;
+	size_t i;
+
+	if (db->nmemo == 0 || db->depth == 0)
+		return 0;
+	h = memo_hash(kind, key);
+	for (i = h & (db->capmemo - 1); db->memo[i].off; i = (i + 1) & (db->capmemo - 1)) {
+		const char *k = db->memo_keys.p + db->memo[i].off - 1;
+		if (db->memo[i].hash == h && *k == (char)kind && strcmp(k + 1, key) == 0) {
+			*val = db->memo[i].val;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Put H -> (OFF, VAL) in the first free slot of its chain. */
+static void
+memo_put(struct memo_slot *t, size_t cap, uint32_t h, uint32_t off, int64_t val)
+{
+	size_t i;
+
+	for (i = h & (cap - 1); t[i].off; i = (i + 1) & (cap - 1))
+		;
+	t[i].hash = h;
+	t[i].off = off;
+	t[i].val = val;
+}
+
+void
+wf_db_memo_keep(wf_db *db, int kind, const char *key, int64_t val)
+{
+	size_t len = strlen(key), at, i;
+	char k = (char)kind;
+
+	if (db->depth == 0 || len > 4096)
+		return;
+	if (db->nmemo >= WF_MEMO_MAX)
+		memo_forget(db);
+	if ((db->nmemo + 1) * 2 > db->capmemo) {
+		/* grow: twice the slots, every key put again by its hash */
+		size_t cap = db->capmemo ? db->capmemo * 2 : 1024;
+		struct memo_slot *t = calloc(cap, sizeof *t);
+		if (t == NULL)
+			return;
+		for (i = 0; i < db->capmemo; i++)
+			if (db->memo[i].off)
+				memo_put(t, cap, db->memo[i].hash, db->memo[i].off, db->memo[i].val);
+		free(db->memo);
+		db->memo = t;
+		db->capmemo = cap;
+	}
+	at = db->memo_keys.len;
+	if (wf_buf_add(&db->memo_keys, &k, 1) != 0 ||
+	    wf_buf_add(&db->memo_keys, key, len + 1) != 0) {
+		db->memo_keys.len = at;
+		return;
+	}
+	memo_put(db->memo, db->capmemo, memo_hash(kind, key), (uint32_t)at + 1, val);
+	db->nmemo++;
+}
+
 /* ---- transactions ---------------------------------------------------------- */
 
 int
@@ -1031,6 +1128,7 @@ wf_tx_begin(wf_db *db)
 		return wf_error_set(WF_EINTERNAL, "a write inside a read transaction");
 	db->plain &= ~(1u << db->depth);
 	if (db->depth == 0) {
+		memo_forget(db);
 		db->broken = 0;
 		db->changes_at_begin = (int64_t)sqlite3_total_changes64(db->h);
 		rc = wf_db_exec(db, "BEGIN IMMEDIATE");
@@ -1096,6 +1194,7 @@ wf_tx_commit(wf_db *db)
 		return wf_error_set(keep, "%s", msg);
 	}
 	db->depth = 0;
+	memo_forget(db);
 	if (!db->dry_run && (int64_t)sqlite3_total_changes64(db->h) != db->changes_at_begin)
 		db->committed = 1;
 	if (db->out)
@@ -1110,6 +1209,7 @@ wf_tx_rollback(wf_db *db)
 
 	if (db->depth == 0)
 		return 0;
+	memo_forget(db);        /* it may hold what the undone writes made */
 	db->depth--;
 	if (db->depth > 0 && sqlite3_get_autocommit(db->h))
 		db->depth = 0;          /* SQLite already rolled everything back */

@@ -121,7 +121,8 @@ int wf_sku_import_line(wf_db *db, const struct wf_line *l, void *unused);
 int wf_sku_alias(wf_db *db, const char *code, const char *alias, wf_out *out);
 
 /* The SKU whose code, or else alias, is KEY into *SKU_ID.  Returns 1, 0
- * when none is, or a database error. */
+ * when none is, or a database error.  Inside a write transaction a key
+ * found is kept in its memo (wf_db_memo_find) and not searched again. */
 int wf_sku_resolve(wf_db *db, int64_t *sku_id, const char *key);
 
 /* Emit every SKU ({"type":"sku",...}), by code.  Returns 0 or an error. */

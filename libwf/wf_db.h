@@ -124,6 +124,21 @@ int wf_tx_depth(const wf_db *db);
  * (ON 0) takes effect for transactions begun after. */
 void wf_tx_all_or_nothing(wf_db *db, int on);
 
+/* A memo of look-ups for the current write transaction: a value found by
+ * a key (KIND says which look-up: WF_MEMO_SKU, a SKU's id by its code or
+ * alias) that cannot change while the transaction lasts.  It is emptied
+ * when the outermost transaction begins and ends and at every rollback, so
+ * it never holds what a rolled-back write made; outside a write
+ * transaction nothing is kept or found.
+ * wf_db_memo_find: 1 with *VAL set when KEY is kept, else 0.
+ * wf_db_memo_keep: keep KEY -> VAL.  A memo is only a saving: short of
+ * memory, or past WF_MEMO_MAX keys (then it starts again empty), it keeps
+ * less, and never fails. */
+enum { WF_MEMO_SKU = 1 };
+#define WF_MEMO_MAX 131072
+int  wf_db_memo_find(wf_db *db, int kind, const char *key, int64_t *val);
+void wf_db_memo_keep(wf_db *db, int kind, const char *key, int64_t val);
+
 /* A read transaction, for commands that read much and write nothing (a
  * routing plan): BEGIN (deferred), so every read until wf_tx_end_read()
  * sees one snapshot of the database without taking the write lock.  Only

@@ -34,3 +34,90 @@ TEST(drop_table_of_megabytes_in_a_transaction)
 	wf_db_close(db);
 	unit_file_db_remove(dir, path);
 }
+
+/* The transaction's memo (wf_db_memo_find): what is kept is found until
+ * the transaction ends, under its own kind only. */
+TEST(memo_keeps_a_key_for_its_write_transaction_only)
+{
+	char dir[64], path[128];
+	wf_db *db = unit_file_db(dir, path);
+	int64_t v = 0;
+
+	if (db == NULL)
+		return;
+	wf_db_memo_keep(db, WF_MEMO_SKU, "MUG-1", 5);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-1", &v), 0);      /* no transaction */
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-1", &v), 0);
+	wf_db_memo_keep(db, WF_MEMO_SKU, "MUG-1", 5);
+	wf_db_memo_keep(db, WF_MEMO_SKU, "", 7);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-1", &v), 1);
+	EQ_INT(v, 5);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "", &v), 1);
+	EQ_INT(v, 7);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-2", &v), 0);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU + 1, "MUG-1", &v), 0);  /* another kind */
+	EQ_INT(wf_tx_commit(db), 0);
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-1", &v), 0);      /* a new transaction */
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_db_close(db);
+	unit_file_db_remove(dir, path);
+}
+
+/* A rollback, of a savepoint too, empties it: it may hold what the undone
+ * writes made.  wf_sku_resolve then searches the catalogue again. */
+TEST(memo_forgets_at_every_rollback)
+{
+	char dir[64], path[128];
+	wf_db *db = unit_file_db(dir, path);
+	int64_t v = 0;
+
+	if (db == NULL)
+		return;
+	EQ_INT(wf_tx_begin(db), 0);
+	EQ_INT(wf_tx_begin(db), 0);                                     /* a savepoint */
+	EQ_INT(wf_db_exec(db, "INSERT INTO sku (id, code, owner, currency, created_at,"
+	    " updated_at) VALUES (9, 'MUG-9', 'u', 'EUR', '2026-11-20T09:00:00Z',"
+	    " '2026-11-20T09:00:00Z')"), 0);
+	EQ_INT(wf_sku_resolve(db, &v, "MUG-9"), 1);
+	EQ_INT(v, 9);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-9", &v), 1);
+	EQ_INT(wf_tx_rollback(db), 0);                                  /* the savepoint */
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-9", &v), 0);
+	EQ_INT(wf_sku_resolve(db, &v, "MUG-9"), 0);
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_db_close(db);
+	unit_file_db_remove(dir, path);
+}
+
+/* Past WF_MEMO_MAX keys it starts again empty; every key kept since is
+ * found, with its own value. */
+TEST(memo_starts_again_past_its_limit)
+{
+	char dir[64], path[128], key[32];
+	wf_db *db = unit_file_db(dir, path);
+	int64_t v = 0, i, found = 0;
+
+	if (db == NULL)
+		return;
+	EQ_INT(wf_tx_begin(db), 0);
+	for (i = 0; i < WF_MEMO_MAX + 1000; i++) {
+		snprintf(key, sizeof key, "SKU-%06lld", (long long)i);
+		wf_db_memo_keep(db, WF_MEMO_SKU, key, i * 3);
+	}
+	for (i = 0; i < WF_MEMO_MAX + 1000; i++) {
+		snprintf(key, sizeof key, "SKU-%06lld", (long long)i);
+		if (wf_db_memo_find(db, WF_MEMO_SKU, key, &v)) {
+			found++;
+			if (v != i * 3)
+				FAILF("%s: %lld, not %lld", key, (long long)v, (long long)(i * 3));
+			if (i < WF_MEMO_MAX)
+				FAILF("%s is still kept after the memo started again", key);
+		}
+	}
+	EQ_INT(found, 1000);
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_db_close(db);
+	unit_file_db_remove(dir, path);
+}
