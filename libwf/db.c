@@ -807,7 +807,8 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	}
 	/* cache_size: 40 MiB, so that a batch of any size stays under 64 MiB
 	 * of memory (issue 18: wf-order import's bound, flat from 10k to 1M
-	 * orders; 1M took 54 MiB).  With 4 MiB (the old 16 MiB bound) a large
+	 * orders; 1M took 54 MiB, 60 MiB with the SKU keys of 100k SKUs in the
+	 * transaction's memo, which holds 6 MiB at most).  With 4 MiB (the old 16 MiB bound) a large
 	 * import evicted the pages its indexes and the foreign keys' look-ups
 	 * come back to, wrote them to the WAL and read them again: 977k preads
 	 * and 545k pwrites for 200k orders, against 77k and 139k with 32 MiB.
@@ -1052,10 +1053,11 @@ wf_db_memo_keep(wf_db *db, int kind, const char *key, int64_t val)
 	size_t len = strlen(key), at, i;
 	char k = (char)kind;
 
-	if (db->depth == 0 || len > 4096)
+	if (db->depth == 0 || len + 2 > WF_MEMO_BYTES)
 		return;
-	if (db->nmemo >= WF_MEMO_MAX)
+	if (db->nmemo >= WF_MEMO_MAX || db->memo_keys.len + len + 2 > WF_MEMO_BYTES)
 		memo_forget(db);
+	db->memo_keys.max = WF_MEMO_BYTES;
 	if ((db->nmemo + 1) * 2 > db->capmemo) {
 		/* grow: twice the slots, every key put again by its hash */
 		size_t cap = db->capmemo ? db->capmemo * 2 : 1024;

@@ -132,10 +132,12 @@ void wf_tx_all_or_nothing(wf_db *db, int on);
  * transaction nothing is kept or found.
  * wf_db_memo_find: 1 with *VAL set when KEY is kept, else 0.
  * wf_db_memo_keep: keep KEY -> VAL.  A memo is only a saving: short of
- * memory, or past WF_MEMO_MAX keys (then it starts again empty), it keeps
- * less, and never fails. */
+ * memory, or past WF_MEMO_MAX keys or WF_MEMO_BYTES of them (then it
+ * starts again empty), it keeps less, and never fails.  It takes 6 MiB at
+ * most: 4 MiB of slots and the keys' bytes. */
 enum { WF_MEMO_SKU = 1 };
-#define WF_MEMO_MAX 131072
+#define WF_MEMO_MAX   131072
+#define WF_MEMO_BYTES (2u << 20)
 int  wf_db_memo_find(wf_db *db, int kind, const char *key, int64_t *val);
 void wf_db_memo_keep(wf_db *db, int kind, const char *key, int64_t val);
 

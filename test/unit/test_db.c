@@ -121,3 +121,42 @@ TEST(memo_starts_again_past_its_limit)
 	wf_db_close(db);
 	unit_file_db_remove(dir, path);
 }
+
+/* Long keys: past WF_MEMO_BYTES of them it starts again too, and a key
+ * longer than that is never kept. */
+TEST(memo_holds_so_many_bytes_of_keys)
+{
+	char dir[64], path[128], key[1100];
+	wf_db *db = unit_file_db(dir, path);
+	int64_t v = 0, i, n = WF_MEMO_BYTES / 1000 + 10, found = 0;
+	char *huge;
+
+	if (db == NULL)
+		return;
+	EQ_INT(wf_tx_begin(db), 0);
+	memset(key, 'k', 1000);
+	key[1000] = '\0';
+	for (i = 0; i < n; i++) {
+		snprintf(key, 12, "%011lld", (long long)i);
+		key[11] = 'k';
+		wf_db_memo_keep(db, WF_MEMO_SKU, key, i);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(key, 12, "%011lld", (long long)i);
+		key[11] = 'k';
+		found += wf_db_memo_find(db, WF_MEMO_SKU, key, &v) && v == i;
+	}
+	if (found == 0 || found >= n)
+		FAILF("%lld of %lld long keys found: it never started again", (long long)found,
+		    (long long)n);
+	if ((huge = malloc(WF_MEMO_BYTES + 1)) != NULL) {
+		memset(huge, 'h', WF_MEMO_BYTES);
+		huge[WF_MEMO_BYTES] = '\0';
+		wf_db_memo_keep(db, WF_MEMO_SKU, huge, 1);
+		EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, huge, &v), 0);
+		free(huge);
+	}
+	EQ_INT(wf_tx_rollback(db), 0);
+	wf_db_close(db);
+	unit_file_db_remove(dir, path);
+}
