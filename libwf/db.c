@@ -808,10 +808,11 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	/* cache_size: 40 MiB, so that a batch of any size stays under 64 MiB
 	 * of memory (issue 18: wf-order import's bound, flat from 10k to 1M
 	 * orders; 1M took 54 MiB, 60 MiB with the SKU keys of 100k SKUs in the
-	 * transaction's memo, which holds 6 MiB at most).  With 4 MiB (the old 16 MiB bound) a large
-	 * import evicted the pages its indexes and the foreign keys' look-ups
-	 * come back to, wrote them to the WAL and read them again: 977k preads
-	 * and 545k pwrites for 200k orders, against 77k and 139k with 32 MiB.
+	 * transaction's memo, which holds 6 MiB at most).  With 4 MiB (the
+	 * old 16 MiB bound) a large import evicted the pages its indexes and
+	 * the foreign keys' look-ups come back to, wrote them to the WAL and
+	 * read them again: 977k preads and 545k pwrites for 200k orders,
+	 * against 77k and 139k with 32 MiB.
 	 * At 1M orders, one run each: 32 MiB 102 s, 40 MiB 93 s, 48 MiB 74 s
 	 * but 63.5 MiB of memory, no margin left.  No temp_store
 	 * = MEMORY: it keeps the statement journal (written by every INSERT
