@@ -126,7 +126,7 @@ TEST(memo_starts_again_past_its_limit)
  * longer than that is never kept. */
 TEST(memo_holds_so_many_bytes_of_keys)
 {
-	char dir[64], path[128], key[1100];
+	char dir[64], path[128], key[1100], num[24];
 	wf_db *db = unit_file_db(dir, path);
 	int64_t v = 0, i, n = WF_MEMO_BYTES / 1000 + 10, found = 0;
 	char *huge;
@@ -137,13 +137,13 @@ TEST(memo_holds_so_many_bytes_of_keys)
 	memset(key, 'k', 1000);
 	key[1000] = '\0';
 	for (i = 0; i < n; i++) {
-		snprintf(key, 12, "%011lld", (long long)i);
-		key[11] = 'k';
+		snprintf(num, sizeof num, "%011lld", (long long)i);
+		memcpy(key, num, 11);
 		wf_db_memo_keep(db, WF_MEMO_SKU, key, i);
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(key, 12, "%011lld", (long long)i);
-		key[11] = 'k';
+		snprintf(num, sizeof num, "%011lld", (long long)i);
+		memcpy(key, num, 11);
 		found += wf_db_memo_find(db, WF_MEMO_SKU, key, &v) && v == i;
 	}
 	if (found == 0 || found >= n)
