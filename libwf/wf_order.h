@@ -79,8 +79,8 @@
  * NULL.  A part's open lines of a SKU are one search of
  * order_line_open_sku: join order_line l ON l.order_id >> 16 = part AND
  * l.sku_id = ... AND l.qty > l.qty_shipped.  A million orders are 16
- * parts; the parts whose orders have all shipped are skipped, one search
- * each. */
+ * parts.  A part with no open line costs nothing: each step seeks the
+ * next part that has one. */
 #define WF_SQL_OPEN_PARTS \
 	"WITH RECURSIVE line_part(part) AS (SELECT 0" \
 	" UNION ALL SELECT (SELECT order_id >> 16 FROM order_line" \
