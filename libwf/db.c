@@ -1131,7 +1131,6 @@ wf_tx_begin(wf_db *db)
 		return wf_error_set(WF_EINTERNAL, "a write inside a read transaction");
 	db->plain &= ~(1u << db->depth);
 	if (db->depth == 0) {
-		memo_forget(db);
 		db->broken = 0;
 		db->changes_at_begin = (int64_t)sqlite3_total_changes64(db->h);
 		rc = wf_db_exec(db, "BEGIN IMMEDIATE");

@@ -127,9 +127,9 @@ void wf_tx_all_or_nothing(wf_db *db, int on);
 /* A memo of look-ups for the current write transaction: a value found by
  * a key (KIND says which look-up: WF_MEMO_SKU, a SKU's id by its code or
  * alias) that cannot change while the transaction lasts.  It is emptied
- * when the outermost transaction begins and ends and at every rollback, so
- * it never holds what a rolled-back write made; outside a write
- * transaction nothing is kept or found.
+ * when the outermost transaction commits and at every rollback (the only
+ * ways out of one), so it never holds what a rolled-back write made;
+ * outside a write transaction nothing is kept or found.
  * wf_db_memo_find: 1 with *VAL set when KEY is kept, else 0.
  * wf_db_memo_keep: keep KEY -> VAL.  A memo is only a saving: short of
  * memory, or past WF_MEMO_MAX keys or WF_MEMO_BYTES of them (then it
