@@ -687,7 +687,7 @@ dir_errno(const char *path)
  * large import opens millions of them, and freeing the block gave the heap
  * back to the kernel each time. */
 static void
-config_sqlite(int create)
+config_sqlite(void)
 {
 	static int done;
 
@@ -697,20 +697,21 @@ config_sqlite(int create)
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	/* The statement journal, written by every INSERT that fires the
 	 * balance triggers or checks a foreign key, stays in memory up to
-	 * 1 MiB before it spills to a temporary file.  With SQLite's default
-	 * (64 KiB) it spilled, and stayed a file for the rest of the
-	 * transaction: `wf-stock apply` of 100k movements took 4.9 s against
-	 * 3.2 s, and routing about twice as long (bench/README.md).
-	 *
-	 * But a process that may migrate (WF_DB_CREATE: wf init, the only
-	 * one that runs migrations) keeps the default: with 256 KiB or more,
-	 * SQLite 3.40.1 failed a DROP TABLE of a few megabytes with "database
-	 * or disk is full", no system call having failed, and migration 20
-	 * could not run on a database of 100k SKUs (test/unit/test_db.c).
+	 * 128 KiB before it spills to a temporary file.  With SQLite's
+	 * default (64 KiB) it spilled, and stayed a file for the rest of the
+	 * transaction: `wf-stock apply` of 100k movements took 3.9-4.0 s
+	 * against 2.7-3.2 s, and routing about twice as long.  128 KiB is as
+	 * fast as the 1 MiB this was before (apply 2.7-3.2 s against
+	 * 2.8-3.1 s, routing 100k orders 7.6-8.1 s against 7.6-7.9 s), and
+	 * it is what SQLite 3.40.1 can take: past 131,073 bytes (132,000
+	 * failed) these fail with "database or disk is full", no system call
+	 * having failed, inside a transaction: a DROP TABLE or DROP INDEX
+	 * (migration 20 failed so on a database of 100k SKUs), and emptying
+	 * or filling again a temporary table of 20,000 rows or more (the
+	 * scans' snapshot tables).  test/unit/test_db.c does each.
 	 * SQLite's configuration is the process's, set before its first
 	 * connection: the first open decides. */
-	if (!create)
-		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 << 10);
 	/* No memory statistics: with them every allocation SQLite makes takes
 	 * a mutex and updates counters, 4% of a routing run's instructions,
 	 * and nothing here reads them. */
@@ -730,7 +731,7 @@ wf_db_open(wf_db **out, const char *path, unsigned flags)
 	*out = NULL;
 	if ((rc = busy_timeout(&ms)) != 0)
 		return rc;
-	config_sqlite(create);
+	config_sqlite();
 	if (!create && stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return wf_error_set(WF_ENODB,
