@@ -40,7 +40,7 @@ bench_open(const char *path)
 	mallopt(M_TOP_PAD, 16 << 20);
 	/* libwf's process-wide settings (config_sqlite in libwf/db.c) */
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 << 10);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (path == NULL || *path == '\0')
 		die("no database: give DB or set $WF_DB");
