@@ -1008,10 +1008,18 @@ memo_hash(int kind, const char *key)
 	return h;
 }
 
+/* Empty the memo.  A table much larger than what it holds is given back
+ * rather than cleared: under --keep-going every bad line's rollback empties
+ * it, and clearing the 4 MiB a large batch grew it to, for the few keys
+ * kept since the last one, would cost each such line a pass over it. */
 static void
 memo_forget(wf_db *db)
 {
-	if (db->nmemo)
+	if (db->capmemo > 1024 && db->nmemo * 8 < db->capmemo) {
+		free(db->memo);
+		db->memo = NULL;
+		db->capmemo = 0;
+	} else if (db->nmemo)
 		memset(db->memo, 0, db->capmemo * sizeof *db->memo);
 	db->nmemo = 0;
 	wf_buf_reset(&db->memo_keys);

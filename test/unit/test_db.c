@@ -184,6 +184,40 @@ TEST(memo_starts_again_past_its_limit)
 	unit_file_db_remove(dir, path);
 }
 
+/* A memo grown large and then emptied by rollbacks that each follow a
+ * few keys (--keep-going's bad lines) gives its table back rather than
+ * clearing it: what was kept before is gone either way, and what is kept
+ * after is found. */
+TEST(memo_emptied_when_grown_large_keeps_working)
+{
+	char dir[64], path[128], key[32];
+	wf_db *db = unit_file_db(dir, path);
+	int64_t v = 0, i;
+
+	if (db == NULL)
+		return;
+	EQ_INT(wf_tx_begin(db), 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "SKU-%06lld", (long long)i);
+		wf_db_memo_keep(db, WF_MEMO_SKU, key, i);
+	}
+	for (i = 1; i <= 3; i++) {                      /* three bad lines */
+		snprintf(key, sizeof key, "MUG-%lld", (long long)i);
+		EQ_INT(wf_tx_begin(db), 0);
+		wf_db_memo_keep(db, WF_MEMO_SKU, key, i);
+		EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, key, &v), 1);
+		EQ_INT(wf_tx_rollback(db), 0);
+		EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, key, &v), 0);
+	}
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "SKU-000001", &v), 0);
+	wf_db_memo_keep(db, WF_MEMO_SKU, "MUG-4", 44);
+	EQ_INT(wf_db_memo_find(db, WF_MEMO_SKU, "MUG-4", &v), 1);
+	EQ_INT(v, 44);
+	EQ_INT(wf_tx_commit(db), 0);
+	wf_db_close(db);
+	unit_file_db_remove(dir, path);
+}
+
 /* Long keys: past WF_MEMO_BYTES of them it starts again too, and a key
  * longer than that is never kept. */
 TEST(memo_holds_so_many_bytes_of_keys)
